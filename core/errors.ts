@@ -1,0 +1,131 @@
+// Errors a user can cause: a code, the values involved, and a message in English or Spanish.
+
+export type Language = 'en' | 'es'
+
+type Params = Record<string, string | number>
+type Template = (p: Params) => string
+
+const templates: Record<string, { en: Template; es: Template }> = {
+  'not-positive-int': {
+    en: (p) => `${p.name} must be a whole number of at least ${p.min} (got ${p.value})`,
+    es: (p) => `${p.name} debe ser un entero mayor o igual que ${p.min} (se recibió ${p.value})`,
+  },
+  'bad-rank': {
+    en: (p) => `${p.name} must have ${p.rank} dimensions ${p.layout} (got shape ${p.shape})`,
+    es: (p) => `${p.name} debe tener ${p.rank} dimensiones ${p.layout} (se recibió el shape ${p.shape})`,
+  },
+  'data-size': {
+    en: (p) => `${p.name} has ${p.got} values but its shape ${p.shape} needs ${p.expected}`,
+    es: (p) => `${p.name} tiene ${p.got} valores pero su shape ${p.shape} necesita ${p.expected}`,
+  },
+  'groups-divide-in': {
+    en: (p) => `groups ${p.groups} must divide in_channels ${p.inChannels}`,
+    es: (p) => `grupos ${p.groups} debe dividir a in_channels ${p.inChannels}`,
+  },
+  'groups-divide-out': {
+    en: (p) => `groups ${p.groups} must divide out_channels ${p.outChannels}`,
+    es: (p) => `grupos ${p.groups} debe dividir a out_channels ${p.outChannels}`,
+  },
+  'weight-channels': {
+    en: (p) =>
+      `the weight has ${p.got} input channels per filter but in_channels ${p.inChannels} / groups ${p.groups} = ${p.expected}`,
+    es: (p) =>
+      `el peso tiene ${p.got} canales de entrada por filtro pero in_channels ${p.inChannels} / grupos ${p.groups} = ${p.expected}`,
+  },
+  'bias-size': {
+    en: (p) => `the bias has ${p.got} values but there are ${p.expected} output channels`,
+    es: (p) => `el bias tiene ${p.got} valores pero hay ${p.expected} canales de salida`,
+  },
+  'same-stride': {
+    en: (p) => `padding 'same' needs stride 1 (got stride ${p.stride})`,
+    es: (p) => `el relleno 'same' necesita paso 1 (se recibió paso ${p.stride})`,
+  },
+  'negative-padding': {
+    en: (p) => `padding must be 0 or more (got ${p.value})`,
+    es: (p) => `el relleno debe ser 0 o más (se recibió ${p.value})`,
+  },
+  'kernel-too-large': {
+    en: (p) => `the dilated kernel (${p.kernel}) is larger than the padded input (${p.padded})`,
+    es: (p) => `el kernel dilatado (${p.kernel}) es más grande que la entrada con relleno (${p.padded})`,
+  },
+  'reflect-padding': {
+    en: (p) => `reflect padding ${p.padding} must be smaller than the input ${p.axis} ${p.size}`,
+    es: (p) => `el relleno reflect ${p.padding} debe ser menor que ${p.axisEs} de la entrada ${p.size}`,
+  },
+  'circular-padding': {
+    en: (p) => `circular padding ${p.padding} must be at most the input ${p.axis} ${p.size}`,
+    es: (p) => `el relleno circular ${p.padding} debe ser como mucho ${p.axisEs} de la entrada ${p.size}`,
+  },
+  'padding-mode': {
+    en: (p) => `padding mode must be zeros, reflect, replicate or circular (got ${p.value})`,
+    es: (p) => `el modo de relleno debe ser zeros, reflect, replicate o circular (se recibió ${p.value})`,
+  },
+  'padding-value': {
+    en: (p) => `padding must be a number, a pair H,W, 'same' or 'valid' (got ${p.value})`,
+    es: (p) => `el relleno debe ser un número, un par H,W, 'same' o 'valid' (se recibió ${p.value})`,
+  },
+  'pair-value': {
+    en: (p) => `${p.name} must be a number or a pair H,W (got ${p.value})`,
+    es: (p) => `${p.name} debe ser un número o un par H,W (se recibió ${p.value})`,
+  },
+  'too-large': {
+    en: (p) => `${p.name} is too large: ${p.value} (the limit is ${p.limit})`,
+    es: (p) => `${p.name} es demasiado grande: ${p.value} (el límite es ${p.limit})`,
+  },
+  'grad-output-shape': {
+    en: (p) => `the output gradient has shape ${p.got} but the output has shape ${p.expected}`,
+    es: (p) => `el gradiente de la salida tiene shape ${p.got} pero la salida tiene shape ${p.expected}`,
+  },
+  'npy-magic': {
+    en: () => `not a NumPy .npy file (the magic string is missing)`,
+    es: () => `no es un archivo .npy de NumPy (falta la cadena mágica)`,
+  },
+  'npy-truncated': {
+    en: (p) => `the .npy file is truncated: ${p.detail}`,
+    es: (p) => `el archivo .npy está truncado: ${p.detail}`,
+  },
+  'npy-header': {
+    en: (p) => `the .npy header cannot be read: ${p.detail}`,
+    es: (p) => `no se puede leer la cabecera del .npy: ${p.detail}`,
+  },
+  'npy-dtype': {
+    en: (p) => `the .npy dtype ${p.dtype} is not supported (use float64, float32, an integer or bool type)`,
+    es: (p) => `el dtype ${p.dtype} del .npy no está soportado (use float64, float32, un entero o bool)`,
+  },
+  'npy-version': {
+    en: (p) => `the .npy format version ${p.version} is not supported (1, 2 and 3 are)`,
+    es: (p) => `la versión ${p.version} del formato .npy no está soportada (sí lo están 1, 2 y 3)`,
+  },
+  'non-finite': {
+    en: (p) => `${p.name} contains ${p.count} values that are NaN or infinite`,
+    es: (p) => `${p.name} contiene ${p.count} valores NaN o infinitos`,
+  },
+}
+
+export type ErrorCode = keyof typeof templates
+
+export class ConvolabError extends Error {
+  readonly code: string
+  readonly params: Params
+
+  constructor(code: string, params: Params = {}) {
+    super(formatMessage(code, params, 'en'))
+    this.name = 'ConvolabError'
+    this.code = code
+    this.params = params
+  }
+
+  messageIn(language: Language): string {
+    return formatMessage(this.code, this.params, language)
+  }
+}
+
+export function formatMessage(code: string, params: Params, language: Language): string {
+  const template = templates[code]
+  if (!template) return `${code} ${JSON.stringify(params)}`
+  return template[language](params)
+}
+
+export function isConvolabError(value: unknown): value is ConvolabError {
+  return value instanceof ConvolabError
+}

@@ -1,0 +1,150 @@
+// The seed's finite-difference check (edunn's check_gradient.common_layer), as a report.
+
+import { conv2d } from './conv2d'
+import { conv2dBackward } from './conv2d-backward'
+import type { Conv2dOptions } from './geometry'
+import { convGeometry, outputShape } from './geometry'
+import type { RandomSource } from './random'
+import { normalTensor, seededSource } from './random'
+import type { Tensor } from './tensor'
+
+export interface GradcheckSettings {
+  inputShape: readonly [number, number, number, number]
+  outChannels: number
+  kernelSize: readonly [number, number]
+  options?: Conv2dOptions
+  bias?: boolean
+  samples?: number
+  tolerance?: number
+  step?: number
+  seed?: number
+  /** Called after each sample; return false to stop early. */
+  onSample?: (done: number, total: number) => boolean | void
+}
+
+export interface WorstElement {
+  sample: number
+  parameter: 'input' | 'weight' | 'bias'
+  index: number[]
+  numeric: number
+  analytic: number
+  relativeError: number
+}
+
+export interface GradcheckReport {
+  passed: boolean
+  checked: number
+  samples: number
+  failures: number
+  tolerance: number
+  worst: WorstElement | null
+  cancelled: boolean
+}
+
+export function relativeError(numeric: number, analytic: number): number {
+  const scale = Math.abs(numeric) + Math.abs(analytic)
+  return scale === 0 ? 0 : Math.abs(numeric - analytic) / scale
+}
+
+function unravel(flat: number, shape: readonly number[]): number[] {
+  const index = new Array<number>(shape.length)
+  for (let d = shape.length - 1; d >= 0; d--) {
+    index[d] = flat % shape[d]
+    flat = Math.floor(flat / shape[d])
+  }
+  return index
+}
+
+export function gradcheck(settings: GradcheckSettings): GradcheckReport {
+  const samples = settings.samples ?? 100
+  const tolerance = settings.tolerance ?? 1e-5
+  const step = settings.step ?? 1e-5
+  const options = settings.options ?? {}
+  const [batch, inChannels] = settings.inputShape
+  const groups = options.groups ?? 1
+  const weightShape = [settings.outChannels, inChannels / groups, ...settings.kernelSize]
+  // Validate once up front so that a bad setting is one clear error, not S of them.
+  const geometry = convGeometry(settings.inputShape, weightShape, options, settings.bias ? settings.outChannels : undefined)
+  const source: RandomSource = seededSource(settings.seed ?? 123)
+
+  const report: GradcheckReport = {
+    passed: true,
+    checked: 0,
+    samples: 0,
+    failures: 0,
+    tolerance,
+    worst: null,
+    cancelled: false,
+  }
+  void batch
+
+  for (let sample = 0; sample < samples; sample++) {
+    const x = normalTensor(settings.inputShape, source)
+    const weight = normalTensor(weightShape, source)
+    const bias = settings.bias ? normalTensor([settings.outChannels], source) : null
+    const gradOutput = normalTensor(outputShape(geometry), source)
+    const analytic = conv2dBackward(x, weight, bias, gradOutput, options)
+
+    const loss = (): number => {
+      const y = conv2d(x, weight, bias, options).output.data
+      let sum = 0
+      for (let k = 0; k < y.length; k++) sum += y[k] * gradOutput.data[k]
+      return sum
+    }
+    const parameters: Array<[WorstElement['parameter'], Tensor, Tensor]> = [
+      ['input', x, analytic.gradInput],
+      ['weight', weight, analytic.gradWeight],
+    ]
+    if (bias && analytic.gradBias) parameters.push(['bias', bias, analytic.gradBias])
+
+    for (const [parameter, values, gradient] of parameters) {
+      for (let k = 0; k < values.data.length; k++) {
+        const original = values.data[k]
+        values.data[k] = original + step
+        const plus = loss()
+        values.data[k] = original - step
+        const minus = loss()
+        values.data[k] = original
+        const numeric = (plus - minus) / (2 * step)
+        const error = relativeError(numeric, gradient.data[k])
+        report.checked++
+        if (error > tolerance) report.failures++
+        if (!report.worst || error > report.worst.relativeError) {
+          report.worst = {
+            sample,
+            parameter,
+            index: unravel(k, values.shape),
+            numeric,
+            analytic: gradient.data[k],
+            relativeError: error,
+          }
+        }
+      }
+    }
+    report.samples++
+    if (settings.onSample?.(sample + 1, samples) === false) {
+      report.cancelled = true
+      break
+    }
+  }
+  report.passed = report.failures === 0 && !report.cancelled
+  return report
+}
+
+/** The seed's one-line report. */
+export function formatGradcheck(report: GradcheckReport, language: 'en' | 'es' = 'en'): string {
+  if (report.passed) {
+    return language === 'es'
+      ? `SUCCESS ${report.checked} derivadas parciales comprobadas (${report.samples} muestras aleatorias de entrada)`
+      : `SUCCESS ${report.checked} partial derivatives checked (${report.samples} random input samples)`
+  }
+  const w = report.worst
+  const where = w ? `${w.parameter}[${w.index.join(',')}]` : '?'
+  const detail = w
+    ? `numeric ${w.numeric.toPrecision(8)}, analytic ${w.analytic.toPrecision(8)}, relative error ${w.relativeError.toExponential(2)}`
+    : ''
+  if (language === 'es') {
+    return `ERROR ${report.failures} de ${report.checked} derivadas parciales superan la tolerancia ${report.tolerance}; la peor: ${where} (${detail.replace('numeric', 'numérica').replace('analytic', 'analítica').replace('relative error', 'error relativo')})`
+  }
+  return `FAILURE ${report.failures} of ${report.checked} partial derivatives exceed the tolerance ${report.tolerance}; worst: ${where} (${detail})`
+}

@@ -1,0 +1,37 @@
+import { resolve } from 'node:path'
+import { defineConfig } from 'electron-vite'
+import { svelte } from '@sveltejs/vite-plugin-svelte'
+
+// Three rooms: src-main (desktop process, CLI, engine workers, browser-mode server),
+// its preload, and src-renderer (Svelte). core is bundled into whichever imports it.
+export default defineConfig({
+  main: {
+    build: {
+      sourcemap: false,
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'src-main/index.ts'),
+          cli: resolve(__dirname, 'src-main/cli/index.ts'),
+        },
+      },
+    },
+  },
+  preload: {
+    build: {
+      sourcemap: false,
+      rollupOptions: {
+        input: { index: resolve(__dirname, 'src-main/preload.ts') },
+      },
+    },
+  },
+  renderer: {
+    root: resolve(__dirname, 'src-renderer'),
+    plugins: [svelte()],
+    build: {
+      sourcemap: false,
+      rollupOptions: {
+        input: { index: resolve(__dirname, 'src-renderer/index.html') },
+      },
+    },
+  },
+})
