@@ -100,6 +100,50 @@ const templates: Record<string, { en: Template; es: Template }> = {
     en: (p) => `${p.name} contains ${p.count} values that are NaN or infinite`,
     es: (p) => `${p.name} contiene ${p.count} valores NaN o infinitos`,
   },
+  'image-decode': {
+    en: (p) => `${p.name} is not an image that can be read (PNG, JPEG, WebP, GIF, BMP): ${p.detail}`,
+    es: (p) => `${p.name} no es una imagen legible (PNG, JPEG, WebP, GIF, BMP): ${p.detail}`,
+  },
+  'image-too-large': {
+    en: (p) => `the image is ${p.width}×${p.height}; the largest side accepted at full size is ${p.limit} (choose a working size)`,
+    es: (p) => `la imagen mide ${p.width}×${p.height}; el lado máximo aceptado a tamaño completo es ${p.limit} (elija un tamaño de trabajo)`,
+  },
+  'file-too-large': {
+    en: (p) => `${p.name} is ${p.size} bytes, more than the ${p.limit} accepted`,
+    es: (p) => `${p.name} ocupa ${p.size} bytes, más de los ${p.limit} aceptados`,
+  },
+  'file-missing': {
+    en: (p) => `cannot read ${p.name}: ${p.detail}`,
+    es: (p) => `no se puede leer ${p.name}: ${p.detail}`,
+  },
+  'file-type': {
+    en: (p) => `${p.name}: unknown file type (expected ${p.expected})`,
+    es: (p) => `${p.name}: tipo de archivo desconocido (se esperaba ${p.expected})`,
+  },
+  'csv-parse': {
+    en: (p) => `${p.name}, line ${p.line}: ${p.detail}`,
+    es: (p) => `${p.name}, línea ${p.line}: ${p.detail}`,
+  },
+  'json-tensor': {
+    en: (p) => `${p.name} is not a tensor in JSON (a nested array of numbers, or {"shape": [...], "data": [...]}): ${p.detail}`,
+    es: (p) => `${p.name} no es un tensor en JSON (un array anidado de números, o {"shape": [...], "data": [...]}): ${p.detail}`,
+  },
+  'input-channels': {
+    en: (p) => `the input has ${p.got} channels but the kernel expects ${p.expected}`,
+    es: (p) => `la entrada tiene ${p.got} canales pero el kernel espera ${p.expected}`,
+  },
+  'bad-request': {
+    en: (p) => `the request was refused: ${p.detail}`,
+    es: (p) => `la petición fue rechazada: ${p.detail}`,
+  },
+  'unknown-input': {
+    en: () => `the input is no longer loaded; load it again`,
+    es: () => `la entrada ya no está cargada; vuelva a cargarla`,
+  },
+  'cancelled': {
+    en: () => `cancelled`,
+    es: () => `cancelado`,
+  },
 }
 
 export type ErrorCode = keyof typeof templates
