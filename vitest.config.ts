@@ -4,6 +4,7 @@ import { svelteTesting } from '@testing-library/svelte/vite'
 
 export default defineConfig({
   test: {
+    reporters: ['default', './tests/support/summary-reporter.ts'],
     projects: [
       {
         test: {

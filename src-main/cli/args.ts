@@ -1,0 +1,70 @@
+// Turns command-line words into core's Conv2dOptions; every bad word is a ConvolabError.
+
+import { parseArgs } from 'node:util'
+import type { Conv2dOptions, Padding, PaddingMode, Pair } from '../../core'
+import { ConvolabError, PADDING_MODES } from '../../core'
+
+export const CONV_OPTIONS = {
+  stride: { type: 'string' },
+  padding: { type: 'string' },
+  dilation: { type: 'string' },
+  groups: { type: 'string' },
+  'padding-mode': { type: 'string' },
+} as const
+
+function integer(name: string, word: string, min: number): number {
+  const value = Number(word.trim())
+  if (word.trim() === '' || !Number.isInteger(value) || value < min) {
+    throw new ConvolabError('not-positive-int', { name, min, value: word })
+  }
+  return value
+}
+
+/** "2" -> 2, "2,3" -> [2, 3]. */
+export function parsePair(name: string, word: string | undefined, min: number): Pair | undefined {
+  if (word === undefined) return undefined
+  const parts = word.split(',')
+  if (parts.length === 1) return integer(name, parts[0], min)
+  if (parts.length === 2) return [integer(name, parts[0], min), integer(name, parts[1], min)]
+  throw new ConvolabError('pair-value', { name, value: word })
+}
+
+export function parsePadding(word: string | undefined): Padding | undefined {
+  if (word === 'same' || word === 'valid') return word
+  if (word !== undefined && !/^\s*\d+\s*(,\s*\d+\s*)?$/.test(word)) {
+    throw new ConvolabError('padding-value', { value: word })
+  }
+  return parsePair('padding', word, 0)
+}
+
+export function parseShape(name: string, word: string | undefined, rank: number): number[] {
+  const parts = (word ?? '').split(',')
+  if (word === undefined || parts.length !== rank) {
+    throw new ConvolabError('pair-value', { name, value: String(word) })
+  }
+  return parts.map((part) => integer(name, part, 1))
+}
+
+export function convOptions(values: Record<string, string | boolean | undefined>): Conv2dOptions {
+  const mode = values['padding-mode'] as string | undefined
+  if (mode !== undefined && !PADDING_MODES.includes(mode as PaddingMode)) {
+    throw new ConvolabError('padding-mode', { value: mode })
+  }
+  const groups = values.groups as string | undefined
+  return {
+    stride: parsePair('stride', values.stride as string | undefined, 1),
+    padding: parsePadding(values.padding as string | undefined),
+    dilation: parsePair('dilation', values.dilation as string | undefined, 1),
+    groups: groups === undefined ? undefined : integer('groups', groups, 1),
+    paddingMode: mode as PaddingMode | undefined,
+  }
+}
+
+/** parseArgs with strict checking; unknown flags become a clear error. */
+export function parseCommand<T extends Parameters<typeof parseArgs>[0]['options']>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, strict: true, allowPositionals: false })
+  } catch (error) {
+    throw new ConvolabError('bad-request', { detail: (error as Error).message })
+  }
+}

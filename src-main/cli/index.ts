@@ -1,0 +1,59 @@
+// The convolab command line: headless use of core, and how we check it from outside.
+
+import type { Language } from '../../core'
+import { ConvolabError } from '../../core'
+import { COMPUTE_USAGE, computeCommand } from './compute'
+import { GRADCHECK_USAGE, gradcheckCommand } from './gradcheck'
+
+const USAGE = `Convolab: explore 2D convolutions forward and backward, identical to PyTorch.
+
+usage:
+  ${COMPUTE_USAGE}
+  ${GRADCHECK_USAGE}
+  convolab serve [--port N]      browser mode on 127.0.0.1
+  convolab --version`
+
+export function languageFromEnvironment(env: NodeJS.ProcessEnv = process.env): Language {
+  const locale = env.CONVOLAB_LANG || env.LC_ALL || env.LC_MESSAGES || env.LANG || ''
+  return locale.toLowerCase().startsWith('es') ? 'es' : 'en'
+}
+
+export interface CliOutcome {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+export async function run(argv: string[], language: Language = languageFromEnvironment()): Promise<CliOutcome> {
+  const [command, ...args] = argv
+  try {
+    switch (command) {
+      case 'compute':
+        return { code: 0, stdout: await computeCommand(args, language), stderr: '' }
+      case 'gradcheck': {
+        const { text, passed } = gradcheckCommand(args, language)
+        return { code: passed ? 0 : 1, stdout: text, stderr: '' }
+      }
+      case '--version':
+      case 'version':
+        return { code: 0, stdout: `convolab ${process.env.CONVOLAB_VERSION ?? ''}`.trim(), stderr: '' }
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        return { code: command === undefined ? 2 : 0, stdout: USAGE, stderr: '' }
+      default:
+        throw new ConvolabError('bad-request', { detail: `unknown command '${command}' (try convolab --help)` })
+    }
+  } catch (error) {
+    const message = error instanceof ConvolabError ? error.messageIn(language) : String((error as Error)?.message ?? error)
+    return { code: 2, stdout: '', stderr: `convolab: ${message}` }
+  }
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const outcome = await run(argv)
+  if (outcome.stdout) process.stdout.write(outcome.stdout + '\n')
+  if (outcome.stderr) process.stderr.write(outcome.stderr.replace(/\n/g, ' ') + '\n')
+  process.exitCode = outcome.code
+}
