@@ -61,9 +61,13 @@ export function convOptions(values: Record<string, string | boolean | undefined>
 }
 
 /** parseArgs with strict checking; unknown flags become a clear error. */
-export function parseCommand<T extends Parameters<typeof parseArgs>[0]['options']>(args: string[], options: T) {
+type OptionSpec = Record<string, { type: 'string' | 'boolean' }>
+export type OptionValues = Record<string, string | boolean | undefined>
+
+export function parseCommand(args: string[], options: OptionSpec): { values: OptionValues } {
   try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false })
+    const { values } = parseArgs({ args, options, strict: true, allowPositionals: false })
+    return { values: values as OptionValues }
   } catch (error) {
     throw new ConvolabError('bad-request', { detail: (error as Error).message })
   }
