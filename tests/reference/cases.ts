@@ -93,3 +93,19 @@ export function compareWithReference(actual: Tensor, expected: Tensor, tolerance
   }
   return { worstError, worstIndex, passed: worstError <= tolerance }
 }
+
+export interface ValiditySetting {
+  name: string
+  input: number[]
+  weight: number[]
+  options: Conv2dOptions
+  /** PyTorch's output shape when it accepts the setting. */
+  output?: number[]
+  /** The first line of PyTorch's error when it refuses it. */
+  torchError?: string
+}
+
+/** Settings at the edge of what PyTorch accepts, with its verdict (validity.json). */
+export function validitySettings(): ValiditySetting[] {
+  return JSON.parse(new TextDecoder().decode(referenceFile('validity.json'))).settings
+}

@@ -6,7 +6,8 @@ python3-torch package). From the repository root:
     python3 tests/reference/generate.py
 
 It rewrites tests/reference/cases/ (one folder of float64 .npy files per Conv2d case, plus
-cases.json) and tests/reference/npy-formats/ (tiny files in every dtype, byte order, memory
+cases.json), validity.json (settings at the edge of what PyTorch accepts, with its verdict)
+and tests/reference/npy-formats/ (tiny files in every dtype, byte order, memory
 order and format version NumPy writes, plus manifest.json). The files are committed so the
 tests need no Python. Every value is seeded, so a rerun writes the same numbers.
 """
@@ -170,6 +171,64 @@ def write_cases():
     return len(CASE_LIST)
 
 
+# Settings at the edge of what PyTorch accepts: core must accept and refuse the same ones.
+VALIDITY_LIST = [
+    case("reflect-padding-one-less-than-height", (1, 1, 4, 5), (1, 1, 3, 3), padding=3, paddingMode="reflect"),
+    case("reflect-padding-equal-to-height", (1, 1, 4, 5), (1, 1, 3, 3), padding=4, paddingMode="reflect"),
+    case("reflect-padding-equal-to-width", (1, 1, 5, 4), (1, 1, 3, 3), padding=[1, 4], paddingMode="reflect"),
+    case("reflect-1x1-input", (1, 1, 1, 1), (1, 1, 1, 1), padding=1, paddingMode="reflect"),
+    case("circular-padding-equal-to-size", (1, 1, 4, 5), (1, 1, 3, 3), padding=[4, 5], paddingMode="circular"),
+    case("circular-padding-above-height", (1, 1, 4, 5), (1, 1, 3, 3), padding=5, paddingMode="circular"),
+    case("circular-padding-above-width", (1, 1, 4, 5), (1, 1, 3, 3), padding=[4, 6], paddingMode="circular"),
+    case("circular-1x1-input", (1, 1, 1, 1), (1, 1, 1, 1), padding=1, paddingMode="circular"),
+    case("replicate-padding-far-above-size", (1, 1, 2, 2), (1, 1, 3, 3), padding=9, paddingMode="replicate"),
+    case("kernel-equal-to-input", (1, 1, 5, 5), (1, 1, 5, 5)),
+    case("kernel-taller-than-input", (1, 1, 5, 5), (1, 1, 6, 5)),
+    case("dilated-kernel-equal-to-input", (1, 1, 5, 5), (1, 1, 3, 3), dilation=2),
+    case("dilated-kernel-larger-than-input", (1, 1, 5, 5), (1, 1, 3, 3), dilation=3),
+    case("same-with-stride2", (1, 1, 5, 5), (1, 1, 3, 3), padding="same", stride=2),
+    case("same-with-stride-pair", (1, 1, 5, 5), (1, 1, 3, 3), padding="same", stride=[1, 2]),
+    case("valid-with-stride2", (1, 1, 5, 5), (1, 1, 3, 3), padding="valid", stride=2),
+    case("same-reflect-too-small", (1, 1, 2, 2), (1, 1, 4, 4), padding="same", paddingMode="reflect"),
+    case("same-reflect-just-fits", (1, 1, 3, 3), (1, 1, 4, 4), padding="same", paddingMode="reflect"),
+    case("same-circular-fits", (1, 1, 2, 2), (1, 1, 4, 4), padding="same", paddingMode="circular"),
+    case("same-circular-wraps-twice", (1, 1, 1, 1), (1, 1, 4, 4), padding="same", paddingMode="circular"),
+    case("same-zeros-1x1-input", (1, 1, 1, 1), (1, 1, 4, 4), padding="same"),
+    case("groups-not-dividing-in", (1, 3, 5, 5), (2, 1, 3, 3), groups=2),
+    case("groups-not-dividing-out", (1, 4, 5, 5), (3, 2, 3, 3), groups=2),
+    case("stride-zero", (1, 1, 5, 5), (1, 1, 3, 3), stride=0),
+    case("padding-negative", (1, 1, 5, 5), (1, 1, 3, 3), padding=-1),
+    case("dilation-zero", (1, 1, 5, 5), (1, 1, 3, 3), dilation=0),
+]
+
+
+def torch_verdict(spec):
+    """PyTorch's output shape for a setting, or the first line of its error."""
+    options = spec["options"]
+    try:
+        conv = torch.nn.Conv2d(
+            spec["input"][1],
+            spec["weight"][0],
+            tuple(spec["weight"][2:]),
+            stride=torch_value(options.get("stride", 1)),
+            padding=torch_value(options.get("padding", 0)),
+            dilation=torch_value(options.get("dilation", 1)),
+            groups=options.get("groups", 1),
+            bias=False,
+            padding_mode=options.get("paddingMode", "zeros"),
+        ).double()
+        return {**spec, "output": list(conv(torch.zeros(spec["input"], dtype=torch.float64)).shape)}
+    except (RuntimeError, ValueError) as error:
+        return {**spec, "torchError": str(error).splitlines()[0]}
+
+
+def write_validity():
+    verdicts = [torch_verdict(spec) for spec in VALIDITY_LIST]
+    manifest = {"generator": f"PyTorch {torch.__version__}", "settings": verdicts}
+    (HERE / "validity.json").write_text(one_per_line(manifest, "settings"))
+    return len(verdicts)
+
+
 # Values chosen to be exact in every dtype, so the expected float64 values are unambiguous.
 def format_values(kind):
     base = np.arange(24).reshape(2, 3, 4)
@@ -260,4 +319,6 @@ if __name__ == "__main__":
     torch.set_num_threads(1)
     cases = write_cases()
     formats = write_formats()
-    print(f"{cases} Conv2d cases in {CASES.name}/, {formats} readable .npy files in {FORMATS.name}/")
+    validity = write_validity()
+    print(f"{cases} Conv2d cases in {CASES.name}/, {formats} readable .npy files in {FORMATS.name}/, "
+          f"{validity} settings in validity.json")
