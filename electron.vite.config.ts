@@ -12,6 +12,8 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src-main/index.ts'),
           cli: resolve(__dirname, 'src-main/cli/index.ts'),
+          // The compute engine's worker thread, loaded by path from the bundles beside it.
+          'engine-worker': resolve(__dirname, 'src-main/engine/worker.ts'),
         },
       },
     },

@@ -158,7 +158,8 @@ export interface AboutInfo {
 /** Events main pushes to the renderer (menus, progress, files opened from the OS). */
 export type EngineEvent =
   | { type: 'menu'; command: MenuCommand }
-  | { type: 'open-file'; name: string; bytes: Uint8Array }
+  /** purpose: what the menu item asked for (an .npy may be an input or a kernel); absent for files from the OS. */
+  | { type: 'open-file'; name: string; bytes: Uint8Array; purpose?: 'image' | 'kernel' | 'tensor' }
   | { type: 'progress'; task: 'gradcheck' | 'export' | 'image'; done: number; total: number }
 
 export type MenuCommand =
@@ -183,6 +184,12 @@ export type MenuCommand =
 export interface Transport {
   readonly host: 'electron' | 'browser'
   invoke<M extends MethodName>(method: M, request: RequestOf<M>): Promise<Result<ResponseOf<M>>>
+  onEvent(listener: (event: EngineEvent) => void): () => void
+}
+
+/** What the Electron preload exposes as `window.convolab` (the only bridge to main). */
+export interface ConvolabBridge {
+  invoke(method: MethodName, request: unknown): Promise<Result<unknown>>
   onEvent(listener: (event: EngineEvent) => void): () => void
 }
 

@@ -1,0 +1,150 @@
+// zod schemas for every request of the contract: main validates each payload with these
+// before anything touches it (shapes, sizes, ranges), so a bad payload is an error result.
+
+import { z } from 'zod'
+import { ConvolabError } from '../core/errors'
+import type { MethodName, RequestOf } from './index'
+import { LIMITS } from './index'
+
+const MAX_DIMENSION = 1 << 16
+
+const count = (min: number, max: number) => z.number().int().min(min).max(max)
+const dimension = count(1, MAX_DIMENSION)
+const name = z.string().min(1).max(1024)
+
+function product(shape: readonly number[]): number {
+  return shape.reduce((a, b) => a * b, 1)
+}
+
+function tensorPayload(rankMin: number, rankMax: number) {
+  return z
+    .object({
+      shape: z.array(dimension).min(rankMin).max(rankMax),
+      data: z.instanceof(Float64Array),
+    })
+    .refine((t) => product(t.shape) <= LIMITS.maxTensorValues, {
+      message: `a tensor may hold at most ${LIMITS.maxTensorValues} values`,
+    })
+    .refine((t) => product(t.shape) === t.data.length, { message: 'data length does not match shape' })
+}
+
+export const anyTensorSchema = tensorPayload(1, 4)
+
+/** An input (N, C, H, W) within the batch and channel limits. */
+export const inputTensorSchema = tensorPayload(4, 4).refine(
+  (t) => t.shape[0] <= LIMITS.maxBatch && t.shape[1] <= LIMITS.maxChannels,
+  { message: `batch at most ${LIMITS.maxBatch}, channels at most ${LIMITS.maxChannels}` },
+)
+
+/** A weight (C_out, C_in/groups, KH, KW) within the kernel and channel limits. */
+export const weightSchema = tensorPayload(4, 4).refine(
+  (t) =>
+    t.shape[0] <= LIMITS.maxChannels &&
+    t.shape[1] <= LIMITS.maxChannels &&
+    t.shape[2] <= LIMITS.maxKernelSide &&
+    t.shape[3] <= LIMITS.maxKernelSide,
+  { message: `kernel sides at most ${LIMITS.maxKernelSide}, channels at most ${LIMITS.maxChannels}` },
+)
+
+export const biasSchema = tensorPayload(1, 1).refine((t) => t.shape[0] <= LIMITS.maxChannels, {
+  message: `at most ${LIMITS.maxChannels} bias values`,
+})
+
+const pair = (min: number) => z.union([count(min, MAX_DIMENSION), z.tuple([count(min, MAX_DIMENSION), count(min, MAX_DIMENSION)])])
+
+export const conv2dOptionsSchema = z.object({
+  stride: pair(1).optional(),
+  padding: z.union([pair(0), z.literal('same'), z.literal('valid')]).optional(),
+  dilation: pair(1).optional(),
+  groups: count(1, LIMITS.maxChannels).optional(),
+  paddingMode: z.enum(['zeros', 'reflect', 'replicate', 'circular']).optional(),
+})
+
+export const gradOutputSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('ones') }),
+  z.object({ kind: z.literal('random'), seed: z.number().int() }),
+  z.object({ kind: z.literal('tensor'), tensor: inputTensorSchema }),
+  z.object({ kind: z.literal('mse'), target: inputTensorSchema }),
+])
+
+const displaySchema = z.object({ maxSide: count(0, 1 << 14) })
+
+const requestId = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)
+
+export const computeRequestSchema = z.object({
+  requestId,
+  inputId: z.string().min(1).max(64),
+  weight: weightSchema,
+  bias: biasSchema.nullable(),
+  options: conv2dOptionsSchema,
+  gradOutput: gradOutputSchema.optional(),
+  display: displaySchema,
+})
+
+const bytes = z.instanceof(Uint8Array).refine((b) => b.length <= LIMITS.maxFileBytes, {
+  message: `files of at most ${LIMITS.maxFileBytes} bytes`,
+})
+
+export const imageDecodeRequestSchema = z.object({
+  bytes,
+  name,
+  grayscale: z.boolean(),
+  maxSide: count(0, LIMITS.maxImageSide),
+})
+
+export const tensorFileRequestSchema = z.object({ bytes, name })
+
+export const probeRequestSchema = z.object({
+  requestId,
+  which: z.enum(['input', 'output', 'gradInput', 'gradOutput']),
+  start: z.number().int().min(0).max(LIMITS.maxTensorValues),
+  count: count(1, 1 << 20),
+})
+
+export const gradcheckRequestSchema = z.object({
+  inputShape: z.tuple([count(1, LIMITS.maxBatch), count(1, LIMITS.maxChannels), count(1, 256), count(1, 256)]),
+  outChannels: count(1, LIMITS.maxChannels),
+  kernelSize: z.tuple([count(1, LIMITS.maxKernelSide), count(1, LIMITS.maxKernelSide)]),
+  options: conv2dOptionsSchema,
+  bias: z.boolean(),
+  samples: count(1, 10_000),
+  tolerance: z.number().positive().finite(),
+  seed: z.number().int(),
+})
+
+export const exportRequestSchema = z.object({
+  name,
+  format: z.enum(['npy', 'csv']),
+  tensor: anyTensorSchema,
+})
+
+/** One schema per method; `about` takes nothing, so anything passed is ignored. */
+export const requestSchemas: { [M in MethodName]: z.ZodType<RequestOf<M>> } = {
+  setInput: inputTensorSchema,
+  decodeImage: imageDecodeRequestSchema,
+  readTensorFile: tensorFileRequestSchema,
+  compute: computeRequestSchema as z.ZodType<RequestOf<'compute'>>,
+  probe: probeRequestSchema,
+  gradcheck: gradcheckRequestSchema as z.ZodType<RequestOf<'gradcheck'>>,
+  encodeTensor: exportRequestSchema,
+  cancel: z.enum(['gradcheck', 'compute']),
+  about: z.unknown() as z.ZodType<RequestOf<'about'>>,
+}
+
+export function isMethodName(value: unknown): value is MethodName {
+  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(requestSchemas, value)
+}
+
+/** The validated request, or a ConvolabError 'bad-request' naming the first problem. */
+export function parseRequest<M extends MethodName>(method: unknown, payload: unknown): { method: M; request: RequestOf<M> } {
+  if (!isMethodName(method)) {
+    throw new ConvolabError('bad-request', { detail: `unknown method ${JSON.stringify(String(method)).slice(0, 80)}` })
+  }
+  const parsed = requestSchemas[method].safeParse(payload)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    const where = issue.path.length ? issue.path.join('.') : 'payload'
+    throw new ConvolabError('bad-request', { detail: `${method}: ${where}: ${issue.message}` })
+  }
+  return { method: method as M, request: parsed.data as RequestOf<M> }
+}

@@ -1,0 +1,123 @@
+// The compute side of the engine, as plain code: it runs in the worker thread (worker.ts) and,
+// in tests, in the same thread. It holds the inputs by id, so a big input crosses once, and the
+// exact tensors of the last result for probes.
+
+import type { Tensor } from '../../core'
+import { ConvolabError, gradcheck } from '../../core'
+import type { ProbeRequest, Result } from '../../contract'
+import type { ExactTensors } from './compute'
+import { runCompute, Superseded, transferablesOf } from './compute'
+import { cancelledEnvelope, consoleLogger, toEnvelope, type Logger } from './envelope'
+import type { ConvKernel } from './kernel'
+import type { FromWorker, ToWorker } from './messages'
+import { CONTROL } from './messages'
+
+/** Inputs kept at once; the least recently used goes first. */
+export const MAX_INPUTS = 16
+/** Milliseconds between two progress events of a long task. */
+const PROGRESS_INTERVAL = 50
+
+export type Post = (message: FromWorker, transfer?: ArrayBuffer[]) => void
+
+export class ComputeHost {
+  private readonly inputs = new Map<string, Tensor>()
+  private last: ExactTensors | null = null
+  private queue: Promise<void> = Promise.resolve()
+
+  constructor(
+    private readonly kernel: ConvKernel,
+    private readonly control: Int32Array,
+    private readonly post: Post,
+    private readonly log: Logger = consoleLogger,
+  ) {}
+
+  /** Messages are handled one after the other, in arrival order. */
+  receive(message: ToWorker): Promise<void> {
+    this.queue = this.queue.then(() => this.handle(message))
+    return this.queue
+  }
+
+  private async handle(message: ToWorker): Promise<void> {
+    let transfer: ArrayBuffer[] = []
+    let result: Result<unknown>
+    try {
+      switch (message.op) {
+        case 'setInput':
+          this.remember(message.inputId, message.tensor)
+          result = { ok: true, value: { inputId: message.inputId } }
+          break
+        case 'compute': {
+          const isStale = (): boolean => Atomics.load(this.control, CONTROL.latestCompute) !== message.seq
+          if (isStale()) {
+            result = cancelledEnvelope({ requestId: message.request.requestId })
+            break
+          }
+          const input = this.inputs.get(message.request.inputId)
+          if (!input) throw new ConvolabError('unknown-input')
+          this.remember(message.request.inputId, input)
+          const { result: value, exact } = await runCompute(input, message.request, this.kernel, isStale)
+          this.last = exact
+          result = { ok: true, value }
+          transfer = transferablesOf(value)
+          break
+        }
+        case 'probe':
+          result = { ok: true, value: this.probe(message.request) }
+          break
+        case 'gradcheck':
+          result = { ok: true, value: this.gradcheck(message) }
+          break
+        case 'about':
+          result = { ok: true, value: { kernel: this.kernel.name } }
+          break
+      }
+    } catch (error) {
+      result = error instanceof Superseded ? cancelledEnvelope(requestIdOf(message)) : toEnvelope(error, this.log)
+    }
+    this.post({ id: message.id, result }, transfer)
+  }
+
+  private remember(inputId: string, tensor: Tensor): void {
+    this.inputs.delete(inputId)
+    this.inputs.set(inputId, tensor)
+    while (this.inputs.size > MAX_INPUTS) this.inputs.delete(this.inputs.keys().next().value as string)
+  }
+
+  private probe(request: ProbeRequest): Float64Array {
+    const last = this.last
+    if (!last || last.requestId !== request.requestId) {
+      throw new ConvolabError('bad-request', {
+        detail: `probe: no result for request ${request.requestId} (the last is ${last ? last.requestId : 'none'})`,
+      })
+    }
+    const tensor = last[request.which]
+    if (!tensor) throw new ConvolabError('bad-request', { detail: `probe: the last result has no ${request.which}` })
+    const end = request.start + request.count
+    if (end > tensor.data.length) {
+      throw new ConvolabError('bad-request', {
+        detail: `probe: values ${request.start}..${end - 1} are outside ${request.which} (${tensor.data.length} values)`,
+      })
+    }
+    return tensor.data.slice(request.start, end)
+  }
+
+  private gradcheck(message: Extract<ToWorker, { op: 'gradcheck' }>) {
+    const { request, generation } = message
+    let lastProgress = 0
+    return gradcheck({
+      ...request,
+      onSample: (done, total) => {
+        const now = performance.now()
+        if (done === total || now - lastProgress >= PROGRESS_INTERVAL) {
+          lastProgress = now
+          this.post({ event: { type: 'progress', task: 'gradcheck', done, total } })
+        }
+        return Atomics.load(this.control, CONTROL.gradcheckGeneration) === generation
+      },
+    })
+  }
+}
+
+function requestIdOf(message: ToWorker): Record<string, number> {
+  return message.op === 'compute' ? { requestId: message.request.requestId } : {}
+}

@@ -1,0 +1,73 @@
+// One compute request: forward, and backward when an upstream gradient is asked for, through
+// the pluggable kernel. `isStale` is asked between the passes so superseded work stops early.
+
+import type { Tensor } from '../../core'
+import { ConvolabError } from '../../core'
+import type { ComputeRequest, ComputeResult } from '../../contract'
+import { upstreamGradient } from './grad-output'
+import type { ConvKernel } from './kernel'
+import { toMapStack } from './map-stack'
+
+/** The exact tensors of the last result, kept for probes. */
+export interface ExactTensors {
+  requestId: number
+  input: Tensor
+  output: Tensor
+  gradInput?: Tensor
+  gradOutput?: Tensor
+}
+
+export class Superseded extends Error {
+  constructor() {
+    super('superseded by a newer request')
+  }
+}
+
+export async function runCompute(
+  input: Tensor,
+  request: ComputeRequest,
+  kernel: ConvKernel,
+  isStale: () => boolean = () => false,
+): Promise<{ result: ComputeResult; exact: ExactTensors }> {
+  const started = performance.now()
+  const { weight, options } = request
+  const bias = request.bias ? { shape: request.bias.shape, data: request.bias.data } : null
+  const expectedChannels = weight.shape[1] * (options.groups ?? 1)
+  if (input.shape[1] !== expectedChannels) {
+    throw new ConvolabError('input-channels', { got: input.shape[1], expected: expectedChannels })
+  }
+  const { output, geometry } = await kernel.forward(input, weight, bias, options)
+  if (isStale()) throw new Superseded()
+  const maxSide = request.display.maxSide
+  const result: ComputeResult = {
+    requestId: request.requestId,
+    geometry,
+    output: toMapStack(output, maxSide),
+    kernel: kernel.name,
+    timings: { computeMs: 0 },
+  }
+  const exact: ExactTensors = { requestId: request.requestId, input, output }
+  if (request.gradOutput) {
+    const { gradOutput, loss } = upstreamGradient(request.gradOutput, output)
+    const gradients = await kernel.backward(input, weight, bias, gradOutput, options)
+    if (isStale()) throw new Superseded()
+    result.gradInput = toMapStack(gradients.gradInput, maxSide)
+    result.gradWeight = { shape: [...gradients.gradWeight.shape], data: gradients.gradWeight.data }
+    result.gradBias = gradients.gradBias ? { shape: [...gradients.gradBias.shape], data: gradients.gradBias.data } : null
+    result.gradOutput = toMapStack(gradOutput, maxSide)
+    if (loss !== undefined) result.loss = loss
+    exact.gradInput = gradients.gradInput
+    exact.gradOutput = gradOutput
+  }
+  result.timings.computeMs = performance.now() - started
+  return { result, exact }
+}
+
+/** Buffers of a result that can be moved (not copied) to the other thread. */
+export function transferablesOf(result: ComputeResult): ArrayBuffer[] {
+  const stacks = [result.output, result.gradInput, result.gradOutput].filter((s) => s !== undefined)
+  const buffers = stacks.flatMap((s) => [s.data.buffer, s.min.buffer, s.max.buffer, s.nonFinite.buffer])
+  if (result.gradWeight) buffers.push(result.gradWeight.data.buffer)
+  if (result.gradBias) buffers.push(result.gradBias.data.buffer)
+  return [...new Set(buffers)] as ArrayBuffer[]
+}

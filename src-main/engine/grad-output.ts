@@ -1,0 +1,42 @@
+// The upstream gradient dE/dy the backward pass starts from, built from the request's spec.
+
+import type { Tensor } from '../../core'
+import { ConvolabError, filled, formatShape, normalTensor, sameShape, seededSource } from '../../core'
+import type { GradOutputSpec } from '../../contract'
+
+export interface UpstreamGradient {
+  gradOutput: Tensor
+  /** E for the 'mse' spec. */
+  loss?: number
+}
+
+export function upstreamGradient(spec: GradOutputSpec, output: Tensor): UpstreamGradient {
+  const shape = output.shape
+  const mustMatch = (got: readonly number[]): void => {
+    if (!sameShape(got, shape)) {
+      throw new ConvolabError('grad-output-shape', { got: formatShape(got), expected: formatShape(shape) })
+    }
+  }
+  switch (spec.kind) {
+    case 'ones':
+      return { gradOutput: filled(shape, 1) }
+    case 'random':
+      return { gradOutput: normalTensor(shape, seededSource(spec.seed)) }
+    case 'tensor':
+      mustMatch(spec.tensor.shape)
+      return { gradOutput: { shape: [...spec.tensor.shape], data: spec.tensor.data } }
+    case 'mse': {
+      // E = mean((y - t)²), so dE/dy = 2 (y - t) / size.
+      mustMatch(spec.target.shape)
+      const size = output.data.length
+      const data = new Float64Array(size)
+      let sum = 0
+      for (let k = 0; k < size; k++) {
+        const difference = output.data[k] - spec.target.data[k]
+        sum += difference * difference
+        data[k] = (2 * difference) / size
+      }
+      return { gradOutput: { shape: [...shape], data }, loss: sum / size }
+    }
+  }
+}

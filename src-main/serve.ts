@@ -1,0 +1,141 @@
+// Browser mode: the built renderer over HTTP and the engine over a WebSocket, on 127.0.0.1
+// only, behind a random token that every request and the socket must carry.
+
+import { spawn } from 'node:child_process'
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { WebSocketServer } from 'ws'
+import { ConvolabError } from '../core/errors'
+import { LIMITS } from '../contract'
+import { builtPaths } from './built-paths'
+import type { Logger } from './engine/envelope'
+import type { SpawnWorker } from './engine/engine'
+import { hostAllowed, newToken, ownOrigins, socketAllowed, tokenAllowed, tokenCookie, tokenFromUrl, type Access } from './server/access'
+import { contentSecurityPolicy } from './server/csp'
+import { serveSocket } from './server/socket'
+import { staticFile } from './server/static-files'
+
+export interface ServerOptions {
+  /** 0 picks a free port. */
+  port?: number
+  /** Only the loopback address is accepted. */
+  host?: '127.0.0.1'
+  /** Folder of the built renderer; defaults to out/renderer beside the built main. */
+  rendererDir?: string
+  /** How the engine starts its worker (tests); defaults to the built worker. */
+  spawn?: SpawnWorker
+  log?: Logger
+}
+
+export interface RunningServer {
+  /** The address to open, token included. */
+  url: string
+  token: string
+  port: number
+  host: string
+  close(): Promise<void>
+}
+
+export const SOCKET_PATH = '/engine'
+
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const host = options.host ?? '127.0.0.1'
+  if (host !== '127.0.0.1') throw new Error(`browser mode listens on 127.0.0.1 only (asked for ${host})`)
+  const rendererDir = options.rendererDir ?? builtPaths.renderer()
+  const access: Access = { token: newToken(), port: 0 }
+
+  const server = createServer((request, response) => {
+    void answer(request, response, access, rendererDir)
+  })
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: LIMITS.maxFileBytes + (1 << 20) })
+  server.on('upgrade', (request, socket, head) => {
+    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname
+    if (path !== SOCKET_PATH || !socketAllowed(request, access)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
+      return
+    }
+    sockets.handleUpgrade(request, socket, head, (ws) => serveSocket(ws, { host: 'browser', spawn: options.spawn, log: options.log }))
+  })
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 0, host, () => resolve())
+  })
+  access.port = (server.address() as AddressInfo).port
+  return {
+    url: `http://${host}:${access.port}/?token=${access.token}`,
+    token: access.token,
+    port: access.port,
+    host,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const client of sockets.clients) client.terminate()
+        sockets.close()
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}
+
+function securityHeaders(port: number): Record<string, string> {
+  return {
+    'Content-Security-Policy': contentSecurityPolicy(ownOrigins(port).map((origin) => origin.replace('http:', 'ws:'))),
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+    'Cache-Control': 'no-store',
+  }
+}
+
+async function answer(request: IncomingMessage, response: ServerResponse, access: Access, rendererDir: string): Promise<void> {
+  const headers = securityHeaders(access.port)
+  const refuse = (status: number, text: string): void => {
+    response.writeHead(status, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' })
+    response.end(text)
+  }
+  if (!hostAllowed(request, access) || !tokenAllowed(request, access)) return refuse(403, 'Forbidden')
+  if (request.method !== 'GET' && request.method !== 'HEAD') return refuse(405, 'Method Not Allowed')
+  const file = await staticFile(rendererDir, new URL(request.url ?? '/', 'http://127.0.0.1').pathname)
+  if (!file) return refuse(404, 'Not Found')
+  // The first load carries the token in the URL; the cookie carries it for the page's own requests.
+  if (tokenFromUrl(request)) headers['Set-Cookie'] = tokenCookie(access.token)
+  response.writeHead(200, { ...headers, 'Content-Type': file.type, 'Content-Length': file.body.length })
+  response.end(request.method === 'HEAD' ? undefined : file.body)
+}
+
+/** Opens a URL in the system's browser, if one is found; false when none could be started. */
+export function openInBrowser(url: string): boolean {
+  const command = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'cmd' : 'xdg-open'
+  const args = process.platform === 'win32' ? ['/c', 'start', '""', url] : [url]
+  try {
+    const child = spawn(command, args, { detached: true, stdio: 'ignore' })
+    child.on('error', () => {})
+    child.unref()
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** `convolab serve [--port N] [--open]`: starts browser mode, prints the URL, runs until stopped. */
+export async function serveCommand(args: string[], print: (line: string) => void = (line) => console.log(line)): Promise<RunningServer> {
+  let port = 0
+  let open = false
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--open') open = true
+    else if (args[i] === '--port' && /^\d+$/.test(args[i + 1] ?? '') && Number(args[i + 1]) < 65536) port = Number(args[++i])
+    else throw new ConvolabError('bad-request', { detail: `serve: unknown option ${args[i]} (use --port N, --open)` })
+  }
+  const server = await startServer({ port })
+  print(`Convolab is running at ${server.url}`)
+  print('Open it in a browser on this computer; press Ctrl+C to stop.')
+  if (open) openInBrowser(server.url)
+  const stop = (): void => {
+    void server.close().then(() => process.exit(0))
+  }
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+  return server
+}
