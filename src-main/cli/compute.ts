@@ -10,14 +10,14 @@ import {
   encodeNpy,
   formatShape,
 } from '../../core'
-import { CONV_OPTIONS, convOptions, parseCommand } from './args'
+import { CONV_OPTIONS, convOptions, parseCommand, parseShape } from './args'
 import { readInputFile, readTensorPath } from './inputs'
 import { writeAllOrNothing } from './output-files'
 
 export const COMPUTE_USAGE = `convolab compute --input X --weight W.npy [--bias B.npy] [--grad-output G.npy]
                  [--stride N|H,W] [--padding N|H,W|same|valid] [--dilation N|H,W]
                  [--groups N] [--padding-mode zeros|reflect|replicate|circular]
-                 [--grayscale] --out DIR`
+                 [--grayscale] [--max-side N] --out DIR`
 
 export async function computeCommand(args: string[], language: Language): Promise<string> {
   const { values } = parseCommand(args, {
@@ -27,19 +27,18 @@ export async function computeCommand(args: string[], language: Language): Promis
     bias: { type: 'string' },
     'grad-output': { type: 'string' },
     grayscale: { type: 'boolean' },
+    'max-side': { type: 'string' },
     out: { type: 'string' },
   })
   for (const required of ['input', 'weight', 'out'] as const) {
     if (!values[required]) throw new ConvolabError('bad-request', { detail: `--${required} is required` })
   }
   const options = convOptions(values)
-  const input = await readInputFile(values.input as string, Boolean(values.grayscale))
+  const maxSide = values['max-side'] === undefined ? 0 : parseShape('--max-side', values['max-side'] as string, 1)[0]
+  const input = await readInputFile(values.input as string, Boolean(values.grayscale), maxSide)
   const weight = await readTensorPath(values.weight as string)
   const bias = values.bias ? await readTensorPath(values.bias as string) : null
   const gradOutput = values['grad-output'] ? await readTensorPath(values['grad-output'] as string) : null
-  if (weight.shape.length === 4 && input.shape.length === 4 && (options.groups ?? 1) * weight.shape[1] !== input.shape[1]) {
-    throw new ConvolabError('input-channels', { got: input.shape[1], expected: (options.groups ?? 1) * weight.shape[1] })
-  }
   const flatBias: Tensor | null = bias ? { shape: [bias.data.length], data: bias.data } : null
 
   const { output, geometry } = conv2d(input, weight, flatBias, options)

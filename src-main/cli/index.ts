@@ -4,13 +4,14 @@ import type { Language } from '../../core'
 import { ConvolabError } from '../../core'
 import { COMPUTE_USAGE, computeCommand } from './compute'
 import { GRADCHECK_USAGE, gradcheckCommand } from './gradcheck'
+import { serveCommand } from '../serve'
 
 const USAGE = `Convolab: explore 2D convolutions forward and backward, identical to PyTorch.
 
 usage:
   ${COMPUTE_USAGE}
   ${GRADCHECK_USAGE}
-  convolab serve [--port N]      browser mode on 127.0.0.1
+  convolab serve [--port N] [--open]   browser mode on 127.0.0.1
   convolab --version`
 
 export function languageFromEnvironment(env: NodeJS.ProcessEnv = process.env): Language {
@@ -34,6 +35,9 @@ export async function run(argv: string[], language: Language = languageFromEnvir
         const { text, passed } = gradcheckCommand(args, language)
         return { code: passed ? 0 : 1, stdout: text, stderr: '' }
       }
+      case 'serve':
+        await serveCommand(args)
+        return { code: 0, stdout: '', stderr: '' }
       case '--version':
       case 'version':
         return { code: 0, stdout: `convolab ${process.env.CONVOLAB_VERSION ?? ''}`.trim(), stderr: '' }
