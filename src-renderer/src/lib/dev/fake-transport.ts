@@ -1,0 +1,89 @@
+// An in-page engine for tests and for developing the renderer without src-main: it runs core
+// directly on the page's thread. Never imported by the production entry (main.ts).
+
+import type { ComputeResult, EngineEvent, MapStack, Result, Transport } from '../../../../contract'
+import { ConvolabError } from '../../../../core/errors'
+import { conv2d } from '../../../../core/conv2d'
+import type { Tensor } from '../../../../core/tensor'
+
+function toMapStack(tensor: Tensor): MapStack {
+  const [n, c, h, w] = tensor.shape as [number, number, number, number]
+  const planes = n * c
+  const min = new Float64Array(planes).fill(Infinity)
+  const max = new Float64Array(planes).fill(-Infinity)
+  const nonFinite = new Uint32Array(planes)
+  for (let p = 0; p < planes; p++) {
+    for (let k = p * h * w; k < (p + 1) * h * w; k++) {
+      const v = tensor.data[k]
+      if (!Number.isFinite(v)) nonFinite[p]++
+      else {
+        if (v < min[p]) min[p] = v
+        if (v > max[p]) max[p] = v
+      }
+    }
+  }
+  return { shape: [n, c, h, w], displayH: h, displayW: w, data: Float32Array.from(tensor.data), min, max, nonFinite }
+}
+
+function failure(error: unknown) {
+  const e = error instanceof ConvolabError ? error : new ConvolabError('bad-request', { detail: String(error) })
+  return { ok: false as const, code: e.code, params: e.params, message: e.message }
+}
+
+export interface FakeTransport extends Transport {
+  emit(event: EngineEvent): void
+  /** Every method called, in order. */
+  calls: string[]
+}
+
+export function fakeTransport(): FakeTransport {
+  const inputs = new Map<string, Tensor>()
+  const listeners = new Set<(event: EngineEvent) => void>()
+  const calls: string[] = []
+  let nextInput = 1
+
+  const handlers: Record<string, (request: never) => unknown> = {
+    setInput(request: Tensor) {
+      const inputId = `input-${nextInput++}`
+      inputs.set(inputId, { shape: [...request.shape], data: Float64Array.from(request.data) })
+      return { inputId }
+    },
+    compute(request: Parameters<Transport['invoke']>[1] & { requestId: number; inputId: string; weight: Tensor; bias: Tensor | null; options: object }): ComputeResult {
+      const input = inputs.get(request.inputId)
+      if (!input) throw new ConvolabError('unknown-input')
+      const started = performance.now()
+      const { output, geometry } = conv2d(input, request.weight, request.bias, request.options)
+      return { requestId: request.requestId, geometry, output: toMapStack(output), kernel: 'in-page scalar', timings: { computeMs: performance.now() - started } }
+    },
+    readTensorFile(request: { bytes: Uint8Array; name: string }) {
+      if (!request.name.endsWith('.json')) throw new ConvolabError('file-type', { name: request.name, expected: '.json' })
+      const parsed = JSON.parse(new TextDecoder().decode(request.bytes)) as { shape: number[]; data: number[] }
+      return { shape: parsed.shape, data: Float64Array.from(parsed.data) }
+    },
+    decodeImage(request: { name: string }) {
+      throw new ConvolabError('image-decode', { name: request.name, detail: 'the in-page engine decodes no images' })
+    },
+  }
+
+  return {
+    host: 'browser',
+    calls,
+    async invoke(method, request) {
+      calls.push(method)
+      const handler = handlers[method]
+      try {
+        if (!handler) throw new ConvolabError('bad-request', { detail: `${method} is not in the in-page engine` })
+        return { ok: true, value: handler(request as never) } as Result<never>
+      } catch (error) {
+        return failure(error) as never
+      }
+    },
+    onEvent(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    emit(event) {
+      for (const listener of listeners) listener(event)
+    },
+  }
+}

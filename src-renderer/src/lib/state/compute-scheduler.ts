@@ -1,0 +1,91 @@
+// Sends the latest edit to the engine: debounced, each request superseding the ones before it.
+
+import type { ComputeResult, ErrorEnvelope, Transport } from '../../../../contract'
+import type { Conv2dOptions } from '../../../../core/geometry'
+import type { Tensor } from '../../../../core/tensor'
+
+export interface ComputeJob {
+  input: Tensor
+  /** Set when the engine already holds this input (a decoded image). */
+  inputId?: string
+  weight: Tensor
+  bias: Float64Array | null
+  options: Conv2dOptions
+  maxSide: number
+}
+
+export interface ComputeOutcome {
+  job: ComputeJob
+  result: ComputeResult
+}
+
+export class ComputeScheduler {
+  private timer: ReturnType<typeof setTimeout> | null = null
+  private latest = 0
+  private stored: { input: Tensor; id: string } | null = null
+
+  constructor(
+    private readonly transport: Transport,
+    private readonly onResult: (outcome: ComputeOutcome) => void,
+    private readonly onError: (error: ErrorEnvelope) => void,
+    private readonly onBusy: (busy: boolean) => void = () => {},
+    private readonly delayMs = 25,
+  ) {}
+
+  /** Schedules a job; a job scheduled later wins, even if this one is already running. */
+  schedule(job: ComputeJob): void {
+    if (this.timer !== null) clearTimeout(this.timer)
+    this.onBusy(true)
+    const requestId = ++this.latest
+    this.timer = setTimeout(() => {
+      this.timer = null
+      void this.run(requestId, job)
+    }, this.delayMs)
+  }
+
+  /** Drops any scheduled or running job (e.g. when the settings became invalid). */
+  cancel(): void {
+    if (this.timer !== null) clearTimeout(this.timer)
+    this.timer = null
+    this.latest++
+    this.onBusy(false)
+  }
+
+  dispose(): void {
+    this.cancel()
+  }
+
+  private async run(requestId: number, job: ComputeJob): Promise<void> {
+    let inputId = job.inputId
+    if (inputId === undefined) {
+      if (this.stored?.input !== job.input) {
+        const stored = await this.transport.invoke('setInput', { shape: [...job.input.shape], data: job.input.data })
+        if (!stored.ok) return this.fail(requestId, stored)
+        this.stored = { input: job.input, id: stored.value.inputId }
+      }
+      inputId = this.stored!.id
+    }
+    if (requestId !== this.latest) return
+    const response = await this.transport.invoke('compute', {
+      requestId,
+      inputId,
+      weight: { shape: [...job.weight.shape], data: job.weight.data },
+      bias: job.bias ? { shape: [job.bias.length], data: job.bias } : null,
+      options: job.options,
+      display: { maxSide: job.maxSide },
+    })
+    if (requestId !== this.latest) return
+    if (!response.ok) return this.fail(requestId, response)
+    if (response.value.superseded) return
+    this.onBusy(false)
+    this.onResult({ job, result: response.value })
+  }
+
+  private fail(requestId: number, error: ErrorEnvelope): void {
+    if (requestId !== this.latest) return
+    // A stored input the engine forgot is sent again on the next try.
+    if (error.code === 'unknown-input') this.stored = null
+    this.onBusy(false)
+    this.onError(error)
+  }
+}

@@ -1,0 +1,195 @@
+// The explorer's shared state: input, kernel, settings, view choices, the latest result and
+// what the pointer is on. Components read it through props; nothing here runs at import time.
+
+import type { ComputeResult, ErrorEnvelope, Transport } from '../../../../contract'
+import { LIMITS } from '../../../../contract'
+import type { Language } from '../../../../core/errors'
+import type { Tensor } from '../../../../core/tensor'
+import { formatShape } from '../../../../core/tensor'
+import type { ColourMap } from '../colour/scales'
+import type { DrawTool } from '../input/draw'
+import { resizeInput } from '../input/draw'
+import { sampleImage } from '../input/samples'
+import type { ReceptiveFieldMap } from '../geometry/receptive-field'
+import { receptiveFieldMap } from '../geometry/receptive-field'
+import { applyPreset, placeLoadedKernel, reshapeWeight, resizeBias } from '../kernels/weights'
+import { presetById } from '../kernels/presets'
+import type { SettingsForm } from '../settings/options'
+import { DEFAULT_SETTINGS, toOptions } from '../settings/options'
+import { checkGeometry } from './geometry-check'
+import type { ComputeJob } from './compute-scheduler'
+import { ComputeScheduler } from './compute-scheduler'
+
+export type Hover =
+  | { view: 'output'; m: number; i: number; j: number }
+  | { view: 'input'; r: number; c: number }
+
+export type InputOrigin =
+  | { kind: 'drawn' }
+  | { kind: 'image'; name: string; inputId: string; originalWidth: number; originalHeight: number }
+
+export interface Notice {
+  id: number
+  code: string
+  params: Record<string, string | number>
+  message: string
+}
+
+/** What the shown maps were computed from, kept so hover arithmetic uses the exact numbers sent. */
+export interface Shown {
+  result: ComputeResult
+  input: Tensor
+  weight: Tensor
+  bias: Float64Array | null
+  map: ReceptiveFieldMap
+}
+
+const DRAW_SIDE = 7
+
+export class Explorer {
+  language = $state<Language>('en')
+
+  input = $state.raw<Tensor>({ shape: [1, 1, DRAW_SIDE, DRAW_SIDE], data: sampleImage('digit', DRAW_SIDE, DRAW_SIDE) })
+  origin = $state.raw<InputOrigin>({ kind: 'drawn' })
+  batchIndex = $state(0)
+  tool = $state<DrawTool>('brush')
+  brushValue = $state(1)
+  brushColour = $state('#ffffff')
+  grayscale = $state(false)
+  workingSize = $state(512)
+
+  weight = $state.raw<Tensor>(applyPreset({ shape: [1, 1, 3, 3], data: new Float64Array(9) }, presetById('sobel-x'), 0))
+  bias = $state.raw<Float64Array>(new Float64Array(1))
+  useBias = $state(true)
+  filter = $state(0)
+  slice = $state(0)
+
+  settings = $state<SettingsForm>({ ...DEFAULT_SETTINGS })
+  colourMap = $state<ColourMap>('auto')
+  normalise = $state<'perMap' | 'shared'>('perMap')
+
+  hover = $state<Hover | null>(null)
+  notices = $state<Notice[]>([])
+  busy = $state(false)
+  shown = $state.raw<Shown | null>(null)
+  computeError = $state.raw<ErrorEnvelope | null>(null)
+
+  readonly options = $derived(toOptions(this.settings))
+  readonly check = $derived(
+    checkGeometry(this.input.shape, this.weight.shape, this.options, this.useBias ? this.bias.length : undefined),
+  )
+  /** Index map of the current settings, for the input view (padding and hover). */
+  readonly fieldMap = $derived(this.check.ok ? receptiveFieldMap(this.check.geometry) : null)
+  readonly drawable = $derived(this.input.shape[2] <= LIMITS.maxDrawSide && this.input.shape[3] <= LIMITS.maxDrawSide)
+
+  private scheduler: ComputeScheduler | null = null
+  private noticeCount = 0
+
+  constructor(readonly transport: Transport) {}
+
+  /** Starts talking to the engine; returns the cleanup. Call from a component effect. */
+  connect(): () => void {
+    this.scheduler = new ComputeScheduler(
+      this.transport,
+      ({ job, result }) => {
+        this.computeError = null
+        this.shown = { result, input: job.input, weight: job.weight, bias: job.bias, map: receptiveFieldMap(result.geometry) }
+      },
+      (error) => (this.computeError = error),
+      (busy) => (this.busy = busy),
+    )
+    return () => this.scheduler?.dispose()
+  }
+
+  /** Reads every input of the computation, so an effect calling it reruns on any edit. */
+  requestCompute(): void {
+    const check = this.check
+    const input = this.input
+    const origin = this.origin
+    const weight = this.weight
+    const bias = this.useBias ? this.bias : null
+    const options = this.options
+    if (!this.scheduler) return
+    if (!check.ok) return this.scheduler.cancel()
+    const { outH, outW } = check.geometry
+    const job: ComputeJob = {
+      // Drawn inputs are edited in place, so the request keeps its own copy.
+      input: origin.kind === 'image' ? input : { shape: input.shape, data: Float64Array.from(input.data) },
+      inputId: origin.kind === 'image' ? origin.inputId : undefined,
+      weight,
+      bias,
+      options,
+      maxSide: Math.max(outH, outW) > 1024 ? 1024 : 0,
+    }
+    this.scheduler.schedule(job)
+  }
+
+  /** Call after changing input values in place. */
+  touchInput(): void {
+    this.input = { shape: this.input.shape, data: this.input.data }
+    if (this.origin.kind === 'image') this.origin = { kind: 'drawn' }
+  }
+
+  setInput(input: Tensor, origin: InputOrigin): void {
+    this.input = input
+    this.origin = origin
+    this.batchIndex = Math.min(this.batchIndex, input.shape[0] - 1)
+    this.fitKernelToInput()
+    this.hover = null
+  }
+
+  resizeDrawing(shape: [number, number, number, number]): void {
+    this.setInput(resizeInput(this.input, shape), { kind: 'drawn' })
+  }
+
+  /** Keeps C_in/groups of the kernel equal to the input's channels over the groups. */
+  private fitKernelToInput(): void {
+    const channels = this.input.shape[1]
+    if (channels % this.settings.groups !== 0 || this.weight.shape[0] % this.settings.groups !== 0) this.settings.groups = 1
+    const perGroup = channels / this.settings.groups
+    const [outC, inC, kh, kw] = this.weight.shape
+    if (inC !== perGroup) this.weight = reshapeWeight(this.weight, [outC, perGroup, kh, kw])
+    this.slice = Math.min(this.slice, perGroup - 1)
+  }
+
+  setGroups(groups: number): void {
+    this.settings.groups = groups
+    const channels = this.input.shape[1]
+    if (Number.isInteger(groups) && groups >= 1 && channels % groups === 0) {
+      const [outC, , kh, kw] = this.weight.shape
+      this.weight = reshapeWeight(this.weight, [outC, channels / groups, kh, kw])
+      this.slice = Math.min(this.slice, channels / groups - 1)
+    }
+  }
+
+  setWeight(weight: Tensor): void {
+    this.weight = weight
+    if (this.bias.length !== weight.shape[0]) this.bias = resizeBias(this.bias, weight.shape[0])
+    this.filter = Math.min(this.filter, weight.shape[0] - 1)
+    this.slice = Math.min(this.slice, weight.shape[1] - 1)
+  }
+
+  setBias(m: number, value: number): void {
+    const next = Float64Array.from(this.bias)
+    next[m] = value
+    this.bias = next
+  }
+
+  /** Loads a tensor read from a kernel file; says why when its shape does not fit. */
+  placeKernel(loaded: Tensor): void {
+    const placed = placeLoadedKernel(this.weight, loaded, this.filter, this.slice)
+    if (!placed) {
+      this.report({ ok: false, code: 'kernel-shape', params: { shape: formatShape(loaded.shape) }, message: '' })
+      return
+    }
+    this.setWeight(placed)
+  }
+
+  report(error: ErrorEnvelope): void {
+    this.notices = [...this.notices, { id: ++this.noticeCount, code: error.code, params: error.params, message: error.message }]
+  }
+
+  dismiss(id: number): void {
+    this.notices = this.notices.filter((notice) => notice.id !== id)
+  }
+}
