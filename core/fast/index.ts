@@ -1,0 +1,5 @@
+// Fast convolution kernels (WebAssembly SIMD) over core's geometry, with scalar fallbacks.
+export * from './binaries'
+export * from './memory-layout'
+export * from './plans'
+export * from './kernels'

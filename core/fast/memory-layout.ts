@@ -1,0 +1,42 @@
+// Where each buffer of one kernel run lives in the kernels' memory, and typed views on it.
+
+export type Dtype = 'f64' | 'f32'
+export type FloatArray = Float64Array | Float32Array
+
+/** Elements per 128-bit vector and bytes per element of each dtype. */
+export const LANES: Record<Dtype, number> = { f64: 2, f32: 4 }
+export const BYTES: Record<Dtype, number> = { f64: 8, f32: 4 }
+
+const ALIGN = 64
+/** Kernels may read one vector past the end of a buffer (masked or discarded). */
+const SLACK = 64
+
+export class MemoryLayout {
+  private end = ALIGN // address 0 stays unused, so a zero address is never a buffer
+
+  /** Reserves `bytes` and returns the buffer's byte address. */
+  take(bytes: number): number {
+    const at = Math.ceil(this.end / ALIGN) * ALIGN
+    this.end = at + bytes + SLACK
+    return at
+  }
+
+  get bytes(): number {
+    return Math.ceil(this.end / ALIGN) * ALIGN
+  }
+}
+
+export function floatView(buffer: ArrayBufferLike, dtype: Dtype): FloatArray {
+  return dtype === 'f64' ? new Float64Array(buffer) : new Float32Array(buffer)
+}
+
+export function newFloatArray(dtype: Dtype, length: number): FloatArray {
+  return dtype === 'f64' ? new Float64Array(length) : new Float32Array(length)
+}
+
+/** Grows a WebAssembly.Memory to hold at least `bytes`. */
+export function ensureMemory(memory: WebAssembly.Memory, bytes: number): void {
+  const page = 65536
+  const have = memory.buffer.byteLength
+  if (bytes > have) memory.grow(Math.ceil((bytes - have) / page))
+}

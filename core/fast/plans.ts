@@ -1,0 +1,304 @@
+// One kernel run laid out in memory: where each buffer goes, how the tensors are packed in,
+// which kernel calls compute it (split into parts by output rows, one part per thread), and how
+// the results are read back. Single-thread and worker-thread runners share these plans.
+
+import type { ConvGeometry } from '../geometry'
+import { sumPerChannel } from '../conv2d-backward'
+import type { Dtype, FloatArray } from './memory-layout'
+import { BYTES, LANES, MemoryLayout, floatView, newFloatArray } from './memory-layout'
+import {
+  channelBlocks,
+  foldPaddedGradient,
+  packPaddedInput,
+  packSpreadGradient,
+  packWeights,
+  planarLayout,
+  spreadGradHeight,
+  spreadGradWidth,
+  tapOffsets,
+  transposedWeight,
+} from './packing'
+
+export type KernelName = 'forward_f64' | 'forward_f32' | 'gradWeight_f64' | 'gradWeight_f32'
+
+export interface KernelCall {
+  kernel: KernelName
+  args: number[]
+}
+
+export interface Plan<Result> {
+  /** Bytes of kernel memory the run needs. */
+  bytes: number
+  /** Copies the tensors into memory (call once, before the calls). */
+  pack(buffer: ArrayBufferLike): void
+  /** The kernel calls of one part; parts touch disjoint outputs and may run at the same time. */
+  calls(part: number): KernelCall[]
+  /** Reads the results back into fresh arrays. */
+  unpack(buffer: ArrayBufferLike): Result
+  parts: number
+}
+
+export interface GradientRequest {
+  input?: boolean
+  weight?: boolean
+  bias?: boolean
+}
+
+export interface FastGradients {
+  gradInput: FloatArray | null
+  gradWeight: FloatArray | null
+  gradBias: FloatArray | null
+}
+
+function rowRange(rows: number, part: number, parts: number): [number, number] {
+  return [Math.floor((part * rows) / parts), Math.floor(((part + 1) * rows) / parts)]
+}
+
+/** A stride-1-in-memory convolution over a planar image: forward, or grad-input transposed. */
+interface ConvolutionPass {
+  image: number // byte address of the image
+  imagePlane: number // elements per image plane
+  imageChannels: number // channels of the image
+  rowStride: number // elements from one output row to the next
+  offsets: number
+  taps: number
+  weights: number
+  bias: number
+  output: number
+  outChannels: number
+  groups: number
+  outH: number
+  outW: number
+  batch: number
+}
+
+function convolutionCalls(pass: ConvolutionPass, dtype: Dtype, part: number, parts: number): KernelCall[] {
+  const size = BYTES[dtype]
+  const calls: KernelCall[] = []
+  const [i0, i1] = rowRange(pass.outH, part, parts)
+  if (i0 === i1) return calls
+  const inPerGroup = pass.imageChannels / pass.groups
+  const outPerGroup = pass.outChannels / pass.groups
+  const blockBytes = channelBlocks(outPerGroup) * pass.taps * 64
+  for (let n = 0; n < pass.batch; n++) {
+    for (let group = 0; group < pass.groups; group++) {
+      calls.push({
+        kernel: dtype === 'f64' ? 'forward_f64' : 'forward_f32',
+        args: [
+          pass.image + (n * pass.imageChannels + group * inPerGroup) * pass.imagePlane * size,
+          pass.rowStride,
+          pass.offsets,
+          pass.taps,
+          pass.weights + group * blockBytes,
+          pass.bias + group * outPerGroup * size,
+          pass.output + (n * pass.outChannels + group * outPerGroup) * pass.outH * pass.outW * size,
+          outPerGroup,
+          pass.outH,
+          pass.outW,
+          i0,
+          i1,
+        ],
+      })
+    }
+  }
+  return calls
+}
+
+export function planForward(
+  x: Float64Array,
+  weight: Float64Array,
+  bias: Float64Array | null,
+  geometry: ConvGeometry,
+  dtype: Dtype,
+  parts = 1,
+): Plan<FloatArray> {
+  const g = geometry
+  const size = BYTES[dtype]
+  const lanes = LANES[dtype]
+  const image = planarLayout(g.paddedH, g.paddedW, g.strideW, lanes)
+  const offsets = tapOffsets(image, g.inChannelsPerGroup, g.kernelH, g.kernelW, g.dilationH, g.dilationW)
+  const taps = offsets.length
+  const memory = new MemoryLayout()
+  const imageAt = memory.take(g.batch * g.inChannels * image.planeElements * size)
+  const offsetsAt = memory.take(taps * 4)
+  const weightsAt = memory.take(g.groups * channelBlocks(g.outChannelsPerGroup) * taps * 64)
+  const biasAt = memory.take(g.outChannels * size)
+  const outputLength = g.batch * g.outChannels * g.outH * g.outW
+  const outputAt = memory.take(outputLength * size)
+  const pass: ConvolutionPass = {
+    image: imageAt,
+    imagePlane: image.planeElements,
+    imageChannels: g.inChannels,
+    rowStride: g.strideH * image.rowElements,
+    offsets: offsetsAt,
+    taps,
+    weights: weightsAt,
+    bias: biasAt,
+    output: outputAt,
+    outChannels: g.outChannels,
+    groups: g.groups,
+    outH: g.outH,
+    outW: g.outW,
+    batch: g.batch,
+  }
+  return {
+    bytes: memory.bytes,
+    parts,
+    pack(buffer) {
+      const view = floatView(buffer, dtype)
+      packPaddedInput(x, g, image, view, imageAt / size)
+      new Int32Array(buffer, offsetsAt, taps).set(offsets)
+      packWeights(weight, g.outChannels, g.groups, taps, lanes, view, weightsAt / size)
+      if (bias) view.set(bias, biasAt / size)
+      else view.fill(0, biasAt / size, biasAt / size + g.outChannels)
+    },
+    calls: (part) => convolutionCalls(pass, dtype, part, parts),
+    unpack(buffer) {
+      const start = outputAt / size
+      return floatView(buffer, dtype).slice(start, start + outputLength)
+    },
+  }
+}
+
+/** Image rows per grad-weight tile: the tile's gradient and input rows should stay in cache. */
+function tileRows(geometry: ConvGeometry, rowElements: number, size: number): number {
+  const bytesPerRow = (geometry.outChannelsPerGroup * geometry.outW + geometry.inChannelsPerGroup * rowElements) * size
+  return Math.max(1, Math.min(geometry.outH, Math.floor((256 * 1024) / bytesPerRow)))
+}
+
+export function planBackward(
+  x: Float64Array,
+  weight: Float64Array,
+  gradOutput: Float64Array,
+  geometry: ConvGeometry,
+  dtype: Dtype,
+  wants: GradientRequest = {},
+  parts = 1,
+): Plan<FastGradients> {
+  const g = geometry
+  const size = BYTES[dtype]
+  const lanes = LANES[dtype]
+  const wantInput = wants.input ?? true
+  const wantWeight = wants.weight ?? true
+  const wantBias = (wants.bias ?? true) && g.hasBias
+  const memory = new MemoryLayout()
+
+  // grad-weight: the padded input as in forward, and the upstream gradient as it is
+  const image = planarLayout(g.paddedH, g.paddedW, g.strideW, lanes)
+  const offsets = tapOffsets(image, g.inChannelsPerGroup, g.kernelH, g.kernelW, g.dilationH, g.dilationW)
+  const taps = offsets.length
+  const gradLength = g.batch * g.outChannels * g.outH * g.outW
+  const weightLength = g.outChannels * taps
+  const imageAt = wantWeight ? memory.take(g.batch * g.inChannels * image.planeElements * size) : 0
+  const offsetsAt = wantWeight ? memory.take(taps * 4) : 0
+  const gradAt = wantWeight ? memory.take(gradLength * size) : 0
+  const partialAt = wantWeight ? memory.take(parts * weightLength * 8) : 0
+  const rowsPerTile = tileRows(g, image.rowElements, size)
+
+  // grad-input: a stride-1 convolution of the spread gradient with the transposed weight
+  const spreadH = spreadGradHeight(g)
+  const spreadW = spreadGradWidth(g)
+  const spread = planarLayout(spreadH, spreadW, 1, lanes)
+  const spreadOffsets = tapOffsets(spread, g.outChannelsPerGroup, g.kernelH, g.kernelW, g.dilationH, g.dilationW)
+  const spreadTaps = spreadOffsets.length
+  const coveredH = spreadH - g.dilationH * (g.kernelH - 1)
+  const coveredW = spreadW - g.dilationW * (g.kernelW - 1)
+  const coveredLength = g.batch * g.inChannels * coveredH * coveredW
+  const spreadAt = wantInput ? memory.take(g.batch * g.outChannels * spread.planeElements * size) : 0
+  const spreadOffsetsAt = wantInput ? memory.take(spreadTaps * 4) : 0
+  const flippedAt = wantInput ? memory.take(g.groups * channelBlocks(g.inChannelsPerGroup) * spreadTaps * 64) : 0
+  const zeroBiasAt = wantInput ? memory.take(g.inChannels * size) : 0
+  const coveredAt = wantInput ? memory.take(coveredLength * size) : 0
+  const transposed: ConvolutionPass = {
+    image: spreadAt,
+    imagePlane: spread.planeElements,
+    imageChannels: g.outChannels,
+    rowStride: spread.rowElements,
+    offsets: spreadOffsetsAt,
+    taps: spreadTaps,
+    weights: flippedAt,
+    bias: zeroBiasAt,
+    output: coveredAt,
+    outChannels: g.inChannels,
+    groups: g.groups,
+    outH: coveredH,
+    outW: coveredW,
+    batch: g.batch,
+  }
+
+  function weightCalls(part: number): KernelCall[] {
+    const [i0, i1] = rowRange(g.outH, part, parts)
+    if (i0 === i1) return []
+    const calls: KernelCall[] = []
+    for (let n = 0; n < g.batch; n++) {
+      for (let group = 0; group < g.groups; group++) {
+        calls.push({
+          kernel: dtype === 'f64' ? 'gradWeight_f64' : 'gradWeight_f32',
+          args: [
+            imageAt + (n * g.inChannels + group * g.inChannelsPerGroup) * image.planeElements * size,
+            g.strideH * image.rowElements,
+            offsetsAt,
+            taps,
+            gradAt + (n * g.outChannels + group * g.outChannelsPerGroup) * g.outH * g.outW * size,
+            g.outChannelsPerGroup,
+            g.outH,
+            g.outW,
+            i0,
+            i1,
+            partialAt + (part * weightLength + group * g.outChannelsPerGroup * taps) * 8,
+            rowsPerTile,
+          ],
+        })
+      }
+    }
+    return calls
+  }
+
+  return {
+    bytes: memory.bytes,
+    parts,
+    pack(buffer) {
+      const view = floatView(buffer, dtype)
+      if (wantWeight) {
+        packPaddedInput(x, g, image, view, imageAt / size)
+        new Int32Array(buffer, offsetsAt, taps).set(offsets)
+        view.set(gradOutput, gradAt / size)
+        new Float64Array(buffer, partialAt, parts * weightLength).fill(0)
+      }
+      if (wantInput) {
+        packSpreadGradient(gradOutput, g, spread, view, spreadAt / size)
+        new Int32Array(buffer, spreadOffsetsAt, spreadTaps).set(spreadOffsets)
+        packWeights(transposedWeight(weight, g), g.inChannels, g.groups, spreadTaps, lanes, view, flippedAt / size)
+        view.fill(0, zeroBiasAt / size, zeroBiasAt / size + g.inChannels)
+      }
+    },
+    calls(part) {
+      return [
+        ...(wantWeight ? weightCalls(part) : []),
+        ...(wantInput ? convolutionCalls(transposed, dtype, part, parts) : []),
+      ]
+    },
+    unpack(buffer) {
+      let gradInput: FloatArray | null = null
+      if (wantInput) {
+        gradInput = newFloatArray(dtype, x.length)
+        foldPaddedGradient(floatView(buffer, dtype), coveredAt / size, coveredH, coveredW, g, gradInput)
+      }
+      let gradWeight: FloatArray | null = null
+      if (wantWeight) {
+        const partial = new Float64Array(buffer, partialAt, parts * weightLength)
+        const sum = partial.slice(0, weightLength)
+        for (let part = 1; part < parts; part++) {
+          for (let k = 0; k < weightLength; k++) sum[k] += partial[part * weightLength + k]
+        }
+        gradWeight = dtype === 'f64' ? sum : Float32Array.from(sum)
+      }
+      let gradBias: FloatArray | null = null
+      if (wantBias) {
+        const sums = sumPerChannel(gradOutput, g)
+        gradBias = dtype === 'f64' ? sums : Float32Array.from(sums)
+      }
+      return { gradInput, gradWeight, gradBias }
+    },
+  }
+}

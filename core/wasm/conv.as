@@ -1,0 +1,243 @@
+// Convolution kernels for WebAssembly SIMD, compiled by scripts/build-wasm.mjs with AssemblyScript.
+// Each export runs on an input that is already padded (see core/fast/layout.ts): padding modes,
+// stride along W and dilation are folded into the input layout and a table of tap offsets,
+// so one register-blocked loop serves every option. No allocation, no static data: memory is
+// imported and laid out by the caller, so two threads can share it.
+//
+// Register block: 4 output channels × 3 vectors of pixels (12 accumulators + 3 inputs +
+// 1 weight = 16 SIMD registers). Weights arrive pre-splatted (one v128 per weight).
+
+const CHANNELS: i32 = 4 // output channels per register block
+const VECTORS: i32 = 3 // pixel vectors per register block (forward)
+const TAPS: i32 = 3 // kernel taps per register block (grad-weight)
+
+/** a·b + c: fused on runtimes with relaxed SIMD, two roundings otherwise. */
+// @ts-ignore: decorator
+@inline function madd<T>(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return v128.relaxed_madd<T>(a, b, c)
+  return v128.add<T>(v128.mul<T>(a, b), c)
+}
+
+/** Stores the first `count` lanes of v at address (count < lanes). */
+// @ts-ignore: decorator
+@inline function storeLanes<T>(address: usize, v: v128, count: i32): void {
+  const size = sizeof<T>()
+  store<T>(address, v128.extract_lane<T>(v, 0))
+  if (sizeof<T>() == 4) {
+    if (count > 1) store<T>(address + size, v128.extract_lane<T>(v, 1))
+    if (count > 2) store<T>(address + 2 * size, v128.extract_lane<T>(v, 2))
+  }
+}
+
+/** Sum of the lanes of v, in float64. */
+// @ts-ignore: decorator
+@inline function laneSum<T>(v: v128): f64 {
+  if (sizeof<T>() == 4) {
+    return <f64>v128.extract_lane<T>(v, 0) + <f64>v128.extract_lane<T>(v, 1) +
+      (<f64>v128.extract_lane<T>(v, 2) + <f64>v128.extract_lane<T>(v, 3))
+  }
+  return <f64>v128.extract_lane<T>(v, 0) + <f64>v128.extract_lane<T>(v, 1)
+}
+
+/** All-ones in the lanes below count, zeros above. */
+// @ts-ignore: decorator
+@inline function laneMask<T>(count: i32): v128 {
+  if (sizeof<T>() == 4) return i32x4.lt_s(v128(0, 0, 0, 0, 1, 0, 0, 0, 2, 0, 0, 0, 3, 0, 0, 0), i32x4.splat(count))
+  return i64x2.lt_s(v128(0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0), i64x2.splat(<i64>count))
+}
+
+/**
+ * y[m, i, j] = bias[m] + Σ_k w[m, k] · x[i·rowStride + offsets[k] + j]
+ * for the `channels` output channels of one group and one batch item, rows i0..i1.
+ * x: first input plane of the group (element type T); offsets: i32 per tap;
+ * w: [ceil(channels/4)][taps][4] v128 splats; bias: T per channel; y: [channels][outH][outW].
+ */
+function forward<T>(
+  x: usize, rowStride: i32, offsets: usize, taps: i32,
+  w: usize, bias: usize, y: usize,
+  channels: i32, outH: i32, outW: i32, i0: i32, i1: i32,
+): void {
+  const size = <usize>sizeof<T>()
+  const lanes = 16 / <i32>sizeof<T>()
+  const block = lanes * VECTORS
+  const plane = <usize>(outH * outW)
+  for (let m0 = 0; m0 < channels; m0 += CHANNELS) {
+    const live = min(CHANNELS, channels - m0)
+    const wb = w + <usize>(m0 / CHANNELS) * <usize>taps * 64
+    const b0 = v128.splat<T>(load<T>(bias + <usize>m0 * size))
+    const b1 = v128.splat<T>(load<T>(bias + <usize>min(m0 + 1, channels - 1) * size))
+    const b2 = v128.splat<T>(load<T>(bias + <usize>min(m0 + 2, channels - 1) * size))
+    const b3 = v128.splat<T>(load<T>(bias + <usize>min(m0 + 3, channels - 1) * size))
+    for (let i = i0; i < i1; i++) {
+      const xr = x + <usize>i * <usize>rowStride * size
+      const yr = y + (<usize>m0 * plane + <usize>i * <usize>outW) * size
+      let j = 0
+      for (; j + block <= outW; j += block) {
+        let a00 = b0, a01 = b0, a02 = b0
+        let a10 = b1, a11 = b1, a12 = b1
+        let a20 = b2, a21 = b2, a22 = b2
+        let a30 = b3, a31 = b3, a32 = b3
+        const xp = xr + <usize>j * size
+        for (let k = 0; k < taps; k++) {
+          const p = xp + <usize>load<i32>(offsets + (<usize>k << 2)) * size
+          const x0 = v128.load(p)
+          const x1 = v128.load(p, 16)
+          const x2 = v128.load(p, 32)
+          const wp = wb + (<usize>k << 6)
+          let wv = v128.load(wp)
+          a00 = madd<T>(wv, x0, a00); a01 = madd<T>(wv, x1, a01); a02 = madd<T>(wv, x2, a02)
+          wv = v128.load(wp, 16)
+          a10 = madd<T>(wv, x0, a10); a11 = madd<T>(wv, x1, a11); a12 = madd<T>(wv, x2, a12)
+          wv = v128.load(wp, 32)
+          a20 = madd<T>(wv, x0, a20); a21 = madd<T>(wv, x1, a21); a22 = madd<T>(wv, x2, a22)
+          wv = v128.load(wp, 48)
+          a30 = madd<T>(wv, x0, a30); a31 = madd<T>(wv, x1, a31); a32 = madd<T>(wv, x2, a32)
+        }
+        const yp = yr + <usize>j * size
+        v128.store(yp, a00); v128.store(yp, a01, 16); v128.store(yp, a02, 32)
+        if (live > 1) { const q = yp + plane * size; v128.store(q, a10); v128.store(q, a11, 16); v128.store(q, a12, 32) }
+        if (live > 2) { const q = yp + 2 * plane * size; v128.store(q, a20); v128.store(q, a21, 16); v128.store(q, a22, 32) }
+        if (live > 3) { const q = yp + 3 * plane * size; v128.store(q, a30); v128.store(q, a31, 16); v128.store(q, a32, 32) }
+      }
+      // The rest of the row one vector at a time; the input rows have slack for the last one.
+      for (; j < outW; j += lanes) {
+        let a0 = b0, a1 = b1, a2 = b2, a3 = b3
+        const xp = xr + <usize>j * size
+        for (let k = 0; k < taps; k++) {
+          const x0 = v128.load(xp + <usize>load<i32>(offsets + (<usize>k << 2)) * size)
+          const wp = wb + (<usize>k << 6)
+          a0 = madd<T>(v128.load(wp), x0, a0)
+          a1 = madd<T>(v128.load(wp, 16), x0, a1)
+          a2 = madd<T>(v128.load(wp, 32), x0, a2)
+          a3 = madd<T>(v128.load(wp, 48), x0, a3)
+        }
+        const yp = yr + <usize>j * size
+        const rest = outW - j
+        if (rest >= lanes) {
+          v128.store(yp, a0)
+          if (live > 1) v128.store(yp + plane * size, a1)
+          if (live > 2) v128.store(yp + 2 * plane * size, a2)
+          if (live > 3) v128.store(yp + 3 * plane * size, a3)
+        } else {
+          storeLanes<T>(yp, a0, rest)
+          if (live > 1) storeLanes<T>(yp + plane * size, a1, rest)
+          if (live > 2) storeLanes<T>(yp + 2 * plane * size, a2, rest)
+          if (live > 3) storeLanes<T>(yp + 3 * plane * size, a3, rest)
+        }
+      }
+    }
+  }
+}
+
+/**
+ * gw[m, k] += Σ_{i in i0..i1, j} gy[m, i, j] · x[i·rowStride + offsets[k] + j]
+ * for one group and one batch item. gw is float64 [channels][taps] whatever T is, so long
+ * sums keep their precision; rows are walked in tiles of tileRows so that the tile's
+ * gradient rows and input rows stay in cache while every tap block passes over them.
+ */
+function gradWeight<T>(
+  x: usize, rowStride: i32, offsets: usize, taps: i32,
+  gy: usize, channels: i32, outH: i32, outW: i32, i0: i32, i1: i32,
+  gw: usize, tileRows: i32,
+): void {
+  const size = <usize>sizeof<T>()
+  const lanes = 16 / <i32>sizeof<T>()
+  const plane = <usize>(outH * outW)
+  const whole = outW - outW % lanes
+  const mask = laneMask<T>(outW - whole)
+  for (let r0 = i0; r0 < i1; r0 += tileRows) {
+    const r1 = min(i1, r0 + tileRows)
+    for (let m0 = 0; m0 < channels; m0 += CHANNELS) {
+      const live = min(CHANNELS, channels - m0)
+      const g0 = gy + <usize>m0 * plane * size
+      const g1 = gy + <usize>min(m0 + 1, channels - 1) * plane * size
+      const g2 = gy + <usize>min(m0 + 2, channels - 1) * plane * size
+      const g3 = gy + <usize>min(m0 + 3, channels - 1) * plane * size
+      for (let k0 = 0; k0 < taps; k0 += TAPS) {
+        const count = min(TAPS, taps - k0)
+        const o0 = <usize>load<i32>(offsets + (<usize>k0 << 2)) * size
+        const o1 = <usize>load<i32>(offsets + (<usize>min(k0 + 1, taps - 1) << 2)) * size
+        const o2 = <usize>load<i32>(offsets + (<usize>min(k0 + 2, taps - 1) << 2)) * size
+        let a00 = v128.splat<T>(0), a01 = a00, a02 = a00
+        let a10 = a00, a11 = a00, a12 = a00
+        let a20 = a00, a21 = a00, a22 = a00
+        let a30 = a00, a31 = a00, a32 = a00
+        for (let i = r0; i < r1; i++) {
+          const xr = x + <usize>i * <usize>rowStride * size
+          const gr = <usize>i * <usize>outW * size
+          let j = 0
+          for (; j < whole; j += lanes) {
+            const at = <usize>j * size
+            const xp = xr + at
+            const x0 = v128.load(xp + o0)
+            const x1 = v128.load(xp + o1)
+            const x2 = v128.load(xp + o2)
+            let gv = v128.load(g0 + gr + at)
+            a00 = madd<T>(gv, x0, a00); a01 = madd<T>(gv, x1, a01); a02 = madd<T>(gv, x2, a02)
+            gv = v128.load(g1 + gr + at)
+            a10 = madd<T>(gv, x0, a10); a11 = madd<T>(gv, x1, a11); a12 = madd<T>(gv, x2, a12)
+            gv = v128.load(g2 + gr + at)
+            a20 = madd<T>(gv, x0, a20); a21 = madd<T>(gv, x1, a21); a22 = madd<T>(gv, x2, a22)
+            gv = v128.load(g3 + gr + at)
+            a30 = madd<T>(gv, x0, a30); a31 = madd<T>(gv, x1, a31); a32 = madd<T>(gv, x2, a32)
+          }
+          if (j < outW) {
+            // Last partial vector: gradient lanes past the row are masked to zero.
+            const at = <usize>j * size
+            const xp = xr + at
+            const x0 = v128.load(xp + o0)
+            const x1 = v128.load(xp + o1)
+            const x2 = v128.load(xp + o2)
+            let gv = v128.and(v128.load(g0 + gr + at), mask)
+            a00 = madd<T>(gv, x0, a00); a01 = madd<T>(gv, x1, a01); a02 = madd<T>(gv, x2, a02)
+            gv = v128.and(v128.load(g1 + gr + at), mask)
+            a10 = madd<T>(gv, x0, a10); a11 = madd<T>(gv, x1, a11); a12 = madd<T>(gv, x2, a12)
+            gv = v128.and(v128.load(g2 + gr + at), mask)
+            a20 = madd<T>(gv, x0, a20); a21 = madd<T>(gv, x1, a21); a22 = madd<T>(gv, x2, a22)
+            gv = v128.and(v128.load(g3 + gr + at), mask)
+            a30 = madd<T>(gv, x0, a30); a31 = madd<T>(gv, x1, a31); a32 = madd<T>(gv, x2, a32)
+          }
+        }
+        addSums<T>(gw + (<usize>m0 * <usize>taps + <usize>k0) * 8, taps, a00, a01, a02, count)
+        if (live > 1) addSums<T>(gw + (<usize>(m0 + 1) * <usize>taps + <usize>k0) * 8, taps, a10, a11, a12, count)
+        if (live > 2) addSums<T>(gw + (<usize>(m0 + 2) * <usize>taps + <usize>k0) * 8, taps, a20, a21, a22, count)
+        if (live > 3) addSums<T>(gw + (<usize>(m0 + 3) * <usize>taps + <usize>k0) * 8, taps, a30, a31, a32, count)
+      }
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function addSums<T>(at: usize, taps: i32, s0: v128, s1: v128, s2: v128, count: i32): void {
+  store<f64>(at, load<f64>(at) + laneSum<T>(s0))
+  if (count > 1) store<f64>(at + 8, load<f64>(at + 8) + laneSum<T>(s1))
+  if (count > 2) store<f64>(at + 16, load<f64>(at + 16) + laneSum<T>(s2))
+}
+
+export function forward_f64(
+  x: usize, rowStride: i32, offsets: usize, taps: i32, w: usize, bias: usize, y: usize,
+  channels: i32, outH: i32, outW: i32, i0: i32, i1: i32,
+): void {
+  forward<f64>(x, rowStride, offsets, taps, w, bias, y, channels, outH, outW, i0, i1)
+}
+
+export function forward_f32(
+  x: usize, rowStride: i32, offsets: usize, taps: i32, w: usize, bias: usize, y: usize,
+  channels: i32, outH: i32, outW: i32, i0: i32, i1: i32,
+): void {
+  forward<f32>(x, rowStride, offsets, taps, w, bias, y, channels, outH, outW, i0, i1)
+}
+
+export function gradWeight_f64(
+  x: usize, rowStride: i32, offsets: usize, taps: i32, gy: usize,
+  channels: i32, outH: i32, outW: i32, i0: i32, i1: i32, gw: usize, tileRows: i32,
+): void {
+  gradWeight<f64>(x, rowStride, offsets, taps, gy, channels, outH, outW, i0, i1, gw, tileRows)
+}
+
+export function gradWeight_f32(
+  x: usize, rowStride: i32, offsets: usize, taps: i32, gy: usize,
+  channels: i32, outH: i32, outW: i32, i0: i32, i1: i32, gw: usize, tileRows: i32,
+): void {
+  gradWeight<f32>(x, rowStride, offsets, taps, gy, channels, outH, outW, i0, i1, gw, tileRows)
+}
