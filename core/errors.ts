@@ -144,6 +144,14 @@ const templates: Record<string, { en: Template; es: Template }> = {
     en: () => `cancelled`,
     es: () => `cancelado`,
   },
+  'session-corrupt': {
+    en: (p) => `this is not a valid Convolab session: ${p.detail}`,
+    es: (p) => `no es una sesión válida de Convolab: ${p.detail}`,
+  },
+  'session-newer': {
+    en: (p) => `this session was saved by a newer Convolab (format version ${p.version}; this one reads up to ${p.supported}); update Convolab to open it`,
+    es: (p) => `esta sesión se guardó con un Convolab más nuevo (versión de formato ${p.version}; esta lee hasta la ${p.supported}); actualice Convolab para abrirla`,
+  },
 }
 
 export type ErrorCode = keyof typeof templates

@@ -1,0 +1,182 @@
+// The .convolab session file: a versioned JSON document with the input, the kernels, the settings,
+// the upstream gradient and the view. The app saves and opens it; `convolab export` reads it.
+//
+// Format (version 1):
+// {
+//   "format": "convolab-session", "version": 1,
+//   "input":  { "shape": [N, C, H, W], "data": "<base64 of float64 little-endian>" },
+//   "inputName": "photo.jpg",                       (optional)
+//   "weight": { "shape": [M, C/groups, KH, KW], "data": "..." },
+//   "bias":   { "shape": [M], "data": "..." } | null,
+//   "options": { "stride": 1 | [h, w], "padding": 1 | [h, w] | "same" | "valid",
+//                "dilation": 1 | [h, w], "groups": 1, "paddingMode": "zeros" },
+//   "gradOutput": { "kind": "ones" } | { "kind": "random", "seed": 1 }
+//               | { "kind": "tensor", "tensor": {...} } | { "kind": "mse", "target": {...} },
+//   "view": { ...free-form view state the app restores (colour map, zoom, language...) }
+// }
+// "data" may also be a plain JSON array of numbers, for hand-written sessions.
+
+import { fromByteArray, toByteArray } from 'base64-js'
+import { z } from 'zod'
+import { ConvolabError } from './errors'
+import type { Conv2dOptions } from './geometry'
+import { PADDING_MODES, convGeometry } from './geometry'
+import type { Tensor } from './tensor'
+import { sizeOf } from './tensor'
+
+export const SESSION_FORMAT = 'convolab-session'
+export const SESSION_VERSION = 1
+
+export type SessionGradOutput =
+  | { kind: 'ones' }
+  | { kind: 'random'; seed: number }
+  | { kind: 'tensor'; tensor: Tensor }
+  | { kind: 'mse'; target: Tensor }
+
+export interface Session {
+  input: Tensor
+  inputName?: string
+  weight: Tensor
+  bias: Tensor | null
+  options: Conv2dOptions
+  gradOutput: SessionGradOutput
+  view: Record<string, unknown>
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
+const MAX_VALUES = 64 * 1024 * 1024
+
+const tensorJson = z.object({
+  shape: z.array(z.number().int().min(1).max(1 << 16)).min(1).max(4),
+  data: z.union([z.string(), z.array(z.number().nullable())]),
+})
+const pair = z.union([z.number().int(), z.tuple([z.number().int(), z.number().int()])])
+const optionsJson = z.object({
+  stride: pair.optional(),
+  padding: z.union([pair, z.literal('same'), z.literal('valid')]).optional(),
+  dilation: pair.optional(),
+  groups: z.number().int().optional(),
+  paddingMode: z.enum(PADDING_MODES as [string, ...string[]]).optional(),
+})
+const sessionJson = z.object({
+  format: z.literal(SESSION_FORMAT),
+  version: z.literal(SESSION_VERSION),
+  input: tensorJson,
+  inputName: z.string().max(1024).optional(),
+  weight: tensorJson,
+  bias: tensorJson.nullable(),
+  options: optionsJson,
+  gradOutput: z.discriminatedUnion('kind', [
+    z.object({ kind: z.literal('ones') }),
+    z.object({ kind: z.literal('random'), seed: z.number().int() }),
+    z.object({ kind: z.literal('tensor'), tensor: tensorJson }),
+    z.object({ kind: z.literal('mse'), target: tensorJson }),
+  ]),
+  view: z.record(z.string(), z.unknown()).default({}),
+})
+
+/**
+ * Migrations from older versions, each to the next one. Version 1 is the first format, so there
+ * is none yet; a version-2 change adds `1: (doc) => ({ ...doc, version: 2, ... })` here.
+ */
+const MIGRATIONS: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = {}
+
+function encodeTensor(tensor: Tensor): { shape: number[]; data: string } {
+  const bytes = new Uint8Array(tensor.data.length * 8)
+  const view = new DataView(bytes.buffer)
+  tensor.data.forEach((value, k) => view.setFloat64(k * 8, value, true))
+  return { shape: [...tensor.shape], data: fromByteArray(bytes) }
+}
+
+function decodeTensor(json: z.infer<typeof tensorJson>, name: string): Tensor {
+  const size = sizeOf(json.shape)
+  if (size > MAX_VALUES) throw new ConvolabError('too-large', { name, value: size, limit: MAX_VALUES })
+  let data: Float64Array
+  if (typeof json.data === 'string') {
+    if (!BASE64.test(json.data) || json.data.length % 4 !== 0) {
+      throw new ConvolabError('session-corrupt', { detail: `${name}: data is not base64` })
+    }
+    const bytes = toByteArray(json.data)
+    if (bytes.length !== size * 8) {
+      throw new ConvolabError('data-size', { name, got: Math.floor(bytes.length / 8), expected: size, shape: `(${json.shape.join(', ')})` })
+    }
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+    data = new Float64Array(size)
+    for (let k = 0; k < size; k++) data[k] = view.getFloat64(k * 8, true)
+  } else {
+    if (json.data.length !== size) {
+      throw new ConvolabError('data-size', { name, got: json.data.length, expected: size, shape: `(${json.shape.join(', ')})` })
+    }
+    // JSON has no NaN: a null stands for it.
+    data = Float64Array.from(json.data, (v) => (v === null ? NaN : v))
+  }
+  return { shape: [...json.shape], data }
+}
+
+export function serializeSession(session: Session): string {
+  const gradOutput =
+    session.gradOutput.kind === 'tensor'
+      ? { kind: 'tensor', tensor: encodeTensor(session.gradOutput.tensor) }
+      : session.gradOutput.kind === 'mse'
+        ? { kind: 'mse', target: encodeTensor(session.gradOutput.target) }
+        : session.gradOutput
+  const document = {
+    format: SESSION_FORMAT,
+    version: SESSION_VERSION,
+    input: encodeTensor(session.input),
+    ...(session.inputName ? { inputName: session.inputName } : {}),
+    weight: encodeTensor(session.weight),
+    bias: session.bias ? encodeTensor(session.bias) : null,
+    options: session.options,
+    gradOutput,
+    view: session.view,
+  }
+  return JSON.stringify(document, null, 1) + '\n'
+}
+
+/** Parses, migrates and validates a session; a ConvolabError says what is wrong. */
+export function parseSession(text: string): Session {
+  let document: unknown
+  try {
+    document = JSON.parse(text)
+  } catch (error) {
+    throw new ConvolabError('session-corrupt', { detail: (error as Error).message })
+  }
+  if (typeof document !== 'object' || document === null || (document as { format?: unknown }).format !== SESSION_FORMAT) {
+    throw new ConvolabError('session-corrupt', { detail: `"format" is not "${SESSION_FORMAT}"` })
+  }
+  let doc = document as Record<string, unknown>
+  const version = doc.version
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+    throw new ConvolabError('session-corrupt', { detail: `"version" is ${JSON.stringify(version)}` })
+  }
+  if (version > SESSION_VERSION) throw new ConvolabError('session-newer', { version, supported: SESSION_VERSION })
+  for (let v = version; v < SESSION_VERSION; v++) {
+    const migrate = MIGRATIONS[v]
+    if (!migrate) throw new ConvolabError('session-corrupt', { detail: `no migration from version ${v}` })
+    doc = migrate(doc)
+  }
+  const parsed = sessionJson.safeParse(doc)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    throw new ConvolabError('session-corrupt', { detail: `${issue.path.join('.') || 'document'}: ${issue.message}` })
+  }
+  const json = parsed.data
+  const session: Session = {
+    input: decodeTensor(json.input, 'input'),
+    inputName: json.inputName,
+    weight: decodeTensor(json.weight, 'weight'),
+    bias: json.bias ? decodeTensor(json.bias, 'bias') : null,
+    options: json.options as Conv2dOptions,
+    gradOutput:
+      json.gradOutput.kind === 'tensor'
+        ? { kind: 'tensor', tensor: decodeTensor(json.gradOutput.tensor, 'gradOutput') }
+        : json.gradOutput.kind === 'mse'
+          ? { kind: 'mse', target: decodeTensor(json.gradOutput.target, 'target') }
+          : json.gradOutput,
+    view: json.view,
+  }
+  // The settings must describe a computable layer: the same check as everywhere else.
+  convGeometry(session.input.shape, session.weight.shape, session.options, session.bias?.data.length)
+  return session
+}
