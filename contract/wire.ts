@@ -39,6 +39,11 @@ function kindOf(value: unknown): Kind | null {
   return null
 }
 
+/** defineProperty, not assignment: a "__proto__" key stays a plain key and changes no prototype. */
+function define(target: Record<string, unknown>, key: string, value: unknown): void {
+  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true })
+}
+
 const align8 = (n: number): number => (n + 7) & ~7
 
 /** Encodes any JSON-like value that may hold typed arrays, NaN and ±∞. */
@@ -59,7 +64,7 @@ export function encodeMessage(value: unknown): Uint8Array {
     }
     if (Array.isArray(node)) return node.map(replace)
     const out: Record<string, unknown> = {}
-    for (const [key, child] of Object.entries(node)) if (child !== undefined) out[key] = replace(child)
+    for (const [key, child] of Object.entries(node)) if (child !== undefined) define(out, key, replace(child))
     return out
   }
   const header = new TextEncoder().encode(JSON.stringify({ value: replace(value), chunks: table }))
@@ -106,11 +111,8 @@ export function decodeMessage(frame: Uint8Array): unknown {
       return array
     }
     if (NUMBER in record) return Number(record[NUMBER])
-    // defineProperty, not assignment: a "__proto__" key stays a plain key.
     const out: Record<string, unknown> = {}
-    for (const [key, child] of Object.entries(record)) {
-      Object.defineProperty(out, key, { value: revive(child), enumerable: true, writable: true, configurable: true })
-    }
+    for (const [key, child] of Object.entries(record)) define(out, key, revive(child))
     return out
   }
   return revive(value)

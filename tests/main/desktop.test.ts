@@ -1,0 +1,64 @@
+// The Electron glue's logic, without Electron: which pages may call main, the menu's commands
+// in both languages, and the preload's channel names matching the contract's.
+
+import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import type { MenuItemConstructorOptions } from 'electron'
+import { describe, expect, it, vi } from 'vitest'
+import { IPC_EVENT, IPC_INVOKE, type MenuCommand } from '../../contract'
+import { menuTemplate, openFilters } from '../../src-main/desktop/menu-template'
+import { isAppUrl } from '../../src-main/desktop/trust'
+
+describe('isAppUrl (IPC sender check and navigation)', () => {
+  const page = 'file:///opt/Convolab/resources/app.asar/out/renderer/index.html'
+  it('accepts our page only', () => {
+    expect(isAppUrl(page, page)).toBe(true)
+    expect(isAppUrl(`${page}#/kernel`, page)).toBe(true)
+    expect(isAppUrl('file:///tmp/evil.html', page)).toBe(false)
+    expect(isAppUrl('https://example.com/', page)).toBe(false)
+    expect(isAppUrl(undefined, page)).toBe(false)
+    expect(isAppUrl('not a url', page)).toBe(false)
+  })
+  it('accepts the dev server origin while developing, and nothing else', () => {
+    const dev = 'http://localhost:5173'
+    expect(isAppUrl('http://localhost:5173/src/main.ts', dev)).toBe(true)
+    expect(isAppUrl('http://localhost:5174/', dev)).toBe(false)
+    expect(isAppUrl('http://127.0.0.1:5173/', dev)).toBe(false)
+  })
+})
+
+function items(template: MenuItemConstructorOptions[]): MenuItemConstructorOptions[] {
+  return template.flatMap((item) => [item, ...(Array.isArray(item.submenu) ? items(item.submenu) : [])])
+}
+
+describe('menuTemplate', () => {
+  it('has File, Edit, View and Help, and sends every menu command', () => {
+    const sent: MenuCommand[] = []
+    const opened: string[] = []
+    const template = menuTemplate('en', { command: (c) => sent.push(c), open: (p) => opened.push(p) })
+    expect(template.map((m) => m.label)).toEqual(['File', 'Edit', 'View', 'Help'])
+    for (const item of items(template)) (item.click as (() => void) | undefined)?.()
+    expect(opened).toEqual(['image', 'kernel', 'tensor'])
+    expect(new Set(sent)).toEqual(
+      new Set(['export', 'undo', 'redo', 'zoom-in', 'zoom-out', 'zoom-reset', 'language-en', 'language-es', 'theme-light', 'theme-dark', 'theme-system', 'shortcuts', 'about']),
+    )
+  })
+
+  it('speaks Spanish, with the chosen language checked', () => {
+    const template = menuTemplate('es', { command: vi.fn(), open: vi.fn() })
+    expect(template.map((m) => m.label)).toEqual(['Archivo', 'Edición', 'Ver', 'Ayuda'])
+    const spanish = items(template).find((item) => item.label === 'Español')
+    expect(spanish?.checked).toBe(true)
+    expect(openFilters('image', 'es')[0].extensions).toEqual(['png', 'jpg', 'jpeg', 'webp', 'gif', 'bmp'])
+  })
+})
+
+describe('preload', () => {
+  it('uses the contract\'s channel names and imports nothing but electron', () => {
+    const source = readFileSync(resolve(__dirname, '../../src-main/preload.ts'), 'utf8')
+    expect(source).toContain(`'${IPC_INVOKE}'`)
+    expect(source).toContain(`'${IPC_EVENT}'`)
+    const imports = [...source.matchAll(/^import\s+(?!type\b).*from\s+'([^']+)'/gm)].map((m) => m[1])
+    expect(imports).toEqual(['electron'])
+  })
+})

@@ -1,0 +1,72 @@
+// The browser mode's wire codec: typed arrays, NaN and ±∞ survive both ways bit for bit,
+// wherever the frame's bytes sit in memory; frames that are not ours are refused.
+
+import { describe, expect, it } from 'vitest'
+import { decodeMessage, encodeMessage } from '../../contract/wire'
+
+describe('wire codec', () => {
+  const message = {
+    kind: 'result',
+    id: 4,
+    result: {
+      ok: true,
+      value: {
+        output: {
+          shape: [1, 2, 3, 3],
+          data: Float32Array.from([1.5, NaN, -Infinity, 3e38, 0, -0, 7, 8, 9]),
+          min: Float64Array.from([-1e-310, Math.PI]),
+          nonFinite: Uint32Array.from([2, 0]),
+        },
+        bytes: Uint8Array.from([0, 255, 7]),
+        loss: NaN,
+        big: Infinity,
+        label: 'κ = 3×3',
+        nothing: null,
+        list: [1, Int32Array.from([-5, 6]), { deep: Float64Array.from([0.1]) }],
+      },
+    },
+  }
+
+  it('round-trips typed arrays exactly, and NaN and infinities as numbers', () => {
+    const back = decodeMessage(encodeMessage(message)) as typeof message
+    const value = back.result.value
+    expect(value.output.data).toBeInstanceOf(Float32Array)
+    expect(Array.from(value.output.data)).toEqual(Array.from(message.result.value.output.data))
+    expect(Object.is(value.output.data[5], -0)).toBe(true)
+    expect(value.output.min).toBeInstanceOf(Float64Array)
+    expect(Array.from(value.output.min)).toEqual([-1e-310, Math.PI])
+    expect(value.output.nonFinite).toBeInstanceOf(Uint32Array)
+    expect(value.bytes).toBeInstanceOf(Uint8Array)
+    expect(Array.from(value.bytes)).toEqual([0, 255, 7])
+    expect(Number.isNaN(value.loss)).toBe(true)
+    expect(value.big).toBe(Infinity)
+    expect(value.label).toBe('κ = 3×3')
+    expect(value.nothing).toBeNull()
+    expect(value.list[1]).toBeInstanceOf(Int32Array)
+    expect((value.list[2] as { deep: Float64Array }).deep[0]).toBe(0.1)
+  })
+
+  it('reads a frame that sits at an odd offset of a larger buffer (as Node may deliver it)', () => {
+    const frame = encodeMessage({ data: Float64Array.from([1, 2, 3]) })
+    const shifted = new Uint8Array(frame.length + 3)
+    shifted.set(frame, 3)
+    const back = decodeMessage(shifted.subarray(3)) as { data: Float64Array }
+    expect(Array.from(back.data)).toEqual([1, 2, 3])
+  })
+
+  it('sends a view of part of a buffer, not the whole buffer', () => {
+    const whole = Float64Array.from([9, 1, 2, 9])
+    const back = decodeMessage(encodeMessage({ part: whole.subarray(1, 3) })) as { part: Float64Array }
+    expect(Array.from(back.part)).toEqual([1, 2])
+  })
+
+  it('refuses frames that are not Convolab frames or are cut short, and keeps __proto__ a plain key', () => {
+    expect(() => decodeMessage(new TextEncoder().encode('{"kind":"invoke"}'))).toThrow(/not a Convolab frame/)
+    const frame = encodeMessage({ data: Float64Array.from([1, 2, 3]) })
+    expect(() => decodeMessage(frame.subarray(0, frame.length - 8))).toThrow(/truncated/)
+    const sneaky = decodeMessage(encodeMessage(JSON.parse('{"__proto__": {"polluted": true}}'))) as Record<string, unknown>
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined()
+    expect(Object.getPrototypeOf(sneaky)).toBe(Object.prototype)
+    expect(Object.getOwnPropertyDescriptor(sneaky, '__proto__')?.value).toEqual({ polluted: true })
+  })
+})
