@@ -1,0 +1,187 @@
+// Runs the fast kernels on worker threads that share one WebAssembly memory: the calling thread
+// packs the tensors into it, each thread computes its share of output rows (see core/fast/plans),
+// and the calling thread reads the results. Runs are queued one at a time; cancel() ends the
+// one in progress at once by terminating the threads (fresh ones start for the next run).
+
+import { Worker } from 'node:worker_threads'
+import type { ConvGeometry } from '../../../core'
+import { ConvolabError } from '../../../core'
+import type { Dtype, FastGradients, FastKernels, FloatArray, GradientRequest, KernelKind, Plan } from '../../../core/fast'
+import {
+  detectKernelKind,
+  ensureMemory,
+  kernelBinary,
+  planBackward,
+  planForward,
+  scalarKernels,
+} from '../../../core/fast'
+import { WORKER_SOURCE } from './worker-source'
+
+export interface ParallelRunnerOptions {
+  /** Worker threads that share the work (default 2). */
+  threads?: number
+  /** Fastest kernel kind to try (default relaxed-simd, then simd, then scalar). */
+  prefer?: KernelKind
+}
+
+export interface ParallelRunner {
+  readonly kind: KernelKind
+  readonly threads: number
+  forward(x: Float64Array, weight: Float64Array, bias: Float64Array | null, geometry: ConvGeometry, dtype: Dtype): Promise<FloatArray>
+  backward(
+    x: Float64Array,
+    weight: Float64Array,
+    gradOutput: Float64Array,
+    geometry: ConvGeometry,
+    dtype: Dtype,
+    wants?: GradientRequest,
+  ): Promise<FastGradients>
+  /** Abandons the run in progress and the queued ones: they reject with ConvolabError 'cancelled'. */
+  cancel(): void
+  /** Ends the threads; later calls reject. */
+  close(): Promise<void>
+  /** Threads started and not yet exited (diagnostics, and the leak test). */
+  liveThreads(): number
+}
+
+/** Largest shared memory: the whole 32-bit address space of the kernels (4 GiB). */
+const MAXIMUM_PAGES = 65536
+
+interface Pending {
+  resolve: () => void
+  reject: (error: Error) => void
+}
+
+class KernelThread {
+  readonly worker: Worker
+  readonly ready: Promise<void>
+  private pending = new Map<number, Pending>()
+  private nextId = 1
+  private failure: Error | null = null
+  exited = false
+
+  constructor(module: WebAssembly.Module, memory: WebAssembly.Memory) {
+    this.worker = new Worker(WORKER_SOURCE, { eval: true })
+    this.worker.once('exit', () => (this.exited = true))
+    this.worker.unref()
+    let started: Pending = { resolve: () => {}, reject: () => {} }
+    this.ready = new Promise<void>((resolve, reject) => (started = { resolve, reject }))
+    this.ready.catch(() => undefined) // a thread ended before use is reported by run()
+    this.worker.on('message', (message: { type: string; id?: number; message?: string }) => {
+      if (message.type === 'ready') return started.resolve()
+      const waiting = this.pending.get(message.id ?? -1)
+      if (!waiting) return
+      this.pending.delete(message.id!)
+      if (this.pending.size === 0) this.worker.unref()
+      if (message.type === 'done') waiting.resolve()
+      else waiting.reject(new Error(`kernel thread failed: ${message.message}`))
+    })
+    const fail = (error: Error) => {
+      this.failure ??= error
+      started.reject(error)
+      for (const waiting of this.pending.values()) waiting.reject(error)
+      this.pending.clear()
+    }
+    this.worker.on('error', fail)
+    this.worker.on('exit', (code) => fail(new Error(`kernel thread exited (code ${code})`)))
+    this.worker.postMessage({ type: 'init', module, memory })
+  }
+
+  run(calls: unknown[]): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure)
+    const id = this.nextId++
+    return new Promise<void>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject })
+      this.worker.ref() // keep the process alive while the thread computes; unref'd when idle
+      this.worker.postMessage({ type: 'run', id, calls })
+    })
+  }
+
+  terminate(reason: Error): Promise<number> {
+    this.failure ??= reason
+    for (const waiting of this.pending.values()) waiting.reject(reason)
+    this.pending.clear()
+    return this.worker.terminate()
+  }
+}
+
+export async function createParallelRunner(options: ParallelRunnerOptions = {}): Promise<ParallelRunner> {
+  const threads = Math.max(1, Math.floor(options.threads ?? 2))
+  const kind = detectKernelKind({ prefer: options.prefer, shared: true })
+  if (kind === 'scalar') return sameThread(scalarKernels(), 1)
+
+  const module = await WebAssembly.compile(kernelBinary(kind, true))
+  const memory = new WebAssembly.Memory({ initial: 1, maximum: MAXIMUM_PAGES, shared: true })
+  let pool: KernelThread[] | null = null
+  const started = new Set<KernelThread>()
+  let queue: Promise<unknown> = Promise.resolve()
+  let generation = 0
+  let closed = false
+
+  const startPool = (): KernelThread[] => {
+    pool ??= Array.from({ length: threads }, () => new KernelThread(module, memory))
+    pool.forEach((thread) => started.add(thread))
+    return pool
+  }
+
+  function enqueue<R>(makePlan: () => Plan<R>): Promise<R> {
+    if (closed) return Promise.reject(new ConvolabError('cancelled'))
+    const mine = generation
+    const result = queue.then(async () => {
+      if (mine !== generation || closed) throw new ConvolabError('cancelled')
+      const plan = makePlan()
+      ensureMemory(memory, plan.bytes)
+      plan.pack(memory.buffer)
+      const workers = startPool()
+      try {
+        await Promise.all(workers.map((worker) => worker.ready))
+        await Promise.all(workers.map((worker, part) => worker.run(plan.calls(part))))
+      } catch (error) {
+        if (mine !== generation || closed) throw new ConvolabError('cancelled')
+        throw error
+      }
+      if (mine !== generation) throw new ConvolabError('cancelled')
+      return plan.unpack(memory.buffer)
+    })
+    queue = result.catch(() => undefined)
+    return result
+  }
+
+  return {
+    kind,
+    threads,
+    forward: (x, weight, bias, geometry, dtype) => enqueue(() => planForward(x, weight, bias, geometry, dtype, threads)),
+    backward: (x, weight, gradOutput, geometry, dtype, wants) =>
+      enqueue(() => planBackward(x, weight, gradOutput, geometry, dtype, wants, threads)),
+    cancel() {
+      generation++
+      const stopping = pool
+      pool = null
+      stopping?.forEach((worker) => void worker.terminate(new ConvolabError('cancelled')))
+    },
+    async close() {
+      closed = true
+      generation++
+      const stopping = pool
+      pool = null
+      await Promise.all((stopping ?? []).map((worker) => worker.terminate(new ConvolabError('cancelled'))))
+    },
+    liveThreads() {
+      for (const thread of started) if (thread.exited) started.delete(thread)
+      return started.size
+    },
+  }
+}
+
+/** The same interface over kernels on the calling thread (no SIMD or no shared memory here). */
+function sameThread(kernels: FastKernels, threads: number): ParallelRunner {
+  return {
+    kind: kernels.kind,
+    threads,
+    forward: async (...args) => kernels.forward(...args),
+    backward: async (...args) => kernels.backward(...args),
+    cancel() {},
+    async close() {},
+    liveThreads: () => 0,
+  }
+}
