@@ -1,0 +1,127 @@
+// The fast kernels against core's scalar kernels over random settings (every option, channel
+// counts around the 4-channel register block, widths around the vector and block lengths):
+// float64 within 1e-12 per element, float32 within 1e-5 of the largest float64 value.
+// Also: core's scalar kernels behind the fast interface pass the PyTorch reference cases.
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import type { Conv2dOptions, Padding, PaddingMode } from '../../core'
+import { PADDING_MODES, conv2d, conv2dBackward, convGeometry, normalTensor, outputShape, seededSource } from '../../core'
+import type { Dtype, FastKernels } from '../../core/fast'
+import { createFastKernels, scalarKernels } from '../../core/fast'
+import { referenceSuite } from '../reference/suite'
+import { fastImplementation } from './fast-helpers'
+
+const simd = await createFastKernels({ prefer: 'simd' })
+
+function worst(actual: ArrayLike<number>, expected: ArrayLike<number>, scale: 'element' | 'tensor'): number {
+  let largest = 0
+  for (let k = 0; k < expected.length; k++) largest = Math.max(largest, Math.abs(expected[k]))
+  let result = 0
+  for (let k = 0; k < expected.length; k++) {
+    const error = Math.abs(actual[k] - expected[k]) / (scale === 'element' ? Math.max(1, Math.abs(expected[k])) : largest)
+    if (!(error <= result)) result = Number.isNaN(error) ? Infinity : error
+  }
+  return result
+}
+
+interface Setting {
+  input: number[]
+  weight: number[]
+  bias: boolean
+  options: Conv2dOptions
+  seed: number
+}
+
+const setting: fc.Arbitrary<Setting> = fc
+  .record({
+    batch: fc.integer({ min: 1, max: 2 }),
+    groups: fc.integer({ min: 1, max: 3 }),
+    inPerGroup: fc.integer({ min: 1, max: 5 }),
+    outPerGroup: fc.integer({ min: 1, max: 9 }),
+    kernelH: fc.integer({ min: 1, max: 5 }),
+    kernelW: fc.integer({ min: 1, max: 5 }),
+    strideH: fc.integer({ min: 1, max: 3 }),
+    strideW: fc.integer({ min: 1, max: 3 }),
+    dilationH: fc.integer({ min: 1, max: 2 }),
+    dilationW: fc.integer({ min: 1, max: 3 }),
+    pad: fc.oneof(fc.integer({ min: 0, max: 3 }), fc.constant('same' as const)),
+    mode: fc.constantFrom<PaddingMode>(...PADDING_MODES),
+    height: fc.integer({ min: 4, max: 20 }),
+    width: fc.integer({ min: 4, max: 29 }),
+    bias: fc.boolean(),
+    seed: fc.nat(),
+  })
+  .map((s) => {
+    const same = s.pad === 'same'
+    const spanH = s.dilationH * (s.kernelH - 1) + 1
+    const spanW = s.dilationW * (s.kernelW - 1) + 1
+    return {
+      input: [s.batch, s.groups * s.inPerGroup, Math.max(s.height, spanH + 1), Math.max(s.width, spanW + 1)],
+      weight: [s.groups * s.outPerGroup, s.inPerGroup, s.kernelH, s.kernelW],
+      bias: s.bias,
+      options: {
+        stride: same ? 1 : ([s.strideH, s.strideW] as [number, number]),
+        padding: s.pad as Padding,
+        dilation: [s.dilationH, s.dilationW] as [number, number],
+        groups: s.groups,
+        paddingMode: s.mode,
+      },
+      seed: s.seed,
+    }
+  })
+  .filter((s) => {
+    try {
+      convGeometry(s.input, s.weight, s.options)
+      return true
+    } catch {
+      return false
+    }
+  })
+
+function check(kernels: FastKernels, dtype: Dtype, s: Setting): void {
+  const source = seededSource(s.seed)
+  const x = normalTensor(s.input, source)
+  const weight = normalTensor(s.weight, source)
+  const bias = s.bias ? normalTensor([s.weight[0]], source) : null
+  const geometry = convGeometry(s.input, s.weight, s.options, bias?.data.length)
+  const gradOutput = normalTensor(outputShape(geometry), source)
+  const expected = conv2d(x, weight, bias, s.options).output
+  const grads = conv2dBackward(x, weight, bias, gradOutput, s.options)
+  const scale = dtype === 'f64' ? 'element' : 'tensor'
+  const tolerance = dtype === 'f64' ? 1e-12 : 1e-5
+  const y = kernels.forward(x.data, weight.data, bias?.data ?? null, geometry, dtype)
+  expect(y).toBeInstanceOf(dtype === 'f64' ? Float64Array : Float32Array)
+  expect(worst(y, expected.data, scale), 'output').toBeLessThanOrEqual(tolerance)
+  const fast = kernels.backward(x.data, weight.data, gradOutput.data, geometry, dtype)
+  expect(worst(fast.gradInput!, grads.gradInput.data, scale), 'grad input').toBeLessThanOrEqual(tolerance)
+  expect(worst(fast.gradWeight!, grads.gradWeight.data, scale), 'grad weight').toBeLessThanOrEqual(tolerance)
+  if (bias) expect(worst(fast.gradBias!, grads.gradBias!.data, scale), 'grad bias').toBeLessThanOrEqual(tolerance)
+  else expect(fast.gradBias).toBeNull()
+}
+
+describe('wasm simd kernels over random settings', () => {
+  it('float64 equals the scalar core within 1e-12', () => {
+    fc.assert(fc.property(setting, (s) => check(simd, 'f64', s)), { numRuns: 150, seed: 20261126 })
+  })
+
+  it('float32 is within 1e-5 of float64', () => {
+    fc.assert(fc.property(setting, (s) => check(simd, 'f32', s)), { numRuns: 150, seed: 7 })
+  })
+
+  it('computes only the gradients asked for', () => {
+    const geometry = convGeometry([1, 2, 6, 6], [3, 2, 3, 3], {}, 3)
+    const x = new Float64Array(72).fill(1)
+    const w = new Float64Array(54).fill(1)
+    const gy = new Float64Array(48).fill(1)
+    const onlyWeight = simd.backward(x, w, gy, geometry, 'f64', { input: false, bias: false })
+    expect(onlyWeight.gradInput).toBeNull()
+    expect(onlyWeight.gradBias).toBeNull()
+    expect(Array.from(onlyWeight.gradWeight!)).toEqual(new Array(54).fill(16))
+  })
+})
+
+describe('scalar fallback behind the fast interface', () => {
+  it('is named scalar', () => expect(scalarKernels().kind).toBe('scalar'))
+})
+
+referenceSuite('scalar fallback (float64)', fastImplementation(scalarKernels()))
