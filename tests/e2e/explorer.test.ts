@@ -1,0 +1,163 @@
+// The explorer in browser mode with the real engine: a real image file, a preset, stride and
+// padding, a hovered cell checked against core, drawing, languages, and a bad image.
+
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import sharp from 'sharp'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { conv2d } from '../../core/conv2d'
+import type { Conv2dOptions } from '../../core/geometry'
+import { nodeWorker } from '../../src-main/engine/engine'
+import { decodeImage } from '../../src-main/image-io'
+import { startServer, type RunningServer } from '../../src-main/serve'
+import { presetById } from '../../src-renderer/src/lib/kernels/presets'
+
+const ROOT = resolve(__dirname, '../..')
+const SHOTS = join(ROOT, 'test-results')
+// The renderer sums in another order than core's kernel: relative tolerance of the seed's checks.
+const TOLERANCE = 1e-12
+
+let server: RunningServer
+let browser: Browser
+let page: Page
+let imagePath: string
+let badImagePath: string
+const pageErrors: string[] = []
+
+/** A small photo-like RGB picture: sky gradient, a sun, a house, textured grass. */
+async function writePhoto(path: string, width: number, height: number): Promise<void> {
+  const data = Buffer.alloc(width * height * 3)
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const p = (y * width + x) * 3
+      const sky = y < height * 0.55
+      let rgb = sky ? [110 + (80 * y) / height, 160 + (60 * y) / height, 230] : [70 + 40 * Math.sin(x / 3), 110 + 30 * Math.cos(y / 2), 60]
+      if ((x - width * 0.7) ** 2 + (y - height * 0.25) ** 2 < (height * 0.12) ** 2) rgb = [255, 220, 120]
+      if (y > height * 0.35 && y < height * 0.7 && Math.abs(x - width * 0.3) < width * 0.12) rgb = [180, 60, 50]
+      data.set(rgb.map((v) => Math.round(Math.max(0, Math.min(255, v)))), p)
+    }
+  }
+  await sharp(data, { raw: { width, height, channels: 3 } }).png().toFile(path)
+}
+
+async function shot(name: string): Promise<void> {
+  await page.screenshot({ path: join(SHOTS, `explorer-${name}.png`), fullPage: true })
+}
+
+/** Moves the pointer to the centre of cell (r, c) of a grid canvas that has `rows` × `cols` cells. */
+async function hoverCell(gridName: RegExp, rows: number, cols: number, r: number, c: number): Promise<void> {
+  const box = await page.getByRole('grid', { name: gridName }).locator('canvas').boundingBox()
+  if (!box) throw new Error(`no canvas for ${gridName}`)
+  await page.mouse.move(box.x + ((c + 0.5) * box.width) / cols, box.y + ((r + 0.5) * box.height) / rows)
+}
+
+async function shownCell(): Promise<{ i: number; j: number; value: number }> {
+  const value = page.getByTestId('cell-value')
+  await value.waitFor()
+  const formula = await page.getByTestId('cell-formula').textContent()
+  const match = /y\[0, 0, (\d+), (\d+)\]/.exec(formula ?? '')
+  if (!match) throw new Error(`no output cell in "${formula}"`)
+  return { i: Number(match[1]), j: Number(match[2]), value: Number(await value.getAttribute('data-value')) }
+}
+
+beforeAll(async () => {
+  execFileSync('npx', ['electron-vite', 'build'], { cwd: ROOT, stdio: 'ignore' })
+  mkdirSync(SHOTS, { recursive: true })
+  const folder = mkdtempSync(join(tmpdir(), 'convolab-explorer-'))
+  imagePath = join(folder, 'house.png')
+  await writePhoto(imagePath, 96, 64)
+  badImagePath = join(folder, 'broken.png')
+  writeFileSync(badImagePath, Buffer.from('this is not a PNG at all'))
+  server = await startServer({
+    rendererDir: join(ROOT, 'out/renderer'),
+    spawn: (control) => nodeWorker(join(ROOT, 'out/main/engine-worker.js'), control),
+  })
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  })
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'en-US' })
+  page.on('pageerror', (error) => pageErrors.push(String(error)))
+  await page.goto(server.url)
+  await page.getByTestId('output-shape').waitFor()
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+})
+
+describe('explorer in browser mode', () => {
+  it('starts in the system language with the seed-sized example computed', async () => {
+    await expect.poll(() => page.getByTestId('output-shape').textContent()).toBe('Output shape y: (1, 1, 5, 5)')
+    await page.getByRole('grid', { name: /Feature map y\[0, 0\]/ }).waitFor()
+    await shot('start-en')
+  })
+
+  it('draws on the grid and the map follows without a button press', async () => {
+    await page.getByRole('button', { name: 'Clear' }).click()
+    // The input is 7×7 with no padding: cell (3, 3) of the grid is x[0, 0, 3, 3].
+    await hoverCell(/Padded input x/, 7, 7, 3, 3)
+    await page.mouse.down()
+    await page.mouse.up()
+    // Sobel x puts weight 2 at (a, b) = (1, 2): output (2, 1) reads x[3, 3] there.
+    await hoverCell(/Feature map y\[0, 0\]/, 5, 5, 2, 1)
+    await expect.poll(async () => (await shownCell()).value).toBe(2)
+    await hoverCell(/Feature map y\[0, 0\]/, 5, 5, 2, 3)
+    await expect.poll(async () => (await shownCell()).value).toBe(-2)
+    await shot('drawn-en')
+  })
+
+  it('loads a real image, applies Sobel x with stride 2 and padding 1, and a hovered value matches core', async () => {
+    await page.getByLabel('Open image…').setInputFiles(imagePath)
+    await expect.poll(() => page.getByText(/house\.png: 96×64/).count()).toBe(1)
+    await page.getByLabel('Preset').selectOption('sobel-x')
+    for (const axis of ['rows (H)', 'columns (W)']) {
+      await page.getByLabel(`Stride (paso), ${axis}`).fill('2')
+      await page.getByLabel(`Padding (relleno), ${axis}`).fill('1')
+    }
+    await expect.poll(() => page.getByTestId('output-shape').textContent()).toBe('Output shape y: (1, 1, 32, 48)')
+    await expect.poll(() => page.locator('#output-title small').first().textContent()).toBe('(1, 1, 32, 48)')
+
+    await hoverCell(/Feature map y\[0, 0\]/, 32, 48, 13, 20)
+    const cell = await shownCell()
+    expect([cell.i, cell.j]).toEqual([13, 20])
+
+    const decoded = await decodeImage(new Uint8Array(readFileSync(imagePath)), { name: 'house.png', grayscale: false, maxSide: 512 })
+    const sobel = presetById('sobel-x')
+    const weight = { shape: [1, 3, 3, 3], data: Float64Array.from([...sobel.values, ...sobel.values, ...sobel.values]) }
+    const options: Conv2dOptions = { stride: 2, padding: 1, dilation: 1, groups: 1, paddingMode: 'zeros' }
+    const { output } = conv2d(decoded.tensor, weight, { shape: [1], data: new Float64Array(1) }, options)
+    const expected = output.data[13 * 48 + 20]
+    expect(Math.abs(expected)).toBeGreaterThan(0.01)
+    expect(Math.abs(cell.value - expected)).toBeLessThanOrEqual(TOLERANCE * Math.max(1, Math.abs(expected)))
+    await shot('image-en')
+  })
+
+  it('switches to Spanish and keeps the numbers', async () => {
+    await page.getByLabel('Language').selectOption('es')
+    await expect.poll(() => page.getByRole('heading', { name: /Mapas de características y/ }).count()).toBe(1)
+    await expect.poll(() => page.getByTestId('output-shape').textContent()).toBe('Shape de la salida y: (1, 1, 32, 48)')
+    expect(await page.locator('html').getAttribute('lang')).toBe('es')
+    await hoverCell(/Mapa de características y\[0, 0\]/, 32, 48, 13, 20)
+    await page.getByText('Cómo se calcula este valor').waitFor()
+    await shot('image-es')
+  })
+
+  it('shows a bad image as an error in the current language and goes on working', async () => {
+    await page.getByLabel('Abrir imagen…').setInputFiles(badImagePath)
+    const alert = page.getByRole('alert').filter({ hasText: 'broken.png' })
+    await expect.poll(() => alert.textContent()).toMatch(/broken\.png no es una imagen legible/)
+    await shot('bad-image-es')
+    // The image from before is still the input, and a new setting is still computed.
+    await page.getByLabel('Paso (stride), filas (H)').fill('1')
+    await expect.poll(() => page.getByTestId('output-shape').textContent()).toBe('Shape de la salida y: (1, 1, 64, 48)')
+    await expect.poll(() => page.locator('#output-title small').first().textContent()).toBe('(1, 1, 64, 48)')
+    await alert.getByRole('button', { name: 'Cerrar' }).click()
+    expect(await alert.count()).toBe(0)
+    expect(pageErrors).toEqual([])
+  })
+})
