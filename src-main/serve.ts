@@ -2,8 +2,10 @@
 // only, behind a random token that every request and the socket must carry.
 
 import { spawn } from 'node:child_process'
+import { existsSync } from 'node:fs'
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { delimiter, join } from 'node:path'
 import { WebSocketServer } from 'ws'
 import { ConvolabError } from '../core/errors'
 import { LIMITS } from '../contract'
@@ -105,10 +107,15 @@ async function answer(request: IncomingMessage, response: ServerResponse, access
   response.end(request.method === 'HEAD' ? undefined : file.body)
 }
 
-/** Opens a URL in the system's browser, if one is found; false when none could be started. */
+/** Opens a URL in the system's browser; false when no way to open one is found. */
 export function openInBrowser(url: string): boolean {
-  const command = process.platform === 'darwin' ? 'open' : process.platform === 'win32' ? 'cmd' : 'xdg-open'
-  const args = process.platform === 'win32' ? ['/c', 'start', '""', url] : [url]
+  const [command, args] =
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['cmd', ['/c', 'start', '""', url]]
+        : ['xdg-open', [url]]
+  if (process.platform !== 'win32' && !onPath(command)) return false
   try {
     const child = spawn(command, args, { detached: true, stdio: 'ignore' })
     child.on('error', () => {})
@@ -117,6 +124,10 @@ export function openInBrowser(url: string): boolean {
   } catch {
     return false
   }
+}
+
+function onPath(command: string): boolean {
+  return (process.env.PATH ?? '').split(delimiter).some((dir) => dir && existsSync(join(dir, command)))
 }
 
 /** `convolab serve [--port N] [--open]`: starts browser mode, prints the URL, runs until stopped. */
@@ -131,7 +142,7 @@ export async function serveCommand(args: string[], print: (line: string) => void
   const server = await startServer({ port })
   print(`Convolab is running at ${server.url}`)
   print('Open it in a browser on this computer; press Ctrl+C to stop.')
-  if (open) openInBrowser(server.url)
+  if (open && !openInBrowser(server.url)) print('No browser opener was found here: open the address above yourself.')
   const stop = (): void => {
     void server.close().then(() => process.exit(0))
   }

@@ -2,6 +2,7 @@
 
 import { BrowserWindow } from 'electron'
 import { builtPaths } from '../built-paths'
+import { secureWebPreferences } from './web-preferences'
 import { pathToFileURL } from 'node:url'
 
 /** URL of the renderer page: the dev server while developing, the built file otherwise. */
@@ -17,18 +18,7 @@ export function createMainWindow(): BrowserWindow {
     minHeight: 480,
     show: false,
     title: 'Convolab',
-    webPreferences: {
-      preload: builtPaths.preload(),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      navigateOnDragDrop: false,
-      spellcheck: false,
-    },
+    webPreferences: secureWebPreferences(builtPaths.preload()),
   })
   window.once('ready-to-show', () => window.show())
   void window.loadURL(appUrl())

@@ -8,6 +8,7 @@ import { describe, expect, it, vi } from 'vitest'
 import { IPC_EVENT, IPC_INVOKE, type MenuCommand } from '../../contract'
 import { menuTemplate, openFilters } from '../../src-main/desktop/menu-template'
 import { isAppUrl } from '../../src-main/desktop/trust'
+import { secureWebPreferences } from '../../src-main/desktop/web-preferences'
 
 describe('isAppUrl (IPC sender check and navigation)', () => {
   const page = 'file:///opt/Convolab/resources/app.asar/out/renderer/index.html'
@@ -60,5 +61,21 @@ describe('preload', () => {
     expect(source).toContain(`'${IPC_EVENT}'`)
     const imports = [...source.matchAll(/^import\s+(?!type\b).*from\s+'([^']+)'/gm)].map((m) => m[1])
     expect(imports).toEqual(['electron'])
+  })
+})
+
+describe('secureWebPreferences', () => {
+  it('isolates the page: context isolation, sandbox, no Node anywhere, no webviews', () => {
+    expect(secureWebPreferences('/app/preload.js')).toMatchObject({
+      preload: '/app/preload.js',
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+    })
   })
 })

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { Tensor } from '../../core'
 import { conv2d, conv2dBackward, normalTensor, outputShape, seededSource } from '../../core'
 import { parseNpy } from '../../core/npy'
-import type { ComputeRequest, ComputeResult, EngineEvent, ErrorEnvelope, Result } from '../../contract'
+import type { ComputeRequest, ComputeResult, EngineEvent, ErrorEnvelope, Result, TensorPayload } from '../../contract'
 import { Engine, sameThreadWorker } from '../../src-main/engine/engine'
 import type { ConvKernel } from '../../src-main/engine/kernel'
 import { scalarKernel } from '../../src-main/engine/kernel'
@@ -24,10 +24,13 @@ function failure(result: Result<unknown>): ErrorEnvelope {
   return result
 }
 
+/** The contract's tensor type (mutable shape) for a core tensor. */
+const payload = (t: Tensor): TensorPayload => ({ shape: [...t.shape], data: t.data })
+
 const source = seededSource(2024)
 const x = normalTensor([2, 3, 9, 11], source)
-const weight = normalTensor([4, 3, 3, 2], source)
-const bias = normalTensor([4], source)
+const weight = payload(normalTensor([4, 3, 3, 2], source))
+const bias = payload(normalTensor([4], source))
 const options = { stride: [2, 1] as [number, number], padding: 1, dilation: [1, 2] as [number, number], paddingMode: 'reflect' as const }
 
 function request(inputId: string, extra: Partial<ComputeRequest> = {}): ComputeRequest {
@@ -81,7 +84,7 @@ describe('engine with its real worker thread', () => {
   it('a compute sent while another runs supersedes it', async () => {
     const big = normalTensor([1, 3, 256, 256], seededSource(1))
     const inputId = await storeInput(engine, big)
-    const heavy = normalTensor([16, 3, 7, 7], seededSource(2))
+    const heavy = payload(normalTensor([16, 3, 7, 7], seededSource(2)))
     const first = engine.invoke('compute', { requestId: 1, inputId, weight: heavy, bias: null, options: {}, display: { maxSide: 256 } })
     const second = engine.invoke('compute', { requestId: 2, inputId, weight: heavy, bias: null, options: {}, display: { maxSide: 256 } })
     const [a, b] = await Promise.all([first, second])
@@ -189,7 +192,7 @@ describe('engine in the same thread (deterministic ordering)', () => {
     const inputId = await storeInput(engine, x)
     const y = conv2d(x, weight, bias, options).output
     const target = normalTensor(y.shape, seededSource(11))
-    const result = value(await engine.invoke('compute', request(inputId, { gradOutput: { kind: 'mse', target } })))
+    const result = value(await engine.invoke('compute', request(inputId, { gradOutput: { kind: 'mse', target: payload(target) } })))
     let loss = 0
     for (let k = 0; k < y.data.length; k++) loss += (y.data[k] - target.data[k]) ** 2
     loss /= y.data.length
@@ -204,7 +207,7 @@ describe('engine in the same thread (deterministic ordering)', () => {
     const engine = new Engine({ host: 'browser', spawn: sameThreadWorker(broken, log), log })
     const inputId = await storeInput(engine, x)
     expect(failure(await engine.invoke('compute', request('no-such-input'))).code).toBe('unknown-input')
-    expect(failure(await engine.invoke('compute', request(inputId, { weight: normalTensor([4, 2, 3, 3], source) }))).code).toBe('input-channels')
+    expect(failure(await engine.invoke('compute', request(inputId, { weight: payload(normalTensor([4, 2, 3, 3], source)) }))).code).toBe('input-channels')
     expect(failure(await engine.handle('compute', { ...request(inputId), options: { stride: 0 } })).code).toBe('bad-request')
     expect(failure(await engine.handle('compute', 'not an object')).code).toBe('bad-request')
     const unexpected = failure(await engine.invoke('compute', request(inputId)))
