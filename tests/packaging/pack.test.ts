@@ -1,7 +1,7 @@
 // Packs the real app with electron-builder (`--dir`, Linux) against a stub Electron folder, so
 // nothing is downloaded, then lists what ended up in resources/app.asar.
 import { execFileSync } from 'node:child_process'
-import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative, sep } from 'node:path'
 import * as asar from '@electron/asar'
@@ -81,7 +81,7 @@ describe('electron-builder --dir with a stub Electron', () => {
     // executable name and writes resources/app.asar. The stub provides only the executable.
     const electronDist = join(work, 'electron-dist')
     const stub = join(electronDist, 'electron')
-    execFileSync('mkdir', ['-p', electronDist])
+    mkdirSync(electronDist)
     writeFileSync(stub, '#!/bin/sh\necho "stub Electron used by the packaging test" >&2\nexit 1\n')
     chmodSync(stub, 0o755)
 
@@ -171,13 +171,27 @@ describe('electron-builder --dir with a stub Electron', () => {
     expect(native.length).toBeGreaterThan(0)
   })
 
+  it('keeps every native module (.node) outside the archive, where it can be loaded', () => {
+    const native = packed.filter((p) => p.endsWith('.node'))
+    for (const file of native) {
+      expect((asar.statFile(archive, file) as { unpacked?: boolean }).unpacked, file).toBe(true)
+    }
+  })
+
   it('runs: every runtime dependency loads from the packed tree, and sharp encodes an image', () => {
     const extracted = join(work, 'extracted')
     asar.extractAll(archive, extracted) // also copies the unpacked files back in place
+    // Packages of code are imported; packages of data only (fonts, say) have no entry point.
+    const code = Object.keys(pkg.dependencies).filter((name) => {
+      const dir = join(extracted, 'node_modules', name)
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'))
+      return manifest.exports !== undefined || manifest.main !== undefined || existsSync(join(dir, 'index.js'))
+    })
+    expect(code).toEqual(expect.arrayContaining(['sharp', 'ws', 'zod']))
     const check = join(extracted, 'check-dependencies.mjs')
     writeFileSync(
       check,
-      `for (const name of ${JSON.stringify(Object.keys(pkg.dependencies))}) await import(name)\n` +
+      `for (const name of ${JSON.stringify(code)}) await import(name)\n` +
         `const sharp = (await import('sharp')).default\n` +
         `const png = await sharp({ create: { width: 2, height: 2, channels: 3, background: '#ff8800' } }).png().toBuffer()\n` +
         `process.stdout.write(String((await sharp(png).metadata()).width))\n`,
