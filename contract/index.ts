@@ -78,7 +78,11 @@ export interface ComputeResult {
   /** Which kernel path ran, e.g. "wasm-simd f64 ×2" or "scalar". */
   kernel: string
   timings: { computeMs: number }
-  /** True when a newer request arrived before this one finished: the renderer drops it. */
+  /**
+   * True when a newer request arrived before this one finished: the renderer drops it.
+   * (The engine in src-main answers a superseded compute with the 'cancelled' error envelope,
+   * params.requestId naming it, instead of a result.)
+   */
   superseded?: boolean
 }
 

@@ -2,11 +2,12 @@
 // no socket opens; with them the page and the engine work; and the server cannot be reached
 // on any address of this machine but the loopback one.
 
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { request as httpRequest } from 'node:http'
 import { connect } from 'node:net'
 import { networkInterfaces, tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { decodeMessage, encodeMessage, type WireMessage } from '../../contract/wire'
@@ -176,5 +177,38 @@ describe('browser mode security', () => {
 
   it('refuses to listen on anything but 127.0.0.1', async () => {
     await expect(startServer({ host: '0.0.0.0' as '127.0.0.1' })).rejects.toThrow(/127\.0\.0\.1 only/)
+  })
+})
+
+describe('convolab serve (the built command)', () => {
+  it('prints a loopback URL, serves the built page with it and runs the engine from the built worker', async () => {
+    const root = resolve(__dirname, '../..')
+    // npm test builds first; run `npm run build` before running this file alone.
+    expect(existsSync(join(root, 'out', 'main', 'cli.js')), 'out/main/cli.js (npm run build)').toBe(true)
+    const child = spawn(process.execPath, [join(root, 'bin', 'convolab.cjs'), 'serve'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+    try {
+      const url = await new Promise<string>((resolveUrl, reject) => {
+        let out = ''
+        child.stdout.on('data', (chunk) => {
+          out += chunk
+          const match = out.match(/http:\/\/127\.0\.0\.1:\d+\/\?token=[0-9a-f]+/)
+          if (match) resolveUrl(match[0])
+        })
+        child.on('exit', (code) => reject(new Error(`serve exited with ${code}`)))
+      })
+      const { port, searchParams } = new URL(url)
+      const server = { port: Number(port) } as RunningServer
+      expect((await get(server, '/')).status).toBe(403)
+      const page = await get(server, `/?token=${searchParams.get('token')}`)
+      expect(page.status).toBe(200)
+      expect(page.body).toMatch(/<script type="module"[^>]+src="\.?\/assets\//)
+      const socket = await openSocket(`ws://127.0.0.1:${port}/engine?token=${searchParams.get('token')}`, { origin: `http://127.0.0.1:${port}` })
+      expect(socket).toBeInstanceOf(WebSocket)
+      const about = await invoke(socket as WebSocket, 1, 'about', undefined)
+      expect(about).toMatchObject({ ok: true, value: { host: 'browser' } })
+      ;(socket as WebSocket).close()
+    } finally {
+      child.kill('SIGINT')
+    }
   })
 })
