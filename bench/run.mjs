@@ -1,0 +1,33 @@
+// `npm run bench [-- --json] [-- --shapes S1,S5]`: builds the wasm kernels, bundles
+// bench/main.ts (TypeScript, imports core and src-main) for Node with Vite, and runs it with
+// relaxed SIMD enabled (Electron has it by default; Node 20 needs the flag).
+
+import { spawnSync } from 'node:child_process'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { buildWasm } from '../scripts/build-wasm.mjs'
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
+await buildWasm({ quiet: true })
+// inside node_modules so that the bundle's external imports resolve to the project's packages
+const outDir = join(root, 'node_modules/.cache/convolab-bench')
+const { build } = await import('vite')
+await build({
+  configFile: false,
+  root,
+  logLevel: 'error',
+  build: {
+    ssr: join(root, 'bench/main.ts'),
+    outDir,
+    emptyOutDir: true,
+    target: 'node20',
+    minify: false,
+    rollupOptions: { output: { format: 'es', entryFileNames: 'bench.mjs' } },
+  },
+})
+const result = spawnSync(
+  process.execPath,
+  ['--experimental-wasm-relaxed-simd', join(outDir, 'bench.mjs'), ...process.argv.slice(2)],
+  { stdio: 'inherit', env: { ...process.env, CONVOLAB_ROOT: root } },
+)
+process.exit(result.status ?? 1)
