@@ -23,6 +23,7 @@ export class ComputeHost {
   private readonly inputs = new Map<string, Tensor>()
   private last: ExactTensors | null = null
   private queue: Promise<void> = Promise.resolve()
+  private computing = false
 
   constructor(
     private readonly kernel: ConvKernel,
@@ -33,6 +34,8 @@ export class ComputeHost {
 
   /** Messages are handled one after the other, in arrival order. */
   receive(message: ToWorker): Promise<void> {
+    // An asynchronous kernel leaves this thread free while it runs: a newer compute stops it now.
+    if (message.op === 'compute' && this.computing) this.kernel.cancel?.()
     this.queue = this.queue.then(() => this.handle(message))
     return this.queue
   }
@@ -55,7 +58,10 @@ export class ComputeHost {
           const input = this.inputs.get(message.request.inputId)
           if (!input) throw new ConvolabError('unknown-input')
           this.remember(message.request.inputId, input)
-          const { result: value, exact } = await runCompute(input, message.request, this.kernel, isStale)
+          this.computing = true
+          const { result: value, exact } = await runCompute(input, message.request, this.kernel, isStale).finally(() => {
+            this.computing = false
+          })
           this.last = exact
           result = { ok: true, value }
           transfer = transferablesOf(value)
@@ -72,7 +78,8 @@ export class ComputeHost {
           break
       }
     } catch (error) {
-      result = error instanceof Superseded ? cancelledEnvelope(requestIdOf(message)) : toEnvelope(error, this.log)
+      const stopped = error instanceof Superseded || (error instanceof ConvolabError && error.code === 'cancelled')
+      result = stopped ? cancelledEnvelope(requestIdOf(message)) : toEnvelope(error, this.log)
     }
     this.post({ id: message.id, result }, transfer)
   }

@@ -129,7 +129,7 @@ export class Engine {
     }
   }
 
-  /** Typed entry for callers inside main (already-validated requests skip nothing: same path). */
+  /** Typed entry for callers in main and for tests; validated like every other request. */
   invoke<M extends MethodName>(method: M, request: RequestOf<M>): Promise<Result<ResponseOf<M>>> {
     return this.handle(method, request) as Promise<Result<ResponseOf<M>>>
   }

@@ -16,6 +16,8 @@ export interface ConvKernel {
     gradOutput: Tensor,
     options: Conv2dOptions,
   ): Conv2dGradients | Promise<Conv2dGradients>
+  /** Stops the run in progress, whose promise then rejects; called when a newer compute arrives. */
+  cancel?(): void
 }
 
 export const scalarKernel: ConvKernel = {

@@ -16,7 +16,7 @@ export function serveSocket(socket: WebSocket, engineOptions: EngineOptions): vo
     let message: WireMessage
     try {
       if (!isBinary) throw new Error('text frames are not accepted')
-      const bytes = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer)
+      const bytes = Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data
       message = decodeMessage(bytes) as WireMessage
       if (message?.kind !== 'invoke' || !Number.isSafeInteger(message.id)) throw new Error('expected an invoke message')
     } catch (error) {

@@ -5,7 +5,7 @@
 
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { Tensor } from '../../core'
-import { conv2d, conv2dBackward, normalTensor, outputShape, seededSource } from '../../core'
+import { ConvolabError, conv2d, conv2dBackward, normalTensor, outputShape, seededSource } from '../../core'
 import { parseNpy } from '../../core/npy'
 import type { ComputeRequest, ComputeResult, EngineEvent, ErrorEnvelope, Result, TensorPayload } from '../../contract'
 import { Engine, sameThreadWorker } from '../../src-main/engine/engine'
@@ -165,6 +165,27 @@ describe('engine in the same thread (deterministic ordering)', () => {
     release()
     expect(failure(await first).code).toBe('cancelled')
     expect(value(await second).kernel).toBe('gated')
+  })
+
+  it('stops an asynchronous kernel at once when a newer compute arrives', async () => {
+    let stop: (error: Error) => void = () => {}
+    let calls = 0
+    const cancel = vi.fn(() => stop(new ConvolabError('cancelled')))
+    const stoppable: ConvKernel = {
+      name: 'stoppable',
+      // The first run would never end on its own: only cancel() ends it.
+      forward: (...args) => (++calls === 1 ? new Promise((_, reject) => (stop = reject)) : scalarKernel.forward(...args)),
+      backward: scalarKernel.backward,
+      cancel,
+    }
+    const engine = new Engine({ host: 'browser', spawn: sameThreadWorker(stoppable) })
+    const inputId = await storeInput(engine, x)
+    const first = engine.invoke('compute', request(inputId, { requestId: 1 }))
+    await vi.waitFor(() => expect(calls).toBe(1))
+    const second = engine.invoke('compute', request(inputId, { requestId: 2 }))
+    expect(failure(await first)).toMatchObject({ code: 'cancelled', params: { requestId: 1 } })
+    expect(value(await second).requestId).toBe(2)
+    expect(cancel).toHaveBeenCalledTimes(1)
   })
 
   it('box-downsamples maps to display.maxSide, keeping exact ranges and non-finite counts', async () => {
