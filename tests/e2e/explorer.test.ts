@@ -4,7 +4,7 @@
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { chromium, type Browser, type Page } from 'playwright-core'
@@ -137,6 +137,29 @@ describe('explorer in browser mode', () => {
     await shot('image-en')
   })
 
+  it('moves through a feature map with the arrow keys and shows each cell\'s sum', async () => {
+    const map = page.getByRole('grid', { name: /Feature map y\[0, 0\]/ })
+    await map.focus()
+    await page.keyboard.press('ArrowRight')
+    await page.keyboard.press('ArrowRight')
+    await page.keyboard.press('ArrowDown')
+    const cell = await shownCell()
+    expect([cell.i, cell.j]).toEqual([1, 2])
+    await expect.poll(() => map.getByRole('gridcell').textContent()).toMatch(/^row 1, column 2: /)
+    await page.keyboard.press('Tab')
+  })
+
+  it('loads a kernel from a CSV file into the chosen slice', async () => {
+    await page.getByLabel('Load kernel (.npy, .csv, .json)…').setInputFiles({ name: 'edge.csv', mimeType: 'text/csv', buffer: Buffer.from('1,-1\n-1,1\n') })
+    await expect.poll(() => page.locator('#kernel-title small').textContent()).toBe('shape (1, 3, 2, 2)')
+    const cells = await Promise.all([0, 1].flatMap((a) => [0, 1].map((b) => page.getByLabel(`w[0, 0, ${a}, ${b}]`).inputValue())))
+    expect(cells).toEqual(['1', '−1', '−1', '1'])
+    // Padding 1 with a 2×2 kernel and stride 2: ⌊(64 + 2 − 1 − 1) / 2⌋ + 1 = 33.
+    await expect.poll(() => page.getByTestId('output-shape').textContent()).toBe('Output shape y: (1, 1, 33, 49)')
+    await page.getByLabel('Preset').selectOption('sobel-x')
+    await expect.poll(() => page.getByTestId('output-shape').textContent()).toBe('Output shape y: (1, 1, 32, 48)')
+  })
+
   it('switches to Spanish and keeps the numbers', async () => {
     await page.getByLabel('Language').selectOption('es')
     await expect.poll(() => page.getByRole('heading', { name: /Mapas de características y/ }).count()).toBe(1)
@@ -145,6 +168,10 @@ describe('explorer in browser mode', () => {
     await hoverCell(/Mapa de características y\[0, 0\]/, 32, 48, 13, 20)
     await page.getByText('Cómo se calcula este valor').waitFor()
     await shot('image-es')
+    const spanishPage = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'es-ES' })
+    await spanishPage.goto(server.url)
+    await expect.poll(() => spanishPage.getByTestId('output-shape').textContent()).toBe('Shape de la salida y: (1, 1, 5, 5)')
+    await spanishPage.close()
   })
 
   it('shows a bad image as an error in the current language and goes on working', async () => {
@@ -159,5 +186,20 @@ describe('explorer in browser mode', () => {
     await alert.getByRole('button', { name: 'Cerrar' }).click()
     expect(await alert.count()).toBe(0)
     expect(pageErrors).toEqual([])
+  })
+
+  it('redraws the maps of a 1024×1024 RGB photo soon after a setting changes', async () => {
+    const photo = join(dirname(imagePath), 'photo.png')
+    await writePhoto(photo, 1024, 1024)
+    await page.getByLabel('Tamaño de trabajo (lado mayor)').selectOption('1024')
+    await page.getByLabel('Abrir imagen…').setInputFiles(photo)
+    await expect.poll(() => page.locator('#output-title small').first().textContent(), { timeout: 30_000 }).toBe('(1, 1, 1024, 512)')
+    await page.evaluate(() => ((window as unknown as { started: number }).started = performance.now()))
+    await page.getByLabel('Paso (stride), columnas (W)').fill('1')
+    await page.waitForFunction(() => document.querySelector('#output-title small')?.textContent === '(1, 1, 1024, 1024)', null, { polling: 'raf', timeout: 30_000 })
+    const elapsed = await page.evaluate(() => performance.now() - (window as unknown as { started: number }).started)
+    console.log(`1024×1024 RGB, Sobel x 3×3: setting change to updated map in ${elapsed.toFixed(0)} ms`)
+    expect(elapsed).toBeLessThan(10_000)
+    await shot('photo-1024-es')
   })
 })

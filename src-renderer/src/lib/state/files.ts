@@ -2,15 +2,14 @@
 
 import type { Explorer } from './explorer.svelte'
 
-const IMAGE = /\.(png|jpe?g|webp|gif|bmp)$/i
 const TENSOR = /\.(npy|csv|json)$/i
 
-export function isImageName(name: string): boolean {
-  return IMAGE.test(name)
-}
+export type FilePurpose = 'image' | 'kernel' | 'tensor'
 
-export async function loadFile(app: Explorer, name: string, bytes: Uint8Array): Promise<void> {
-  if (TENSOR.test(name)) {
+/** Opens a file; without a stated purpose, the extension decides (tensors go to the kernel). */
+export async function loadFile(app: Explorer, name: string, bytes: Uint8Array, purpose?: FilePurpose): Promise<void> {
+  if (purpose === 'tensor') return loadInputTensor(app, name, bytes)
+  if (purpose === 'kernel' || (purpose === undefined && TENSOR.test(name))) {
     const read = await app.transport.invoke('readTensorFile', { bytes, name })
     if (!read.ok) return app.report(read)
     app.placeKernel(read.value)
@@ -22,4 +21,16 @@ export async function loadFile(app: Explorer, name: string, bytes: Uint8Array): 
   const { tensor, inputId, originalWidth, originalHeight } = decoded.value
   app.setInput({ shape: tensor.shape, data: tensor.data }, { kind: 'image', name, inputId, originalWidth, originalHeight })
   app.tool = 'pointer'
+}
+
+/** A tensor file as the input x: (H, W), (C, H, W) or (N, C, H, W). */
+async function loadInputTensor(app: Explorer, name: string, bytes: Uint8Array): Promise<void> {
+  const read = await app.transport.invoke('readTensorFile', { bytes, name })
+  if (!read.ok) return app.report(read)
+  const shape = read.value.shape
+  const full = shape.length === 2 ? [1, 1, ...shape] : shape.length === 3 ? [1, ...shape] : shape
+  if (full.length !== 4) {
+    return app.report({ ok: false, code: 'bad-rank', params: { name, rank: 4, layout: '(N, C, H, W)', shape: `(${shape.join(', ')})` }, message: '' })
+  }
+  app.setInput({ shape: full, data: read.value.data }, { kind: 'drawn' })
 }

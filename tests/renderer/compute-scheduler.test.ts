@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest'
+import type { ComputeResult, Transport } from '../../contract'
+import { fakeTransport } from '../../src-renderer/src/lib/dev/fake-transport'
+import { ComputeScheduler, type ComputeOutcome } from '../../src-renderer/src/lib/state/compute-scheduler'
+
+const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+function job(value: number) {
+  return {
+    input: { shape: [1, 1, 3, 3], data: new Float64Array(9).fill(value) },
+    weight: { shape: [1, 1, 3, 3], data: new Float64Array(9).fill(1) },
+    bias: null,
+    options: {},
+    maxSide: 0,
+  }
+}
+
+/** The in-page engine, with compute answering late for chosen request ids. */
+function slowTransport(lateIds: Set<number>, delayMs: number): Transport & { computed: number[] } {
+  const inner = fakeTransport()
+  const computed: number[] = []
+  return {
+    ...inner,
+    computed,
+    async invoke(method, request) {
+      const response = await inner.invoke(method, request)
+      if (method === 'compute') {
+        const id = (request as { requestId: number }).requestId
+        computed.push(id)
+        if (lateIds.has(id)) await wait(delayMs)
+      }
+      return response
+    },
+  }
+}
+
+describe('compute scheduler', () => {
+  it('sends only the last of a burst of edits', async () => {
+    const transport = slowTransport(new Set(), 0)
+    const outcomes: ComputeOutcome[] = []
+    const scheduler = new ComputeScheduler(transport, (o) => outcomes.push(o), () => {}, () => {}, 10)
+    for (let value = 1; value <= 5; value++) scheduler.schedule(job(value))
+    await wait(80)
+    expect(transport.computed).toHaveLength(1)
+    expect(outcomes).toHaveLength(1)
+    // Σ of nine fives with a kernel of ones.
+    expect((outcomes[0].result as ComputeResult).output.data[0]).toBe(45)
+  })
+
+  it('drops a slow result that a newer request superseded', async () => {
+    const transport = slowTransport(new Set([1]), 60)
+    const outcomes: number[] = []
+    const scheduler = new ComputeScheduler(transport, (o) => outcomes.push(o.result.output.data[0]), () => {}, () => {}, 1)
+    scheduler.schedule(job(1))
+    await wait(20)
+    scheduler.schedule(job(2))
+    await wait(120)
+    expect(transport.computed).toEqual([1, 2])
+    expect(outcomes).toEqual([18])
+  })
+
+  it('stores an input once and sends it again only when it changed', async () => {
+    const transport = fakeTransport()
+    const scheduler = new ComputeScheduler(transport, () => {}, () => {}, () => {}, 1)
+    const first = job(1)
+    scheduler.schedule(first)
+    await wait(20)
+    scheduler.schedule({ ...first, weight: { shape: [1, 1, 3, 3], data: new Float64Array(9).fill(2) } })
+    await wait(20)
+    scheduler.schedule(job(3))
+    await wait(20)
+    expect(transport.calls).toEqual(['setInput', 'compute', 'compute', 'setInput', 'compute'])
+  })
+
+  it("reports the engine's error for the latest request", async () => {
+    const errors: string[] = []
+    const scheduler = new ComputeScheduler(fakeTransport(), () => {}, (e) => errors.push(e.code), () => {}, 1)
+    scheduler.schedule({ ...job(1), weight: { shape: [1, 2, 3, 3], data: new Float64Array(18) } })
+    await wait(20)
+    expect(errors).toEqual(['weight-channels'])
+  })
+})
