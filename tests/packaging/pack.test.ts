@@ -1,24 +1,17 @@
 // Packs the real app with electron-builder (`--dir`, Linux) against a stub Electron folder, so
 // nothing is downloaded, then lists what ended up in resources/app.asar.
 import { execFileSync } from 'node:child_process'
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, relative, sep } from 'node:path'
 import * as asar from '@electron/asar'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { BUILT_ENTRIES, ensureBuilt, linuxElectronStub, packDir } from './packing'
 
 const root = join(__dirname, '..', '..')
-const bin = (name: string): string => join(root, 'node_modules', '.bin', name)
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
   dependencies: Record<string, string>
   devDependencies: Record<string, string>
-}
-
-// The app as electron-vite builds it; main and renderer names are fixed by electron.vite.config.ts.
-const BUILT_ENTRIES = ['out/main/index.js', 'out/renderer/index.html']
-
-function isBuilt(): boolean {
-  return BUILT_ENTRIES.every((f) => existsSync(join(root, f))) && existsSync(join(root, 'out', 'preload'))
 }
 
 function filesUnder(dir: string): string[] {
@@ -70,34 +63,9 @@ describe('electron-builder --dir with a stub Electron', () => {
   const timings: Record<string, number> = {}
 
   beforeAll(() => {
-    if (!isBuilt()) {
-      const t = Date.now()
-      execFileSync(bin('electron-vite'), ['build'], { cwd: root, stdio: 'pipe', timeout: 150_000 })
-      timings.build = Date.now() - t
-    }
+    timings.build = ensureBuilt()
     work = mkdtempSync(join(tmpdir(), 'convolab-pack-'))
-    // An unpacked Electron for Linux is a folder with the `electron` executable beside its
-    // libraries and resources; electron-builder copies the folder, renames `electron` to the app's
-    // executable name and writes resources/app.asar. The stub provides only the executable.
-    const electronDist = join(work, 'electron-dist')
-    const stub = join(electronDist, 'electron')
-    mkdirSync(electronDist)
-    writeFileSync(stub, '#!/bin/sh\necho "stub Electron used by the packaging test" >&2\nexit 1\n')
-    chmodSync(stub, 0o755)
-
-    const t = Date.now()
-    execFileSync(
-      process.execPath,
-      [
-        join(root, 'node_modules', 'electron-builder', 'cli.js'),
-        '--linux', '--dir', process.arch === 'arm64' ? '--arm64' : '--x64',
-        '--publish', 'never',
-        `-c.electronDist=${electronDist}`,
-        `-c.directories.output=${join(work, 'dist')}`,
-      ],
-      { cwd: root, stdio: 'pipe', timeout: 150_000 },
-    )
-    timings.pack = Date.now() - t
+    timings.pack = packDir('linux', linuxElectronStub(join(work, 'electron-dist')), join(work, 'dist'))
     appDir = join(work, 'dist', process.arch === 'arm64' ? 'linux-arm64-unpacked' : 'linux-unpacked')
     archive = join(appDir, 'resources', 'app.asar')
     packed = asar
