@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { WebSocket } from 'ws'
 import { decodeMessage, encodeMessage, type WireMessage } from '../../contract/wire'
 import { startServer, type RunningServer } from '../../src-main/serve'
-import { realWorker } from '../main/helpers/worker-bundle'
+import { realWorker, removeMainBundle } from '../main/helpers/worker-bundle'
 
 interface Reply {
   status: number
@@ -70,7 +70,10 @@ describe('browser mode security', () => {
     origin = `http://127.0.0.1:${server.port}`
     socketUrl = `ws://127.0.0.1:${server.port}/engine`
   })
-  afterAll(() => server?.close())
+  afterAll(async () => {
+    await server?.close()
+    await removeMainBundle()
+  })
 
   it('prints a loopback URL with a long random token', () => {
     expect(server.host).toBe('127.0.0.1')

@@ -12,7 +12,7 @@ import { Engine, sameThreadWorker } from '../../src-main/engine/engine'
 import type { ConvKernel } from '../../src-main/engine/kernel'
 import { scalarKernel } from '../../src-main/engine/kernel'
 import { readTensorFile } from '../../src-main/tensor-files'
-import { realWorker } from './helpers/worker-bundle'
+import { realWorker, removeMainBundle } from './helpers/worker-bundle'
 
 function value<T>(result: Result<T>): T {
   if (!result.ok) throw new Error(`engine error ${result.code}: ${result.message}`)
@@ -50,7 +50,10 @@ describe('engine with its real worker thread', () => {
     engine = new Engine({ host: 'browser', spawn: await realWorker() })
     engine.onEvent((event) => events.push(event))
   }, 120_000)
-  afterAll(() => engine.close())
+  afterAll(async () => {
+    engine.close()
+    await removeMainBundle()
+  })
 
   it('forward and backward equal core: exact by probe, float32 in the maps', async () => {
     const inputId = await storeInput(engine, x)
