@@ -185,6 +185,15 @@ describe('explorer in browser mode', () => {
     await expect.poll(() => page.locator('#output-title small').first().textContent()).toBe('(1, 1, 64, 48)')
     await alert.getByRole('button', { name: 'Cerrar' }).click()
     expect(await alert.count()).toBe(0)
+    // An image dropped onto the window is opened like one chosen in the dialog.
+    const bytes = [...readFileSync(imagePath)]
+    const dropped = await page.evaluateHandle((content) => {
+      const transfer = new DataTransfer()
+      transfer.items.add(new File([new Uint8Array(content)], 'dropped.png', { type: 'image/png' }))
+      return transfer
+    }, bytes)
+    await page.dispatchEvent('main', 'drop', { dataTransfer: dropped })
+    await expect.poll(() => page.getByText(/dropped\.png: 96×64/).count()).toBe(1)
     expect(pageErrors).toEqual([])
   })
 
