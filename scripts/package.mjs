@@ -62,6 +62,12 @@ if (pack.code !== 0) {
         '  CONVOLAB_ELECTRON_DIST=/path/to/electron-dist npm run package -- --dir\n' +
         '(installers such as AppImage, deb, dmg and NSIS also download their own tools the first time).',
     )
+  } else if (/specify project homepage|specify author 'email'/.test(pack.output)) {
+    console.error(
+      '\nnpm run package: the Linux .deb needs a project homepage and a maintainer e-mail:' +
+        ' set "homepage" and "author": "Name <email>" in package.json (or linux.maintainer in' +
+        ' electron-builder.yml). `npm run package -- --linux AppImage` builds the AppImage alone.',
+    )
   } else {
     console.error('\nnpm run package: electron-builder failed; see its messages above.')
   }
