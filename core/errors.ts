@@ -152,6 +152,10 @@ const templates: Record<string, { en: Template; es: Template }> = {
     en: (p) => `this session was saved by a newer Convolab (format version ${p.version}; this one reads up to ${p.supported}); update Convolab to open it`,
     es: (p) => `esta sesión se guardó con un Convolab más nuevo (versión de formato ${p.version}; esta lee hasta la ${p.supported}); actualice Convolab para abrirla`,
   },
+  'image-pixels': {
+    en: (p) => `the image is ${p.width}×${p.height} (${p.megapixels} megapixels); at most ${p.limit} megapixels can be read, even to resize`,
+    es: (p) => `la imagen mide ${p.width}×${p.height} (${p.megapixels} megapíxeles); se pueden leer como mucho ${p.limit} megapíxeles, incluso para redimensionarla`,
+  },
 }
 
 export type ErrorCode = keyof typeof templates

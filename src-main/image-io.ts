@@ -83,7 +83,7 @@ async function sharpSource(bytes: Uint8Array, name: string): Promise<Source> {
   const width = sideways ? metadata.height : metadata.width
   const height = sideways ? metadata.width : metadata.height
   if (!width || !height) throw new ConvolabError('image-decode', { name, detail: 'the image has no size' })
-  if (width * height > DECODE_PIXEL_LIMIT) throw tooLarge(width, height)
+  if (width * height > DECODE_PIXEL_LIMIT) throw tooManyPixels(width, height)
   // pages: 1 reads the first frame of a GIF; rotate() applies the EXIF orientation.
   const image = sharp(bytes, { pages: 1, limitInputPixels: DECODE_PIXEL_LIMIT, failOn: 'warning' }).rotate()
   return { image, width, height }
@@ -94,13 +94,19 @@ function bmpSource(bytes: Uint8Array, name: string): Source {
   if (!size || size.width === 0 || size.height === 0) {
     throw new ConvolabError('image-decode', { name, detail: 'the BMP header is incomplete' })
   }
-  if (size.width * size.height > DECODE_PIXEL_LIMIT) throw tooLarge(size.width, size.height)
+  if (size.width * size.height > DECODE_PIXEL_LIMIT) throw tooManyPixels(size.width, size.height)
   const { width, height, rgb } = decodeBmp(bytes)
   return { image: sharp(rgb, { raw: { width, height, channels: 3 } }), width, height }
 }
 
 function tooLarge(width: number, height: number): ConvolabError {
   return new ConvolabError('image-too-large', { width, height, limit: LIMITS.maxImageSide })
+}
+
+/** Beyond what can be decoded at all, before any resize: refused before a byte is decoded. */
+function tooManyPixels(width: number, height: number): ConvolabError {
+  const megapixels = (pixels: number) => Math.round(pixels / 1e6)
+  return new ConvolabError('image-pixels', { width, height, megapixels: megapixels(width * height), limit: megapixels(DECODE_PIXEL_LIMIT) })
 }
 
 function checkSize(width: number, height: number, maxSide: number): void {

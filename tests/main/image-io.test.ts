@@ -1,6 +1,7 @@
 // Image files to tensors: each format decodes to the pixels it was made from (exactly for the
 // lossless ones, within JPEG's error for JPEG), orientation is applied, bad files are refused.
 
+import { crc32 } from 'node:zlib'
 import sharp from 'sharp'
 import { encode as encodeBmp } from 'bmp-ts'
 import { describe, expect, it } from 'vitest'
@@ -180,6 +181,26 @@ describe('decodeImage', () => {
     view.setInt32(18, 100_000, true)
     view.setInt32(22, 100_000, true)
     view.setUint16(28, 24, true)
-    expect(await codeOf(decodeImage(bytes, { name: 'huge.bmp', maxSide: 512 }))).toBe('image-too-large')
+    expect(await codeOf(decodeImage(bytes, { name: 'huge.bmp', maxSide: 512 }))).toBe('image-pixels')
+  })
+
+  it('refuses a 20000×20000 PNG from its header, with a message, before decoding', async () => {
+    // A real 1×1 PNG whose IHDR is rewritten to claim 20000×20000 (CRC recomputed).
+    const png = new Uint8Array(await sharp({ create: { width: 1, height: 1, channels: 3, background: '#000' } }).png().toBuffer())
+    const view = new DataView(png.buffer)
+    view.setUint32(16, 20000)
+    view.setUint32(20, 20000)
+    view.setUint32(29, crc32(png.subarray(12, 29)))
+    const started = performance.now()
+    let error: ConvolabError | null = null
+    try {
+      await decodeImage(png, { name: 'huge.png', maxSide: 1024 })
+    } catch (caught) {
+      error = caught as ConvolabError
+    }
+    expect(error?.code).toBe('image-pixels')
+    expect(error?.message).toBe('the image is 20000×20000 (400 megapixels); at most 268 megapixels can be read, even to resize')
+    expect(error?.messageIn('es')).toContain('megapíxeles')
+    expect(performance.now() - started).toBeLessThan(2000)
   })
 })
