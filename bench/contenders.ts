@@ -3,7 +3,7 @@
 
 import type { ConvGeometry, Tensor } from '../core'
 import { conv2dBackwardKernel, conv2dForward, padInput, unpadGradient } from '../core'
-import type { Dtype, FastKernels } from '../core/fast'
+import type { Dtype, FastGradients, FastKernels, GradientRequest, ResultTargets } from '../core/fast'
 import { createFastKernels } from '../core/fast'
 import type { ParallelRunner } from '../src-main/engine/parallel'
 import { createParallelRunner } from '../src-main/engine/parallel'
@@ -39,6 +39,17 @@ export interface Contender {
   prepare(problem: Problem): Promise<Prepared>
 }
 
+function wants(op: Op): GradientRequest {
+  return { input: op === 'grad-input', weight: op === 'grad-weight', bias: false }
+}
+
+/** Our rows keep their result arrays between runs, as the engine does between settings changes. */
+function keep(into: ResultTargets, grads: FastGradients): FastGradients {
+  into.gradInput = grads.gradInput ?? into.gradInput
+  into.gradWeight = grads.gradWeight ?? into.gradWeight
+  return grads
+}
+
 function fast(impl: string, prefer: 'relaxed-simd' | 'simd', dtype: Dtype): Contender {
   return {
     impl,
@@ -46,16 +57,16 @@ function fast(impl: string, prefer: 'relaxed-simd' | 'simd', dtype: Dtype): Cont
     threads: 1,
     async prepare({ geometry, x, weight, bias, gradOutput }) {
       const kernels: FastKernels = await createFastKernels({ prefer })
+      const into: ResultTargets = {}
       return {
         kind: kernels.kind,
         missing: {},
         run(op) {
-          if (op === 'forward') return kernels.forward(x.data, weight.data, bias.data, geometry, dtype)
-          return kernels.backward(x.data, weight.data, gradOutput.data, geometry, dtype, {
-            input: op === 'grad-input',
-            weight: op === 'grad-weight',
-            bias: false,
-          })
+          if (op === 'forward') return (into.output = kernels.forward(x.data, weight.data, bias.data, geometry, dtype, into))
+          return keep(
+            into,
+            kernels.backward(x.data, weight.data, gradOutput.data, geometry, dtype, wants(op), into),
+          )
         },
         dispose: () => kernels.release(),
       }
@@ -70,16 +81,13 @@ function parallel(dtype: Dtype): Contender {
     threads: 2,
     async prepare({ geometry, x, weight, bias, gradOutput }) {
       const runner: ParallelRunner = await createParallelRunner({ threads: 2 })
+      const into: ResultTargets = {}
       return {
         kind: runner.kind,
         missing: {},
-        run(op) {
-          if (op === 'forward') return runner.forward(x.data, weight.data, bias.data, geometry, dtype)
-          return runner.backward(x.data, weight.data, gradOutput.data, geometry, dtype, {
-            input: op === 'grad-input',
-            weight: op === 'grad-weight',
-            bias: false,
-          })
+        async run(op) {
+          if (op === 'forward') return (into.output = await runner.forward(x.data, weight.data, bias.data, geometry, dtype, into))
+          return keep(into, await runner.backward(x.data, weight.data, gradOutput.data, geometry, dtype, wants(op), into))
         },
         dispose: () => runner.close(),
       }

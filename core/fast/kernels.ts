@@ -12,14 +12,21 @@ import type { KernelKind } from './binaries'
 import { detectKernelKind, kernelBinary } from './binaries'
 import type { Dtype, FloatArray } from './memory-layout'
 import { ensureMemory } from './memory-layout'
-import type { FastGradients, GradientRequest, KernelCall, Plan } from './plans'
+import type { FastGradients, GradientRequest, KernelCall, Plan, ResultTargets } from './plans'
 import { planBackward, planForward } from './plans'
 
 export interface FastKernels {
   /** Which kernels run: shown in the About panel and the benchmark. */
   readonly kind: KernelKind
   /** y = conv2d(x, w, b) for a geometry from convGeometry; Float32Array when dtype is 'f32'. */
-  forward(x: Float64Array, weight: Float64Array, bias: Float64Array | null, geometry: ConvGeometry, dtype: Dtype): FloatArray
+  forward(
+    x: Float64Array,
+    weight: Float64Array,
+    bias: Float64Array | null,
+    geometry: ConvGeometry,
+    dtype: Dtype,
+    into?: ResultTargets,
+  ): FloatArray
   /** Gradients of input, weight and bias (bias only when geometry.hasBias) from dE/dy. */
   backward(
     x: Float64Array,
@@ -28,6 +35,7 @@ export interface FastKernels {
     geometry: ConvGeometry,
     dtype: Dtype,
     wants?: GradientRequest,
+    into?: ResultTargets,
   ): FastGradients
   /** Lets go of the kernels' memory (it grows to the largest run). */
   release(): void
@@ -65,9 +73,9 @@ async function wasmKernels(kind: KernelKind, module: WebAssembly.Module): Promis
 
   return {
     kind,
-    forward: (x, weight, bias, geometry, dtype) => run(planForward(x, weight, bias, geometry, dtype)),
-    backward: (x, weight, gradOutput, geometry, dtype, wants) =>
-      run(planBackward(x, weight, gradOutput, geometry, dtype, wants)),
+    forward: (x, weight, bias, geometry, dtype, into) => run(planForward(x, weight, bias, geometry, dtype, 1, into)),
+    backward: (x, weight, gradOutput, geometry, dtype, wants, into) =>
+      run(planBackward(x, weight, gradOutput, geometry, dtype, wants, 1, into)),
     release() {
       memory = new WebAssembly.Memory({ initial: 1 })
       exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Exports

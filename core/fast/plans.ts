@@ -19,7 +19,13 @@ import {
   transposedWeight,
 } from './packing'
 
-export type KernelName = 'forward_f64' | 'forward_f32' | 'gradWeight_f64' | 'gradWeight_f32'
+export type KernelName =
+  | 'forward_f64'
+  | 'forward_f32'
+  | 'forwardNarrow_f64'
+  | 'forwardNarrow_f32'
+  | 'gradWeight_f64'
+  | 'gradWeight_f32'
 
 export interface KernelCall {
   kernel: KernelName
@@ -33,7 +39,7 @@ export interface Plan<Result> {
   pack(buffer: ArrayBufferLike): void
   /** The kernel calls of one part; parts touch disjoint outputs and may run at the same time. */
   calls(part: number): KernelCall[]
-  /** Reads the results back into fresh arrays. */
+  /** Reads the results back: into the caller's arrays where given (see ResultTargets), else fresh ones. */
   unpack(buffer: ArrayBufferLike): Result
   parts: number
 }
@@ -42,6 +48,24 @@ export interface GradientRequest {
   input?: boolean
   weight?: boolean
   bias?: boolean
+}
+
+/**
+ * Arrays to write results into instead of allocating new ones: an interactive caller that keeps
+ * its result buffers between settings changes avoids the page faults of fresh large arrays.
+ * Used only when the element type and length match.
+ */
+export interface ResultTargets {
+  output?: FloatArray
+  gradInput?: FloatArray
+  gradWeight?: FloatArray
+}
+
+function target(dtype: Dtype, length: number, given: FloatArray | undefined, zeroed: boolean): FloatArray {
+  const fits = given && given.length === length && (dtype === 'f64' ? given instanceof Float64Array : given instanceof Float32Array)
+  if (!fits) return newFloatArray(dtype, length)
+  if (zeroed) given.fill(0)
+  return given
 }
 
 export interface FastGradients {
@@ -80,10 +104,12 @@ function convolutionCalls(pass: ConvolutionPass, dtype: Dtype, part: number, par
   const inPerGroup = pass.imageChannels / pass.groups
   const outPerGroup = pass.outChannels / pass.groups
   const blockBytes = channelBlocks(outPerGroup) * pass.taps * 64
+  // one or two channels per group would leave most of a 4-channel register block idle
+  const kernel: KernelName = `${outPerGroup <= 2 ? 'forwardNarrow' : 'forward'}_${dtype}`
   for (let n = 0; n < pass.batch; n++) {
     for (let group = 0; group < pass.groups; group++) {
       calls.push({
-        kernel: dtype === 'f64' ? 'forward_f64' : 'forward_f32',
+        kernel,
         args: [
           pass.image + (n * pass.imageChannels + group * inPerGroup) * pass.imagePlane * size,
           pass.rowStride,
@@ -111,6 +137,7 @@ export function planForward(
   geometry: ConvGeometry,
   dtype: Dtype,
   parts = 1,
+  into: ResultTargets = {},
 ): Plan<FloatArray> {
   const g = geometry
   const size = BYTES[dtype]
@@ -155,7 +182,9 @@ export function planForward(
     calls: (part) => convolutionCalls(pass, dtype, part, parts),
     unpack(buffer) {
       const start = outputAt / size
-      return floatView(buffer, dtype).slice(start, start + outputLength)
+      const output = target(dtype, outputLength, into.output, false)
+      output.set(floatView(buffer, dtype).subarray(start, start + outputLength))
+      return output
     },
   }
 }
@@ -174,6 +203,7 @@ export function planBackward(
   dtype: Dtype,
   wants: GradientRequest = {},
   parts = 1,
+  into: ResultTargets = {},
 ): Plan<FastGradients> {
   const g = geometry
   const size = BYTES[dtype]
@@ -281,7 +311,7 @@ export function planBackward(
     unpack(buffer) {
       let gradInput: FloatArray | null = null
       if (wantInput) {
-        gradInput = newFloatArray(dtype, x.length)
+        gradInput = target(dtype, x.length, into.gradInput, true)
         foldPaddedGradient(floatView(buffer, dtype), coveredAt / size, coveredH, coveredW, g, gradInput)
       }
       let gradWeight: FloatArray | null = null
@@ -291,7 +321,8 @@ export function planBackward(
         for (let part = 1; part < parts; part++) {
           for (let k = 0; k < weightLength; k++) sum[k] += partial[part * weightLength + k]
         }
-        gradWeight = dtype === 'f64' ? sum : Float32Array.from(sum)
+        gradWeight = target(dtype, weightLength, into.gradWeight, false)
+        gradWeight.set(sum)
       }
       let gradBias: FloatArray | null = null
       if (wantBias) {

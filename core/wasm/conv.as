@@ -61,6 +61,7 @@ function forward<T>(
   const lanes = 16 / <i32>sizeof<T>()
   const block = lanes * VECTORS
   const plane = <usize>(outH * outW)
+  const tapsEnd = offsets + (<usize>taps << 2)
   for (let m0 = 0; m0 < channels; m0 += CHANNELS) {
     const live = min(CHANNELS, channels - m0)
     const wb = w + <usize>(m0 / CHANNELS) * <usize>taps * 64
@@ -78,12 +79,12 @@ function forward<T>(
         let a20 = b2, a21 = b2, a22 = b2
         let a30 = b3, a31 = b3, a32 = b3
         const xp = xr + <usize>j * size
-        for (let k = 0; k < taps; k++) {
-          const p = xp + <usize>load<i32>(offsets + (<usize>k << 2)) * size
+        let wp = wb
+        for (let op = offsets; op < tapsEnd; op += 4) {
+          const p = xp + <usize>load<i32>(op) * size
           const x0 = v128.load(p)
           const x1 = v128.load(p, 16)
           const x2 = v128.load(p, 32)
-          const wp = wb + (<usize>k << 6)
           let wv = v128.load(wp)
           a00 = madd<T>(wv, x0, a00); a01 = madd<T>(wv, x1, a01); a02 = madd<T>(wv, x2, a02)
           wv = v128.load(wp, 16)
@@ -92,6 +93,7 @@ function forward<T>(
           a20 = madd<T>(wv, x0, a20); a21 = madd<T>(wv, x1, a21); a22 = madd<T>(wv, x2, a22)
           wv = v128.load(wp, 48)
           a30 = madd<T>(wv, x0, a30); a31 = madd<T>(wv, x1, a31); a32 = madd<T>(wv, x2, a32)
+          wp += 64
         }
         const yp = yr + <usize>j * size
         v128.store(yp, a00); v128.store(yp, a01, 16); v128.store(yp, a02, 32)
@@ -124,6 +126,65 @@ function forward<T>(
           if (live > 2) storeLanes<T>(yp + 2 * plane * size, a2, rest)
           if (live > 3) storeLanes<T>(yp + 3 * plane * size, a3, rest)
         }
+      }
+    }
+  }
+}
+
+/**
+ * forward for groups of one or two output channels (depthwise layers, grad-input of
+ * single-channel images): one channel at a time over 8 pixel vectors, instead of a
+ * 4-channel block that would be mostly zeros. Same arguments and weight layout as forward.
+ */
+function forwardNarrow<T>(
+  x: usize, rowStride: i32, offsets: usize, taps: i32,
+  w: usize, bias: usize, y: usize,
+  channels: i32, outH: i32, outW: i32, i0: i32, i1: i32,
+): void {
+  const size = <usize>sizeof<T>()
+  const lanes = 16 / <i32>sizeof<T>()
+  const block = lanes * 8
+  const plane = <usize>(outH * outW)
+  const tapsEnd = offsets + (<usize>taps << 2)
+  for (let m = 0; m < channels; m++) {
+    const wb = w + <usize>(m / CHANNELS) * <usize>taps * 64 + <usize>(m % CHANNELS) * 16
+    const bv = v128.splat<T>(load<T>(bias + <usize>m * size))
+    for (let i = i0; i < i1; i++) {
+      const xr = x + <usize>i * <usize>rowStride * size
+      const yr = y + (<usize>m * plane + <usize>i * <usize>outW) * size
+      let j = 0
+      for (; j + block <= outW; j += block) {
+        let a0 = bv, a1 = bv, a2 = bv, a3 = bv, a4 = bv, a5 = bv, a6 = bv, a7 = bv
+        const xp = xr + <usize>j * size
+        let wp = wb
+        for (let op = offsets; op < tapsEnd; op += 4) {
+          const p = xp + <usize>load<i32>(op) * size
+          const wv = v128.load(wp)
+          a0 = madd<T>(wv, v128.load(p), a0)
+          a1 = madd<T>(wv, v128.load(p, 16), a1)
+          a2 = madd<T>(wv, v128.load(p, 32), a2)
+          a3 = madd<T>(wv, v128.load(p, 48), a3)
+          a4 = madd<T>(wv, v128.load(p, 64), a4)
+          a5 = madd<T>(wv, v128.load(p, 80), a5)
+          a6 = madd<T>(wv, v128.load(p, 96), a6)
+          a7 = madd<T>(wv, v128.load(p, 112), a7)
+          wp += 64
+        }
+        const yp = yr + <usize>j * size
+        v128.store(yp, a0); v128.store(yp, a1, 16); v128.store(yp, a2, 32); v128.store(yp, a3, 48)
+        v128.store(yp, a4, 64); v128.store(yp, a5, 80); v128.store(yp, a6, 96); v128.store(yp, a7, 112)
+      }
+      for (; j < outW; j += lanes) {
+        let a0 = bv
+        const xp = xr + <usize>j * size
+        let wp = wb
+        for (let op = offsets; op < tapsEnd; op += 4) {
+          a0 = madd<T>(v128.load(wp), v128.load(xp + <usize>load<i32>(op) * size), a0)
+          wp += 64
+        }
+        const yp = yr + <usize>j * size
+        if (outW - j >= lanes) v128.store(yp, a0)
+        else storeLanes<T>(yp, a0, outW - j)
       }
     }
   }
@@ -226,6 +287,20 @@ export function forward_f32(
   channels: i32, outH: i32, outW: i32, i0: i32, i1: i32,
 ): void {
   forward<f32>(x, rowStride, offsets, taps, w, bias, y, channels, outH, outW, i0, i1)
+}
+
+export function forwardNarrow_f64(
+  x: usize, rowStride: i32, offsets: usize, taps: i32, w: usize, bias: usize, y: usize,
+  channels: i32, outH: i32, outW: i32, i0: i32, i1: i32,
+): void {
+  forwardNarrow<f64>(x, rowStride, offsets, taps, w, bias, y, channels, outH, outW, i0, i1)
+}
+
+export function forwardNarrow_f32(
+  x: usize, rowStride: i32, offsets: usize, taps: i32, w: usize, bias: usize, y: usize,
+  channels: i32, outH: i32, outW: i32, i0: i32, i1: i32,
+): void {
+  forwardNarrow<f32>(x, rowStride, offsets, taps, w, bias, y, channels, outH, outW, i0, i1)
 }
 
 export function gradWeight_f64(

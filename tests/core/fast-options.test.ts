@@ -120,6 +120,34 @@ describe('wasm simd kernels over random settings', () => {
   })
 })
 
+describe('results into the caller\'s arrays', () => {
+  it('reuses arrays of the right type and length, and ignores others', () => {
+    const source = seededSource(3)
+    const x = normalTensor([1, 3, 9, 11], source)
+    const weight = normalTensor([5, 3, 3, 3], source)
+    const options = { padding: 1, paddingMode: 'circular' as const }
+    const geometry = convGeometry(x.shape, weight.shape, options)
+    const gradOutput = normalTensor(outputShape(geometry), source)
+    const expected = conv2d(x, weight, null, options).output.data
+    const grads = conv2dBackward(x, weight, null, gradOutput, options)
+    const output = new Float64Array(expected.length).fill(NaN)
+    expect(simd.forward(x.data, weight.data, null, geometry, 'f64', { output })).toBe(output)
+    expect(worst(output, expected, 'element')).toBeLessThanOrEqual(1e-12)
+    const wrongType = new Float32Array(expected.length)
+    expect(simd.forward(x.data, weight.data, null, geometry, 'f64', { output: wrongType })).not.toBe(wrongType)
+    // run twice into the same arrays: the folded grad-input must not accumulate over runs
+    const gradInput = new Float64Array(x.data.length).fill(NaN)
+    const gradWeight = new Float64Array(weight.data.length).fill(NaN)
+    for (let run = 0; run < 2; run++) {
+      const result = simd.backward(x.data, weight.data, gradOutput.data, geometry, 'f64', {}, { gradInput, gradWeight })
+      expect(result.gradInput).toBe(gradInput)
+      expect(result.gradWeight).toBe(gradWeight)
+      expect(worst(gradInput, grads.gradInput.data, 'element')).toBeLessThanOrEqual(1e-12)
+      expect(worst(gradWeight, grads.gradWeight.data, 'element')).toBeLessThanOrEqual(1e-12)
+    }
+  })
+})
+
 describe('scalar fallback behind the fast interface', () => {
   it('is named scalar', () => expect(scalarKernels().kind).toBe('scalar'))
 })

@@ -6,7 +6,16 @@
 import { Worker } from 'node:worker_threads'
 import type { ConvGeometry } from '../../../core'
 import { ConvolabError } from '../../../core'
-import type { Dtype, FastGradients, FastKernels, FloatArray, GradientRequest, KernelKind, Plan } from '../../../core/fast'
+import type {
+  Dtype,
+  FastGradients,
+  FastKernels,
+  FloatArray,
+  GradientRequest,
+  KernelKind,
+  Plan,
+  ResultTargets,
+} from '../../../core/fast'
 import {
   detectKernelKind,
   ensureMemory,
@@ -27,7 +36,14 @@ export interface ParallelRunnerOptions {
 export interface ParallelRunner {
   readonly kind: KernelKind
   readonly threads: number
-  forward(x: Float64Array, weight: Float64Array, bias: Float64Array | null, geometry: ConvGeometry, dtype: Dtype): Promise<FloatArray>
+  forward(
+    x: Float64Array,
+    weight: Float64Array,
+    bias: Float64Array | null,
+    geometry: ConvGeometry,
+    dtype: Dtype,
+    into?: ResultTargets,
+  ): Promise<FloatArray>
   backward(
     x: Float64Array,
     weight: Float64Array,
@@ -35,6 +51,7 @@ export interface ParallelRunner {
     geometry: ConvGeometry,
     dtype: Dtype,
     wants?: GradientRequest,
+    into?: ResultTargets,
   ): Promise<FastGradients>
   /** Abandons the run in progress and the queued ones: they reject with ConvolabError 'cancelled'. */
   cancel(): void
@@ -150,9 +167,10 @@ export async function createParallelRunner(options: ParallelRunnerOptions = {}):
   return {
     kind,
     threads,
-    forward: (x, weight, bias, geometry, dtype) => enqueue(() => planForward(x, weight, bias, geometry, dtype, threads)),
-    backward: (x, weight, gradOutput, geometry, dtype, wants) =>
-      enqueue(() => planBackward(x, weight, gradOutput, geometry, dtype, wants, threads)),
+    forward: (x, weight, bias, geometry, dtype, into) =>
+      enqueue(() => planForward(x, weight, bias, geometry, dtype, threads, into)),
+    backward: (x, weight, gradOutput, geometry, dtype, wants, into) =>
+      enqueue(() => planBackward(x, weight, gradOutput, geometry, dtype, wants, threads, into)),
     cancel() {
       generation++
       const stopping = pool
