@@ -61,20 +61,25 @@ export function packPaddedInput(
   const { batch, inChannels, inH, inW, paddedH, paddedW, padLeft } = geometry
   const { rows, cols } = paddingMaps(geometry)
   const { phases, phaseWidth, rowElements, planeElements } = layout
-  target.fill(0, at, at + batch * inChannels * planeElements)
   const destination = new Int32Array(paddedW)
   for (let q = 0; q < paddedW; q++) destination[q] = (q % phases) * phaseWidth + Math.floor(q / phases)
   for (let plane = 0; plane < batch * inChannels; plane++) {
     for (let p = 0; p < paddedH; p++) {
       const row = rows[p]
-      if (row < 0) continue
-      const source = plane * inH * inW + row * inW
       const targetRow = at + plane * planeElements + p * rowElements
+      if (row < 0) {
+        target.fill(0, targetRow, targetRow + rowElements)
+        continue
+      }
+      const source = plane * inH * inW + row * inW
       if (phases === 1) {
+        // the interior is one copy; only the border and the spare columns are written one by one
         target.set(x.subarray(source, source + inW), targetRow + padLeft)
-        for (let q = 0; q < padLeft; q++) if (cols[q] >= 0) target[targetRow + q] = x[source + cols[q]]
-        for (let q = padLeft + inW; q < paddedW; q++) if (cols[q] >= 0) target[targetRow + q] = x[source + cols[q]]
+        for (let q = 0; q < padLeft; q++) target[targetRow + q] = cols[q] >= 0 ? x[source + cols[q]] : 0
+        for (let q = padLeft + inW; q < paddedW; q++) target[targetRow + q] = cols[q] >= 0 ? x[source + cols[q]] : 0
+        target.fill(0, targetRow + paddedW, targetRow + rowElements)
       } else {
+        target.fill(0, targetRow, targetRow + rowElements)
         for (let q = 0; q < paddedW; q++) if (cols[q] >= 0) target[targetRow + destination[q]] = x[source + cols[q]]
       }
     }
@@ -106,13 +111,25 @@ export function packSpreadGradient(
   const top = g.dilationH * (g.kernelH - 1)
   const left = g.dilationW * (g.kernelW - 1)
   const planes = g.batch * g.outChannels
-  target.fill(0, at, at + planes * layout.planeElements)
+  const height = layout.planeElements / layout.rowElements
   for (let plane = 0; plane < planes; plane++) {
-    for (let i = 0; i < g.outH; i++) {
+    const planeAt = at + plane * layout.planeElements
+    for (let p = 0; p < height; p++) {
+      const rowAt = planeAt + p * layout.rowElements
+      const i = (p - top) / g.strideH
+      if (!Number.isInteger(i) || i < 0 || i >= g.outH) {
+        target.fill(0, rowAt, rowAt + layout.rowElements)
+        continue
+      }
       const source = (plane * g.outH + i) * g.outW
-      const targetRow = at + plane * layout.planeElements + (top + i * g.strideH) * layout.rowElements + left
-      if (g.strideW === 1) target.set(gradOutput.subarray(source, source + g.outW), targetRow)
-      else for (let j = 0; j < g.outW; j++) target[targetRow + j * g.strideW] = gradOutput[source + j]
+      if (g.strideW === 1) {
+        target.fill(0, rowAt, rowAt + left)
+        target.set(gradOutput.subarray(source, source + g.outW), rowAt + left)
+        target.fill(0, rowAt + left + g.outW, rowAt + layout.rowElements)
+      } else {
+        target.fill(0, rowAt, rowAt + layout.rowElements)
+        for (let j = 0; j < g.outW; j++) target[rowAt + left + j * g.strideW] = gradOutput[source + j]
+      }
     }
   }
 }
