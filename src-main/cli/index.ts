@@ -4,6 +4,7 @@ import type { Language } from '../../core'
 import { ConvolabError } from '../../core'
 import { COMPUTE_USAGE, computeCommand } from './compute'
 import { GRADCHECK_USAGE, gradcheckCommand } from './gradcheck'
+import { EXPORT_USAGE, exportCommand } from './export'
 import { serveCommand } from '../serve'
 
 const USAGE = `Convolab: explore 2D convolutions forward and backward, identical to PyTorch.
@@ -11,6 +12,7 @@ const USAGE = `Convolab: explore 2D convolutions forward and backward, identical
 usage:
   ${COMPUTE_USAGE}
   ${GRADCHECK_USAGE}
+  ${EXPORT_USAGE}
   convolab serve [--port N] [--open]   browser mode on 127.0.0.1
   convolab --version`
 
@@ -35,6 +37,8 @@ export async function run(argv: string[], language: Language = languageFromEnvir
         const { text, passed } = gradcheckCommand(args, language)
         return { code: passed ? 0 : 1, stdout: text, stderr: '' }
       }
+      case 'export':
+        return { code: 0, stdout: await exportCommand(args, language), stderr: '' }
       case 'serve':
         await serveCommand(args)
         return { code: 0, stdout: '', stderr: '' }

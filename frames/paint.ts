@@ -1,0 +1,62 @@
+// Draws a frame: the title and step counter, the columns of panels, the step's arithmetic.
+
+import type { FrameContext, FrameSize } from './context'
+import { drawPanel } from './draw-panel'
+import { layoutColumns, metricsFor } from './layout'
+import type { FrameModel } from './panel'
+import { COLOURS } from './panel'
+import { font } from './text'
+
+export function drawFrameModel(ctx: FrameContext, model: FrameModel, size: FrameSize, decimals: number): void {
+  const m = metricsFor(size)
+  ctx.save()
+  ctx.fillStyle = COLOURS.background
+  ctx.fillRect(0, 0, size.width, size.height)
+
+  ctx.fillStyle = COLOURS.text
+  ctx.textBaseline = 'middle'
+  const titleY = m.margin + m.titleFont * 0.7
+  ctx.font = font(m.titleFont * 0.8)
+  ctx.textAlign = 'right'
+  ctx.fillText(model.counter, size.width - m.margin, titleY)
+  const counterWidth = ctx.measureText(model.counter).width
+  ctx.font = font(m.titleFont, true)
+  ctx.textAlign = 'left'
+  ctx.fillText(model.title, m.margin, titleY, Math.max(10, size.width - 3 * m.margin - counterWidth))
+
+  const formulaHeight = model.formula.length * m.formulaFont * 1.45
+  const bottom = size.height - m.margin - m.legendFont * 1.5 - formulaHeight
+  const top = m.margin + m.titleFont * 1.8
+  const placed = layoutColumns(model.columns, { x: m.margin, y: top, width: size.width - 2 * m.margin, height: bottom - top - m.panelFont }, m)
+
+  for (const column of placed) {
+    if (column.joiner) {
+      const middle = column.panels.reduce((sum, p) => sum + p.y + (p.panel.rows * p.cell) / 2, 0) / column.panels.length
+      ctx.font = font(m.titleFont)
+      ctx.fillStyle = COLOURS.muted
+      ctx.textAlign = 'center'
+      ctx.textBaseline = 'middle'
+      ctx.fillText(column.joiner, column.x - m.columnGap / 2, middle)
+    }
+    for (const p of column.panels) {
+      ctx.font = font(m.panelFont, p.panel.current)
+      ctx.fillStyle = p.panel.current ? COLOURS.window : COLOURS.text
+      ctx.textAlign = 'center'
+      ctx.textBaseline = 'bottom'
+      ctx.fillText(p.panel.title, column.x + column.width / 2, p.y - m.panelFont * 0.35, p.titleWidth)
+      drawPanel(ctx, p.panel, p, decimals)
+    }
+  }
+
+  ctx.fillStyle = COLOURS.text
+  ctx.font = font(m.formulaFont)
+  ctx.textAlign = 'left'
+  ctx.textBaseline = 'middle'
+  model.formula.forEach((line, k) => {
+    ctx.fillText(line, m.margin, bottom + m.formulaFont * (0.9 + 1.45 * k), size.width - 2 * m.margin)
+  })
+  ctx.fillStyle = COLOURS.muted
+  ctx.font = font(m.legendFont)
+  ctx.fillText(model.legend, m.margin, size.height - m.margin - m.legendFont * 0.6, size.width - 2 * m.margin)
+  ctx.restore()
+}

@@ -1,0 +1,102 @@
+// Words and numbers on a frame, in English or Spanish, and the font both canvases share.
+
+import type { Language } from '../core/errors'
+
+/**
+ * The family frames are drawn in. The renderer registers the TTF below with FontFace under this
+ * name, main registers the same file with @napi-rs/canvas: the same glyphs on screen and in files.
+ */
+export const FONT_FAMILY = 'Convolab DejaVu Sans'
+/** The font file, as a path inside node_modules (npm package dejavu-fonts-ttf). */
+export const FONT_MODULE_PATH = 'dejavu-fonts-ttf/ttf/DejaVuSans.ttf'
+
+export function font(px: number, bold = false): string {
+  return `${bold ? 'bold ' : ''}${Math.round(px * 10) / 10}px "${FONT_FAMILY}", "DejaVu Sans", sans-serif`
+}
+
+/** A value with a fixed number of decimals, a true minus sign, no "−0.00"; NaN (not yet) is blank. */
+export function formatValue(value: number, decimals: number): string {
+  if (Number.isNaN(value)) return ''
+  if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞'
+  const text = value.toFixed(decimals)
+  if (/^-0\.?0*$/.test(text)) return text.slice(1)
+  return text.replace('-', '−')
+}
+
+const WORDS = {
+  en: {
+    forward: 'Forward',
+    convolution: 'Convolution',
+    backwardInput: 'Backward dE/dx',
+    backwardWeight: 'Backward dE/dw',
+    backwardScatter: 'Backward dE/dx as scatter',
+    step: 'step',
+    paddedInput: 'padded input xpad',
+    kernel: 'kernel w',
+    convolutionKernel: 'convolution kernel k',
+    rotatedK: 'rot180(k) = w, slides',
+    products: 'products w·x',
+    output: 'output y',
+    sum: 'Σ',
+    upstream: 'dE/dy',
+    dilatedPadded: 'dE/dy dilated ×S, padded D·(K−1)',
+    rotated: 'rot180(w)',
+    gradPadded: 'dE/d(xpad)',
+    gradInput: 'dE/dx',
+    crop: 'crop the padding',
+    fold: 'fold the padding back',
+    dilated: 'dE/dy dilated ×S',
+    gradWeight: 'dE/dw',
+    contributions: 'w·dE/dy sent back',
+    accumulated: 'dE/d(xpad) so far',
+    bias: 'b',
+    more: 'more',
+    notYet: 'blank: not computed yet',
+    padding: 'hatched: padding',
+    insertedZero: 'dotted: inserted zeros',
+    window: 'window',
+  },
+  es: {
+    forward: 'Hacia adelante',
+    convolution: 'Convolución',
+    backwardInput: 'Hacia atrás dE/dx',
+    backwardWeight: 'Hacia atrás dE/dw',
+    backwardScatter: 'Hacia atrás dE/dx como dispersión',
+    step: 'paso',
+    paddedInput: 'entrada con relleno xpad',
+    kernel: 'kernel w',
+    convolutionKernel: 'kernel de convolución k',
+    rotatedK: 'rot180(k) = w, se desliza',
+    products: 'productos w·x',
+    output: 'salida y',
+    sum: 'Σ',
+    upstream: 'dE/dy',
+    dilatedPadded: 'dE/dy dilatado ×S, relleno D·(K−1)',
+    rotated: 'rot180(w)',
+    gradPadded: 'dE/d(xpad)',
+    gradInput: 'dE/dx',
+    crop: 'recortar el relleno',
+    fold: 'devolver el relleno',
+    dilated: 'dE/dy dilatado ×S',
+    gradWeight: 'dE/dw',
+    contributions: 'w·dE/dy devuelto',
+    accumulated: 'dE/d(xpad) hasta ahora',
+    bias: 'b',
+    more: 'más',
+    notYet: 'en blanco: aún sin calcular',
+    padding: 'rayado: relleno',
+    insertedZero: 'punteado: ceros insertados',
+    window: 'ventana',
+  },
+} as const
+
+export type Words = { readonly [K in keyof (typeof WORDS)['en']]: string }
+
+export function wordsIn(language: Language): Words {
+  return WORDS[language]
+}
+
+/** "[0,1,2,3]" */
+export function indexText(...index: number[]): string {
+  return `[${index.join(',')}]`
+}

@@ -1,0 +1,103 @@
+// convolab export: the frames of an animation of a saved session, as PNGs or a GIF, drawn by the
+// same code as the app's animation.
+
+import { readFile } from 'node:fs/promises'
+import type { AnimationKind, Granularity, Language, Session } from '../../core'
+import { ANIMATION_KINDS, ConvolabError, GRANULARITIES, animationPlan, convGeometry, parseSession } from '../../core'
+import type { FrameFormat } from '../export/formats'
+import { FRAME_FORMATS } from '../export/formats'
+import { parseCommand } from './args'
+
+export const EXPORT_USAGE = `convolab export --session FILE.convolab
+                 --animation forward|backward-input|backward-weight|backward-scatter
+                 --format png|gif --out PATH [--size WxH] [--fps N]
+                 [--granularity cell|row|channel] [--from N] [--to N]`
+
+function oneOf<T extends string>(name: string, word: string | undefined, allowed: readonly T[]): T {
+  if (word === undefined || !allowed.includes(word as T)) {
+    throw new ConvolabError('bad-request', { detail: `--${name} must be one of ${allowed.join(', ')} (got ${word ?? 'nothing'})` })
+  }
+  return word as T
+}
+
+function wholeNumber(name: string, word: string, min: number): number {
+  const value = Number(word)
+  if (!/^\d+$/.test(word.trim()) || value < min) throw new ConvolabError('not-positive-int', { name: `--${name}`, min, value: word })
+  return value
+}
+
+function frameSize(word: string | undefined): { width: number; height: number } {
+  if (word === undefined) return { width: 1280, height: 720 }
+  const match = /^\s*(\d+)\s*[x×]\s*(\d+)\s*$/i.exec(word)
+  if (!match) throw new ConvolabError('bad-request', { detail: `--size must be WIDTHxHEIGHT, e.g. 1280x720 (got ${word})` })
+  return { width: Number(match[1]), height: Number(match[2]) }
+}
+
+/** The number of steps of the animation, for a --from without --to. */
+function rangeEnd(session: Session, animation: AnimationKind, granularity: Granularity): number {
+  const geometry = convGeometry(session.input.shape, session.weight.shape, session.options, session.bias?.data.length)
+  return animationPlan(animation, geometry, granularity).steps
+}
+
+async function readSession(path: string) {
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (error) {
+    throw new ConvolabError('file-missing', { name: path, detail: (error as NodeJS.ErrnoException).code ?? String(error) })
+  }
+  return parseSession(text)
+}
+
+export async function exportCommand(args: string[], language: Language): Promise<string> {
+  const { values } = parseCommand(args, {
+    session: { type: 'string' },
+    animation: { type: 'string' },
+    format: { type: 'string' },
+    out: { type: 'string' },
+    size: { type: 'string' },
+    fps: { type: 'string' },
+    granularity: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+  })
+  for (const required of ['session', 'animation', 'format', 'out'] as const) {
+    if (!values[required]) throw new ConvolabError('bad-request', { detail: `--${required} is required` })
+  }
+  const animation = oneOf<AnimationKind>('animation', values.animation as string, ANIMATION_KINDS)
+  const format = oneOf<FrameFormat>('format', values.format as string, FRAME_FORMATS)
+  const granularity = oneOf<Granularity>('granularity', (values.granularity as string | undefined) ?? 'cell', GRANULARITIES)
+  const size = frameSize(values.size as string | undefined)
+  const fps = values.fps === undefined ? 4 : wholeNumber('fps', values.fps as string, 1)
+  const session = await readSession(values.session as string)
+  const from = values.from === undefined ? undefined : wholeNumber('from', values.from as string, 1)
+  const to = values.to === undefined ? undefined : wholeNumber('to', values.to as string, 1)
+  const range: [number, number] | undefined = from === undefined && to === undefined ? undefined : [from ?? 1, to ?? Number.MAX_SAFE_INTEGER]
+
+  // Ctrl-C cancels cleanly: the staging is removed and the destination left as it was.
+  // Loaded here so that the other commands do not load the native canvas.
+  const { exportFrames } = await import('../export/frames')
+  const controller = new AbortController()
+  const cancel = () => controller.abort()
+  process.once('SIGINT', cancel)
+  try {
+    const result = await exportFrames({
+      session,
+      animation,
+      granularity,
+      format,
+      size,
+      fps,
+      range: range && range[1] === Number.MAX_SAFE_INTEGER ? [range[0], rangeEnd(session, animation, granularity)] : range,
+      out: values.out as string,
+      options: { language },
+      signal: controller.signal,
+    })
+    const seconds = (result.milliseconds / 1000).toFixed(1)
+    return language === 'es'
+      ? `escritos ${result.frames} fotogramas (${animation}, ${granularity}, ${size.width}×${size.height}) en ${values.out} en ${seconds} s`
+      : `wrote ${result.frames} frames (${animation}, ${granularity}, ${size.width}×${size.height}) to ${values.out} in ${seconds} s`
+  } finally {
+    process.removeListener('SIGINT', cancel)
+  }
+}

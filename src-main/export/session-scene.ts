@@ -1,0 +1,43 @@
+// A saved session to a frame scene: core's forward output and the session's upstream gradient.
+
+import type { AnimationKind, Granularity } from '../../core/animation'
+import { conv2d } from '../../core/conv2d'
+import type { Session, SessionGradOutput } from '../../core/session'
+import type { GradOutputSpec } from '../../contract'
+import type { FrameOptions, Scene } from '../../frames/scene'
+import { makeScene } from '../../frames/scene'
+import { upstreamGradient } from '../engine/grad-output'
+
+const VIEW_DEFAULTS: Omit<FrameOptions, 'language'> = { colourMap: 'viridis', diverging: 'RdBu', decimals: 2, trueConvolution: false }
+
+/** The viewer options a session saved in its free-form `view`, where they are valid. */
+export function frameOptionsOf(session: Session, language: FrameOptions['language']): FrameOptions {
+  const view = session.view
+  const options: FrameOptions = { ...VIEW_DEFAULTS, language }
+  if (view.colourMap === 'viridis' || view.colourMap === 'grayscale') options.colourMap = view.colourMap
+  if (view.diverging === 'RdBu' || view.diverging === 'PuOr') options.diverging = view.diverging
+  if (typeof view.decimals === 'number' && Number.isInteger(view.decimals) && view.decimals >= 0 && view.decimals <= 8) options.decimals = view.decimals
+  if (typeof view.trueConvolution === 'boolean') options.trueConvolution = view.trueConvolution
+  return options
+}
+
+/** The session's saved dE/dy as the engine's spec. */
+export function gradOutputSpec(saved: SessionGradOutput): GradOutputSpec {
+  if (saved.kind === 'tensor') return { kind: 'tensor', tensor: { shape: [...saved.tensor.shape], data: saved.tensor.data } }
+  if (saved.kind === 'mse') return { kind: 'mse', target: { shape: [...saved.target.shape], data: saved.target.data } }
+  return saved
+}
+
+export function sceneFromSession(session: Session, kind: AnimationKind, granularity: Granularity, options: FrameOptions): Scene {
+  const bias = session.bias ? { shape: [session.bias.data.length], data: session.bias.data } : null
+  const { output, geometry } = conv2d(session.input, session.weight, bias, session.options)
+  const gradOutput = kind === 'forward' ? null : upstreamGradient(gradOutputSpec(session.gradOutput), output).gradOutput.data
+  return makeScene(
+    geometry,
+    { input: session.input.data, weight: session.weight.data, bias: bias?.data ?? null, gradOutput },
+    output.data,
+    kind,
+    granularity,
+    options,
+  )
+}
