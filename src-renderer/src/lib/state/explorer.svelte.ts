@@ -84,6 +84,7 @@ export class Explorer {
 
   private scheduler: ComputeScheduler | null = null
   private noticeCount = 0
+  private sent: { source: Tensor; copy: Tensor } | null = null
 
   constructor(readonly transport: Transport) {}
 
@@ -113,8 +114,7 @@ export class Explorer {
     if (!check.ok) return this.scheduler.cancel()
     const { outH, outW } = check.geometry
     const job: ComputeJob = {
-      // Drawn inputs are edited in place, so the request keeps its own copy.
-      input: origin.kind === 'image' ? input : { shape: input.shape, data: Float64Array.from(input.data) },
+      input: origin.kind === 'image' ? input : this.snapshot(input),
       inputId: origin.kind === 'image' ? origin.inputId : undefined,
       weight,
       bias,
@@ -122,6 +122,15 @@ export class Explorer {
       maxSide: Math.max(outH, outW) > 1024 ? 1024 : 0,
     }
     this.scheduler.schedule(job)
+  }
+
+  /**
+   * Drawn inputs are edited in place, so a request keeps its own copy; one copy per edit, so the
+   * scheduler can tell that an unchanged input need not be sent again.
+   */
+  private snapshot(input: Tensor): Tensor {
+    if (this.sent?.source !== input) this.sent = { source: input, copy: { shape: input.shape, data: Float64Array.from(input.data) } }
+    return this.sent.copy
   }
 
   /** Call after changing input values in place. */
