@@ -14,7 +14,8 @@ import { formatShape } from './tensor'
 function number(value: number): string {
   if (Number.isNaN(value)) return 'nan'
   if (!Number.isFinite(value)) return value > 0 ? 'inf' : '-inf'
-  return String(value)
+  // String(-0) is "0"; keep the sign so that the file reads back to the same float64.
+  return Object.is(value, -0) ? '-0' : String(value)
 }
 
 export function encodeCsv(tensor: Tensor): string {
