@@ -5,7 +5,7 @@
 import { currentUnit, unitsDone } from '../core/animation'
 import { fullPadding } from '../core/backward-derivation'
 import type { ConvGeometry } from '../core/geometry'
-import { counterText, cropOutline, kernelWindow, legendText, productLine, sumLine } from './common'
+import { counterText, cropOutline, kernelWindow, legendText, paddingKind, productLine, sumLine } from './common'
 import type { CellKind, FrameModel, Panel } from './panel'
 import { planePanel, shownIndices } from './panel'
 import type { Scene } from './scene'
@@ -88,6 +88,7 @@ export function backwardInputModel(scene: Scene, step: number): FrameModel {
   const target = planePanel(`${words.gradPadded}${indexText(n, c)}`, gradPadded, planeOffset, g.paddedH, g.paddedW, scales.gradPadded, {
     current: unit !== null,
     value: (r, col) => (planeOffset + r * g.paddedW + col < done ? gradPadded[planeOffset + r * g.paddedW + col] : NaN),
+    kind: paddingKind(g),
     written: unit ? [[p, q]] : [],
     outlines: [cropOutline(g)],
   })

@@ -2,7 +2,7 @@
 // and dE/d(xpad) accumulates; it ends in the same numbers as the correlation view.
 
 import { currentUnit, scatterState, unitsDone } from '../core/animation'
-import { counterText, cropOutline, kernelWindow, legendText } from './common'
+import { counterText, cropOutline, kernelWindow, legendText, paddingKind } from './common'
 import type { FrameModel, Panel } from './panel'
 import { planePanel, shownIndices } from './panel'
 import type { Scene } from './scene'
@@ -50,6 +50,7 @@ export function backwardScatterModel(scene: Scene, step: number): FrameModel {
     targets.push(
       planePanel(`${words.accumulated}${indexText(n, channel)}`, accumulated, offset, g.paddedH, g.paddedW, scales.gradPadded, {
         current: true,
+        kind: paddingKind(g),
         outlines: unit ? [window.outline, cropOutline(g)] : [cropOutline(g)],
         marked: unit ? window.marked : [],
       }),

@@ -7,8 +7,11 @@ import type { Language } from '../core/errors'
  * name, main registers the same file with @napi-rs/canvas: the same glyphs on screen and in files.
  */
 export const FONT_FAMILY = 'Convolab DejaVu Sans'
-/** The font file, as a path inside node_modules (npm package dejavu-fonts-ttf). */
-export const FONT_MODULE_PATH = 'dejavu-fonts-ttf/ttf/DejaVuSans.ttf'
+/** The font files, as paths inside node_modules (npm package dejavu-fonts-ttf), by CSS weight. */
+export const FONT_FILES: ReadonlyArray<{ module: string; weight: 'normal' | 'bold' }> = [
+  { module: 'dejavu-fonts-ttf/ttf/DejaVuSans.ttf', weight: 'normal' },
+  { module: 'dejavu-fonts-ttf/ttf/DejaVuSans-Bold.ttf', weight: 'bold' },
+]
 
 export function font(px: number, bold = false): string {
   return `${bold ? 'bold ' : ''}${Math.round(px * 10) / 10}px "${FONT_FAMILY}", "DejaVu Sans", sans-serif`

@@ -4,14 +4,14 @@
 import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { GlobalFonts } from '@napi-rs/canvas'
-import { FONT_FAMILY, FONT_MODULE_PATH } from '../../frames/text'
+import { FONT_FAMILY, FONT_FILES } from '../../frames/text'
 
 let registered = false
 
 export function registerFrameFont(): void {
   if (registered) return
-  const path = createRequire(__filename).resolve(FONT_MODULE_PATH)
+  const resolve = createRequire(__filename).resolve
   // From bytes rather than by path: fs reads inside the packaged app's archive, native code cannot.
-  GlobalFonts.register(readFileSync(path), FONT_FAMILY)
+  for (const file of FONT_FILES) GlobalFonts.register(readFileSync(resolve(file.module)), FONT_FAMILY)
   registered = true
 }
