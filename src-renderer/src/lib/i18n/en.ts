@@ -128,6 +128,7 @@ export const en = {
 
   'error.title': 'Error',
   'error.dismiss': 'Dismiss',
+  'error.openNotYet': '{name}: this kind of file cannot be opened in this version yet',
   'error.unknown': 'Something went wrong: {detail}',
 } as const
 

@@ -129,5 +129,6 @@ export const es: Messages = {
 
   'error.title': 'Error',
   'error.dismiss': 'Cerrar',
+  'error.openNotYet': '{name}: esta versión todavía no abre este tipo de archivo',
   'error.unknown': 'Algo salió mal: {detail}',
 }

@@ -1,10 +1,11 @@
 // Opening a file by its name: images become the input, tensors (.npy, .csv, .json) the kernel.
 
+import type { EngineEvent } from '../../../../contract'
 import type { Explorer } from './explorer.svelte'
 
 const TENSOR = /\.(npy|csv|json)$/i
 
-export type FilePurpose = 'image' | 'kernel' | 'tensor'
+export type FilePurpose = NonNullable<Extract<EngineEvent, { type: 'open-file' }>['purpose']>
 
 /** Opens a file; without a stated purpose, the extension decides (tensors go to the kernel). */
 export async function loadFile(app: Explorer, name: string, bytes: Uint8Array, purpose?: FilePurpose): Promise<void> {
@@ -15,6 +16,8 @@ export async function loadFile(app: Explorer, name: string, bytes: Uint8Array, p
     app.placeKernel(read.value)
     return
   }
+  // Purposes this renderer does not open yet (saved sessions) are said, not ignored.
+  if (purpose !== undefined && purpose !== 'image') return app.report({ ok: false, code: 'open-not-yet', params: { name }, message: '' })
   // Anything else is tried as an image; the engine says plainly when it is not one.
   const decoded = await app.transport.invoke('decodeImage', { bytes, name, grayscale: app.grayscale, maxSide: app.workingSize })
   if (!decoded.ok) return app.report(decoded)
