@@ -156,6 +156,22 @@ const templates: Record<string, { en: Template; es: Template }> = {
     en: (p) => `the image is ${p.width}×${p.height} (${p.megapixels} megapixels); at most ${p.limit} megapixels can be read, even to resize`,
     es: (p) => `la imagen mide ${p.width}×${p.height} (${p.megapixels} megapíxeles); se pueden leer como mucho ${p.limit} megapíxeles, incluso para redimensionarla`,
   },
+  'file-write': {
+    en: (p) => `cannot write ${p.name}: ${p.detail}`,
+    es: (p) => `no se puede escribir ${p.name}: ${p.detail}`,
+  },
+  'session-extension': {
+    en: (p) => `${p.name}: sessions are .convolab files`,
+    es: (p) => `${p.name}: las sesiones son archivos .convolab`,
+  },
+  'path-not-allowed': {
+    en: (p) => `${p.name} was not chosen in a dialog or opened before; use Save As to choose where to save`,
+    es: (p) => `${p.name} no se eligió en un diálogo ni se abrió antes; use Guardar como para elegir dónde guardar`,
+  },
+  'no-data-folder': {
+    en: () => `this window keeps no settings, recent files or autosaves`,
+    es: () => `esta ventana no guarda ajustes, archivos recientes ni copias automáticas`,
+  },
 }
 
 export type ErrorCode = keyof typeof templates

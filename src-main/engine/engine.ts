@@ -21,6 +21,9 @@ import type {
 import { parseRequest } from '../../contract/schemas'
 import { decodeImage } from '../image-io'
 import { readTensorFile } from '../tensor-files'
+import { Documents, type DocumentShell } from '../storage/documents'
+import type { Storage } from '../storage/storage'
+import { ConvolabError } from '../../core/errors'
 import { builtPaths } from '../built-paths'
 import { version } from '../../package.json'
 import { ComputeHost } from './compute-host'
@@ -46,6 +49,10 @@ export interface EngineOptions {
   /** How to start a worker; defaults to the built engine-worker.js beside this bundle. */
   spawn?: SpawnWorker
   log?: Logger
+  /** The process's data folder (settings, recent files, autosave); without it those methods are refused. */
+  storage?: Storage
+  /** Native dialogs and the window's title (Electron); browser mode has none. */
+  shell?: DocumentShell
 }
 
 type Pending = (result: Result<unknown>) => void
@@ -103,6 +110,7 @@ export class Engine {
   private readonly checks: WorkerSlot
   private readonly listeners = new Set<(event: EngineEvent) => void>()
   private readonly log: Logger
+  private readonly documents: Documents | null
   private arrivals = 0
 
   constructor(private readonly options: EngineOptions) {
@@ -111,6 +119,7 @@ export class Engine {
     const emit = (event: EngineEvent): void => this.emit(event)
     this.compute = new WorkerSlot(spawn, createControl(), emit)
     this.checks = new WorkerSlot(spawn, createControl(), emit)
+    this.documents = options.storage ? new Documents(options.storage, options.shell ?? null) : null
   }
 
   /** Progress and other events for the renderer. Returns a function that unsubscribes. */
@@ -190,6 +199,39 @@ export class Engine {
         return { ok: true, value: undefined }
       case 'about':
         return this.about()
+      default:
+        return { ok: true, value: await this.dispatchDocument(method, request) }
+    }
+  }
+
+  /** The session, autosave and settings methods (src-main/storage/documents.ts). */
+  private async dispatchDocument(method: MethodName, request: unknown): Promise<unknown> {
+    const documents = this.documents
+    const storage = this.options.storage
+    if (!documents || !storage) throw new ConvolabError('no-data-folder')
+    switch (method) {
+      case 'saveSession':
+        return documents.saveSession(request as RequestOf<'saveSession'>)
+      case 'openSession':
+        return documents.openSession(request as RequestOf<'openSession'>)
+      case 'autosave':
+        return documents.autosave(request as RequestOf<'autosave'>)
+      case 'recovery':
+        return documents.recovery()
+      case 'discardRecovery':
+        return storage.discardRecovery()
+      case 'getSettings':
+        return storage.getSettings()
+      case 'setSettings':
+        return documents.setSettings(request as RequestOf<'setSettings'>)
+      case 'recentFiles':
+        return storage.recentFiles()
+      case 'addRecentFile':
+        return documents.addRecentFile(request as string)
+      case 'setDocumentState':
+        return documents.setDocumentState(request as RequestOf<'setDocumentState'>)
+      default:
+        throw new ConvolabError('bad-request', { detail: `unknown method ${method}` })
     }
   }
 
