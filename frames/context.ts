@@ -2,10 +2,11 @@
 // <canvas> context, main passes @napi-rs/canvas's: both implement this subset, so the app and
 // the exported files show the same pixels from the same code.
 
+/** RGBA bytes, row-major; any typed array the context's ImageData uses (8 bits per channel by default). */
 export interface FrameImageData {
   readonly width: number
   readonly height: number
-  readonly data: Uint8ClampedArray
+  readonly data: { [index: number]: number; readonly length: number }
 }
 
 export interface FrameContext {

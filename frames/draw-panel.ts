@@ -25,7 +25,6 @@ function drawAsPixels(ctx: FrameContext, panel: Panel, box: PanelBox): void {
   const height = Math.max(1, Math.round(panel.rows * box.cell))
   const image = ctx.createImageData(width, height)
   const pixels = image.data
-  const padding = [0xd9, 0xd9, 0xd9]
   for (let py = 0; py < height; py++) {
     const r = Math.min(panel.rows - 1, Math.floor((py * panel.rows) / height))
     for (let px = 0; px < width; px++) {
@@ -36,7 +35,8 @@ function drawAsPixels(ctx: FrameContext, panel: Panel, box: PanelBox): void {
       if (Number.isNaN(value)) {
         pixels[at] = pixels[at + 1] = pixels[at + 2] = 255
       } else if (kind !== 'value' && value === 0) {
-        pixels.set(padding, at)
+        // Padding grey, inserted zeros white: too small to hatch or dot.
+        pixels[at] = pixels[at + 1] = pixels[at + 2] = kind === 'padding' ? 0xd9 : 0xff
       } else {
         const k = panel.scale.index(value) * 3
         pixels[at] = panel.scale.rgb[k]

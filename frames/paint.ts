@@ -2,10 +2,44 @@
 
 import type { FrameContext, FrameSize } from './context'
 import { drawPanel } from './draw-panel'
+import type { PlacedColumn } from './layout'
 import { layoutColumns, metricsFor } from './layout'
-import type { FrameModel } from './panel'
+import type { FrameModel, Panel } from './panel'
 import { COLOURS } from './panel'
 import { font } from './text'
+
+/** Where the panels of a frame go: the area between the title and the formula lines, laid out. */
+export function placePanels(model: FrameModel, size: FrameSize): PlacedColumn[] {
+  const m = metricsFor(size)
+  const { top, bottom } = panelArea(model, size)
+  return layoutColumns(model.columns, { x: m.margin, y: top, width: size.width - 2 * m.margin, height: bottom - top - m.panelFont }, m)
+}
+
+function panelArea(model: FrameModel, size: FrameSize): { top: number; bottom: number } {
+  const m = metricsFor(size)
+  const formulaHeight = model.formula.length * m.formulaFont * 1.45
+  return { top: m.margin + m.titleFont * 1.8, bottom: size.height - m.margin - m.legendFont * 1.5 - formulaHeight }
+}
+
+export interface CellUnderPoint {
+  panel: Panel
+  row: number
+  col: number
+  /** NaN where the cell is not computed yet. */
+  value: number
+}
+
+/** The panel cell at (x, y) in frame pixels, for values on hover; null between panels. */
+export function cellAt(model: FrameModel, size: FrameSize, x: number, y: number): CellUnderPoint | null {
+  for (const column of placePanels(model, size)) {
+    for (const p of column.panels) {
+      const col = Math.floor((x - p.x) / p.cell)
+      const row = Math.floor((y - p.y) / p.cell)
+      if (row >= 0 && row < p.panel.rows && col >= 0 && col < p.panel.cols) return { panel: p.panel, row, col, value: p.panel.value(row, col) }
+    }
+  }
+  return null
+}
 
 export function drawFrameModel(ctx: FrameContext, model: FrameModel, size: FrameSize, decimals: number): void {
   const m = metricsFor(size)
@@ -24,10 +58,8 @@ export function drawFrameModel(ctx: FrameContext, model: FrameModel, size: Frame
   ctx.textAlign = 'left'
   ctx.fillText(model.title, m.margin, titleY, Math.max(10, size.width - 3 * m.margin - counterWidth))
 
-  const formulaHeight = model.formula.length * m.formulaFont * 1.45
-  const bottom = size.height - m.margin - m.legendFont * 1.5 - formulaHeight
-  const top = m.margin + m.titleFont * 1.8
-  const placed = layoutColumns(model.columns, { x: m.margin, y: top, width: size.width - 2 * m.margin, height: bottom - top - m.panelFont }, m)
+  const { bottom } = panelArea(model, size)
+  const placed = placePanels(model, size)
 
   for (const column of placed) {
     if (column.joiner) {

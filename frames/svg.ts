@@ -94,7 +94,7 @@ export class SvgContext implements FrameContext {
     return { width, height, data: new Uint8ClampedArray(width * height * 4) }
   }
   putImageData(image: FrameImageData, x: number, y: number): void {
-    const png = fromByteArray(encodeStoredPng(image.width, image.height, image.data))
+    const png = fromByteArray(encodeStoredPng(image.width, image.height, Uint8Array.from(image.data as ArrayLike<number>)))
     this.parts.push(`<image x="${num(x)}" y="${num(y)}" width="${image.width}" height="${image.height}" image-rendering="pixelated" href="data:image/png;base64,${png}"/>`)
   }
 

@@ -8,7 +8,7 @@ import { createCanvas } from '@napi-rs/canvas'
 import type { AnimationKind, Granularity } from '../../core/animation'
 import { ConvolabError } from '../../core/errors'
 import type { Session } from '../../core/session'
-import type { FrameContext, FrameSize } from '../../frames/context'
+import type { FrameSize } from '../../frames/context'
 import { paintFrame } from '../../frames/frame'
 import type { FrameOptions } from '../../frames/scene'
 import type { Staging } from './atomic'
@@ -92,13 +92,13 @@ export async function exportFrames(request: ExportFramesRequest): Promise<Export
   const files: string[] = []
   try {
     const canvas = createCanvas(width, height)
-    const ctx = canvas.getContext('2d') as unknown as FrameContext
+    const ctx = canvas.getContext('2d')
     const gif = request.format === 'gif' ? gifWriter(request.fps ?? 4) : null
     for (let k = 0; k < total; k++) {
       throwIfCancelled(request.signal)
       paintFrame(ctx, scene, from - 1 + k, request.size)
       if (gif) {
-        gif.addFrame((ctx as unknown as CanvasRenderingContext2D).getImageData(0, 0, width, height).data, width, height)
+        gif.addFrame(ctx.getImageData(0, 0, width, height).data as Uint8ClampedArray, width, height)
       } else {
         const name = `frame-${String(k + 1).padStart(digits, '0')}.png`
         await writeFile(join(staging.path, name), await canvas.encode('png'))

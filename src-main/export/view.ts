@@ -9,7 +9,7 @@ import { encodeCsv } from '../../core/csv'
 import { encodeNpy } from '../../core/npy'
 import type { Session } from '../../core/session'
 import type { Tensor } from '../../core/tensor'
-import type { FrameContext, FrameSize } from '../../frames/context'
+import type { FrameSize } from '../../frames/context'
 import { paintFrame } from '../../frames/frame'
 import type { Scene } from '../../frames/scene'
 import { frameSvg } from '../../frames/svg'
@@ -40,7 +40,7 @@ export interface ViewRequest {
 export async function exportViewPng({ scene, step, size, out }: ViewRequest): Promise<void> {
   registerFrameFont()
   const canvas = createCanvas(size.width, size.height)
-  paintFrame(canvas.getContext('2d') as unknown as FrameContext, scene, step, size)
+  paintFrame(canvas.getContext('2d'), scene, step, size)
   await writeWhole(out, await canvas.encode('png'))
 }
 

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest'
 import type { AnimationKind, Granularity } from '../../core'
 import { animationData, conv2d, conv2dBackward, convGeometry, filled, outputIndex, traceCell } from '../../core'
 import type { FrameOptions, Scene } from '../../frames'
-import { divergingScale, formatValue, frameModel, frameSvg, makeScene, paintFrame, sequentialScale } from '../../frames'
+import { cellAt, divergingScale, formatValue, frameModel, frameSvg, makeScene, paintFrame, placePanels, sequentialScale } from '../../frames'
 import { RecordingContext, fixture } from './helpers'
 
 const OPTIONS: FrameOptions = { colourMap: 'viridis', language: 'en', decimals: 2 }
@@ -56,6 +56,19 @@ describe('forward frames', () => {
     paintFrame(ctx, scene, 4, { width: 1280, height: 720 })
     for (const y of ['18.91', '17.74', '17.05', '18.40', '18.77']) expect(ctx.texts).toContain(y)
     expect(ctx.texts).not.toContain('17.31')
+  })
+
+  it('cellAt finds the cell and value under a point, for values on hover', () => {
+    const scene = seedScene('forward')
+    const size = { width: 1280, height: 720 }
+    const model = frameModel(scene, 4)
+    const outputColumn = placePanels(model, size)[3]
+    const y00 = outputColumn.panels[0]
+    const hit = cellAt(model, size, y00.x + 1.5 * y00.cell, y00.y + 1.5 * y00.cell)
+    expect(hit).toMatchObject({ row: 1, col: 1, value: scene.data.output[4] })
+    expect(hit!.panel.title).toBe('y[0,0]')
+    expect(Number.isNaN(cellAt(model, size, y00.x + 2.5 * y00.cell, y00.y + 1.5 * y00.cell)!.value)).toBe(true)
+    expect(cellAt(model, size, 2, 2)).toBeNull()
   })
 
   it('padding cells are marked as padding and the window reads every D-th cell', () => {
