@@ -4,12 +4,14 @@
 // so one register-blocked loop serves every option. No allocation, no static data: memory is
 // imported and laid out by the caller, so two threads can share it.
 //
-// Register block: 4 output channels × 3 vectors of pixels (12 accumulators + 3 inputs +
-// 1 weight = 16 SIMD registers). Weights arrive pre-splatted (one v128 per weight).
+// Register block: 4 output channels × 2 vectors of pixels (8 accumulators + 2 inputs +
+// 1 weight). V8 keeps one of the 16 x64 SIMD registers for itself: a 4 × 3 block (16 live
+// vectors) spilled accumulators to the stack on every tap and ran at 60% of this one's speed.
+// Weights arrive pre-splatted (one v128 per weight).
 
 const CHANNELS: i32 = 4 // output channels per register block
-const VECTORS: i32 = 3 // pixel vectors per register block (forward)
-const TAPS: i32 = 3 // kernel taps per register block (grad-weight)
+const VECTORS: i32 = 2 // pixel vectors per register block (forward)
+const TAPS: i32 = 2 // kernel taps per register block (grad-weight)
 
 /** a·b + c: fused on runtimes with relaxed SIMD, two roundings otherwise. */
 // @ts-ignore: decorator
@@ -74,32 +76,31 @@ function forward<T>(
       const yr = y + (<usize>m0 * plane + <usize>i * <usize>outW) * size
       let j = 0
       for (; j + block <= outW; j += block) {
-        let a00 = b0, a01 = b0, a02 = b0
-        let a10 = b1, a11 = b1, a12 = b1
-        let a20 = b2, a21 = b2, a22 = b2
-        let a30 = b3, a31 = b3, a32 = b3
+        let a00 = b0, a01 = b0
+        let a10 = b1, a11 = b1
+        let a20 = b2, a21 = b2
+        let a30 = b3, a31 = b3
         const xp = xr + <usize>j * size
         let wp = wb
         for (let op = offsets; op < tapsEnd; op += 4) {
           const p = xp + <usize>load<i32>(op) * size
           const x0 = v128.load(p)
           const x1 = v128.load(p, 16)
-          const x2 = v128.load(p, 32)
           let wv = v128.load(wp)
-          a00 = madd<T>(wv, x0, a00); a01 = madd<T>(wv, x1, a01); a02 = madd<T>(wv, x2, a02)
+          a00 = madd<T>(wv, x0, a00); a01 = madd<T>(wv, x1, a01)
           wv = v128.load(wp, 16)
-          a10 = madd<T>(wv, x0, a10); a11 = madd<T>(wv, x1, a11); a12 = madd<T>(wv, x2, a12)
+          a10 = madd<T>(wv, x0, a10); a11 = madd<T>(wv, x1, a11)
           wv = v128.load(wp, 32)
-          a20 = madd<T>(wv, x0, a20); a21 = madd<T>(wv, x1, a21); a22 = madd<T>(wv, x2, a22)
+          a20 = madd<T>(wv, x0, a20); a21 = madd<T>(wv, x1, a21)
           wv = v128.load(wp, 48)
-          a30 = madd<T>(wv, x0, a30); a31 = madd<T>(wv, x1, a31); a32 = madd<T>(wv, x2, a32)
+          a30 = madd<T>(wv, x0, a30); a31 = madd<T>(wv, x1, a31)
           wp += 64
         }
         const yp = yr + <usize>j * size
-        v128.store(yp, a00); v128.store(yp, a01, 16); v128.store(yp, a02, 32)
-        if (live > 1) { const q = yp + plane * size; v128.store(q, a10); v128.store(q, a11, 16); v128.store(q, a12, 32) }
-        if (live > 2) { const q = yp + 2 * plane * size; v128.store(q, a20); v128.store(q, a21, 16); v128.store(q, a22, 32) }
-        if (live > 3) { const q = yp + 3 * plane * size; v128.store(q, a30); v128.store(q, a31, 16); v128.store(q, a32, 32) }
+        v128.store(yp, a00); v128.store(yp, a01, 16)
+        if (live > 1) { const q = yp + plane * size; v128.store(q, a10); v128.store(q, a11, 16) }
+        if (live > 2) { const q = yp + 2 * plane * size; v128.store(q, a20); v128.store(q, a21, 16) }
+        if (live > 3) { const q = yp + 3 * plane * size; v128.store(q, a30); v128.store(q, a31, 16) }
       }
       // The rest of the row one vector at a time; the input rows have slack for the last one.
       for (; j < outW; j += lanes) {
@@ -218,11 +219,10 @@ function gradWeight<T>(
         const count = min(TAPS, taps - k0)
         const o0 = <usize>load<i32>(offsets + (<usize>k0 << 2)) * size
         const o1 = <usize>load<i32>(offsets + (<usize>min(k0 + 1, taps - 1) << 2)) * size
-        const o2 = <usize>load<i32>(offsets + (<usize>min(k0 + 2, taps - 1) << 2)) * size
-        let a00 = v128.splat<T>(0), a01 = a00, a02 = a00
-        let a10 = a00, a11 = a00, a12 = a00
-        let a20 = a00, a21 = a00, a22 = a00
-        let a30 = a00, a31 = a00, a32 = a00
+        let a00 = v128.splat<T>(0), a01 = a00
+        let a10 = a00, a11 = a00
+        let a20 = a00, a21 = a00
+        let a30 = a00, a31 = a00
         for (let i = r0; i < r1; i++) {
           const xr = x + <usize>i * <usize>rowStride * size
           const gr = <usize>i * <usize>outW * size
@@ -232,15 +232,14 @@ function gradWeight<T>(
             const xp = xr + at
             const x0 = v128.load(xp + o0)
             const x1 = v128.load(xp + o1)
-            const x2 = v128.load(xp + o2)
             let gv = v128.load(g0 + gr + at)
-            a00 = madd<T>(gv, x0, a00); a01 = madd<T>(gv, x1, a01); a02 = madd<T>(gv, x2, a02)
+            a00 = madd<T>(gv, x0, a00); a01 = madd<T>(gv, x1, a01)
             gv = v128.load(g1 + gr + at)
-            a10 = madd<T>(gv, x0, a10); a11 = madd<T>(gv, x1, a11); a12 = madd<T>(gv, x2, a12)
+            a10 = madd<T>(gv, x0, a10); a11 = madd<T>(gv, x1, a11)
             gv = v128.load(g2 + gr + at)
-            a20 = madd<T>(gv, x0, a20); a21 = madd<T>(gv, x1, a21); a22 = madd<T>(gv, x2, a22)
+            a20 = madd<T>(gv, x0, a20); a21 = madd<T>(gv, x1, a21)
             gv = v128.load(g3 + gr + at)
-            a30 = madd<T>(gv, x0, a30); a31 = madd<T>(gv, x1, a31); a32 = madd<T>(gv, x2, a32)
+            a30 = madd<T>(gv, x0, a30); a31 = madd<T>(gv, x1, a31)
           }
           if (j < outW) {
             // Last partial vector: gradient lanes past the row are masked to zero.
@@ -248,31 +247,29 @@ function gradWeight<T>(
             const xp = xr + at
             const x0 = v128.load(xp + o0)
             const x1 = v128.load(xp + o1)
-            const x2 = v128.load(xp + o2)
             let gv = v128.and(v128.load(g0 + gr + at), mask)
-            a00 = madd<T>(gv, x0, a00); a01 = madd<T>(gv, x1, a01); a02 = madd<T>(gv, x2, a02)
+            a00 = madd<T>(gv, x0, a00); a01 = madd<T>(gv, x1, a01)
             gv = v128.and(v128.load(g1 + gr + at), mask)
-            a10 = madd<T>(gv, x0, a10); a11 = madd<T>(gv, x1, a11); a12 = madd<T>(gv, x2, a12)
+            a10 = madd<T>(gv, x0, a10); a11 = madd<T>(gv, x1, a11)
             gv = v128.and(v128.load(g2 + gr + at), mask)
-            a20 = madd<T>(gv, x0, a20); a21 = madd<T>(gv, x1, a21); a22 = madd<T>(gv, x2, a22)
+            a20 = madd<T>(gv, x0, a20); a21 = madd<T>(gv, x1, a21)
             gv = v128.and(v128.load(g3 + gr + at), mask)
-            a30 = madd<T>(gv, x0, a30); a31 = madd<T>(gv, x1, a31); a32 = madd<T>(gv, x2, a32)
+            a30 = madd<T>(gv, x0, a30); a31 = madd<T>(gv, x1, a31)
           }
         }
-        addSums<T>(gw + (<usize>m0 * <usize>taps + <usize>k0) * 8, taps, a00, a01, a02, count)
-        if (live > 1) addSums<T>(gw + (<usize>(m0 + 1) * <usize>taps + <usize>k0) * 8, taps, a10, a11, a12, count)
-        if (live > 2) addSums<T>(gw + (<usize>(m0 + 2) * <usize>taps + <usize>k0) * 8, taps, a20, a21, a22, count)
-        if (live > 3) addSums<T>(gw + (<usize>(m0 + 3) * <usize>taps + <usize>k0) * 8, taps, a30, a31, a32, count)
+        addSums<T>(gw + (<usize>m0 * <usize>taps + <usize>k0) * 8, a00, a01, count)
+        if (live > 1) addSums<T>(gw + (<usize>(m0 + 1) * <usize>taps + <usize>k0) * 8, a10, a11, count)
+        if (live > 2) addSums<T>(gw + (<usize>(m0 + 2) * <usize>taps + <usize>k0) * 8, a20, a21, count)
+        if (live > 3) addSums<T>(gw + (<usize>(m0 + 3) * <usize>taps + <usize>k0) * 8, a30, a31, count)
       }
     }
   }
 }
 
 // @ts-ignore: decorator
-@inline function addSums<T>(at: usize, taps: i32, s0: v128, s1: v128, s2: v128, count: i32): void {
+@inline function addSums<T>(at: usize, s0: v128, s1: v128, count: i32): void {
   store<f64>(at, load<f64>(at) + laneSum<T>(s0))
   if (count > 1) store<f64>(at + 8, load<f64>(at + 8) + laneSum<T>(s1))
-  if (count > 2) store<f64>(at + 16, load<f64>(at + 16) + laneSum<T>(s2))
 }
 
 export function forward_f64(
