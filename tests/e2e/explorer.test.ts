@@ -64,7 +64,12 @@ async function shownCell(): Promise<{ i: number; j: number; value: number }> {
 }
 
 beforeAll(async () => {
-  execFileSync('npx', ['electron-vite', 'build'], { cwd: ROOT, stdio: 'ignore' })
+  try {
+    execFileSync('npx', ['electron-vite', 'build'], { cwd: ROOT, stdio: 'pipe' })
+  } catch (error) {
+    const output = String((error as { stderr?: Buffer }).stderr ?? '') + String((error as { stdout?: Buffer }).stdout ?? '')
+    throw new Error(`the app does not build, so browser mode cannot be tested:\n${output.slice(-3000)}`)
+  }
   mkdirSync(SHOTS, { recursive: true })
   const folder = mkdtempSync(join(tmpdir(), 'convolab-explorer-'))
   imagePath = join(folder, 'house.png')
@@ -109,6 +114,11 @@ describe('explorer in browser mode', () => {
     await hoverCell(/Feature map y\[0, 0\]/, 5, 5, 2, 3)
     await expect.poll(async () => (await shownCell()).value).toBe(-2)
     await shot('drawn-en')
+    // The other way: the drawn cell feeds the 3×3 output cells whose windows cover it.
+    await hoverCell(/Padded input x/, 7, 7, 3, 3)
+    await expect.poll(() => page.getByText('Output cells per map fed by input cell x[0, :, 3, 3]: 9').count()).toBe(1)
+    await hoverCell(/Padded input x/, 7, 7, 0, 0)
+    await expect.poll(() => page.getByText('Output cells per map fed by input cell x[0, :, 0, 0]: 1').count()).toBe(1)
   })
 
   it('loads a real image, applies Sobel x with stride 2 and padding 1, and a hovered value matches core', async () => {
@@ -122,6 +132,7 @@ describe('explorer in browser mode', () => {
     await expect.poll(() => page.getByTestId('output-shape').textContent()).toBe('Output shape y: (1, 1, 32, 48)')
     await expect.poll(() => page.locator('#output-title small').first().textContent()).toBe('(1, 1, 32, 48)')
 
+    expect(await page.getByTestId('pytorch-code').textContent()).toContain('torch.nn.Conv2d(3, 1, kernel_size=3, stride=2, padding=1, dtype=torch.float64)')
     await hoverCell(/Feature map y\[0, 0\]/, 32, 48, 13, 20)
     const cell = await shownCell()
     expect([cell.i, cell.j]).toEqual([13, 20])

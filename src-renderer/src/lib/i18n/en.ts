@@ -121,7 +121,7 @@ export const en = {
   'arith.partial': 'partial sum',
   'arith.bias': 'bias',
   'arith.total': 'total',
-  'arith.influence': 'Input cell x[{n}, :, {r}, {c}] feeds {count} output cells per map',
+  'arith.influence': 'Output cells per map fed by input cell x[{n}, :, {r}, {c}]: {count}',
   'arith.manyTerms': '{count} products',
 
   'code.title': 'Show as PyTorch',

@@ -122,7 +122,7 @@ export const es: Messages = {
   'arith.partial': 'suma parcial',
   'arith.bias': 'bias',
   'arith.total': 'total',
-  'arith.influence': 'La celda de entrada x[{n}, :, {r}, {c}] contribuye a {count} celdas de salida por mapa',
+  'arith.influence': 'Celdas de salida por mapa que usan la celda de entrada x[{n}, :, {r}, {c}]: {count}',
   'arith.manyTerms': '{count} productos',
 
   'code.title': 'Ver como PyTorch',
