@@ -107,7 +107,8 @@ export function backwardInputModel(scene: Scene, step: number): FrameModel {
     formula.push(`${cell} = Σm Σa,b ${words.rotated}[m,${cInGroup},a,b]·δ̃[${n},m,${p}+a·${g.dilationH},${q}+b·${g.dilationW}]   (δ̃: ${words.dilatedPadded})`)
     formula.push(pairs.length <= 9 ? productLine(pairs, null, value, decimals) : sumLine(partials, value, decimals))
     if (step >= scene.plan.steps - 1) {
-      formula.push(`${cropWord}: ${words.gradInput} = ${words.gradPadded}[:, :, ${g.padTop}:${g.padTop + g.inH}, ${g.padLeft}:${g.padLeft + g.inW}]  (${g.paddingMode})`)
+      const interior = `${words.gradPadded}[:, :, ${g.padTop}:${g.padTop + g.inH}, ${g.padLeft}:${g.padLeft + g.inW}]`
+      formula.push(g.paddingMode === 'zeros' ? `${cropWord}: ${words.gradInput} = ${interior}` : `${cropWord} (${g.paddingMode}): ${words.gradInput} = ${interior} + ${words.foldDetail}`)
     }
   }
   return {

@@ -2,7 +2,7 @@
 // core's forward and backward (the seed's example and its stride-2, padding-1 variant).
 import { describe, expect, it } from 'vitest'
 import type { AnimationKind, Granularity } from '../../core'
-import { animationData, conv2d, conv2dBackward, convGeometry, filled, outputIndex, traceCell } from '../../core'
+import { animationData, conv2d, conv2dBackward, convGeometry, filled, normalTensor, outputIndex, seededSource, traceCell } from '../../core'
 import type { FrameOptions, Scene } from '../../frames'
 import { cellAt, divergingScale, formatValue, frameModel, frameSvg, makeScene, paintFrame, placePanels, sequentialScale } from '../../frames'
 import { RecordingContext, fixture } from './helpers'
@@ -143,7 +143,23 @@ describe('backward frames end in core backward numbers', () => {
     const core = conv2dBackward(x, w, null, filled([2, 4, g.outH, g.outW], 1), options)
     const result = frameModel(scene, scene.plan.steps - 1).columns[4].panels[1]
     for (let r = 0; r < 7; r++) for (let c = 0; c < 7; c++) expect(close(result.value(r, c), core.gradInput.data[(5 * 7 + r) * 7 + c])).toBe(true)
-    expect(frameModel(scene, scene.plan.steps - 1).formula[2]).toBe('crop the padding: dE/dx = dE/d(xpad)[:, :, 1:8, 1:8]  (zeros)')
+    expect(frameModel(scene, scene.plan.steps - 1).formula[2]).toBe('crop the padding: dE/dx = dE/d(xpad)[:, :, 1:8, 1:8]')
+  })
+
+  it('with reflect padding and dilation, the folded dE/dx at the end equals core backward', () => {
+    const source = seededSource(7)
+    const x = normalTensor([1, 2, 6, 5], source)
+    const w = normalTensor([3, 2, 3, 2], source)
+    const options = { padding: 2, dilation: 2, paddingMode: 'reflect' as const, stride: [2, 1] as const }
+    const { output, geometry } = conv2d(x, w, null, options)
+    const gradOutput = normalTensor(output.shape, source)
+    const scene = makeScene(geometry, { input: x.data, weight: w.data, bias: null, gradOutput: gradOutput.data }, output.data, 'backward-input', 'channel', OPTIONS)
+    const core = conv2dBackward(x, w, null, gradOutput, options)
+    const last = frameModel(scene, scene.plan.steps - 1)
+    const result = last.columns[4].panels[1]
+    expect(result.title).toBe('fold the padding back → dE/dx[0,1]')
+    for (let r = 0; r < 6; r++) for (let c = 0; c < 5; c++) expect(close(result.value(r, c), core.gradInput.data[30 + r * 5 + c])).toBe(true)
+    expect(last.formula[2]).toContain('fold the padding back (reflect)')
   })
 
   it("dE/dw: every kernel cell's sum is core's, and the maps at the last step equal core's", () => {
