@@ -134,7 +134,7 @@ function forward<T>(
 
 /**
  * forward for groups of one or two output channels (depthwise layers, grad-input of
- * single-channel images): one channel at a time over 8 pixel vectors, instead of a
+ * single-channel images): one channel at a time over 6 pixel vectors (8 spilled), instead of a
  * 4-channel block that would be mostly zeros. Same arguments and weight layout as forward.
  */
 function forwardNarrow<T>(
@@ -144,7 +144,7 @@ function forwardNarrow<T>(
 ): void {
   const size = <usize>sizeof<T>()
   const lanes = 16 / <i32>sizeof<T>()
-  const block = lanes * 8
+  const block = lanes * 6
   const plane = <usize>(outH * outW)
   const tapsEnd = offsets + (<usize>taps << 2)
   for (let m = 0; m < channels; m++) {
@@ -155,7 +155,7 @@ function forwardNarrow<T>(
       const yr = y + (<usize>m * plane + <usize>i * <usize>outW) * size
       let j = 0
       for (; j + block <= outW; j += block) {
-        let a0 = bv, a1 = bv, a2 = bv, a3 = bv, a4 = bv, a5 = bv, a6 = bv, a7 = bv
+        let a0 = bv, a1 = bv, a2 = bv, a3 = bv, a4 = bv, a5 = bv
         const xp = xr + <usize>j * size
         let wp = wb
         for (let op = offsets; op < tapsEnd; op += 4) {
@@ -167,13 +167,11 @@ function forwardNarrow<T>(
           a3 = madd<T>(wv, v128.load(p, 48), a3)
           a4 = madd<T>(wv, v128.load(p, 64), a4)
           a5 = madd<T>(wv, v128.load(p, 80), a5)
-          a6 = madd<T>(wv, v128.load(p, 96), a6)
-          a7 = madd<T>(wv, v128.load(p, 112), a7)
           wp += 64
         }
         const yp = yr + <usize>j * size
         v128.store(yp, a0); v128.store(yp, a1, 16); v128.store(yp, a2, 32); v128.store(yp, a3, 48)
-        v128.store(yp, a4, 64); v128.store(yp, a5, 80); v128.store(yp, a6, 96); v128.store(yp, a7, 112)
+        v128.store(yp, a4, 64); v128.store(yp, a5, 80)
       }
       for (; j < outW; j += lanes) {
         let a0 = bv
