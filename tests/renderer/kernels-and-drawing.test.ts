@@ -4,7 +4,7 @@ import { PRESETS, presetById } from '../../src-renderer/src/lib/kernels/presets'
 import { applyPreset, placeLoadedKernel, randomFilter, reshapeWeight } from '../../src-renderer/src/lib/kernels/weights'
 import { floodFill, hexToRgb, paintCell, resizeInput } from '../../src-renderer/src/lib/input/draw'
 import { sampleImage } from '../../src-renderer/src/lib/input/samples'
-import { pytorchLine, toOptions, DEFAULT_SETTINGS } from '../../src-renderer/src/lib/settings/options'
+import { pytorchCode, pytorchLine, toOptions, DEFAULT_SETTINGS } from '../../src-renderer/src/lib/settings/options'
 
 const sum = (values: ArrayLike<number>) => Array.from(values).reduce((a, b) => a + b, 0)
 
@@ -98,5 +98,33 @@ describe('PyTorch code', () => {
     )
     const same = toOptions({ ...DEFAULT_SETTINGS, paddingKind: 'same' })
     expect(pytorchLine(convGeometry([1, 1, 5, 5], [1, 1, 4, 4], same, 1), same)).toBe("torch.nn.Conv2d(1, 1, kernel_size=4, padding='same', dtype=torch.float64)")
+  })
+})
+
+describe('PyTorch snippet', () => {
+  it('writes small tensors out in full and large inputs as their shape', () => {
+    const options = toOptions({ ...DEFAULT_SETTINGS, strideH: 2, strideW: 2 })
+    const geometry = convGeometry([1, 1, 3, 3], [1, 1, 2, 2], options, 1)
+    const code = pytorchCode(geometry, options, {
+      input: { shape: [1, 1, 3, 3], data: [0.1, 0.2, 0.30000000000000004, 1, 2, 3, -1, -2, -3] },
+      weight: { shape: [1, 1, 2, 2], data: [1, -1, 0.5, 0.25] },
+      bias: Float64Array.from([0.5]),
+    })
+    expect(code.split('\n')).toEqual([
+      'import torch',
+      'conv = torch.nn.Conv2d(1, 1, kernel_size=2, stride=2, dtype=torch.float64)',
+      'with torch.no_grad():',
+      '    conv.weight.copy_(torch.tensor([[[[1, -1], [0.5, 0.25]]]], dtype=torch.float64))',
+      '    conv.bias.copy_(torch.tensor([0.5], dtype=torch.float64))',
+      'x = torch.tensor([[[[0.1, 0.2, 0.30000000000000004], [1, 2, 3], [-1, -2, -3]]]], dtype=torch.float64)',
+      'y = conv(x)  # y: (1, 1, 1, 1)',
+    ])
+    const big = pytorchCode(convGeometry([1, 3, 64, 96], [1, 3, 3, 3], {}), {}, {
+      input: { shape: [1, 3, 64, 96], data: new Float64Array(3 * 64 * 96) },
+      weight: { shape: [1, 3, 3, 3], data: new Float64Array(27) },
+      bias: null,
+    })
+    expect(big).toContain('x = torch.rand(1, 3, 64, 96, dtype=torch.float64)  # x: (1, 3, 64, 96)')
+    expect(big).toContain('bias=False')
   })
 })
