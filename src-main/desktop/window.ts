@@ -1,26 +1,35 @@
-// The one window: sandboxed renderer, context isolation, no Node, our preload only.
+// The one window: sandboxed renderer, context isolation, no Node, our preload only; opened at the
+// remembered size and position when a screen still shows it.
 
-import { BrowserWindow } from 'electron'
+import { BrowserWindow, screen } from 'electron'
+import { pathToFileURL } from 'node:url'
+import type { WindowBounds } from '../../contract'
 import { builtPaths } from '../built-paths'
 import { secureWebPreferences } from './web-preferences'
-import { pathToFileURL } from 'node:url'
+import { APP_NAME } from './title'
+import { MIN_SIZE, restoreBounds } from './window-bounds'
 
 /** URL of the renderer page: the dev server while developing, the built file otherwise. */
 export function appUrl(): string {
   return process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(builtPaths.rendererPage()).href
 }
 
-export function createMainWindow(): BrowserWindow {
+export function createMainWindow(saved: WindowBounds | null = null): BrowserWindow {
+  const { bounds, maximized } = restoreBounds(saved, screen.getAllDisplays().map((display) => display.workArea))
   const window = new BrowserWindow({
-    width: 1280,
-    height: 820,
-    minWidth: 720,
-    minHeight: 480,
+    ...bounds,
+    minWidth: MIN_SIZE.width,
+    minHeight: MIN_SIZE.height,
     show: false,
-    title: 'Convolab',
+    title: APP_NAME,
     webPreferences: secureWebPreferences(builtPaths.preload()),
   })
-  window.once('ready-to-show', () => window.show())
+  // The title is main's (document name, unsaved mark), not the page's <title>.
+  window.on('page-title-updated', (event) => event.preventDefault())
+  window.once('ready-to-show', () => {
+    if (maximized) window.maximize()
+    window.show()
+  })
   void window.loadURL(appUrl())
   return window
 }

@@ -36,21 +36,51 @@ describe('menuTemplate', () => {
   it('has File, Edit, View and Help, and sends every menu command', () => {
     const sent: MenuCommand[] = []
     const opened: string[] = []
-    const template = menuTemplate('en', { command: (c) => sent.push(c), open: (p) => opened.push(p) })
+    const recent: string[] = []
+    const template = menuTemplate(
+      'en',
+      { command: (c) => sent.push(c), open: (p) => opened.push(p), openRecent: (path) => recent.push(path) },
+      { platform: 'linux', recent: [{ path: '/home/ana/a.convolab', name: 'a.convolab', openedAt: 1 }] },
+    )
     expect(template.map((m) => m.label)).toEqual(['File', 'Edit', 'View', 'Help'])
     for (const item of items(template)) (item.click as (() => void) | undefined)?.()
-    expect(opened).toEqual(['image', 'kernel', 'tensor'])
+    expect(opened).toEqual(['session', 'image', 'kernel', 'tensor'])
+    expect(recent).toEqual(['/home/ana/a.convolab'])
     expect(new Set(sent)).toEqual(
-      new Set(['export', 'undo', 'redo', 'zoom-in', 'zoom-out', 'zoom-reset', 'language-en', 'language-es', 'theme-light', 'theme-dark', 'theme-system', 'shortcuts', 'about']),
+      new Set(['save', 'save-as', 'export', 'undo', 'redo', 'zoom-in', 'zoom-out', 'zoom-reset', 'language-en', 'language-es', 'theme-light', 'theme-dark', 'theme-system', 'shortcuts', 'about']),
     )
   })
 
+  it('follows each platform: Ctrl+Y to redo and Quit in File elsewhere; the app menu, Window and Shift+Cmd+Z on macOS', () => {
+    const actions = { command: vi.fn(), open: vi.fn() }
+    const linux = items(menuTemplate('en', actions, { platform: 'linux' }))
+    const mac = menuTemplate('en', actions, { platform: 'darwin' })
+    const accelerator = (list: MenuItemConstructorOptions[], label: string) => list.find((item) => item.label === label)?.accelerator
+    expect(accelerator(linux, 'Redo')).toBe('Ctrl+Y')
+    expect(accelerator(items(mac), 'Redo')).toBe('Cmd+Shift+Z')
+    expect(linux.some((item) => item.role === 'quit')).toBe(true)
+    expect(mac.map((m) => m.label)).toEqual(['Convolab', 'File', 'Edit', 'View', 'Window', 'Help'])
+    expect((mac[1].submenu as MenuItemConstructorOptions[]).some((item) => item.role === 'quit')).toBe(false)
+    for (const [label, key] of [['Open Session…', 'CmdOrCtrl+O'], ['Save', 'CmdOrCtrl+S'], ['Save As…', 'CmdOrCtrl+Shift+S'], ['Undo', 'CmdOrCtrl+Z']]) {
+      expect(accelerator(linux, label)).toBe(key)
+      expect(accelerator(items(mac), label)).toBe(key)
+    }
+    // No two items share a shortcut.
+    const keys = linux.map((item) => item.accelerator).filter(Boolean)
+    expect(new Set(keys).size).toBe(keys.length)
+    // An empty Open Recent says so, disabled.
+    const openRecent = linux.find((item) => item.label === 'Open Recent')
+    expect(openRecent?.submenu).toEqual([{ label: 'No Recent Files', enabled: false }])
+  })
+
   it('speaks Spanish, with the chosen language checked', () => {
-    const template = menuTemplate('es', { command: vi.fn(), open: vi.fn() })
+    const template = menuTemplate('es', { command: vi.fn(), open: vi.fn() }, { platform: 'win32' })
     expect(template.map((m) => m.label)).toEqual(['Archivo', 'Edición', 'Ver', 'Ayuda'])
     const spanish = items(template).find((item) => item.label === 'Español')
     expect(spanish?.checked).toBe(true)
+    expect(items(template).map((item) => item.label)).toEqual(expect.arrayContaining(['Abrir sesión…', 'Guardar', 'Guardar como…', 'Abrir reciente']))
     expect(openFilters('image', 'es')[0].extensions).toEqual(['png', 'jpg', 'jpeg', 'webp', 'gif', 'bmp'])
+    expect(openFilters('session', 'es')).toEqual([{ name: 'Sesión de Convolab', extensions: ['convolab'] }])
   })
 })
 

@@ -3,7 +3,9 @@
 // the system's language, opens one window with the secure preferences, answers IPC only from
 // our page in our window, and blocks navigation and new windows.
 
+import { mkdtempSync, rmSync } from 'node:fs'
 import { createRequire, Module } from 'node:module'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mainBundle, removeMainBundle } from './helpers/worker-bundle'
@@ -23,8 +25,11 @@ const seen = {
   onContents: [] as Array<(event: unknown, contents: unknown) => void>,
 }
 
+// The main bundle keeps its data folder (settings, autosave) under appData: a temporary one here.
+const appData = mkdtempSync(join(tmpdir(), 'convolab-electron-main-'))
+
 class FakeWindow {
-  webContents = { send: () => {} }
+  webContents = { send: () => {}, on: () => {} }
   constructor(readonly opts: { webPreferences: Record<string, unknown> }) {
     seen.window = this
   }
@@ -46,7 +51,13 @@ const fakeElectron = {
     whenReady: () => Promise.resolve(),
     getLocale: () => 'es-AR',
     quit: () => {},
+    getPath: () => appData,
+    setPath: () => {},
+    requestSingleInstanceLock: () => true,
+    addRecentDocument: () => {},
   },
+  nativeTheme: { themeSource: 'system' },
+  screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
   BrowserWindow: FakeWindow,
   ipcMain: {
     handle: (channel: string, handler: Handler) => {
@@ -84,7 +95,10 @@ describe('Electron main (with a stand-in electron module)', () => {
     createRequire(__filename)(join(out, 'main', 'index.js'))
     await new Promise((resolve) => setTimeout(resolve, 50))
   }, 120_000)
-  afterAll(() => removeMainBundle())
+  afterAll(async () => {
+    await removeMainBundle()
+    rmSync(appData, { recursive: true, force: true })
+  })
 
   it('hardens the app and the session before anything loads', () => {
     expect(seen.sandbox).toBe(true)
