@@ -125,6 +125,8 @@ export const en = {
   'arith.manyTerms': '{count} products',
 
   'code.title': 'Show as PyTorch',
+  'code.copy': 'Copy',
+  'code.copied': 'Copied',
 
   'error.title': 'Error',
   'error.dismiss': 'Dismiss',

@@ -126,6 +126,8 @@ export const es: Messages = {
   'arith.manyTerms': '{count} productos',
 
   'code.title': 'Ver como PyTorch',
+  'code.copy': 'Copiar',
+  'code.copied': 'Copiado',
 
   'error.title': 'Error',
   'error.dismiss': 'Cerrar',
