@@ -16,6 +16,8 @@ import { hostAllowed, newToken, ownOrigins, socketAllowed, tokenAllowed, tokenCo
 import { contentSecurityPolicy } from './server/csp'
 import { serveSocket } from './server/socket'
 import { staticFile } from './server/static-files'
+import { dataFolder } from './storage/data-folder'
+import { Storage } from './storage/storage'
 
 export interface ServerOptions {
   /** 0 picks a free port. */
@@ -27,6 +29,8 @@ export interface ServerOptions {
   /** How the engine starts its worker (tests); defaults to the built worker. */
   spawn?: SpawnWorker
   log?: Logger
+  /** The data folder (settings, recent files, autosave); defaults to dataFolder(). Nothing is written there until the page asks. */
+  dataDir?: string
 }
 
 export interface RunningServer {
@@ -45,6 +49,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   if (host !== '127.0.0.1') throw new Error(`browser mode listens on 127.0.0.1 only (asked for ${host})`)
   const rendererDir = options.rendererDir ?? builtPaths.renderer()
   const access: Access = { token: newToken(), port: 0 }
+  // One data folder per server process, shared by its tabs; a clean stop ends its run.
+  const storage = new Storage({ dir: options.dataDir ?? dataFolder(), host: 'browser', log: options.log })
 
   const server = createServer((request, response) => {
     void answer(request, response, access, rendererDir)
@@ -56,7 +62,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
       return
     }
-    sockets.handleUpgrade(request, socket, head, (ws) => serveSocket(ws, { host: 'browser', spawn: options.spawn, log: options.log }))
+    sockets.handleUpgrade(request, socket, head, (ws) => serveSocket(ws, { host: 'browser', spawn: options.spawn, log: options.log, storage }))
   })
 
   await new Promise<void>((resolve, reject) => {
@@ -74,6 +80,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         for (const client of sockets.clients) client.terminate()
         sockets.close()
         server.closeAllConnections()
+        storage.end()
         server.close(() => resolve())
       }),
   }
