@@ -67,6 +67,10 @@ export class Explorer {
   settings = $state<SettingsForm>({ ...DEFAULT_SETTINGS })
   colourMap = $state<ColourMap>('auto')
   normalise = $state<'perMap' | 'shared'>('perMap')
+  /** Decimals shown in numbers (a remembered preference). */
+  decimals = $state(4)
+  /** Animation speed as a multiple of the normal speed (a remembered preference). */
+  animationSpeed = $state(1)
 
   hover = $state<Hover | null>(null)
   notices = $state<Notice[]>([])
