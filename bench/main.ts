@@ -12,6 +12,7 @@ import { measure } from './measure'
 import { CONTENDERS } from './contenders'
 import { SHAPES, describeShape } from './shapes'
 import { printTable } from './table'
+import { twoThreadCapacity } from './cpu-check'
 
 const args = process.argv.slice(2)
 
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
   const rows: BenchRow[] = []
   const notes = new Map<string, string>()
   const started = performance.now()
+  const capacityBefore = json ? 0 : await twoThreadCapacity()
   for (const shape of shapes) {
     if (!json) process.stderr.write(`${shape.name} (${describeShape(shape)}) `)
     const results = CONTENDERS.flatMap((contender, index) => {
@@ -93,6 +95,11 @@ async function main(): Promise<void> {
   console.log(
     `Convolab benchmark: ${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}` +
       ` (${((performance.now() - started) / 1000).toFixed(0)} s)`,
+  )
+  const capacityAfter = await twoThreadCapacity()
+  console.log(
+    `Two threads of a plain integer loop ran ${capacityBefore.toFixed(2)}× (before) and ${capacityAfter.toFixed(2)}× (after)` +
+      ` the work of one: the most any two-thread row can gain on this machine during this run.`,
   )
   printTable(rows, shapes, notes)
 }
