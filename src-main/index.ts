@@ -20,21 +20,20 @@ import { electronShell } from './desktop/shell'
 import { isAppUrl } from './desktop/trust'
 import { appUrl, createMainWindow } from './desktop/window'
 import { boundsToSave } from './desktop/window-bounds'
-import { APP_FOLDER_NAME } from './storage/data-folder'
+import { APP_FOLDER_NAME, dataFolder } from './storage/data-folder'
 import { Storage } from './storage/storage'
 
 app.enableSandbox()
 hardenApp(appUrl)
 
 // One data folder for both hosts: Electron's userData is the folder browser mode computes.
-if (process.env.CONVOLAB_DATA_DIR) app.setPath('userData', process.env.CONVOLAB_DATA_DIR)
-else app.setPath('userData', join(app.getPath('appData'), APP_FOLDER_NAME))
+app.setPath('userData', process.env.CONVOLAB_DATA_DIR ? dataFolder() : join(app.getPath('appData'), APP_FOLDER_NAME))
 
 let window: BrowserWindow | null = null
 let language: Language = 'en'
 const guard = new CloseGuard()
 const storage = new Storage({ dir: app.getPath('userData'), host: 'electron' })
-const queue = new OpenQueue((path) => void openPath(path))
+const queue = new OpenQueue((path) => openPath(path))
 const shell = electronShell({ window: () => window, language: () => language, guard, refresh: (settings) => refresh(settings) })
 const engine = new Engine({ host: 'electron', storage, shell })
 

@@ -26,15 +26,20 @@ export async function readFileEvent(path: string, purpose: OpenPurpose): Promise
   return { type: 'open-file', name, bytes, purpose, path }
 }
 
-/** Files asked for before the page can take them (command line, macOS open-file at launch) wait here. */
+/**
+ * Files to open, one after another in the order asked (a session then an image: the image is
+ * read last). Files asked for before the page can take them (command line, macOS open-file at
+ * launch) wait until it has loaded.
+ */
 export class OpenQueue {
   private waiting: string[] = []
   private ready = false
+  private chain: Promise<void> = Promise.resolve()
 
-  constructor(private readonly open: (path: string) => void) {}
+  constructor(private readonly open: (path: string) => Promise<void> | void) {}
 
   add(paths: readonly string[]): void {
-    if (this.ready) for (const path of paths) this.open(path)
+    if (this.ready) for (const path of paths) this.enqueue(path)
     else this.waiting.push(...paths.filter((path) => !this.waiting.includes(path)))
   }
 
@@ -43,6 +48,16 @@ export class OpenQueue {
     this.ready = true
     const waiting = this.waiting
     this.waiting = []
-    for (const path of waiting) this.open(path)
+    for (const path of waiting) this.enqueue(path)
+  }
+
+  /** Resolves when every file asked for so far has been handled. */
+  settled(): Promise<void> {
+    return this.chain
+  }
+
+  private enqueue(path: string): void {
+    // A failure is the opener's to report; the next file still opens.
+    this.chain = this.chain.then(() => this.open(path)).catch(() => {})
   }
 }

@@ -95,16 +95,23 @@ describe('files for the page', () => {
   const dir = mkdtempSync(join(resolve(__dirname, '../..'), 'node_modules', '.cache', 'convolab-file-event-'))
   afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-  it('wait until the page has loaded, then go in order', () => {
-    const opened: string[] = []
-    const queue = new OpenQueue((path) => opened.push(path))
+  it('wait until the page has loaded, then go one at a time in order', async () => {
+    const events: string[] = []
+    const queue = new OpenQueue(async (path) => {
+      events.push(`start ${path}`)
+      // The first file is slow to read: the second must still wait for it.
+      await new Promise((r) => setTimeout(r, path === '/a.convolab' ? 30 : 1))
+      events.push(`end ${path}`)
+      if (path === '/b.png') throw new Error('unreadable')
+    })
     queue.add(['/a.convolab', '/b.png'])
     queue.add(['/a.convolab'])
-    expect(opened).toEqual([])
+    await queue.settled()
+    expect(events).toEqual([])
     queue.pageReady()
-    expect(opened).toEqual(['/a.convolab', '/b.png'])
     queue.add(['/c.npy'])
-    expect(opened).toEqual(['/a.convolab', '/b.png', '/c.npy'])
+    await queue.settled()
+    expect(events).toEqual(['start /a.convolab', 'end /a.convolab', 'start /b.png', 'end /b.png', 'start /c.npy', 'end /c.npy'])
   })
 
   it('are read into an open-file event; missing files and folders are refused by name', async () => {

@@ -6,7 +6,7 @@
 
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { serializeSession } from '../../core/session'
 import { mainBundle, removeMainBundle } from './helpers/worker-bundle'
 import { electronEvent, fakeElectron, loadMain, type FakeElectron } from './desktop-fake-electron'
@@ -74,7 +74,7 @@ describe('the first Convolab', () => {
   it('opens the command line\'s files once the page has loaded, each with its purpose', async () => {
     expect(openFiles(primary)).toEqual([])
     window(primary).webContents.emit('did-finish-load')
-    await tick()
+    await vi.waitFor(() => expect(openFiles(primary)).toHaveLength(2))
     expect(openFiles(primary).map(({ name, purpose, path }) => ({ name, purpose, path }))).toEqual([
       { name: 'lesson.convolab', purpose: 'session', path: join(files, 'lesson.convolab') },
       { name: 'photo.png', purpose: 'image', path: join(files, 'photo.png') },
@@ -87,7 +87,7 @@ describe('the first Convolab', () => {
     primary.module.app.emit('second-instance', electronEvent(), ['/opt/Convolab/convolab', 'weights.npy', '--flag'], files)
     const fromOs = electronEvent()
     primary.module.app.emit('open-file', fromOs, join(files, 'lesson.convolab'))
-    await tick()
+    await vi.waitFor(() => expect(openFiles(primary).length).toBe(before + 2))
     expect(fromOs.prevented).toBe(true)
     expect(window(primary).focused).toBe(focused + 1)
     expect(openFiles(primary).slice(before).map((e) => [e.name, e.purpose])).toEqual([
@@ -98,7 +98,7 @@ describe('the first Convolab', () => {
 
   it('says so when a file cannot be read, in the menu\'s language', async () => {
     primary.module.app.emit('open-file', electronEvent(), join(files, 'missing.png'))
-    await tick()
+    await vi.waitFor(() => expect(primary.seen.errors).toHaveLength(1))
     expect(primary.seen.errors.at(-1)).toMatch(/^no se puede leer missing\.png/)
   })
 
@@ -126,6 +126,7 @@ describe('the first Convolab', () => {
   it('asks before closing with unsaved changes: Cancel keeps the window', async () => {
     primary.seen.messageBoxes.length = 0
     window(primary).close() // the fake's dialog answers index 2 (Cancel)
+    await vi.waitFor(() => expect(primary.seen.messageBoxes).toHaveLength(1))
     await tick()
     expect(primary.seen.messageBoxes).toHaveLength(1)
     expect(primary.seen.messageBoxes[0].buttons).toEqual(['Guardar', 'No guardar', 'Cancelar'])
@@ -142,7 +143,7 @@ describe('closing: Save, then the window closes once the page has saved', () => 
     process.env.CONVOLAB_DATA_DIR = env
     await invoke(fake, 'setDocumentState', { name: 'Untitled', dirty: true })
     window(fake).close()
-    await tick()
+    await vi.waitFor(() => expect((fake.seen.sent as Sent[]).some((e) => e.type === 'menu')).toBe(true))
     expect((fake.seen.sent as Sent[]).filter((e) => e.type === 'menu').map((e) => e.command)).toEqual(['save'])
     expect(window(fake).closed).toBe(false)
     // The page answers the 'save' command with a Save As (it has no path yet).
@@ -160,8 +161,7 @@ describe('closing: Save, then the window closes once the page has saved', () => 
     process.env.CONVOLAB_DATA_DIR = env
     await invoke(fake, 'setDocumentState', { name: 'x', dirty: true })
     window(fake).close()
-    await tick()
-    expect(window(fake).closed).toBe(true)
+    await vi.waitFor(() => expect(window(fake).closed).toBe(true))
     const settings = JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8'))
     expect(settings.window).toEqual({ x: 40, y: 30, width: 1100, height: 700, maximized: false })
     // A clean exit removes the run: nothing to recover next time.
