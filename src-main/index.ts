@@ -120,6 +120,16 @@ function createWindow(): void {
   window = createMainWindow(settings()?.window ?? null)
   const opened = window
   opened.webContents.on('did-finish-load', () => queue.pageReady())
+  // The page crashed but main lives on: its last autosave becomes the recovery the reloaded page offers.
+  opened.webContents.on('render-process-gone', (_event, details: { reason: string }) => {
+    if (details.reason === 'clean-exit') return
+    try {
+      storage.offerOwnAutosave()
+    } catch (error) {
+      console.error('convolab: the autosave could not be kept for recovery', error)
+    }
+    opened.webContents.reload()
+  })
   opened.on('close', (event) => {
     if (guard.closeRequested() === 'close') {
       remember({ window: boundsToSave(opened.getNormalBounds(), opened.isMaximized()) })

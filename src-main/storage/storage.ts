@@ -193,6 +193,23 @@ export class Storage {
     return recovered
   }
 
+  /**
+   * Offers this run's own autosave as the recovery (the page crashed while main lives on: the
+   * reloaded page finds it with recovery()). False when there was nothing autosaved.
+   */
+  offerOwnAutosave(): boolean {
+    this.begin()
+    const autosave = join(this.runDir, DATA_FILES.autosave)
+    if (!existsSync(autosave)) return false
+    const staging = `${this.recoveryDir}.new-${randomBytes(4).toString('hex')}`
+    mkdirSync(staging)
+    renameSync(autosave, join(staging, DATA_FILES.autosave))
+    writeFileAtomicSync(join(staging, DATA_FILES.run), JSON.stringify(this.record) + '\n')
+    this.replaceRecovery(staging)
+    this.lastAutosave = null
+    return true
+  }
+
   discardRecovery(): void {
     this.begin()
     rmSync(this.recoveryDir, { recursive: true, force: true })
@@ -201,7 +218,7 @@ export class Storage {
   private adoptCrashedRuns(): void {
     // Leftovers of an interrupted adoption (see below) and of interrupted atomic writes.
     for (const name of readdirSync(this.dir)) {
-      if (name.startsWith(`${DATA_FILES.recovery}.old-`) || isTemporaryName(name)) rmSync(join(this.dir, name), { recursive: true, force: true })
+      if (name.startsWith(`${DATA_FILES.recovery}.old-`) || name.startsWith(`${DATA_FILES.recovery}.new-`) || isTemporaryName(name)) rmSync(join(this.dir, name), { recursive: true, force: true })
     }
     const runsDir = join(this.dir, DATA_FILES.runs)
     const over: Array<{ dir: string; savedAt: number | null }> = []
@@ -214,14 +231,18 @@ export class Storage {
     }
     const newest = over.filter((run) => run.savedAt !== null).sort((a, b) => b.savedAt! - a.savedAt!)[0]
     if (newest) {
-      // Renames only, so a crash here leaves either the old recovery or the new one in place.
-      const old = `${this.recoveryDir}.old-${randomBytes(4).toString('hex')}`
-      if (existsSync(this.recoveryDir)) renameSync(this.recoveryDir, old)
-      renameSync(newest.dir, this.recoveryDir)
-      rmSync(old, { recursive: true, force: true })
+      this.replaceRecovery(newest.dir)
       this.log(`data folder: a run that did not end cleanly left an autosave; it is offered for recovery`)
     }
     for (const run of over) if (run !== newest) rmSync(run.dir, { recursive: true, force: true })
+  }
+
+  /** Renames only, so a crash midway leaves either the old recovery or the new one in place. */
+  private replaceRecovery(folder: string): void {
+    const old = `${this.recoveryDir}.old-${randomBytes(4).toString('hex')}`
+    if (existsSync(this.recoveryDir)) renameSync(this.recoveryDir, old)
+    renameSync(folder, this.recoveryDir)
+    rmSync(old, { recursive: true, force: true })
   }
 
   private readRecord(dir: string): RunRecord | null {

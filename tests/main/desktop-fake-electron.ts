@@ -62,6 +62,10 @@ export function fakeElectron(options: FakeOptions = {}) {
   const savePaths = [...(options.savePaths ?? [])]
 
   class FakeWebContents extends Emitter {
+    reloaded = 0
+    reload(): void {
+      this.reloaded++
+    }
     send(_channel: string, event: unknown): void {
       seen.sent.push(event)
     }

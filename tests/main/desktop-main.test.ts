@@ -123,6 +123,15 @@ describe('the first Convolab', () => {
     expect(titleEvent.prevented).toBe(true)
   })
 
+  it('keeps the autosave for the reloaded page when the page crashes', async () => {
+    expect(await invoke(primary, 'autosave', { text: sessionText, name: 'lesson.convolab' })).toMatchObject({ ok: true })
+    window(primary).webContents.emit('render-process-gone', electronEvent(), { reason: 'crashed' })
+    expect(window(primary).webContents.reloaded).toBe(1)
+    const recovered = await invoke(primary, 'recovery')
+    expect(recovered).toMatchObject({ ok: true, value: { name: 'lesson.convolab' } })
+    expect(await invoke(primary, 'discardRecovery')).toMatchObject({ ok: true })
+  })
+
   it('asks before closing with unsaved changes: Cancel keeps the window', async () => {
     primary.seen.messageBoxes.length = 0
     window(primary).close() // the fake's dialog answers index 2 (Cancel)

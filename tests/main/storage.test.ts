@@ -229,6 +229,20 @@ describe('runs and recovery', () => {
     expect(new Storage({ dir, host: 'electron', run: runOf(103) }).recovery()).toBeNull()
   })
 
+  it('offer this run\'s own autosave when the page crashed and main lives on', async () => {
+    const dir = freshFolder()
+    const storage = new Storage({ dir, host: 'electron', run: runOf(151), log: () => {} })
+    expect(storage.offerOwnAutosave()).toBe(false)
+    await storage.autosave('before the page crashed', { name: 'p.convolab' })
+    expect(storage.offerOwnAutosave()).toBe(true)
+    expect(storage.recovery()).toMatchObject({ text: 'before the page crashed', name: 'p.convolab' })
+    // Autosaving goes on in the run's folder, and the same text is written again (it moved away).
+    expect(await storage.autosave('before the page crashed')).toMatchObject({ written: true })
+    storage.discardRecovery()
+    storage.end()
+    expect(readdirSync(dir).sort()).toEqual([DATA_FILES.runs])
+  })
+
   it('leave a run that still goes on alone', async () => {
     const dir = freshFolder()
     await new Storage({ dir, host: 'browser', run: runOf(201) }).autosave('live work')
