@@ -162,6 +162,8 @@ export class Storage {
       await mkdir(this.runDir, { recursive: true })
       await writeFileAtomic(file, text)
       const savedAt = (await stat(file)).mtimeMs
+      // The app ended cleanly while this was being written: leave nothing to "recover".
+      if (this.ended) rmSync(this.runDir, { recursive: true, force: true })
       this.lastAutosave = { text, savedAt }
       return { written: true, savedAt }
     })

@@ -243,6 +243,16 @@ describe('runs and recovery', () => {
     expect(readdirSync(dir).sort()).toEqual([DATA_FILES.runs])
   })
 
+  it('leave nothing to recover when the app ends cleanly during an autosave', async () => {
+    const dir = freshFolder()
+    const storage = new Storage({ dir, host: 'electron', run: runOf(161) })
+    const writing = storage.autosave('x'.repeat(8 * 1024 * 1024))
+    storage.end()
+    await writing
+    expect(readdirSync(join(dir, DATA_FILES.runs))).toEqual([])
+    expect(new Storage({ dir, host: 'electron', run: runOf(162) }).recovery()).toBeNull()
+  })
+
   it('leave a run that still goes on alone', async () => {
     const dir = freshFolder()
     await new Storage({ dir, host: 'browser', run: runOf(201) }).autosave('live work')
