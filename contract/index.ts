@@ -262,10 +262,11 @@ export const LIMITS = {
 //                                  the newest run that did not end cleanly (killed, crashed)
 //
 // A run's folder is removed when the process ends cleanly; one that is left behind by a process
-// that no longer runs becomes recovery/ at the next start. The renderer, at start: recovery();
-// if not null, offer to restore it, then discardRecovery() (restored or declined). While working:
-// autosave({ text }) every few seconds and after each significant change (unchanged text is not
-// rewritten). Paths: main writes only to .convolab files the user chose in a save dialog, opened
+// that no longer runs becomes recovery/ at the next start (in Electron, a crashed page's run
+// autosave becomes recovery/ at once, and the page is reloaded). The renderer, at start:
+// recovery(); if not null, offer to restore it, then discardRecovery() (restored or declined).
+// While working: autosave({ text }) a few seconds after changes and at once after significant
+// ones (loads, strokes ended); an unchanged text is neither parsed nor rewritten. Paths: main writes only to .convolab files the user chose in a save dialog, opened
 // (dialog, command line, OS, recent list) or saved before; other paths are refused.
 
 export interface SaveSessionRequest {
