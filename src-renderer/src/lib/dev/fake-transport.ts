@@ -1,10 +1,11 @@
 // An in-page engine for tests and for developing the renderer without src-main: it runs core
 // directly on the page's thread. Never imported by the production entry (main.ts).
 
-import type { ComputeResult, EngineEvent, MapStack, Result, Transport } from '../../../../contract'
+import type { ComputeResult, EngineEvent, MapStack, Result, Settings, Transport } from '../../../../contract'
 import { ConvolabError } from '../../../../core/errors'
 import { conv2d } from '../../../../core/conv2d'
 import type { Tensor } from '../../../../core/tensor'
+import { parseSession } from '../../../../core/session'
 
 function toMapStack(tensor: Tensor): MapStack {
   const [n, c, h, w] = tensor.shape as [number, number, number, number]
@@ -41,6 +42,9 @@ export function fakeTransport(): FakeTransport {
   const listeners = new Set<(event: EngineEvent) => void>()
   const calls: string[] = []
   let nextInput = 1
+  // The data folder's methods, kept in memory: settings, the last autosave, no recovery.
+  let settings: Settings = { language: 'system', theme: 'system', colourMap: 'auto', decimals: 4, animationSpeed: 1, lastFolders: {}, window: null }
+  let autosaved: string | null = null
 
   const handlers: Record<string, (request: never) => unknown> = {
     setInput(request: Tensor) {
@@ -60,6 +64,30 @@ export function fakeTransport(): FakeTransport {
       const parsed = JSON.parse(new TextDecoder().decode(request.bytes)) as { shape: number[]; data: number[] }
       return { shape: parsed.shape, data: Float64Array.from(parsed.data) }
     },
+    getSettings: () => settings,
+    setSettings(patch: Partial<Settings>) {
+      settings = { ...settings, ...patch, lastFolders: { ...settings.lastFolders, ...patch.lastFolders } }
+      return settings
+    },
+    recovery: () => null,
+    discardRecovery: () => undefined,
+    recentFiles: () => [],
+    autosave(request: { text: string }) {
+      parseSession(request.text)
+      const written = request.text !== autosaved
+      autosaved = request.text
+      return { written, savedAt: Date.now() }
+    },
+    saveSession(request: { text: string; suggestedName?: string }) {
+      parseSession(request.text)
+      const name = request.suggestedName?.endsWith('.convolab') ? request.suggestedName : `${request.suggestedName ?? 'untitled'}.convolab`
+      return { kind: 'download', name, text: request.text }
+    },
+    openSession(request: { bytes: Uint8Array; name: string }) {
+      return { session: parseSession(new TextDecoder().decode(request.bytes)), name: request.name }
+    },
+    setDocumentState: (state: { name: string; dirty: boolean }) => ({ title: `${state.dirty ? '● ' : ''}${state.name} — Convolab` }),
+    about: () => ({ version: 'dev', host: 'browser', kernel: 'in-page scalar', versions: {} }),
     decodeImage(request: { name: string }) {
       throw new ConvolabError('image-decode', { name: request.name, detail: 'the in-page engine decodes no images' })
     },
