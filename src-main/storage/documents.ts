@@ -56,6 +56,20 @@ export class Documents {
   ) {}
 
   async saveSession(request: SaveSessionRequest): Promise<SaveSessionResult> {
+    let result: SaveSessionResult
+    try {
+      result = await this.save(request)
+    } catch (error) {
+      // A close waiting for this save must not close the window on a later save.
+      this.shell?.sessionSaved(null)
+      throw error
+    }
+    if (result.kind === 'saved') this.shell?.sessionSaved(result.path)
+    else if (result.kind === 'cancelled') this.shell?.sessionSaved(null)
+    return result
+  }
+
+  private async save(request: SaveSessionRequest): Promise<SaveSessionResult> {
     this.storage.begin()
     // Never write what could not be opened again.
     parseSession(request.text)
@@ -64,25 +78,16 @@ export class Documents {
       const name = sessionFileName(request.suggestedName)
       if (!this.shell) return { kind: 'download', name, text: request.text }
       const chosen = await this.shell.chooseSavePath(name, this.storage.getSettings().lastFolders.session)
-      if (!chosen) {
-        this.shell.sessionSaved(null)
-        return { kind: 'cancelled' }
-      }
+      if (!chosen) return { kind: 'cancelled' }
       path = isSessionPath(chosen) ? chosen : `${chosen}.convolab`
       this.storage.allowPath(path)
     }
     const full = resolve(path)
-    try {
-      this.checkWritable(full)
-      await writeFileAtomic(full, request.text).catch((error: NodeJS.ErrnoException) => {
-        throw new ConvolabError('file-write', { name: basename(full), detail: error.code ?? error.message })
-      })
-    } catch (error) {
-      this.shell?.sessionSaved(null)
-      throw error
-    }
+    this.checkWritable(full)
+    await writeFileAtomic(full, request.text).catch((error: NodeJS.ErrnoException) => {
+      throw new ConvolabError('file-write', { name: basename(full), detail: error.code ?? error.message })
+    })
     this.remember(full)
-    this.shell?.sessionSaved(full)
     return { kind: 'saved', path: full, name: basename(full) }
   }
 

@@ -106,6 +106,16 @@ describe('saveSession and openSession (Electron, with a save dialog)', () => {
     expect(shell!.saved.at(-1)).toBeNull()
   })
 
+  it('tells the shell when a save fails, so a close waiting for it does not happen later', async () => {
+    const { dir, engine, shell } = setUp('electron')
+    shell!.nextPath = join(dir, 'no-such-folder', 'x.convolab')
+    const refused = failure(await engine.invoke('saveSession', { text }))
+    expect(refused.code).toBe('file-write')
+    expect(refused.message).toMatch(/^cannot write x\.convolab: ENOENT/)
+    expect(failure(await engine.invoke('saveSession', { text: 'not a session' })).code).toBe('session-corrupt')
+    expect(shell!.saved).toEqual([null, null])
+  })
+
   it('refuses paths it never handed out, other extensions and sessions that would not open again', async () => {
     const { dir, engine } = setUp('electron')
     const elsewhere = join(dir, 'elsewhere.convolab')
