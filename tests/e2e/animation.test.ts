@@ -1,12 +1,13 @@
 // The animation player, the backward maps, the gradient check, learning and export in browser
 // mode with the real engine: the seed's example replayed, values checked against its printout.
 
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { openBrowserMode, SHOTS, writePhoto, type BrowserMode } from './animation-helpers'
+import { unzipSync } from 'fflate'
+import { openBrowserMode, ROOT, SHOTS, writePhoto, type BrowserMode } from './animation-helpers'
 
 let mode: BrowserMode
 let page: Page
@@ -70,5 +71,98 @@ describe('forward animation in browser mode', () => {
     await page.getByRole('slider', { name: 'Timeline' }).fill('30')
     await expect.poll(counter).toBe('step 31 of 62')
     await shot('photo-en')
+  })
+})
+
+/** Width and height from a PNG's IHDR chunk. */
+function pngSize(bytes: Uint8Array): [number, number] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  expect([...bytes.subarray(1, 4)].map((b) => String.fromCharCode(b)).join('')).toBe('PNG')
+  return [view.getUint32(16), view.getUint32(20)]
+}
+
+async function hoverMapCell(name: RegExp, rows: number, cols: number, r: number, c: number): Promise<number> {
+  const box = await page.getByRole('grid', { name }).locator('canvas').boundingBox()
+  if (!box) throw new Error(`no map ${name}`)
+  await page.mouse.move(box.x + ((c + 0.5) * box.width) / cols, box.y + ((r + 0.5) * box.height) / rows)
+  const value = page.getByTestId('grad-value')
+  await expect.poll(async () => (await value.getAttribute('data-value')) ?? '').not.toBe('')
+  return Number(await value.getAttribute('data-value'))
+}
+
+describe("the seed's example: backward, gradient check, export, learning", () => {
+  it("opens the seed's session and shows dE/dx[0,0,0,0] = 1.34111656 with dE/dy = ones", async () => {
+    await page.locator('input[type="file"][accept=".convolab"]').setInputFiles(join(ROOT, 'samples/seed-example.convolab'))
+    await expect.poll(() => page.getByTestId('output-shape').textContent()).toBe('Output shape y: (2, 4, 3, 3)')
+    await page.getByRole('tab', { name: 'Backward: gradient maps' }).click()
+    await expect(page.getByLabel('all ones (the seed’s example)').isChecked()).resolves.toBe(true)
+    // The seed prints dE/dx[0,0,0,:3] = 1.34111656, 4.72856081, 7.41120998 (8 decimals).
+    const seedPrinted = [1.34111656, 4.72856081, 7.41120998]
+    for (let j = 0; j < 3; j++) {
+      const shown = await hoverMapCell(/^dE\/dx\[0, 0\]/, 7, 7, 0, j)
+      expect(Math.abs(shown - seedPrinted[j])).toBeLessThan(5e-9)
+    }
+    await expect.poll(() => page.getByTestId('grad-value').textContent()).toContain('dE/dx[0, 0, 0, 2] = 7.41120998')
+    await shot('backward-seed-en')
+
+    // The backward animation ends in the same number: the first input cell of the correlation.
+    await page.getByRole('tab', { name: 'Animation' }).click()
+    await page.getByRole('combobox', { name: 'Animation', exact: true }).selectOption('backward-input')
+    await page.getByLabel('One step is').selectOption('cell')
+    await page.getByRole('button', { name: 'Step forward' }).click()
+    await expect.poll(() => page.getByTestId('anim-caption').textContent()).toContain('dE/d(xpad)[0,0,0,0] = 1.34')
+    await shot('backward-input-en')
+  })
+
+  it('runs the gradient check and reports SUCCESS', async () => {
+    await page.getByRole('tab', { name: 'Gradient check' }).click()
+    await page.getByLabel('Samples').fill('5')
+    await page.getByRole('button', { name: 'Check gradients' }).click()
+    // (2·3·7·7 + 4·3·5·5) = 594 derivatives per sample; the session has no bias.
+    await expect.poll(() => page.getByTestId('gradcheck-report').textContent(), { timeout: 60_000 }).toContain(
+      'SUCCESS 2970 partial derivatives checked (5 random input samples)',
+    )
+    await shot('gradcheck-en')
+  })
+
+  it('exports PNG frames of the forward animation as a zip of numbered files of the asked size', async () => {
+    await page.getByRole('button', { name: 'Export…' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Export' })
+    await dialog.getByLabel('Animation').selectOption('forward')
+    await dialog.getByLabel('One step is').selectOption('channel')
+    await dialog.getByLabel('Width (px)').fill('320')
+    await dialog.getByLabel('Height (px)').fill('180')
+    // channel steps of y (2, 4, 3, 3): 8 frames.
+    await expect.poll(() => dialog.getByTestId('export-count').textContent()).toBe('8 frames')
+    await shot('export-dialog-en')
+    const downloading = page.waitForEvent('download')
+    await dialog.getByRole('button', { name: 'Export the frames' }).click()
+    const download = await downloading
+    expect(download.suggestedFilename()).toBe('convolab-forward-channel-png.zip')
+    const saved = join(folder, download.suggestedFilename())
+    await download.saveAs(saved)
+    const files = unzipSync(new Uint8Array(readFileSync(saved)))
+    expect(Object.keys(files).sort()).toEqual(Array.from({ length: 8 }, (_, k) => `frame-000${k + 1}.png`))
+    for (const bytes of Object.values(files)) expect(pngSize(bytes)).toEqual([320, 180])
+    await expect.poll(() => dialog.getByTestId('export-message').textContent()).toMatch(/^Saved convolab-forward-channel-png\.zip: 8 frames/)
+    await dialog.getByRole('button', { name: 'Close' }).click()
+  })
+
+  it('learns the kernel toward the input filtered by Sobel x: the loss falls', async () => {
+    await page.getByRole('tab', { name: 'Learn the kernel' }).click()
+    await page.getByLabel('Learning rate η').fill('0.05')
+    await page.getByRole('button', { name: 'Step', exact: true }).click()
+    const status = page.getByTestId('learn-status')
+    await expect.poll(() => status.getAttribute('data-step')).toBe('1')
+    const first = Number(await status.getAttribute('data-loss'))
+    await page.getByRole('button', { name: /Play/ }).click()
+    await expect.poll(async () => Number(await status.getAttribute('data-step')), { timeout: 20_000 }).toBeGreaterThan(40)
+    await page.getByRole('button', { name: /Pause/ }).click()
+    const last = Number(await status.getAttribute('data-loss'))
+    expect(first).toBeGreaterThan(0)
+    expect(last).toBeLessThan(first / 10)
+    await page.getByTestId('loss-curve').waitFor()
+    await shot('learn-en')
+    expect(mode.pageErrors).toEqual([])
   })
 })
