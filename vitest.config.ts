@@ -1,6 +1,11 @@
 import { defineConfig } from 'vitest/config'
 import { svelte } from '@sveltejs/vite-plugin-svelte'
 import { svelteTesting } from '@testing-library/svelte/vite'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+// Tests never touch the user's own settings, recent files or autosaves.
+const testEnv = { CONVOLAB_DATA_DIR: join(tmpdir(), `convolab-test-data-${process.pid}`) }
 
 export default defineConfig({
   test: {
@@ -12,6 +17,7 @@ export default defineConfig({
           environment: 'node',
           include: ['tests/core/**/*.test.ts', 'tests/main/**/*.test.ts', 'tests/cli/**/*.test.ts', 'tests/frames/**/*.test.ts'],
           testTimeout: 60_000,
+          env: testEnv,
         },
       },
       {
@@ -30,6 +36,7 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+          env: testEnv,
         },
       },
       {
