@@ -13,25 +13,26 @@ parentPort.on('message', () => {
   parentPort.postMessage([performance.now() - start, a])
 })`
 
-async function spin(threads: number): Promise<number> {
-  const workers = Array.from({ length: threads }, () => new Worker(SPIN, { eval: true }))
-  const started = performance.now()
-  await Promise.all(
-    workers.map((worker) => new Promise((resolve) => (worker.once('message', resolve), worker.postMessage(0)))),
-  )
-  const elapsed = performance.now() - started
-  await Promise.all(workers.map((worker) => worker.terminate()))
-  return elapsed
+function loop(worker: Worker): Promise<number> {
+  return new Promise((resolve) => {
+    worker.once('message', ([elapsed]: [number, number]) => resolve(elapsed))
+    worker.postMessage(0)
+  })
 }
 
-/** Work per second of two threads over one thread (2.0 = two free cores); the best of three tries. */
+/** Work per second of two threads over one thread (2.0 = two free cores); the median of five tries. */
 export async function twoThreadCapacity(): Promise<number> {
-  await spin(1) // warm-up
-  let best = 0
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const one = await spin(1)
-    const two = await spin(2)
-    best = Math.max(best, (2 * one) / two)
+  const workers = [new Worker(SPIN, { eval: true }), new Worker(SPIN, { eval: true })]
+  try {
+    await Promise.all(workers.map(loop)) // start-up and JIT warm-up
+    const ratios: number[] = []
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const alone = await loop(workers[0])
+      const together = await Promise.all(workers.map(loop))
+      ratios.push((2 * alone) / Math.max(...together))
+    }
+    return ratios.sort((a, b) => a - b)[2]
+  } finally {
+    await Promise.all(workers.map((worker) => worker.terminate()))
   }
-  return best
 }

@@ -1,5 +1,7 @@
 // Where each buffer of one kernel run lives in the kernels' memory, and typed views on it.
 
+import { ConvolabError } from '../errors'
+
 export type Dtype = 'f64' | 'f32'
 export type FloatArray = Float64Array | Float32Array
 
@@ -34,9 +36,27 @@ export function newFloatArray(dtype: Dtype, length: number): FloatArray {
   return dtype === 'f64' ? new Float64Array(length) : new Float32Array(length)
 }
 
-/** Grows a WebAssembly.Memory to hold at least `bytes`. */
+/** Largest kernel memory: the 32-bit address space of WebAssembly (4 GiB). */
+export const MAXIMUM_KERNEL_BYTES = 2 ** 32
+
+/**
+ * Grows a WebAssembly.Memory to hold at least `bytes`; a run that cannot fit (or that the
+ * system refuses memory for) is a user-facing error, not a RangeError.
+ */
 export function ensureMemory(memory: WebAssembly.Memory, bytes: number): void {
   const page = 65536
   const have = memory.buffer.byteLength
-  if (bytes > have) memory.grow(Math.ceil((bytes - have) / page))
+  if (bytes <= have) return
+  const refuse = () =>
+    new ConvolabError('too-large', {
+      name: 'the working memory of this convolution',
+      value: `${Math.ceil(bytes / 2 ** 20)} MiB`,
+      limit: `${MAXIMUM_KERNEL_BYTES / 2 ** 20} MiB`,
+    })
+  if (bytes > MAXIMUM_KERNEL_BYTES) throw refuse()
+  try {
+    memory.grow(Math.ceil((bytes - have) / page))
+  } catch {
+    throw refuse()
+  }
 }

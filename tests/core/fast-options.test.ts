@@ -148,6 +148,20 @@ describe('results into the caller\'s arrays', () => {
   })
 })
 
+describe('limits', () => {
+  it('a run larger than the 4 GiB kernel memory is a ConvolabError, before any allocation', () => {
+    const geometry = convGeometry([1, 1, 40000, 40000], [1, 1, 1, 1])
+    let error: unknown
+    try {
+      simd.forward(new Float64Array(0), new Float64Array(1), null, geometry, 'f64')
+    } catch (caught) {
+      error = caught
+    }
+    expect(error).toMatchObject({ code: 'too-large' })
+    expect((error as Error).message).toMatch(/working memory/)
+  })
+})
+
 describe('scalar fallback behind the fast interface', () => {
   it('is named scalar', () => expect(scalarKernels().kind).toBe('scalar'))
 })
