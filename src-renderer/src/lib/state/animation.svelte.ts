@@ -73,7 +73,8 @@ export class AnimationPlayer {
   /** One timer tick: BASE_RATE·speed steps a second, with the fraction carried over. */
   tick(ms = TICK_MS): void {
     this.carry += (ms / 1000) * BASE_RATE * this.speed
-    const advance = Math.floor(this.carry)
+    // The epsilon keeps sums like 25 × 0.12 from landing just under a whole step.
+    const advance = Math.floor(this.carry + 1e-9)
     if (advance === 0) return
     this.carry -= advance
     const next = this.step + advance
