@@ -3,7 +3,9 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Tensor } from '../../core'
 import { ConvolabError, conv2d, conv2dBackward, convGeometry, normalTensor, outputShape, seededSource } from '../../core'
+import type { ParallelRunner } from '../../src-main/engine/parallel'
 import { createParallelRunner, enableRelaxedSimd } from '../../src-main/engine/parallel'
+import type { Conv2dImplementation } from '../reference/suite'
 import { referenceSuite } from '../reference/suite'
 import { asTensor } from '../core/fast-helpers'
 
@@ -18,21 +20,33 @@ describe('parallel runner', () => {
   })
 })
 
-referenceSuite('parallel runner (2 threads, float64)', {
-  async forward(x, weight, bias, options) {
-    const geometry = convGeometry(x.shape, weight.shape, options, bias?.data.length)
-    return asTensor(outputShape(geometry), await runner.forward(x.data, weight.data, bias?.data ?? null, geometry, 'f64'))
-  },
-  async backward(x, weight, bias, gradOutput, options) {
-    const geometry = convGeometry(x.shape, weight.shape, options, bias?.data.length)
-    const grads = await runner.backward(x.data, weight.data, gradOutput.data, geometry, 'f64')
-    return {
-      gradInput: asTensor(x.shape, grads.gradInput),
-      gradWeight: asTensor(weight.shape, grads.gradWeight),
-      gradBias: bias ? asTensor(bias.shape, grads.gradBias) : null,
-    }
-  },
+function runnerImplementation(run: ParallelRunner): Conv2dImplementation {
+  return {
+    async forward(x, weight, bias, options) {
+      const geometry = convGeometry(x.shape, weight.shape, options, bias?.data.length)
+      return asTensor(outputShape(geometry), await run.forward(x.data, weight.data, bias?.data ?? null, geometry, 'f64'))
+    },
+    async backward(x, weight, bias, gradOutput, options) {
+      const geometry = convGeometry(x.shape, weight.shape, options, bias?.data.length)
+      const grads = await run.backward(x.data, weight.data, gradOutput.data, geometry, 'f64')
+      return {
+        gradInput: asTensor(x.shape, grads.gradInput),
+        gradWeight: asTensor(weight.shape, grads.gradWeight),
+        gradBias: bias ? asTensor(bias.shape, grads.gradBias) : null,
+      }
+    },
+  }
+}
+
+referenceSuite('parallel runner (2 threads, relaxed-simd, float64)', runnerImplementation(runner))
+
+// the plain-SIMD kernels with shared memory: what runs where relaxed SIMD is missing
+const plainRunner = await createParallelRunner({ threads: 2, prefer: 'simd' })
+afterAll(() => plainRunner.close())
+describe('plain-simd parallel runner', () => {
+  it('runs plain simd', () => expect(plainRunner.kind).toBe('simd'))
 })
+referenceSuite('parallel runner (2 threads, simd, float64)', runnerImplementation(plainRunner))
 
 function worstRelative(actual: ArrayLike<number>, expected: ArrayLike<number>, scale: 'element' | 'tensor'): number {
   let largest = 0
