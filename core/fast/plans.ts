@@ -221,7 +221,6 @@ export function planBackward(
   const weightLength = g.outChannels * taps
   const imageAt = wantWeight ? memory.take(g.batch * g.inChannels * image.planeElements * size) : 0
   const offsetsAt = wantWeight ? memory.take(taps * 4) : 0
-  const gradAt = wantWeight ? memory.take(gradLength * size) : 0
   const partialAt = wantWeight ? memory.take(parts * weightLength * 8) : 0
   const rowsPerTile = tileRows(g, image.rowElements, size)
 
@@ -239,6 +238,18 @@ export function planBackward(
   const flippedAt = wantInput ? memory.take(g.groups * channelBlocks(g.inChannelsPerGroup) * spreadTaps * 64) : 0
   const zeroBiasAt = wantInput ? memory.take(g.inChannels * size) : 0
   const coveredAt = wantInput ? memory.take(coveredLength * size) : 0
+
+  // grad-weight reads the upstream gradient from grad-input's zero-bordered copy when there is
+  // one without gaps (stride 1), else from a dense copy of its own
+  const shareSpread = wantWeight && wantInput && g.strideH === 1 && g.strideW === 1
+  const gradAt = wantWeight && !shareSpread ? memory.take(gradLength * size) : 0
+  const grad = shareSpread
+    ? {
+        at: spreadAt + (g.dilationH * (g.kernelH - 1) * spread.rowElements + g.dilationW * (g.kernelW - 1)) * size,
+        pitch: spread.rowElements,
+        plane: spread.planeElements,
+      }
+    : { at: gradAt, pitch: g.outW, plane: g.outH * g.outW }
   const transposed: ConvolutionPass = {
     image: spreadAt,
     imagePlane: spread.planeElements,
@@ -269,9 +280,10 @@ export function planBackward(
             g.strideH * image.rowElements,
             offsetsAt,
             taps,
-            gradAt + (n * g.outChannels + group * g.outChannelsPerGroup) * g.outH * g.outW * size,
+            grad.at + (n * g.outChannels + group * g.outChannelsPerGroup) * grad.plane * size,
+            grad.pitch,
+            grad.plane,
             g.outChannelsPerGroup,
-            g.outH,
             g.outW,
             i0,
             i1,
@@ -292,7 +304,7 @@ export function planBackward(
       if (wantWeight) {
         packPaddedInput(x, g, image, view, imageAt / size)
         new Int32Array(buffer, offsetsAt, taps).set(offsets)
-        view.set(gradOutput, gradAt / size)
+        if (!shareSpread) view.set(gradOutput, gradAt / size)
         new Float64Array(buffer, partialAt, parts * weightLength).fill(0)
       }
       if (wantInput) {

@@ -191,18 +191,19 @@ function forwardNarrow<T>(
 
 /**
  * gw[m, k] += Σ_{i in i0..i1, j} gy[m, i, j] · x[i·rowStride + offsets[k] + j]
- * for one group and one batch item. gw is float64 [channels][taps] whatever T is, so long
+ * for one group and one batch item; gy[m, i, j] is at gy + m·gyPlane + i·gyPitch + j (dense, or
+ * inside the zero-bordered copy made for grad-input). gw is float64 [channels][taps] whatever T is, so long
  * sums keep their precision; rows are walked in tiles of tileRows so that the tile's
  * gradient rows and input rows stay in cache while every tap block passes over them.
  */
 function gradWeight<T>(
   x: usize, rowStride: i32, offsets: usize, taps: i32,
-  gy: usize, channels: i32, outH: i32, outW: i32, i0: i32, i1: i32,
+  gy: usize, gyPitch: i32, gyPlane: i32, channels: i32, outW: i32, i0: i32, i1: i32,
   gw: usize, tileRows: i32,
 ): void {
   const size = <usize>sizeof<T>()
   const lanes = 16 / <i32>sizeof<T>()
-  const plane = <usize>(outH * outW)
+  const plane = <usize>gyPlane
   const whole = outW - outW % lanes
   const mask = laneMask<T>(outW - whole)
   for (let r0 = i0; r0 < i1; r0 += tileRows) {
@@ -223,7 +224,7 @@ function gradWeight<T>(
         let a30 = a00, a31 = a00
         for (let i = r0; i < r1; i++) {
           const xr = x + <usize>i * <usize>rowStride * size
-          const gr = <usize>i * <usize>outW * size
+          const gr = <usize>i * <usize>gyPitch * size
           let j = 0
           for (; j < whole; j += lanes) {
             const at = <usize>j * size
@@ -299,15 +300,15 @@ export function forwardNarrow_f32(
 }
 
 export function gradWeight_f64(
-  x: usize, rowStride: i32, offsets: usize, taps: i32, gy: usize,
-  channels: i32, outH: i32, outW: i32, i0: i32, i1: i32, gw: usize, tileRows: i32,
+  x: usize, rowStride: i32, offsets: usize, taps: i32, gy: usize, gyPitch: i32, gyPlane: i32,
+  channels: i32, outW: i32, i0: i32, i1: i32, gw: usize, tileRows: i32,
 ): void {
-  gradWeight<f64>(x, rowStride, offsets, taps, gy, channels, outH, outW, i0, i1, gw, tileRows)
+  gradWeight<f64>(x, rowStride, offsets, taps, gy, gyPitch, gyPlane, channels, outW, i0, i1, gw, tileRows)
 }
 
 export function gradWeight_f32(
-  x: usize, rowStride: i32, offsets: usize, taps: i32, gy: usize,
-  channels: i32, outH: i32, outW: i32, i0: i32, i1: i32, gw: usize, tileRows: i32,
+  x: usize, rowStride: i32, offsets: usize, taps: i32, gy: usize, gyPitch: i32, gyPlane: i32,
+  channels: i32, outW: i32, i0: i32, i1: i32, gw: usize, tileRows: i32,
 ): void {
-  gradWeight<f32>(x, rowStride, offsets, taps, gy, channels, outH, outW, i0, i1, gw, tileRows)
+  gradWeight<f32>(x, rowStride, offsets, taps, gy, gyPitch, gyPlane, channels, outW, i0, i1, gw, tileRows)
 }
