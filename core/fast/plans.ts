@@ -24,6 +24,8 @@ export type KernelName =
   | 'forward_f32'
   | 'forwardNarrow_f64'
   | 'forwardNarrow_f32'
+  | 'forwardThree_f64'
+  | 'forwardThree_f32'
   | 'gradWeight_f64'
   | 'gradWeight_f32'
 
@@ -104,8 +106,9 @@ function convolutionCalls(pass: ConvolutionPass, dtype: Dtype, part: number, par
   const inPerGroup = pass.imageChannels / pass.groups
   const outPerGroup = pass.outChannels / pass.groups
   const blockBytes = channelBlocks(outPerGroup) * pass.taps * 64
-  // one or two channels per group would leave most of a 4-channel register block idle
-  const kernel: KernelName = `${outPerGroup <= 2 ? 'forwardNarrow' : 'forward'}_${dtype}`
+  // one to three channels per group would leave part of a 4-channel register block idle
+  const shape = outPerGroup <= 2 ? 'forwardNarrow' : outPerGroup === 3 ? 'forwardThree' : 'forward'
+  const kernel: KernelName = `${shape}_${dtype}`
   for (let n = 0; n < pass.batch; n++) {
     for (let group = 0; group < pass.groups; group++) {
       calls.push({

@@ -133,6 +133,76 @@ function forward<T>(
 }
 
 /**
+ * forward for groups of exactly three output channels (RGB images in grad-input): a 3-channel ×
+ * 3-vector block (13 live vectors), so the 4-channel block's fourth channel is not computed
+ * for nothing. Same arguments and weight layout as forward (channels must be 3).
+ */
+function forwardThree<T>(
+  x: usize, rowStride: i32, offsets: usize, taps: i32,
+  w: usize, bias: usize, y: usize,
+  channels: i32, outH: i32, outW: i32, i0: i32, i1: i32,
+): void {
+  const size = <usize>sizeof<T>()
+  const lanes = 16 / <i32>sizeof<T>()
+  const block = lanes * 3
+  const plane = <usize>(outH * outW)
+  const tapsEnd = offsets + (<usize>taps << 2)
+  const b0 = v128.splat<T>(load<T>(bias))
+  const b1 = v128.splat<T>(load<T>(bias + size))
+  const b2 = v128.splat<T>(load<T>(bias + 2 * size))
+  for (let i = i0; i < i1; i++) {
+    const xr = x + <usize>i * <usize>rowStride * size
+    const yr = y + <usize>i * <usize>outW * size
+    let j = 0
+    for (; j + block <= outW; j += block) {
+      let a00 = b0, a01 = b0, a02 = b0
+      let a10 = b1, a11 = b1, a12 = b1
+      let a20 = b2, a21 = b2, a22 = b2
+      const xp = xr + <usize>j * size
+      let wp = w
+      for (let op = offsets; op < tapsEnd; op += 4) {
+        const p = xp + <usize>load<i32>(op) * size
+        const x0 = v128.load(p)
+        const x1 = v128.load(p, 16)
+        const x2 = v128.load(p, 32)
+        let wv = v128.load(wp)
+        a00 = madd<T>(wv, x0, a00); a01 = madd<T>(wv, x1, a01); a02 = madd<T>(wv, x2, a02)
+        wv = v128.load(wp, 16)
+        a10 = madd<T>(wv, x0, a10); a11 = madd<T>(wv, x1, a11); a12 = madd<T>(wv, x2, a12)
+        wv = v128.load(wp, 32)
+        a20 = madd<T>(wv, x0, a20); a21 = madd<T>(wv, x1, a21); a22 = madd<T>(wv, x2, a22)
+        wp += 64
+      }
+      const yp = yr + <usize>j * size
+      v128.store(yp, a00); v128.store(yp, a01, 16); v128.store(yp, a02, 32)
+      const q1 = yp + plane * size
+      v128.store(q1, a10); v128.store(q1, a11, 16); v128.store(q1, a12, 32)
+      const q2 = yp + 2 * plane * size
+      v128.store(q2, a20); v128.store(q2, a21, 16); v128.store(q2, a22, 32)
+    }
+    for (; j < outW; j += lanes) {
+      let a0 = b0, a1 = b1, a2 = b2
+      const xp = xr + <usize>j * size
+      let wp = w
+      for (let op = offsets; op < tapsEnd; op += 4) {
+        const x0 = v128.load(xp + <usize>load<i32>(op) * size)
+        a0 = madd<T>(v128.load(wp), x0, a0)
+        a1 = madd<T>(v128.load(wp, 16), x0, a1)
+        a2 = madd<T>(v128.load(wp, 32), x0, a2)
+        wp += 64
+      }
+      const yp = yr + <usize>j * size
+      const rest = outW - j
+      if (rest >= lanes) {
+        v128.store(yp, a0); v128.store(yp + plane * size, a1); v128.store(yp + 2 * plane * size, a2)
+      } else {
+        storeLanes<T>(yp, a0, rest); storeLanes<T>(yp + plane * size, a1, rest); storeLanes<T>(yp + 2 * plane * size, a2, rest)
+      }
+    }
+  }
+}
+
+/**
  * forward for groups of one or two output channels (depthwise layers, grad-input of
  * single-channel images): one channel at a time over 6 pixel vectors (8 spilled), instead of a
  * 4-channel block that would be mostly zeros. Same arguments and weight layout as forward.
@@ -283,6 +353,20 @@ export function forward_f32(
   channels: i32, outH: i32, outW: i32, i0: i32, i1: i32,
 ): void {
   forward<f32>(x, rowStride, offsets, taps, w, bias, y, channels, outH, outW, i0, i1)
+}
+
+export function forwardThree_f64(
+  x: usize, rowStride: i32, offsets: usize, taps: i32, w: usize, bias: usize, y: usize,
+  channels: i32, outH: i32, outW: i32, i0: i32, i1: i32,
+): void {
+  forwardThree<f64>(x, rowStride, offsets, taps, w, bias, y, channels, outH, outW, i0, i1)
+}
+
+export function forwardThree_f32(
+  x: usize, rowStride: i32, offsets: usize, taps: i32, w: usize, bias: usize, y: usize,
+  channels: i32, outH: i32, outW: i32, i0: i32, i1: i32,
+): void {
+  forwardThree<f32>(x, rowStride, offsets, taps, w, bias, y, channels, outH, outW, i0, i1)
 }
 
 export function forwardNarrow_f64(
