@@ -166,13 +166,6 @@ export class History {
     return true
   }
 
-  /** Forgets every step (a new document): the current state becomes the only one. */
-  reset(): void {
-    this.record(true)
-    this.past = []
-    this.future = []
-  }
-
   /** Bytes of tensor values held by all steps, shared tensors counted once. */
   bytes(): number {
     const arrays = new Set<Float64Array>()

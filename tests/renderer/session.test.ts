@@ -1,0 +1,141 @@
+// Sessions in the renderer: the explorer's document to a .convolab text and back (exact values,
+// settings, view), and the session store's Save, Open, refusals, unsaved state and autosave
+// through the in-page engine.
+
+import { describe, expect, it, vi } from 'vitest'
+import { parseSession, serializeSession } from '../../core/session'
+import { fakeTransport } from '../../src-renderer/src/lib/dev/fake-transport'
+import { setWeightCell } from '../../src-renderer/src/lib/kernels/weights'
+import { Explorer } from '../../src-renderer/src/lib/state/explorer.svelte'
+import { History } from '../../src-renderer/src/lib/state/history.svelte'
+import { applySession, sessionOf, settingsFromOptions } from '../../src-renderer/src/lib/state/session-document'
+import { registerDocumentPart } from '../../src-renderer/src/lib/state/session-parts'
+import { SessionStore } from '../../src-renderer/src/lib/state/session.svelte'
+import { DEFAULT_SETTINGS, toOptions } from '../../src-renderer/src/lib/settings/options'
+
+function setup() {
+  const transport = fakeTransport()
+  const app = new Explorer(transport)
+  const history = new History(app)
+  const download = vi.fn()
+  const session = new SessionStore(app, history, transport, { download, zoom: () => 1.25 })
+  return { transport, app, history, session, download }
+}
+
+const bytes = (text: string) => new TextEncoder().encode(text)
+
+describe('session document', () => {
+  it('turns settings forms into options and back for every padding kind', () => {
+    for (const form of [
+      DEFAULT_SETTINGS,
+      { ...DEFAULT_SETTINGS, strideH: 2, strideW: 3, paddingH: 1, paddingW: 2, dilationH: 2, groups: 1, paddingMode: 'reflect' as const },
+      { ...DEFAULT_SETTINGS, paddingKind: 'same' as const },
+      { ...DEFAULT_SETTINGS, paddingKind: 'valid' as const, strideW: 2 },
+    ]) {
+      expect(settingsFromOptions(toOptions(form))).toEqual(form)
+    }
+  })
+
+  it('round-trips the input, kernel, bias, settings, view and the upstream gradient exactly', () => {
+    const { app } = setup()
+    app.setInput({ shape: [2, 3, 4, 5], data: Float64Array.from({ length: 120 }, (_, k) => Math.sin(k) * 1e-3 + k / 7) }, { kind: 'drawn' })
+    app.setWeight({ shape: [2, 3, 2, 2], data: Float64Array.from({ length: 24 }, (_, k) => 1 / (k + 1) - 0.3) })
+    app.bias = Float64Array.from([0.1, -2.5])
+    Object.assign(app.settings, { strideH: 2, paddingKind: 'number', paddingH: 1, paddingW: 0, paddingMode: 'circular' })
+    app.colourMap = 'grayscale'
+    app.filter = 1
+    app.batchIndex = 1
+    let gradOutput: unknown = { kind: 'random', seed: 9 }
+    registerDocumentPart(app, 'gradOutput', { capture: () => gradOutput, restore: (value) => (gradOutput = value) })
+    const text = serializeSession(sessionOf(app, 1.5))
+
+    const { app: other } = setup()
+    let restored: unknown = null
+    registerDocumentPart(other, 'gradOutput', { capture: () => restored, restore: (value) => (restored = value) })
+    const zoom = applySession(other, parseSession(text))
+    expect(zoom).toBe(1.5)
+    expect(other.input.shape).toEqual([2, 3, 4, 5])
+    expect(Array.from(other.input.data)).toEqual(Array.from(app.input.data))
+    expect(Array.from(other.weight.data)).toEqual(Array.from(app.weight.data))
+    expect(Array.from(other.bias)).toEqual([0.1, -2.5])
+    expect({ ...other.settings }).toEqual({ ...app.settings })
+    expect([other.colourMap, other.filter, other.batchIndex]).toEqual(['grayscale', 1, 1])
+    expect(restored).toEqual({ kind: 'random', seed: 9 })
+  })
+})
+
+describe('session store (in-page engine)', () => {
+  it('is clean at start, dirty after an edit, clean again after Save (a download in browser mode)', async () => {
+    const { app, history, session, download } = setup()
+    expect(session.dirty).toBe(false)
+    app.setWeight(setWeightCell(app.weight, 0, 0, 0, 0, 42))
+    history.observe()
+    expect(session.dirty).toBe(true)
+    expect(await session.save()).toBe(true)
+    expect(download).toHaveBeenCalledTimes(1)
+    const [name, text] = download.mock.calls[0]
+    expect(name).toBe('untitled.convolab')
+    expect(parseSession(text).weight.data[0]).toBe(42)
+    expect(session.dirty).toBe(false)
+    expect(session.name).toBe('untitled.convolab')
+    // Undo after saving: unsaved again; redo: back to what the file holds.
+    history.undo()
+    expect(session.dirty).toBe(true)
+    history.redo()
+    expect(session.dirty).toBe(false)
+  })
+
+  it('opens a session as one undoable step, and refuses corrupt and newer ones changing nothing', async () => {
+    const { app, history, session } = setup()
+    const source = setup()
+    source.app.setWeight(setWeightCell(source.app.weight, 0, 0, 2, 2, -8))
+    source.app.settings.dilationW = 2
+    const text = serializeSession(sessionOf(source.app))
+
+    const before = Array.from(app.weight.data)
+    expect(await session.open({ bytes: bytes('{"format": "convolab-session", "version": 1'), name: 'cut.convolab' })).toBe(false)
+    expect(await session.open({ bytes: bytes(text.replace('"version": 1', '"version": 2')), name: 'new.convolab' })).toBe(false)
+    expect(app.notices.map((notice) => notice.code)).toEqual(['session-corrupt', 'session-newer'])
+    expect(Array.from(app.weight.data)).toEqual(before)
+    expect(history.past).toHaveLength(0)
+    expect(session.name).toBeNull()
+
+    expect(await session.open({ bytes: bytes(text), name: 'mine.convolab' })).toBe(true)
+    expect(app.weight.data[8]).toBe(-8)
+    expect(app.settings.dilationW).toBe(2)
+    expect(session.name).toBe('mine.convolab')
+    expect(session.dirty).toBe(false)
+    history.undo()
+    expect(Array.from(app.weight.data)).toEqual(before)
+    expect(app.settings.dilationW).toBe(1)
+  })
+
+  it('autosaves only when something changed since the last autosave, and not while the settings are invalid', async () => {
+    const { app, history, session, transport } = setup()
+    await session.autosave()
+    expect(transport.calls.filter((call) => call === 'autosave')).toHaveLength(0)
+    app.setWeight(setWeightCell(app.weight, 0, 0, 0, 0, 5))
+    history.observe()
+    await session.autosave()
+    await session.autosave()
+    expect(transport.calls.filter((call) => call === 'autosave')).toHaveLength(1)
+    app.settings.strideH = 0
+    history.observe()
+    await session.autosave()
+    expect(transport.calls.filter((call) => call === 'autosave')).toHaveLength(1)
+    // Saving invalid settings says why instead.
+    expect(await session.save()).toBe(false)
+    expect(app.notices.at(-1)?.code).toBe('not-positive-int')
+  })
+
+  it('names the document in the title with the unsaved mark, in the user language', async () => {
+    const { app, history, session } = setup()
+    app.language = 'es'
+    await session.announce()
+    expect(session.title).toBe('sin título — Convolab')
+    app.settings.strideW = 2
+    history.observe()
+    await session.announce()
+    expect(session.title).toBe('● sin título — Convolab')
+  })
+})
