@@ -282,7 +282,7 @@ export const en = {
   'session.unsaved': 'unsaved changes',
   'session.dropHint': 'Drop a .convolab file onto the window to open it',
   'recovery.title': 'Restore your unsaved work?',
-  'recovery.text': 'Convolab did not close normally. Work autosaved at {time} ({name}) can be restored.',
+  'recovery.text': 'Convolab did not close normally. The work autosaved on {time} ({name}) can be restored.',
   'recovery.restore': 'Restore',
   'recovery.discard': 'Discard',
   'prefs.theme': 'Theme',

@@ -283,7 +283,7 @@ export const es: Messages = {
   'session.unsaved': 'cambios sin guardar',
   'session.dropHint': 'Suelte un archivo .convolab en la ventana para abrirlo',
   'recovery.title': '¿Recuperar el trabajo sin guardar?',
-  'recovery.text': 'Convolab no se cerró normalmente. Se puede recuperar el trabajo guardado automáticamente a las {time} ({name}).',
+  'recovery.text': 'Convolab no se cerró normalmente. Se puede recuperar el trabajo guardado automáticamente el {time} ({name}).',
   'recovery.restore': 'Recuperar',
   'recovery.discard': 'Descartar',
   'prefs.theme': 'Tema',
