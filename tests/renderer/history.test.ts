@@ -123,6 +123,25 @@ describe('history', () => {
     expect(app.settings.dilationH).toBe(2)
   })
 
+  it('never merges a kernel of another shape or a new input into the typing before it', () => {
+    const { app, history } = setup()
+    const field = Object.assign(document.createElement('input'), { type: 'text' })
+    document.body.append(field)
+    field.focus()
+    app.settings.strideW = 2
+    history.observe()
+    app.setWeight({ shape: [1, 1, 2, 2], data: Float64Array.from([1, 2, 3, 4]) })
+    history.observe()
+    app.setInput({ shape: [1, 1, 6, 6], data: new Float64Array(36) }, { kind: 'drawn' })
+    history.observe()
+    expect(history.past).toHaveLength(3)
+    history.undo()
+    expect(app.input.shape).toEqual([1, 1, 7, 7])
+    history.undo()
+    expect(app.weight.shape).toEqual([1, 1, 3, 3])
+    expect(app.settings.strideW).toBe(2)
+  })
+
   it('shares tensors that did not change and copies the input that did', () => {
     const { app, history } = setup()
     app.setWeight(setWeightCell(app.weight, 0, 0, 0, 0, 1))

@@ -211,6 +211,7 @@ export class History {
     const merge =
       !gesture &&
       !this.separate &&
+      this.onlyValuesChanged() &&
       isTextField(focused) &&
       this.lastEdit?.element === focused &&
       this.lastEdit.id === this.present.id &&
@@ -228,7 +229,14 @@ export class History {
     this.trim()
   }
 
-  /** A snapshot of the explorer now, sharing what did not change since `before`. */
+  /** Typing changes values, never the input, its origin or the kernel's shape (loads do). */
+  private onlyValuesChanged(): boolean {
+    const app = this.app
+    const present = this.present
+    return app.input === this.seen.input && app.origin === present.origin && app.weight.shape.join() === present.weight.shape.join()
+  }
+
+    /** A snapshot of the explorer now, sharing what did not change since `before`. */
   private take(before: DocumentSnapshot | null): DocumentSnapshot {
     const app = this.app
     const inputChanged = !before || app.input !== this.seen.input
