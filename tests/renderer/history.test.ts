@@ -50,7 +50,8 @@ describe('history', () => {
     const { app, history } = setup()
     const detach = history.attach(window)
     const before = values(app.input.data)
-    window.dispatchEvent(new Event('pointerdown'))
+    const canvas = document.body.appendChild(document.createElement('canvas'))
+    canvas.dispatchEvent(new Event('pointerdown', { bubbles: true }))
     for (const c of [0, 1, 2, 3]) {
       paintCell(app.input, 0, 0, c, [0.5])
       app.touchInput()
@@ -73,6 +74,17 @@ describe('history', () => {
     expect(values(app.input.data)).toEqual(before)
     expect(history.redo()).toBe(true)
     expect(app.input.data[6 * 7 + 6]).toBe(9)
+    detach()
+  })
+
+  it('records at once an edit made while a list or a button is pressed (not a painting gesture)', () => {
+    const { app, history } = setup()
+    const detach = history.attach(window)
+    const list = document.body.appendChild(document.createElement('select'))
+    list.dispatchEvent(new Event('pointerdown', { bubbles: true }))
+    app.settings.paddingMode = 'circular'
+    history.observe()
+    expect(history.past).toHaveLength(1)
     detach()
   })
 

@@ -110,10 +110,15 @@ export class History {
     })
   }
 
-  /** Listens for pointer gestures on the window; returns the cleanup. Call from a component effect. */
+  /**
+   * Listens for painting gestures (a press on a canvas or a grid) on the window; returns the
+   * cleanup. Call from a component effect. Other presses (a list's own popup may swallow the
+   * release) are not gestures.
+   */
   attach(target: Window = window): () => void {
-    const down = () => {
-      this.pointerDown = true
+    const down = (event: Event) => {
+      const element = event.target as Element | null
+      if (typeof element?.closest === 'function' && element.closest('canvas, [role="grid"]')) this.pointerDown = true
     }
     const up = () => {
       if (!this.pointerDown) return
@@ -149,6 +154,7 @@ export class History {
   }
 
   undo(): boolean {
+    this.flush()
     const previous = this.past.at(-1)
     if (!previous) return false
     this.future = [this.present, ...this.future]
@@ -158,12 +164,18 @@ export class History {
   }
 
   redo(): boolean {
+    this.flush()
     const next = this.future[0]
     if (!next) return false
     this.past = [...this.past, this.present]
     this.future = this.future.slice(1)
     this.restore(next)
     return true
+  }
+
+  /** A gesture's edits not yet recorded become their step now (before undo or redo). */
+  private flush(): void {
+    if (this.pending) this.record(true)
   }
 
   /** Bytes of tensor values held by all steps, shared tensors counted once. */
