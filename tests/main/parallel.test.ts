@@ -111,6 +111,24 @@ describe('cancel and close', () => {
     expect(Array.from(y)).toEqual([9, 9, 9, 9])
   })
 
+  it('a run right after cancel is not disturbed by the threads being ended', async () => {
+    const big = normal([1, 16, 384, 384], 7)
+    const bigWeight = normal([16, 16, 5, 5], 8)
+    const bigGeometry = convGeometry(big.shape, bigWeight.shape, { padding: 2 })
+    const x = normal([1, 4, 40, 40], 9)
+    const weight = normal([6, 4, 3, 3], 10)
+    const expected = conv2d(x, weight, null, {}).output
+    const geometry = convGeometry(x.shape, weight.shape)
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const slow = runner.forward(big.data, bigWeight.data, null, bigGeometry, 'f64')
+      await new Promise((resolve) => setTimeout(resolve, 30))
+      runner.cancel()
+      const y = await runner.forward(x.data, weight.data, null, geometry, 'f64')
+      await expect(slow).rejects.toMatchObject({ code: 'cancelled' })
+      expect(worstRelative(y, expected.data, 'element')).toBeLessThanOrEqual(1e-12)
+    }
+  })
+
   it('close ends the threads and later runs reject', async () => {
     const other = await createParallelRunner({ threads: 2 })
     const geometry = convGeometry([1, 1, 4, 4], [1, 1, 3, 3])

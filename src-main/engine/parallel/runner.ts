@@ -134,6 +134,9 @@ export async function createParallelRunner(options: ParallelRunnerOptions = {}):
   let queue: Promise<unknown> = Promise.resolve()
   let generation = 0
   let closed = false
+  // threads ended by cancel() may still be writing to the memory for a moment: the next run
+  // waits for them to have exited before it packs anything
+  let stopped: Promise<unknown> = Promise.resolve()
 
   const startPool = (): KernelThread[] => {
     pool ??= Array.from({ length: threads }, () => new KernelThread(module, memory))
@@ -145,6 +148,7 @@ export async function createParallelRunner(options: ParallelRunnerOptions = {}):
     if (closed) return Promise.reject(new ConvolabError('cancelled'))
     const mine = generation
     const result = queue.then(async () => {
+      await stopped
       if (mine !== generation || closed) throw new ConvolabError('cancelled')
       const plan = makePlan()
       ensureMemory(memory, plan.bytes)
@@ -173,9 +177,9 @@ export async function createParallelRunner(options: ParallelRunnerOptions = {}):
       enqueue(() => planBackward(x, weight, gradOutput, geometry, dtype, wants, threads, into)),
     cancel() {
       generation++
-      const stopping = pool
+      const stopping = pool ?? []
       pool = null
-      stopping?.forEach((worker) => void worker.terminate(new ConvolabError('cancelled')))
+      stopped = Promise.all([stopped, ...stopping.map((worker) => worker.terminate(new ConvolabError('cancelled')))])
     },
     async close() {
       closed = true
