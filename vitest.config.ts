@@ -10,6 +10,8 @@ const testEnv = { CONVOLAB_DATA_DIR: join(tmpdir(), `convolab-test-data-${proces
 export default defineConfig({
   test: {
     reporters: ['default', './tests/support/summary-reporter.ts'],
+    // Builds the WebAssembly kernels from source first, so a bare `npx vitest` works on a clean checkout.
+    globalSetup: ['./tests/setup/wasm.ts'],
     projects: [
       {
         test: {
