@@ -10,6 +10,8 @@ import type { Backward } from './backward.svelte'
 import type { Explorer } from './explorer.svelte'
 
 const SLICE_MS = 30
+/** Also bounds a slice by steps, so a stopped clock cannot hold the page. */
+const SLICE_STEPS = 1000
 
 export type LearnStart = 'random' | 'current'
 
@@ -74,8 +76,9 @@ export class Learning {
       this.timer = null
       if (!this.playing) return
       const started = performance.now()
+      let steps = 0
       do this.step()
-      while (performance.now() - started < SLICE_MS && !this.diverged)
+      while (++steps < SLICE_STEPS && performance.now() - started < SLICE_MS && !this.diverged)
       if (this.diverged) this.pause()
       else this.schedule()
     }, 0)
