@@ -3,8 +3,13 @@ import { fireEvent, render, screen, waitFor } from '@testing-library/svelte'
 import App from '../../src-renderer/src/App.svelte'
 import { fakeTransport } from '../../src-renderer/src/lib/dev/fake-transport'
 
-// jsdom has no 2D canvas; the grids draw nothing here and the rest of the screen is tested.
+// jsdom has no 2D canvas and no ResizeObserver; the grids draw nothing here and the rest of the screen is tested.
 beforeAll(() => {
+  globalThis.ResizeObserver ??= class {
+    observe() {}
+    unobserve() {}
+    disconnect() {}
+  } as unknown as typeof ResizeObserver
   vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(null)
 })
 

@@ -8,10 +8,12 @@ import { commandFor, describeCombo, isMacPlatform, shortcutsFor } from '../../sr
 import { Explorer } from '../../src-renderer/src/lib/state/explorer.svelte'
 import { Preferences } from '../../src-renderer/src/lib/state/preferences.svelte'
 
-function setup(stored: Partial<Settings> = {}, locales = ['en-US']) {
+function setup(stored: Partial<Settings> = {}, systemLanguage: 'en' | 'es' = 'en') {
   const transport = fakeTransport()
   const app = new Explorer(transport)
-  const preferences = new Preferences(app, transport, () => locales)
+  // The page starts in the system's language (main.ts).
+  app.language = systemLanguage
+  const preferences = new Preferences(app, transport)
   return { transport, app, preferences, stored: transport.invoke('setSettings', stored) }
 }
 
@@ -26,7 +28,7 @@ describe('preferences', () => {
   })
 
   it("follows the system's language while the setting is 'system', and saves only what changed", async () => {
-    const { app, preferences, transport } = setup({}, ['es-MX'])
+    const { app, preferences, transport } = setup({}, 'es')
     await preferences.load()
     expect(app.language).toBe('es')
     preferences.save()

@@ -4,7 +4,7 @@
 
 import type { Settings, SettingsPatch, ThemeChoice, Transport } from '../../../../contract'
 import { COLOUR_MAPS, type ColourMap } from '../colour/scales'
-import { languageFrom } from '../i18n'
+import type { Language } from '../i18n'
 import type { Explorer } from './explorer.svelte'
 
 export const THEMES: readonly ThemeChoice[] = ['system', 'light', 'dark']
@@ -20,11 +20,12 @@ export class Preferences {
   loaded = $state(false)
 
   private remembered: Remembered | null = null
+  /** The language the page started in: the system's (main.ts), what 'system' stands for. */
+  private systemLanguage: Language = 'en'
 
   constructor(
     private readonly app: Explorer,
     private readonly transport: Transport,
-    private readonly systemLocales: () => readonly string[] = () => (typeof navigator === 'undefined' ? [] : navigator.languages),
   ) {}
 
   /** Reads the remembered settings and applies them. */
@@ -32,7 +33,8 @@ export class Preferences {
     const result = await this.transport.invoke('getSettings', undefined)
     if (result.ok) {
       const settings = result.value
-      this.app.language = settings.language === 'system' ? languageFrom(this.systemLocales()) : settings.language
+      this.systemLanguage = this.app.language
+      if (settings.language !== 'system') this.app.language = settings.language
       this.theme = settings.theme
       if ((COLOUR_MAPS as readonly string[]).includes(settings.colourMap)) this.app.colourMap = settings.colourMap as ColourMap
       this.app.decimals = settings.decimals
@@ -52,7 +54,7 @@ export class Preferences {
     const known = this.remembered
     const patch: SettingsPatch = {}
     // 'system' stays 'system' while the shown language is still the system's.
-    const knownLanguage = known.language === 'system' ? languageFrom(this.systemLocales()) : known.language
+    const knownLanguage = known.language === 'system' ? this.systemLanguage : known.language
     if (now.language !== knownLanguage) patch.language = now.language
     if (now.theme !== known.theme) patch.theme = now.theme
     if (now.colourMap !== known.colourMap) patch.colourMap = now.colourMap
