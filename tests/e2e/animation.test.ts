@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { unzipSync } from 'fflate'
+import sharp from 'sharp'
 import { openBrowserMode, ROOT, SHOTS, writePhoto, type BrowserMode } from './animation-helpers'
 
 let mode: BrowserMode
@@ -145,6 +146,61 @@ describe("the seed's example: backward, gradient check, export, learning", () =>
     expect(Object.keys(files).sort()).toEqual(Array.from({ length: 8 }, (_, k) => `frame-000${k + 1}.png`))
     for (const bytes of Object.values(files)) expect(pngSize(bytes)).toEqual([320, 180])
     await expect.poll(() => dialog.getByTestId('export-message').textContent()).toMatch(/^Saved convolab-forward-channel-png\.zip: 8 frames/)
+    await dialog.getByRole('button', { name: 'Close' }).click()
+  })
+
+  it('exports the same frames twice byte for byte, a GIF that decodes, a WebM video, and nothing on cancel', async () => {
+    await page.getByRole('button', { name: 'Export…' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Export' })
+    const exportOnce = async (): Promise<Uint8Array> => {
+      const downloading = page.waitForEvent('download')
+      await dialog.getByRole('button', { name: 'Export the frames' }).click()
+      const download = await downloading
+      const saved = join(folder, `${Date.now()}-${download.suggestedFilename()}`)
+      await download.saveAs(saved)
+      return new Uint8Array(readFileSync(saved))
+    }
+    await dialog.getByLabel('Animation').selectOption('backward-weight')
+    await dialog.getByLabel('One step is').selectOption('channel')
+    await dialog.getByLabel('Width (px)').fill('400')
+    await dialog.getByLabel('Height (px)').fill('240')
+    // dE/dw (4, 3, 5, 5) by channel: 12 frames.
+    await expect.poll(() => dialog.getByTestId('export-count').textContent()).toBe('12 frames')
+    const first = unzipSync(await exportOnce())
+    const second = unzipSync(await exportOnce())
+    expect(Object.keys(first)).toHaveLength(12)
+    for (const name of Object.keys(first)) expect(Buffer.from(second[name]).equals(Buffer.from(first[name]))).toBe(true)
+
+    await dialog.getByLabel('Format').selectOption('gif')
+    await dialog.getByLabel('From step').fill('3')
+    await dialog.getByLabel('to step').fill('7')
+    const gif = await sharp(Buffer.from(await exportOnce()), { pages: -1 }).metadata()
+    expect([gif.format, gif.pages, gif.width, gif.pageHeight]).toEqual(['gif', 5, 400, 240])
+
+    await dialog.getByLabel('Format').selectOption('webm')
+    await dialog.getByLabel('Frames per second').fill('10')
+    const webm = await exportOnce()
+    // EBML magic of a Matroska/WebM file.
+    expect([...webm.subarray(0, 4)]).toEqual([0x1a, 0x45, 0xdf, 0xa3])
+    expect(webm.length).toBeGreaterThan(1000)
+
+    // Cancel part-way: no download, and the dialog says nothing was saved.
+    let downloads = 0
+    const count = () => downloads++
+    page.on('download', count)
+    await dialog.getByLabel('Format').selectOption('png')
+    await dialog.getByLabel('Animation').selectOption('backward-input')
+    await dialog.getByLabel('One step is').selectOption('cell')
+    await dialog.getByLabel('Width (px)').fill('1280')
+    await dialog.getByLabel('Height (px)').fill('720')
+    await dialog.getByRole('button', { name: 'Export the frames' }).click()
+    await expect.poll(async () => Number(/frame (\d+)/.exec((await dialog.getByText(/^frame \d+ of 294$/).textContent()) ?? '')?.[1] ?? 0)).toBeGreaterThan(2)
+    await shot('export-progress-en')
+    await dialog.getByRole('button', { name: 'Cancel' }).click()
+    await expect.poll(() => dialog.getByTestId('export-message').textContent()).toBe('Export cancelled; nothing was saved.')
+    await page.waitForTimeout(300)
+    page.off('download', count)
+    expect(downloads).toBe(0)
     await dialog.getByRole('button', { name: 'Close' }).click()
   })
 
