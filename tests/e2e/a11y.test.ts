@@ -93,17 +93,23 @@ describe('accessibility (axe-core), browser mode', () => {
     await page.context().close()
   })
 
-  it('help and about dialogs', async () => {
-    const page = await openPage('en-US', 'light')
-    await page.keyboard.press('F1')
-    await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor()
-    expect(await check(page, 'help-light-en')).toEqual([])
-    await page.keyboard.press('Escape')
-    await page.getByRole('button', { name: 'About' }).click()
-    await page.getByRole('dialog', { name: 'About Convolab' }).waitFor()
-    expect(await check(page, 'about-light-en')).toEqual([])
-    await page.context().close()
-  })
+  for (const [locale, scheme, help, about, aboutButton] of [
+    ['en-US', 'light', 'Keyboard shortcuts', 'About Convolab', 'About'],
+    ['es-ES', 'dark', 'Atajos de teclado', 'Acerca de Convolab', 'Acerca de'],
+  ] as const) {
+    it(`help and about dialogs, ${scheme} theme, ${locale}`, async () => {
+      const page = await openPage(locale, scheme)
+      const tag = `${scheme}-${locale.slice(0, 2)}`
+      await page.keyboard.press('F1')
+      await page.getByRole('dialog', { name: help }).waitFor()
+      expect(await check(page, `help-${tag}`)).toEqual([])
+      await page.keyboard.press('Escape')
+      await page.getByRole('button', { name: aboutButton, exact: true }).click()
+      await page.getByRole('dialog', { name: about }).waitFor()
+      expect(await check(page, `about-${tag}`)).toEqual([])
+      await page.context().close()
+    })
+  }
 
   it('animation view and the other workbench tabs', async () => {
     const page = await openPage('en-US', 'light')
