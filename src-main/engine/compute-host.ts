@@ -22,6 +22,8 @@ export type Post = (message: FromWorker, transfer?: ArrayBuffer[]) => void
 export class ComputeHost {
   private readonly inputs = new Map<string, Tensor>()
   private last: ExactTensors | null = null
+  /** The result before the last: no probe reads it, so the next compute writes into its arrays. */
+  private spare: ExactTensors | null = null
   private queue: Promise<void> = Promise.resolve()
   private computing = false
 
@@ -59,9 +61,18 @@ export class ComputeHost {
           if (!input) throw new ConvolabError('unknown-input')
           this.remember(message.request.inputId, input)
           this.computing = true
-          const { result: value, exact } = await runCompute(input, message.request, this.kernel, isStale).finally(() => {
-            this.computing = false
-          })
+          const spare = this.spare
+          // taken out while the run may write into it, so it is never handed out twice
+          this.spare = null
+          const { result: value, exact } = await runCompute(input, message.request, this.kernel, isStale, spare)
+            .catch((error: unknown) => {
+              this.spare = spare
+              throw error
+            })
+            .finally(() => {
+              this.computing = false
+            })
+          this.spare = this.last
           this.last = exact
           result = { ok: true, value }
           transfer = transferablesOf(value)

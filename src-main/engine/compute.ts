@@ -1,5 +1,6 @@
 // One compute request: forward, and backward when an upstream gradient is asked for, through
 // the pluggable kernel. `isStale` is asked between the passes so superseded work stops early.
+// `spare` is an earlier result no one reads any more: its arrays take the new values.
 
 import type { Tensor } from '../../core'
 import { ConvolabError } from '../../core'
@@ -28,6 +29,7 @@ export async function runCompute(
   request: ComputeRequest,
   kernel: ConvKernel,
   isStale: () => boolean = () => false,
+  spare: ExactTensors | null = null,
 ): Promise<{ result: ComputeResult; exact: ExactTensors }> {
   const started = performance.now()
   const { weight, options } = request
@@ -36,7 +38,7 @@ export async function runCompute(
   if (input.shape[1] !== expectedChannels) {
     throw new ConvolabError('input-channels', { got: input.shape[1], expected: expectedChannels })
   }
-  const { output, geometry } = await kernel.forward(input, weight, bias, options)
+  const { output, geometry } = await kernel.forward(input, weight, bias, options, { output: spare?.output.data })
   if (isStale()) throw new Superseded()
   const maxSide = request.display.maxSide
   const result: ComputeResult = {
@@ -49,7 +51,7 @@ export async function runCompute(
   const exact: ExactTensors = { requestId: request.requestId, input, output }
   if (request.gradOutput) {
     const { gradOutput, loss } = upstreamGradient(request.gradOutput, output)
-    const gradients = await kernel.backward(input, weight, bias, gradOutput, options)
+    const gradients = await kernel.backward(input, weight, bias, gradOutput, options, { gradInput: spare?.gradInput?.data })
     if (isStale()) throw new Superseded()
     result.gradInput = toMapStack(gradients.gradInput, maxSide)
     result.gradWeight = { shape: [...gradients.gradWeight.shape], data: gradients.gradWeight.data }

@@ -10,6 +10,18 @@ export interface UpstreamGradient {
   loss?: number
 }
 
+/**
+ * The last ones / N(0,1) tensor, by shape and seed: the interactive path asks for the same one
+ * on every change, and a 1024×1024×8 one is 64 MB to fill (and to fault in) again. Kernels only
+ * read it.
+ */
+let remembered: { key: string; tensor: Tensor } | null = null
+
+function rememberedTensor(key: string, make: () => Tensor): Tensor {
+  if (remembered?.key !== key) remembered = { key, tensor: make() }
+  return remembered.tensor
+}
+
 export function upstreamGradient(spec: GradOutputSpec, output: Tensor): UpstreamGradient {
   const shape = output.shape
   const mustMatch = (got: readonly number[]): void => {
@@ -19,9 +31,9 @@ export function upstreamGradient(spec: GradOutputSpec, output: Tensor): Upstream
   }
   switch (spec.kind) {
     case 'ones':
-      return { gradOutput: filled(shape, 1) }
+      return { gradOutput: rememberedTensor(`ones ${shape.join(',')}`, () => filled(shape, 1)) }
     case 'random':
-      return { gradOutput: normalTensor(shape, seededSource(spec.seed)) }
+      return { gradOutput: rememberedTensor(`random ${spec.seed} ${shape.join(',')}`, () => normalTensor(shape, seededSource(spec.seed))) }
     case 'tensor':
       mustMatch(spec.tensor.shape)
       return { gradOutput: { shape: [...spec.tensor.shape], data: spec.tensor.data } }

@@ -1,20 +1,37 @@
-// The convolution kernel the engine runs: one pluggable pair of functions. Today core's
-// scalar loops; a faster implementation (WebAssembly, several threads) plugs in here with the
-// same inputs and outputs, so nothing else in the engine changes.
+// The convolution kernel the engine runs: one pluggable pair of functions. core's scalar loops,
+// or the WebAssembly kernels of fast-kernel.ts (chosen in worker.ts), with the same inputs and
+// outputs, so nothing else in the engine changes.
 
 import type { Conv2dGradients, Conv2dOptions, Conv2dResult, Tensor } from '../../core'
 import { conv2d, conv2dBackward } from '../../core'
 
+/**
+ * Arrays of an earlier result that no one reads any more: a kernel may write the new result into
+ * them (when the length fits) instead of allocating, which spares the page faults of fresh
+ * large arrays on every settings change. Kernels are free to ignore them.
+ */
+export interface ResultBuffers {
+  output?: Float64Array
+  gradInput?: Float64Array
+}
+
 export interface ConvKernel {
-  /** Shown in About and in every result, e.g. "scalar" or "wasm-simd f64 ×2". */
+  /** Shown in About and in every result, e.g. "scalar" or "wasm relaxed-simd f64 ×1". */
   readonly name: string
-  forward(x: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions): Conv2dResult | Promise<Conv2dResult>
+  forward(
+    x: Tensor,
+    weight: Tensor,
+    bias: Tensor | null,
+    options: Conv2dOptions,
+    into?: ResultBuffers,
+  ): Conv2dResult | Promise<Conv2dResult>
   backward(
     x: Tensor,
     weight: Tensor,
     bias: Tensor | null,
     gradOutput: Tensor,
     options: Conv2dOptions,
+    into?: ResultBuffers,
   ): Conv2dGradients | Promise<Conv2dGradients>
   /** Stops the run in progress, whose promise then rejects; called when a newer compute arrives. */
   cancel?(): void
@@ -22,6 +39,6 @@ export interface ConvKernel {
 
 export const scalarKernel: ConvKernel = {
   name: 'scalar',
-  forward: conv2d,
-  backward: conv2dBackward,
+  forward: (x, weight, bias, options) => conv2d(x, weight, bias, options),
+  backward: (x, weight, bias, gradOutput, options) => conv2dBackward(x, weight, bias, gradOutput, options),
 }

@@ -24,23 +24,14 @@ export function toMapStack(tensor: Tensor, maxSide: number): MapStack {
   const plane = height * width
   for (let p = 0; p < planes; p++) {
     const source = p * plane
-    let low = Infinity
-    let high = -Infinity
-    let bad = 0
-    for (let k = source; k < source + plane; k++) {
-      const v = values[k]
-      if (v !== v || v === Infinity || v === -Infinity) bad++
-      else {
-        if (v < low) low = v
-        if (v > high) high = v
-      }
-    }
+    const [low, high, bad] = planeRange(values, source, source + plane)
     min[p] = bad === plane ? NaN : low
     max[p] = bad === plane ? NaN : high
     nonFinite[p] = bad
     const target = p * displayH * displayW
     if (factor === 1) {
-      for (let k = 0; k < plane; k++) data[target + k] = values[source + k]
+      // set() converts float64 to float32 natively: several times faster than an element loop
+      data.set(values.subarray(source, source + plane), target)
       continue
     }
     // A plain mean per box: NaN and ±∞ carry through to the box that holds them.
@@ -58,4 +49,34 @@ export function toMapStack(tensor: Tensor, maxSide: number): MapStack {
     }
   }
   return { shape: [batch, channels, height, width], displayH, displayW, data, min, max, nonFinite }
+}
+
+/**
+ * Exact minimum and maximum of the finite values in [start, end) and the count of NaN/±∞.
+ * The common all-finite plane takes one branch-light pass (x·0 is NaN only for NaN and ±∞);
+ * a plane with a non-finite value is counted again exactly.
+ */
+export function planeRange(values: Float64Array, start: number, end: number): [number, number, number] {
+  let low = Infinity
+  let high = -Infinity
+  let poison = 0
+  for (let k = start; k < end; k++) {
+    const v = values[k]
+    low = v < low ? v : low
+    high = v > high ? v : high
+    poison += v * 0
+  }
+  if (poison === 0) return [low, high, 0]
+  low = Infinity
+  high = -Infinity
+  let bad = 0
+  for (let k = start; k < end; k++) {
+    const v = values[k]
+    if (v - v !== 0) bad++
+    else {
+      low = v < low ? v : low
+      high = v > high ? v : high
+    }
+  }
+  return [low, high, bad]
 }

@@ -4,6 +4,7 @@
 
 import { parentPort, workerData } from 'node:worker_threads'
 import { ComputeHost } from './compute-host'
+import { createFastKernel } from './fast-kernel'
 import type { ConvKernel } from './kernel'
 import { scalarKernel } from './kernel'
 import type { ToWorker } from './messages'
@@ -11,7 +12,16 @@ import type { ToWorker } from './messages'
 const port = parentPort
 if (!port) throw new Error('engine-worker must run as a worker thread')
 
-const kernel: Promise<ConvKernel> = Promise.resolve(scalarKernel)
+// One thread: this worker is already off the main thread, and on the 2 shared vCPUs we measured
+// no gain from a nested pair of kernel threads for a 1024×1024 RGB image, 8 channels, 3×3,
+// padding 1 (engine compute, medians of 11: forward 67 ms on one thread vs 66 on two,
+// forward + all gradients 182 vs 195; the benchmark's S5 rows agree: 41 vs 42 ms forward,
+// 57 vs 66 grad-input). A second pair of threads also competes with the page's own drawing in
+// browser mode, and stopping a superseded run would cost new threads each time. The fallbacks
+// (relaxed-simd → simd → scalar) are createFastKernel's; a kernel that fails to load at all
+// leaves core's scalar one.
+const KERNEL_THREADS = 1
+const kernel: Promise<ConvKernel> = createFastKernel({ threads: KERNEL_THREADS }).catch(() => scalarKernel)
 const host = kernel.then(
   (chosen) =>
     new ComputeHost(chosen, (workerData as { control: Int32Array }).control, (message, transfer) =>

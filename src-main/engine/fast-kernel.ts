@@ -1,0 +1,84 @@
+// The engine's ConvKernel on core/fast's WebAssembly kernels: float64 (exact, PyTorch's numbers
+// within 1e-12), on the compute worker's own thread or on the two-thread runner, with the kinds
+// falling back relaxed-simd → simd → scalar and the one that runs named in every result.
+
+import type { Conv2dGradients, Conv2dOptions, Conv2dResult, Tensor } from '../../core'
+import { convGeometry, outputShape } from '../../core'
+import type { FastKernels, KernelKind } from '../../core/fast'
+import { createFastKernels } from '../../core/fast'
+import type { ConvKernel, ResultBuffers } from './kernel'
+import { scalarKernel } from './kernel'
+import { createParallelRunner, enableRelaxedSimd, type ParallelRunner } from './parallel'
+
+export interface FastKernelOptions {
+  /** 1: the kernels run on the calling thread; 2 or more: the shared-memory runner's threads. */
+  threads?: number
+  /** Fastest kind to try (tests pick the fallbacks with it). */
+  prefer?: KernelKind
+}
+
+/** What About and every result show, e.g. "wasm relaxed-simd f64 ×1" or "scalar". */
+export function kernelName(kind: KernelKind, threads: number): string {
+  return kind === 'scalar' ? 'scalar' : `wasm ${kind} f64 ×${threads}`
+}
+
+/** Either runner behind one asynchronous face. */
+interface Runner {
+  kind: KernelKind
+  threads: number
+  forward: ParallelRunner['forward']
+  backward: ParallelRunner['backward']
+  cancel(): void
+}
+
+function sameThread(kernels: FastKernels): Runner {
+  return {
+    kind: kernels.kind,
+    threads: 1,
+    forward: async (...args) => kernels.forward(...args),
+    backward: async (...args) => kernels.backward(...args),
+    // a run on this thread is one synchronous call: nothing to stop mid-way; the engine checks
+    // for a newer request between the passes
+    cancel() {},
+  }
+}
+
+export async function createFastKernel(options: FastKernelOptions = {}): Promise<ConvKernel> {
+  // Node 20 (browser mode, CLI) keeps fused multiply-add behind a flag; Electron has it on.
+  enableRelaxedSimd()
+  const threads = Math.max(1, Math.floor(options.threads ?? 1))
+  const runner: Runner =
+    threads > 1
+      ? await createParallelRunner({ threads, prefer: options.prefer })
+      : sameThread(await createFastKernels({ prefer: options.prefer }))
+  if (runner.kind === 'scalar') return scalarKernel
+  const name = kernelName(runner.kind, runner.threads)
+
+  return {
+    name,
+    async forward(x: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions, into?: ResultBuffers): Promise<Conv2dResult> {
+      const geometry = convGeometry(x.shape, weight.shape, options, bias?.data.length)
+      const data = await runner.forward(x.data, weight.data, bias?.data ?? null, geometry, 'f64', { output: into?.output })
+      return { output: { shape: outputShape(geometry), data: data as Float64Array }, geometry }
+    },
+    async backward(
+      x: Tensor,
+      weight: Tensor,
+      bias: Tensor | null,
+      gradOutput: Tensor,
+      options: Conv2dOptions,
+      into?: ResultBuffers,
+    ): Promise<Conv2dGradients> {
+      const geometry = convGeometry(x.shape, weight.shape, options, bias?.data.length)
+      const wants = { input: true, weight: true, bias: bias !== null }
+      const grads = await runner.backward(x.data, weight.data, gradOutput.data, geometry, 'f64', wants, { gradInput: into?.gradInput })
+      return {
+        gradInput: { shape: [...x.shape], data: grads.gradInput as Float64Array },
+        gradWeight: { shape: [...weight.shape], data: grads.gradWeight as Float64Array },
+        gradBias: bias && grads.gradBias ? { shape: [...bias.shape], data: grads.gradBias as Float64Array } : null,
+        geometry,
+      }
+    },
+    cancel: () => runner.cancel(),
+  }
+}
