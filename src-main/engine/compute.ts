@@ -4,7 +4,7 @@
 
 import type { Tensor } from '../../core'
 import { ConvolabError } from '../../core'
-import type { ComputeRequest, ComputeResult } from '../../contract'
+import type { ComputeRequest, ComputeResult, MapStack } from '../../contract'
 import { upstreamGradient } from './grad-output'
 import type { ConvKernel } from './kernel'
 import { toMapStack } from './map-stack'
@@ -56,13 +56,27 @@ export async function runCompute(
     result.gradInput = toMapStack(gradients.gradInput, maxSide)
     result.gradWeight = { shape: [...gradients.gradWeight.shape], data: gradients.gradWeight.data }
     result.gradBias = gradients.gradBias ? { shape: [...gradients.gradBias.shape], data: gradients.gradBias.data } : null
-    result.gradOutput = toMapStack(gradOutput, maxSide)
+    const fixed = request.gradOutput.kind === 'ones' || request.gradOutput.kind === 'random'
+    result.gradOutput = fixed ? fixedGradientMaps(gradOutput, maxSide) : toMapStack(gradOutput, maxSide)
     if (loss !== undefined) result.loss = loss
     exact.gradInput = gradients.gradInput
     exact.gradOutput = gradOutput
   }
   result.timings.computeMs = performance.now() - started
   return { result, exact }
+}
+
+/**
+ * Maps of the remembered ones / N(0,1) upstream gradient (grad-output.ts hands out the same
+ * tensor on every change): worked out once, copied for each result because its buffers move to
+ * the other thread.
+ */
+let fixedMaps: { tensor: Tensor; maxSide: number; maps: MapStack } | null = null
+
+function fixedGradientMaps(tensor: Tensor, maxSide: number): MapStack {
+  if (fixedMaps?.tensor !== tensor || fixedMaps.maxSide !== maxSide) fixedMaps = { tensor, maxSide, maps: toMapStack(tensor, maxSide) }
+  const { maps } = fixedMaps
+  return { ...maps, shape: [...maps.shape], data: maps.data.slice(), min: maps.min.slice(), max: maps.max.slice(), nonFinite: maps.nonFinite.slice() }
 }
 
 /** Buffers of a result that can be moved (not copied) to the other thread. */

@@ -1,0 +1,313 @@
+// Interactive timing in browser mode, end to end, with the real server, engine worker and
+// Chromium: a 1024×1024 RGB photo, 8 output channels, 3×3 kernels, padding 1.
+//
+// - forward: the page itself. A bias value changes (as typing does) and the clock stops at the
+//   first animation frame after the maps of that request are drawn (the output panel's
+//   data-request-id is set in the same update that paints its canvases). This includes the
+//   page's 25 ms debounce, the request, the engine's compute, the transfer and the drawing.
+// - forward + all gradients (dE/dy = ones): the page's backward panel computes in the page and
+//   declines images this large, so this measures the engine path it would use: from the page,
+//   a second WebSocket to the same server with the app's own wire codec asks for forward and
+//   backward, and paints the output, dE/dx and dE/dy maps to canvases as the grid renderer does
+//   (colour table, putImageData, scaled drawImage), until the next animation frame.
+//
+// The page asks for full-resolution maps up to 1024 per side (to zoom into cells), 76 MB of
+// float32 per change with gradients; that transfer and drawing, not the compute, dominate, so the
+// engine path is measured at screen size (256) and, for the record, at full size.
+//
+// Targets of issue 5 on the 2-core machine: forward <= 60 ms and forward + gradients <= 150 ms
+// median. The machine is shared, so the test asserts only a bound that holds on a loaded CI
+// machine (median < 1 s) and prints the medians, end to end and compute-only (engine timings).
+
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import sharp from 'sharp'
+import ts from 'typescript'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { nodeWorker } from '../../src-main/engine/engine'
+import { startServer, type RunningServer } from '../../src-main/serve'
+
+const ROOT = resolve(__dirname, '../..')
+const SIDE = 1024
+const RUNS = 15
+const WARM_UP = 2
+/** Generous: holds on a loaded CI machine; the issue's targets are printed, not asserted. */
+const MEDIAN_BOUND_MS = 1000
+/** Longest side of the maps asked for by the engine-path measurement: what the screen needs. */
+const SCREEN_SIDE = 256
+
+let server: RunningServer
+let browser: Browser
+let page: Page
+let photoBytes: Buffer
+const pageErrors: string[] = []
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = sorted.length >> 1
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}
+
+/** A photo-like RGB picture with smooth and textured parts. */
+async function photo(side: number): Promise<Buffer> {
+  const data = Buffer.alloc(side * side * 3)
+  for (let y = 0; y < side; y++) {
+    for (let x = 0; x < side; x++) {
+      const sky = y < side * 0.55
+      const rgb = sky ? [110 + (80 * y) / side, 160 + (60 * y) / side, 230] : [70 + 40 * Math.sin(x / 3), 110 + 30 * Math.cos(y / 2), 60]
+      data.set(rgb.map((v) => Math.round(Math.max(0, Math.min(255, v)))), (y * side + x) * 3)
+    }
+  }
+  return sharp(data, { raw: { width: side, height: side, channels: 3 } }).png().toBuffer()
+}
+
+/** contract/wire.ts (the app's codec) as a page script that sets window.convolabWire. */
+function wireScript(): string {
+  const source = readFileSync(join(ROOT, 'contract/wire.ts'), 'utf8')
+  const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText
+  return `(() => { const exports = {}; const module = { exports };\n${js}\nwindow.convolabWire = exports })()`
+}
+
+interface EngineReport {
+  endToEnd: number[]
+  compute: number[]
+  kernel: string
+  /** Per change: ms until the result arrived, ms to draw it. */
+  parts: number[][]
+}
+
+/**
+ * Forward + gradients (dE/dy = ones) through the engine from the page, over a second WebSocket
+ * with the app's wire codec, each result drawn as the grid renderer draws; `maxSide` as in
+ * DisplaySpec (0 = full size).
+ */
+async function forwardBackwardInPage(maxSide: number, runs: number, gradients = true): Promise<EngineReport> {
+  await page.evaluate(wireScript())
+  return page.evaluate(
+    async ({ pngBase64, side, runs, warmUp, maxSide, gradients }) => {
+      type Wire = { encodeMessage(value: unknown): Uint8Array; decodeMessage(bytes: Uint8Array): unknown }
+      const wire = (window as unknown as { convolabWire: Wire }).convolabWire
+      const token = new URLSearchParams(location.search).get('token') ?? ''
+      const socket = new WebSocket(`ws://${location.host}/engine?token=${encodeURIComponent(token)}`)
+      socket.binaryType = 'arraybuffer'
+      await new Promise((resolve, reject) => {
+        socket.onopen = resolve
+        socket.onerror = () => reject(new Error('no socket'))
+      })
+      const waiting = new Map<number, (result: { ok: boolean; value?: unknown; message?: string }) => void>()
+      socket.onmessage = (message) => {
+        const data = wire.decodeMessage(new Uint8Array(message.data as ArrayBuffer)) as { kind: string; id: number; result: { ok: boolean } }
+        if (data.kind === 'result') waiting.get(data.id)?.(data.result)
+      }
+      let nextId = 1
+      const invoke = async <T,>(method: string, request: unknown): Promise<T> => {
+        const id = nextId++
+        const result = await new Promise<{ ok: boolean; value?: unknown; message?: string }>((resolve) => {
+          waiting.set(id, resolve)
+          socket.send(wire.encodeMessage({ kind: 'invoke', id, method, request }))
+        })
+        if (!result.ok) throw new Error(`${method}: ${result.message}`)
+        return result.value as T
+      }
+
+      const bytes = Uint8Array.from(atob(pngBase64), (c) => c.charCodeAt(0))
+      const { inputId } = await invoke<{ inputId: string }>('decodeImage', { bytes, name: 'photo.png', grayscale: false, maxSide: side })
+      const weight = new Float64Array(8 * 3 * 9).map((_, k) => Math.sin(k))
+
+      // the grid renderer's drawing: a 256-colour table, one bitmap per plane, scaled to 160 px
+      const table = new Uint8ClampedArray(256 * 3).map((_, k) => (k * 7) & 255)
+      const shelf = document.createElement('div')
+      document.body.append(shelf)
+      const canvases: HTMLCanvasElement[] = []
+      type Stack = { displayH: number; displayW: number; data: Float32Array; min: Float64Array; max: Float64Array }
+      const draw = (stacks: Stack[]): void => {
+        let used = 0
+        for (const stack of stacks) {
+          const plane = stack.displayH * stack.displayW
+          for (let p = 0; p < stack.min.length; p++) {
+            const low = stack.min[p]
+            const span = stack.max[p] - low || 1
+            const pixels = new Uint8ClampedArray(plane * 4)
+            for (let k = 0; k < plane; k++) {
+              const v = stack.data[p * plane + k]
+              const index = Math.max(0, Math.min(255, Math.round(((v - low) / span) * 255))) * 3
+              pixels[k * 4] = table[index]
+              pixels[k * 4 + 1] = table[index + 1]
+              pixels[k * 4 + 2] = table[index + 2]
+              pixels[k * 4 + 3] = 255
+            }
+            const bitmap = document.createElement('canvas')
+            bitmap.width = stack.displayW
+            bitmap.height = stack.displayH
+            bitmap.getContext('2d')!.putImageData(new ImageData(pixels, stack.displayW, stack.displayH), 0, 0)
+            const shown = (canvases[used] ??= shelf.appendChild(Object.assign(document.createElement('canvas'), { width: 160, height: 160 })))
+            const ctx = shown.getContext('2d')!
+            ctx.imageSmoothingEnabled = false
+            ctx.drawImage(bitmap, 0, 0, 160, 160)
+            used++
+          }
+        }
+      }
+
+      const endToEnd: number[] = []
+      const compute: number[] = []
+      const parts: number[][] = []
+      let kernel = ''
+      for (let run = 0; run < warmUp + runs; run++) {
+        const started = performance.now()
+        const result = await invoke<{
+          kernel: string
+          timings: { computeMs: number }
+          output: Stack
+          gradInput?: Stack
+          gradOutput?: Stack
+          gradWeight?: { data: Float64Array }
+        }>('compute', {
+          requestId: run + 1,
+          inputId,
+          weight: { shape: [8, 3, 3, 3], data: weight },
+          bias: { shape: [8], data: new Float64Array(8).fill(0.01 * run) },
+          options: { padding: 1 },
+          ...(gradients ? { gradOutput: { kind: 'ones' } } : {}),
+          display: { maxSide },
+        })
+        const arrived = performance.now()
+        draw(gradients ? [result.output, result.gradInput!, result.gradOutput!] : [result.output])
+        const drawn = performance.now()
+        await new Promise((resolve) => requestAnimationFrame(resolve))
+        if (run < warmUp) continue
+        endToEnd.push(performance.now() - started)
+        parts.push([arrived - started, drawn - arrived])
+        compute.push(result.timings.computeMs)
+        kernel = result.kernel
+        if (gradients && result.gradWeight?.data.length !== 8 * 27) throw new Error('no weight gradient')
+      }
+      socket.close()
+      shelf.remove()
+      return { endToEnd, compute, kernel, parts }
+    },
+    { pngBase64: photoBytes.toString('base64'), side: SIDE, runs, warmUp: WARM_UP, maxSide, gradients },
+  )
+}
+
+beforeAll(async () => {
+  try {
+    execFileSync('npx', ['electron-vite', 'build'], { cwd: ROOT, stdio: 'pipe' })
+  } catch (error) {
+    const output = String((error as { stderr?: Buffer }).stderr ?? '') + String((error as { stdout?: Buffer }).stdout ?? '')
+    throw new Error(`the app does not build, so browser mode cannot be tested:\n${output.slice(-3000)}`)
+  }
+  photoBytes = await photo(SIDE)
+  server = await startServer({
+    rendererDir: join(ROOT, 'out/renderer'),
+    spawn: (control) => nodeWorker(join(ROOT, 'out/main/engine-worker.js'), control),
+  })
+  browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  })
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'en-US' })
+  page.on('pageerror', (error) => pageErrors.push(String(error)))
+  await page.goto(server.url)
+  await page.getByTestId('output-shape').waitFor()
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await server?.close()
+})
+
+describe('interactive timing, 1024×1024 RGB, 8 channels, 3×3, padding 1', () => {
+  it('forward: a bias change to its maps on screen', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'convolab-interactive-'))
+    const file = join(folder, 'photo.png')
+    await sharp(photoBytes).toFile(file)
+    await page.getByLabel('Working size (longest side)').selectOption(String(SIDE))
+    await page.getByLabel('Open image…').setInputFiles(file)
+    await page.getByLabel('Output channels C_out').fill('8')
+    await page.getByLabel('Padding (relleno), rows (H)').fill('1')
+    await page.getByLabel('Padding (relleno), columns (W)').fill('1')
+    await expect.poll(() => page.locator('#output-title small').first().textContent(), { timeout: 60_000 }).toBe('(1, 8, 1024, 1024)')
+    await expect.poll(() => page.locator('#output-title .status').textContent(), { timeout: 60_000 }).toMatch(/ms \(/)
+
+    const endToEnd: number[] = []
+    const compute: number[] = []
+    let kernel = ''
+    for (let run = 0; run < WARM_UP + RUNS; run++) {
+      const before = Number(await page.locator('.maps').getAttribute('data-request-id'))
+      // the change and the clock start in one page task, as a keystroke would
+      await page.evaluate((value) => {
+        const field = [...document.querySelectorAll('label')].find((label) => label.textContent?.trim().startsWith('b[0]'))?.querySelector('input')
+        if (!field) throw new Error('no b[0] field')
+        ;(window as unknown as { started: number }).started = performance.now()
+        field.value = String(value)
+        field.dispatchEvent(new Event('input', { bubbles: true }))
+      }, 0.01 * (run + 1))
+      const handle = await page.waitForFunction(
+        (previous) => {
+          const id = Number(document.querySelector('.maps')?.getAttribute('data-request-id'))
+          if (!(id > previous)) return null
+          return { elapsed: performance.now() - (window as unknown as { started: number }).started, status: document.querySelector('#output-title .status')?.textContent ?? '' }
+        },
+        before,
+        { polling: 'raf', timeout: 30_000 },
+      )
+      const { elapsed, status } = (await handle.jsonValue()) as { elapsed: number; status: string }
+      const match = /([\d.,]+) ms \((.+)\)/.exec(status)
+      if (!match) throw new Error(`no timing in "${status}"`)
+      if (run < WARM_UP) continue
+      endToEnd.push(elapsed)
+      compute.push(Number(match[1].replace(',', '')))
+      kernel = match[2]
+    }
+    const e2e = median(endToEnd)
+    console.log(
+      `interactive forward (${kernel}): end to end median ${e2e.toFixed(1)} ms ` +
+        `(min ${Math.min(...endToEnd).toFixed(1)}, max ${Math.max(...endToEnd).toFixed(1)}, ${RUNS} changes; target 60), ` +
+        `engine compute median ${median(compute).toFixed(1)} ms`,
+    )
+    expect(kernel).toMatch(/^wasm (relaxed-simd|simd) f64 ×\d$/)
+    expect(e2e).toBeLessThan(MEDIAN_BOUND_MS)
+    expect(pageErrors).toEqual([])
+  })
+
+  it('forward + all gradients (dE/dy = ones) through the engine, drawn in the page', async () => {
+    // what a 160 px map needs on a screen of up to 1.6× pixel ratio (box-downsampled to 256×256)
+    const report = await forwardBackwardInPage(SCREEN_SIDE, RUNS)
+    console.log(`until arrival / drawing, ms: ${JSON.stringify(report.parts.map((p) => p.map((v) => Math.round(v))))}`)
+    const e2e = median(report.endToEnd)
+    console.log(
+      `interactive forward + gradients (${report.kernel}), maps at ${SCREEN_SIDE}×${SCREEN_SIDE}: end to end median ${e2e.toFixed(1)} ms ` +
+        `(min ${Math.min(...report.endToEnd).toFixed(1)}, max ${Math.max(...report.endToEnd).toFixed(1)}, ${RUNS} changes; target 150), ` +
+        `engine compute median ${median(report.compute).toFixed(1)} ms`,
+    )
+    expect(report.kernel).toMatch(/^wasm (relaxed-simd|simd) f64 ×\d$/)
+    expect(e2e).toBeLessThan(MEDIAN_BOUND_MS)
+    expect(pageErrors).toEqual([])
+  })
+
+  it('forward + all gradients with full-resolution maps (what the page asks today up to 1024 per side)', async () => {
+    const report = await forwardBackwardInPage(0, 5)
+    const e2e = median(report.endToEnd)
+    console.log(
+      `interactive forward + gradients (${report.kernel}), maps at 1024×1024: end to end median ${e2e.toFixed(1)} ms ` +
+        `(${report.endToEnd.length} changes), engine compute median ${median(report.compute).toFixed(1)} ms; ` +
+        `until arrival / drawing, ms: ${JSON.stringify(report.parts.map((p) => p.map((v) => Math.round(v))))}`,
+    )
+    // printed for the record; the bound is only that it finishes
+    expect(report.endToEnd.length).toBe(5)
+  })
+
+  it('forward alone through the engine with screen-sized maps, drawn in the page', async () => {
+    const report = await forwardBackwardInPage(SCREEN_SIDE, RUNS, false)
+    console.log(
+      `interactive forward (${report.kernel}), engine path, maps at ${SCREEN_SIDE}×${SCREEN_SIDE}: end to end median ` +
+        `${median(report.endToEnd).toFixed(1)} ms (no debounce; target 60), engine compute median ${median(report.compute).toFixed(1)} ms; ` +
+        `until arrival / drawing, ms: ${JSON.stringify(report.parts.map((p) => p.map((v) => Math.round(v))))}`,
+    )
+    expect(median(report.endToEnd)).toBeLessThan(MEDIAN_BOUND_MS)
+  })
+})
