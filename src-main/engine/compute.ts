@@ -41,6 +41,14 @@ export async function runCompute(
   const { output, geometry } = await kernel.forward(input, weight, bias, options, { output: spare?.output.data })
   if (isStale()) throw new Superseded()
   const maxSide = request.display.maxSide
+  const exact: ExactTensors = { requestId: request.requestId, input, output }
+  // A kernel on its own threads computes the gradients while this thread makes the output's
+  // maps; a kernel on this thread has finished them by the time backward() returns.
+  const upstream = request.gradOutput ? upstreamGradient(request.gradOutput, output) : null
+  const backward = upstream
+    ? Promise.resolve(kernel.backward(input, weight, bias, upstream.gradOutput, options, { gradInput: spare?.gradInput?.data }))
+    : null
+  backward?.catch(() => undefined) // awaited below; a failure must not go unhandled meanwhile
   const result: ComputeResult = {
     requestId: request.requestId,
     geometry,
@@ -48,10 +56,9 @@ export async function runCompute(
     kernel: kernel.name,
     timings: { computeMs: 0 },
   }
-  const exact: ExactTensors = { requestId: request.requestId, input, output }
-  if (request.gradOutput) {
-    const { gradOutput, loss } = upstreamGradient(request.gradOutput, output)
-    const gradients = await kernel.backward(input, weight, bias, gradOutput, options, { gradInput: spare?.gradInput?.data })
+  if (backward && upstream && request.gradOutput) {
+    const { gradOutput, loss } = upstream
+    const gradients = await backward
     if (isStale()) throw new Superseded()
     result.gradInput = toMapStack(gradients.gradInput, maxSide)
     result.gradWeight = { shape: [...gradients.gradWeight.shape], data: gradients.gradWeight.data }

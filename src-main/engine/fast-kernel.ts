@@ -11,7 +11,10 @@ import { scalarKernel } from './kernel'
 import { createParallelRunner, enableRelaxedSimd, type ParallelRunner } from './parallel'
 
 export interface FastKernelOptions {
-  /** 1: the kernels run on the calling thread; 2 or more: the shared-memory runner's threads. */
+  /**
+   * Kernel threads of the shared-memory runner; 0 (the default): the kernels run on the calling
+   * thread. With one kernel thread the caller is free to make maps while the gradients run.
+   */
   threads?: number
   /** Fastest kind to try (tests pick the fallbacks with it). */
   prefer?: KernelKind
@@ -46,9 +49,9 @@ function sameThread(kernels: FastKernels): Runner {
 export async function createFastKernel(options: FastKernelOptions = {}): Promise<ConvKernel> {
   // Node 20 (browser mode, CLI) keeps fused multiply-add behind a flag; Electron has it on.
   enableRelaxedSimd()
-  const threads = Math.max(1, Math.floor(options.threads ?? 1))
+  const threads = Math.max(0, Math.floor(options.threads ?? 0))
   const runner: Runner =
-    threads > 1
+    threads > 0
       ? await createParallelRunner({ threads, prefer: options.prefer })
       : sameThread(await createFastKernels({ prefer: options.prefer }))
   if (runner.kind === 'scalar') return scalarKernel

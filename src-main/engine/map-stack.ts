@@ -22,31 +22,51 @@ export function toMapStack(tensor: Tensor, maxSide: number): MapStack {
   const nonFinite = new Uint32Array(planes)
   const values = tensor.data
   const plane = height * width
+  // box sums of one display row, summed row by row so the source is read in memory order
+  const sums = factor === 1 ? null : new Float64Array(displayW)
   for (let p = 0; p < planes; p++) {
     const source = p * plane
-    const [low, high, bad] = planeRange(values, source, source + plane)
+    const target = p * displayH * displayW
+    let low = Infinity
+    let high = -Infinity
+    let poison = 0
+    if (sums === null) {
+      ;[low, high, poison] = planeRange(values, source, source + plane)
+      // set() converts float64 to float32 natively: several times faster than an element loop
+      data.set(values.subarray(source, source + plane), target)
+    } else {
+      // A plain mean per box: NaN and ±∞ carry through to the box that holds them. The range
+      // is taken in the same pass (x·0 is NaN only for NaN and ±∞).
+      for (let i = 0; i < displayH; i++) {
+        sums.fill(0)
+        const rowEnd = Math.min(height, (i + 1) * factor)
+        for (let r = i * factor; r < rowEnd; r++) {
+          const row = source + r * width
+          let c = 0
+          for (let j = 0; j < displayW; j++) {
+            const colEnd = Math.min(width, c + factor)
+            let sum = 0
+            for (; c < colEnd; c++) {
+              const v = values[row + c]
+              sum += v
+              low = v < low ? v : low
+              high = v > high ? v : high
+              poison += v * 0
+            }
+            sums[j] += sum
+          }
+        }
+        const boxRows = rowEnd - i * factor
+        const out = target + i * displayW
+        for (let j = 0; j < displayW; j++) data[out + j] = sums[j] / (boxRows * (Math.min(width, (j + 1) * factor) - j * factor))
+      }
+      // a plane holding NaN or ±∞ is counted again exactly
+      if (poison !== 0) [low, high, poison] = planeRange(values, source, source + plane)
+    }
+    const bad = poison
     min[p] = bad === plane ? NaN : low
     max[p] = bad === plane ? NaN : high
     nonFinite[p] = bad
-    const target = p * displayH * displayW
-    if (factor === 1) {
-      // set() converts float64 to float32 natively: several times faster than an element loop
-      data.set(values.subarray(source, source + plane), target)
-      continue
-    }
-    // A plain mean per box: NaN and ±∞ carry through to the box that holds them.
-    for (let i = 0; i < displayH; i++) {
-      const rowEnd = Math.min(height, (i + 1) * factor)
-      for (let j = 0; j < displayW; j++) {
-        const colEnd = Math.min(width, (j + 1) * factor)
-        let sum = 0
-        for (let r = i * factor; r < rowEnd; r++) {
-          const row = source + r * width
-          for (let c = j * factor; c < colEnd; c++) sum += values[row + c]
-        }
-        data[target + i * displayW + j] = sum / ((rowEnd - i * factor) * (colEnd - j * factor))
-      }
-    }
   }
   return { shape: [batch, channels, height, width], displayH, displayW, data, min, max, nonFinite }
 }

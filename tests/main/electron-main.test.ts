@@ -117,7 +117,7 @@ describe('Electron main (with a stand-in electron module)', () => {
   it('answers IPC from our page in our window, and refuses other senders', async () => {
     expect(seen.ipcChannel).toBe('convolab:invoke')
     const ours = { sender: seen.window!.webContents, senderFrame: { url: seen.loaded } }
-    expect(await seen.ipc!(ours, 'about', undefined)).toMatchObject({ ok: true, value: { host: 'electron', kernel: 'scalar' } })
+    expect(await seen.ipc!(ours, 'about', undefined)).toMatchObject({ ok: true, value: { host: 'electron', kernel: 'wasm relaxed-simd f64 ×1' } })
     expect(await seen.ipc!(ours, 'compute', { requestId: -1 })).toMatchObject({ ok: false, code: 'bad-request' })
     const otherPage = { sender: seen.window!.webContents, senderFrame: { url: 'file:///somewhere/else.html' } }
     expect(await seen.ipc!(otherPage, 'about', undefined)).toMatchObject({ ok: false, code: 'bad-request' })

@@ -69,9 +69,9 @@ function throughEngine(engine: Engine): Conv2dImplementation {
   }
 }
 
-const relaxed = await createFastKernel({ threads: 1 })
+const relaxed = await createFastKernel({ threads: 0 })
 const relaxedEngine = new Engine({ host: 'browser', spawn: sameThreadWorker(relaxed) })
-const plain = await createFastKernel({ threads: 1, prefer: 'simd' })
+const plain = await createFastKernel({ threads: 0, prefer: 'simd' })
 const plainEngine = new Engine({ host: 'browser', spawn: sameThreadWorker(plain) })
 const pair = await createFastKernel({ threads: 2 })
 const pairEngine = new Engine({ host: 'browser', spawn: sameThreadWorker(pair) })

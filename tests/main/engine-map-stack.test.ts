@@ -1,0 +1,67 @@
+// The engine's maps for the screen: box means (float32) against a plain per-box mean, each
+// plane's exact range and its count of NaN/±∞, full size and downsampled.
+import { describe, expect, it } from 'vitest'
+import type { Tensor } from '../../core'
+import { normalTensor, seededSource } from '../../core'
+import { boxFactor, toMapStack } from '../../src-main/engine/map-stack'
+
+/** The mean of every box, summed box by box in float64. */
+function boxMeans(tensor: Tensor, factor: number): number[] {
+  const [n, c, h, w] = tensor.shape
+  const dh = Math.ceil(h / factor)
+  const dw = Math.ceil(w / factor)
+  const means: number[] = []
+  for (let p = 0; p < n * c; p++) {
+    for (let i = 0; i < dh; i++) {
+      for (let j = 0; j < dw; j++) {
+        let sum = 0
+        let count = 0
+        for (let r = i * factor; r < Math.min(h, (i + 1) * factor); r++) {
+          for (let s = j * factor; s < Math.min(w, (j + 1) * factor); s++) {
+            sum += tensor.data[p * h * w + r * w + s]
+            count++
+          }
+        }
+        means.push(sum / count)
+      }
+    }
+  }
+  return means
+}
+
+function finiteRange(values: Float64Array): [number, number, number] {
+  const finite = Array.from(values).filter(Number.isFinite)
+  return [finite.length ? Math.min(...finite) : NaN, finite.length ? Math.max(...finite) : NaN, values.length - finite.length]
+}
+
+describe('toMapStack', () => {
+  const tensor = normalTensor([2, 3, 37, 50], seededSource(11))
+  // plane 1 holds NaN, +∞ and -∞; plane 4 is all NaN
+  const plane = 37 * 50
+  tensor.data[plane + 5] = NaN
+  tensor.data[plane + 700] = Infinity
+  tensor.data[plane + 1200] = -Infinity
+  tensor.data.fill(NaN, 4 * plane, 5 * plane)
+
+  for (const maxSide of [0, 50, 16, 7]) {
+    it(`keeps means within float32 and ranges exact (maxSide ${maxSide})`, () => {
+      const factor = boxFactor(37, 50, maxSide)
+      const maps = toMapStack(tensor, maxSide)
+      expect([maps.displayH, maps.displayW]).toEqual([Math.ceil(37 / factor), Math.ceil(50 / factor)])
+      const means = boxMeans(tensor, factor)
+      expect(maps.data.length).toBe(means.length)
+      for (let k = 0; k < means.length; k++) {
+        if (!Number.isFinite(means[k])) expect(maps.data[k]).toBe(Math.fround(means[k]))
+        // float32 rounding (2^-24 relative) and another summation order
+        else expect(Math.abs(maps.data[k] - means[k])).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(means[k])))
+      }
+      for (let p = 0; p < 6; p++) {
+        const [low, high, bad] = finiteRange(tensor.data.subarray(p * plane, (p + 1) * plane))
+        expect([maps.min[p], maps.max[p], maps.nonFinite[p]]).toEqual([low, high, bad])
+      }
+      expect(maps.nonFinite[1]).toBe(3)
+      expect(maps.nonFinite[4]).toBe(plane)
+      expect(maps.min[4]).toBeNaN()
+    })
+  }
+})
