@@ -107,6 +107,29 @@ describe('fast kernels in the engine', () => {
     expect(worst).toBeLessThanOrEqual(1e-12)
   })
 
+  it('count NaN and infinity in the maps as core does', async () => {
+    const x = normalTensor([1, 2, 12, 12], seededSource(9))
+    x.data[5] = NaN
+    x.data[150] = Infinity
+    x.data[200] = -Infinity
+    const weight = payload(normalTensor([3, 2, 3, 3], seededSource(10)))
+    const scalarEngine = new Engine({ host: 'browser', spawn: sameThreadWorker() })
+    const answers = []
+    for (const engine of [relaxedEngine, scalarEngine]) {
+      const inputId = await storeInput(engine, x)
+      answers.push(value(await engine.invoke('compute', { requestId: 40, inputId, weight, bias: null, options: { padding: 1 }, display: { maxSide: 0 } })))
+    }
+    scalarEngine.close()
+    const [fast, core] = answers
+    expect(Array.from(fast.output.nonFinite)).toEqual(Array.from(core.output.nonFinite))
+    expect(Array.from(fast.output.nonFinite).every((count) => count > 0)).toBe(true)
+    for (let k = 0; k < core.output.data.length; k++) {
+      const [a, b] = [fast.output.data[k], core.output.data[k]]
+      if (Number.isFinite(b)) expect(Math.abs(a - b)).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(b)))
+      else expect(a).toBe(b)
+    }
+  })
+
   it('stop a superseded request: two threads at once (cancel), the worker thread before its next pass', async () => {
     const big = normalTensor([1, 3, 512, 512], seededSource(7))
     const heavy = payload(normalTensor([32, 3, 7, 7], seededSource(8)))
