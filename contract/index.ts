@@ -136,6 +136,24 @@ export interface ExportRequest {
   tensor: TensorPayload
 }
 
+export interface LearnStepRequest {
+  /** Ids from setInput: the input x and the target (the output's shape). */
+  inputId: string
+  targetId: string
+  weight: TensorPayload
+  bias: TensorPayload | null
+  options: Conv2dOptions
+  learningRate: number
+  steps: number
+}
+
+export interface LearnStepResult {
+  weight: TensorPayload
+  bias: TensorPayload | null
+  /** E before each step, in order. */
+  losses: number[]
+}
+
 /** Every request the renderer can make, by method name. */
 export interface EngineMethods {
   setInput(tensor: TensorPayload): { inputId: string }
@@ -145,6 +163,13 @@ export interface EngineMethods {
   probe(request: ProbeRequest): Float64Array
   gradcheck(request: GradcheckRequest): GradcheckReport
   encodeTensor(request: ExportRequest): Uint8Array
+  /**
+   * Steps of gradient descent on the kernel (and bias) toward a target, as core's learnStep does
+   * them: w ← w − rate·dE/dw, b ← b − rate·dE/db with E = mean((x ⋆ w + b − target)²). Input and
+   * target are tensors stored with setInput. Runs in the compute worker in turn with computes,
+   * which do not supersede it; ask for few steps at a time so the maps stay live.
+   */
+  learnStep(request: LearnStepRequest): LearnStepResult
   cancel(what: 'gradcheck' | 'compute'): void
   about(): AboutInfo
 

@@ -118,6 +118,16 @@ export const exportRequestSchema = z.object({
   tensor: anyTensorSchema,
 })
 
+export const learnStepRequestSchema = z.object({
+  inputId: z.string().min(1).max(64),
+  targetId: z.string().min(1).max(64),
+  weight: weightSchema,
+  bias: biasSchema.nullable(),
+  options: conv2dOptionsSchema,
+  learningRate: z.number().positive().finite(),
+  steps: count(1, 10_000),
+})
+
 // ─── Documents and settings ───
 
 /** An absolute path of any platform (main checks it further against the paths it handed out). */
@@ -193,6 +203,7 @@ export const requestSchemas: { [M in MethodName]: z.ZodType<RequestOf<M>> } = {
   probe: probeRequestSchema,
   gradcheck: gradcheckRequestSchema as z.ZodType<RequestOf<'gradcheck'>>,
   encodeTensor: exportRequestSchema,
+  learnStep: learnStepRequestSchema as z.ZodType<RequestOf<'learnStep'>>,
   cancel: z.enum(['gradcheck', 'compute']),
   about: z.unknown() as z.ZodType<RequestOf<'about'>>,
   saveSession: saveSessionRequestSchema,

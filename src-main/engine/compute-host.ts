@@ -11,6 +11,7 @@ import { cancelledEnvelope, consoleLogger, toEnvelope, type Logger } from './env
 import type { ConvKernel } from './kernel'
 import type { FromWorker, ToWorker } from './messages'
 import { CONTROL } from './messages'
+import { learnSteps } from './learn'
 
 /** Inputs kept at once; the least recently used goes first. */
 export const MAX_INPUTS = 16
@@ -86,6 +87,9 @@ export class ComputeHost {
           break
         case 'about':
           result = { ok: true, value: { kernel: this.kernel.name } }
+          break
+        case 'learn':
+          result = { ok: true, value: await learnSteps(this.kernel, this.inputs, message.request) }
           break
       }
     } catch (error) {

@@ -191,6 +191,8 @@ export class Engine {
         const generation = Atomics.load(this.checks.control, CONTROL.gradcheckGeneration)
         return this.checks.run({ op: 'gradcheck', generation, request: request as RequestOf<'gradcheck'> })
       }
+      case 'learnStep':
+        return this.compute.run({ op: 'learn', request: request as RequestOf<'learnStep'> })
       case 'encodeTensor':
         return { ok: true, value: encodeTensor(request as ExportRequest) }
       case 'cancel':
