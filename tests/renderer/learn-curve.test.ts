@@ -8,18 +8,20 @@ import { Learning } from '../../src-renderer/src/lib/state/learning.svelte'
 import { Backward } from '../../src-renderer/src/lib/state/backward.svelte'
 import { Explorer } from '../../src-renderer/src/lib/state/explorer.svelte'
 import { fakeTransport } from '../../src-renderer/src/lib/dev/fake-transport'
+import { Engine, sameThreadWorker } from '../../src-main/engine/engine'
+import type { Transport } from '../../contract'
 import { learnStep, type LearningState } from '../../core/loss'
 import { normalTensor, seededSource } from '../../core/random'
 import { filteredTarget } from '../../src-renderer/src/lib/animation/target'
 import { presetById } from '../../src-renderer/src/lib/kernels/presets'
 
 describe('learning the kernel', () => {
-  it("takes core's learnStep from a seeded random kernel toward the input filtered by Sobel x", () => {
+  it("takes core's learnStep from a seeded random kernel toward the input filtered by Sobel x (in the page without an engine)", async () => {
     const app = new Explorer(fakeTransport())
     const learning = new Learning(app, new Backward(app))
     learning.rate = 0.05
-    learning.step()
-    learning.step()
+    await learning.step()
+    await learning.step()
     const target = filteredTarget(app.input, app.weight, presetById('sobel-x'), app.options)
     let expected: LearningState = { weight: normalTensor([1, 1, 3, 3], seededSource(7)), bias: { shape: [1], data: new Float64Array(1) }, step: 0, losses: [] }
     expected = learnStep(learnStep(expected, app.input, target, app.options, 0.05), app.input, target, app.options, 0.05)
@@ -45,10 +47,36 @@ describe('learning the kernel', () => {
     expect(learning.state!.step).toBe(steps)
   })
 
-  it('puts the learned kernel into the explorer', () => {
+  it("asks the engine's learnStep when it has one, with the same numbers as core", async () => {
+    const engine = new Engine({ host: 'browser', spawn: sameThreadWorker() })
+    const calls: string[] = []
+    const transport: Transport = {
+      host: 'browser',
+      invoke: (method, request) => {
+        calls.push(method)
+        return engine.invoke(method, request)
+      },
+      onEvent: (listener) => engine.onEvent(listener),
+    }
+    const app = new Explorer(transport)
+    const learning = new Learning(app, new Backward(app))
+    learning.rate = 0.05
+    await learning.step()
+    await learning.step()
+    const target = filteredTarget(app.input, app.weight, presetById('sobel-x'), app.options)
+    let expected: LearningState = { weight: normalTensor([1, 1, 3, 3], seededSource(7)), bias: { shape: [1], data: new Float64Array(1) }, step: 0, losses: [] }
+    expected = learnStep(learnStep(expected, app.input, target, app.options, 0.05), app.input, target, app.options, 0.05)
+    learning.state!.weight.data.forEach((w, k) => expect(Math.abs(w - expected.weight.data[k])).toBeLessThanOrEqual(1e-12))
+    expect(learning.state!.step).toBe(2)
+    // Input and target are stored once, then each step is one call.
+    expect(calls).toEqual(['setInput', 'setInput', 'learnStep', 'learnStep'])
+    engine.close()
+  })
+
+  it('puts the learned kernel into the explorer', async () => {
     const app = new Explorer(fakeTransport())
     const learning = new Learning(app, new Backward(app))
-    learning.step()
+    await learning.step()
     learning.use()
     expect(Array.from(app.weight.data)).toEqual(Array.from(learning.state!.weight.data))
   })

@@ -1,7 +1,9 @@
 // "Learn the kernel": plain gradient descent on w (and b) toward the MSE target chosen under
-// Backward, with core's learnStep. Steps run in the page in slices of at most SLICE_MS, so the
-// controls answer between slices even on photos.
+// Backward. The engine runs the steps (learnStep, off the page, with its fast kernel), a few per
+// call so that the page stays live on photos; an engine without learnStep (the in-page one of
+// tests and development) leaves them to core's learnStep here, in slices of at most SLICE_MS.
 
+import type { LearnStepResult } from '../../../../contract'
 import type { LearningState } from '../../../../core/loss'
 import { learnStep } from '../../../../core/loss'
 import { normalTensor, seededSource } from '../../../../core/random'
@@ -12,6 +14,9 @@ import type { Explorer } from './explorer.svelte'
 const SLICE_MS = 30
 /** Also bounds a slice by steps, so a stopped clock cannot hold the page. */
 const SLICE_STEPS = 1000
+/** Steps per engine call are doubled or halved to keep a call near this. */
+const CALL_MS = 60
+const MAX_STEPS_PER_CALL = 500
 
 export type LearnStart = 'random' | 'current'
 
@@ -25,7 +30,11 @@ export class Learning {
   target = $state.raw<Tensor | null>(null)
   input = $state.raw<Tensor | null>(null)
 
-  private timer: ReturnType<typeof setTimeout> | null = null
+  private engine: 'unknown' | 'yes' | 'no' = 'unknown'
+  private stored: { inputId: string; targetId: string } | null = null
+  private stepsPerCall = 1
+  private running: Promise<void> | null = null
+  private run = 0
 
   constructor(
     private readonly app: Explorer,
@@ -40,8 +49,11 @@ export class Learning {
     this.pause()
     const forward = this.backward.forward
     if (!forward) return false
+    this.run++
     this.input = forward.input
     this.target = this.backward.target(forward)
+    this.stored = null
+    this.stepsPerCall = 1
     const weight =
       this.start === 'random'
         ? normalTensor(forward.weight.shape, seededSource(this.seed))
@@ -52,36 +64,125 @@ export class Learning {
   }
 
   /** One gradient-descent step (starting a run first if none is going). */
-  step(): void {
-    if (!this.state && !this.reset()) return
-    const { input, target, state } = this
-    if (!input || !target || !state || this.diverged) return
-    this.state = learnStep(state, input, target, this.app.options, this.rate)
+  step(): Promise<void> {
+    if (!this.state && !this.reset()) return Promise.resolve()
+    return this.advance(1)
   }
 
   play(): void {
     if (!this.state && !this.reset()) return
     this.playing = true
-    this.schedule()
+    void this.loop()
   }
 
   pause(): void {
     this.playing = false
-    if (this.timer !== null) clearTimeout(this.timer)
-    this.timer = null
   }
 
-  private schedule(): void {
-    this.timer = setTimeout(() => {
-      this.timer = null
-      if (!this.playing) return
+  private async loop(): Promise<void> {
+    while (this.playing && !this.diverged) {
+      // In the page, a slice takes as many steps as fit in SLICE_MS.
+      await this.advance(this.engine === 'no' ? SLICE_STEPS : this.stepsPerCall)
+      // Lets clicks and painting in between calls.
+      await new Promise((resolve) => setTimeout(resolve, 0))
+    }
+    this.playing = false
+  }
+
+  /** Up to `steps` steps, one call at a time (a call already going is waited for, not doubled). */
+  private async advance(steps: number): Promise<void> {
+    if (this.running) return this.running
+    this.running = this.take(steps).finally(() => (this.running = null))
+    return this.running
+  }
+
+  private async take(steps: number): Promise<void> {
+    const { input, target, state } = this
+    if (!input || !target || !state || this.diverged || !(this.rate > 0)) return
+    const run = this.run
+    if (this.engine !== 'no') {
       const started = performance.now()
-      let steps = 0
-      do this.step()
-      while (++steps < SLICE_STEPS && performance.now() - started < SLICE_MS && !this.diverged)
-      if (this.diverged) this.pause()
-      else this.schedule()
-    }, 0)
+      const answer = await this.engineSteps(input, target, state, steps)
+      if (run !== this.run) return
+      if (answer) {
+        this.apply(state, answer)
+        const took = performance.now() - started
+        if (steps === this.stepsPerCall) {
+          if (took < CALL_MS / 2) this.stepsPerCall = Math.min(MAX_STEPS_PER_CALL, this.stepsPerCall * 2)
+          else if (took > CALL_MS * 2) this.stepsPerCall = Math.max(1, Math.floor(this.stepsPerCall / 2))
+        }
+        return
+      }
+      // An engine error stops here; only an engine without learnStep goes on in the page.
+      if (!this.inPage()) return
+    }
+    const started = performance.now()
+    let next = state
+    let taken = 0
+    do next = learnStep(next, input, target, this.app.options, this.rate)
+    while (++taken < Math.min(steps, SLICE_STEPS) && performance.now() - started < SLICE_MS && Number.isFinite(next.losses.at(-1)))
+    this.state = next
+  }
+
+  private inPage(): boolean {
+    return this.engine === 'no'
+  }
+
+  /** The engine's answer, or null after an error (reported) or when the engine has no learnStep. */
+  private async engineSteps(input: Tensor, target: Tensor, state: LearningState, steps: number): Promise<LearnStepResult | null> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const ids = this.stored ?? (await this.store(input, target))
+      if (!ids) return null
+      const answer = await this.app.transport.invoke('learnStep', {
+        ...ids,
+        weight: { shape: [...state.weight.shape], data: state.weight.data },
+        bias: state.bias ? { shape: [...state.bias.shape], data: state.bias.data } : null,
+        options: this.app.options,
+        learningRate: this.rate,
+        steps,
+      })
+      if (answer.ok) {
+        this.engine = 'yes'
+        return answer.value
+      }
+      // The engine keeps a few inputs only: store them again once.
+      if (answer.code === 'unknown-input') {
+        this.stored = null
+        continue
+      }
+      if (this.engine === 'unknown' && answer.code === 'bad-request' && String(answer.params.detail ?? '').includes('learnStep')) {
+        this.engine = 'no'
+        return null
+      }
+      this.pause()
+      this.app.report(answer)
+      return null
+    }
+    return null
+  }
+
+  private async store(input: Tensor, target: Tensor): Promise<{ inputId: string; targetId: string } | null> {
+    const ids: string[] = []
+    for (const tensor of [input, target]) {
+      // A copy: the engine may take the buffer, and a drawn input is edited in place.
+      const stored = await this.app.transport.invoke('setInput', { shape: [...tensor.shape], data: Float64Array.from(tensor.data) })
+      if (!stored.ok) {
+        this.app.report(stored)
+        return null
+      }
+      ids.push(stored.value.inputId)
+    }
+    this.stored = { inputId: ids[0], targetId: ids[1] }
+    return this.stored
+  }
+
+  private apply(state: LearningState, answer: LearnStepResult): void {
+    this.state = {
+      weight: { shape: [...answer.weight.shape], data: answer.weight.data },
+      bias: answer.bias ? { shape: [...answer.bias.shape], data: answer.bias.data } : null,
+      step: state.step + answer.losses.length,
+      losses: [...state.losses, ...answer.losses],
+    }
   }
 
   /** Puts the learned kernel (and bias) into the explorer. */
@@ -94,5 +195,6 @@ export class Learning {
 
   dispose(): void {
     this.pause()
+    this.run++
   }
 }
