@@ -130,6 +130,29 @@ describe('fast kernels in the engine', () => {
     }
   })
 
+  it('send only float32 maps at the asked size and small float64 tensors', async () => {
+    const x = normalTensor([1, 3, 300, 200], seededSource(12))
+    const inputId = await storeInput(relaxedEngine, x)
+    const weight = payload(normalTensor([8, 3, 3, 3], seededSource(13)))
+    const bias = payload(normalTensor([8], seededSource(14)))
+    const result = value(
+      await relaxedEngine.invoke('compute', { requestId: 60, inputId, weight, bias, options: { padding: 1 }, gradOutput: { kind: 'ones' }, display: { maxSide: 64 } }),
+    )
+    const arrays: ArrayBufferView[] = []
+    const collect = (node: unknown): void => {
+      if (ArrayBuffer.isView(node)) arrays.push(node)
+      else if (node && typeof node === 'object') Object.values(node).forEach(collect)
+    }
+    collect(result)
+    // float64 only for the weight gradient (8·3·3·3), the bias gradient and per-plane ranges
+    const largestFloat64 = Math.max(...arrays.filter((a) => a instanceof Float64Array).map((a) => (a as Float64Array).length))
+    expect(largestFloat64).toBe(8 * 27)
+    for (const maps of [result.output, result.gradInput!, result.gradOutput!]) {
+      expect(maps.data).toBeInstanceOf(Float32Array)
+      expect(Math.max(maps.displayH, maps.displayW)).toBeLessThanOrEqual(64)
+    }
+  })
+
   it('stop a superseded request: two threads at once (cancel), the worker thread before its next pass', async () => {
     const big = normalTensor([1, 3, 512, 512], seededSource(7))
     const heavy = payload(normalTensor([32, 3, 7, 7], seededSource(8)))
