@@ -97,6 +97,35 @@ describe('upstream gradient choice', () => {
   })
 })
 
+describe('upstream gradient in the saved session', () => {
+  it('captures each choice as a session holds it and restores it', () => {
+    const { app, backward, output } = setUp()
+    expect(backward.sessionGradOutput).toEqual({ kind: 'ones' })
+    backward.choice = 'random'
+    backward.seed = 9
+    expect(backward.sessionGradOutput).toEqual({ kind: 'random', seed: 9 })
+    backward.choice = 'drawn'
+    backward.paint('gradient', 3, 1.5)
+    const drawn = backward.sessionGradOutput
+    expect(drawn.kind === 'tensor' && Array.from(drawn.tensor.data)[3]).toBe(1.5)
+    backward.choice = 'mse'
+    const mse = backward.sessionGradOutput
+    expect(mse.kind === 'mse' && Array.from(mse.target.data)).toEqual(Array.from(filteredTarget(app.input, app.weight, presetById('sobel-x'), app.options).data))
+
+    const other = new Backward(app)
+    other.restoreSession(drawn)
+    expect(other.choice).toBe('drawn')
+    expect(other.state?.ok && other.state.value.gradOutput.data[3]).toBe(1.5)
+    other.restoreSession({ kind: 'random', seed: 4 })
+    expect([other.choice, other.seed]).toEqual(['random', 4])
+    other.restoreSession(mse)
+    expect([other.choice, other.targetChoice]).toEqual(['mse', 'loaded'])
+    expect(other.state?.ok && other.state.value.loss).toBe(meanSquaredError(output, filteredTarget(app.input, app.weight, presetById('sobel-x'), app.options)).loss)
+    other.restoreSession(null)
+    expect(other.choice).toBe('ones')
+  })
+})
+
 describe('backward panel', () => {
   it('shows the maps of dE/dy, dE/dx and dE/dw and the bias gradient, and follows the choice', async () => {
     const { app, backward } = setUp()

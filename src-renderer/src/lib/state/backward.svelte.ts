@@ -7,6 +7,7 @@ import { normalTensor, seededSource } from '../../../../core/random'
 import type { Tensor } from '../../../../core/tensor'
 import { filled, formatShape, sameShape } from '../../../../core/tensor'
 import type { Conv2dGradients } from '../../../../core/conv2d-backward'
+import type { SessionGradOutput } from '../../../../core/session'
 import type { PageForward } from '../animation/page-compute'
 import { pageBackward, pageForward } from '../animation/page-compute'
 import { filteredTarget } from '../animation/target'
@@ -85,6 +86,43 @@ export class Backward {
       }
     }
     return { forward, gradOutput, gradients: pageBackward(forward, gradOutput, this.app.options), loss, target }
+  }
+
+  /**
+   * The choice as a saved session holds it (its upstream gradient): ones and a seed as they are,
+   * a drawing as its tensor, a loss as its target tensor. A new object after every change.
+   */
+  readonly sessionGradOutput: SessionGradOutput = $derived.by(() => {
+    switch (this.choice) {
+      case 'ones':
+        return { kind: 'ones' as const }
+      case 'random':
+        return { kind: 'random' as const, seed: this.seed }
+      case 'drawn': {
+        const forward = this.forward
+        return { kind: 'tensor' as const, tensor: forward ? fitted(this.drawnGradient, forward.output.shape) : (this.drawnGradient ?? filled([1, 1, 1, 1], 0)) }
+      }
+      case 'mse': {
+        const result = this.state?.ok ? this.state.value.target : null
+        return result ? { kind: 'mse' as const, target: result } : { kind: 'ones' as const }
+      }
+    }
+  })
+
+  /** Takes the upstream gradient of an opened session (or of an undo step). */
+  restoreSession(saved: SessionGradOutput | null): void {
+    if (!saved || saved.kind === 'ones') this.choice = 'ones'
+    else if (saved.kind === 'random') {
+      this.choice = 'random'
+      this.seed = saved.seed
+    } else if (saved.kind === 'tensor') {
+      this.choice = 'drawn'
+      this.drawnGradient = saved.tensor
+    } else {
+      this.choice = 'mse'
+      this.targetChoice = 'loaded'
+      this.loadedTarget = saved.target
+    }
   }
 
   /** The MSE target for the current choice; a loaded one of another shape is refused. */
