@@ -9,6 +9,9 @@ import type { Page } from 'playwright-core'
 import { unzipSync } from 'fflate'
 import sharp from 'sharp'
 import { parseNpy } from '../../core/npy'
+import { parseSession } from '../../core/session'
+import { frameModel, placePanels } from '../../frames'
+import { sceneFromSession } from '../../src-main/export/session-scene'
 import { openBrowserMode, ROOT, SHOTS, writePhoto, type BrowserMode } from './animation-helpers'
 
 let mode: BrowserMode
@@ -116,6 +119,27 @@ describe("the seed's example: backward, gradient check, export, learning", () =>
     await page.getByRole('button', { name: 'Step forward' }).click()
     await expect.poll(() => page.getByTestId('anim-caption').textContent()).toContain('dE/d(xpad)[0,0,0,0] = 1.34')
     await shot('backward-input-en')
+  })
+
+  it("shows the value under the pointer on the animation frame: y[0,0,0,0] = 18.91400336 as the seed prints", async () => {
+    await page.getByRole('tab', { name: 'Animation' }).click()
+    await page.getByRole('combobox', { name: 'Animation', exact: true }).selectOption('forward')
+    await page.getByLabel('One step is').selectOption('cell')
+    await page.getByRole('button', { name: 'To the start' }).click()
+    await page.getByRole('button', { name: 'Step forward' }).click()
+    const canvas = page.locator('.stage canvas')
+    await canvas.scrollIntoViewIfNeeded()
+    const size = await canvas.evaluate((c: HTMLCanvasElement) => ({ width: c.width, height: c.height, cssWidth: c.getBoundingClientRect().width }))
+    // The same frame laid out in Node by the same code: where the panel y[0,0] and its cell (0, 0) are.
+    const session = parseSession(readFileSync(join(ROOT, 'samples/seed-example.convolab'), 'utf8'))
+    const scene = sceneFromSession(session, 'forward', 'cell', { colourMap: 'viridis', language: 'en', decimals: 2 })
+    const panel = placePanels(frameModel(scene, 0), size)
+      .flatMap((column) => column.panels)
+      .find((p) => p.panel.title === 'y[0,0]')!
+    const box = (await canvas.boundingBox())!
+    const scale = box.width / size.width
+    await page.mouse.move(box.x + (panel.x + panel.cell / 2) * scale, box.y + (panel.y + panel.cell / 2) * scale)
+    await expect.poll(() => page.getByTestId('anim-hover').textContent()).toBe('y[0,0] [0, 0] = 18.91400336')
   })
 
   it('runs the gradient check and reports SUCCESS', async () => {
