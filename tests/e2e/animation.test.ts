@@ -1,7 +1,7 @@
 // The animation player, the backward maps, the gradient check, learning and export in browser
 // mode with the real engine: the seed's example replayed, values checked against its printout.
 
-import { mkdtempSync, readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -9,7 +9,7 @@ import type { Page } from 'playwright-core'
 import { unzipSync } from 'fflate'
 import sharp from 'sharp'
 import { parseNpy } from '../../core/npy'
-import { parseSession } from '../../core/session'
+import { parseSession, serializeSession } from '../../core/session'
 import { frameModel, placePanels } from '../../frames'
 import { sceneFromSession } from '../../src-main/export/session-scene'
 import { openBrowserMode, ROOT, SHOTS, writePhoto, type BrowserMode } from './animation-helpers'
@@ -140,6 +140,34 @@ describe("the seed's example: backward, gradient check, export, learning", () =>
     const scale = box.width / size.width
     await page.mouse.move(box.x + (panel.x + panel.cell / 2) * scale, box.y + (panel.y + panel.cell / 2) * scale)
     await expect.poll(() => page.getByTestId('anim-hover').textContent()).toBe('y[0,0] [0, 0] = 18.91400336')
+  })
+
+  it("replays the seed's stride-2, padding-1 variant from a session with PyTorch's dE/dy: dE/dx equals PyTorch's", async () => {
+    const caseFile = (name: string) => parseNpy(new Uint8Array(readFileSync(join(ROOT, 'tests/reference/cases/seed-stride2-padding1', `${name}.npy`))))
+    const tensor = (name: string) => {
+      const array = caseFile(name)
+      return { shape: [...array.shape], data: Float64Array.from(array.data) }
+    }
+    const sessionPath = join(folder, 'stride2.convolab')
+    writeFileSync(
+      sessionPath,
+      serializeSession({ input: tensor('x'), weight: tensor('weight'), bias: null, options: { stride: 2, padding: 1 }, gradOutput: { kind: 'tensor', tensor: tensor('grad_output') }, view: {} }),
+    )
+    await page.locator('input[type="file"][accept=".convolab"]').setInputFiles(sessionPath)
+    await expect.poll(() => page.getByTestId('output-shape').textContent()).toBe('Output shape y: (2, 4, 3, 3)')
+    await page.getByRole('tab', { name: 'Backward: gradient maps' }).click()
+    // The session's dE/dy arrives as a drawn one.
+    await expect(page.getByLabel('drawn by hand').isChecked()).resolves.toBe(true)
+    const torch = caseFile('grad_input')
+    for (const [r, c] of [[0, 0], [3, 4], [6, 6]]) {
+      const shown = await hoverMapCell(/^dE\/dx\[0, 1\]/, 7, 7, r, c)
+      const expected = torch.data[49 + r * 7 + c]
+      expect(Math.abs(shown - expected)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(expected)))
+    }
+    await shot('backward-stride2-en')
+    // Back to the seed's example for the tests after this one.
+    await page.locator('input[type="file"][accept=".convolab"]').setInputFiles(join(ROOT, 'samples/seed-example.convolab'))
+    await expect.poll(() => page.getByLabel('all ones (the seed’s example)').isChecked()).toBe(true)
   })
 
   it('runs the gradient check and reports SUCCESS', async () => {
