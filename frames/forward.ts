@@ -55,7 +55,7 @@ export function forwardModel(scene: Scene, step: number): FrameModel {
     }
     const terms = trace.terms.filter((t) => t.channel === channel)
     productPanels.push({
-      title: `w·x  ${words.sum} = ${formatValue(trace.partialSums[c], decimals)}`,
+      title: unit ? `w·x  ${words.sum} = ${formatValue(trace.partialSums[c], decimals)}` : 'w·x',
       rows: g.kernelH,
       cols: g.kernelW,
       scale: scales.products,
