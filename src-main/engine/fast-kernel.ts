@@ -82,6 +82,15 @@ export async function createFastKernel(options: FastKernelOptions = {}): Promise
         geometry,
       }
     },
+    async weightGradients(x, weight, bias, gradOutput, options) {
+      const geometry = convGeometry(x.shape, weight.shape, options, bias?.data.length)
+      const wants = { input: false, weight: true, bias: bias !== null }
+      const grads = await runner.backward(x.data, weight.data, gradOutput.data, geometry, 'f64', wants)
+      return {
+        gradWeight: { shape: [...weight.shape], data: grads.gradWeight as Float64Array },
+        gradBias: bias && grads.gradBias ? { shape: [...bias.shape], data: grads.gradBias as Float64Array } : null,
+      }
+    },
     cancel: () => runner.cancel(),
   }
 }

@@ -33,6 +33,17 @@ export interface ConvKernel {
     options: Conv2dOptions,
     into?: ResultBuffers,
   ): Conv2dGradients | Promise<Conv2dGradients>
+  /**
+   * dE/dw and dE/db alone (learning the kernel reads nothing else); a kernel without it runs
+   * backward() and the caller takes these two.
+   */
+  weightGradients?(
+    x: Tensor,
+    weight: Tensor,
+    bias: Tensor | null,
+    gradOutput: Tensor,
+    options: Conv2dOptions,
+  ): Promise<Pick<Conv2dGradients, 'gradWeight' | 'gradBias'>>
   /** Stops the run in progress, whose promise then rejects; called when a newer compute arrives. */
   cancel?(): void
 }

@@ -17,7 +17,10 @@ export async function learnSteps(kernel: ConvKernel, inputs: ReadonlyMap<string,
   for (let step = 0; step < request.steps; step++) {
     const { output } = await kernel.forward(input, weight, bias, request.options)
     const { loss, gradOutput } = meanSquaredError(output, target)
-    const grads = await kernel.backward(input, weight, bias, gradOutput, request.options)
+    // only dE/dw and dE/db: dE/dx (the size of the input) is not needed to learn the kernel
+    const grads = kernel.weightGradients
+      ? await kernel.weightGradients(input, weight, bias, gradOutput, request.options)
+      : await kernel.backward(input, weight, bias, gradOutput, request.options)
     losses.push(loss)
     weight = { shape: weight.shape, data: weight.data.map((w, k) => w - rate * grads.gradWeight.data[k]) }
     if (bias && grads.gradBias) bias = { shape: bias.shape, data: bias.data.map((b, k) => b - rate * grads.gradBias!.data[k]) }

@@ -79,4 +79,25 @@ describe('compute scheduler', () => {
     await wait(20)
     expect(errors).toEqual(['weight-channels'])
   })
+
+  it('sends a change at once when idle and debounces the edits that come while one runs', async () => {
+    const transport = slowTransport(new Set([1]), 60)
+    const outcomes: number[] = []
+    // a long debounce: a single change must not wait for it
+    const scheduler = new ComputeScheduler(transport, (o) => outcomes.push(o.result.output.data[0]), () => {}, () => {}, 200)
+    scheduler.schedule(job(1))
+    await wait(20)
+    expect(transport.computed).toEqual([1])
+    // while request 1 runs, a burst: only its last edit is sent, after the debounce
+    for (let value = 2; value <= 4; value++) scheduler.schedule(job(value))
+    await wait(100)
+    expect(transport.computed).toEqual([1])
+    await wait(200)
+    expect(transport.computed).toEqual([1, 4])
+    expect(outcomes).toEqual([36])
+    // idle again: the next change goes at once
+    scheduler.schedule(job(5))
+    await wait(20)
+    expect(transport.computed).toEqual([1, 4, 5])
+  })
 })

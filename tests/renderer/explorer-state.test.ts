@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { flushSync } from 'svelte'
-import { Explorer } from '../../src-renderer/src/lib/state/explorer.svelte'
+import { displaySide, Explorer } from '../../src-renderer/src/lib/state/explorer.svelte'
 import { fakeTransport } from '../../src-renderer/src/lib/dev/fake-transport'
 
 describe('explorer state', () => {
@@ -36,5 +36,22 @@ describe('explorer state', () => {
     app.placeKernel({ shape: [7], data: new Float64Array(7) })
     expect(app.notices.map((n) => [n.code, n.params.shape])).toEqual([['kernel-shape', '(7)']])
     expect(app.weight.shape).toEqual([3, 1, 3, 3])
+  })
+
+  it('asks for maps as large as they are shown, and full resolution while one is zoomed in', () => {
+    // 1024 cells on 160 device pixels: boxes of 6, 171 ≥ 160 per side; 320 pixels: boxes of 3
+    expect(displaySide(1024, 160)).toBe(171)
+    expect(displaySide(1024, 320)).toBe(342)
+    // fewer than two cells per pixel: no box, full size
+    expect(displaySide(300, 160)).toBe(0)
+    expect(displaySide(7, 360)).toBe(0)
+    const app = new Explorer(fakeTransport())
+    expect(app.fullResolution).toBe(false)
+    app.setZoom('a', 3)
+    flushSync()
+    expect(app.fullResolution).toBe(true)
+    app.setZoom('a', 1)
+    flushSync()
+    expect(app.fullResolution).toBe(false)
   })
 })

@@ -205,6 +205,9 @@ export const en = {
   'back.hoverHint': 'Hover or focus a cell to read its value.',
   'back.value': '{name}[{index}] = {value}',
   'back.someShown': 'showing {shown} of {total}',
+  'back.engine': 'Computed by the engine ({kernel}) with the forward pass, as this input is too large for the page; maps shown at {h}×{w} (box means), the value under the pointer is exact.',
+  'back.engineChoices': 'For an input this large dE/dy can be all ones, N(0, 1) or the loss to a target loaded from a file (drawing needs a smaller input).',
+  'back.engineWaiting': 'Computing the gradients…',
 
   'check.title': 'Gradient check by finite differences',
   'check.explain': 'As in the seed: x, w, b and dE/dy drawn from N(0, 1), every partial derivative compared with a central difference (h = 1e-5) by its relative error.',

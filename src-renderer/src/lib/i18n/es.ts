@@ -206,6 +206,9 @@ export const es: Messages = {
   'back.hoverHint': 'Pasa el puntero o enfoca una celda para leer su valor.',
   'back.value': '{name}[{index}] = {value}',
   'back.someShown': 'se muestran {shown} de {total}',
+  'back.engine': 'Calculado por el motor ({kernel}) junto con el paso hacia delante, porque esta entrada es demasiado grande para la página; mapas mostrados a {h}×{w} (medias por bloques), el valor bajo el puntero es exacto.',
+  'back.engineChoices': 'Con una entrada tan grande, dE/dy puede ser todo unos, N(0, 1) o la pérdida respecto a un objetivo cargado de un archivo (dibujar requiere una entrada más pequeña).',
+  'back.engineWaiting': 'Calculando los gradientes…',
 
   'check.title': 'Comprobación de gradientes por diferencias finitas',
   'check.explain': 'Como en el cuaderno: x, w, b y dE/dy sacados de N(0, 1); cada derivada parcial se compara con una diferencia central (h = 1e-5) por su error relativo.',

@@ -1,6 +1,7 @@
-// Sends the latest edit to the engine: debounced, each request superseding the ones before it.
+// Sends the latest edit to the engine, each request superseding the ones before it: at once when
+// the engine is idle (a single change waits for nothing), debounced during a burst of edits.
 
-import type { ComputeResult, ErrorEnvelope, Transport } from '../../../../contract'
+import type { ComputeResult, ErrorEnvelope, GradOutputSpec, Transport } from '../../../../contract'
 import type { Conv2dOptions } from '../../../../core/geometry'
 import type { Tensor } from '../../../../core/tensor'
 
@@ -11,7 +12,10 @@ export interface ComputeJob {
   weight: Tensor
   bias: Float64Array | null
   options: Conv2dOptions
+  /** Longest side of the maps sent back (0 = full size). */
   maxSide: number
+  /** Upstream gradient when the engine computes the backward pass too (large inputs). */
+  gradOutput?: GradOutputSpec | null
 }
 
 export interface ComputeOutcome {
@@ -23,6 +27,8 @@ export class ComputeScheduler {
   private timer: ReturnType<typeof setTimeout> | null = null
   private latest = 0
   private stored: { input: Tensor; id: string } | null = null
+  /** Requests sent and not yet answered. */
+  private inFlight = 0
 
   constructor(
     private readonly transport: Transport,
@@ -34,9 +40,15 @@ export class ComputeScheduler {
 
   /** Schedules a job; a job scheduled later wins, even if this one is already running. */
   schedule(job: ComputeJob): void {
+    const idle = this.timer === null && this.inFlight === 0
     if (this.timer !== null) clearTimeout(this.timer)
     this.onBusy(true)
     const requestId = ++this.latest
+    if (idle) {
+      this.timer = null
+      void this.run(requestId, job)
+      return
+    }
     this.timer = setTimeout(() => {
       this.timer = null
       void this.run(requestId, job)
@@ -56,6 +68,15 @@ export class ComputeScheduler {
   }
 
   private async run(requestId: number, job: ComputeJob): Promise<void> {
+    this.inFlight++
+    try {
+      await this.send(requestId, job)
+    } finally {
+      this.inFlight--
+    }
+  }
+
+  private async send(requestId: number, job: ComputeJob): Promise<void> {
     let inputId = job.inputId
     if (inputId === undefined) {
       if (this.stored?.input !== job.input) {
@@ -72,6 +93,7 @@ export class ComputeScheduler {
       weight: { shape: [...job.weight.shape], data: job.weight.data },
       bias: job.bias ? { shape: [job.bias.length], data: job.bias } : null,
       options: job.options,
+      ...(job.gradOutput ? { gradOutput: job.gradOutput } : {}),
       display: { maxSide: job.maxSide },
     })
     if (requestId !== this.latest) return

@@ -1,7 +1,7 @@
 // The explorer's shared state: input, kernel, settings, view choices, the latest result and
 // what the pointer is on. Components read it through props; nothing here runs at import time.
 
-import type { ComputeResult, ErrorEnvelope, Transport } from '../../../../contract'
+import type { ComputeResult, ErrorEnvelope, GradOutputSpec, Transport } from '../../../../contract'
 import { LIMITS } from '../../../../contract'
 import type { Language } from '../../../../core/errors'
 import type { Tensor } from '../../../../core/tensor'
@@ -45,6 +45,23 @@ export interface Shown {
 }
 
 const DRAW_SIDE = 7
+/** Longest side of full-resolution maps asked for while zoomed in (larger outputs stay boxed). */
+const FULL_SIDE_LIMIT = 1024
+
+/** CSS pixels of one feature map on screen: fewer channels get larger maps. */
+export function mapSizeFor(channels: number): number {
+  return channels > 1 ? (channels <= 4 ? 230 : 160) : 360
+}
+
+/**
+ * Longest side to ask the engine for so a map of `side` cells shown at `screenPx` device pixels
+ * loses nothing on screen: the smallest whole box that still leaves at least one map cell per
+ * device pixel (0 = full size, when no box fits).
+ */
+export function displaySide(side: number, screenPx: number): number {
+  const box = Math.floor(side / Math.max(1, Math.ceil(screenPx)))
+  return box <= 1 ? 0 : Math.ceil(side / box)
+}
 
 export class Explorer {
   language = $state<Language>('en')
@@ -77,6 +94,13 @@ export class Explorer {
   busy = $state(false)
   shown = $state.raw<Shown | null>(null)
   computeError = $state.raw<ErrorEnvelope | null>(null)
+  /**
+   * The upstream gradient when the engine computes the backward pass with the forward (inputs too
+   * large for the page's own backward); null: forward only.
+   */
+  engineGradient = $state.raw<GradOutputSpec | null>(null)
+  /** Zoom factor of each zoomable map, by a key of the view that shows it. */
+  private zooms = $state<Record<string, number>>({})
 
   readonly options = $derived(toOptions(this.settings))
   readonly check = $derived(
@@ -85,6 +109,11 @@ export class Explorer {
   /** Index map of the current settings, for the input view (padding and hover). */
   readonly fieldMap = $derived(this.check.ok ? receptiveFieldMap(this.check.geometry) : null)
   readonly drawable = $derived(this.input.shape[2] <= LIMITS.maxDrawSide && this.input.shape[3] <= LIMITS.maxDrawSide)
+
+  /** Device pixels of one map's longest side on screen, unzoomed. */
+  readonly mapScreenPx = $derived(mapSizeFor(this.weight.shape[0]) * (globalThis.devicePixelRatio || 1))
+  /** Some map is zoomed in beyond what a display-sized map resolves: ask for full resolution. */
+  readonly fullResolution = $derived(Object.values(this.zooms).some((k) => k > 1.01))
 
   private scheduler: ComputeScheduler | null = null
   private noticeCount = 0
@@ -116,16 +145,29 @@ export class Explorer {
     const options = this.options
     if (!this.scheduler) return
     if (!check.ok) return this.scheduler.cancel()
-    const { outH, outW } = check.geometry
+    const { outH, outW, inH, inW } = check.geometry
+    // Maps as large as they are shown (box means of the exact values); while a map is zoomed in,
+    // full resolution so zoomed cells and the numbers written in them are the exact ones.
+    const side = Math.max(outH, outW, this.engineGradient ? Math.max(inH, inW) : 0)
+    const full = side > FULL_SIDE_LIMIT ? FULL_SIDE_LIMIT : 0
     const job: ComputeJob = {
       input: origin.kind === 'image' ? input : this.snapshot(input),
       inputId: origin.kind === 'image' ? origin.inputId : undefined,
       weight,
       bias,
       options,
-      maxSide: Math.max(outH, outW) > 1024 ? 1024 : 0,
+      maxSide: this.fullResolution ? full : displaySide(side, this.mapScreenPx),
+      gradOutput: this.engineGradient,
     }
     this.scheduler.schedule(job)
+  }
+
+  /** A zoomable map reports its zoom factor (1 = not zoomed); `key` names the map. */
+  setZoom(key: string, k: number): void {
+    const zoomed = k > 1.01
+    if (zoomed === (this.zooms[key] > 1.01)) return
+    if (zoomed) this.zooms[key] = k
+    else delete this.zooms[key]
   }
 
   /**
