@@ -36,32 +36,47 @@ export function toMapStack(tensor: Tensor, maxSide: number): MapStack {
       data.set(values.subarray(source, source + plane), target)
     } else {
       // A plain mean per box: NaN and ±∞ carry through to the box that holds them. The range
-      // is taken in the same pass (x·0 is NaN only for NaN and ±∞).
+      // is taken in the same pass; a non-finite value makes its box's sum non-finite, and then
+      // the plane is counted again exactly (so the hot loop carries no NaN test).
+      const fullBoxes = Math.floor(width / factor)
       for (let i = 0; i < displayH; i++) {
         sums.fill(0)
         const rowEnd = Math.min(height, (i + 1) * factor)
         for (let r = i * factor; r < rowEnd; r++) {
           const row = source + r * width
-          let c = 0
-          for (let j = 0; j < displayW; j++) {
-            const colEnd = Math.min(width, c + factor)
+          let k = row
+          for (let j = 0; j < fullBoxes; j++) {
+            const end = k + factor
             let sum = 0
-            for (; c < colEnd; c++) {
-              const v = values[row + c]
+            for (; k < end; k++) {
+              const v = values[k]
               sum += v
-              low = v < low ? v : low
-              high = v > high ? v : high
-              poison += v * 0
+              if (v < low) low = v
+              if (v > high) high = v
             }
             sums[j] += sum
+          }
+          if (fullBoxes < displayW) {
+            let sum = 0
+            for (const end = row + width; k < end; k++) {
+              const v = values[k]
+              sum += v
+              if (v < low) low = v
+              if (v > high) high = v
+            }
+            sums[fullBoxes] += sum
           }
         }
         const boxRows = rowEnd - i * factor
         const out = target + i * displayW
-        for (let j = 0; j < displayW; j++) data[out + j] = sums[j] / (boxRows * (Math.min(width, (j + 1) * factor) - j * factor))
+        for (let j = 0; j < displayW; j++) {
+          const sum = sums[j]
+          poison += sum * 0
+          data[out + j] = sum / (boxRows * (Math.min(width, (j + 1) * factor) - j * factor))
+        }
       }
-      // a plane holding NaN or ±∞ is counted again exactly
-      if (poison !== 0) [low, high, poison] = planeRange(values, source, source + plane)
+      // a plane holding NaN or ±∞ (or whose sums overflow) is counted again exactly
+      if (poison !== 0 || !Number.isFinite(low) || !Number.isFinite(high)) [low, high, poison] = planeRange(values, source, source + plane)
     }
     const bad = poison
     min[p] = bad === plane ? NaN : low

@@ -4,16 +4,15 @@
 // - forward: the page itself. A bias value changes (as typing does) and the clock stops at the
 //   first animation frame after the maps of that request are drawn (the output panel's
 //   data-request-id is set in the same update that paints its canvases). This includes the
-//   page's 25 ms debounce, the request, the engine's compute, the transfer and the drawing.
-// - forward + all gradients (dE/dy = ones): the page's backward panel computes in the page and
-//   declines images this large, so this measures the engine path it would use: from the page,
-//   a second WebSocket to the same server with the app's own wire codec asks for forward and
-//   backward, and paints the output, dE/dx and dE/dy maps to canvases as the grid renderer does
-//   (colour table, putImageData, scaled drawImage), until the next animation frame.
-//
-// The page asks for full-resolution maps up to 1024 per side (to zoom into cells), 76 MB of
-// float32 per change with gradients; that transfer and drawing, not the compute, dominate, so the
-// engine path is measured at screen size (256) and, for the record, at full size.
+//   request (sent at once when the engine is idle; bursts are debounced), the engine's compute,
+//   the transfer of maps at the size they are shown, and the drawing.
+// - forward + all gradients (dE/dy = ones): the page too, with the Backward tab open. For an input
+//   this large the page asks the engine for the gradients with the forward pass (one request)
+//   and draws the display maps of dE/dy and dE/dx and the exact dE/dw; the clock stops when both
+//   the output panel and the backward panel show that request.
+// - zooming into a map asks for full-resolution maps (cells exact); timed for the record.
+// - for the record, the engine path from the page over a second WebSocket with the app's wire
+//   codec: forward + gradients at 256 and at full size, and forward alone at 256.
 //
 // Targets of issue 5 on the 2-core machine: forward <= 60 ms and forward + gradients <= 150 ms
 // median. The machine is shared, so the test asserts only a bound that holds on a loaded CI
@@ -38,6 +37,10 @@ const WARM_UP = 2
 const MEDIAN_BOUND_MS = 1000
 /** Longest side of the maps asked for by the engine-path measurement: what the screen needs. */
 const SCREEN_SIDE = 256
+/** The output panel's maps (the backward panel has maps too). */
+const OUTPUT_MAPS = '#output-title ~ .maps'
+/** Screenshots to look at (not checked): set CONVOLAB_SHOTS to a folder to keep them. */
+const SHOTS = process.env.CONVOLAB_SHOTS ?? mkdtempSync(join(tmpdir(), 'convolab-shots-'))
 
 let server: RunningServer
 let browser: Browser
@@ -193,6 +196,45 @@ async function forwardBackwardInPage(maxSide: number, runs: number, gradients = 
   )
 }
 
+/**
+ * Bias changes through the page, each timed from the change to the first animation frame after
+ * its maps are drawn (with `gradients`, also the backward panel's maps of the same request).
+ */
+async function changesThroughPage(gradients: boolean): Promise<{ endToEnd: number[]; compute: number[]; kernel: string }> {
+  const endToEnd: number[] = []
+  const compute: number[] = []
+  let kernel = ''
+  for (let run = 0; run < WARM_UP + RUNS; run++) {
+    const before = Number(await page.locator(OUTPUT_MAPS).getAttribute('data-request-id'))
+    // the change and the clock start in one page task, as a keystroke would
+    await page.evaluate((value) => {
+      const field = [...document.querySelectorAll('label')].find((label) => label.textContent?.trim().startsWith('b[0]'))?.querySelector('input')
+      if (!field) throw new Error('no b[0] field')
+      ;(window as unknown as { started: number }).started = performance.now()
+      field.value = String(value)
+      field.dispatchEvent(new Event('input', { bubbles: true }))
+    }, 0.01 * (run + 1) + (gradients ? 0.5 : 0))
+    const handle = await page.waitForFunction(
+      ({ previous, gradients, selector }) => {
+        const id = Number(document.querySelector(selector)?.getAttribute('data-request-id'))
+        if (!(id > previous)) return null
+        if (gradients && Number(document.querySelector('[data-testid="engine-backward"]')?.getAttribute('data-request-id')) !== id) return null
+        return { elapsed: performance.now() - (window as unknown as { started: number }).started, status: document.querySelector('#output-title .status')?.textContent ?? '' }
+      },
+      { previous: before, gradients, selector: OUTPUT_MAPS },
+      { polling: 'raf', timeout: 30_000 },
+    )
+    const { elapsed, status } = (await handle.jsonValue()) as { elapsed: number; status: string }
+    const match = /([\d.,]+) ms \((.+)\)/.exec(status)
+    if (!match) throw new Error(`no timing in "${status}"`)
+    if (run < WARM_UP) continue
+    endToEnd.push(elapsed)
+    compute.push(Number(match[1].replace(',', '')))
+    kernel = match[2]
+  }
+  return { endToEnd, compute, kernel }
+}
+
 beforeAll(async () => {
   try {
     execFileSync('npx', ['electron-vite', 'build'], { cwd: ROOT, stdio: 'pipe' })
@@ -233,36 +275,7 @@ describe('interactive timing, 1024×1024 RGB, 8 channels, 3×3, padding 1', () =
     await expect.poll(() => page.locator('#output-title small').first().textContent(), { timeout: 60_000 }).toBe('(1, 8, 1024, 1024)')
     await expect.poll(() => page.locator('#output-title .status').textContent(), { timeout: 60_000 }).toMatch(/ms \(/)
 
-    const endToEnd: number[] = []
-    const compute: number[] = []
-    let kernel = ''
-    for (let run = 0; run < WARM_UP + RUNS; run++) {
-      const before = Number(await page.locator('.maps').getAttribute('data-request-id'))
-      // the change and the clock start in one page task, as a keystroke would
-      await page.evaluate((value) => {
-        const field = [...document.querySelectorAll('label')].find((label) => label.textContent?.trim().startsWith('b[0]'))?.querySelector('input')
-        if (!field) throw new Error('no b[0] field')
-        ;(window as unknown as { started: number }).started = performance.now()
-        field.value = String(value)
-        field.dispatchEvent(new Event('input', { bubbles: true }))
-      }, 0.01 * (run + 1))
-      const handle = await page.waitForFunction(
-        (previous) => {
-          const id = Number(document.querySelector('.maps')?.getAttribute('data-request-id'))
-          if (!(id > previous)) return null
-          return { elapsed: performance.now() - (window as unknown as { started: number }).started, status: document.querySelector('#output-title .status')?.textContent ?? '' }
-        },
-        before,
-        { polling: 'raf', timeout: 30_000 },
-      )
-      const { elapsed, status } = (await handle.jsonValue()) as { elapsed: number; status: string }
-      const match = /([\d.,]+) ms \((.+)\)/.exec(status)
-      if (!match) throw new Error(`no timing in "${status}"`)
-      if (run < WARM_UP) continue
-      endToEnd.push(elapsed)
-      compute.push(Number(match[1].replace(',', '')))
-      kernel = match[2]
-    }
+    const { endToEnd, compute, kernel } = await changesThroughPage(false)
     const e2e = median(endToEnd)
     console.log(
       `interactive forward (${kernel}): end to end median ${e2e.toFixed(1)} ms ` +
@@ -271,6 +284,51 @@ describe('interactive timing, 1024×1024 RGB, 8 channels, 3×3, padding 1', () =
     )
     expect(kernel).toMatch(/^wasm (relaxed-simd|simd) f64 ×\d$/)
     expect(e2e).toBeLessThan(MEDIAN_BOUND_MS)
+    expect(pageErrors).toEqual([])
+  })
+
+  it('forward + all gradients (dE/dy = ones) through the page, Backward tab open', async () => {
+    await page.getByRole('tab', { name: 'Backward: gradient maps' }).click()
+    await page.locator('[data-testid="engine-backward"] input[value="ones"]').check()
+    await expect.poll(() => page.locator('[data-testid="engine-backward"]').getAttribute('data-request-id'), { timeout: 60_000 }).toBeTruthy()
+    await page.screenshot({ path: join(SHOTS, 'backward.png'), fullPage: true })
+    const { endToEnd, compute, kernel } = await changesThroughPage(true)
+    const e2e = median(endToEnd)
+    console.log(
+      `interactive forward + gradients through the page (${kernel}): end to end median ${e2e.toFixed(1)} ms ` +
+        `(min ${Math.min(...endToEnd).toFixed(1)}, max ${Math.max(...endToEnd).toFixed(1)}, ${RUNS} changes; target 150), ` +
+        `engine compute median ${median(compute).toFixed(1)} ms`,
+    )
+    // dE/db of dE/dy = ones is the number of output cells per channel, 1048576 (shown to 3 digits)
+    expect(await page.getByTestId('grad-bias').textContent()).toMatch(/dE\/db = \[1\.05e\+6(, 1\.05e\+6){7}\]/)
+    // the value under the pointer on dE/dx is read exactly from the engine
+    const map = page.locator('[data-testid="engine-backward"] canvas').nth(8)
+    await map.scrollIntoViewIfNeeded()
+    await map.hover({ position: { x: 40, y: 40 } })
+    await expect.poll(() => page.getByTestId('grad-value').getAttribute('data-value')).not.toBe('')
+    expect(kernel).toMatch(/^wasm (relaxed-simd|simd) f64 ×\d$/)
+    expect(e2e).toBeLessThan(MEDIAN_BOUND_MS)
+    expect(pageErrors).toEqual([])
+    await page.getByRole('tab', { name: 'Animation' }).click()
+  })
+
+  it('zooming into a map brings full-resolution maps with values in the cells; unzoomed, display size again', async () => {
+    const note = page.locator('#output-title ~ .note', { hasText: 'shown at' })
+    const noteText = () => note.count().then((n) => (n ? note.textContent() : ''))
+    await expect.poll(noteText).toMatch(/shown at \d+×\d+/)
+    const map = page.locator(`${OUTPUT_MAPS} canvas`).first()
+    await map.scrollIntoViewIfNeeded()
+    await page.screenshot({ path: join(SHOTS, 'forward.png'), fullPage: true })
+    const started = Date.now()
+    const box = (await map.boundingBox())!
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2)
+    for (let k = 0; k < 12; k++) await page.mouse.wheel(0, -400)
+    await expect.poll(noteText, { timeout: 30_000 }).toBe('')
+    console.log(`zoom in to full-resolution maps on screen: ${Date.now() - started} ms`)
+    await map.screenshot({ path: join(SHOTS, 'zoomed.png') })
+    await page.getByRole('button', { name: 'Reset zoom' }).first().click()
+    await expect.poll(noteText, { timeout: 30_000 }).toMatch(/shown at \d+×\d+/)
+    await map.screenshot({ path: join(SHOTS, 'unzoomed.png') })
     expect(pageErrors).toEqual([])
   })
 

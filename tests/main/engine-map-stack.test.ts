@@ -42,6 +42,9 @@ describe('toMapStack', () => {
   tensor.data[plane + 700] = Infinity
   tensor.data[plane + 1200] = -Infinity
   tensor.data.fill(NaN, 4 * plane, 5 * plane)
+  // plane 5: finite values whose box sums overflow to +∞ (the range stays exact, nothing non-finite)
+  tensor.data[5 * plane] = 1.7e308
+  tensor.data[5 * plane + 1] = 1.7e308
 
   for (const maxSide of [0, 50, 16, 7]) {
     it(`keeps means within float32 and ranges exact (maxSide ${maxSide})`, () => {
@@ -51,7 +54,7 @@ describe('toMapStack', () => {
       const means = boxMeans(tensor, factor)
       expect(maps.data.length).toBe(means.length)
       for (let k = 0; k < means.length; k++) {
-        if (!Number.isFinite(means[k])) expect(maps.data[k]).toBe(Math.fround(means[k]))
+        if (!Number.isFinite(Math.fround(means[k]))) expect(maps.data[k]).toBe(Math.fround(means[k]))
         // float32 rounding (2^-24 relative) and another summation order
         else expect(Math.abs(maps.data[k] - means[k])).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(means[k])))
       }
@@ -62,6 +65,7 @@ describe('toMapStack', () => {
       expect(maps.nonFinite[1]).toBe(3)
       expect(maps.nonFinite[4]).toBe(plane)
       expect(maps.min[4]).toBeNaN()
+      expect([maps.max[5], maps.nonFinite[5]]).toEqual([1.7e308, 0])
     })
   }
 })
