@@ -1,7 +1,8 @@
 // Browser mode for the animation E2E tests: build, serve with the real engine, drive Chromium.
 
 import { execFileSync } from 'node:child_process'
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import sharp from 'sharp'
 import { chromium, type Browser, type Page } from 'playwright-core'
@@ -28,6 +29,8 @@ export async function openBrowserMode(locale = 'en-US'): Promise<BrowserMode> {
   }
   mkdirSync(SHOTS, { recursive: true })
   const server = await startServer({
+    // Its own data folder: preferences saved by other suites (a language, a theme) stay out.
+    dataDir: mkdtempSync(join(tmpdir(), 'convolab-data-')),
     rendererDir: join(ROOT, 'out/renderer'),
     spawn: (control) => nodeWorker(join(ROOT, 'out/main/engine-worker.js'), control),
   })

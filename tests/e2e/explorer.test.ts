@@ -77,6 +77,8 @@ beforeAll(async () => {
   badImagePath = join(folder, 'broken.png')
   writeFileSync(badImagePath, Buffer.from('this is not a PNG at all'))
   server = await startServer({
+    // Its own data folder: preferences saved by other suites (a language, a theme) stay out.
+    dataDir: mkdtempSync(join(tmpdir(), 'convolab-data-')),
     rendererDir: join(ROOT, 'out/renderer'),
     spawn: (control) => nodeWorker(join(ROOT, 'out/main/engine-worker.js'), control),
   })
