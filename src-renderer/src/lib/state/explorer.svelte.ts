@@ -4,6 +4,7 @@
 import type { ComputeResult, ErrorEnvelope, GradOutputSpec, Transport } from '../../../../contract'
 import { LIMITS } from '../../../../contract'
 import type { Language } from '../../../../core/errors'
+import type { ConvGeometry } from '../../../../core/geometry'
 import type { Tensor } from '../../../../core/tensor'
 import { formatShape } from '../../../../core/tensor'
 import type { ColourMap } from '../colour/scales'
@@ -103,11 +104,15 @@ export class Explorer {
   private zooms = $state<Record<string, number>>({})
 
   readonly options = $derived(toOptions(this.settings))
-  readonly check = $derived(
-    checkGeometry(this.input.shape, this.weight.shape, this.options, this.useBias ? this.bias.length : undefined),
-  )
-  /** Index map of the current settings, for the input view (padding and hover). */
-  readonly fieldMap = $derived(this.check.ok ? receptiveFieldMap(this.check.geometry) : null)
+  /** A number, so a new bias of the same length (typing a value) changes no geometry. */
+  private readonly biasLength = $derived(this.useBias ? this.bias.length : undefined)
+  readonly check = $derived(checkGeometry(this.input.shape, this.weight.shape, this.options, this.biasLength))
+  /**
+   * Index map of the current settings, for the input view (padding and hover). The same object
+   * while the geometry is the same (a kernel value edit), so the input view is not redrawn.
+   */
+  readonly fieldMap = $derived(this.check.ok ? this.mapOf(this.check.geometry) : null)
+  private lastMap: { key: string; map: ReceptiveFieldMap } | null = null
   readonly drawable = $derived(this.input.shape[2] <= LIMITS.maxDrawSide && this.input.shape[3] <= LIMITS.maxDrawSide)
 
   /** Device pixels of one map's longest side on screen, unzoomed. */
@@ -127,7 +132,7 @@ export class Explorer {
       this.transport,
       ({ job, result }) => {
         this.computeError = null
-        this.shown = { result, input: job.input, weight: job.weight, bias: job.bias, map: receptiveFieldMap(result.geometry) }
+        this.shown = { result, input: job.input, weight: job.weight, bias: job.bias, map: this.mapOf(result.geometry) }
       },
       (error) => (this.computeError = error),
       (busy) => (this.busy = busy),
@@ -160,6 +165,12 @@ export class Explorer {
       gradOutput: this.engineGradient,
     }
     this.scheduler.schedule(job)
+  }
+
+  private mapOf(geometry: ConvGeometry): ReceptiveFieldMap {
+    const key = JSON.stringify(geometry)
+    if (this.lastMap?.key !== key) this.lastMap = { key, map: receptiveFieldMap(geometry) }
+    return this.lastMap.map
   }
 
   /** A zoomable map reports its zoom factor (1 = not zoomed); `key` names the map. */
