@@ -31,11 +31,18 @@ export function valueScale(map: ColourMap, min: number, max: number): ValueScale
   return scaleSequential(interpolator).domain(domain) as unknown as ValueScale
 }
 
+/** Colour tables by scale (kind, domain and colours), since maps of one tensor share their scale. */
+const tables = new Map<string, { table: Uint8ClampedArray; low: number; high: number }>()
+const MAX_TABLES = 64
+
 /** A 256-entry RGB lookup table over the scale's domain, for painting big maps quickly. */
 export function colourTable(scale: ValueScale): { table: Uint8ClampedArray; low: number; high: number } {
   const domain = scale.domain()
   const low = domain[0]
   const high = domain[domain.length - 1]
+  const key = `${domain.join(',')}|${scale(low)}|${scale((low + high) / 2)}|${scale(low + (high - low) / 4)}|${scale(high)}`
+  const known = tables.get(key)
+  if (known) return known
   const table = new Uint8ClampedArray(256 * 3)
   for (let k = 0; k < 256; k++) {
     const colour = rgb(scale(low + ((high - low) * k) / 255))
@@ -43,29 +50,34 @@ export function colourTable(scale: ValueScale): { table: Uint8ClampedArray; low:
     table[k * 3 + 1] = colour.g
     table[k * 3 + 2] = colour.b
   }
-  return { table, low, high }
+  if (tables.size >= MAX_TABLES) tables.delete(tables.keys().next().value as string)
+  const made = { table, low, high }
+  tables.set(key, made)
+  return made
 }
+
+/** RGBA as one little-endian word (every platform the app runs on is little-endian). */
+const word = (r: number, g: number, b: number): number => (r | (g << 8) | (b << 16) | (255 << 24)) >>> 0
+const MAGENTA = word(255, 0, 255)
 
 /** RGBA pixels of a plane through a colour table; NaN and ±∞ show as magenta so they are never blank. */
 export function paintPlane(values: ArrayLike<number>, offset: number, count: number, scale: ValueScale): Uint8ClampedArray {
   const { table, low, high } = colourTable(scale)
+  const words = new Uint32Array(256)
+  for (let k = 0; k < 256; k++) words[k] = word(table[k * 3], table[k * 3 + 1], table[k * 3 + 2])
   const span = high - low || 1
-  const pixels = new Uint8ClampedArray(count * 4)
+  const pixels = new Uint32Array(count)
   for (let k = 0; k < count; k++) {
     const v = values[offset + k]
-    const p = k * 4
-    pixels[p + 3] = 255
-    if (!Number.isFinite(v)) {
-      pixels[p] = 255
-      pixels[p + 2] = 255
+    // v - v is 0 exactly for finite values (NaN for NaN and ±∞)
+    if (v - v !== 0) {
+      pixels[k] = MAGENTA
       continue
     }
-    const index = Math.max(0, Math.min(255, Math.round(((v - low) / span) * 255))) * 3
-    pixels[p] = table[index]
-    pixels[p + 1] = table[index + 1]
-    pixels[p + 2] = table[index + 2]
+    const t = ((v - low) / span) * 255
+    pixels[k] = words[t <= 0 ? 0 : t >= 255 ? 255 : Math.round(t)]
   }
-  return pixels
+  return new Uint8ClampedArray(pixels.buffer)
 }
 
 /** Black or white text, whichever reads better on an RGB background. */

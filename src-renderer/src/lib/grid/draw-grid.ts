@@ -137,6 +137,8 @@ export function toBitmap(pixels: Uint8ClampedArray, rows: number, cols: number):
   canvas.height = rows
   const ctx = canvas.getContext('2d')
   if (!ctx) return null
-  ctx.putImageData(new ImageData(new Uint8ClampedArray(pixels), cols, rows), 0, 0)
+  // putImageData copies the pixels: a copy is needed only for a view into a larger buffer
+  const whole = pixels.byteOffset === 0 && pixels.byteLength === pixels.buffer.byteLength
+  ctx.putImageData(new ImageData(whole ? (pixels as Uint8ClampedArray<ArrayBuffer>) : new Uint8ClampedArray(pixels), cols, rows), 0, 0)
   return canvas
 }
