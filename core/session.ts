@@ -12,8 +12,17 @@
 //                "dilation": 1 | [h, w], "groups": 1, "paddingMode": "zeros" },
 //   "gradOutput": { "kind": "ones" } | { "kind": "random", "seed": 1 }
 //               | { "kind": "tensor", "tensor": {...} } | { "kind": "mse", "target": {...} },
-//   "view": { ...free-form view state the app restores (colour map, zoom, language...) }
+//   "view": { ...free-form view state the app restores (colour map, zoom, language...) },
+//   "learning": {                                   (optional; older files have none)
+//     "target": { "kind": "preset", "preset": "sobel-x" } | { "kind": "tensor", "tensor": {...} },
+//     "learningRate": 0.1, "steps": 50,
+//     "start": "random" | "current",                  (random: seeded N(0,1) kernel, zero bias)
+//     "seed": 7
+//   }
 // }
+// "learning" is what `convolab export --animation learning` replays: the preset target is the
+// input filtered by that preset (centred in a kernel of the weight's size), a tensor target has
+// the output's shape. Adding it kept version 1: a file without it reads as before.
 // "data" may also be a plain JSON array of numbers, for hand-written sessions.
 
 import { fromByteArray, toByteArray } from 'base64-js'
@@ -21,8 +30,10 @@ import { z } from 'zod'
 import { ConvolabError } from './errors'
 import type { Conv2dOptions } from './geometry'
 import { PADDING_MODES, convGeometry } from './geometry'
+import type { PresetId } from './presets'
+import { PRESET_IDS } from './presets'
 import type { Tensor } from './tensor'
-import { sizeOf } from './tensor'
+import { formatShape, sizeOf } from './tensor'
 
 export const SESSION_FORMAT = 'convolab-session'
 export const SESSION_VERSION = 1
@@ -33,6 +44,19 @@ export type SessionGradOutput =
   | { kind: 'tensor'; tensor: Tensor }
   | { kind: 'mse'; target: Tensor }
 
+export type SessionLearningTarget = { kind: 'preset'; preset: PresetId } | { kind: 'tensor'; tensor: Tensor }
+
+export interface SessionLearning {
+  target: SessionLearningTarget
+  learningRate: number
+  steps: number
+  start: 'random' | 'current'
+  seed: number
+}
+
+/** Longest learning run a session may ask for (each step is a forward and a backward pass). */
+export const MAX_LEARNING_STEPS = 10000
+
 export interface Session {
   input: Tensor
   inputName?: string
@@ -41,6 +65,7 @@ export interface Session {
   options: Conv2dOptions
   gradOutput: SessionGradOutput
   view: Record<string, unknown>
+  learning?: SessionLearning
 }
 
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
@@ -73,6 +98,18 @@ const sessionJson = z.object({
     z.object({ kind: z.literal('mse'), target: tensorJson }),
   ]),
   view: z.record(z.string(), z.unknown()).default({}),
+  learning: z
+    .object({
+      target: z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('preset'), preset: z.enum(PRESET_IDS as [PresetId, ...PresetId[]]) }),
+        z.object({ kind: z.literal('tensor'), tensor: tensorJson }),
+      ]),
+      learningRate: z.number().positive().finite(),
+      steps: z.number().int().min(0).max(MAX_LEARNING_STEPS),
+      start: z.enum(['random', 'current']).default('random'),
+      seed: z.number().int().default(7),
+    })
+    .optional(),
 })
 
 /**
@@ -113,6 +150,11 @@ function decodeTensor(json: z.infer<typeof tensorJson>, name: string): Tensor {
   return { shape: [...json.shape], data }
 }
 
+function learningJson(learning: SessionLearning) {
+  const target = learning.target.kind === 'tensor' ? { kind: 'tensor', tensor: encodeTensor(learning.target.tensor) } : learning.target
+  return { ...learning, target }
+}
+
 export function serializeSession(session: Session): string {
   const gradOutput =
     session.gradOutput.kind === 'tensor'
@@ -130,6 +172,7 @@ export function serializeSession(session: Session): string {
     options: session.options,
     gradOutput,
     view: session.view,
+    ...(session.learning ? { learning: learningJson(session.learning) } : {}),
   }
   return JSON.stringify(document, null, 1) + '\n'
 }
@@ -176,7 +219,21 @@ export function parseSession(text: string): Session {
           : json.gradOutput,
     view: json.view,
   }
+  if (json.learning) {
+    const target = json.learning.target
+    session.learning = {
+      ...json.learning,
+      target: target.kind === 'tensor' ? { kind: 'tensor', tensor: decodeTensor(target.tensor, 'learning.target') } : target,
+    }
+  }
   // The settings must describe a computable layer: the same check as everywhere else.
-  convGeometry(session.input.shape, session.weight.shape, session.options, session.bias?.data.length)
+  const geometry = convGeometry(session.input.shape, session.weight.shape, session.options, session.bias?.data.length)
+  if (session.learning?.target.kind === 'tensor') {
+    const expected = [geometry.batch, geometry.outChannels, geometry.outH, geometry.outW]
+    const got = session.learning.target.tensor.shape
+    if (got.length !== 4 || got.some((v, k) => v !== expected[k])) {
+      throw new ConvolabError('grad-output-shape', { got: formatShape(got), expected: formatShape(expected) })
+    }
+  }
   return session
 }
