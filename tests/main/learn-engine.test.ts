@@ -6,6 +6,7 @@ import type { Tensor } from '../../core'
 import { conv2d, learnStep, normalTensor, seededSource, type LearningState } from '../../core'
 import type { Result } from '../../contract'
 import { Engine, sameThreadWorker } from '../../src-main/engine/engine'
+import { createFastKernel } from '../../src-main/engine/fast-kernel'
 
 function value<T>(result: Result<T>): T {
   if (!result.ok) throw new Error(`engine error ${result.code}: ${result.message}`)
@@ -35,6 +36,25 @@ describe('learnStep in the engine', () => {
     let expected = start
     for (let k = 0; k < 4; k++) expected = learnStep(expected, input, target, options, 0.05)
     expect(answer.losses).toHaveLength(4)
+    answer.losses.forEach((loss, k) => expect(Math.abs(loss - expected.losses[k])).toBeLessThanOrEqual(1e-12 * Math.max(1, expected.losses[k])))
+    answer.weight.data.forEach((w, k) => expect(Math.abs(w - expected.weight.data[k])).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(expected.weight.data[k]))))
+    answer.bias!.data.forEach((b, k) => expect(Math.abs(b - expected.bias!.data[k])).toBeLessThanOrEqual(1e-12))
+    engine.close()
+  })
+
+  it("on the fast kernel: core's steps within 1e-12, asking only for dE/dw and dE/db (never dE/dx)", async () => {
+    const fast = await createFastKernel()
+    expect(fast.weightGradients).toBeTypeOf('function')
+    let fullBackwards = 0
+    const kernel = { ...fast, backward: (...args: Parameters<typeof fast.backward>) => (fullBackwards++, fast.backward(...args)) }
+    const engine = new Engine({ host: 'browser', spawn: sameThreadWorker(kernel) })
+    const [inputId, targetId] = [await store(engine, input), await store(engine, target)]
+    const answer = value(
+      await engine.invoke('learnStep', { inputId, targetId, weight: { shape: [3, 2, 3, 3], data: start.weight.data }, bias: { shape: [3], data: start.bias!.data }, options, learningRate: 0.05, steps: 4 }),
+    )
+    let expected = start
+    for (let k = 0; k < 4; k++) expected = learnStep(expected, input, target, options, 0.05)
+    expect(fullBackwards).toBe(0)
     answer.losses.forEach((loss, k) => expect(Math.abs(loss - expected.losses[k])).toBeLessThanOrEqual(1e-12 * Math.max(1, expected.losses[k])))
     answer.weight.data.forEach((w, k) => expect(Math.abs(w - expected.weight.data[k])).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(expected.weight.data[k]))))
     answer.bias!.data.forEach((b, k) => expect(Math.abs(b - expected.bias!.data[k])).toBeLessThanOrEqual(1e-12))
