@@ -7,10 +7,16 @@ import { backwardWeightModel } from './backward-weight'
 import { forwardModel } from './forward'
 import { drawFrameModel } from './paint'
 import type { FrameModel } from './panel'
+import type { LearningScene } from './learning'
+import { isLearningScene, learningModel } from './learning'
 import type { Scene } from './scene'
 
+/** A scene of any animation: one of core's stepped animations, or learning a kernel. */
+export type AnyScene = Scene | LearningScene
+
 /** What the frame of `step` shows, before it is drawn (the SVG export reads the same model). */
-export function frameModel(scene: Scene, step: number): FrameModel {
+export function frameModel(scene: AnyScene, step: number): FrameModel {
+  if (isLearningScene(scene)) return learningModel(scene, step)
   switch (scene.plan.kind) {
     case 'forward':
       return forwardModel(scene, step)
@@ -28,6 +34,6 @@ export function frameModel(scene: Scene, step: number): FrameModel {
  * `ctx`, filling `size` from (0, 0). Draws in the context's pixel space: leave its transform as
  * the identity and size the canvas in device pixels (images are put with putImageData).
  */
-export function paintFrame(ctx: FrameContext, scene: Scene, step: number, size: FrameSize): void {
+export function paintFrame(ctx: FrameContext, scene: AnyScene, step: number, size: FrameSize): void {
   drawFrameModel(ctx, frameModel(scene, step), size, scene.options.decimals)
 }

@@ -13,12 +13,17 @@
 //   with the TTF imported from the npm package (e.g. `dejavu-fonts-ttf/ttf/DejaVuSans.ttf?url`).
 // - frameModel(scene, step) gives the title, counter and formula lines as text (for a live region
 //   or a caption); cellAt(model, size, x, y) the panel cell and value under the pointer.
+// - Learning a kernel: makeLearningScene(run, targetWeight, options) runs core's learningTrajectory
+//   once; paintFrame draws its frame k (k = 0 … steps: the kernel, output vs target, their
+//   difference and the loss curve so far, on a log scale) like any other scene.
 export * from './context'
 export * from './colours'
 export * from './panel'
 export * from './scene'
 export * from './text'
 export * from './frame'
+export * from './learning'
+export type { LineChart } from './chart'
 export { cellAt, placePanels } from './paint'
 export type { CellUnderPoint } from './paint'
 export * from './svg'

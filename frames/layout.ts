@@ -68,10 +68,10 @@ export function layoutColumns(
   const gaps = (columns.length - 1) * metrics.columnGap
   const tallest = area.height / 5
   // Each column as big as its height allows (tiny grids stay readable, not a wall of colour),
-  // at most 1.6 times the smallest so that sizes still compare; then all shrink to fit the width.
+  // at most 1.6 times the smallest (or the column's own `grow`) so that sizes still compare; then all shrink to fit the width.
   const byHeight = units.map((u) => Math.min(tallest, (area.height - u.fixed) / u.height))
   const smallest = Math.min(...byHeight)
-  let cells = byHeight.map((c) => Math.min(c, smallest * 1.6))
+  let cells = byHeight.map((c, k) => Math.min(c, smallest * (columns[k].grow ?? 1.6)))
   const wanted = units.reduce((sum, u, k) => sum + u.width * cells[k], 0)
   if (wanted > area.width - gaps) cells = cells.map((c) => (c * (area.width - gaps)) / wanted)
   // Whole pixels per cell where cells are big, so grid lines and numbers sit crisply.

@@ -1,5 +1,6 @@
 // Draws a frame: the title and step counter, the columns of panels, the step's arithmetic.
 
+import { drawChart } from './chart'
 import type { FrameContext, FrameSize } from './context'
 import { drawPanel } from './draw-panel'
 import type { PlacedColumn } from './layout'
@@ -12,8 +13,15 @@ import { font } from './text'
 export function placePanels(model: FrameModel, size: FrameSize): PlacedColumn[] {
   const m = metricsFor(size)
   const { top, bottom } = panelArea(model, size)
-  return layoutColumns(model.columns, { x: m.margin, y: top, width: size.width - 2 * m.margin, height: bottom - top - m.panelFont }, m)
+  const width = size.width - 2 * m.margin - (model.chart ? chartWidth(size) + m.columnGap : 0)
+  return layoutColumns(model.columns, { x: m.margin, y: top, width, height: bottom - top - m.panelFont }, m)
 }
+
+/** A chart takes the right part of the frame, beside the panels. */
+function chartWidth(size: FrameSize): number {
+  return Math.round(size.width * CHART_SHARE)
+}
+const CHART_SHARE = 0.32
 
 function panelArea(model: FrameModel, size: FrameSize): { top: number; bottom: number } {
   const m = metricsFor(size)
@@ -78,6 +86,13 @@ export function drawFrameModel(ctx: FrameContext, model: FrameModel, size: Frame
       ctx.fillText(p.panel.title, column.x + column.width / 2, p.y - m.panelFont * 0.35, p.titleWidth)
       drawPanel(ctx, p.panel, p, decimals)
     }
+  }
+
+  if (model.chart) {
+    const { top } = panelArea(model, size)
+    const width = chartWidth(size)
+    const height = Math.min(bottom - top, width * 0.9)
+    drawChart(ctx, model.chart, { x: size.width - m.margin - width, y: top + Math.max(0, (bottom - top - height) / 2), width, height }, m.panelFont)
   }
 
   ctx.fillStyle = COLOURS.text

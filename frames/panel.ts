@@ -1,6 +1,7 @@
 // One annotated grid on a frame: a 2-D slice of a tensor, how each cell is drawn, and outlines.
 // Frames are made of panels; paint.ts lays them out and draws them.
 
+import type { LineChart } from './chart'
 import type { ColourScale } from './colours'
 
 /** padding: a cell the padding added (hatched); inserted: a zero the stride dilation inserted. */
@@ -37,6 +38,8 @@ export interface Panel {
 export interface PanelColumn {
   panels: Panel[]
   joiner?: string
+  /** How much larger than the smallest column's its cells may grow (1.6 by default): a 3×3 kernel beside 16×16 maps needs more to show its numbers. */
+  grow?: number
 }
 
 export interface FrameModel {
@@ -46,6 +49,8 @@ export interface FrameModel {
   /** The step's arithmetic with numbers, one line each. */
   formula: string[]
   legend: string
+  /** A chart beside the panels (the learning animation's loss curve). */
+  chart?: LineChart
 }
 
 /** A panel over a Float64Array plane (row-major), with an optional kind per cell. */

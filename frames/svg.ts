@@ -3,10 +3,10 @@
 
 import { fromByteArray } from 'base64-js'
 import type { FrameContext, FrameImageData, FrameSize } from './context'
+import type { AnyScene } from './frame'
 import { frameModel } from './frame'
 import { drawFrameModel } from './paint'
 import { encodeStoredPng } from './png-stored'
-import type { Scene } from './scene'
 import { FONT_FAMILY } from './text'
 
 interface State {
@@ -110,7 +110,7 @@ export class SvgContext implements FrameContext {
 }
 
 /** The frame of `step` as an SVG document. */
-export function frameSvg(scene: Scene, step: number, size: FrameSize): string {
+export function frameSvg(scene: AnyScene, step: number, size: FrameSize): string {
   const ctx = new SvgContext(size)
   drawFrameModel(ctx, frameModel(scene, step), size, scene.options.decimals)
   return ctx.toString()

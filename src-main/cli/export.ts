@@ -8,8 +8,11 @@ import type { FrameFormat } from '../export/formats'
 import { FRAME_FORMATS } from '../export/formats'
 import { parseCommand } from './args'
 
+/** core's stepped animations and learning a kernel (kept here so the canvas loads only on export). */
+type FrameAnimation = AnimationKind | 'learning'
+
 export const EXPORT_USAGE = `convolab export --session FILE.convolab
-                 --animation forward|backward-input|backward-weight|backward-scatter
+                 --animation forward|backward-input|backward-weight|backward-scatter|learning
                  --format png|gif --out PATH [--size WxH] [--fps N]
                  [--granularity cell|row|channel] [--from N] [--to N]`
 
@@ -34,7 +37,9 @@ function frameSize(word: string | undefined): { width: number; height: number } 
 }
 
 /** The number of steps of the animation, for a --from without --to. */
-function rangeEnd(session: Session, animation: AnimationKind, granularity: Granularity): number {
+function rangeEnd(session: Session, animation: FrameAnimation, granularity: Granularity): number {
+  // Learning: the start and one frame per step of the session's saved run.
+  if (animation === 'learning') return (session.learning?.steps ?? 0) + 1
   const geometry = convGeometry(session.input.shape, session.weight.shape, session.options, session.bias?.data.length)
   return animationPlan(animation, geometry, granularity).steps
 }
@@ -64,7 +69,7 @@ export async function exportCommand(args: string[], language: Language): Promise
   for (const required of ['session', 'animation', 'format', 'out'] as const) {
     if (!values[required]) throw new ConvolabError('bad-request', { detail: `--${required} is required` })
   }
-  const animation = oneOf<AnimationKind>('animation', values.animation as string, ANIMATION_KINDS)
+  const animation = oneOf<FrameAnimation>('animation', values.animation as string, [...ANIMATION_KINDS, 'learning'])
   const format = oneOf<FrameFormat>('format', values.format as string, FRAME_FORMATS)
   const granularity = oneOf<Granularity>('granularity', (values.granularity as string | undefined) ?? 'cell', GRANULARITIES)
   const size = frameSize(values.size as string | undefined)

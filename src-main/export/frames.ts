@@ -6,9 +6,11 @@ import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createCanvas } from '@napi-rs/canvas'
 import type { AnimationKind, Granularity } from '../../core/animation'
+import { ANIMATION_KINDS } from '../../core/animation'
 import { ConvolabError } from '../../core/errors'
 import type { Session } from '../../core/session'
 import type { FrameSize } from '../../frames/context'
+import type { AnyScene } from '../../frames/frame'
 import { paintFrame } from '../../frames/frame'
 import type { FrameOptions } from '../../frames/scene'
 import type { Staging } from './atomic'
@@ -17,9 +19,11 @@ import { registerFrameFont } from './fonts'
 import { gifWriter } from './gif'
 import type { FrameFormat } from './formats'
 import { FRAME_FORMATS, MAX_FRAME_SIDE } from './formats'
-import { frameOptionsOf, sceneFromSession } from './session-scene'
+import { frameOptionsOf, learningSceneFromSession, sceneFromSession } from './session-scene'
 
 export type { FrameFormat } from './formats'
+export type FrameAnimation = AnimationKind | 'learning'
+export const FRAME_ANIMATIONS: readonly FrameAnimation[] = [...ANIMATION_KINDS, 'learning']
 export { FRAME_FORMATS, MAX_FRAME_SIDE } from './formats'
 
 export interface ExportProgress {
@@ -30,7 +34,9 @@ export interface ExportProgress {
 
 export interface ExportFramesRequest {
   session: Session
-  animation: AnimationKind
+  /** One of core's stepped animations, or 'learning' (the session's saved learning setup). */
+  animation: FrameAnimation
+  /** Ignored by 'learning' (one frame per gradient-descent step). */
   granularity?: Granularity
   format: FrameFormat
   size: FrameSize
@@ -81,7 +87,10 @@ export async function exportFrames(request: ExportFramesRequest): Promise<Export
   registerFrameFont()
   const language = request.options?.language ?? 'en'
   const options = { ...frameOptionsOf(request.session, language), ...request.options }
-  const scene = sceneFromSession(request.session, request.animation, request.granularity ?? 'cell', options)
+  const scene: AnyScene =
+    request.animation === 'learning'
+      ? learningSceneFromSession(request.session, options)
+      : sceneFromSession(request.session, request.animation, request.granularity ?? 'cell', options)
   const [from, to] = checkRequest(request, scene.plan.steps)
   const total = to - from + 1
   const { width, height } = request.size

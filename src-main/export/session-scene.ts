@@ -2,10 +2,15 @@
 
 import type { AnimationKind, Granularity } from '../../core/animation'
 import { conv2d } from '../../core/conv2d'
+import { ConvolabError } from '../../core/errors'
+import { learningRunOf, presetWeightLike } from '../../core/learning'
+import { presetById } from '../../core/presets'
 import type { Session, SessionGradOutput } from '../../core/session'
 import type { GradOutputSpec } from '../../contract'
 import type { FrameOptions, Scene } from '../../frames/scene'
 import { makeScene } from '../../frames/scene'
+import type { LearningScene } from '../../frames/learning'
+import { makeLearningScene } from '../../frames/learning'
 import { upstreamGradient } from '../engine/grad-output'
 
 const VIEW_DEFAULTS: Omit<FrameOptions, 'language'> = { colourMap: 'viridis', diverging: 'RdBu', decimals: 2, trueConvolution: false }
@@ -40,4 +45,14 @@ export function sceneFromSession(session: Session, kind: AnimationKind, granular
     granularity,
     options,
   )
+}
+
+/** The learning animation of a session's saved `learning` setup (refused when it has none). */
+export function learningSceneFromSession(session: Session, options: FrameOptions): LearningScene {
+  const run = learningRunOf(session)
+  if (!run || !session.learning) {
+    throw new ConvolabError('bad-request', { detail: 'the session has no "learning" setup (target, learning rate, steps) to animate' })
+  }
+  const target = session.learning.target
+  return makeLearningScene(run, target.kind === 'preset' ? presetWeightLike(session.weight, presetById(target.preset)) : null, options)
 }
