@@ -46,9 +46,22 @@ export function sumPerChannel(gradOutput: Float64Array, geometry: ConvGeometry):
   for (let n = 0; n < batch; n++) {
     for (let m = 0; m < outChannels; m++) {
       const start = (n * outChannels + m) * plane
-      let sum = 0
-      for (let k = 0; k < plane; k++) sum += gradOutput[start + k]
-      sums[m] += sum
+      // four running sums: one chain of dependent additions is bound by the add's latency
+      // (about 4× slower on a 1024² map); combined pairwise, no less accurate
+      let s0 = 0
+      let s1 = 0
+      let s2 = 0
+      let s3 = 0
+      const end = start + plane
+      let k = start
+      for (; k + 3 < end; k += 4) {
+        s0 += gradOutput[k]
+        s1 += gradOutput[k + 1]
+        s2 += gradOutput[k + 2]
+        s3 += gradOutput[k + 3]
+      }
+      for (; k < end; k++) s0 += gradOutput[k]
+      sums[m] += s0 + s1 + (s2 + s3)
     }
   }
   return sums
