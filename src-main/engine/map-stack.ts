@@ -47,14 +47,26 @@ export function toMapStack(tensor: Tensor, maxSide: number): MapStack {
           let k = row
           for (let j = 0; j < fullBoxes; j++) {
             const end = k + factor
-            let sum = 0
-            for (; k < end; k++) {
-              const v = values[k]
-              sum += v
+            // two running sums, so the additions do not wait on each other
+            let even = 0
+            let odd = 0
+            for (; k + 1 < end; k += 2) {
+              const a = values[k]
+              const b = values[k + 1]
+              even += a
+              odd += b
+              if (a < low) low = a
+              if (a > high) high = a
+              if (b < low) low = b
+              if (b > high) high = b
+            }
+            if (k < end) {
+              const v = values[k++]
+              even += v
               if (v < low) low = v
               if (v > high) high = v
             }
-            sums[j] += sum
+            sums[j] += even + odd
           }
           if (fullBoxes < displayW) {
             let sum = 0
