@@ -7,6 +7,7 @@ import { zipSync } from 'fflate'
 import { GIFEncoder, applyPalette, quantize } from 'gifenc'
 import { ConvolabError } from '../../../../core/errors'
 import type { FrameSize } from '../../../../frames/context'
+import type { AnyScene } from '../../../../frames/frame'
 import { paintFrame } from '../../../../frames/frame'
 import type { Scene } from '../../../../frames/scene'
 import { frameSvg } from '../../../../frames/svg'
@@ -16,7 +17,8 @@ export const FRAME_FORMATS: readonly FrameFormat[] = ['png', 'gif', 'webm']
 export const MAX_FRAME_SIDE = 8192
 
 export interface FramesRequest {
-  scene: Scene
+  /** Any animation's scene, learning the kernel included. */
+  scene: AnyScene
   format: FrameFormat
   size: FrameSize
   fps: number
@@ -65,8 +67,8 @@ function throwIfCancelled(signal?: AbortSignal): void {
   if (signal?.aborted) throw new ConvolabError('cancelled')
 }
 
-function baseName(scene: Scene): string {
-  return `convolab-${scene.plan.kind}-${scene.plan.granularity}`
+function baseName(scene: AnyScene): string {
+  return 'granularity' in scene.plan ? `convolab-${scene.plan.kind}-${scene.plan.granularity}` : `convolab-${scene.plan.kind}`
 }
 
 export async function exportFramesInPage(request: FramesRequest): Promise<ExportedFile> {

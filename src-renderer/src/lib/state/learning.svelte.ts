@@ -7,6 +7,7 @@ import type { LearnStepResult } from '../../../../contract'
 import type { LearningState } from '../../../../core/loss'
 import { learnStep } from '../../../../core/loss'
 import { normalTensor, seededSource } from '../../../../core/random'
+import type { SessionLearning } from '../../../../core/session'
 import type { Tensor } from '../../../../core/tensor'
 import type { Backward } from './backward.svelte'
 import type { Explorer } from './explorer.svelte'
@@ -40,6 +41,37 @@ export class Learning {
     private readonly app: Explorer,
     private readonly backward: Backward,
   ) {}
+
+  /** Steps of the learning animation that is exported and saved with the session. */
+  steps = $state(50)
+  /** A setup opened with a session is kept (and saved again) even before a run. */
+  private kept = $state(false)
+  /** Whether a run was started or a setup opened: only then is the setup saved with the session. */
+  private readonly started = $derived(this.state !== null || this.kept)
+
+  /**
+   * The setup the session saves (and `convolab export --animation learning` replays): the preset
+   * target by name, any other target as the MSE tensor dE/dy was chosen with; null before a run
+   * or for a target the session cannot carry. A new object only when one of these changes.
+   */
+  readonly sessionLearning: SessionLearning | null = $derived.by(() => {
+    if (!this.started) return null
+    const setup = { learningRate: this.rate, steps: this.steps, start: this.start, seed: this.seed }
+    if (this.backward.targetChoice === 'preset') return { target: { kind: 'preset' as const, preset: this.backward.targetPreset }, ...setup }
+    const saved = this.backward.sessionGradOutput
+    return saved.kind === 'mse' ? { target: { kind: 'tensor' as const, tensor: saved.target }, ...setup } : null
+  })
+
+  /** Takes a session's saved setup (the target itself travels as the backward view's choice). */
+  restoreSession(saved: SessionLearning | null): void {
+    this.kept = saved !== null
+    if (!saved) return
+    this.rate = saved.learningRate
+    this.steps = saved.steps
+    this.start = saved.start
+    this.seed = saved.seed
+    if (saved.target.kind === 'preset') this.backward.targetPreset = saved.target.preset
+  }
 
   readonly lastLoss = $derived(this.state?.losses.at(-1) ?? null)
   readonly diverged = $derived(this.lastLoss !== null && !Number.isFinite(this.lastLoss))

@@ -2,7 +2,7 @@
 // gradient (a registered part) and the view (colour map, scale, zoom, chosen filter and slice).
 
 import type { Conv2dOptions, Pair } from '../../../../core/geometry'
-import type { Session, SessionGradOutput } from '../../../../core/session'
+import type { Session, SessionGradOutput, SessionLearning } from '../../../../core/session'
 import type { Tensor } from '../../../../core/tensor'
 import { COLOUR_MAPS, type ColourMap } from '../colour/scales'
 import type { SettingsForm } from '../settings/options'
@@ -12,6 +12,8 @@ import { documentParts } from './session-parts'
 
 /** The part name under which the backward view registers its upstream gradient. */
 export const GRAD_OUTPUT_PART = 'gradOutput'
+/** The part name under which the learning view registers its setup (saved as the session's `learning`). */
+export const LEARNING_PART = 'learning'
 const DEFAULT_GRAD_OUTPUT: SessionGradOutput = { kind: 'ones' }
 
 /** View choices saved with a session (not undone: they do not change any number). */
@@ -55,7 +57,8 @@ export function settingsFromOptions(options: Conv2dOptions): SettingsForm {
 export function sessionOf(app: Explorer, zoom?: number): Session {
   const parts = documentParts(app)
   const gradOutput = (parts.get(GRAD_OUTPUT_PART)?.capture() as SessionGradOutput | null | undefined) ?? DEFAULT_GRAD_OUTPUT
-  const otherParts = Object.fromEntries([...parts].filter(([name]) => name !== GRAD_OUTPUT_PART).map(([name, part]) => [name, part.capture()]))
+  const learning = parts.get(LEARNING_PART)?.capture() as SessionLearning | null | undefined
+  const otherParts = Object.fromEntries([...parts].filter(([name]) => name !== GRAD_OUTPUT_PART && name !== LEARNING_PART).map(([name, part]) => [name, part.capture()]))
   const view: SessionView = {
     colourMap: app.colourMap,
     normalise: app.normalise,
@@ -73,6 +76,7 @@ export function sessionOf(app: Explorer, zoom?: number): Session {
     options: toOptions(app.settings),
     gradOutput,
     view: view as unknown as Record<string, unknown>,
+    ...(learning ? { learning } : {}),
   }
 }
 
@@ -99,6 +103,7 @@ export function applySession(app: Explorer, session: Session): number | undefine
   app.hover = null
   const parts = documentParts(app)
   parts.get(GRAD_OUTPUT_PART)?.restore(session.gradOutput)
+  parts.get(LEARNING_PART)?.restore(session.learning ?? null)
   for (const [name, value] of Object.entries(view.parts ?? {})) parts.get(name)?.restore(value)
   return typeof view.zoom === 'number' && Number.isFinite(view.zoom) ? view.zoom : undefined
 }
