@@ -31,7 +31,7 @@ function tickText(value: number): string {
   if (value === 0) return '0'
   const magnitude = Math.abs(value)
   if (magnitude >= 1e-2 && magnitude < 1e4) return String(Number(value.toPrecision(3)))
-  return value.toExponential(0).replace('-', '−')
+  return value.toExponential(0).replace('-', '−').replace('+', '')
 }
 
 export function drawChart(ctx: FrameContext, chart: LineChart, box: ChartBox, fontPx: number): void {
@@ -116,12 +116,12 @@ export function drawChart(ctx: FrameContext, chart: LineChart, box: ChartBox, fo
   ctx.restore()
 }
 
-/** A log domain that holds every finite positive value (a loss of exactly 0 sits at the floor). */
+/** A log domain that holds every finite positive value (a loss of exactly 0 has no place on it and is not drawn). */
 export function logDomain(values: number[]): [number, number] {
   const positive = values.filter((v) => Number.isFinite(v) && v > 0)
   if (positive.length === 0) return [1e-3, 1]
-  let high = Math.max(...positive)
-  let low = Math.max(Math.min(...positive), high * 1e-12)
+  let high = positive.reduce((a, b) => Math.max(a, b))
+  let low = positive.reduce((a, b) => Math.min(a, b))
   if (!(high > low)) [low, high] = [low / 10, high * 10]
   return [low, high]
 }

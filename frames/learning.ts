@@ -71,10 +71,11 @@ export function makeLearningScene(run: LearningRun, targetWeight: Tensor | null,
   }
 }
 
-/** The loss as text: fixed decimals while they show it, an exponent below. */
+/** The loss as text: fixed decimals while they show it, an exponent for tiny or huge (diverging) losses. */
 export function lossText(loss: number, decimals: number): string {
   if (!Number.isFinite(loss)) return formatValue(loss, decimals)
-  if (loss !== 0 && Math.abs(loss) < 10 ** -Math.max(2, decimals)) return loss.toExponential(3).replace('-', '−')
+  const size = Math.abs(loss)
+  if (loss !== 0 && (size < 10 ** -Math.max(2, decimals) || size >= 1e6)) return loss.toExponential(3).replace('-', '−').replace('+', '')
   return formatValue(loss, Math.max(decimals, 4))
 }
 

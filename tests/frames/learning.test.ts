@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest'
 import type { LearningRun } from '../../core'
 import { conv2d, filteredTarget, learningTrajectory, normalTensor, presetById, presetWeightLike, randomStart, seededSource } from '../../core'
 import type { FrameOptions } from '../../frames'
-import { cellAt, frameModel, frameSvg, isLearningScene, makeLearningScene, makeScene, paintFrame } from '../../frames'
+import { cellAt, frameModel, frameSvg, isLearningScene, lossText, makeLearningScene, makeScene, paintFrame } from '../../frames'
+import { logDomain } from '../../frames/chart'
 import { convGeometry } from '../../core'
 import { RecordingContext } from './helpers'
 
@@ -98,5 +99,16 @@ describe('learning frames', () => {
     const forward = makeScene(geometry, { input: new Float64Array(16), weight: new Float64Array(9), bias: null, gradOutput: null }, new Float64Array(4), 'forward', 'cell', options('en'))
     expect(isLearningScene(forward)).toBe(false)
     expect(frameModel(forward, 0).chart).toBeUndefined()
+  })
+
+  it('writes losses readably, small, ordinary or diverging, and the log axis spans them all', () => {
+    expect(lossText(8.28316, 2)).toBe('8.2832')
+    expect(lossText(3.816e-8, 2)).toBe('3.816e−8')
+    expect(lossText(1.0332617189771743e23, 2)).toBe('1.033e23')
+    expect(lossText(0, 2)).toBe('0.0000')
+    expect(lossText(Infinity, 2)).toBe('∞')
+    expect(logDomain([8, 1e-9, 0, NaN, 2])).toEqual([1e-9, 8])
+    expect(logDomain([1, 1e23])).toEqual([1, 1e23])
+    expect(logDomain([0.5])).toEqual([0.05, 5])
   })
 })
