@@ -62,20 +62,26 @@ export interface LearningPoint {
 }
 
 /**
+ * The points of a run one at a time (the start, then the state after each step), so that a caller
+ * can show progress or stop in between; learningTrajectory collects them.
+ */
+export function* learningPoints(run: LearningRun): Generator<LearningPoint> {
+  let state: LearningState = { weight: run.initialWeight, bias: run.initialBias, step: 0, losses: [] }
+  for (let k = 0; k < run.steps; k++) {
+    const next = learnStep(state, run.input, run.target, run.options, run.learningRate)
+    yield { step: k, weight: state.weight, bias: state.bias, loss: next.losses[k] }
+    state = next
+  }
+  const { output } = conv2d(run.input, state.weight, state.bias, run.options)
+  yield { step: run.steps, weight: state.weight, bias: state.bias, loss: meanSquaredError(output, run.target).loss }
+}
+
+/**
  * steps + 1 points: the start and the state after each of `steps` steps of core's learnStep.
  * The loss of point k is that of its own kernel (the last one takes one more forward pass).
  */
 export function learningTrajectory(run: LearningRun): LearningPoint[] {
-  const points: LearningPoint[] = []
-  let state: LearningState = { weight: run.initialWeight, bias: run.initialBias, step: 0, losses: [] }
-  for (let k = 0; k < run.steps; k++) {
-    const next = learnStep(state, run.input, run.target, run.options, run.learningRate)
-    points.push({ step: k, weight: state.weight, bias: state.bias, loss: next.losses[k] })
-    state = next
-  }
-  const { output } = conv2d(run.input, state.weight, state.bias, run.options)
-  points.push({ step: run.steps, weight: state.weight, bias: state.bias, loss: meanSquaredError(output, run.target).loss })
-  return points
+  return [...learningPoints(run)]
 }
 
 /** The run a session's `learning` describes; null when the session has none. */

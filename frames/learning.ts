@@ -6,6 +6,7 @@ import type { Tensor } from '../core'
 import type { ConvGeometry } from '../core/geometry'
 import { convGeometry } from '../core/geometry'
 import { conv2d } from '../core/conv2d'
+import { ConvolabError } from '../core/errors'
 import type { LearningPoint, LearningRun } from '../core/learning'
 import { learningTrajectory } from '../core/learning'
 import { logDomain } from './chart'
@@ -44,10 +45,13 @@ export function isLearningScene(scene: object): scene is LearningScene {
   return (scene as { kind?: unknown }).kind === 'learning'
 }
 
-/** Runs the learning once and fixes the colour scales and the loss axis for every frame. */
-export function makeLearningScene(run: LearningRun, targetWeight: Tensor | null, options: FrameOptions): LearningScene {
+/**
+ * Runs the learning once (or takes its points, worked out by the caller with core's learningPoints)
+ * and fixes the colour scales and the loss axis for every frame.
+ */
+export function makeLearningScene(run: LearningRun, targetWeight: Tensor | null, options: FrameOptions, points: LearningPoint[] = learningTrajectory(run)): LearningScene {
+  if (points.length !== run.steps + 1) throw new ConvolabError('bad-request', { detail: `a learning run of ${run.steps} steps has ${run.steps + 1} points (got ${points.length})` })
   const geometry = convGeometry(run.input.shape, run.initialWeight.shape, run.options, run.initialBias?.data.length)
-  const points = learningTrajectory(run)
   const map = options.diverging
   const kernelLimit = Math.max(...points.map((p) => maxAbs(p.weight.data)), targetWeight ? maxAbs(targetWeight.data) : 0)
   const first = conv2d(run.input, points[0].weight, points[0].bias, run.options).output

@@ -44,4 +44,18 @@ describe('export dialog: learning', () => {
     expect([...animation.options].at(-1)!.textContent).toBe('Aprender el núcleo: descenso por gradiente hacia el objetivo')
     expect(screen.getByTestId('export-count').textContent).toBe('51 cuadros')
   })
+
+  it('works the run out in slices with its own progress, and a cancel stops it with nothing saved', async () => {
+    const app = new Explorer(fakeTransport())
+    const backward = new Backward(app)
+    const learning = new Learning(app, backward)
+    learning.steps = 10000
+    render(ExportDialog, { props: { app, backward, player: new AnimationPlayer(), learning, onclose: vi.fn() } })
+    await fireEvent.change(screen.getByLabelText('Animation'), { target: { value: 'learning' } })
+    await fireEvent.click(screen.getByRole('button', { name: 'Export the frames' }))
+    await vi.waitFor(() => expect(screen.getByRole('progressbar', { name: /^Learning: step \d+ of 10001$/ })).toBeTruthy(), { timeout: 10_000 })
+    await fireEvent.click(screen.getByRole('button', { name: 'Cancel' }))
+    await vi.waitFor(() => expect(screen.getByTestId('export-message').textContent).toBe('Export cancelled; nothing was saved.'), { timeout: 10_000 })
+    expect(screen.queryByRole('progressbar')).toBeNull()
+  })
 })

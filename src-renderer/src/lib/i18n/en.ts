@@ -265,6 +265,7 @@ export const en = {
   'export.cancel': 'Cancel',
   'export.close': 'Close',
   'export.progress': 'frame {done} of {total}',
+  'export.learningProgress': 'Learning: step {done} of {total}',
   'export.done': 'Saved {name}: {count} frames in {seconds} s',
   'export.cancelled': 'Export cancelled; nothing was saved.',
   'export.failed': 'Export failed ({detail}); nothing was saved.',

@@ -266,6 +266,7 @@ export const es: Messages = {
   'export.cancel': 'Cancelar',
   'export.close': 'Cerrar',
   'export.progress': 'cuadro {done} de {total}',
+  'export.learningProgress': 'Aprendiendo: paso {done} de {total}',
   'export.done': 'Guardado {name}: {count} cuadros en {seconds} s',
   'export.cancelled': 'Exportación cancelada; no se guardó nada.',
   'export.failed': 'La exportación falló ({detail}); no se guardó nada.',

@@ -6,7 +6,7 @@
 import type { LearnStepResult } from '../../../../contract'
 import type { LearningState } from '../../../../core/loss'
 import { learnStep } from '../../../../core/loss'
-import { normalTensor, seededSource } from '../../../../core/random'
+import { randomStart } from '../../../../core/learning'
 import type { SessionLearning } from '../../../../core/session'
 import type { Tensor } from '../../../../core/tensor'
 import type { Backward } from './backward.svelte'
@@ -86,13 +86,16 @@ export class Learning {
     this.target = this.backward.target(forward)
     this.stored = null
     this.stepsPerCall = 1
-    const weight =
-      this.start === 'random'
-        ? normalTensor(forward.weight.shape, seededSource(this.seed))
-        : { shape: [...forward.weight.shape], data: Float64Array.from(forward.weight.data) }
-    const bias = forward.bias ? { shape: [...forward.bias.shape], data: new Float64Array(forward.bias.data.length) } : null
+    const { weight, bias } = this.startingPoint(forward)
     this.state = { weight, bias, step: 0, losses: [] }
     return true
+  }
+
+  /** Where a run starts (the exported animation starts there too): core's seeded random start or a copy of the current kernel; the bias at zero. */
+  startingPoint(forward: { weight: Tensor; bias: Tensor | null }): { weight: Tensor; bias: Tensor | null } {
+    if (this.start === 'random') return randomStart(forward.weight, forward.bias, this.seed)
+    const bias = forward.bias ? { shape: [...forward.bias.shape], data: new Float64Array(forward.bias.data.length) } : null
+    return { weight: { shape: [...forward.weight.shape], data: Float64Array.from(forward.weight.data) }, bias }
   }
 
   /** One gradient-descent step (starting a run first if none is going). */
