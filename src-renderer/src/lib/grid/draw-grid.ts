@@ -131,10 +131,11 @@ export function drawGrid(ctx: CanvasRenderingContext2D, width: number, height: n
 }
 
 /** An offscreen bitmap of the pixels, one pixel per cell, drawn scaled without smoothing. */
-export function toBitmap(pixels: Uint8ClampedArray, rows: number, cols: number): HTMLCanvasElement | null {
-  const canvas = document.createElement('canvas')
-  canvas.width = cols
-  canvas.height = rows
+export function toBitmap(pixels: Uint8ClampedArray, rows: number, cols: number, reuse?: HTMLCanvasElement | null): HTMLCanvasElement | null {
+  // a grid redrawn on every change paints into its own canvas again rather than a new one
+  const canvas = reuse ?? document.createElement('canvas')
+  if (canvas.width !== cols) canvas.width = cols
+  if (canvas.height !== rows) canvas.height = rows
   const ctx = canvas.getContext('2d')
   if (!ctx) return null
   // putImageData copies the pixels: a copy is needed only for a view into a larger buffer
