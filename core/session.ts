@@ -16,8 +16,8 @@
 //   "learning": {                                   (optional; older files have none)
 //     "target": { "kind": "preset", "preset": "sobel-x" } | { "kind": "tensor", "tensor": {...} },
 //     "learningRate": 0.1, "steps": 50,
-//     "start": "random" | "current",                  (random: seeded N(0,1) kernel, zero bias)
-//     "seed": 7
+//     "start": "random" | "current",   (optional, "random": a seeded N(0,1) kernel; both start at bias 0)
+//     "seed": 7                         (optional, 7)
 //   }
 // }
 // "learning" is what `convolab export --animation learning` replays: the preset target is the
