@@ -99,9 +99,11 @@ export async function exportCommand(args: string[], language: Language): Promise
       signal: controller.signal,
     })
     const seconds = (result.milliseconds / 1000).toFixed(1)
+    // Learning has one frame per gradient-descent step: no step size to name.
+    const what = animation === 'learning' ? animation : `${animation}, ${granularity}`
     return language === 'es'
-      ? `escritos ${result.frames} fotogramas (${animation}, ${granularity}, ${size.width}×${size.height}) en ${values.out} en ${seconds} s`
-      : `wrote ${result.frames} frames (${animation}, ${granularity}, ${size.width}×${size.height}) to ${values.out} in ${seconds} s`
+      ? `escritos ${result.frames} fotogramas (${what}, ${size.width}×${size.height}) en ${values.out} en ${seconds} s`
+      : `wrote ${result.frames} frames (${what}, ${size.width}×${size.height}) to ${values.out} in ${seconds} s`
   } finally {
     process.removeListener('SIGINT', cancel)
   }
