@@ -118,11 +118,15 @@ const sessionJson = z.object({
  */
 const MIGRATIONS: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = {}
 
-function encodeTensor(tensor: Tensor): { shape: number[]; data: string } {
+function encodeTensor(tensor: Tensor, cache?: WeakMap<Float64Array, string>): { shape: number[]; data: string } {
+  const cached = cache?.get(tensor.data)
+  if (cached !== undefined) return { shape: [...tensor.shape], data: cached }
   const bytes = new Uint8Array(tensor.data.length * 8)
   const view = new DataView(bytes.buffer)
   tensor.data.forEach((value, k) => view.setFloat64(k * 8, value, true))
-  return { shape: [...tensor.shape], data: fromByteArray(bytes) }
+  const data = fromByteArray(bytes)
+  cache?.set(tensor.data, data)
+  return { shape: [...tensor.shape], data }
 }
 
 function decodeTensor(json: z.infer<typeof tensorJson>, name: string): Tensor {
@@ -155,7 +159,15 @@ function learningJson(learning: SessionLearning) {
   return { ...learning, target }
 }
 
-export function serializeSession(session: Session): string {
+export interface SerializeOptions {
+  /**
+   * Base64 text of input arrays already encoded, by array: saves re-encoding a large photo on
+   * every autosave. Only for arrays that are never changed in place once encoded.
+   */
+  inputCache?: WeakMap<Float64Array, string>
+}
+
+export function serializeSession(session: Session, serializeOptions: SerializeOptions = {}): string {
   const gradOutput =
     session.gradOutput.kind === 'tensor'
       ? { kind: 'tensor', tensor: encodeTensor(session.gradOutput.tensor) }
@@ -165,7 +177,7 @@ export function serializeSession(session: Session): string {
   const document = {
     format: SESSION_FORMAT,
     version: SESSION_VERSION,
-    input: encodeTensor(session.input),
+    input: encodeTensor(session.input, serializeOptions.inputCache),
     ...(session.inputName ? { inputName: session.inputName } : {}),
     weight: encodeTensor(session.weight),
     bias: session.bias ? encodeTensor(session.bias) : null,

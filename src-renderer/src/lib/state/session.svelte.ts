@@ -43,6 +43,7 @@ export class SessionStore {
   }
 
   private autosavedId = 0
+  private readonly encodedInputs = new WeakMap<Float64Array, string>()
   private autosaving = false
   private readonly autosaveMs: number
 
@@ -152,7 +153,10 @@ export class SessionStore {
     if (this.autosaving || stepId === this.autosavedId || !this.app.check.ok) return
     this.autosaving = true
     try {
-      const text = serializeSession(sessionOf(this.app, this.options.zoom?.()))
+      // A loaded photo is never edited in place (only small drawn grids are), so its encoding is
+      // kept between autosaves instead of blocking the page each time.
+      const inputCache = this.app.drawable ? undefined : this.encodedInputs
+      const text = serializeSession(sessionOf(this.app, this.options.zoom?.()), { inputCache })
       const result = await this.transport.invoke('autosave', { text, ...(this.name ? { name: this.name } : {}), ...(this.path ? { path: this.path } : {}) })
       if (result.ok) this.autosavedId = stepId
     } finally {
