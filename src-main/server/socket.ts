@@ -17,7 +17,9 @@ export function serveSocket(socket: WebSocket, engineOptions: EngineOptions): vo
     try {
       if (!isBinary) throw new Error('text frames are not accepted')
       const bytes = Array.isArray(data) ? Buffer.concat(data) : data instanceof ArrayBuffer ? new Uint8Array(data) : data
-      message = decodeMessage(bytes) as WireMessage
+      // Decode from a copy the engine owns: ws may hand over a view into memory it reuses for
+      // later frames, and the decoded tensors are views into these bytes.
+      message = decodeMessage(new Uint8Array(bytes)) as WireMessage
       if (message?.kind !== 'invoke' || !Number.isSafeInteger(message.id)) throw new Error('expected an invoke message')
     } catch (error) {
       // A frame that cannot be read has no id to answer: the connection is closed.
