@@ -12,7 +12,7 @@ import { parseNpy } from '../../core/npy'
 import { parseSession, serializeSession } from '../../core/session'
 import { frameModel, placePanels } from '../../frames'
 import { sceneFromSession } from '../../src-main/export/session-scene'
-import { openBrowserMode, ROOT, SHOTS, writePhoto, type BrowserMode } from './animation-helpers'
+import { openBrowserMode, ROOT, SHOTS, writePhoto, type BrowserMode } from './browser-mode'
 
 let mode: BrowserMode
 let page: Page

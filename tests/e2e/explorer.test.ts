@@ -1,47 +1,28 @@
 // The explorer in browser mode with the real engine: a real image file, a preset, stride and
 // padding, a hovered cell checked against core, drawing, languages, and a bad image.
 
-import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
-import sharp from 'sharp'
+import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chromium, type Browser, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { conv2d } from '../../core/conv2d'
 import type { Conv2dOptions } from '../../core/geometry'
-import { nodeWorker } from '../../src-main/engine/engine'
 import { decodeImage } from '../../src-main/image-io'
-import { startServer, type RunningServer } from '../../src-main/serve'
+import type { RunningServer } from '../../src-main/serve'
+import { openBrowserMode, SHOTS, writePhoto, type BrowserMode } from './browser-mode'
 import { presetById } from '../../src-renderer/src/lib/kernels/presets'
 
-const ROOT = resolve(__dirname, '../..')
-const SHOTS = join(ROOT, 'test-results')
 // The renderer sums in another order than core's kernel: relative tolerance of the seed's checks.
 const TOLERANCE = 1e-12
 
+let mode: BrowserMode
 let server: RunningServer
 let browser: Browser
 let page: Page
 let imagePath: string
 let badImagePath: string
-const pageErrors: string[] = []
-
-/** A small photo-like RGB picture: sky gradient, a sun, a house, textured grass. */
-async function writePhoto(path: string, width: number, height: number): Promise<void> {
-  const data = Buffer.alloc(width * height * 3)
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      const p = (y * width + x) * 3
-      const sky = y < height * 0.55
-      let rgb = sky ? [110 + (80 * y) / height, 160 + (60 * y) / height, 230] : [70 + 40 * Math.sin(x / 3), 110 + 30 * Math.cos(y / 2), 60]
-      if ((x - width * 0.7) ** 2 + (y - height * 0.25) ** 2 < (height * 0.12) ** 2) rgb = [255, 220, 120]
-      if (y > height * 0.35 && y < height * 0.7 && Math.abs(x - width * 0.3) < width * 0.12) rgb = [180, 60, 50]
-      data.set(rgb.map((v) => Math.round(Math.max(0, Math.min(255, v)))), p)
-    }
-  }
-  await sharp(data, { raw: { width, height, channels: 3 } }).png().toFile(path)
-}
+let pageErrors: string[] = []
 
 async function shot(name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `explorer-${name}.png`), fullPage: true })
@@ -64,37 +45,17 @@ async function shownCell(): Promise<{ i: number; j: number; value: number }> {
 }
 
 beforeAll(async () => {
-  try {
-    execFileSync('npx', ['electron-vite', 'build'], { cwd: ROOT, stdio: 'pipe' })
-  } catch (error) {
-    const output = String((error as { stderr?: Buffer }).stderr ?? '') + String((error as { stdout?: Buffer }).stdout ?? '')
-    throw new Error(`the app does not build, so browser mode cannot be tested:\n${output.slice(-3000)}`)
-  }
-  mkdirSync(SHOTS, { recursive: true })
   const folder = mkdtempSync(join(tmpdir(), 'convolab-explorer-'))
   imagePath = join(folder, 'house.png')
   await writePhoto(imagePath, 96, 64)
   badImagePath = join(folder, 'broken.png')
   writeFileSync(badImagePath, Buffer.from('this is not a PNG at all'))
-  server = await startServer({
-    // Its own data folder: preferences saved by other suites (a language, a theme) stay out.
-    dataDir: mkdtempSync(join(tmpdir(), 'convolab-data-')),
-    rendererDir: join(ROOT, 'out/renderer'),
-    spawn: (control) => nodeWorker(join(ROOT, 'out/main/engine-worker.js'), control),
-  })
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  })
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'en-US' })
-  page.on('pageerror', (error) => pageErrors.push(String(error)))
-  await page.goto(server.url)
-  await page.getByTestId('output-shape').waitFor()
+  mode = await openBrowserMode('en-US')
+  ;({ server, browser, page, pageErrors } = mode)
 })
 
 afterAll(async () => {
-  await browser?.close()
-  await server?.close()
+  await mode?.close()
 })
 
 describe('explorer in browser mode', () => {

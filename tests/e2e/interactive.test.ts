@@ -18,18 +18,15 @@
 // median. The machine is shared, so the test asserts only a bound that holds on a loaded CI
 // machine (median < 1 s) and prints the medians, end to end and compute-only (engine timings).
 
-import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
 import sharp from 'sharp'
 import ts from 'typescript'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { nodeWorker } from '../../src-main/engine/engine'
-import { startServer, type RunningServer } from '../../src-main/serve'
+import type { Page } from 'playwright-core'
+import { openBrowserMode, ROOT, type BrowserMode } from './browser-mode'
 
-const ROOT = resolve(__dirname, '../..')
 const SIDE = 1024
 const RUNS = 15
 const WARM_UP = 2
@@ -42,11 +39,10 @@ const OUTPUT_MAPS = '#output-title ~ .maps'
 /** Screenshots to look at (not checked): set CONVOLAB_SHOTS to a folder to keep them. */
 const SHOTS = process.env.CONVOLAB_SHOTS ?? mkdtempSync(join(tmpdir(), 'convolab-shots-'))
 
-let server: RunningServer
-let browser: Browser
+let mode: BrowserMode
 let page: Page
 let photoBytes: Buffer
-const pageErrors: string[] = []
+let pageErrors: string[] = []
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b)
@@ -236,30 +232,13 @@ async function changesThroughPage(gradients: boolean): Promise<{ endToEnd: numbe
 }
 
 beforeAll(async () => {
-  try {
-    execFileSync('npx', ['electron-vite', 'build'], { cwd: ROOT, stdio: 'pipe' })
-  } catch (error) {
-    const output = String((error as { stderr?: Buffer }).stderr ?? '') + String((error as { stdout?: Buffer }).stdout ?? '')
-    throw new Error(`the app does not build, so browser mode cannot be tested:\n${output.slice(-3000)}`)
-  }
   photoBytes = await photo(SIDE)
-  server = await startServer({
-    rendererDir: join(ROOT, 'out/renderer'),
-    spawn: (control) => nodeWorker(join(ROOT, 'out/main/engine-worker.js'), control),
-  })
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  })
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'en-US' })
-  page.on('pageerror', (error) => pageErrors.push(String(error)))
-  await page.goto(server.url)
-  await page.getByTestId('output-shape').waitFor()
+  mode = await openBrowserMode('en-US')
+  ;({ page, pageErrors } = mode)
 })
 
 afterAll(async () => {
-  await browser?.close()
-  await server?.close()
+  await mode?.close()
 })
 
 describe('interactive timing, 1024×1024 RGB, 8 channels, 3×3, padding 1', () => {

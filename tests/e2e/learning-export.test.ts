@@ -11,7 +11,7 @@ import { unzipSync } from 'fflate'
 import sharp from 'sharp'
 import { parseSession } from '../../core/session'
 import { run } from '../../src-main/cli'
-import { openBrowserMode, SHOTS, type BrowserMode } from './animation-helpers'
+import { openBrowserMode, SHOTS, type BrowserMode } from './browser-mode'
 
 let mode: BrowserMode
 let page: Page

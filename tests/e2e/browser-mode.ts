@@ -1,4 +1,4 @@
-// Browser mode for the animation E2E tests: build, serve with the real engine, drive Chromium.
+// Browser mode for the end-to-end tests: build, serve with the real engine (its own data folder), drive Chromium.
 
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync } from 'node:fs'
