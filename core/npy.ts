@@ -159,6 +159,30 @@ function fortranToC(values: Float64Array, shape: readonly number[]): Float64Arra
   return result
 }
 
+/** NumPy's dtype strings this file writes: float64, and the exact integer forms of sessions. */
+export type NpyWriteType = '<f8' | '|u1' | '<u2'
+
+/** The magic, version, header length and header of an .npy file of this dtype and shape, as np.save writes them. */
+export function npyHeader(descr: NpyWriteType, shape: readonly number[]): Uint8Array {
+  const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`
+  let dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`
+  if (shape.length > 0) dict += ' '.repeat(Math.max(0, GROWTH_AXIS_MAX_DIGITS - String(shape[0]).length))
+  // Version 2.0 only when the header cannot fit in version 1.0's 16-bit length, as NumPy does.
+  const major = dict.length + 1 + 10 + ALIGN <= 0xffff ? 1 : 2
+  const prefix = major === 1 ? 10 : 12
+  const padding = ALIGN - ((prefix + dict.length + 1) % ALIGN)
+  const header = dict + ' '.repeat(padding) + '\n'
+  const bytes = new Uint8Array(prefix + header.length)
+  const view = new DataView(bytes.buffer)
+  bytes.set(MAGIC, 0)
+  bytes[6] = major
+  bytes[7] = 0
+  if (major === 1) view.setUint16(8, header.length, true)
+  else view.setUint32(8, header.length, true)
+  for (let i = 0; i < header.length; i++) bytes[prefix + i] = header.charCodeAt(i)
+  return bytes
+}
+
 /** Writes float64 little-endian C-order values as a version 1.0 .npy file, byte for byte as np.save. */
 export function encodeNpy(t: { shape: readonly number[]; data: Float64Array }): Uint8Array {
   const size = t.shape.reduce((product, dim) => product * dim, 1)
@@ -170,22 +194,10 @@ export function encodeNpy(t: { shape: readonly number[]; data: Float64Array }): 
       shape: `(${t.shape.join(', ')})`,
     })
   }
-  const shapeText = t.shape.length === 1 ? `(${t.shape[0]},)` : `(${t.shape.join(', ')})`
-  let dict = `{'descr': '<f8', 'fortran_order': False, 'shape': ${shapeText}, }`
-  if (t.shape.length > 0) dict += ' '.repeat(Math.max(0, GROWTH_AXIS_MAX_DIGITS - String(t.shape[0]).length))
-  // Version 2.0 only when the header cannot fit in version 1.0's 16-bit length, as NumPy does.
-  const major = dict.length + 1 + 10 + ALIGN <= 0xffff ? 1 : 2
-  const prefix = major === 1 ? 10 : 12
-  const padding = ALIGN - ((prefix + dict.length + 1) % ALIGN)
-  const header = dict + ' '.repeat(padding) + '\n'
-  const bytes = new Uint8Array(prefix + header.length + size * 8)
+  const header = npyHeader('<f8', t.shape)
+  const bytes = new Uint8Array(header.length + size * 8)
   const view = new DataView(bytes.buffer)
-  bytes.set(MAGIC, 0)
-  bytes[6] = major
-  bytes[7] = 0
-  if (major === 1) view.setUint16(8, header.length, true)
-  else view.setUint32(8, header.length, true)
-  for (let i = 0; i < header.length; i++) bytes[prefix + i] = header.charCodeAt(i)
-  for (let k = 0; k < size; k++) view.setFloat64(prefix + header.length + k * 8, t.data[k], true)
+  bytes.set(header, 0)
+  for (let k = 0; k < size; k++) view.setFloat64(header.length + k * 8, t.data[k], true)
   return bytes
 }

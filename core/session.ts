@@ -1,29 +1,38 @@
-// The .convolab session file: a versioned JSON document with the input, the kernels, the settings,
-// the upstream gradient and the view. The app saves and opens it; `convolab export` reads it.
+// The .convolab session document: the input, the kernels, the settings, the upstream gradient,
+// the view and the learning set-up, as versioned JSON. The file around it is format 2, a zip
+// (core/session-file.ts): this JSON as `session.json` and every tensor as an .npy member.
 //
-// Format (version 1):
+// session.json (version 2):
 // {
-//   "format": "convolab-session", "version": 1,
-//   "input":  { "shape": [N, C, H, W], "data": "<base64 of float64 little-endian>" },
-//   "inputName": "photo.jpg",                       (optional)
-//   "weight": { "shape": [M, C/groups, KH, KW], "data": "..." },
-//   "bias":   { "shape": [M], "data": "..." } | null,
+//   "format": "convolab-session", "version": 2,
+//   "input":  { "npy": "input.npy", "divisor": 255 },   (a tensor: see below)
+//   "inputName": "photo.jpg",                       (optional: the file the input came from)
+//   "weight": { "npy": "weight.npy" },
+//   "bias":   { "npy": "bias.npy" } | null,
 //   "options": { "stride": 1 | [h, w], "padding": 1 | [h, w] | "same" | "valid",
 //                "dilation": 1 | [h, w], "groups": 1, "paddingMode": "zeros" },
 //   "gradOutput": { "kind": "ones" } | { "kind": "random", "seed": 1 }
 //               | { "kind": "tensor", "tensor": {...} } | { "kind": "mse", "target": {...} },
 //   "view": { ...free-form view state the app restores (colour map, zoom, language...) },
-//   "learning": {                                   (optional; older files have none)
+//   "learning": {                                   (optional)
 //     "target": { "kind": "preset", "preset": "sobel-x" } | { "kind": "tensor", "tensor": {...} },
 //     "learningRate": 0.1, "steps": 50,
 //     "start": "random" | "current",   (optional, "random": a seeded N(0,1) kernel; both start at bias 0)
 //     "seed": 7                         (optional, 7)
 //   }
 // }
+// A tensor is either a zip member, { "npy": "name.npy" } (the shape is the .npy's own), or inline,
+// { "shape": [N, C, H, W], "data": "<base64 of float64 little-endian>" | [numbers, null for NaN] }.
+// A member is float64 ('<f8'), or, when every value is exactly k/255 (an 8-bit image, as
+// torchvision's to_tensor makes it) or k/65535, the integers k as uint8 / uint16 with
+// "divisor": 255 / 65535: the value is k / divisor, bit for bit, and the file is 8 times smaller.
 // "learning" is what `convolab export --animation learning` replays: the preset target is the
 // input filtered by that preset (centred in a kernel of the weight's size), a tensor target has
-// the output's shape. Adding it kept version 1: a file without it reads as before.
-// "data" may also be a plain JSON array of numbers, for hand-written sessions.
+// the output's shape.
+//
+// Version 1 was this document alone as the whole file (UTF-8 JSON, tensors inline in base64):
+// such files still open, migrated by MIGRATIONS below. serializeSession still writes that text
+// form (handy for tests and hand-made files); the app writes format 2.
 
 import { fromByteArray, toByteArray } from 'base64-js'
 import { z } from 'zod'
@@ -36,7 +45,10 @@ import type { Tensor } from './tensor'
 import { formatShape, sizeOf } from './tensor'
 
 export const SESSION_FORMAT = 'convolab-session'
-export const SESSION_VERSION = 1
+/** The version of session.json this code writes. */
+export const SESSION_VERSION = 2
+/** The version of the single-text form serializeSession writes. */
+export const SESSION_TEXT_VERSION = 1
 
 export type SessionGradOutput =
   | { kind: 'ones' }
@@ -71,10 +83,16 @@ export interface Session {
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
 const MAX_VALUES = 64 * 1024 * 1024
 
-const tensorJson = z.object({
+const inlineTensorJson = z.object({
   shape: z.array(z.number().int().min(1).max(1 << 16)).min(1).max(4),
   data: z.union([z.string(), z.array(z.number().nullable())]),
 })
+/** Member names are plain file names ending in .npy, no folders. */
+const memberTensorJson = z.object({
+  npy: z.string().regex(/^[A-Za-z0-9_.-]{1,64}\.npy$/),
+  divisor: z.union([z.literal(255), z.literal(65535)]).optional(),
+})
+const tensorJson = z.union([inlineTensorJson, memberTensorJson])
 const pair = z.union([z.number().int(), z.tuple([z.number().int(), z.number().int()])])
 const optionsJson = z.object({
   stride: pair.optional(),
@@ -113,23 +131,37 @@ const sessionJson = z.object({
 })
 
 /**
- * Migrations from older versions, each to the next one. Version 1 is the first format, so there
- * is none yet; a version-2 change adds `1: (doc) => ({ ...doc, version: 2, ... })` here.
+ * Migrations from older versions, each to the next one. Version 1 → 2: version 2 moved the
+ * tensors into zip members but still reads inline ones, so a version-1 document is a version-2
+ * one with inline tensors.
  */
-const MIGRATIONS: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = {}
+export const MIGRATIONS: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = {
+  1: (doc) => ({ ...doc, version: 2 }),
+}
 
-function encodeTensor(tensor: Tensor, cache?: WeakMap<Float64Array, string>): { shape: number[]; data: string } {
-  const cached = cache?.get(tensor.data)
-  if (cached !== undefined) return { shape: [...tensor.shape], data: cached }
+/** A tensor member of a session file, read: its .npy shape and values. */
+export interface MemberArray {
+  shape: number[]
+  data: Float64Array
+  /** NumPy's dtype name ('float64', 'uint8', ...). */
+  dtype: string
+}
+
+/** Reads a member of the file by name; null when the file has no such member. */
+export type MemberReader = (name: string) => MemberArray | null
+
+const noMembers: MemberReader = () => null
+
+function encodeTensor(tensor: Tensor): { shape: number[]; data: string } {
   const bytes = new Uint8Array(tensor.data.length * 8)
   const view = new DataView(bytes.buffer)
   tensor.data.forEach((value, k) => view.setFloat64(k * 8, value, true))
   const data = fromByteArray(bytes)
-  cache?.set(tensor.data, data)
   return { shape: [...tensor.shape], data }
 }
 
-function decodeTensor(json: z.infer<typeof tensorJson>, name: string): Tensor {
+function decodeTensor(json: z.infer<typeof tensorJson>, name: string, members: MemberReader): Tensor {
+  if ('npy' in json) return memberTensor(json, name, members)
   const size = sizeOf(json.shape)
   if (size > MAX_VALUES) throw new ConvolabError('too-large', { name, value: size, limit: MAX_VALUES })
   let data: Float64Array
@@ -154,49 +186,88 @@ function decodeTensor(json: z.infer<typeof tensorJson>, name: string): Tensor {
   return { shape: [...json.shape], data }
 }
 
-function learningJson(learning: SessionLearning) {
-  const target = learning.target.kind === 'tensor' ? { kind: 'tensor', tensor: encodeTensor(learning.target.tensor) } : learning.target
-  return { ...learning, target }
+function memberTensor(json: z.infer<typeof memberTensorJson>, name: string, members: MemberReader): Tensor {
+  const member = members(json.npy)
+  if (!member) throw new ConvolabError('session-corrupt', { detail: `${name}: the file has no member ${json.npy}` })
+  const { shape, data } = member
+  if (shape.length < 1 || shape.length > 4 || shape.some((v) => v < 1)) {
+    throw new ConvolabError('session-corrupt', { detail: `${name}: ${json.npy} has the shape (${shape.join(', ')})` })
+  }
+  if (data.length > MAX_VALUES) throw new ConvolabError('too-large', { name, value: data.length, limit: MAX_VALUES })
+  if (json.divisor !== undefined) {
+    const dtype = json.divisor === 255 ? 'uint8' : 'uint16'
+    if (member.dtype !== dtype) throw new ConvolabError('session-corrupt', { detail: `${name}: ${json.npy} is ${member.dtype}, not ${dtype}` })
+    const divisor = json.divisor
+    for (let k = 0; k < data.length; k++) data[k] = data[k] / divisor
+  } else if (member.dtype !== 'float64') {
+    throw new ConvolabError('session-corrupt', { detail: `${name}: ${json.npy} is ${member.dtype}, not float64` })
+  }
+  return { shape: [...shape], data }
 }
 
-export interface SerializeOptions {
-  /**
-   * Base64 text of input arrays already encoded, by array: saves re-encoding a large photo on
-   * every autosave. Only for arrays that are never changed in place once encoded.
-   */
-  inputCache?: WeakMap<Float64Array, string>
-}
+/** The member names of a session's tensors in a format-2 file. */
+export const TENSOR_MEMBERS = {
+  input: 'input.npy',
+  weight: 'weight.npy',
+  bias: 'bias.npy',
+  gradOutput: 'grad-output.npy',
+  target: 'target.npy',
+  learningTarget: 'learning-target.npy',
+} as const
+export type TensorMemberName = (typeof TENSOR_MEMBERS)[keyof typeof TENSOR_MEMBERS]
 
-export function serializeSession(session: Session, serializeOptions: SerializeOptions = {}): string {
+/**
+ * The session as a JSON document of the given version, each tensor written by `tensor` (inline
+ * base64 for the text form, a member reference for format 2).
+ */
+export function sessionDocument(session: Session, version: number, tensor: (t: Tensor, member: TensorMemberName) => unknown): Record<string, unknown> {
   const gradOutput =
     session.gradOutput.kind === 'tensor'
-      ? { kind: 'tensor', tensor: encodeTensor(session.gradOutput.tensor) }
+      ? { kind: 'tensor', tensor: tensor(session.gradOutput.tensor, TENSOR_MEMBERS.gradOutput) }
       : session.gradOutput.kind === 'mse'
-        ? { kind: 'mse', target: encodeTensor(session.gradOutput.target) }
+        ? { kind: 'mse', target: tensor(session.gradOutput.target, TENSOR_MEMBERS.target) }
         : session.gradOutput
-  const document = {
+  const learning = session.learning
+  return {
     format: SESSION_FORMAT,
-    version: SESSION_VERSION,
-    input: encodeTensor(session.input, serializeOptions.inputCache),
+    version,
+    input: tensor(session.input, TENSOR_MEMBERS.input),
     ...(session.inputName ? { inputName: session.inputName } : {}),
-    weight: encodeTensor(session.weight),
-    bias: session.bias ? encodeTensor(session.bias) : null,
+    weight: tensor(session.weight, TENSOR_MEMBERS.weight),
+    bias: session.bias ? tensor(session.bias, TENSOR_MEMBERS.bias) : null,
     options: session.options,
     gradOutput,
     view: session.view,
-    ...(session.learning ? { learning: learningJson(session.learning) } : {}),
+    ...(learning
+      ? {
+          learning: {
+            ...learning,
+            target: learning.target.kind === 'tensor' ? { kind: 'tensor', tensor: tensor(learning.target.tensor, TENSOR_MEMBERS.learningTarget) } : learning.target,
+          },
+        }
+      : {}),
   }
+}
+
+/** The version-1 text form: one JSON document with every tensor inline in base64. */
+export function serializeSession(session: Session): string {
+  const document = sessionDocument(session, SESSION_TEXT_VERSION, (t) => encodeTensor(t))
   return JSON.stringify(document, null, 1) + '\n'
 }
 
-/** Parses, migrates and validates a session; a ConvolabError says what is wrong. */
-export function parseSession(text: string): Session {
+/** Parses, migrates and validates a session text (session.json, or a whole version-1 file); a ConvolabError says what is wrong. */
+export function parseSession(text: string, members: MemberReader = noMembers): Session {
   let document: unknown
   try {
     document = JSON.parse(text)
   } catch (error) {
     throw new ConvolabError('session-corrupt', { detail: (error as Error).message })
   }
+  return sessionFromDocument(document, members)
+}
+
+/** Migrates and validates a parsed session document; tensors in zip members come from `members`. */
+export function sessionFromDocument(document: unknown, members: MemberReader = noMembers): Session {
   if (typeof document !== 'object' || document === null || (document as { format?: unknown }).format !== SESSION_FORMAT) {
     throw new ConvolabError('session-corrupt', { detail: `"format" is not "${SESSION_FORMAT}"` })
   }
@@ -218,16 +289,16 @@ export function parseSession(text: string): Session {
   }
   const json = parsed.data
   const session: Session = {
-    input: decodeTensor(json.input, 'input'),
+    input: decodeTensor(json.input, 'input', members),
     inputName: json.inputName,
-    weight: decodeTensor(json.weight, 'weight'),
-    bias: json.bias ? decodeTensor(json.bias, 'bias') : null,
+    weight: decodeTensor(json.weight, 'weight', members),
+    bias: json.bias ? decodeTensor(json.bias, 'bias', members) : null,
     options: json.options as Conv2dOptions,
     gradOutput:
       json.gradOutput.kind === 'tensor'
-        ? { kind: 'tensor', tensor: decodeTensor(json.gradOutput.tensor, 'gradOutput') }
+        ? { kind: 'tensor', tensor: decodeTensor(json.gradOutput.tensor, 'gradOutput', members) }
         : json.gradOutput.kind === 'mse'
-          ? { kind: 'mse', target: decodeTensor(json.gradOutput.target, 'target') }
+          ? { kind: 'mse', target: decodeTensor(json.gradOutput.target, 'target', members) }
           : json.gradOutput,
     view: json.view,
   }
@@ -235,7 +306,7 @@ export function parseSession(text: string): Session {
     const target = json.learning.target
     session.learning = {
       ...json.learning,
-      target: target.kind === 'tensor' ? { kind: 'tensor', tensor: decodeTensor(target.tensor, 'learning.target') } : target,
+      target: target.kind === 'tensor' ? { kind: 'tensor', tensor: decodeTensor(target.tensor, 'learning.target', members) } : target,
     }
   }
   // The settings must describe a computable layer: the same check as everywhere else.

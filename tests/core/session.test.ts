@@ -79,16 +79,3 @@ describe('session files', () => {
     expect(codeOf(() => parseSession(JSON.stringify(impossible)))).toBe('groups-divide-in')
   })
 })
-
-describe('the input cache of autosave', () => {
-  it('encodes a large input once and gives the same text as without the cache', () => {
-    const session = sample()
-    const cache = new WeakMap<Float64Array, string>()
-    const first = serializeSession(session, { inputCache: cache })
-    expect(cache.has(session.input.data)).toBe(true)
-    expect(serializeSession(session, { inputCache: cache })).toBe(first)
-    expect(serializeSession(session)).toBe(first)
-    const back = parseSession(first)
-    expect([...back.input.data.slice(2)]).toEqual([...session.input.data.slice(2)])
-  })
-})
