@@ -5,9 +5,10 @@
 import type { Tensor } from '../../core'
 import { ConvolabError, gradcheck } from '../../core'
 import type { ProbeRequest, Result } from '../../contract'
+import { errorOf } from '../../contract'
 import type { ExactTensors } from './compute'
 import { runCompute, Superseded, transferablesOf } from './compute'
-import { cancelledEnvelope, consoleLogger, toEnvelope, type Logger } from './envelope'
+import { consoleLogger, toEnvelope, type Logger } from './envelope'
 import type { ConvKernel } from './kernel'
 import type { FromWorker, ToWorker } from './messages'
 import { CONTROL } from './messages'
@@ -55,7 +56,7 @@ export class ComputeHost {
         case 'compute': {
           const isStale = (): boolean => Atomics.load(this.control, CONTROL.latestCompute) !== message.seq
           if (isStale()) {
-            result = cancelledEnvelope({ requestId: message.request.requestId })
+            result = errorOf('cancelled', { requestId: message.request.requestId })
             break
           }
           const input = this.inputs.get(message.request.inputId)
@@ -94,7 +95,7 @@ export class ComputeHost {
       }
     } catch (error) {
       const stopped = error instanceof Superseded || (error instanceof ConvolabError && error.code === 'cancelled')
-      result = stopped ? cancelledEnvelope(requestIdOf(message)) : toEnvelope(error, this.log)
+      result = stopped ? errorOf('cancelled', requestIdOf(message)) : toEnvelope(error, this.log)
     }
     this.post({ id: message.id, result }, transfer)
   }
