@@ -115,6 +115,25 @@ const learnStepRequestSchema = z.object({
   steps: count(1, 10_000),
 })
 
+const planeRect = z.object({ top: count(0, MAX_DIMENSION), left: count(0, MAX_DIMENSION), height: dimension, width: dimension })
+
+const regionValuesRequestSchema = z.object({
+  requestId,
+  batch: count(0, LIMITS.maxBatch - 1),
+  region: planeRect.refine((r) => r.height * r.width <= 64 * 64, { message: 'a region of at most 64×64 output cells' }),
+})
+
+const gradientCheckRequestSchema = z.object({
+  inputId: z.string().min(1).max(64),
+  weight: weightSchema,
+  bias: biasSchema.nullable(),
+  options: conv2dOptionsSchema,
+  gradOutput: gradOutputSchema,
+  elements: count(1, 100_000),
+  tolerance: z.number().positive().finite(),
+  seed: z.number().int(),
+})
+
 /** One schema per compute method. */
 export const computeSchemas: RequestSchemas<ComputeMethods> = {
   setInput: inputTensorSchema,
@@ -123,6 +142,8 @@ export const computeSchemas: RequestSchemas<ComputeMethods> = {
   compute: computeRequestSchema,
   probe: probeRequestSchema,
   gradcheck: gradcheckRequestSchema,
+  checkGradients: gradientCheckRequestSchema,
+  regionValues: regionValuesRequestSchema,
   learnStep: learnStepRequestSchema,
   cancel: z.enum(['gradcheck', 'compute']),
   // takes nothing: anything passed is ignored

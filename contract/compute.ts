@@ -135,6 +135,83 @@ export interface LearnStepResult {
   losses: number[]
 }
 
+/** A rectangle of one plane: rows top..top+height−1, columns left..left+width−1. */
+export interface PlaneRect {
+  top: number
+  left: number
+  height: number
+  width: number
+}
+
+/** Exact values of an output region of a compute result, for the region animation. */
+export interface RegionValuesRequest {
+  /** The compute whose tensors to read (the last one the engine answered). */
+  requestId: number
+  batch: number
+  /** Output rows and columns (at most 64×64 cells). */
+  region: PlaneRect
+}
+
+export interface RegionValues {
+  batch: number
+  region: PlaneRect
+  /** The padded input rectangle the region reads, in padded coordinates (row 0 = first padding row). */
+  window: PlaneRect
+  /**
+   * x[batch, :, window] with the padding applied as the convolution sees it, shape (1, C_in, h, w):
+   * with the weight, stride and dilation (padding 0) it gives `output` exactly.
+   */
+  paddedInput: TensorPayload
+  /** y[batch, :, region], shape (1, C_out, height, width). */
+  output: TensorPayload
+  /** dE/dy[batch, :, region], when the compute ran a backward pass. */
+  gradOutput?: TensorPayload
+  /** dE/dx[batch, :, rect] where the window lies inside the input (input coordinates), when the compute ran a backward pass. */
+  gradInput?: { rect: PlaneRect; tensor: TensorPayload }
+}
+
+/**
+ * A finite-difference check of the engine's gradients on the user's own tensors (any size):
+ * L = Σ y·g with g the stated upstream gradient (for 'mse' the one at the current output, held
+ * fixed); each checked element's central difference (L(v+h) − L(v−h)) / 2h against dE/dv.
+ */
+export interface GradientCheckRequest {
+  inputId: string
+  weight: TensorPayload
+  bias: TensorPayload | null
+  options: Conv2dOptions
+  gradOutput: GradOutputSpec
+  /** Elements of x and of w to check: a tensor with at most this many is checked whole, a larger one at this many random elements. */
+  elements: number
+  tolerance: number
+  /** Picks the random elements. */
+  seed: number
+}
+
+export interface CheckedCount {
+  checked: number
+  total: number
+}
+
+export interface GradientCheckReport {
+  passed: boolean
+  cancelled: boolean
+  tolerance: number
+  /** Partial derivatives checked in all, and how many exceed the tolerance. */
+  checked: number
+  failures: number
+  /** How many elements of each tensor were checked, out of how many it has. */
+  counts: { input: CheckedCount; weight: CheckedCount; bias: CheckedCount }
+  worst: {
+    parameter: 'input' | 'weight' | 'bias'
+    /** Index of the element (NCHW for x, (C_out, C_in/groups, KH, KW) for w). */
+    index: number[]
+    numeric: number
+    analytic: number
+    relativeError: number
+  } | null
+}
+
 export interface AboutInfo {
   version: string
   host: 'electron' | 'browser'
@@ -149,7 +226,15 @@ export interface ComputeMethods {
   readTensorFile: Method<TensorFileRequest, TensorPayload>
   compute: Method<ComputeRequest, ComputeResult>
   probe: Method<ProbeRequest, Float64Array>
+  /** The seed's check on random tensors of a stated shape (small shapes; core's gradcheck). */
   gradcheck: Method<GradcheckRequest, GradcheckReport>
+  /**
+   * The check on the user's own input, kernel and upstream gradient at any size, with 'progress'
+   * events (task 'gradcheck') and cancel('gradcheck'). Runs beside computes, never holding them up.
+   */
+  checkGradients: Method<GradientCheckRequest, GradientCheckReport>
+  /** Exact values of an output region of the last compute (hover, region animation, export). */
+  regionValues: Method<RegionValuesRequest, RegionValues>
   /**
    * Steps of gradient descent on the kernel (and bias) toward a target, as core's learnStep does
    * them: w ← w − rate·dE/dw, b ← b − rate·dE/db with E = mean((x ⋆ w + b − target)²). Input and

@@ -178,6 +178,14 @@ export class Engine {
       const generation = Atomics.load(this.checks.control, CONTROL.gradcheckGeneration)
       return this.checks.run<'gradcheck'>({ op: 'gradcheck', generation, request })
     },
+    checkGradients: async (request) => {
+      const generation = Atomics.load(this.checks.control, CONTROL.gradcheckGeneration)
+      // the check runs in the checks worker, on its own copy of the input, so computes go on
+      const input = await this.compute.run<'inputCopy'>({ op: 'inputCopy', inputId: request.inputId })
+      if (!input.ok) return input
+      return this.checks.run<'checkGradients'>({ op: 'checkGradients', generation, input: input.value, request }, [input.value.data.buffer as ArrayBuffer])
+    },
+    regionValues: (request) => this.compute.run<'region'>({ op: 'region', request }),
     learnStep: (request) => this.compute.run<'learn'>({ op: 'learn', request }),
     cancel: async (what) => {
       if (what === 'gradcheck') Atomics.add(this.checks.control, CONTROL.gradcheckGeneration, 1)

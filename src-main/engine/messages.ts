@@ -6,9 +6,13 @@ import type {
   ComputeResult,
   EngineEvent,
   GradcheckRequest,
+  GradientCheckReport,
+  GradientCheckRequest,
   LearnStepRequest,
   LearnStepResult,
   ProbeRequest,
+  RegionValues,
+  RegionValuesRequest,
   Result,
   TensorPayload,
 } from '../../contract'
@@ -21,6 +25,10 @@ export interface WorkerJobs {
   gradcheck: { job: { generation: number; request: GradcheckRequest }; answer: GradcheckReport }
   about: { job: object; answer: { kernel: string } }
   learn: { job: { request: LearnStepRequest }; answer: LearnStepResult }
+  region: { job: { request: RegionValuesRequest }; answer: RegionValues }
+  /** A copy of a stored input (for the checks worker). */
+  inputCopy: { job: { inputId: string }; answer: TensorPayload }
+  checkGradients: { job: { generation: number; input: TensorPayload; request: GradientCheckRequest }; answer: GradientCheckReport }
 }
 
 export type Op = keyof WorkerJobs
