@@ -39,7 +39,7 @@ export async function runCompute(
   if (input.shape[1] !== expectedChannels) {
     throw new ConvolabError('input-channels', { got: input.shape[1], expected: expectedChannels })
   }
-  const { output, geometry } = await kernel.forward(input, weight, bias, options, { output: spare?.output.data })
+  const { output, geometry } = await kernel.forward(input, weight, bias, options, { output: spare?.output.data, stableInput: true })
   if (isStale()) throw new Superseded()
   const maxSide = request.display.maxSide
   const exact: ExactTensors = { requestId: request.requestId, geometry, input, output }
@@ -47,7 +47,7 @@ export async function runCompute(
   // maps; a kernel on this thread has finished them by the time backward() returns.
   const upstream = request.gradOutput ? upstreamGradient(request.gradOutput, output) : null
   const backward = upstream
-    ? Promise.resolve(kernel.backward(input, weight, bias, upstream.gradOutput, options, { gradInput: spare?.gradInput?.data }))
+    ? Promise.resolve(kernel.backward(input, weight, bias, upstream.gradOutput, options, { gradInput: spare?.gradInput?.data, stableInput: true }))
     : null
   backward?.catch(() => undefined) // awaited below; a failure must not go unhandled meanwhile
   const result: ComputeResult = {
