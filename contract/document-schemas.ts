@@ -1,7 +1,7 @@
 // zod schemas of the data folder's requests: sessions, autosave, settings, recent files.
 
 import { z } from 'zod'
-import type { DocumentMethods } from './documents'
+import { SESSION_CHUNK_BYTES, type DocumentMethods } from './documents'
 import { LIMITS } from './limits'
 import type { RequestSchemas } from './methods'
 import { bytes, count, name, nothing } from './schema-parts'
@@ -17,22 +17,37 @@ export const absolutePathSchema = z
 const sessionText = z.string().min(1).max(LIMITS.maxFileBytes)
 const fileName = name.refine((n) => !/[\\/\0]/.test(n), { message: 'a file name, without folders' })
 
-const saveSessionRequestSchema = z.object({
-  text: sessionText,
-  path: absolutePathSchema.optional(),
-  suggestedName: fileName.optional(),
+const uploadId = z.string().regex(/^[A-Za-z0-9-]{8,64}$/, { message: 'an upload id: 8 to 64 letters, digits or -' })
+const sessionChunkSchema = z.object({
+  upload: uploadId,
+  index: count(0, Math.ceil(LIMITS.maxFileBytes / SESSION_CHUNK_BYTES)),
+  bytes: z.instanceof(Uint8Array).refine((b) => b.length >= 1 && b.length <= SESSION_CHUNK_BYTES, {
+    message: `pieces of 1 to ${SESSION_CHUNK_BYTES} bytes`,
+  }),
 })
+/** Exactly one of an upload's id and a text. */
+const sessionSource = z.union([z.object({ upload: uploadId, text: z.undefined() }), z.object({ text: sessionText, upload: z.undefined() })])
+
+const saveSessionRequestSchema = z.intersection(
+  sessionSource,
+  z.object({
+    path: absolutePathSchema.optional(),
+    suggestedName: fileName.optional(),
+  }),
+)
 
 const openSessionRequestSchema = z.union([
   z.object({ bytes, name: fileName, path: absolutePathSchema.optional() }),
   z.object({ path: absolutePathSchema }),
 ])
 
-const autosaveRequestSchema = z.object({
-  text: sessionText,
-  name: fileName.optional(),
-  path: absolutePathSchema.optional(),
-})
+const autosaveRequestSchema = z.intersection(
+  sessionSource,
+  z.object({
+    name: fileName.optional(),
+    path: absolutePathSchema.optional(),
+  }),
+)
 
 const documentStateSchema = z.object({ name: z.string().max(1024), dirty: z.boolean() })
 
@@ -69,6 +84,7 @@ const settingsPatchSchema = z.object({
 
 /** One schema per data-folder method. */
 export const documentSchemas: RequestSchemas<DocumentMethods> = {
+  sessionChunk: sessionChunkSchema,
   saveSession: saveSessionRequestSchema,
   openSession: openSessionRequestSchema,
   autosave: autosaveRequestSchema,

@@ -20,13 +20,39 @@ import type { Method } from './methods'
 // that no longer runs becomes recovery/ at the next start (in Electron, a crashed page's run
 // autosave becomes recovery/ at once, and the page is reloaded). The renderer, at start:
 // recovery(); if not null, offer to restore it, then discardRecovery() (restored or declined).
-// While working: autosave({ text }) a few seconds after changes and at once after significant
-// ones (loads, strokes ended); an unchanged text is neither parsed nor rewritten. Paths: main writes only to .convolab files the user chose in a save dialog, opened
+// While working: autosave({ upload }) a few seconds after changes and at once after significant
+// ones (loads, strokes ended); an unchanged file is neither checked nor rewritten.
+//
+// Saving streams (a 12-megapixel photo is never one giant message): the renderer writes the
+// session file (core's sessionFileChunks, format 2) and sends it piece by piece with
+// sessionChunk({ upload, index, bytes }) under an id of its own, index 0, 1, 2, ... in order,
+// each piece at most SESSION_CHUNK_BYTES; then saveSession({ upload, ... }) or autosave({ upload,
+// ... }) takes the whole upload (once: the upload is gone afterwards, used or refused). An
+// upload left unfinished (a lost connection) is dropped when a newer one starts or the
+// connection closes; at most MAX_OPEN_UPLOADS are kept at once. Paths: main writes only to .convolab files the user chose in a save dialog, opened
 // (dialog, command line, OS, recent list) or saved before; other paths are refused.
 
-export interface SaveSessionRequest {
-  /** The session as serializeSession writes it; checked with parseSession before anything is written. */
-  text: string
+/** Largest piece of a session upload. */
+export const SESSION_CHUNK_BYTES = 4 * 1024 * 1024
+/** Uploads a connection may have open at once (the oldest unfinished one is dropped). */
+export const MAX_OPEN_UPLOADS = 2
+
+/** One piece of a session file on its way to main. */
+export interface SessionChunkRequest {
+  /** The upload's id, chosen by the renderer (letters, digits, '-', 8 to 64 of them). */
+  upload: string
+  /** 0 for the first piece, then each next one; a gap or a repeat refuses the whole upload. */
+  index: number
+  bytes: Uint8Array
+}
+
+/**
+ * The session file to save or autosave: a finished upload (the app), or a version-1 JSON text
+ * (small hand-made sessions, tools). Checked with decodeSessionFile before anything is written.
+ */
+export type SessionSource = { upload: string; text?: undefined } | { text: string; upload?: undefined }
+
+export type SaveSessionRequest = SessionSource & {
   /** An absolute .convolab path main handed out (see above). Absent: "Save As". */
   path?: string
   /** File name offered in the save dialog or for the download; ".convolab" is added when missing. */
@@ -35,12 +61,13 @@ export interface SaveSessionRequest {
 
 /**
  * 'saved': written to `path` (atomically), added to the recent files.
- * 'download' (browser mode, no path): nothing is written; offer `text` as a download named `name`.
+ * 'download' (browser mode, no path): nothing is written; offer the file (the renderer's own upload,
+ * or `text` when the request was a text) as a download named `name`.
  * 'cancelled': the user closed the save dialog.
  */
 export type SaveSessionResult =
   | { kind: 'saved'; path: string; name: string }
-  | { kind: 'download'; name: string; text: string }
+  | { kind: 'download'; name: string; text?: string }
   | { kind: 'cancelled' }
 
 /**
@@ -56,12 +83,11 @@ export interface OpenedSession {
   path?: string
 }
 
-export interface AutosaveRequest {
-  /**
-   * The current session as serializeSession writes it. Main checks it with parseSession (about
-   * 130 ms for a 1024×1024 input), so send it when it changed, not on a timer regardless.
-   */
-  text: string
+/**
+ * The current session (see SessionSource). Main checks it with decodeSessionFile (about 0.3 s for a
+ * 2048×2048 photo), so send it when it changed, not on a timer regardless.
+ */
+export type AutosaveRequest = SessionSource & {
   /** The document's name and path (as shown in the title), restored with it after a crash; a path main did not hand out is not kept. */
   name?: string
   path?: string
@@ -130,6 +156,8 @@ export interface DocumentState {
  * anything else.
  */
 export interface DocumentMethods {
+  /** Receives one piece of a session file; answers how many bytes the upload holds so far. */
+  sessionChunk: Method<SessionChunkRequest, { received: number }>
   /** Writes a session file, or (browser mode, no path) hands the text back for a download. */
   saveSession: Method<SaveSessionRequest, SaveSessionResult>
   /** Reads and checks a .convolab session; a newer or corrupt one is refused and nothing changes. */

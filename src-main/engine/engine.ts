@@ -142,6 +142,7 @@ export class Engine {
   close(): void {
     this.compute.close()
     this.checks.close()
+    this.documents?.close()
     this.listeners.clear()
   }
 
@@ -194,6 +195,7 @@ export class Engine {
     },
     about: () => this.about(),
     // Sessions, autosave and settings (src-main/storage/documents.ts).
+    sessionChunk: (request) => this.withDocuments((documents) => documents.sessionChunk(request)),
     saveSession: (request) => this.withDocuments((documents) => documents.saveSession(request)),
     openSession: (request) => this.withDocuments((documents) => documents.openSession(request)),
     autosave: (request) => this.withDocuments((documents) => documents.autosave(request)),

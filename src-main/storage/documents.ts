@@ -6,7 +6,7 @@
 import { readFile, stat } from 'node:fs/promises'
 import { basename, dirname, isAbsolute, resolve } from 'node:path'
 import { ConvolabError } from '../../core/errors'
-import { parseSession } from '../../core/session'
+import { decodeSessionFile } from '../../core/session-file'
 import type {
   AutosaveRequest,
   AutosaveResult,
@@ -16,10 +16,13 @@ import type {
   Recovery,
   SaveSessionRequest,
   SaveSessionResult,
+  SessionChunkRequest,
+  SessionSource,
   Settings,
 } from '../../contract'
 import { LIMITS } from '../../contract'
 import { writeFileAtomic } from './atomic-file'
+import { SessionUploads } from './session-uploads'
 import { isSessionPath, type Storage } from './storage'
 import { titleFor } from '../desktop/title'
 
@@ -46,14 +49,28 @@ export function sessionFileName(suggested: string | undefined): string {
 }
 
 export class Documents {
-  /** The last autosave text that parsed: the same text again is not parsed again (130 ms for a 1024² input). */
-  private lastAutosaveChecked: string | null = null
+  /** Session files arriving in pieces from this connection. */
+  private readonly uploads = new SessionUploads()
 
   constructor(
     private readonly storage: Storage,
     private readonly shell: DocumentShell | null,
     private readonly platform: NodeJS.Platform = process.platform,
   ) {}
+
+  sessionChunk(request: SessionChunkRequest): { received: number } {
+    return this.uploads.add(request)
+  }
+
+  /** Drops unfinished uploads (the connection closed). */
+  close(): void {
+    this.uploads.clear()
+  }
+
+  /** The file a save or autosave names: a finished upload, or a version-1 text as UTF-8. */
+  private sessionBytes(source: SessionSource): Uint8Array {
+    return source.upload !== undefined ? this.uploads.take(source.upload) : new TextEncoder().encode(source.text)
+  }
 
   async saveSession(request: SaveSessionRequest): Promise<SaveSessionResult> {
     let result: SaveSessionResult
@@ -71,12 +88,13 @@ export class Documents {
 
   private async save(request: SaveSessionRequest): Promise<SaveSessionResult> {
     this.storage.begin()
+    const bytes = this.sessionBytes(request)
     // Never write what could not be opened again.
-    parseSession(request.text)
+    decodeSessionFile(bytes)
     let path = request.path
     if (path === undefined) {
       const name = sessionFileName(request.suggestedName)
-      if (!this.shell) return { kind: 'download', name, text: request.text }
+      if (!this.shell) return request.text !== undefined ? { kind: 'download', name, text: request.text } : { kind: 'download', name }
       const chosen = await this.shell.chooseSavePath(name, this.storage.getSettings().lastFolders.session)
       if (!chosen) return { kind: 'cancelled' }
       path = isSessionPath(chosen) ? chosen : `${chosen}.convolab`
@@ -84,7 +102,7 @@ export class Documents {
     }
     const full = resolve(path)
     this.checkWritable(full)
-    await writeFileAtomic(full, request.text).catch((error: NodeJS.ErrnoException) => {
+    await writeFileAtomic(full, bytes).catch((error: NodeJS.ErrnoException) => {
       throw new ConvolabError('file-write', { name: basename(full), detail: error.code ?? error.message })
     })
     this.remember(full)
@@ -110,26 +128,24 @@ export class Documents {
     }
     if (!isSessionPath(name)) throw new ConvolabError('session-extension', { name })
     // Refused sessions change nothing: the recent list and folders are updated only after this.
-    const session = parseSession(decodeText(bytes))
+    const session = decodeSessionFile(bytes)
     if (path) this.remember(path)
     return path ? { session, name, path } : { session, name }
   }
 
   autosave(request: AutosaveRequest): Promise<AutosaveResult> {
-    // A session that would not open again is not worth keeping.
-    if (request.text !== this.lastAutosaveChecked) {
-      parseSession(request.text)
-      this.lastAutosaveChecked = request.text
-    }
-    return this.storage.autosave(request.text, { name: request.name, path: request.path })
+    const bytes = this.sessionBytes(request)
+    // A session that would not open again is not worth keeping (an unchanged one was checked before).
+    if (!this.storage.isLastAutosave(bytes)) decodeSessionFile(bytes)
+    return this.storage.autosave(bytes, { name: request.name, path: request.path })
   }
 
   /** The recovered session; a damaged one is an error the renderer shows (discardRecovery removes it). */
   recovery(): Recovery | null {
     const recovered = this.storage.recovery()
     if (!recovered) return null
-    const { text, ...rest } = recovered
-    return { session: parseSession(text), ...rest }
+    const { bytes, ...rest } = recovered
+    return { session: decodeSessionFile(bytes), ...rest }
   }
 
   setSettings(patch: Parameters<Storage['setSettings']>[0]): Settings {
@@ -179,12 +195,4 @@ export async function readSessionFile(path: string): Promise<Uint8Array> {
   }
   if (size > LIMITS.maxFileBytes) throw new ConvolabError('file-too-large', { name, size, limit: LIMITS.maxFileBytes })
   return new Uint8Array(await readFile(path))
-}
-
-function decodeText(bytes: Uint8Array): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes)
-  } catch {
-    throw new ConvolabError('session-corrupt', { detail: 'the file is not UTF-8 text' })
-  }
 }

@@ -5,7 +5,7 @@
 
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs'
 import { mkdir, stat } from 'node:fs/promises'
-import { randomBytes } from 'node:crypto'
+import { createHash, randomBytes } from 'node:crypto'
 import { basename, extname, join, resolve } from 'node:path'
 import { ConvolabError } from '../../core/errors'
 import type { AutosaveResult, RecentFile, Settings, SettingsPatch } from '../../contract'
@@ -33,9 +33,9 @@ export interface StorageOptions {
   log?: Logger
 }
 
-/** The text of an autosave left by a run that did not end cleanly. */
+/** The file of an autosave left by a run that did not end cleanly. */
 export interface RecoveredText {
-  text: string
+  bytes: Uint8Array
   savedAt: number
   name?: string
   path?: string
@@ -52,7 +52,8 @@ export class Storage {
   private record!: RunRecord
   /** Paths this run handed out (dialogs, command line, OS) or read: the only ones main writes to. */
   private readonly known = new Set<string>()
-  private lastAutosave: { text: string; savedAt: number } | null = null
+  /** The digest of the last autosave written, to skip rewriting the same file. */
+  private lastAutosave: { digest: string; savedAt: number } | null = null
   private autosaving: Promise<unknown> = Promise.resolve()
 
   constructor(private readonly options: StorageOptions) {
@@ -145,8 +146,13 @@ export class Storage {
     return this.known.has(resolve(path))
   }
 
-  /** Writes the current session as this run's autosave (unchanged text is not rewritten). */
-  async autosave(text: string, document: { name?: string; path?: string } = {}): Promise<AutosaveResult> {
+  /** True when these bytes are the last autosave written (so they were checked then). */
+  isLastAutosave(bytes: Uint8Array): boolean {
+    return this.lastAutosave?.digest === digestOf(bytes)
+  }
+
+  /** Writes the current session as this run's autosave (an unchanged file is not rewritten). */
+  async autosave(bytes: Uint8Array | string, document: { name?: string; path?: string } = {}): Promise<AutosaveResult> {
     this.begin()
     if (this.ended) throw new ConvolabError('no-data-folder')
     const path = document.path && this.isKnownPath(document.path) ? resolve(document.path) : undefined
@@ -157,14 +163,15 @@ export class Storage {
         await mkdir(this.runDir, { recursive: true })
         await writeFileAtomic(join(this.runDir, DATA_FILES.run), JSON.stringify(this.record) + '\n')
       }
-      if (this.lastAutosave?.text === text) return { written: false, savedAt: this.lastAutosave.savedAt }
+      const digest = digestOf(bytes)
+      if (this.lastAutosave?.digest === digest) return { written: false, savedAt: this.lastAutosave.savedAt }
       const file = join(this.runDir, DATA_FILES.autosave)
       await mkdir(this.runDir, { recursive: true })
-      await writeFileAtomic(file, text)
+      await writeFileAtomic(file, bytes)
       const savedAt = (await stat(file)).mtimeMs
       // The app ended cleanly while this was being written: leave nothing to "recover".
       if (this.ended) rmSync(this.runDir, { recursive: true, force: true })
-      this.lastAutosave = { text, savedAt }
+      this.lastAutosave = { digest, savedAt }
       return { written: true, savedAt }
     })
     this.autosaving = write.catch(() => {})
@@ -177,16 +184,16 @@ export class Storage {
   recovery(): RecoveredText | null {
     this.begin()
     const file = join(this.recoveryDir, DATA_FILES.autosave)
-    let text: string
+    let bytes: Uint8Array
     let savedAt: number
     try {
-      text = readFileSync(file, 'utf8')
+      bytes = new Uint8Array(readFileSync(file))
       savedAt = statSync(file).mtimeMs
     } catch {
       return null
     }
     const record = this.readRecord(this.recoveryDir)
-    const recovered: RecoveredText = { text, savedAt }
+    const recovered: RecoveredText = { bytes, savedAt }
     if (record?.name) recovered.name = record.name
     if (record?.path) {
       recovered.path = record.path
@@ -275,4 +282,8 @@ export class Storage {
 /** True for a path whose extension is .convolab (any letter case). */
 export function isSessionPath(path: string): boolean {
   return extname(path).toLowerCase() === '.convolab'
+}
+
+function digestOf(bytes: Uint8Array | string): string {
+  return createHash('sha256').update(bytes).digest('hex')
 }

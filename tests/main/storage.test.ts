@@ -16,6 +16,11 @@ import { runIsOver, type RunEnvironment } from '../../src-main/storage/runs'
 import { DATA_FILES, Storage } from '../../src-main/storage/storage'
 import { ConvolabError } from '../../core/errors'
 
+/** A recovered autosave with its bytes read as text (these tests autosave plain strings). */
+function asText(recovered: { bytes: Uint8Array } | null): Record<string, unknown> | null {
+  return recovered && { ...recovered, text: new TextDecoder().decode(recovered.bytes) }
+}
+
 const root = resolve(__dirname, '../..')
 const cache = join(root, 'node_modules', '.cache')
 mkdirSync(cache, { recursive: true })
@@ -220,7 +225,7 @@ describe('runs and recovery', () => {
     expect(await crashed.autosave('second', { name: 'a.convolab' })).toMatchObject({ written: true })
     // No end(): the process died. The next one (101 is gone) finds its autosave.
     const next = new Storage({ dir, host: 'electron', run: runOf(102) })
-    expect(next.recovery()).toMatchObject({ text: 'second', name: 'a.convolab' })
+    expect(asText(next.recovery())).toMatchObject({ text: 'second', name: 'a.convolab' })
     expect(existsSync(join(dir, DATA_FILES.runs, '101'))).toBe(false)
     next.discardRecovery()
     expect(next.recovery()).toBeNull()
@@ -235,7 +240,7 @@ describe('runs and recovery', () => {
     expect(storage.offerOwnAutosave()).toBe(false)
     await storage.autosave('before the page crashed', { name: 'p.convolab' })
     expect(storage.offerOwnAutosave()).toBe(true)
-    expect(storage.recovery()).toMatchObject({ text: 'before the page crashed', name: 'p.convolab' })
+    expect(asText(storage.recovery())).toMatchObject({ text: 'before the page crashed', name: 'p.convolab' })
     // Autosaving goes on in the run's folder, and the same text is written again (it moved away).
     expect(await storage.autosave('before the page crashed')).toMatchObject({ written: true })
     storage.discardRecovery()
@@ -267,7 +272,7 @@ describe('runs and recovery', () => {
     await new Promise((r) => setTimeout(r, 20))
     await new Storage({ dir, host: 'browser', run: runOf(302, [301]) }).autosave('newer')
     const next = new Storage({ dir, host: 'browser', run: runOf(303) })
-    expect(next.recovery()?.text).toBe('newer')
+    expect(asText(next.recovery())?.text).toBe('newer')
     expect(readdirSync(join(dir, DATA_FILES.runs))).toEqual(['303'])
   })
 
@@ -279,7 +284,7 @@ describe('runs and recovery', () => {
     expect(existsSync(join(dir, DATA_FILES.runs, String(pid), DATA_FILES.run))).toBe(true)
     // The real check of the real pid: the killed process is gone.
     const next = new Storage({ dir, host: 'browser' })
-    expect(next.recovery()).toMatchObject({ text: 'work before the kill', name: 'killed.convolab' })
+    expect(asText(next.recovery())).toMatchObject({ text: 'work before the kill', name: 'killed.convolab' })
     next.end()
   }, 60_000)
 })

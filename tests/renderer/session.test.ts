@@ -4,6 +4,7 @@
 
 import { describe, expect, it, vi } from 'vitest'
 import { parseSession, serializeSession } from '../../core/session'
+import { decodeSessionFile } from '../../core/session-file'
 import { fakeTransport } from '../../src-renderer/src/lib/dev/fake-transport'
 import { setWeightCell } from '../../src-renderer/src/lib/kernels/weights'
 import { Explorer } from '../../src-renderer/src/lib/state/explorer.svelte'
@@ -73,9 +74,11 @@ describe('session store (in-page engine)', () => {
     expect(session.dirty).toBe(true)
     expect(await session.save()).toBe(true)
     expect(download).toHaveBeenCalledTimes(1)
-    const [name, text] = download.mock.calls[0]
+    const [name, pieces] = download.mock.calls[0] as [string, Uint8Array[]]
     expect(name).toBe('untitled.convolab')
-    expect(parseSession(text).weight.data[0]).toBe(42)
+    const file = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0))
+    pieces.reduce((at, p) => (file.set(p, at), at + p.length), 0)
+    expect(decodeSessionFile(file).weight.data[0]).toBe(42)
     expect(session.dirty).toBe(false)
     expect(session.name).toBe('untitled.convolab')
     // Undo after saving: unsaved again; redo: back to what the file holds.
@@ -94,7 +97,7 @@ describe('session store (in-page engine)', () => {
 
     const before = Array.from(app.weight.data)
     expect(await session.open({ bytes: bytes('{"format": "convolab-session", "version": 1'), name: 'cut.convolab' })).toBe(false)
-    expect(await session.open({ bytes: bytes(text.replace('"version": 1', '"version": 2')), name: 'new.convolab' })).toBe(false)
+    expect(await session.open({ bytes: bytes(text.replace('"version": 1', '"version": 3')), name: 'new.convolab' })).toBe(false)
     expect(app.notices.map((notice) => notice.code)).toEqual(['session-corrupt', 'session-newer'])
     expect(Array.from(app.weight.data)).toEqual(before)
     expect(history.past).toHaveLength(0)

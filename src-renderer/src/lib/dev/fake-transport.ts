@@ -6,7 +6,7 @@ import { errorEnvelope } from '../../../../contract'
 import { ConvolabError } from '../../../../core/errors'
 import { conv2d } from '../../../../core/conv2d'
 import type { Tensor } from '../../../../core/tensor'
-import { parseSession } from '../../../../core/session'
+import { decodeSessionFile } from '../../../../core/session-file'
 
 function toMapStack(tensor: Tensor): MapStack {
   const [n, c, h, w] = tensor.shape as [number, number, number, number]
@@ -41,6 +41,22 @@ export function fakeTransport(): FakeTransport {
   // The data folder's methods, kept in memory: settings, the last autosave, no recovery.
   let settings: Settings = { language: 'system', theme: 'system', colourMap: 'auto', decimals: 4, animationSpeed: 1, lastFolders: {}, window: null }
   let autosaved: string | null = null
+  // Session uploads (sessionChunk), joined when saved or autosaved.
+  const uploads = new Map<string, Uint8Array[]>()
+  const sessionFile = (request: { upload?: string; text?: string }): Uint8Array => {
+    if (request.text !== undefined) return new TextEncoder().encode(request.text)
+    const pieces = uploads.get(request.upload!)
+    uploads.delete(request.upload!)
+    if (!pieces) throw new ConvolabError('bad-request', { detail: `no session upload ${request.upload}` })
+    const file = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0))
+    let at = 0
+    for (const piece of pieces) {
+      file.set(piece, at)
+      at += piece.length
+    }
+    return file
+  }
+  const digest = (bytes: Uint8Array): string => `${bytes.length}:${bytes.reduce((h, b) => (h * 31 + b) >>> 0, 7)}`
 
   const handlers: Record<string, (request: never) => unknown> = {
     setInput(request: Tensor) {
@@ -68,19 +84,27 @@ export function fakeTransport(): FakeTransport {
     recovery: () => null,
     discardRecovery: () => undefined,
     recentFiles: () => [],
-    autosave(request: { text: string }) {
-      parseSession(request.text)
-      const written = request.text !== autosaved
-      autosaved = request.text
+    sessionChunk(request: { upload: string; index: number; bytes: Uint8Array }) {
+      if (request.index === 0) uploads.set(request.upload, [])
+      const pieces = uploads.get(request.upload)
+      if (!pieces || pieces.length !== request.index) throw new ConvolabError('bad-request', { detail: 'sessionChunk: out of order' })
+      pieces.push(request.bytes.slice())
+      return { received: pieces.reduce((n, p) => n + p.length, 0) }
+    },
+    autosave(request: { upload?: string; text?: string }) {
+      const file = sessionFile(request)
+      decodeSessionFile(file)
+      const written = digest(file) !== autosaved
+      autosaved = digest(file)
       return { written, savedAt: Date.now() }
     },
-    saveSession(request: { text: string; suggestedName?: string }) {
-      parseSession(request.text)
+    saveSession(request: { upload?: string; text?: string; suggestedName?: string }) {
+      decodeSessionFile(sessionFile(request))
       const name = request.suggestedName?.endsWith('.convolab') ? request.suggestedName : `${request.suggestedName ?? 'untitled'}.convolab`
-      return { kind: 'download', name, text: request.text }
+      return request.text !== undefined ? { kind: 'download', name, text: request.text } : { kind: 'download', name }
     },
     openSession(request: { bytes: Uint8Array; name: string }) {
-      return { session: parseSession(new TextDecoder().decode(request.bytes)), name: request.name }
+      return { session: decodeSessionFile(request.bytes), name: request.name }
     },
     setDocumentState: (state: { name: string; dirty: boolean }) => ({ title: `${state.dirty ? '● ' : ''}${state.name} — Convolab` }),
     about: () => ({ version: 'dev', host: 'browser', kernel: 'in-page scalar', versions: {} }),

@@ -3,9 +3,9 @@
 
 import type { ErrorEnvelope, OpenSessionRequest, Recovery, Transport } from '../../../../contract'
 import { ConvolabError } from '../../../../core/errors'
-import { serializeSession } from '../../../../core/session'
 import type { Session } from '../../../../core/session'
 import { translate } from '../i18n'
+import { sendSession } from '../transport/session-upload'
 import type { Explorer } from './explorer.svelte'
 import type { History } from './history.svelte'
 import { applySession, sessionOf } from './session-document'
@@ -13,8 +13,8 @@ import { applySession, sessionOf } from './session-document'
 export interface SessionOptions {
   /** How often unsaved work is autosaved, in ms. */
   autosaveMs?: number
-  /** Browser mode: offer the text as a file download. */
-  download?: (name: string, text: string) => void
+  /** Browser mode: offer the file (its pieces, in order) as a download. */
+  download?: (name: string, file: Uint8Array[]) => void
   /** The page zoom saved with the view, and how to restore it. */
   zoom?: () => number
   setZoom?: (zoom: number) => void
@@ -43,7 +43,6 @@ export class SessionStore {
   }
 
   private autosavedId = 0
-  private readonly encodedInputs = new WeakMap<Float64Array, string>()
   private autosaving = false
   private readonly autosaveMs: number
 
@@ -87,14 +86,14 @@ export class SessionStore {
     await this.transport.invoke('discardRecovery', undefined)
   }
 
-  /** The document as .convolab text, or null (said to the user) while the settings cannot be computed. */
-  text(): string | null {
+  /** The document as a session, or null (said to the user) while the settings cannot be computed. */
+  document(): Session | null {
     if (!this.app.check.ok) {
       this.app.report({ ok: false, ...this.app.check.error, message: '' })
       return null
     }
     try {
-      return serializeSession(sessionOf(this.app, this.options.zoom?.()))
+      return sessionOf(this.app, this.options.zoom?.())
     } catch (error) {
       this.app.report(envelope(error))
       return null
@@ -103,11 +102,17 @@ export class SessionStore {
 
   /** Save (to the document's file when it has one) or Save As (asNew): true once written or downloaded. */
   async save(asNew = false): Promise<boolean> {
-    const text = this.text()
-    if (text === null) return false
+    const document = this.document()
+    if (document === null) return false
     const stepId = this.history.present.id
     const path = asNew ? undefined : this.path
-    const result = await this.transport.invoke('saveSession', { text, ...(path ? { path } : {}), suggestedName: this.name ?? translate(this.app.language, 'session.untitled') })
+    // The file travels in pieces (a large photo is never one message), then Save names it.
+    const sent = await sendSession(this.transport, document)
+    if (!sent.ok) {
+      this.app.report(sent)
+      return false
+    }
+    const result = await this.transport.invoke('saveSession', { upload: sent.upload, ...(path ? { path } : {}), suggestedName: this.name ?? translate(this.app.language, 'session.untitled') })
     if (!result.ok) {
       this.app.report(result)
       return false
@@ -115,7 +120,7 @@ export class SessionStore {
     const saved = result.value
     if (saved.kind === 'cancelled') return false
     if (saved.kind === 'download') {
-      this.options.download?.(saved.name, saved.text)
+      this.options.download?.(saved.name, sent.pieces)
       this.name = saved.name
     } else {
       this.name = saved.name
@@ -153,11 +158,9 @@ export class SessionStore {
     if (this.autosaving || stepId === this.autosavedId || !this.app.check.ok) return
     this.autosaving = true
     try {
-      // A loaded photo is never edited in place (only small drawn grids are), so its encoding is
-      // kept between autosaves instead of blocking the page each time.
-      const inputCache = this.app.drawable ? undefined : this.encodedInputs
-      const text = serializeSession(sessionOf(this.app, this.options.zoom?.()), { inputCache })
-      const result = await this.transport.invoke('autosave', { text, ...(this.name ? { name: this.name } : {}), ...(this.path ? { path: this.path } : {}) })
+      const sent = await sendSession(this.transport, sessionOf(this.app, this.options.zoom?.()))
+      if (!sent.ok) return
+      const result = await this.transport.invoke('autosave', { upload: sent.upload, ...(this.name ? { name: this.name } : {}), ...(this.path ? { path: this.path } : {}) })
       if (result.ok) this.autosavedId = stepId
     } finally {
       this.autosaving = false
