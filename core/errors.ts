@@ -172,6 +172,10 @@ const templates: Record<string, { en: Template; es: Template }> = {
     en: (p) => `${p.name} was not chosen in a dialog or opened before; use Save As to choose where to save`,
     es: (p) => `${p.name} no se eligió en un diálogo ni se abrió antes; use Guardar como para elegir dónde guardar`,
   },
+  'connection-lost': {
+    en: () => `the connection to the engine was lost; the page reconnects by itself: try again in a moment`,
+    es: () => `se perdió la conexión con el motor; la página se reconecta sola: vuelve a intentarlo en un momento`,
+  },
   'no-data-folder': {
     en: () => `this window keeps no settings, recent files or autosaves`,
     es: () => `esta ventana no guarda ajustes, archivos recientes ni copias automáticas`,

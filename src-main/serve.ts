@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net'
 import { delimiter, join } from 'node:path'
 import { WebSocketServer } from 'ws'
 import { ConvolabError } from '../core/errors'
-import { LIMITS } from '../contract'
+import { MAX_FRAME_BYTES } from '../contract/wire-parts'
 import { builtPaths } from './built-paths'
 import type { Logger } from './engine/envelope'
 import type { SpawnWorker } from './engine/engine'
@@ -52,11 +52,21 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   // One data folder per server process, shared by its tabs; a clean stop ends its run.
   const storage = new Storage({ dir: options.dataDir ?? dataFolder(), host: 'browser', log: options.log })
 
+  const log = options.log ?? ((...args: unknown[]) => console.error(...args))
   const server = createServer((request, response) => {
-    void answer(request, response, access, rendererDir)
+    answer(request, response, access, rendererDir).catch((error: unknown) => {
+      log('browser mode: a request failed', error)
+      if (!response.headersSent) response.writeHead(500, { 'Content-Type': 'text/plain; charset=utf-8' })
+      response.end()
+    })
   })
-  const sockets = new WebSocketServer({ noServer: true, maxPayload: LIMITS.maxFileBytes + (1 << 20) })
+  // No frame is larger than a part of a message (contract/wire-parts.ts): ws refuses a larger one
+  // from its header, before reading it, and closes that connection with 1009.
+  const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES })
+  sockets.on('error', (error) => log('browser mode: the socket server reported', error))
   server.on('upgrade', (request, socket, head) => {
+    // A client that resets the connection mid-handshake must not become an uncaught error.
+    socket.on('error', (error) => log('browser mode: a connection failed during the handshake', error.message))
     const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname
     if (path !== SOCKET_PATH || !socketAllowed(request, access)) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
@@ -153,6 +163,10 @@ export async function serveCommand(args: string[], print: (line: string) => void
   const stop = (): void => {
     void server.close().then(() => process.exit(0))
   }
+  // The last guard of "no client can stop the server": whatever slipped through is logged and the
+  // server goes on serving the other tabs (each connection's state is its own).
+  process.on('uncaughtException', (error) => console.error('convolab serve: an unexpected error (the server goes on)', error))
+  process.on('unhandledRejection', (error) => console.error('convolab serve: an unexpected rejection (the server goes on)', error))
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)
   return server
