@@ -5,12 +5,16 @@ import { ConvolabError } from '../../core'
 import { COMPUTE_USAGE, computeCommand } from './compute'
 import { GRADCHECK_USAGE, gradcheckCommand } from './gradcheck'
 import { EXPORT_USAGE, exportCommand } from './export'
+import { COMPUTE_SESSION_USAGE, computeSessionCommand } from './compute-session'
+import { SESSION_USAGE, sessionCommand } from './session'
 import { serveCommand } from '../serve'
 
 const USAGE = `Convolab: explore 2D convolutions forward and backward, identical to PyTorch.
 
 usage:
   ${COMPUTE_USAGE}
+  ${COMPUTE_SESSION_USAGE}
+  ${SESSION_USAGE}
   ${GRADCHECK_USAGE}
   ${EXPORT_USAGE}
   convolab serve [--port N] [--open]   browser mode on 127.0.0.1
@@ -32,7 +36,13 @@ export async function run(argv: string[], language: Language = languageFromEnvir
   try {
     switch (command) {
       case 'compute':
+        // --session: what a session file holds, instead of --input/--weight/... (src-main/cli/compute-session.ts).
+        if (args.some((arg) => arg === '--session' || arg.startsWith('--session='))) {
+          return { code: 0, stdout: await computeSessionCommand(args, language), stderr: '' }
+        }
         return { code: 0, stdout: await computeCommand(args, language), stderr: '' }
+      case 'session':
+        return { code: 0, stdout: await sessionCommand(args, language), stderr: '' }
       case 'gradcheck': {
         const { text, passed } = gradcheckCommand(args, language)
         return { code: passed ? 0 : 1, stdout: text, stderr: '' }
