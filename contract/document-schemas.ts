@@ -25,29 +25,28 @@ const sessionChunkSchema = z.object({
     message: `pieces of 1 to ${SESSION_CHUNK_BYTES} bytes`,
   }),
 })
-/** Exactly one of an upload's id and a text. */
-const sessionSource = z.union([z.object({ upload: uploadId, text: z.undefined() }), z.object({ text: sessionText, upload: z.undefined() })])
+/** A session to save or autosave: exactly one of an upload's id and a text, and the other fields. */
+function withSessionSource<Shape extends z.ZodRawShape>(shape: Shape) {
+  return z.union([
+    z.object({ ...shape, upload: uploadId, text: z.undefined().optional() }),
+    z.object({ ...shape, text: sessionText, upload: z.undefined().optional() }),
+  ])
+}
 
-const saveSessionRequestSchema = z.intersection(
-  sessionSource,
-  z.object({
-    path: absolutePathSchema.optional(),
-    suggestedName: fileName.optional(),
-  }),
-)
+const saveSessionRequestSchema = withSessionSource({
+  path: absolutePathSchema.optional(),
+  suggestedName: fileName.optional(),
+})
 
 const openSessionRequestSchema = z.union([
   z.object({ bytes, name: fileName, path: absolutePathSchema.optional() }),
   z.object({ path: absolutePathSchema }),
 ])
 
-const autosaveRequestSchema = z.intersection(
-  sessionSource,
-  z.object({
-    name: fileName.optional(),
-    path: absolutePathSchema.optional(),
-  }),
-)
+const autosaveRequestSchema = withSessionSource({
+  name: fileName.optional(),
+  path: absolutePathSchema.optional(),
+})
 
 const documentStateSchema = z.object({ name: z.string().max(1024), dirty: z.boolean() })
 

@@ -3,7 +3,7 @@
 
 import { basename } from 'node:path'
 import type { Language, Session, Tensor } from '../../core'
-import { ConvolabError, convGeometry, decodeSessionFile, encodeSessionFile, formatShape } from '../../core'
+import { ConvolabError, convGeometry, decodeSessionFile, encodeSessionFile, formatShape, sameShape } from '../../core'
 import { writeFileAtomic } from '../storage/atomic-file'
 import { isSessionPath } from '../storage/storage'
 import { CONV_OPTIONS, convOptions, parseCommand, parseShape } from './args'
@@ -39,6 +39,10 @@ export async function sessionCommand(args: string[], language: Language): Promis
   const flatBias: Tensor | null = bias ? { shape: [bias.data.length], data: bias.data } : null
   // Refused here, with the reason, rather than written and refused when opened.
   const geometry = convGeometry(input.shape, weight.shape, options, flatBias?.data.length)
+  const outputShape = [geometry.batch, geometry.outChannels, geometry.outH, geometry.outW]
+  if (gradOutput && !sameShape(gradOutput.shape, outputShape)) {
+    throw new ConvolabError('grad-output-shape', { got: formatShape(gradOutput.shape), expected: formatShape(outputShape) })
+  }
   const session: Session = {
     input,
     inputName: basename(values.input as string),
@@ -55,8 +59,7 @@ export async function sessionCommand(args: string[], language: Language): Promis
   await writeFileAtomic(out, bytes).catch((error: NodeJS.ErrnoException) => {
     throw new ConvolabError('file-write', { name: out, detail: error.code ?? error.message })
   })
-  const outputShape = formatShape([geometry.batch, geometry.outChannels, geometry.outH, geometry.outW])
   return language === 'es'
-    ? `sesión escrita: ${out} (${bytes.length} bytes); entrada ${formatShape(input.shape)}, salida ${outputShape}`
-    : `wrote the session ${out} (${bytes.length} bytes); input ${formatShape(input.shape)}, output ${outputShape}`
+    ? `sesión escrita: ${out} (${bytes.length} bytes); entrada ${formatShape(input.shape)}, salida ${formatShape(outputShape)}`
+    : `wrote the session ${out} (${bytes.length} bytes); input ${formatShape(input.shape)}, output ${formatShape(outputShape)}`
 }

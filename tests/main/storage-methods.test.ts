@@ -151,7 +151,7 @@ describe('saveSession and openSession (Electron, with a save dialog)', () => {
       expect(fromBytes.code).toBe(refused.code)
     }
     const notText = failure(await engine.invoke('openSession', { bytes: Uint8Array.from([0xff, 0xfe, 0x00, 0xd8]), name: 'binary.convolab' }))
-    expect(notText.message).toMatch(/not UTF-8/)
+    expect(notText.message).toMatch(/neither a zip nor UTF-8 text/)
     expect(value(await engine.invoke('getSettings', undefined))).toEqual(before.settings)
     expect(value(await engine.invoke('recentFiles', undefined))).toEqual(before.recent)
   })
