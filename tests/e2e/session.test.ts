@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
+import { decodeSessionFile, isZipFile } from '../../core/session-file'
 import { SHOTS, buildApp, launchChromium, newDataFolder, startServe, type ServeProcess } from './session-server'
 
 let browser: Browser
@@ -104,8 +105,10 @@ describe('sessions in browser mode', () => {
     expect(download.suggestedFilename()).toBe('untitled.convolab')
     savedPath = join(dataDir, 'saved.convolab')
     await download.saveAs(savedPath)
-    const saved = JSON.parse(readFileSync(savedPath, 'utf8'))
-    expect(saved).toMatchObject({ format: 'convolab-session', version: 1, options: { stride: [2, 1] } })
+    const bytes = new Uint8Array(readFileSync(savedPath))
+    // Format 2: a zip of session.json and .npy members.
+    expect(isZipFile(bytes)).toBe(true)
+    expect(decodeSessionFile(bytes)).toMatchObject({ options: { stride: [2, 1] } })
     await expect.poll(() => page.title()).toBe('untitled.convolab — Convolab')
 
     await kernelCell(page, 0, 0).fill('5')
@@ -190,7 +193,7 @@ describe('sessions in browser mode', () => {
       existsSync(runs) &&
       readdirSync(runs).some((run) => {
         const file = join(runs, run, 'autosave.convolab')
-        return existsSync(file) && JSON.stringify(JSON.parse(readFileSync(file, 'utf8')).options.stride) === '[3,1]'
+        return existsSync(file) && JSON.stringify(decodeSessionFile(new Uint8Array(readFileSync(file))).options.stride) === '[3,1]'
       })
     await expect.poll(autosaved, { timeout: 20_000, interval: 500 }).toBe(true)
     await server.kill()

@@ -26,7 +26,8 @@ export type Hover =
   | { view: 'input'; r: number; c: number }
 
 export type InputOrigin =
-  | { kind: 'drawn' }
+  /** name: the file a restored session's input came from (kept until the values are edited). */
+  | { kind: 'drawn'; name?: string }
   | { kind: 'image'; name: string; inputId: string; originalWidth: number; originalHeight: number }
 
 export interface Notice {

@@ -70,7 +70,7 @@ export function sessionOf(app: Explorer, zoom?: number): Session {
   }
   return {
     input: app.input,
-    ...(app.origin.kind === 'image' ? { inputName: app.origin.name } : {}),
+    ...(app.origin.name ? { inputName: app.origin.name } : {}),
     weight: app.weight,
     bias: app.useBias ? { shape: [app.bias.length], data: app.bias } : null,
     options: toOptions(app.settings),
@@ -89,8 +89,9 @@ export function applySession(app: Explorer, session: Session): number | undefine
   const input: Tensor = { shape: [...session.input.shape], data: session.input.data }
   const [outC] = session.weight.shape
   app.input = input
-  // An image's pixels are kept in the session, not the image: the input is now plain values.
-  app.origin = { kind: 'drawn' }
+  // An image's pixels are kept in the session, not the image: the input is now plain values,
+  // still named after the file they came from.
+  app.origin = session.inputName ? { kind: 'drawn', name: session.inputName } : { kind: 'drawn' }
   app.weight = session.weight
   app.useBias = session.bias !== null
   app.bias = session.bias ? session.bias.data : new Float64Array(outC)
