@@ -41,7 +41,7 @@ const RESENDABLE = new Set<string>([
 /** Calls that read the results of the engine's last compute. */
 const READS_LAST_COMPUTE = new Set<string>(['probe', 'regionValues'])
 /** How many stored inputs are kept for storing again after a drop (the most recently named). */
-const KEPT_INPUTS = 6
+const KEPT_INPUTS = 4
 
 function lost(): ErrorEnvelope {
   return errorOf('connection-lost')
