@@ -186,7 +186,8 @@ export async function socketTransport(url: string = socketUrl(window.location), 
         if (!opened) reject(new Error('cannot connect to the Convolab server'))
       }
       ws.onclose = (event) => {
-        if (!opened) return
+        // Closed before it opened (refused, or the server went away mid-handshake): an attempt that failed.
+        if (!opened) return reject(new Error('cannot connect to the Convolab server'))
         if (socket === ws) dropped(event.code)
       }
       ws.onmessage = (message) => {
