@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
+import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate'
 import { decodeSessionFile, isZipFile } from '../../core/session-file'
 import { SHOTS, buildApp, launchChromium, newDataFolder, startServe, type ServeProcess } from './session-server'
 
@@ -141,10 +142,13 @@ describe('sessions in browser mode', () => {
     await corrupt.getByRole('button', { name: 'Dismiss' }).click()
 
     await page.getByLabel('Language').selectOption('es')
-    const newer = readFileSync(savedPath, 'utf8').replace('"version": 1', '"version": 7')
-    await page.getByLabel('Abrir una sesión (.convolab)').setInputFiles({ name: 'future.convolab', mimeType: 'application/json', buffer: Buffer.from(newer) })
+    // The saved zip with its session.json saying a newer format version.
+    const members = unzipSync(new Uint8Array(readFileSync(savedPath)))
+    const document = JSON.parse(strFromU8(members['session.json']))
+    const newer = zipSync({ ...members, 'session.json': strToU8(JSON.stringify({ ...document, version: 7 })) })
+    await page.getByLabel('Abrir una sesión (.convolab)').setInputFiles({ name: 'future.convolab', mimeType: 'application/zip', buffer: Buffer.from(newer) })
     const alert = page.getByRole('alert').filter({ hasText: 'Convolab más nuevo' })
-    await expect.poll(() => alert.textContent()).toMatch(/versión de formato 7; esta lee hasta la 1/)
+    await expect.poll(() => alert.textContent()).toMatch(/versión de formato 7; esta lee hasta la 2/)
     expect(await code(page)).toBe(savedCode)
     await page.screenshot({ path: join(SHOTS, 'session-newer-es.png') })
     await alert.getByRole('button', { name: 'Cerrar' }).click()
