@@ -3,7 +3,7 @@
 
 import { readFile } from 'node:fs/promises'
 import type { AnimationKind, Granularity, Language, Session } from '../../core'
-import { ANIMATION_KINDS, ConvolabError, GRANULARITIES, animationPlan, convGeometry, parseSession } from '../../core'
+import { ANIMATION_KINDS, ConvolabError, GRANULARITIES, animationPlan, convGeometry, decodeSessionFile } from '../../core'
 import type { FrameFormat } from '../export/formats'
 import { FRAME_FORMATS } from '../export/formats'
 import { parseCommand } from './args'
@@ -45,13 +45,14 @@ function rangeEnd(session: Session, animation: FrameAnimation, granularity: Gran
 }
 
 async function readSession(path: string) {
-  let text: string
+  let bytes: Uint8Array
   try {
-    text = await readFile(path, 'utf8')
+    bytes = new Uint8Array(await readFile(path))
   } catch (error) {
     throw new ConvolabError('file-missing', { name: path, detail: (error as NodeJS.ErrnoException).code ?? String(error) })
   }
-  return parseSession(text)
+  // Format 2 (a zip) or a version-1 text.
+  return decodeSessionFile(bytes)
 }
 
 export async function exportCommand(args: string[], language: Language): Promise<string> {

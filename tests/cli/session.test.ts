@@ -120,3 +120,14 @@ describe('convolab compute --session', () => {
     expect(refused.stderr).toContain('session')
   })
 })
+
+describe('convolab export of a format-2 session', () => {
+  it('draws the frames of a session written by convolab session', async () => {
+    const file = join(scratch, 'export.convolab')
+    expect((await run(['session', '--input', `${seed}/x.npy`, '--weight', `${seed}/weight.npy`, '--out', file], 'en')).code).toBe(0)
+    const out = join(scratch, 'frames')
+    const result = await run(['export', '--session', file, '--animation', 'forward', '--format', 'png', '--size', '160x90', '--to', '3', '--out', out], 'en')
+    expect(result.stderr).toBe('')
+    expect(readdirSync(out).filter((name) => name.endsWith('.png')).length).toBeGreaterThanOrEqual(3)
+  })
+})
