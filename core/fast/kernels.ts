@@ -10,6 +10,8 @@ import { padInput, unpadGradient } from '../padding'
 import { sizeOf } from '../tensor'
 import type { KernelKind } from './binaries'
 import { detectKernelKind, kernelBinary } from './binaries'
+import type { PlaneMaps } from './maps'
+import { mapsLayout, readMaps } from './maps'
 import type { Dtype, FloatArray } from './memory-layout'
 import { ensureMemory } from './memory-layout'
 import type { FastGradients, GradientRequest, KernelCall, PackedImage, Plan, ResultTargets } from './plans'
@@ -37,6 +39,20 @@ export interface FastKernels {
     wants?: GradientRequest,
     into?: ResultTargets,
   ): FastGradients
+  /**
+   * forward in float64 with the display maps of y (at most maxSide per side) made in the kernels'
+   * memory: one pass over y instead of a copy and a pass. y itself is read back by readOutput(),
+   * which the caller may leave until the maps are on their way; the next run of these kernels
+   * reads it back first if the caller has not. Only the WebAssembly kernels.
+   */
+  forwardWithMaps?(
+    x: Float64Array,
+    weight: Float64Array,
+    bias: Float64Array | null,
+    geometry: ConvGeometry,
+    maxSide: number,
+    into?: ResultTargets,
+  ): { maps: PlaneMaps; readOutput: () => Float64Array }
   /** Lets go of the kernels' memory (it grows to the largest run). */
   release(): void
 }
@@ -69,11 +85,19 @@ async function wasmKernels(kind: KernelKind, module: WebAssembly.Module): Promis
   // Only for callers that said their x does not change between calls (ResultTargets.stableInput).
   let packed: PackedImage | null = null
 
-  function run<R>(plan: Plan<R>, stableInput = false): R {
-    ensureMemory(memory, plan.bytes)
+  // a result still in kernel memory that its caller has not read back yet (forwardWithMaps)
+  let unread: (() => void) | null = null
+
+  function compute<R>(plan: Plan<R>, stableInput: boolean, bytes = plan.bytes): void {
+    unread?.()
+    ensureMemory(memory, bytes)
     const image = packPlan(plan, memory.buffer, stableInput ? packed : null)
     packed = stableInput ? image : null
     for (const call of plan.calls(0)) invoke(exports, call)
+  }
+
+  function run<R>(plan: Plan<R>, stableInput = false): R {
+    compute(plan, stableInput)
     return plan.unpack(memory.buffer)
   }
 
@@ -82,7 +106,24 @@ async function wasmKernels(kind: KernelKind, module: WebAssembly.Module): Promis
     forward: (x, weight, bias, geometry, dtype, into) => run(planForward(x, weight, bias, geometry, dtype, 1, into), into?.stableInput),
     backward: (x, weight, gradOutput, geometry, dtype, wants, into) =>
       run(planBackward(x, weight, gradOutput, geometry, dtype, wants, 1, into), into?.stableInput),
+    forwardWithMaps(x, weight, bias, geometry, maxSide, into) {
+      const g = geometry
+      const plan = planForward(x, weight, bias, g, 'f64', 1, into)
+      const layout = mapsLayout(g.batch * g.outChannels, g.outH, g.outW, maxSide, plan.bytes)
+      compute(plan, into?.stableInput ?? false, layout.bytes)
+      exports.planeMaps_f64(plan.outputAt, layout.planes, g.outH, g.outW, layout.factor, layout.out, layout.sums, layout.ranges)
+      const maps = readMaps(memory.buffer, layout, new Float64Array(memory.buffer), plan.outputAt / 8)
+      let output: Float64Array | null = null
+      const readOutput = (): Float64Array => {
+        if (unread === readOutput) unread = null
+        output ??= plan.unpack(memory.buffer) as Float64Array
+        return output
+      }
+      unread = readOutput
+      return { maps, readOutput }
+    },
     release() {
+      unread?.()
       packed = null
       memory = new WebAssembly.Memory({ initial: 1 })
       exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Exports

@@ -14,7 +14,12 @@ const ALIGN = 64
 const SLACK = 64
 
 export class MemoryLayout {
-  private end = ALIGN // address 0 stays unused, so a zero address is never a buffer
+  private end: number
+
+  /** `start`: the first byte it may use (address 0 stays unused, so a zero address is never a buffer). */
+  constructor(start = ALIGN) {
+    this.end = Math.max(ALIGN, start)
+  }
 
   /** Reserves `bytes` and returns the buffer's byte address. */
   take(bytes: number): number {

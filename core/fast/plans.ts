@@ -172,7 +172,7 @@ export function planForward(
   dtype: Dtype,
   parts = 1,
   into: ResultTargets = {},
-): Plan<FloatArray> {
+): Plan<FloatArray> & { outputAt: number } {
   const g = geometry
   const size = BYTES[dtype]
   const lanes = LANES[dtype]
@@ -205,6 +205,7 @@ export function planForward(
   return {
     bytes: memory.bytes,
     parts,
+    outputAt,
     image: { x, key: imageKey(g, dtype, imageAt, image) },
     pack(buffer, imagePacked = false) {
       const view = floatView(buffer, dtype)

@@ -3,13 +3,13 @@
 // `spare` is an earlier result no one reads any more: its arrays take the new values.
 
 import type { ConvGeometry, Tensor } from '../../core'
-import { ConvolabError } from '../../core'
+import { ConvolabError, outputShape } from '../../core'
 import type { ComputeRequest, ComputeResult, MapStack } from '../../contract'
 import { upstreamGradient } from './grad-output'
 import type { ConvKernel } from './kernel'
 import { toMapStack } from './map-stack'
 
-/** The exact tensors of the last result, kept for probes. */
+/** The exact tensors of the last result, kept for probes (settle() gives them once the maps are sent). */
 export interface ExactTensors {
   requestId: number
   geometry: ConvGeometry
@@ -31,7 +31,7 @@ export async function runCompute(
   kernel: ConvKernel,
   isStale: () => boolean = () => false,
   spare: ExactTensors | null = null,
-): Promise<{ result: ComputeResult; exact: ExactTensors }> {
+): Promise<{ result: ComputeResult; settle: () => ExactTensors }> {
   const started = performance.now()
   const { weight, options } = request
   const bias = request.bias ? { shape: request.bias.shape, data: request.bias.data } : null
@@ -39,13 +39,21 @@ export async function runCompute(
   if (input.shape[1] !== expectedChannels) {
     throw new ConvolabError('input-channels', { got: input.shape[1], expected: expectedChannels })
   }
-  const { output, geometry } = await kernel.forward(input, weight, bias, options, { output: spare?.output.data, stableInput: true })
-  if (isStale()) throw new Superseded()
   const maxSide = request.display.maxSide
-  const exact: ExactTensors = { requestId: request.requestId, geometry, input, output }
+  const into = { output: spare?.output.data, stableInput: true }
+  // The WebAssembly kernels make the output's maps in their memory as they run, and y is read
+  // back from there once the maps are sent (settle) unless a backward pass needs it now; other
+  // kernels hand y over and its maps are made here.
+  const forward = kernel.forwardWithMaps
+    ? await kernel.forwardWithMaps(input, weight, bias, options, maxSide, into)
+    : await Promise.resolve(kernel.forward(input, weight, bias, options, into)).then(({ output, geometry }) => ({ geometry, maps: null, readOutput: () => output }))
+  if (isStale()) throw new Superseded()
+  const { geometry, maps, readOutput } = forward
+  const exact = (output: Tensor): ExactTensors => ({ requestId: request.requestId, geometry, input, output })
   // A kernel on its own threads computes the gradients while this thread makes the output's
   // maps; a kernel on this thread has finished them by the time backward() returns.
-  const upstream = request.gradOutput ? upstreamGradient(request.gradOutput, output) : null
+  const output = request.gradOutput || !maps ? readOutput() : null
+  const upstream = request.gradOutput && output ? upstreamGradient(request.gradOutput, output) : null
   const backward = upstream
     ? Promise.resolve(kernel.backward(input, weight, bias, upstream.gradOutput, options, { gradInput: spare?.gradInput?.data, stableInput: true }))
     : null
@@ -53,11 +61,11 @@ export async function runCompute(
   const result: ComputeResult = {
     requestId: request.requestId,
     geometry,
-    output: toMapStack(output, maxSide),
+    output: maps ? { shape: [...outputShape(geometry)], ...maps } : toMapStack(output!, maxSide),
     kernel: kernel.name,
     timings: { computeMs: 0 },
   }
-  if (backward && upstream && request.gradOutput) {
+  if (backward && upstream && request.gradOutput && output) {
     const { gradOutput, loss } = upstream
     const gradients = await backward
     if (isStale()) throw new Superseded()
@@ -67,11 +75,12 @@ export async function runCompute(
     const fixed = request.gradOutput.kind === 'ones' || request.gradOutput.kind === 'random'
     result.gradOutput = fixed ? fixedGradientMaps(gradOutput, maxSide) : toMapStack(gradOutput, maxSide)
     if (loss !== undefined) result.loss = loss
-    exact.gradInput = gradients.gradInput
-    exact.gradOutput = gradOutput
+    result.timings.computeMs = performance.now() - started
+    const tensors = { ...exact(output), gradInput: gradients.gradInput, gradOutput }
+    return { result, settle: () => tensors }
   }
   result.timings.computeMs = performance.now() - started
-  return { result, exact }
+  return { result, settle: () => exact(output ?? readOutput()) }
 }
 
 /**

@@ -31,6 +31,8 @@ interface Runner {
   threads: number
   forward: ParallelRunner['forward']
   backward: ParallelRunner['backward']
+  /** Only on the calling thread: the maps kernel runs in the same memory as the forward pass. */
+  forwardWithMaps?: FastKernels['forwardWithMaps']
   cancel(): void
 }
 
@@ -40,6 +42,7 @@ function sameThread(kernels: FastKernels): Runner {
     threads: 1,
     forward: async (...args) => kernels.forward(...args),
     backward: async (...args) => kernels.backward(...args),
+    forwardWithMaps: kernels.forwardWithMaps,
     // a run on this thread is one synchronous call: nothing to stop mid-way; the engine checks
     // for a newer request between the passes
     cancel() {},
@@ -64,6 +67,7 @@ export async function createFastKernel(options: FastKernelOptions = {}): Promise
       const data = await runner.forward(x.data, weight.data, bias?.data ?? null, geometry, 'f64', { output: into?.output, stableInput: into?.stableInput })
       return { output: { shape: outputShape(geometry), data: data as Float64Array }, geometry }
     },
+    ...(runner.forwardWithMaps ? { forwardWithMaps: withMaps(runner.forwardWithMaps) } : {}),
     async backward(
       x: Tensor,
       weight: Tensor,
@@ -92,5 +96,14 @@ export async function createFastKernel(options: FastKernelOptions = {}): Promise
       }
     },
     cancel: () => runner.cancel(),
+  }
+}
+
+function withMaps(forwardWithMaps: NonNullable<FastKernels['forwardWithMaps']>): NonNullable<ConvKernel['forwardWithMaps']> {
+  return async (x, weight, bias, options, maxSide, into) => {
+    const geometry = convGeometry(x.shape, weight.shape, options, bias?.data.length)
+    const { maps, readOutput } = forwardWithMaps(x.data, weight.data, bias?.data ?? null, geometry, maxSide, { output: into?.output, stableInput: into?.stableInput })
+    const shape = outputShape(geometry)
+    return { geometry, maps, readOutput: () => ({ shape, data: readOutput() }) }
   }
 }
