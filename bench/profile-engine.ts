@@ -148,45 +148,68 @@ async function pieces(x: Tensor): Promise<{ forward: Row[]; backward: Row[] }> {
   }
 }
 
-async function throughEngine(x: Tensor, gradients: boolean): Promise<{ compute: number; wall: number; kernel: string }> {
-  const worker = join(process.env.CONVOLAB_ROOT ?? process.cwd(), 'out/main/engine-worker.js')
-  const engine = new Engine({ host: 'browser', spawn: (control) => nodeWorker(worker, control) })
-  const stored = await engine.invoke('setInput', { shape: [...x.shape], data: x.data.slice() })
-  if (!stored.ok) throw new Error(stored.message)
-  const compute: number[] = []
-  const wall: number[] = []
-  let kernel = ''
-  for (let k = -2; k < RUNS; k++) {
-    const request: ComputeRequest = {
-      requestId: k + 10,
-      inputId: stored.value.inputId,
-      weight: { shape: [...weight.shape], data: weight.data },
-      bias: { shape: [8], data: bias(k + 10).data },
-      options,
-      display: { maxSide: MAX_SIDE },
-      ...(gradients ? { gradOutput: { kind: 'ones' as const } } : {}),
-    }
-    const start = performance.now()
-    const result: Result<ComputeResult> = await engine.invoke('compute', request)
-    const took = performance.now() - start
-    if (!result.ok) throw new Error(result.message)
-    kernel = result.value.kernel
-    if (k >= 0) {
-      compute.push(result.value.timings.computeMs)
-      wall.push(took)
-    }
-  }
-  engine.close()
-  return { compute: median(compute), wall: median(wall), kernel }
+interface EngineTimes {
+  compute: number
+  wall: number
+  kernel: string
 }
 
-function table(title: string, rows: Row[], engine: { compute: number; wall: number }): string {
+/**
+ * The same changes through each engine build (name → its engine-worker.js), one engine after the
+ * other for every change, so that a loaded machine slows them alike and their ratio holds.
+ */
+async function throughEngines(x: Tensor, gradients: boolean, workers: Record<string, string>): Promise<Record<string, EngineTimes>> {
+  const runs = await Promise.all(
+    Object.entries(workers).map(async ([name, file]) => {
+      const engine = new Engine({ host: 'browser', spawn: (control) => nodeWorker(file, control) })
+      const stored = await engine.invoke('setInput', { shape: [...x.shape], data: x.data.slice() })
+      if (!stored.ok) throw new Error(stored.message)
+      return { name, engine, inputId: stored.value.inputId, compute: [] as number[], wall: [] as number[], kernel: '' }
+    }),
+  )
+  for (let k = -2; k < RUNS; k++) {
+    for (const run of runs) {
+      const request: ComputeRequest = {
+        requestId: k + 10,
+        inputId: run.inputId,
+        weight: { shape: [...weight.shape], data: weight.data },
+        bias: { shape: [8], data: bias(k + 10).data },
+        options,
+        display: { maxSide: MAX_SIDE },
+        ...(gradients ? { gradOutput: { kind: 'ones' as const } } : {}),
+      }
+      const start = performance.now()
+      const result: Result<ComputeResult> = await run.engine.invoke('compute', request)
+      const took = performance.now() - start
+      if (!result.ok) throw new Error(result.message)
+      run.kernel = result.value.kernel
+      if (k >= 0) {
+        run.compute.push(result.value.timings.computeMs)
+        run.wall.push(took)
+      }
+      // as between two changes typed by hand: the engine finishes what it does after answering
+      await new Promise((resolve) => setTimeout(resolve, 30))
+    }
+  }
+  for (const run of runs) run.engine.close()
+  return Object.fromEntries(runs.map((run) => [run.name, { compute: median(run.compute), wall: median(run.wall), kernel: run.kernel }]))
+}
+
+function table(title: string, rows: Row[], engines: Record<string, EngineTimes>): string {
   // a negative entry is shown for comparison and left out of the sum
   const sum = rows.reduce((total, [, ms]) => total + Math.max(0, ms), 0)
   const lines = [`${title}`, ...rows.map(([name, ms]) => `  ${name.padEnd(48)} ${Math.abs(ms).toFixed(1).padStart(7)} ms`)]
   lines.push(`  ${'sum of the pieces'.padEnd(48)} ${sum.toFixed(1).padStart(7)} ms`)
-  lines.push(`  ${'engine computeMs (worker thread)'.padEnd(48)} ${engine.compute.toFixed(1).padStart(7)} ms`)
-  lines.push(`  ${'engine invoke, wall (+ hop between threads)'.padEnd(48)} ${engine.wall.toFixed(1).padStart(7)} ms`)
+  const names = Object.keys(engines)
+  for (const name of names) {
+    const engine = engines[name]
+    lines.push(`  ${`engine ${name}: computeMs (worker thread)`.padEnd(48)} ${engine.compute.toFixed(1).padStart(7)} ms`)
+    lines.push(`  ${`engine ${name}: invoke, wall`.padEnd(48)} ${engine.wall.toFixed(1).padStart(7)} ms`)
+  }
+  if (names.length === 2) {
+    const [a, b] = names.map((name) => engines[name])
+    lines.push(`  ${`${names[1]} / ${names[0]} wall`.padEnd(48)} ${(b.wall / a.wall).toFixed(2).padStart(7)}×`)
+  }
   return lines.join('\n')
 }
 
@@ -195,8 +218,17 @@ const load = loadavg().map((v) => v.toFixed(2)).join(' ')
 console.log(`Engine profile: ${cpus()[0]?.model ?? 'cpu'}, ${availableParallelism()} cores, load ${load}, Node ${process.version}, medians of ${RUNS}`)
 const parts = await pieces(x)
 console.log('pieces: CPU time of this thread; engine rows: wall clock')
-const forward = await throughEngine(x, false)
-const backward = await throughEngine(x, true)
-console.log(`kernel path: ${forward.kernel}`)
+// `-- --compare NAME=path/to/engine-worker.js`: another build's engine beside this one
+const root = process.env.CONVOLAB_ROOT ?? process.cwd()
+const workers: Record<string, string> = {}
+const compare = process.argv.indexOf('--compare')
+if (compare > 0) {
+  const [name, file] = process.argv[compare + 1].split('=')
+  workers[name] = file
+}
+workers.this = join(root, 'out/main/engine-worker.js')
+const forward = await throughEngines(x, false, workers)
+const backward = await throughEngines(x, true, workers)
+console.log(`kernel path: ${forward.this.kernel}`)
 console.log(table('bias change → maps (forward)', parts.forward, forward))
 console.log(table('forward + all gradients (dE/dy = ones): the backward part', parts.backward, backward))
