@@ -151,6 +151,8 @@ async function pieces(x: Tensor): Promise<{ forward: Row[]; backward: Row[] }> {
 interface EngineTimes {
   compute: number
   wall: number
+  /** CPU ms of the whole process (all threads) per change: what load on the machine does not inflate. */
+  cpu: number
   kernel: string
 }
 
@@ -164,7 +166,7 @@ async function throughEngines(x: Tensor, gradients: boolean, workers: Record<str
       const engine = new Engine({ host: 'browser', spawn: (control) => nodeWorker(file, control) })
       const stored = await engine.invoke('setInput', { shape: [...x.shape], data: x.data.slice() })
       if (!stored.ok) throw new Error(stored.message)
-      return { name, engine, inputId: stored.value.inputId, compute: [] as number[], wall: [] as number[], kernel: '' }
+      return { name, engine, inputId: stored.value.inputId, compute: [] as number[], wall: [] as number[], cpu: [] as number[], kernel: '' }
     }),
   )
   for (let k = -2; k < RUNS; k++) {
@@ -178,21 +180,23 @@ async function throughEngines(x: Tensor, gradients: boolean, workers: Record<str
         display: { maxSide: MAX_SIDE },
         ...(gradients ? { gradOutput: { kind: 'ones' as const } } : {}),
       }
+      const cpuStart = cpuNow()
       const start = performance.now()
       const result: Result<ComputeResult> = await run.engine.invoke('compute', request)
       const took = performance.now() - start
       if (!result.ok) throw new Error(result.message)
       run.kernel = result.value.kernel
+      // as between two changes typed by hand: the engine finishes what it does after answering
+      await new Promise((resolve) => setTimeout(resolve, 30))
       if (k >= 0) {
         run.compute.push(result.value.timings.computeMs)
         run.wall.push(took)
+        run.cpu.push(cpuNow() - cpuStart)
       }
-      // as between two changes typed by hand: the engine finishes what it does after answering
-      await new Promise((resolve) => setTimeout(resolve, 30))
     }
   }
   for (const run of runs) run.engine.close()
-  return Object.fromEntries(runs.map((run) => [run.name, { compute: median(run.compute), wall: median(run.wall), kernel: run.kernel }]))
+  return Object.fromEntries(runs.map((run) => [run.name, { compute: median(run.compute), wall: median(run.wall), cpu: median(run.cpu), kernel: run.kernel }]))
 }
 
 function table(title: string, rows: Row[], engines: Record<string, EngineTimes>): string {
@@ -205,10 +209,11 @@ function table(title: string, rows: Row[], engines: Record<string, EngineTimes>)
     const engine = engines[name]
     lines.push(`  ${`engine ${name}: computeMs (worker thread)`.padEnd(48)} ${engine.compute.toFixed(1).padStart(7)} ms`)
     lines.push(`  ${`engine ${name}: invoke, wall`.padEnd(48)} ${engine.wall.toFixed(1).padStart(7)} ms`)
+    lines.push(`  ${`engine ${name}: CPU of all threads per change`.padEnd(48)} ${engine.cpu.toFixed(1).padStart(7)} ms`)
   }
   if (names.length === 2) {
     const [a, b] = names.map((name) => engines[name])
-    lines.push(`  ${`${names[1]} / ${names[0]} wall`.padEnd(48)} ${(b.wall / a.wall).toFixed(2).padStart(7)}×`)
+    lines.push(`  ${`${names[1]} / ${names[0]}: wall, CPU`.padEnd(48)} ${(b.wall / a.wall).toFixed(2).padStart(7)}×, ${(b.cpu / a.cpu).toFixed(2)}×`)
   }
   return lines.join('\n')
 }
