@@ -110,7 +110,7 @@ describe('session store (in-page engine)', () => {
     expect(app.settings.dilationW).toBe(1)
   })
 
-  it('autosaves only when something changed since the last autosave, and not while the settings are invalid', async () => {
+  it('autosaves only when something changed since the last autosave', async () => {
     const { app, history, session, transport } = setup()
     await session.autosave()
     expect(transport.calls.filter((call) => call === 'autosave')).toHaveLength(0)
@@ -119,13 +119,31 @@ describe('session store (in-page engine)', () => {
     await session.autosave()
     await session.autosave()
     expect(transport.calls.filter((call) => call === 'autosave')).toHaveLength(1)
-    app.settings.strideH = 0
+  })
+
+  it('saves, autosaves and reopens an impossible setting (dilation 5 on the 7×7 input) as it is', async () => {
+    const { app, history, session, transport, download } = setup()
+    app.settings.dilationH = 5
+    app.settings.dilationW = 5
     history.observe()
+    expect(app.check.ok).toBe(false)
     await session.autosave()
     expect(transport.calls.filter((call) => call === 'autosave')).toHaveLength(1)
-    // Saving invalid settings says why instead.
-    expect(await session.save()).toBe(false)
-    expect(app.notices.at(-1)?.code).toBe('not-positive-int')
+    // An edit made in that state is autosaved too.
+    app.setWeight(setWeightCell(app.weight, 0, 0, 1, 1, 3.5))
+    history.observe()
+    await session.autosave()
+    expect(transport.calls.filter((call) => call === 'autosave')).toHaveLength(2)
+    expect(await session.save()).toBe(true)
+    const text = download.mock.calls[0][1] as string
+    const reopened = parseSession(text)
+    expect(reopened.options.dilation).toBe(5)
+    expect(reopened.weight.data[4]).toBe(3.5)
+    const other = setup()
+    expect(await other.session.open({ bytes: bytes(text), name: 'impossible.convolab' })).toBe(true)
+    expect([other.app.settings.dilationH, other.app.settings.dilationW]).toEqual([5, 5])
+    expect(other.app.check.ok).toBe(false)
+    expect(app.notices).toHaveLength(0)
   })
 
   it('names the document in the title with the unsaved mark, in the user language', async () => {

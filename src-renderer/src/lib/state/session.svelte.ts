@@ -87,12 +87,11 @@ export class SessionStore {
     await this.transport.invoke('discardRecovery', undefined)
   }
 
-  /** The document as .convolab text, or null (said to the user) while the settings cannot be computed. */
+  /**
+   * The document as .convolab text, or null (said to the user) when it cannot be written. Settings
+   * that cannot be computed are saved as they are: they are part of the user's work.
+   */
   text(): string | null {
-    if (!this.app.check.ok) {
-      this.app.report({ ok: false, ...this.app.check.error, message: '' })
-      return null
-    }
     try {
       return serializeSession(sessionOf(this.app, this.options.zoom?.()))
     } catch (error) {
@@ -150,7 +149,7 @@ export class SessionStore {
   /** Saves unsaved work to the data folder when it changed since the last autosave. */
   async autosave(): Promise<void> {
     const stepId = this.history.present.id
-    if (this.autosaving || stepId === this.autosavedId || !this.app.check.ok) return
+    if (this.autosaving || stepId === this.autosavedId) return
     this.autosaving = true
     try {
       // A loaded photo is never edited in place (only small drawn grids are), so its encoding is
