@@ -76,7 +76,7 @@ describe('session files', () => {
     expect(codeOf(() => parseSession(JSON.stringify(doc)))).toBe('session-corrupt')
   })
 
-  it('opens settings that cannot be computed as they were saved (they are the user's work)', () => {
+  it('opens settings that cannot be computed as they were saved (they are the user’s work)', () => {
     const impossible = JSON.parse(serializeSession(sample()))
     impossible.options.groups = 2
     impossible.options.dilation = 5
