@@ -30,6 +30,8 @@ export type GradOutputSpec =
   | { kind: 'tensor'; tensor: TensorPayload }
   /** E = mean((y - target)²): dE/dy = 2 (y - target) / size. target has the output's shape. */
   | { kind: 'mse'; target: TensorPayload }
+  /** The same loss to a target the engine holds (from filteredTarget or setInput), so a photo's target never crosses again. */
+  | { kind: 'mse-stored'; targetId: string }
 
 /** How the renderer wants maps delivered: display precision, at most maxSide per side. */
 export interface DisplaySpec {
@@ -147,6 +149,24 @@ export interface LearnStepRequest {
   steps: number
 }
 
+/** y_target = x ⋆ weight (no bias) with the options: the MSE target "the input filtered by a preset". */
+export interface FilteredTargetRequest {
+  inputId: string
+  weight: TensorPayload
+  options: Conv2dOptions
+}
+
+export interface FilteredTarget {
+  /** Id of the target in the engine (for learnStep and the 'mse-stored' upstream gradient). */
+  targetId: string
+  shape: number[]
+  /** Its exact values when small (at most FILTERED_TARGET_VALUES), else null: it stays in the engine. */
+  values: Float64Array | null
+}
+
+/** Filtered targets up to this many values also come back whole. */
+export const FILTERED_TARGET_VALUES = 1 << 16
+
 export interface LearnStepResult {
   weight: TensorPayload
   bias: TensorPayload | null
@@ -170,6 +190,8 @@ export interface EngineMethods {
    * which do not supersede it; ask for few steps at a time so the maps stay live.
    */
   learnStep(request: LearnStepRequest): LearnStepResult
+  /** Computes and keeps a preset-filtered target of a stored input (see FilteredTargetRequest). */
+  filteredTarget(request: FilteredTargetRequest): FilteredTarget
   cancel(what: 'gradcheck' | 'compute'): void
   about(): AboutInfo
 

@@ -65,6 +65,7 @@ export const gradOutputSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('random'), seed: z.number().int() }),
   z.object({ kind: z.literal('tensor'), tensor: inputTensorSchema }),
   z.object({ kind: z.literal('mse'), target: inputTensorSchema }),
+  z.object({ kind: z.literal('mse-stored'), targetId: z.string().min(1).max(64) }),
 ])
 
 const displaySchema = z.object({ maxSide: count(0, 1 << 14) })
@@ -126,6 +127,12 @@ export const learnStepRequestSchema = z.object({
   options: conv2dOptionsSchema,
   learningRate: z.number().positive().finite(),
   steps: count(1, 10_000),
+})
+
+export const filteredTargetRequestSchema = z.object({
+  inputId: z.string().min(1).max(64),
+  weight: weightSchema,
+  options: conv2dOptionsSchema,
 })
 
 // ─── Documents and settings ───
@@ -204,6 +211,7 @@ export const requestSchemas: { [M in MethodName]: z.ZodType<RequestOf<M>> } = {
   gradcheck: gradcheckRequestSchema as z.ZodType<RequestOf<'gradcheck'>>,
   encodeTensor: exportRequestSchema,
   learnStep: learnStepRequestSchema as z.ZodType<RequestOf<'learnStep'>>,
+  filteredTarget: filteredTargetRequestSchema as z.ZodType<RequestOf<'filteredTarget'>>,
   cancel: z.enum(['gradcheck', 'compute']),
   about: z.unknown() as z.ZodType<RequestOf<'about'>>,
   saveSession: saveSessionRequestSchema,

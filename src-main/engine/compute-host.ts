@@ -12,6 +12,7 @@ import type { ConvKernel } from './kernel'
 import type { FromWorker, ToWorker } from './messages'
 import { CONTROL } from './messages'
 import { learnSteps } from './learn'
+import { filteredTarget, resolveStoredTarget } from './filtered-target'
 
 /** Inputs kept at once; the least recently used goes first. */
 export const MAX_INPUTS = 16
@@ -65,7 +66,8 @@ export class ComputeHost {
           const spare = this.spare
           // taken out while the run may write into it, so it is never handed out twice
           this.spare = null
-          const { result: value, exact } = await runCompute(input, message.request, this.kernel, isStale, spare)
+          const request = { ...message.request, gradOutput: resolveStoredTarget(message.request.gradOutput, this.inputs) }
+          const { result: value, exact } = await runCompute(input, request, this.kernel, isStale, spare)
             .catch((error: unknown) => {
               this.spare = spare
               throw error
@@ -91,6 +93,12 @@ export class ComputeHost {
         case 'learn':
           result = { ok: true, value: await learnSteps(this.kernel, this.inputs, message.request) }
           break
+        case 'filteredTarget': {
+          const { answer, target } = await filteredTarget(this.kernel, this.inputs, message.targetId, message.request)
+          this.remember(message.targetId, target)
+          result = { ok: true, value: answer }
+          break
+        }
       }
     } catch (error) {
       const stopped = error instanceof Superseded || (error instanceof ConvolabError && error.code === 'cancelled')

@@ -193,6 +193,8 @@ export class Engine {
       }
       case 'learnStep':
         return this.compute.run({ op: 'learn', request: request as RequestOf<'learnStep'> })
+      case 'filteredTarget':
+        return this.compute.run({ op: 'filteredTarget', targetId: randomUUID(), request: request as RequestOf<'filteredTarget'> })
       case 'encodeTensor':
         return { ok: true, value: encodeTensor(request as ExportRequest) }
       case 'cancel':

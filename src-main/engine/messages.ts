@@ -1,6 +1,6 @@
 // Messages between the engine (main thread) and its compute worker.
 
-import type { ComputeRequest, EngineEvent, GradcheckRequest, LearnStepRequest, ProbeRequest, Result, TensorPayload } from '../../contract'
+import type { ComputeRequest, EngineEvent, FilteredTargetRequest, GradcheckRequest, LearnStepRequest, ProbeRequest, Result, TensorPayload } from '../../contract'
 
 export type ToWorker =
   | { id: number; op: 'setInput'; inputId: string; tensor: TensorPayload }
@@ -9,6 +9,7 @@ export type ToWorker =
   | { id: number; op: 'gradcheck'; generation: number; request: GradcheckRequest }
   | { id: number; op: 'about' }
   | { id: number; op: 'learn'; request: LearnStepRequest }
+  | { id: number; op: 'filteredTarget'; targetId: string; request: FilteredTargetRequest }
 
 export type FromWorker = { id: number; result: Result<unknown> } | { id?: undefined; event: EngineEvent }
 

@@ -139,7 +139,6 @@ export const en = {
   'work.tab.check': 'Gradient check',
   'work.tab.learn': 'Learn the kernel',
   'work.export': 'Export…',
-  'work.tooLarge': 'This setting is too large to animate in the page ({work} million multiply-adds, at most {limit} million): lower the working size of the image.',
   'work.invalid': 'Fix the settings to see the animation and the gradients.',
 
   'anim.kind': 'Animation',
@@ -206,8 +205,7 @@ export const en = {
   'back.hoverHint': 'Hover or focus a cell to read its value.',
   'back.value': '{name}[{index}] = {value}',
   'back.someShown': 'showing {shown} of {total}',
-  'back.engine': 'Computed by the engine ({kernel}) with the forward pass, as this input is too large for the page; maps shown at {h}×{w} (box means), the value under the pointer is exact.',
-  'back.engineChoices': 'For an input this large dE/dy can be all ones, N(0, 1) or the loss to a target loaded from a file (drawing needs a smaller input).',
+  'back.engine': 'Computed by the engine ({kernel}) with the forward pass; maps shown at {h}×{w} (box means), the value under the pointer is exact.',
   'back.engineWaiting': 'Computing the gradients…',
 
   'check.title': 'Gradient check by finite differences',
@@ -330,6 +328,21 @@ export const en = {
   'keys.toolEraser': 'Eraser',
   'keys.toolFill': 'Fill',
   'keys.toolPointer': 'Point and pan',
+  'learn.speed': 'Pace',
+  'learn.perSecond': '{steps} steps a second',
+  'learn.fastest': 'as fast as the engine goes',
+  'learn.wasReset': 'The run was reset: the input, the settings or the target changed since it started. Step or Play starts a new run on what is shown now.',
+  'anim.stepsPerSecond': '{steps} steps/s',
+  'anim.region': 'Stepping through rows {i}–{last} and columns {j}–{lastCol} of the output ({h}×{w}, every channel): the whole output has too many cells to step through. Click or drag on either thumbnail to choose another region; its values are exact, from the engine.',
+  'anim.regionInput': 'Input (the region’s windows outlined)',
+  'anim.regionInputLabel': 'Input thumbnail: click or drag to choose the output region that reads these cells',
+  'anim.regionOutput': 'Output y[{n}, 0] (the region outlined)',
+  'anim.regionOutputLabel': 'Output thumbnail: click a cell for a region around it, or drag to span one',
+  'anim.regionCell': 'thumbnail cell {r}, {c}',
+  'anim.regionCentre': 'Back to the centre',
+  'anim.regionBackward': 'On a region, the backward animations show what the region’s dE/dy cells contribute to dE/dx and dE/dw.',
+  'export.learnWhole': 'Learning frames draw the whole output at every step: export them for a smaller input, or from the command line with convolab export --animation learning.',
+  'export.region': 'Frames of the region rows {i}.. and columns {j}.. ({h}×{w}) of the output, as on the stage.',
 } as const
 
 export type MessageKey = keyof typeof en
