@@ -16,3 +16,8 @@ export function getAppState(): AppState {
   if (!state) throw new Error('getAppState: no app state; the component must be inside App (or a test must set one)')
   return state
 }
+
+/** The context map a component needs to find the state (for mounting one outside App: tests). */
+export function appStateContext(state: AppState): Map<symbol, AppState> {
+  return new Map([[KEY, state]])
+}
