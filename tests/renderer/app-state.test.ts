@@ -69,7 +69,7 @@ describe('the document', () => {
     const { state } = started()
     const { backward, learning, player, history } = state
     backward.choice = 'mse'
-    backward.targetPreset = 'blur'
+    backward.targetPreset = 'box-blur'
     learning.rate = 0.05
     player.region = { i: 1, j: 2, h: 3, w: 3 }
     history.observe()
@@ -78,7 +78,7 @@ describe('the document', () => {
     history.undo()
     expect([backward.choice, backward.targetPreset, learning.rate, player.region]).toEqual(['ones', 'sobel-x', 0.1, null])
     history.redo()
-    expect([backward.choice, backward.targetPreset, learning.rate, player.region]).toEqual(['mse', 'blur', 0.05, { i: 1, j: 2, h: 3, w: 3 }])
+    expect([backward.choice, backward.targetPreset, learning.rate, player.region]).toEqual(['mse', 'box-blur', 0.05, { i: 1, j: 2, h: 3, w: 3 }])
   })
 
   it('saves and reopens the region, the true-convolution view and a preset target by name', () => {
