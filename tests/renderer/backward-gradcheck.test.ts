@@ -4,7 +4,8 @@
 import { describe, expect, it } from 'vitest'
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte'
 import GradcheckPanel from '../../src-renderer/src/components/backward/GradcheckPanel.svelte'
-import { Explorer } from '../../src-renderer/src/lib/state/explorer.svelte'
+import { AppState } from '../../src-renderer/src/lib/state/app-state.svelte'
+import { appStateContext } from '../../src-renderer/src/lib/state/context'
 import { fakeTransport, type FakeTransport } from '../../src-renderer/src/lib/dev/fake-transport'
 import type { GradcheckReport } from '../../core/gradcheck'
 import { gradcheck } from '../../core/gradcheck'
@@ -31,8 +32,9 @@ function checking(report: (request: GradcheckRequest) => GradcheckReport) {
 describe('gradient check panel', () => {
   it("asks for the current setting and shows the seed's SUCCESS line from core's check", async () => {
     const { transport, requests, finish } = checking((request) => gradcheck(request))
-    const app = new Explorer(transport)
-    render(GradcheckPanel, { props: { app } })
+    const state = new AppState(transport)
+    const app = state.explorer
+    render(GradcheckPanel, { context: appStateContext(state) })
     await fireEvent.input(screen.getByLabelText('Samples'), { target: { value: '3' } })
     await fireEvent.click(screen.getByRole('button', { name: 'Check gradients' }))
     transport.emit({ type: 'progress', task: 'gradcheck', done: 2, total: 3 })
@@ -58,7 +60,7 @@ describe('gradient check panel', () => {
       cancelled: false,
     }
     const { transport, finish } = checking(() => failed)
-    render(GradcheckPanel, { props: { app: new Explorer(transport) } })
+    render(GradcheckPanel, { context: appStateContext(new AppState(transport)) })
     await fireEvent.click(screen.getByRole('button', { name: 'Check gradients' }))
     finish()
     await waitFor(() => expect(screen.getByTestId('gradcheck-report')).toBeTruthy())
@@ -69,9 +71,8 @@ describe('gradient check panel', () => {
 
   it('cancels through the engine and says how far it got', async () => {
     const { transport, requests, finish } = checking(() => ({ passed: true, checked: 118, samples: 2, failures: 0, tolerance: 1e-5, worst: null, cancelled: true }))
-    const app = new Explorer(transport)
-    app.language = 'es'
-    render(GradcheckPanel, { props: { app } })
+    const state = new AppState(transport, { language: 'es' })
+    render(GradcheckPanel, { context: appStateContext(state) })
     await fireEvent.click(screen.getByRole('button', { name: 'Comprobar gradientes' }))
     await fireEvent.click(screen.getByRole('button', { name: 'Cancelar' }))
     expect(requests).toContainEqual({ method: 'cancel', request: 'gradcheck' })
