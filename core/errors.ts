@@ -136,6 +136,10 @@ const templates: Record<string, { en: Template; es: Template }> = {
     en: (p) => `the request was refused: ${p.detail}`,
     es: (p) => `la petición fue rechazada: ${p.detail}`,
   },
+  'internal': {
+    en: (p) => `something went wrong inside Convolab (a bug; nothing was lost): ${p.detail}`,
+    es: (p) => `algo falló dentro de Convolab (un error del programa; no se perdió nada): ${p.detail}`,
+  },
   'unknown-input': {
     en: () => `the input is no longer loaded; load it again`,
     es: () => `la entrada ya no está cargada; vuelva a cargarla`,

@@ -12,8 +12,8 @@ import type { KernelKind } from './binaries'
 import { detectKernelKind, kernelBinary } from './binaries'
 import type { Dtype, FloatArray } from './memory-layout'
 import { ensureMemory } from './memory-layout'
-import type { FastGradients, GradientRequest, KernelCall, Plan, ResultTargets } from './plans'
-import { planBackward, planForward } from './plans'
+import type { FastGradients, GradientRequest, KernelCall, PackedImage, Plan, ResultTargets } from './plans'
+import { packPlan, planBackward, planForward } from './plans'
 
 export interface FastKernels {
   /** Which kernels run: shown in the About panel and the benchmark. */
@@ -64,19 +64,26 @@ async function wasmKernels(kind: KernelKind, module: WebAssembly.Module): Promis
   let memory = new WebAssembly.Memory({ initial: 1 })
   let exports = (await WebAssembly.instantiate(module, { env: { memory } })).exports as unknown as Exports
 
-  function run<R>(plan: Plan<R>): R {
+  // The padded input the memory holds (the input stays in kernel memory between runs: a settings
+  // change of the same input, and the backward pass after its forward, skip packing it again).
+  // Only for callers that said their x does not change between calls (ResultTargets.stableInput).
+  let packed: PackedImage | null = null
+
+  function run<R>(plan: Plan<R>, stableInput = false): R {
     ensureMemory(memory, plan.bytes)
-    plan.pack(memory.buffer)
+    const image = packPlan(plan, memory.buffer, stableInput ? packed : null)
+    packed = stableInput ? image : null
     for (const call of plan.calls(0)) invoke(exports, call)
     return plan.unpack(memory.buffer)
   }
 
   return {
     kind,
-    forward: (x, weight, bias, geometry, dtype, into) => run(planForward(x, weight, bias, geometry, dtype, 1, into)),
+    forward: (x, weight, bias, geometry, dtype, into) => run(planForward(x, weight, bias, geometry, dtype, 1, into), into?.stableInput),
     backward: (x, weight, gradOutput, geometry, dtype, wants, into) =>
-      run(planBackward(x, weight, gradOutput, geometry, dtype, wants, 1, into)),
+      run(planBackward(x, weight, gradOutput, geometry, dtype, wants, 1, into), into?.stableInput),
     release() {
+      packed = null
       memory = new WebAssembly.Memory({ initial: 1 })
       exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Exports
     },

@@ -37,13 +37,29 @@ export interface KernelCall {
 export interface Plan<Result> {
   /** Bytes of kernel memory the run needs. */
   bytes: number
-  /** Copies the tensors into memory (call once, before the calls). */
-  pack(buffer: ArrayBufferLike): void
+  /**
+   * Copies the tensors into memory (call once, before the calls). `imagePacked`: the padded input
+   * is already where this plan wants it (see `image`), so only the rest is written.
+   */
+  pack(buffer: ArrayBufferLike, imagePacked?: boolean): void
+  /** The packed padded input of this plan: which input, and a key of where and how it lies. */
+  image?: PackedImage
   /** The kernel calls of one part; parts touch disjoint outputs and may run at the same time. */
   calls(part: number): KernelCall[]
   /** Reads the results back: into the caller's arrays where given (see ResultTargets), else fresh ones. */
   unpack(buffer: ArrayBufferLike): Result
   parts: number
+}
+
+/** A padded input packed in kernel memory; the same x and key mean the same bytes at the same place. */
+export interface PackedImage {
+  x: Float64Array
+  key: string
+}
+
+function imageKey(geometry: ConvGeometry, dtype: Dtype, at: number, layout: { rowElements: number; planeElements: number }): string {
+  const g = geometry
+  return [dtype, at, g.batch, g.inChannels, g.inH, g.inW, g.padTop, g.padLeft, g.paddedH, g.paddedW, g.paddingMode, g.strideW, layout.rowElements, layout.planeElements].join(' ')
 }
 
 export interface GradientRequest {
@@ -61,6 +77,18 @@ export interface ResultTargets {
   output?: FloatArray
   gradInput?: FloatArray
   gradWeight?: FloatArray
+  /**
+   * The caller never changes x between calls (the engine's stored inputs): its padded copy may
+   * stay in kernel memory and be used again by the next run with the same x and layout.
+   */
+  stableInput?: boolean
+}
+
+/** Packs the plan's tensors, skipping the padded input when `packed` already holds it there. */
+export function packPlan<R>(plan: Plan<R>, buffer: ArrayBufferLike, packed: PackedImage | null): PackedImage | null {
+  const image = plan.image
+  plan.pack(buffer, !!image && !!packed && packed.x === image.x && packed.key === image.key)
+  return image ?? null
 }
 
 function target(dtype: Dtype, length: number, given: FloatArray | undefined, zeroed: boolean): FloatArray {
@@ -177,9 +205,10 @@ export function planForward(
   return {
     bytes: memory.bytes,
     parts,
-    pack(buffer) {
+    image: { x, key: imageKey(g, dtype, imageAt, image) },
+    pack(buffer, imagePacked = false) {
       const view = floatView(buffer, dtype)
-      packPaddedInput(x, g, image, view, imageAt / size)
+      if (!imagePacked) packPaddedInput(x, g, image, view, imageAt / size)
       new Int32Array(buffer, offsetsAt, taps).set(offsets)
       packWeights(weight, g.outChannels, g.groups, taps, lanes, view, weightsAt / size)
       if (bias) view.set(bias, biasAt / size)
@@ -305,10 +334,11 @@ export function planBackward(
   return {
     bytes: memory.bytes,
     parts,
-    pack(buffer) {
+    image: wantWeight ? { x, key: imageKey(g, dtype, imageAt, image) } : undefined,
+    pack(buffer, imagePacked = false) {
       const view = floatView(buffer, dtype)
       if (wantWeight) {
-        packPaddedInput(x, g, image, view, imageAt / size)
+        if (!imagePacked) packPaddedInput(x, g, image, view, imageAt / size)
         new Int32Array(buffer, offsetsAt, taps).set(offsets)
         if (!shareSpread) view.set(gradOutput, gradAt / size)
         new Float64Array(buffer, partialAt, parts * weightLength).fill(0)

@@ -5,14 +5,17 @@
 import type { Tensor } from '../../core'
 import { ConvolabError, gradcheck } from '../../core'
 import type { ProbeRequest, Result } from '../../contract'
+import { errorOf } from '../../contract'
 import type { ExactTensors } from './compute'
 import { runCompute, Superseded, transferablesOf } from './compute'
-import { cancelledEnvelope, consoleLogger, toEnvelope, type Logger } from './envelope'
+import { consoleLogger, toEnvelope, type Logger } from './envelope'
 import type { ConvKernel } from './kernel'
 import type { FromWorker, ToWorker } from './messages'
 import { CONTROL } from './messages'
+import { checkGradients } from './gradient-check'
 import { learnSteps } from './learn'
 import { filteredTarget, resolveStoredTarget } from './filtered-target'
+import { regionValues } from './region'
 
 /** Inputs kept at once; the least recently used goes first. */
 export const MAX_INPUTS = 16
@@ -56,7 +59,7 @@ export class ComputeHost {
         case 'compute': {
           const isStale = (): boolean => Atomics.load(this.control, CONTROL.latestCompute) !== message.seq
           if (isStale()) {
-            result = cancelledEnvelope({ requestId: message.request.requestId })
+            result = errorOf('cancelled', { requestId: message.request.requestId })
             break
           }
           const input = this.inputs.get(message.request.inputId)
@@ -99,10 +102,27 @@ export class ComputeHost {
           result = { ok: true, value: answer }
           break
         }
+        case 'region':
+          result = { ok: true, value: regionValues(this.lastFor(message.request.requestId, 'regionValues'), message.request) }
+          break
+        case 'inputCopy': {
+          const input = this.inputs.get(message.inputId)
+          if (!input) throw new ConvolabError('unknown-input')
+          const data = input.data.slice()
+          result = { ok: true, value: { shape: [...input.shape], data } }
+          transfer = [data.buffer]
+          break
+        }
+        case 'checkGradients': {
+          const { generation, input, request } = message
+          const progress = this.progress(() => Atomics.load(this.control, CONTROL.gradcheckGeneration) === generation)
+          result = { ok: true, value: await checkGradients(this.kernel, input, request, progress) }
+          break
+        }
       }
     } catch (error) {
       const stopped = error instanceof Superseded || (error instanceof ConvolabError && error.code === 'cancelled')
-      result = stopped ? cancelledEnvelope(requestIdOf(message)) : toEnvelope(error, this.log)
+      result = stopped ? errorOf('cancelled', requestIdOf(message)) : toEnvelope(error, this.log)
     }
     this.post({ id: message.id, result }, transfer)
   }
@@ -113,13 +133,32 @@ export class ComputeHost {
     while (this.inputs.size > MAX_INPUTS) this.inputs.delete(this.inputs.keys().next().value as string)
   }
 
-  private probe(request: ProbeRequest): Float64Array {
+  /** The exact tensors of compute `requestId`, which must be the last one answered. */
+  private lastFor(requestId: number, method: string): ExactTensors {
     const last = this.last
-    if (!last || last.requestId !== request.requestId) {
+    if (!last || last.requestId !== requestId) {
       throw new ConvolabError('bad-request', {
-        detail: `probe: no result for request ${request.requestId} (the last is ${last ? last.requestId : 'none'})`,
+        detail: `${method}: no result for request ${requestId} (the last is ${last ? last.requestId : 'none'})`,
       })
     }
+    return last
+  }
+
+  /** Progress events of a long task at most every PROGRESS_INTERVAL ms; false once cancelled. */
+  private progress(goOn: () => boolean): (done: number, total: number) => boolean {
+    let lastProgress = 0
+    return (done, total) => {
+      const now = performance.now()
+      if (done === total || now - lastProgress >= PROGRESS_INTERVAL) {
+        lastProgress = now
+        this.post({ event: { type: 'progress', task: 'gradcheck', done, total } })
+      }
+      return goOn()
+    }
+  }
+
+  private probe(request: ProbeRequest): Float64Array {
+    const last = this.lastFor(request.requestId, 'probe')
     const tensor = last[request.which]
     if (!tensor) throw new ConvolabError('bad-request', { detail: `probe: the last result has no ${request.which}` })
     const end = request.start + request.count
@@ -133,18 +172,7 @@ export class ComputeHost {
 
   private gradcheck(message: Extract<ToWorker, { op: 'gradcheck' }>) {
     const { request, generation } = message
-    let lastProgress = 0
-    return gradcheck({
-      ...request,
-      onSample: (done, total) => {
-        const now = performance.now()
-        if (done === total || now - lastProgress >= PROGRESS_INTERVAL) {
-          lastProgress = now
-          this.post({ event: { type: 'progress', task: 'gradcheck', done, total } })
-        }
-        return Atomics.load(this.control, CONTROL.gradcheckGeneration) === generation
-      },
-    })
+    return gradcheck({ ...request, onSample: this.progress(() => Atomics.load(this.control, CONTROL.gradcheckGeneration) === generation) })
   }
 }
 

@@ -2,7 +2,7 @@
 // the pluggable kernel. `isStale` is asked between the passes so superseded work stops early.
 // `spare` is an earlier result no one reads any more: its arrays take the new values.
 
-import type { Tensor } from '../../core'
+import type { ConvGeometry, Tensor } from '../../core'
 import { ConvolabError } from '../../core'
 import type { ComputeRequest, ComputeResult, MapStack } from '../../contract'
 import { upstreamGradient } from './grad-output'
@@ -12,6 +12,7 @@ import { toMapStack } from './map-stack'
 /** The exact tensors of the last result, kept for probes. */
 export interface ExactTensors {
   requestId: number
+  geometry: ConvGeometry
   input: Tensor
   output: Tensor
   gradInput?: Tensor
@@ -38,15 +39,15 @@ export async function runCompute(
   if (input.shape[1] !== expectedChannels) {
     throw new ConvolabError('input-channels', { got: input.shape[1], expected: expectedChannels })
   }
-  const { output, geometry } = await kernel.forward(input, weight, bias, options, { output: spare?.output.data })
+  const { output, geometry } = await kernel.forward(input, weight, bias, options, { output: spare?.output.data, stableInput: true })
   if (isStale()) throw new Superseded()
   const maxSide = request.display.maxSide
-  const exact: ExactTensors = { requestId: request.requestId, input, output }
+  const exact: ExactTensors = { requestId: request.requestId, geometry, input, output }
   // A kernel on its own threads computes the gradients while this thread makes the output's
   // maps; a kernel on this thread has finished them by the time backward() returns.
   const upstream = request.gradOutput ? upstreamGradient(request.gradOutput, output) : null
   const backward = upstream
-    ? Promise.resolve(kernel.backward(input, weight, bias, upstream.gradOutput, options, { gradInput: spare?.gradInput?.data }))
+    ? Promise.resolve(kernel.backward(input, weight, bias, upstream.gradOutput, options, { gradInput: spare?.gradInput?.data, stableInput: true }))
     : null
   backward?.catch(() => undefined) // awaited below; a failure must not go unhandled meanwhile
   const result: ComputeResult = {

@@ -8,17 +8,9 @@
 import { randomUUID } from 'node:crypto'
 import { Worker } from 'node:worker_threads'
 import type { Tensor } from '../../core'
-import { encodeNpy } from '../../core/npy'
-import type {
-  AboutInfo,
-  EngineEvent,
-  ExportRequest,
-  MethodName,
-  RequestOf,
-  ResponseOf,
-  Result,
-} from '../../contract'
-import { parseRequest } from '../../contract/schemas'
+import type { AboutInfo, EngineEvent, Handlers, MethodName, RequestOf, ResponseOf, Result } from '../../contract'
+import { dispatch, errorOf, ok } from '../../contract'
+import { methodName, parseRequest } from '../../contract/schemas'
 import { decodeImage } from '../image-io'
 import { readTensorFile } from '../tensor-files'
 import { Documents, type DocumentShell } from '../storage/documents'
@@ -30,7 +22,7 @@ import { ComputeHost } from './compute-host'
 import { consoleLogger, toEnvelope, type Logger } from './envelope'
 import type { ConvKernel } from './kernel'
 import { scalarKernel } from './kernel'
-import type { FromWorker, ToWorker } from './messages'
+import type { AnswerOf, FromWorker, Job, JobOf, Op, ToWorker } from './messages'
 import { CONTROL, createControl } from './messages'
 
 /** What the engine needs of a worker thread (a real Worker, or the same-thread stand-in). */
@@ -56,8 +48,6 @@ export interface EngineOptions {
 }
 
 type Pending = (result: Result<unknown>) => void
-/** A message to the worker before its id is given. */
-type Job = ToWorker extends infer T ? (T extends ToWorker ? Omit<T, 'id'> : never) : never
 
 /** One worker and the requests waiting for its answers. */
 class WorkerSlot {
@@ -71,12 +61,15 @@ class WorkerSlot {
     private readonly onEvent: (event: EngineEvent) => void,
   ) {}
 
-  run(job: Job, transfer: ArrayBuffer[] = []): Promise<Result<unknown>> {
+  run<O extends Op>(job: JobOf<O> & Job, transfer: ArrayBuffer[] = []): Promise<Result<AnswerOf<O>>> {
     const worker = this.ensure()
     const id = this.nextId++
+    const message: ToWorker = { ...job, id }
     return new Promise((resolve) => {
-      this.pending.set(id, resolve)
-      worker.postMessage({ ...job, id } as ToWorker, transfer)
+      // the worker answers each job with its op's value (compute-host.ts); the thread boundary
+      // carries no types
+      this.pending.set(id, resolve as Pending)
+      worker.postMessage(message, transfer)
     })
   }
 
@@ -131,16 +124,19 @@ export class Engine {
   /** Validates and runs one request from a transport; never throws. */
   async handle(method: unknown, payload: unknown): Promise<Result<unknown>> {
     try {
-      const { method: name, request } = parseRequest(method, payload)
-      return await this.dispatch(name, request)
+      return await this.call(methodName(method), payload)
     } catch (error) {
       return toEnvelope(error, this.log)
     }
   }
 
   /** Typed entry for callers in main and for tests; validated like every other request. */
-  invoke<M extends MethodName>(method: M, request: RequestOf<M>): Promise<Result<ResponseOf<M>>> {
-    return this.handle(method, request) as Promise<Result<ResponseOf<M>>>
+  async invoke<M extends MethodName>(method: M, request: RequestOf<M>): Promise<Result<ResponseOf<M>>> {
+    try {
+      return await this.call(method, request)
+    } catch (error) {
+      return toEnvelope(error, this.log)
+    }
   }
 
   close(): void {
@@ -153,90 +149,70 @@ export class Engine {
     for (const listener of this.listeners) listener(event)
   }
 
-  private async dispatch(method: MethodName, request: unknown): Promise<Result<unknown>> {
-    switch (method) {
-      case 'setInput':
-        return this.storeInput(request as Tensor)
-      case 'decodeImage': {
-        const r = request as RequestOf<'decodeImage'>
-        const image = await decodeImage(r.bytes, { name: r.name, grayscale: r.grayscale, maxSide: r.maxSide })
-        const stored = await this.storeInput(image.tensor, false)
-        if (!stored.ok) return stored
-        const { inputId } = stored.value as { inputId: string }
-        return {
-          ok: true,
-          value: {
-            inputId,
-            tensor: image.tensor,
-            originalWidth: image.originalWidth,
-            originalHeight: image.originalHeight,
-            resized: image.resized,
-          },
-        }
-      }
-      case 'readTensorFile': {
-        const r = request as RequestOf<'readTensorFile'>
-        const tensor = readTensorFile(r.bytes, r.name)
-        return { ok: true, value: { shape: [...tensor.shape], data: tensor.data } }
-      }
-      case 'compute': {
-        // Arrival order decides what is newest, so a renderer that reloads and counts from 0 again still works.
-        const seq = ++this.arrivals
-        Atomics.store(this.compute.control, CONTROL.latestCompute, seq)
-        return this.compute.run({ op: 'compute', seq, request: request as RequestOf<'compute'> })
-      }
-      case 'probe':
-        return this.compute.run({ op: 'probe', request: request as RequestOf<'probe'> })
-      case 'gradcheck': {
-        const generation = Atomics.load(this.checks.control, CONTROL.gradcheckGeneration)
-        return this.checks.run({ op: 'gradcheck', generation, request: request as RequestOf<'gradcheck'> })
-      }
-      case 'learnStep':
-        return this.compute.run({ op: 'learn', request: request as RequestOf<'learnStep'> })
-      case 'filteredTarget':
-        return this.compute.run({ op: 'filteredTarget', targetId: randomUUID(), request: request as RequestOf<'filteredTarget'> })
-      case 'encodeTensor':
-        return { ok: true, value: encodeTensor(request as ExportRequest) }
-      case 'cancel':
-        if (request === 'gradcheck') Atomics.add(this.checks.control, CONTROL.gradcheckGeneration, 1)
-        else Atomics.store(this.compute.control, CONTROL.latestCompute, ++this.arrivals)
-        return { ok: true, value: undefined }
-      case 'about':
-        return this.about()
-      default:
-        return { ok: true, value: await this.dispatchDocument(method, request) }
-    }
+  private call<M extends MethodName>(method: M, payload: unknown): Promise<Result<ResponseOf<M>>> {
+    return dispatch(this.handlers, method, parseRequest(method, payload))
   }
 
-  /** The session, autosave and settings methods (src-main/storage/documents.ts). */
-  private async dispatchDocument(method: MethodName, request: unknown): Promise<unknown> {
+  /** One handler per method of the contract. */
+  private readonly handlers: Handlers = {
+    setInput: (tensor) => this.storeInput(tensor),
+    decodeImage: async (r) => {
+      const image = await decodeImage(r.bytes, { name: r.name, grayscale: r.grayscale, maxSide: r.maxSide })
+      const stored = await this.storeInput(image.tensor, false)
+      if (!stored.ok) return stored
+      const { tensor, originalWidth, originalHeight, resized } = image
+      return ok({ inputId: stored.value.inputId, tensor: { shape: [...tensor.shape], data: tensor.data }, originalWidth, originalHeight, resized })
+    },
+    readTensorFile: async (r) => {
+      const tensor = readTensorFile(r.bytes, r.name)
+      return ok({ shape: [...tensor.shape], data: tensor.data })
+    },
+    compute: (request) => {
+      // Arrival order decides what is newest, so a renderer that reloads and counts from 0 again still works.
+      const seq = ++this.arrivals
+      Atomics.store(this.compute.control, CONTROL.latestCompute, seq)
+      return this.compute.run<'compute'>({ op: 'compute', seq, request })
+    },
+    probe: (request) => this.compute.run<'probe'>({ op: 'probe', request }),
+    gradcheck: (request) => {
+      const generation = Atomics.load(this.checks.control, CONTROL.gradcheckGeneration)
+      return this.checks.run<'gradcheck'>({ op: 'gradcheck', generation, request })
+    },
+    checkGradients: async (request) => {
+      const generation = Atomics.load(this.checks.control, CONTROL.gradcheckGeneration)
+      // the check runs in the checks worker, on its own copy of the input, so computes go on
+      const input = await this.compute.run<'inputCopy'>({ op: 'inputCopy', inputId: request.inputId })
+      if (!input.ok) return input
+      return this.checks.run<'checkGradients'>({ op: 'checkGradients', generation, input: input.value, request }, [input.value.data.buffer as ArrayBuffer])
+    },
+    regionValues: (request) => this.compute.run<'region'>({ op: 'region', request }),
+    learnStep: (request) => this.compute.run<'learn'>({ op: 'learn', request }),
+    filteredTarget: (request) => this.compute.run<'filteredTarget'>({ op: 'filteredTarget', targetId: randomUUID(), request }),
+    cancel: async (what) => {
+      if (what === 'gradcheck') Atomics.add(this.checks.control, CONTROL.gradcheckGeneration, 1)
+      else Atomics.store(this.compute.control, CONTROL.latestCompute, ++this.arrivals)
+      return ok(undefined)
+    },
+    about: () => this.about(),
+    // Sessions, autosave and settings (src-main/storage/documents.ts).
+    saveSession: (request) => this.withDocuments((documents) => documents.saveSession(request)),
+    openSession: (request) => this.withDocuments((documents) => documents.openSession(request)),
+    autosave: (request) => this.withDocuments((documents) => documents.autosave(request)),
+    recovery: () => this.withDocuments((documents) => documents.recovery()),
+    discardRecovery: () => this.withDocuments((_, storage) => storage.discardRecovery()),
+    getSettings: () => this.withDocuments((_, storage) => storage.getSettings()),
+    setSettings: (patch) => this.withDocuments((documents) => documents.setSettings(patch)),
+    recentFiles: () => this.withDocuments((_, storage) => storage.recentFiles()),
+    addRecentFile: (path) => this.withDocuments((documents) => documents.addRecentFile(path)),
+    setDocumentState: (state) => this.withDocuments((documents) => documents.setDocumentState(state)),
+  }
+
+  /** The data folder's methods need one; an engine without it refuses them. */
+  private async withDocuments<T>(use: (documents: Documents, storage: Storage) => T | Promise<T>): Promise<Result<T>> {
     const documents = this.documents
     const storage = this.options.storage
     if (!documents || !storage) throw new ConvolabError('no-data-folder')
-    switch (method) {
-      case 'saveSession':
-        return documents.saveSession(request as RequestOf<'saveSession'>)
-      case 'openSession':
-        return documents.openSession(request as RequestOf<'openSession'>)
-      case 'autosave':
-        return documents.autosave(request as RequestOf<'autosave'>)
-      case 'recovery':
-        return documents.recovery()
-      case 'discardRecovery':
-        return storage.discardRecovery()
-      case 'getSettings':
-        return storage.getSettings()
-      case 'setSettings':
-        return documents.setSettings(request as RequestOf<'setSettings'>)
-      case 'recentFiles':
-        return storage.recentFiles()
-      case 'addRecentFile':
-        return documents.addRecentFile(request as string)
-      case 'setDocumentState':
-        return documents.setDocumentState(request as RequestOf<'setDocumentState'>)
-      default:
-        throw new ConvolabError('bad-request', { detail: `unknown method ${method}` })
-    }
+    return ok(await use(documents, storage))
   }
 
   private async storeInput(tensor: Tensor, transfer = true): Promise<Result<{ inputId: string }>> {
@@ -245,34 +221,18 @@ export class Engine {
     // The worker keeps the input; move its buffer unless the caller still needs it.
     const buffers = transfer && payload.data.byteLength === payload.data.buffer.byteLength ? [payload.data.buffer as ArrayBuffer] : []
     if (!transfer) payload.data = payload.data.slice()
-    return (await this.compute.run({ op: 'setInput', inputId, tensor: payload }, buffers)) as Result<{ inputId: string }>
+    return this.compute.run<'setInput'>({ op: 'setInput', inputId, tensor: payload }, buffers)
   }
 
   private async about(): Promise<Result<AboutInfo>> {
-    const answer = await this.compute.run({ op: 'about' })
+    const answer = await this.compute.run<'about'>({ op: 'about' })
     if (!answer.ok) return answer
     const versions: Record<string, string> = {}
     for (const [name, value] of Object.entries(process.versions)) {
       if (['node', 'v8', 'electron', 'chrome', 'vips'].includes(name) && value) versions[name] = value
     }
-    return {
-      ok: true,
-      value: { version, host: this.options.host, kernel: (answer.value as { kernel: string }).kernel, versions },
-    }
+    return ok({ version, host: this.options.host, kernel: answer.value.kernel, versions })
   }
-}
-
-/** .npy as np.save writes it, or CSV: one row per line of the last axis, shape in a comment. */
-export function encodeTensor(request: ExportRequest): Uint8Array {
-  const { tensor } = request
-  if (request.format === 'npy') return encodeNpy(tensor)
-  const columns = tensor.shape[tensor.shape.length - 1]
-  const lines = [`# shape (${tensor.shape.join(', ')})`]
-  const format = (v: number): string => (Number.isNaN(v) ? 'nan' : v === Infinity ? 'inf' : v === -Infinity ? '-inf' : String(v))
-  for (let start = 0; start < tensor.data.length; start += columns) {
-    lines.push(Array.from(tensor.data.subarray(start, start + columns), format).join(','))
-  }
-  return new TextEncoder().encode(lines.join('\n') + '\n')
 }
 
 /** The built worker beside the main bundle (out/main/engine-worker.js). */

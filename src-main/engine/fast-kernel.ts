@@ -61,7 +61,7 @@ export async function createFastKernel(options: FastKernelOptions = {}): Promise
     name,
     async forward(x: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions, into?: ResultBuffers): Promise<Conv2dResult> {
       const geometry = convGeometry(x.shape, weight.shape, options, bias?.data.length)
-      const data = await runner.forward(x.data, weight.data, bias?.data ?? null, geometry, 'f64', { output: into?.output })
+      const data = await runner.forward(x.data, weight.data, bias?.data ?? null, geometry, 'f64', { output: into?.output, stableInput: into?.stableInput })
       return { output: { shape: outputShape(geometry), data: data as Float64Array }, geometry }
     },
     async backward(
@@ -74,7 +74,7 @@ export async function createFastKernel(options: FastKernelOptions = {}): Promise
     ): Promise<Conv2dGradients> {
       const geometry = convGeometry(x.shape, weight.shape, options, bias?.data.length)
       const wants = { input: true, weight: true, bias: bias !== null }
-      const grads = await runner.backward(x.data, weight.data, gradOutput.data, geometry, 'f64', wants, { gradInput: into?.gradInput })
+      const grads = await runner.backward(x.data, weight.data, gradOutput.data, geometry, 'f64', wants, { gradInput: into?.gradInput, stableInput: into?.stableInput })
       return {
         gradInput: { shape: [...x.shape], data: grads.gradInput as Float64Array },
         gradWeight: { shape: [...weight.shape], data: grads.gradWeight as Float64Array },
@@ -82,10 +82,10 @@ export async function createFastKernel(options: FastKernelOptions = {}): Promise
         geometry,
       }
     },
-    async weightGradients(x, weight, bias, gradOutput, options) {
+    async weightGradients(x, weight, bias, gradOutput, options, into) {
       const geometry = convGeometry(x.shape, weight.shape, options, bias?.data.length)
       const wants = { input: false, weight: true, bias: bias !== null }
-      const grads = await runner.backward(x.data, weight.data, gradOutput.data, geometry, 'f64', wants)
+      const grads = await runner.backward(x.data, weight.data, gradOutput.data, geometry, 'f64', wants, { stableInput: into?.stableInput })
       return {
         gradWeight: { shape: [...weight.shape], data: grads.gradWeight as Float64Array },
         gradBias: bias && grads.gradBias ? { shape: [...bias.shape], data: grads.gradBias as Float64Array } : null,

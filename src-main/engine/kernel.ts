@@ -13,6 +13,8 @@ import { conv2d, conv2dBackward } from '../../core'
 export interface ResultBuffers {
   output?: Float64Array
   gradInput?: Float64Array
+  /** x is a stored input that never changes: a kernel may keep its packed copy between calls. */
+  stableInput?: boolean
 }
 
 export interface ConvKernel {
@@ -43,6 +45,7 @@ export interface ConvKernel {
     bias: Tensor | null,
     gradOutput: Tensor,
     options: Conv2dOptions,
+    into?: ResultBuffers,
   ): Promise<Pick<Conv2dGradients, 'gradWeight' | 'gradBias'>>
   /** Stops the run in progress, whose promise then rejects; called when a newer compute arrives. */
   cancel?(): void

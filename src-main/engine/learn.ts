@@ -15,12 +15,12 @@ export async function learnSteps(kernel: ConvKernel, inputs: ReadonlyMap<string,
   let bias: Tensor | null = request.bias ? { shape: [...request.bias.shape], data: Float64Array.from(request.bias.data) } : null
   const losses: number[] = []
   for (let step = 0; step < request.steps; step++) {
-    const { output } = await kernel.forward(input, weight, bias, request.options)
+    const { output } = await kernel.forward(input, weight, bias, request.options, { stableInput: true })
     const { loss, gradOutput } = meanSquaredError(output, target)
     // only dE/dw and dE/db: dE/dx (the size of the input) is not needed to learn the kernel
     const grads = kernel.weightGradients
-      ? await kernel.weightGradients(input, weight, bias, gradOutput, request.options)
-      : await kernel.backward(input, weight, bias, gradOutput, request.options)
+      ? await kernel.weightGradients(input, weight, bias, gradOutput, request.options, { stableInput: true })
+      : await kernel.backward(input, weight, bias, gradOutput, request.options, { stableInput: true })
     losses.push(loss)
     weight = { shape: weight.shape, data: weight.data.map((w, k) => w - rate * grads.gradWeight.data[k]) }
     if (bias && grads.gradBias) bias = { shape: bias.shape, data: bias.data.map((b, k) => b - rate * grads.gradBias!.data[k]) }

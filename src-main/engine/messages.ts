@@ -1,15 +1,45 @@
-// Messages between the engine (main thread) and its compute worker.
+// Messages between the engine (main thread) and its compute worker: each job by its op, with
+// what the job carries and the value the worker answers it with.
 
-import type { ComputeRequest, EngineEvent, FilteredTargetRequest, GradcheckRequest, LearnStepRequest, ProbeRequest, Result, TensorPayload } from '../../contract'
+import type {
+  ComputeRequest,
+  ComputeResult,
+  EngineEvent,
+  FilteredTarget,
+  FilteredTargetRequest,
+  GradcheckRequest,
+  GradientCheckReport,
+  GradientCheckRequest,
+  LearnStepRequest,
+  LearnStepResult,
+  ProbeRequest,
+  RegionValues,
+  RegionValuesRequest,
+  Result,
+  TensorPayload,
+} from '../../contract'
+import type { GradcheckReport } from '../../core'
 
-export type ToWorker =
-  | { id: number; op: 'setInput'; inputId: string; tensor: TensorPayload }
-  | { id: number; op: 'compute'; seq: number; request: ComputeRequest }
-  | { id: number; op: 'probe'; request: ProbeRequest }
-  | { id: number; op: 'gradcheck'; generation: number; request: GradcheckRequest }
-  | { id: number; op: 'about' }
-  | { id: number; op: 'learn'; request: LearnStepRequest }
-  | { id: number; op: 'filteredTarget'; targetId: string; request: FilteredTargetRequest }
+export interface WorkerJobs {
+  setInput: { job: { inputId: string; tensor: TensorPayload }; answer: { inputId: string } }
+  compute: { job: { seq: number; request: ComputeRequest }; answer: ComputeResult }
+  probe: { job: { request: ProbeRequest }; answer: Float64Array }
+  gradcheck: { job: { generation: number; request: GradcheckRequest }; answer: GradcheckReport }
+  about: { job: object; answer: { kernel: string } }
+  learn: { job: { request: LearnStepRequest }; answer: LearnStepResult }
+  region: { job: { request: RegionValuesRequest }; answer: RegionValues }
+  filteredTarget: { job: { targetId: string; request: FilteredTargetRequest }; answer: FilteredTarget }
+  /** A copy of a stored input (for the checks worker). */
+  inputCopy: { job: { inputId: string }; answer: TensorPayload }
+  checkGradients: { job: { generation: number; input: TensorPayload; request: GradientCheckRequest }; answer: GradientCheckReport }
+}
+
+export type Op = keyof WorkerJobs
+export type JobOf<O extends Op> = { op: O } & WorkerJobs[O]['job']
+/** Any one job, before its id is given. */
+export type Job = { [O in Op]: JobOf<O> }[Op]
+export type ToWorker = Job & { id: number }
+export type AnswerOf<O extends Op> = WorkerJobs[O]['answer']
 
 export type FromWorker = { id: number; result: Result<unknown> } | { id?: undefined; event: EngineEvent }
 

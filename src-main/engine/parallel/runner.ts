@@ -13,6 +13,7 @@ import type {
   FloatArray,
   GradientRequest,
   KernelKind,
+  PackedImage,
   Plan,
   ResultTargets,
 } from '../../../core/fast'
@@ -20,6 +21,7 @@ import {
   detectKernelKind,
   ensureMemory,
   kernelBinary,
+  packPlan,
   planBackward,
   planForward,
   scalarKernels,
@@ -144,7 +146,10 @@ export async function createParallelRunner(options: ParallelRunnerOptions = {}):
     return pool
   }
 
-  function enqueue<R>(makePlan: () => Plan<R>): Promise<R> {
+  // the padded input kept in the shared memory between runs (see ResultTargets.stableInput)
+  let packed: PackedImage | null = null
+
+  function enqueue<R>(makePlan: () => Plan<R>, stable = false): Promise<R> {
     if (closed) return Promise.reject(new ConvolabError('cancelled'))
     const mine = generation
     const result = queue.then(async () => {
@@ -152,7 +157,8 @@ export async function createParallelRunner(options: ParallelRunnerOptions = {}):
       if (mine !== generation || closed) throw new ConvolabError('cancelled')
       const plan = makePlan()
       ensureMemory(memory, plan.bytes)
-      plan.pack(memory.buffer)
+      const image = packPlan(plan, memory.buffer, stable ? packed : null)
+      packed = stable ? image : null
       const workers = startPool()
       try {
         await Promise.all(workers.map((worker) => worker.ready))
@@ -172,9 +178,9 @@ export async function createParallelRunner(options: ParallelRunnerOptions = {}):
     kind,
     threads,
     forward: (x, weight, bias, geometry, dtype, into) =>
-      enqueue(() => planForward(x, weight, bias, geometry, dtype, threads, into)),
+      enqueue(() => planForward(x, weight, bias, geometry, dtype, threads, into), into?.stableInput),
     backward: (x, weight, gradOutput, geometry, dtype, wants, into) =>
-      enqueue(() => planBackward(x, weight, gradOutput, geometry, dtype, wants, threads, into)),
+      enqueue(() => planBackward(x, weight, gradOutput, geometry, dtype, wants, threads, into), into?.stableInput),
     cancel() {
       generation++
       const stopping = pool ?? []

@@ -2,6 +2,7 @@
 // directly on the page's thread. Never imported by the production entry (main.ts).
 
 import type { ComputeResult, EngineEvent, MapStack, Result, Settings, Transport } from '../../../../contract'
+import { errorEnvelope } from '../../../../contract'
 import { ConvolabError } from '../../../../core/errors'
 import { conv2d } from '../../../../core/conv2d'
 import type { Tensor } from '../../../../core/tensor'
@@ -24,11 +25,6 @@ function toMapStack(tensor: Tensor): MapStack {
     }
   }
   return { shape: [n, c, h, w], displayH: h, displayW: w, data: Float32Array.from(tensor.data), min, max, nonFinite }
-}
-
-function failure(error: unknown) {
-  const e = error instanceof ConvolabError ? error : new ConvolabError('bad-request', { detail: String(error) })
-  return { ok: false as const, code: e.code, params: e.params, message: e.message }
 }
 
 export interface FakeTransport extends Transport {
@@ -108,7 +104,7 @@ export function fakeTransport(engine?: EngineDelegate): FakeTransport {
         if (!handler) throw new ConvolabError('bad-request', { detail: `${method} is not in the in-page engine` })
         return { ok: true, value: handler(request as never) } as Result<never>
       } catch (error) {
-        return failure(error) as never
+        return errorEnvelope(error) as never
       }
     },
     onEvent(listener) {

@@ -112,7 +112,6 @@ export class ComputeScheduler {
     })
     if (requestId !== this.latest) return
     if (!response.ok) return this.fail(requestId, response)
-    if (response.value.superseded) return
     this.onBusy(false)
     this.onResult({ job, result: response.value })
   }

@@ -2,12 +2,13 @@
 // codec (typed arrays travel as raw bytes). The token comes from the page URL or the cookie.
 
 import type { EngineEvent, ErrorEnvelope, Result, Transport } from '../../../../contract'
+import { errorOf } from '../../../../contract'
 import { decodeMessage, encodeMessage, type WireMessage } from '../../../../contract/wire'
 
 export const SOCKET_PATH = '/engine'
 
 function lostEnvelope(detail: string): ErrorEnvelope {
-  return { ok: false, code: 'bad-request', params: { detail }, message: `the request was refused: ${detail}` }
+  return errorOf('bad-request', { detail })
 }
 
 export function socketUrl(location: Pick<Location, 'protocol' | 'host' | 'search'>): string {

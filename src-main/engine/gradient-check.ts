@@ -1,0 +1,218 @@
+// The finite-difference check on the user's own tensors at any size (checkGradients). The analytic
+// gradients come from the engine's kernel; each checked element's numeric derivative is a central
+// difference of L = Σ y·g, where only the outputs the element reaches are summed (the others do not
+// change): for an element of x, the few outputs whose window reads it, each a plain dot product;
+// for an element of w or b, its one output channel, by the kernel's forward pass of that channel
+// alone. So a 1024×1024 photo costs a few dot products per element of x and two one-channel
+// forward passes per element of w, not two whole convolutions per element.
+
+import type { Conv2dOptions, ConvGeometry, Tensor } from '../../core'
+import { convGeometry, paddingMaps, relativeError, seededSource } from '../../core'
+import type { CheckedCount, GradientCheckReport, GradientCheckRequest } from '../../contract'
+import { upstreamGradient } from './grad-output'
+import type { ConvKernel } from './kernel'
+
+const STEP = 1e-5
+
+type Parameter = keyof GradientCheckReport['counts']
+
+/** Called after each checked element; return false to stop (cancel). */
+export type CheckProgress = (done: number, total: number) => boolean
+
+export async function checkGradients(kernel: ConvKernel, input: Tensor, request: GradientCheckRequest, progress: CheckProgress): Promise<GradientCheckReport> {
+  const weight: Tensor = { shape: [...request.weight.shape], data: Float64Array.from(request.weight.data) }
+  const bias: Tensor | null = request.bias ? { shape: [...request.bias.shape], data: Float64Array.from(request.bias.data) } : null
+  const x: Tensor = { shape: [...input.shape], data: Float64Array.from(input.data) }
+  const geometry = convGeometry(x.shape, weight.shape, request.options, bias?.data.length)
+  const { output } = await kernel.forward(x, weight, bias, request.options)
+  const g = upstreamGradient(request.gradOutput, output).gradOutput
+  const analytic = await kernel.backward(x, weight, bias, g, request.options)
+
+  const source = seededSource(request.seed)
+  const inputs = pick(x.data.length, request.elements, source)
+  const weights = pick(weight.data.length, request.elements, source)
+  const biases = bias ? pick(bias.data.length, bias.data.length, source) : []
+  const counts = {
+    input: count(inputs, x.data.length),
+    weight: count(weights, weight.data.length),
+    bias: count(biases, bias?.data.length ?? 0),
+  }
+  const report: GradientCheckReport = { passed: false, cancelled: false, tolerance: request.tolerance, checked: 0, failures: 0, counts, worst: null }
+  const loss = new LocalLoss(geometry, x, weight, bias, g.data)
+  const channels = new ChannelLoss(kernel, geometry, x, weight, bias, g.data, request.options)
+  const total = inputs.length + weights.length + biases.length
+  const perChannel = geometry.inChannelsPerGroup * geometry.kernelH * geometry.kernelW
+  const jobs: Array<[Parameter, number[], Float64Array, Float64Array | undefined, (k: number) => number | Promise<number>]> = [
+    ['input', inputs, x.data, analytic.gradInput.data, (k) => loss.ofInput(k)],
+    ['weight', weights, weight.data, analytic.gradWeight.data, (k) => channels.of(Math.floor(k / perChannel))],
+    ['bias', biases, bias?.data ?? new Float64Array(0), analytic.gradBias?.data, (o) => channels.of(o)],
+  ]
+  for (const [parameter, chosen, values, gradient, lossAt] of jobs) {
+    const shape = parameter === 'input' ? x.shape : parameter === 'weight' ? weight.shape : [values.length]
+    for (const k of chosen) {
+      const original = values[k]
+      values[k] = original + STEP
+      const plus = await lossAt(k)
+      values[k] = original - STEP
+      const minus = await lossAt(k)
+      values[k] = original
+      const numeric = (plus - minus) / (2 * STEP)
+      const exact = gradient?.[k] ?? NaN
+      const measured = relativeError(numeric, exact)
+      const error = Number.isNaN(measured) ? Infinity : measured
+      report.checked++
+      if (error > request.tolerance) report.failures++
+      if (!report.worst || error > report.worst.relativeError) {
+        report.worst = { parameter, index: unravel(k, shape), numeric, analytic: exact, relativeError: error }
+      }
+      if (!progress(report.checked, total)) {
+        report.cancelled = true
+        return report
+      }
+    }
+  }
+  report.passed = report.failures === 0
+  return report
+}
+
+function count(chosen: number[], total: number): CheckedCount {
+  return { checked: chosen.length, total }
+}
+
+/** Every index when there are at most `wanted`, else `wanted` distinct random ones, in order. */
+function pick(size: number, wanted: number, source: () => number): number[] {
+  if (size <= wanted) return Array.from({ length: size }, (_, k) => k)
+  const chosen = new Set<number>()
+  while (chosen.size < wanted) chosen.add(Math.min(size - 1, Math.floor(source() * size)))
+  return [...chosen].sort((a, b) => a - b)
+}
+
+function unravel(flat: number, shape: readonly number[]): number[] {
+  const index = new Array<number>(shape.length)
+  for (let d = shape.length - 1; d >= 0; d--) {
+    index[d] = flat % shape[d]
+    flat = Math.floor(flat / shape[d])
+  }
+  return index
+}
+
+/** Σ g·y over the outputs one element reaches, each y a fresh dot product of the current tensors. */
+class LocalLoss {
+  private readonly rows: Int32Array
+  private readonly cols: Int32Array
+
+  constructor(
+    private readonly geo: ConvGeometry,
+    private readonly x: Tensor,
+    private readonly weight: Tensor,
+    private readonly bias: Tensor | null,
+    private readonly g: Float64Array,
+  ) {
+    ;({ rows: this.rows, cols: this.cols } = paddingMaps(geo))
+  }
+
+  /** y[n, o, p, q] by its definition. */
+  private y(n: number, o: number, p: number, q: number): number {
+    const geo = this.geo
+    const group = Math.floor(o / geo.outChannelsPerGroup)
+    let sum = this.bias ? this.bias.data[o] : 0
+    for (let c = 0; c < geo.inChannelsPerGroup; c++) {
+      const plane = (n * geo.inChannels + group * geo.inChannelsPerGroup + c) * geo.inH * geo.inW
+      const kernel = (o * geo.inChannelsPerGroup + c) * geo.kernelH * geo.kernelW
+      for (let kh = 0; kh < geo.kernelH; kh++) {
+        const row = this.rows[p * geo.strideH + kh * geo.dilationH]
+        if (row < 0) continue
+        for (let kw = 0; kw < geo.kernelW; kw++) {
+          const col = this.cols[q * geo.strideW + kw * geo.dilationW]
+          if (col < 0) continue
+          sum += this.weight.data[kernel + kh * geo.kernelW + kw] * this.x.data[plane + row * geo.inW + col]
+        }
+      }
+    }
+    return sum
+  }
+
+  private term(n: number, o: number, p: number, q: number): number {
+    const geo = this.geo
+    return this.g[((n * geo.outChannels + o) * geo.outH + p) * geo.outW + q] * this.y(n, o, p, q)
+  }
+
+  /** L over the outputs of x[k]: the output rows and columns whose window reads its row and column. */
+  ofInput(k: number): number {
+    const geo = this.geo
+    const j = k % geo.inW
+    const i = Math.floor(k / geo.inW) % geo.inH
+    const c = Math.floor(k / (geo.inW * geo.inH)) % geo.inChannels
+    const n = Math.floor(k / (geo.inW * geo.inH * geo.inChannels))
+    const outRows = reaching(this.rows, i, geo.kernelH, geo.dilationH, geo.strideH, geo.outH)
+    const outCols = reaching(this.cols, j, geo.kernelW, geo.dilationW, geo.strideW, geo.outW)
+    const group = Math.floor(c / geo.inChannelsPerGroup)
+    let sum = 0
+    for (let o = group * geo.outChannelsPerGroup; o < (group + 1) * geo.outChannelsPerGroup; o++) {
+      for (const p of outRows) for (const q of outCols) sum += this.term(n, o, p, q)
+    }
+    return sum
+  }
+}
+
+/** Σ g·y over one output channel, y by the kernel's forward pass of that channel alone. */
+class ChannelLoss {
+  private readonly groupInputs = new Map<number, Tensor>()
+
+  constructor(
+    private readonly kernel: ConvKernel,
+    private readonly geo: ConvGeometry,
+    private readonly x: Tensor,
+    private readonly weight: Tensor,
+    private readonly bias: Tensor | null,
+    private readonly g: Float64Array,
+    private readonly options: Conv2dOptions,
+  ) {}
+
+  async of(o: number): Promise<number> {
+    const geo = this.geo
+    const size = geo.inChannelsPerGroup * geo.kernelH * geo.kernelW
+    const weight: Tensor = { shape: [1, geo.inChannelsPerGroup, geo.kernelH, geo.kernelW], data: this.weight.data.slice(o * size, (o + 1) * size) }
+    const bias: Tensor | null = this.bias ? { shape: [1], data: Float64Array.of(this.bias.data[o]) } : null
+    const { output } = await this.kernel.forward(this.groupInput(Math.floor(o / geo.outChannelsPerGroup)), weight, bias, { ...this.options, groups: 1 })
+    const plane = geo.outH * geo.outW
+    let sum = 0
+    for (let n = 0; n < geo.batch; n++) {
+      const g = (n * geo.outChannels + o) * plane
+      const y = n * plane
+      for (let k = 0; k < plane; k++) sum += this.g[g + k] * output.data[y + k]
+    }
+    return sum
+  }
+
+  /** The input channels of one group (the whole input when there is one group). */
+  private groupInput(group: number): Tensor {
+    const geo = this.geo
+    if (geo.groups === 1) return this.x
+    let slice = this.groupInputs.get(group)
+    if (!slice) {
+      const plane = geo.inH * geo.inW
+      const data = new Float64Array(geo.batch * geo.inChannelsPerGroup * plane)
+      for (let n = 0; n < geo.batch; n++) {
+        const from = (n * geo.inChannels + group * geo.inChannelsPerGroup) * plane
+        data.set(this.x.data.subarray(from, from + geo.inChannelsPerGroup * plane), n * geo.inChannelsPerGroup * plane)
+      }
+      slice = { shape: [geo.batch, geo.inChannelsPerGroup, geo.inH, geo.inW], data }
+      this.groupInputs.set(group, slice)
+    }
+    return slice
+  }
+}
+
+/** Output positions on one axis whose window reads input position `i` (through any padded copy of it). */
+function reaching(map: Int32Array, i: number, kernel: number, dilation: number, stride: number, out: number): number[] {
+  const found = new Set<number>()
+  for (let r = 0; r < map.length; r++) {
+    if (map[r] !== i) continue
+    for (let kk = 0; kk < kernel; kk++) {
+      const start = r - kk * dilation
+      if (start >= 0 && start % stride === 0 && start / stride < out) found.add(start / stride)
+    }
+  }
+  return [...found]
+}
