@@ -19,6 +19,7 @@ async function store(engine: Engine, tensor: Tensor): Promise<string> {
   return value(await engine.invoke('setInput', { shape: [...tensor.shape], data: tensor.data.slice() })).inputId
 }
 
+const payload = (t: Tensor) => ({ shape: [...t.shape], data: t.data })
 const close = (a: number, b: number) => Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b))
 
 describe('filteredTarget in the engine', () => {
@@ -32,11 +33,11 @@ describe('filteredTarget in the engine', () => {
       const engine = new Engine({ host: 'browser', spawn })
       const inputId = await store(engine, input)
       const presetWeight = presetWeightLike(weight, presetById('sobel-y'))
-      const answer = value(await engine.invoke('filteredTarget', { inputId, weight: presetWeight, options }))
+      const answer = value(await engine.invoke('filteredTarget', { inputId, weight: payload(presetWeight), options }))
       const expected = filteredTarget(input, weight, presetById('sobel-y'), options)
       expect(answer.shape).toEqual(expected.shape)
       expected.data.forEach((v, k) => expect(close(answer.values![k], v)).toBe(true))
-      const request = { requestId: 1, inputId, weight, bias: null, options, display: { maxSide: 0 } }
+      const request = { requestId: 1, inputId, weight: payload(weight), bias: null, options, display: { maxSide: 0 } }
       const stored = value(await engine.invoke('compute', { ...request, gradOutput: { kind: 'mse-stored', targetId: answer.targetId } }))
       const output = conv2d(input, weight, null, options).output
       expect(close(stored.loss!, meanSquaredError(output, expected).loss)).toBe(true)
@@ -64,7 +65,7 @@ describe('filteredTarget in the engine', () => {
     const inputId = await store(engine, input)
     const channels = await engine.invoke('filteredTarget', { inputId, weight: { shape: [1, 3, 3, 3], data: new Float64Array(27) }, options: {} })
     expect(!channels.ok && channels.code).toBe('input-channels')
-    const compute = await engine.invoke('compute', { requestId: 1, inputId, weight, bias: null, options, display: { maxSide: 0 }, gradOutput: { kind: 'mse-stored', targetId: 'gone' } })
+    const compute = await engine.invoke('compute', { requestId: 1, inputId, weight: payload(weight), bias: null, options, display: { maxSide: 0 }, gradOutput: { kind: 'mse-stored', targetId: 'gone' } })
     expect(!compute.ok && compute.code).toBe('unknown-input')
     engine.close()
   })

@@ -1,11 +1,9 @@
 // The region of the output an animation steps through when the whole output is too large to step
 // through (a 512×512 output is 262,144 cell steps): rows i..i+h−1 and columns j..j+w−1 of every
 // output channel of the shown batch item. Its frames are those of a small convolution of the
-// region's patch of the padded input, whose outputs are exactly the region's cells.
+// region's window of the padded input (read from the engine), whose outputs are the region's cells.
 
 import type { ConvGeometry } from '../../../../core/geometry'
-import { sourceIndex } from '../../../../core/geometry'
-import type { Tensor } from '../../../../core/tensor'
 
 export interface Region {
   i: number
@@ -85,37 +83,6 @@ export function regionGeometry(g: ConvGeometry, region: Region): ConvGeometry {
     outH: region.h,
     outW: region.w,
   }
-}
-
-/** The patch of the padded input of batch item n (padding cells filled as the padding mode fills them). */
-export function regionInput(input: Tensor, g: ConvGeometry, region: Region, n: number): Float64Array {
-  const patch = regionPatch(g, region)
-  const data = new Float64Array(g.inChannels * patch.height * patch.width)
-  for (let c = 0; c < g.inChannels; c++) {
-    const plane = (n * g.inChannels + c) * g.inH * g.inW
-    for (let r = 0; r < patch.height; r++) {
-      const row = sourceIndex(patch.top + r, g.padTop, g.inH, g.paddingMode)
-      for (let q = 0; q < patch.width; q++) {
-        const col = sourceIndex(patch.left + q, g.padLeft, g.inW, g.paddingMode)
-        data[(c * patch.height + r) * patch.width + q] = row < 0 || col < 0 ? 0 : input.data[plane + row * g.inW + col]
-      }
-    }
-  }
-  return data
-}
-
-/** Flat NCHW starts of the region's rows in an output-shaped tensor, channel by channel. */
-export function regionRows(g: ConvGeometry, region: Region, n: number): number[] {
-  const starts: number[] = []
-  for (let m = 0; m < g.outChannels; m++) for (let r = 0; r < region.h; r++) starts.push(((n * g.outChannels + m) * g.outH + region.i + r) * g.outW + region.j)
-  return starts
-}
-
-/** The region's values of a whole output-shaped tensor the page holds. */
-export function regionOf(values: Float64Array, g: ConvGeometry, region: Region, n: number): Float64Array {
-  const out = new Float64Array(g.outChannels * region.h * region.w)
-  regionRows(g, region, n).forEach((start, k) => out.set(values.subarray(start, start + region.w), k * region.w))
-  return out
 }
 
 export const sameRegion = (a: Region | null, b: Region | null) => a === b || (!!a && !!b && a.i === b.i && a.j === b.j && a.h === b.h && a.w === b.w)

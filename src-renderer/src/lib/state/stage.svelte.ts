@@ -4,10 +4,9 @@
 
 import type { ConvGeometry } from '../../../../core/geometry'
 import type { Region } from '../animation/region'
-import { animatesWhole, fitRegion, regionGeometry, regionInput, regionRows } from '../animation/region'
+import { animatesWhole, fitRegion, regionGeometry } from '../animation/region'
 import type { AnimationPlayer } from './animation.svelte'
 import type { Explorer } from './explorer.svelte'
-import { probeValues } from './exact-values'
 
 /** The tensors of one animation scene, with where they sit in the whole output. */
 export interface StageSource {
@@ -59,17 +58,11 @@ export class Stage {
       this.source = { ...common, geometry: full, region: null, n: 0, input: shown.input.data, output: exact.output, gradOutput: exact.gradOutput }
       return
     }
-    const rows = regionRows(full, region, n)
-    const read = async (which: 'output' | 'gradOutput') => {
-      const parts = await Promise.all(rows.map((start) => probeValues(this.app.transport, shown.result.requestId, which, start, region.w)))
-      if (parts.some((part) => part === null)) return null
-      const values = new Float64Array(rows.length * region.w)
-      parts.forEach((part, k) => values.set(part!, k * region.w))
-      return values
-    }
-    const [output, gradOutput] = await Promise.all([read('output'), shown.result.gradOutput ? read('gradOutput') : Promise.resolve(null)])
+    // The region's cells, its padded-input window (padding as the convolution sees it) and dE/dy, exact, from the engine.
+    const answer = await this.app.transport.invoke('regionValues', { requestId: shown.result.requestId, batch: n, region: { top: region.i, left: region.j, height: region.h, width: region.w } })
     // A newer result or region asked meanwhile (the engine then no longer holds these values).
-    if (ask !== this.asked || !output) return
-    this.source = { ...common, geometry: regionGeometry(full, region), region, n, input: regionInput(shown.input, full, region, n), output, gradOutput }
+    if (ask !== this.asked || !answer.ok) return
+    const values = answer.value
+    this.source = { ...common, geometry: regionGeometry(full, region), region, n, input: values.paddedInput.data, output: values.output.data, gradOutput: values.gradOutput?.data ?? null }
   }
 }
