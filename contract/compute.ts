@@ -17,6 +17,8 @@ export type GradOutputSpec =
   | { kind: 'tensor'; tensor: TensorPayload }
   /** E = mean((y - target)²): dE/dy = 2 (y - target) / size. target has the output's shape. */
   | { kind: 'mse'; target: TensorPayload }
+  /** The same loss to a target the engine holds (from filteredTarget or setInput), so a photo's target never crosses again. */
+  | { kind: 'mse-stored'; targetId: string }
 
 /** How the renderer wants maps delivered: display precision, at most maxSide per side. */
 export interface DisplaySpec {
@@ -135,6 +137,24 @@ export interface LearnStepResult {
   losses: number[]
 }
 
+/** y_target = x ⋆ weight (no bias) with the options: the MSE target "the input filtered by a preset". */
+export interface FilteredTargetRequest {
+  inputId: string
+  weight: TensorPayload
+  options: Conv2dOptions
+}
+
+export interface FilteredTarget {
+  /** Id of the target in the engine (for learnStep and the 'mse-stored' upstream gradient). */
+  targetId: string
+  shape: number[]
+  /** Its exact values when small (at most FILTERED_TARGET_VALUES), else null: it stays in the engine. */
+  values: Float64Array | null
+}
+
+/** Filtered targets up to this many values also come back whole. */
+export const FILTERED_TARGET_VALUES = 1 << 16
+
 /** A rectangle of one plane: rows top..top+height−1, columns left..left+width−1. */
 export interface PlaneRect {
   top: number
@@ -242,6 +262,8 @@ export interface ComputeMethods {
    * which do not supersede it; ask for few steps at a time so the maps stay live.
    */
   learnStep: Method<LearnStepRequest, LearnStepResult>
+  /** Computes and keeps a preset-filtered target of a stored input (see FilteredTargetRequest). */
+  filteredTarget: Method<FilteredTargetRequest, FilteredTarget>
   cancel: Method<'gradcheck' | 'compute', void>
   /** Takes nothing (anything passed is ignored). */
   about: Method<undefined, AboutInfo>

@@ -183,10 +183,18 @@ export class Engine {
       // the check runs in the checks worker, on its own copy of the input, so computes go on
       const input = await this.compute.run<'inputCopy'>({ op: 'inputCopy', inputId: request.inputId })
       if (!input.ok) return input
-      return this.checks.run<'checkGradients'>({ op: 'checkGradients', generation, input: input.value, request }, [input.value.data.buffer as ArrayBuffer])
+      // A target the compute worker keeps (the preset one) goes along as a copy too.
+      let checked = request
+      if (request.gradOutput.kind === 'mse-stored') {
+        const target = await this.compute.run<'inputCopy'>({ op: 'inputCopy', inputId: request.gradOutput.targetId })
+        if (!target.ok) return target
+        checked = { ...request, gradOutput: { kind: 'mse', target: target.value } }
+      }
+      return this.checks.run<'checkGradients'>({ op: 'checkGradients', generation, input: input.value, request: checked }, [input.value.data.buffer as ArrayBuffer])
     },
     regionValues: (request) => this.compute.run<'region'>({ op: 'region', request }),
     learnStep: (request) => this.compute.run<'learn'>({ op: 'learn', request }),
+    filteredTarget: (request) => this.compute.run<'filteredTarget'>({ op: 'filteredTarget', targetId: randomUUID(), request }),
     cancel: async (what) => {
       if (what === 'gradcheck') Atomics.add(this.checks.control, CONTROL.gradcheckGeneration, 1)
       else Atomics.store(this.compute.control, CONTROL.latestCompute, ++this.arrivals)

@@ -1,29 +1,36 @@
 // The export dialog: the number of frames follows the animation and its step size, bad sizes
 // and ranges are said before anything runs, focus goes in and Escape closes.
 
-import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { fireEvent, render, screen } from '@testing-library/svelte'
 import ExportDialog from '../../src-renderer/src/components/export/ExportDialog.svelte'
-import { AnimationPlayer } from '../../src-renderer/src/lib/state/animation.svelte'
-import { Backward } from '../../src-renderer/src/lib/state/backward.svelte'
-import { Explorer } from '../../src-renderer/src/lib/state/explorer.svelte'
-import { fakeTransport } from '../../src-renderer/src/lib/dev/fake-transport'
 import { checkFramesRequest } from '../../src-renderer/src/lib/animation/export-frames'
+import { testState, until } from '../support/engine-transport'
 
+let stops: (() => void)[] = []
 beforeEach(() => {
   vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(null)
 })
+afterEach(() => {
+  vi.restoreAllMocks()
+  for (const stop of stops) stop()
+  stops = []
+})
 
-function open() {
-  const app = new Explorer(fakeTransport())
+/** The dialog open (as File ▸ Export opens it) once the stage has the engine's values. */
+async function open() {
+  const { state, context, stop } = testState()
+  stops.push(stop)
+  state.view.exporting = true
+  await until(() => state.stage.source !== null && state.explorer.shown?.result.gradOutput !== undefined)
   const onclose = vi.fn()
-  render(ExportDialog, { props: { app, backward: new Backward(app), player: new AnimationPlayer(), onclose } })
+  render(ExportDialog, { props: { onclose }, context })
   return { onclose, count: () => screen.getByTestId('export-count').textContent }
 }
 
 describe('export dialog', () => {
   it('counts one frame per step of the chosen animation and step size', async () => {
-    const { count } = open()
+    const { count } = await open()
     // 7×7 drawing, 3×3 kernel: 25 output cells, 5 rows, 1 channel; the padded input 7×7; the kernel 3×3.
     expect(count()).toBe('25 frames')
     await fireEvent.change(screen.getByLabelText('One step is'), { target: { value: 'row' } })
@@ -38,7 +45,7 @@ describe('export dialog', () => {
   })
 
   it('says what is wrong with a size, a rate or a range, and offers no export', async () => {
-    const { count } = open()
+    const { count } = await open()
     await fireEvent.input(screen.getByLabelText('Width (px)'), { target: { value: '8' } })
     expect(count()).toBe('The frame size must be whole pixels from 16 to 8192, the frame rate from 1 to 50, and the steps within 1 to 25.')
     expect((screen.getByRole('button', { name: 'Export the frames' }) as HTMLButtonElement).disabled).toBe(true)
@@ -48,7 +55,7 @@ describe('export dialog', () => {
   })
 
   it('takes the focus and closes with Escape', async () => {
-    const { onclose } = open()
+    const { onclose } = await open()
     const dialog = screen.getByRole('dialog', { name: 'Export' })
     expect(document.activeElement).toBe(dialog)
     await fireEvent.keyDown(dialog, { key: 'Escape' })

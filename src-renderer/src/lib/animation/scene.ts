@@ -1,12 +1,13 @@
-// The frames scene of the player: the explorer's setting, the chosen dE/dy and the view options,
-// so the canvas, the hover values and the exported frames all draw from one Scene.
+// The frames scene of the player: the stage's tensors (the whole setting, or a region of the
+// output), the chosen dE/dy and the view options, so the canvas, the hover values and the
+// exported frames all draw from one Scene.
 
 import type { AnimationKind, Granularity } from '../../../../core/animation'
 import type { Language } from '../../../../core/errors'
 import type { FrameOptions, Scene } from '../../../../frames/scene'
 import { makeScene } from '../../../../frames/scene'
 import type { ColourMap } from '../colour/scales'
-import type { PageForward } from './page-compute'
+import type { StageSource } from '../state/stage.svelte'
 
 export interface SceneChoice {
   kind: AnimationKind
@@ -28,15 +29,21 @@ export function frameOptions(choice: SceneChoice): FrameOptions {
 }
 
 /** null when a backward animation has no dE/dy yet. */
-export function sceneOf(forward: PageForward, gradOutput: Float64Array | null, choice: SceneChoice): Scene | null {
+export function sceneOf(source: StageSource, choice: SceneChoice): Scene | null {
   const backward = choice.kind !== 'forward'
-  if (backward && !gradOutput) return null
+  if (backward && !source.gradOutput) return null
   return makeScene(
-    forward.geometry,
-    { input: forward.input.data, weight: forward.weight.data, bias: forward.bias?.data ?? null, gradOutput: backward ? gradOutput : null },
-    forward.output.data,
+    source.geometry,
+    { input: source.input, weight: source.weight, bias: source.bias, gradOutput: backward ? source.gradOutput : null },
+    source.output,
     choice.kind,
     choice.granularity,
     frameOptions(choice),
   )
+}
+
+/** Where a unit of the forward plan (an output cell of the scene) sits in the whole output. */
+export function wholeOutputIndex(source: StageSource, unit: [number, number, number, number]): [number, number, number, number] {
+  const [n, m, i, j] = unit
+  return source.region ? [source.n, m, source.region.i + i, source.region.j + j] : [n, m, i, j]
 }

@@ -6,6 +6,7 @@ import { ConvolabError } from '../../../../core/errors'
 import { serializeSession } from '../../../../core/session'
 import type { Session } from '../../../../core/session'
 import { translate } from '../i18n'
+import type { DocumentOwners } from './document'
 import type { Explorer } from './explorer.svelte'
 import type { History } from './history.svelte'
 import { applySession, sessionOf } from './session-document'
@@ -47,12 +48,15 @@ export class SessionStore {
   private autosaving = false
   private readonly autosaveMs: number
 
+  private readonly app: Explorer
+
   constructor(
-    private readonly app: Explorer,
+    private readonly owners: DocumentOwners,
     private readonly history: History,
     private readonly transport: Transport,
     private readonly options: SessionOptions = {},
   ) {
+    this.app = owners.explorer
     this.savedId = history.present.id
     this.autosavedId = history.present.id
     this.autosaveMs = options.autosaveMs ?? 10_000
@@ -87,14 +91,13 @@ export class SessionStore {
     await this.transport.invoke('discardRecovery', undefined)
   }
 
-  /** The document as .convolab text, or null (said to the user) while the settings cannot be computed. */
+  /**
+   * The document as .convolab text, or null (said to the user) when it cannot be written. Settings
+   * that cannot be computed are saved as they are: they are part of the user's work.
+   */
   text(): string | null {
-    if (!this.app.check.ok) {
-      this.app.report({ ok: false, ...this.app.check.error, message: '' })
-      return null
-    }
     try {
-      return serializeSession(sessionOf(this.app, this.options.zoom?.()))
+      return serializeSession(sessionOf(this.owners, this.options.zoom?.()))
     } catch (error) {
       this.app.report(envelope(error))
       return null
@@ -142,7 +145,7 @@ export class SessionStore {
 
   /** A session put into the explorer as one undo step of its own. */
   private load(session: Session): void {
-    const zoom = applySession(this.app, session)
+    const zoom = applySession(this.owners, session)
     if (zoom !== undefined) this.options.setZoom?.(zoom)
     this.history.checkpoint()
   }
@@ -150,13 +153,13 @@ export class SessionStore {
   /** Saves unsaved work to the data folder when it changed since the last autosave. */
   async autosave(): Promise<void> {
     const stepId = this.history.present.id
-    if (this.autosaving || stepId === this.autosavedId || !this.app.check.ok) return
+    if (this.autosaving || stepId === this.autosavedId) return
     this.autosaving = true
     try {
       // A loaded photo is never edited in place (only small drawn grids are), so its encoding is
       // kept between autosaves instead of blocking the page each time.
       const inputCache = this.app.drawable ? undefined : this.encodedInputs
-      const text = serializeSession(sessionOf(this.app, this.options.zoom?.()), { inputCache })
+      const text = serializeSession(sessionOf(this.owners, this.options.zoom?.()), { inputCache })
       const result = await this.transport.invoke('autosave', { text, ...(this.name ? { name: this.name } : {}), ...(this.path ? { path: this.path } : {}) })
       if (result.ok) this.autosavedId = stepId
     } finally {
