@@ -15,7 +15,7 @@ import { mapsLayout, readMaps } from './maps'
 import type { Dtype, FloatArray } from './memory-layout'
 import { ensureMemory } from './memory-layout'
 import type { FastGradients, GradientRequest, KernelCall, PackedImage, Plan, ResultTargets } from './plans'
-import { packPlan, planBackward, planForward } from './plans'
+import { planBackward, planForward } from './plans'
 
 export interface FastKernels {
   /** Which kernels run: shown in the About panel and the benchmark. */
@@ -42,8 +42,9 @@ export interface FastKernels {
   /**
    * forward in float64 with the display maps of y (at most maxSide per side) made in the kernels'
    * memory: one pass over y instead of a copy and a pass. y itself is read back by readOutput(),
-   * which the caller may leave until the maps are on their way; the next run of these kernels
-   * reads it back first if the caller has not. Only the WebAssembly kernels.
+   * which the caller may leave until the maps are on their way: a stable backward pass (its
+   * scratch goes past y) leaves it in place, and any run that would overwrite it reads it back
+   * first. Only the WebAssembly kernels.
    */
   forwardWithMaps?(
     x: Float64Array,
@@ -80,19 +81,33 @@ async function wasmKernels(kind: KernelKind, module: WebAssembly.Module): Promis
   let memory = new WebAssembly.Memory({ initial: 1 })
   let exports = (await WebAssembly.instantiate(module, { env: { memory } })).exports as unknown as Exports
 
-  // The padded input the memory holds (the input stays in kernel memory between runs: a settings
-  // change of the same input, and the backward pass after its forward, skip packing it again).
-  // Only for callers that said their x does not change between calls (ResultTargets.stableInput).
-  let packed: PackedImage | null = null
+  // Regions kept in kernel memory between runs, for callers whose arrays never change once passed
+  // (ResultTargets.stableInput): the padded input (a settings change of the same input, and the
+  // backward pass after its forward, do not pack x again) and the spread dE/dy of a backward pass
+  // (a remembered upstream gradient is not spread again on the next change).
+  let kept: PackedImage[] = []
+  // Bytes the last stable forward wrote (with its maps): a stable backward puts its scratch after
+  // them, so that forward's y and the kept spread dE/dy survive each other's runs.
+  let forwardEnd = 0
+  // a forward's y still in kernel memory, not read back by its caller yet (forwardWithMaps)
+  let unread: { read: () => void; from: number; to: number } | null = null
 
-  // a result still in kernel memory that its caller has not read back yet (forwardWithMaps)
-  let unread: (() => void) | null = null
+  const holds = (region: PackedImage | undefined): boolean => !!region && kept.some((k) => k.x === region.x && k.key === region.key)
 
-  function compute<R>(plan: Plan<R>, stableInput: boolean, bytes = plan.bytes): void {
-    unread?.()
+  function compute<R>(plan: Plan<R>, stable: boolean, bytes = plan.bytes): void {
+    const imageHit = stable && holds(plan.image)
+    const spreadHit = stable && holds(plan.spread)
+    // what this run writes: its scratch (less a spread it finds in place) and an image it packs
+    const written: Array<[number, number]> = []
+    if (spreadHit && plan.spread) written.push([plan.imageEnd, plan.spread.from], [plan.spread.to, bytes])
+    else written.push([plan.imageEnd, bytes])
+    if (plan.image && !imageHit) written.push([plan.image.from, plan.image.to])
+    const writes = (from: number, to: number): boolean => written.some(([a, b]) => from < b && a < to)
+    if (unread && writes(unread.from, unread.to)) unread.read()
     ensureMemory(memory, bytes)
-    const image = packPlan(plan, memory.buffer, stableInput ? packed : null)
-    packed = stableInput ? image : null
+    plan.pack(memory.buffer, imageHit, spreadHit)
+    kept = kept.filter((k) => !writes(k.from, k.to))
+    if (stable) for (const region of [plan.image, plan.spread]) if (region && !holds(region)) kept.push(region)
     for (const call of plan.calls(0)) invoke(exports, call)
   }
 
@@ -103,28 +118,35 @@ async function wasmKernels(kind: KernelKind, module: WebAssembly.Module): Promis
 
   return {
     kind,
-    forward: (x, weight, bias, geometry, dtype, into) => run(planForward(x, weight, bias, geometry, dtype, 1, into), into?.stableInput),
+    forward: (x, weight, bias, geometry, dtype, into) => {
+      const plan = planForward(x, weight, bias, geometry, dtype, 1, into)
+      if (into?.stableInput) forwardEnd = plan.bytes
+      return run(plan, into?.stableInput)
+    },
     backward: (x, weight, gradOutput, geometry, dtype, wants, into) =>
-      run(planBackward(x, weight, gradOutput, geometry, dtype, wants, 1, into), into?.stableInput),
+      run(planBackward(x, weight, gradOutput, geometry, dtype, wants, 1, into, into?.stableInput ? forwardEnd : 0), into?.stableInput),
     forwardWithMaps(x, weight, bias, geometry, maxSide, into) {
       const g = geometry
       const plan = planForward(x, weight, bias, g, 'f64', 1, into)
       const layout = mapsLayout(g.batch * g.outChannels, g.outH, g.outW, maxSide, plan.bytes)
+      if (into?.stableInput) forwardEnd = layout.bytes
       compute(plan, into?.stableInput ?? false, layout.bytes)
       exports.planeMaps_f64(plan.outputAt, layout.planes, g.outH, g.outW, layout.factor, layout.out, layout.sums, layout.ranges)
       const maps = readMaps(memory.buffer, layout, new Float64Array(memory.buffer), plan.outputAt / 8)
       let output: Float64Array | null = null
       const readOutput = (): Float64Array => {
-        if (unread === readOutput) unread = null
+        if (unread?.read === readOutput) unread = null
         output ??= plan.unpack(memory.buffer) as Float64Array
         return output
       }
-      unread = readOutput
+      const length = g.batch * g.outChannels * g.outH * g.outW
+      unread = { read: readOutput, from: plan.outputAt, to: plan.outputAt + length * 8 }
       return { maps, readOutput }
     },
     release() {
-      unread?.()
-      packed = null
+      unread?.read()
+      kept = []
+      forwardEnd = 0
       memory = new WebAssembly.Memory({ initial: 1 })
       exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Exports
     },

@@ -28,6 +28,11 @@ export class MemoryLayout {
     return at
   }
 
+  /** The next buffer starts at `address` or later. */
+  skipTo(address: number): void {
+    this.end = Math.max(this.end, address)
+  }
+
   get bytes(): number {
     return Math.ceil(this.end / ALIGN) * ALIGN
   }

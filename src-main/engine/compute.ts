@@ -52,8 +52,11 @@ export async function runCompute(
   const exact = (output: Tensor): ExactTensors => ({ requestId: request.requestId, geometry, input, output })
   // A kernel on its own threads computes the gradients while this thread makes the output's
   // maps; a kernel on this thread has finished them by the time backward() returns.
-  const output = request.gradOutput || !maps ? readOutput() : null
-  const upstream = request.gradOutput && output ? upstreamGradient(request.gradOutput, output) : null
+  // y itself is read back now only when the upstream gradient is made from it (MSE) or there are
+  // no kernel-made maps; otherwise after the answer (settle), the backward pass leaving it in place
+  const output = request.gradOutput?.kind === 'mse' || !maps ? readOutput() : null
+  const shapeOnly: Tensor = { shape: outputShape(geometry), data: new Float64Array(0) }
+  const upstream = request.gradOutput ? upstreamGradient(request.gradOutput, output ?? shapeOnly) : null
   const backward = upstream
     ? Promise.resolve(kernel.backward(input, weight, bias, upstream.gradOutput, options, { gradInput: spare?.gradInput?.data, stableInput: true }))
     : null
@@ -61,11 +64,11 @@ export async function runCompute(
   const result: ComputeResult = {
     requestId: request.requestId,
     geometry,
-    output: maps ? { shape: [...outputShape(geometry)], ...maps } : toMapStack(output!, maxSide),
+    output: maps ? { shape: [...outputShape(geometry)], ...maps } : toMapStack(output ?? readOutput(), maxSide),
     kernel: kernel.name,
     timings: { computeMs: 0 },
   }
-  if (backward && upstream && request.gradOutput && output) {
+  if (backward && upstream && request.gradOutput) {
     const { gradOutput, loss } = upstream
     const gradients = await backward
     if (isStale()) throw new Superseded()
@@ -76,8 +79,7 @@ export async function runCompute(
     result.gradOutput = fixed ? fixedGradientMaps(gradOutput, maxSide) : toMapStack(gradOutput, maxSide)
     if (loss !== undefined) result.loss = loss
     result.timings.computeMs = performance.now() - started
-    const tensors = { ...exact(output), gradInput: gradients.gradInput, gradOutput }
-    return { result, settle: () => tensors }
+    return { result, settle: () => ({ ...exact(output ?? readOutput()), gradInput: gradients.gradInput, gradOutput }) }
   }
   result.timings.computeMs = performance.now() - started
   return { result, settle: () => exact(output ?? readOutput()) }
