@@ -76,7 +76,7 @@ async function pieces(x: Tensor): Promise<{ forward: Row[]; backward: Row[] }> {
   const exports = (await WebAssembly.instantiate(module, { env: { memory } })).exports as unknown as Record<string, (...args: number[]) => void>
   const geometry = convGeometry(x.shape, weight.shape, options, 8)
   let packed: PackedImage | null = null
-  const stages = async <R>(make: () => Plan<R>, between?: (plan: Plan<R>) => void): Promise<{ pack: number; kernel: number; between: number; unpack: number; result: R }> => {
+  const stages = async <R>(make: () => Plan<R>, between?: (plan: Plan<R>) => void, keepSpread = false): Promise<{ pack: number; kernel: number; between: number; unpack: number; result: R }> => {
     let result!: R
     const pack: number[] = []
     const kernel: number[] = []
@@ -86,8 +86,10 @@ async function pieces(x: Tensor): Promise<{ forward: Row[]; backward: Row[] }> {
       const t0 = cpuNow()
       const plan = make()
       ensureMemory(memory, plan.bytes + 8 * 2 ** 20)
-      // as the engine runs them: its stored input stays packed in kernel memory between runs
-      packed = packPlan(plan, memory.buffer, packed)
+      // as the engine runs them: its stored input stays packed in kernel memory between runs,
+      // and so does the spread dE/dy of the remembered 'ones' (backward scratch past the forward's)
+      if (keepSpread && k > -2) plan.pack(memory.buffer, true, true)
+      else packed = packPlan(plan, memory.buffer, packed)
       const t1 = cpuNow()
       for (const call of plan.calls(0)) exports[call.kernel](...call.args)
       const t2 = cpuNow()
@@ -122,7 +124,12 @@ async function pieces(x: Tensor): Promise<{ forward: Row[]; backward: Row[] }> {
 
   const ones = filled([1, 8, SIDE, SIDE], 1)
   const gradInput = new Float64Array(x.data.length)
-  const bwd = await stages(() => planBackward(x.data, weight.data, ones.data, geometry, 'f64', { input: true, weight: true, bias: true }, 1, { gradInput }))
+  const forwardEnd = mapsLayout(8, SIDE, SIDE, MAX_SIDE, planForward(x.data, weight.data, null, geometry, 'f64').bytes).bytes
+  const bwd = await stages(
+    () => planBackward(x.data, weight.data, ones.data, geometry, 'f64', { input: true, weight: true, bias: true }, 1, { gradInput }, forwardEnd),
+    undefined,
+    true,
+  )
   const dx: Tensor = { shape: x.shape, data: bwd.result.gradInput as Float64Array }
   const gradMaps = await timed(() => toMapStack(dx, MAX_SIDE))
   const onesMaps = await timed(() => toMapStack(ones, MAX_SIDE))
@@ -138,7 +145,7 @@ async function pieces(x: Tensor): Promise<{ forward: Row[]; backward: Row[] }> {
       ['socket encoding of the maps', encode],
     ],
     backward: [
-      ['pack dE/dy (spread), wᵀ (x packed already)', bwd.pack],
+      ['pack wᵀ (x and the spread dE/dy = ones kept)', bwd.pack],
       ['grad-weight + grad-input kernels (wasm)', bwd.kernel],
       ['fold dE/dx back, dE/db sums', bwd.unpack],
       ['maps of dE/dx', gradMaps],
