@@ -13,7 +13,7 @@ import { detectKernelKind, kernelBinary } from './binaries'
 import type { PlaneMaps } from './maps'
 import { mapsLayout, readMaps } from './maps'
 import type { Dtype, FloatArray } from './memory-layout'
-import { ensureMemory } from './memory-layout'
+import { ensureMemory, MAXIMUM_KERNEL_BYTES } from './memory-layout'
 import type { FastGradients, GradientRequest, KernelCall, PackedImage, Plan, ResultTargets } from './plans'
 import { planBackward, planForward } from './plans'
 
@@ -123,8 +123,12 @@ async function wasmKernels(kind: KernelKind, module: WebAssembly.Module): Promis
       if (into?.stableInput) forwardEnd = plan.bytes
       return run(plan, into?.stableInput)
     },
-    backward: (x, weight, gradOutput, geometry, dtype, wants, into) =>
-      run(planBackward(x, weight, gradOutput, geometry, dtype, wants, 1, into, into?.stableInput ? forwardEnd : 0), into?.stableInput),
+    backward: (x, weight, gradOutput, geometry, dtype, wants, into) => {
+      let plan = planBackward(x, weight, gradOutput, geometry, dtype, wants, 1, into, into?.stableInput ? forwardEnd : 0)
+      // past the forward's bytes only while that fits the 4 GiB of kernel memory; else from the start
+      if (plan.bytes > MAXIMUM_KERNEL_BYTES) plan = planBackward(x, weight, gradOutput, geometry, dtype, wants, 1, into)
+      return run(plan, into?.stableInput)
+    },
     forwardWithMaps(x, weight, bias, geometry, maxSide, into) {
       const g = geometry
       const plan = planForward(x, weight, bias, g, 'f64', 1, into)
