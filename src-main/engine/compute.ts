@@ -50,13 +50,13 @@ export async function runCompute(
   if (isStale()) throw new Superseded()
   const { geometry, maps, readOutput } = forward
   const exact = (output: Tensor): ExactTensors => ({ requestId: request.requestId, geometry, input, output })
-  // A kernel on its own threads computes the gradients while this thread makes the output's
-  // maps; a kernel on this thread has finished them by the time backward() returns.
   // y itself is read back now only when the upstream gradient is made from it (MSE) or there are
   // no kernel-made maps; otherwise after the answer (settle), the backward pass leaving it in place
   const output = request.gradOutput?.kind === 'mse' || !maps ? readOutput() : null
   const shapeOnly: Tensor = { shape: outputShape(geometry), data: new Float64Array(0) }
   const upstream = request.gradOutput ? upstreamGradient(request.gradOutput, output ?? shapeOnly) : null
+  // A kernel on its own threads computes the gradients while this thread makes the output's
+  // maps; a kernel on this thread has finished them by the time backward() returns.
   const backward = upstream
     ? Promise.resolve(kernel.backward(input, weight, bias, upstream.gradOutput, options, { gradInput: spare?.gradInput?.data, stableInput: true }))
     : null
