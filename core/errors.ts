@@ -88,6 +88,14 @@ const templates: Record<string, { en: Template; es: Template }> = {
     en: (p) => `layer ${p.index} was not computed (the stack stops at layer ${p.failed})`,
     es: (p) => `la capa ${p.index} no se calculó (la pila se detiene en la capa ${p.failed})`,
   },
+  'stack-file': {
+    en: (p) => `${p.name}: ${p.en}`,
+    es: (p) => `${p.name}: ${p.es}`,
+  },
+  'stack-file-layer': {
+    en: (p) => `${p.name}, layer ${p.index}${p.kind ? ` (${p.kind})` : ''}: ${p.en}`,
+    es: (p) => `${p.name}, capa ${p.index}${p.kind ? ` (${p.kind})` : ''}: ${p.es}`,
+  },
   'npy-magic': {
     en: () => `not a NumPy .npy file (the magic string is missing)`,
     es: () => `no es un archivo .npy de NumPy (falta la cadena mágica)`,
