@@ -3,7 +3,9 @@
 // explorer is a stack of one of these.
 
 import type { ActivationKind } from './activations'
-import type { Conv2dOptions, Pair } from './geometry'
+import type { ConvTranspose2dOptions } from './conv-transpose2d-geometry'
+import type { Conv2dOptions } from './geometry'
+import type { Pool2dOptions } from './pool-geometry'
 import type { Tensor } from './tensor'
 
 export interface Conv2dLayer extends Conv2dOptions {
@@ -14,36 +16,20 @@ export interface Conv2dLayer extends Conv2dOptions {
   bias: Tensor | null
 }
 
-export interface ConvTranspose2dLayer {
+export interface ConvTranspose2dLayer extends ConvTranspose2dOptions {
   type: 'conv-transpose2d'
   /** (C_in, C_out / groups, KH, KW): in channels first, as in PyTorch */
   weight: Tensor
   bias: Tensor | null
-  stride?: Pair
-  padding?: Pair
-  outputPadding?: Pair
-  dilation?: Pair
-  groups?: number
 }
 
-export interface MaxPool2dLayer {
+/** stride defaults to the kernel size, as in PyTorch. */
+export interface MaxPool2dLayer extends Omit<Pool2dOptions, 'countIncludePad' | 'divisorOverride'> {
   type: 'max-pool2d'
-  kernelSize: Pair
-  /** PyTorch's default: the kernel size */
-  stride?: Pair
-  padding?: Pair
-  dilation?: Pair
-  ceilMode?: boolean
 }
 
-export interface AvgPool2dLayer {
+export interface AvgPool2dLayer extends Omit<Pool2dOptions, 'dilation'> {
   type: 'avg-pool2d'
-  kernelSize: Pair
-  stride?: Pair
-  padding?: Pair
-  ceilMode?: boolean
-  countIncludePad?: boolean
-  divisorOverride?: number | null
 }
 
 export interface ActivationLayer {

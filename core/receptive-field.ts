@@ -51,6 +51,22 @@ export function axisSteps(plan: LayerPlan): [AxisStep, AxisStep] | null {
         { kernel: g.kernelW, stride: g.strideW, padBefore: g.padLeft, dilation: g.dilationW, inSize: g.inW, transposed: false, paddingMode: g.paddingMode },
       ]
     }
+    case 'conv-transpose2d': {
+      const g = plan.geometry
+      return [
+        { kernel: g.kernelH, stride: g.strideH, padBefore: g.padH, dilation: g.dilationH, inSize: g.inH, transposed: true, paddingMode: 'zeros' },
+        { kernel: g.kernelW, stride: g.strideW, padBefore: g.padW, dilation: g.dilationW, inSize: g.inW, transposed: true, paddingMode: 'zeros' },
+      ]
+    }
+    case 'max-pool2d':
+    case 'avg-pool2d': {
+      // pooling counts like a conv; its padding (−∞ or zeros) reads no input cell
+      const g = plan.geometry
+      return [
+        { kernel: g.kernelH, stride: g.strideH, padBefore: g.padH, dilation: g.dilationH, inSize: g.inH, transposed: false, paddingMode: 'zeros' },
+        { kernel: g.kernelW, stride: g.strideW, padBefore: g.padW, dilation: g.dilationW, inSize: g.inW, transposed: false, paddingMode: 'zeros' },
+      ]
+    }
     default:
       return null
   }
@@ -134,7 +150,8 @@ function reachAxis(outputs: Iterable<number>, step: AxisStep): Set<number> {
 
 /** The input channels that output channel set `channels` of a layer reads. */
 function reachChannels(channels: Set<number>, layerPlan: LayerPlan): Set<number> {
-  if (layerPlan.type !== 'conv2d') return channels
+  if (layerPlan.type !== 'conv2d' && layerPlan.type !== 'conv-transpose2d') return channels
+  // both: output channel m belongs to group ⌊m / (C_out/groups)⌋ and reads that group's inputs
   const g = layerPlan.geometry
   const reached = new Set<number>()
   for (const m of channels) {
