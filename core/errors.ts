@@ -120,6 +120,26 @@ const templates: Record<string, { en: Template; es: Template }> = {
     en: (p) => `the output gradient has shape ${p.got} but the output has shape ${p.expected}`,
     es: (p) => `el gradiente de la salida tiene shape ${p.got} pero la salida tiene shape ${p.expected}`,
   },
+  'stack-layer': {
+    en: (p) => `layer ${p.index} (${p.kind}) cannot take its input ${p.shape}: ${p.en}`,
+    es: (p) => `la capa ${p.index} (${p.kind}) no puede tomar su entrada ${p.shape}: ${p.es}`,
+  },
+  'stack-unit': {
+    en: (p) => `there is no unit ${p.unit} in layer ${p.index}, whose output has shape ${p.shape}`,
+    es: (p) => `no hay ninguna unidad ${p.unit} en la capa ${p.index}, cuya salida tiene shape ${p.shape}`,
+  },
+  'stack-not-computed': {
+    en: (p) => `layer ${p.index} was not computed (the stack stops at layer ${p.failed})`,
+    es: (p) => `la capa ${p.index} no se calculó (la pila se detiene en la capa ${p.failed})`,
+  },
+  'stack-file': {
+    en: (p) => `${p.name}: ${p.en}`,
+    es: (p) => `${p.name}: ${p.es}`,
+  },
+  'stack-file-layer': {
+    en: (p) => `${p.name}, layer ${p.index}${p.kind ? ` (${p.kind})` : ''}: ${p.en}`,
+    es: (p) => `${p.name}, capa ${p.index}${p.kind ? ` (${p.kind})` : ''}: ${p.es}`,
+  },
   'npy-magic': {
     en: () => `not a NumPy .npy file (the magic string is missing)`,
     es: () => `no es un archivo .npy de NumPy (falta la cadena mágica)`,
