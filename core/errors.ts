@@ -168,6 +168,18 @@ const templates: Record<string, { en: Template; es: Template }> = {
     en: (p) => `${p.name}: line ${p.line} ('${p.header}') is a row of names, not numbers; it was skipped`,
     es: (p) => `${p.name}: la línea ${p.line} ('${p.header}') es una fila de nombres, no de números; se ha omitido`,
   },
+  'image-alpha': {
+    en: (p) => `${p.name} has transparency; it was dropped as PyTorch's PIL convert('RGB') drops it (the colours under transparent pixels are kept, not flattened onto white)`,
+    es: (p) => `${p.name} tiene transparencia; se ha descartado como la descarta convert('RGB') de PIL en PyTorch (se conservan los colores bajo los píxeles transparentes, sin fundirlos sobre blanco)`,
+  },
+  'image-16bit': {
+    en: (p) => `${p.name} has 16 bits per sample; its values are read at full precision, v / 65535 (PIL would cut them to 8 bits)`,
+    es: (p) => `${p.name} tiene 16 bits por muestra; sus valores se leen con toda su precisión, v / 65535 (PIL los recortaría a 8 bits)`,
+  },
+  'image-cmyk': {
+    en: (p) => `${p.name} is a CMYK image; it was converted to RGB with PIL's formula (no colour profile), so its values are PyTorch's but its colours may differ from an image viewer's`,
+    es: (p) => `${p.name} es una imagen CMYK; se ha convertido a RGB con la fórmula de PIL (sin perfil de color), así que sus valores son los de PyTorch pero sus colores pueden diferir de los de un visor de imágenes`,
+  },
   'empty-dimension': {
     en: (p) => `${p.name} has size 0 in dimension ${p.axis} (shape ${p.shape}); every dimension needs at least 1`,
     es: (p) => `${p.name} tiene tamaño 0 en la dimensión ${p.axis} (shape ${p.shape}); cada dimensión necesita al menos 1`,
@@ -225,7 +237,7 @@ const templates: Record<string, { en: Template; es: Template }> = {
 export type ErrorCode = keyof typeof templates
 
 /** Codes that are notices of what a reader did, not errors: shown as a note, not as an error. */
-const NOTICE_CODES = new Set(['csv-header', 'image-16bit', 'image-alpha'])
+const NOTICE_CODES = new Set(['csv-header', 'image-16bit', 'image-alpha', 'image-cmyk'])
 
 export function isNoticeCode(code: string): boolean {
   return NOTICE_CODES.has(code)
