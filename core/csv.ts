@@ -132,11 +132,11 @@ export function decodeCsv(text: string, name: string): CsvRead {
   let declaredSep: string | null = null
   let declaredShape: number[] | null = null
   const data: { line: number; text: string }[] = []
-  lines.forEach((raw, index) => {
+  for (const [index, raw] of lines.entries()) {
     const sepMatch = /^\s*"?sep=(.)"?\s*$/i.exec(raw)
     if (sepMatch && data.length === 0 && declaredSep === null) {
       declaredSep = sepMatch[1]
-      return
+      continue
     }
     const comment = raw.indexOf('#')
     if (comment >= 0) {
@@ -145,7 +145,7 @@ export function decodeCsv(text: string, name: string): CsvRead {
     }
     const line = (comment >= 0 ? raw.slice(0, comment) : raw).trim()
     if (line !== '') data.push({ line: index + 1, text: line })
-  })
+  }
   const dialect = dialectOf(
     data.map((d) => d.text),
     declaredSep,
