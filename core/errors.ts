@@ -1,9 +1,37 @@
-// Errors a user can cause: a code, the values involved, and a message in English or Spanish.
+// Errors a user can cause, and notices of what a reader did: a code, the values involved, and a
+// message in English or Spanish.
 
 export type Language = 'en' | 'es'
 
 type Params = Record<string, string | number>
+
+/** Something a reader did that the user should know (not an error): a code and its values. */
+export interface Notice {
+  code: string
+  params: Params
+}
+
 type Template = (p: Params) => string
+
+/** The likely reason for a CSV row with a different number of values, for 'csv-ragged'. */
+const CSV_CAUSES: Record<string, { en: string; es: string }> = {
+  'decimal-comma': {
+    en: "If the numbers use decimal commas (0,5), separate the values with ';' (or add a first line sep=;), as a spreadsheet in Spanish does.",
+    es: "Si los números usan coma decimal (0,5), separe los valores con ';' (o añada una primera línea sep=;), como hace una hoja de cálculo en español.",
+  },
+  'empty-cell': {
+    en: 'A value is empty (two separators in a row).',
+    es: 'Hay un valor vacío (dos separadores seguidos).',
+  },
+  missing: {
+    en: 'A value is missing from this row, or the rows have different lengths.',
+    es: 'Falta un valor en esta fila, o las filas tienen longitudes distintas.',
+  },
+  extra: {
+    en: 'This row has a value too many, or the rows have different lengths.',
+    es: 'Esta fila tiene un valor de más, o las filas tienen longitudes distintas.',
+  },
+}
 
 const templates: Record<string, { en: Template; es: Template }> = {
   'not-positive-int': {
@@ -184,9 +212,41 @@ const templates: Record<string, { en: Template; es: Template }> = {
     en: (p) => `${p.name}: unknown file type (expected ${p.expected})`,
     es: (p) => `${p.name}: tipo de archivo desconocido (se esperaba ${p.expected})`,
   },
-  'csv-parse': {
-    en: (p) => `${p.name}, line ${p.line}: ${p.detail}`,
-    es: (p) => `${p.name}, línea ${p.line}: ${p.detail}`,
+  'csv-value': {
+    en: (p) => `${p.name}, line ${p.line}, column ${p.column}: '${p.text}' is not a number`,
+    es: (p) => `${p.name}, línea ${p.line}, columna ${p.column}: '${p.text}' no es un número`,
+  },
+  'csv-empty': {
+    en: (p) => `${p.name} holds no numbers`,
+    es: (p) => `${p.name} no contiene números`,
+  },
+  'csv-ragged': {
+    en: (p) => `${p.name}, line ${p.line}: ${p.got} values, but the first row (line ${p.firstLine}) has ${p.expected}. ${CSV_CAUSES[p.cause]?.en ?? ''}`.trim(),
+    es: (p) => `${p.name}, línea ${p.line}: ${p.got} valores, pero la primera fila (línea ${p.firstLine}) tiene ${p.expected}. ${CSV_CAUSES[p.cause]?.es ?? ''}`.trim(),
+  },
+  'csv-shape': {
+    en: (p) => `${p.name} says its shape is ${p.shape} (${p.size} values) but holds ${p.count} values in rows of ${p.width}`,
+    es: (p) => `${p.name} dice que su shape es ${p.shape} (${p.size} valores) pero contiene ${p.count} valores en filas de ${p.width}`,
+  },
+  'csv-header': {
+    en: (p) => `${p.name}: line ${p.line} ('${p.header}') is a row of names, not numbers; it was skipped`,
+    es: (p) => `${p.name}: la línea ${p.line} ('${p.header}') es una fila de nombres, no de números; se ha omitido`,
+  },
+  'image-alpha': {
+    en: (p) => `${p.name} has transparency; it was dropped as PyTorch's PIL convert('RGB') drops it (the colours under transparent pixels are kept, not flattened onto white)`,
+    es: (p) => `${p.name} tiene transparencia; se ha descartado como la descarta convert('RGB') de PIL en PyTorch (se conservan los colores bajo los píxeles transparentes, sin fundirlos sobre blanco)`,
+  },
+  'image-16bit': {
+    en: (p) => `${p.name} has 16 bits per sample; its values are read at full precision, v / 65535 (PIL would cut them to 8 bits)`,
+    es: (p) => `${p.name} tiene 16 bits por muestra; sus valores se leen con toda su precisión, v / 65535 (PIL los recortaría a 8 bits)`,
+  },
+  'image-cmyk': {
+    en: (p) => `${p.name} is a CMYK image; it was converted to RGB with PIL's formula (no colour profile), so its values are PyTorch's but its colours may differ from an image viewer's`,
+    es: (p) => `${p.name} es una imagen CMYK; se ha convertido a RGB con la fórmula de PIL (sin perfil de color), así que sus valores son los de PyTorch pero sus colores pueden diferir de los de un visor de imágenes`,
+  },
+  'empty-dimension': {
+    en: (p) => `${p.name} has size 0 in dimension ${p.axis} (shape ${p.shape}); every dimension needs at least 1`,
+    es: (p) => `${p.name} tiene tamaño 0 en la dimensión ${p.axis} (shape ${p.shape}); cada dimensión necesita al menos 1`,
   },
   'json-tensor': {
     en: (p) => `${p.name} is not a tensor in JSON (a nested array of numbers, or {"shape": [...], "data": [...]}): ${p.detail}`,
@@ -239,6 +299,13 @@ const templates: Record<string, { en: Template; es: Template }> = {
 }
 
 export type ErrorCode = keyof typeof templates
+
+/** Codes that are notices of what a reader did, not errors: shown as a note, not as an error. */
+const NOTICE_CODES = new Set(['csv-header', 'image-16bit', 'image-alpha', 'image-cmyk'])
+
+export function isNoticeCode(code: string): boolean {
+  return NOTICE_CODES.has(code)
+}
 
 export class ConvolabError extends Error {
   readonly code: string

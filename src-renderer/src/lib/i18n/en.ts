@@ -129,6 +129,7 @@ export const en = {
   'code.copied': 'Copied',
 
   'error.title': 'Error',
+  'error.noteTitle': 'Note',
   'error.dismiss': 'Dismiss',
   'error.openNotYet': '{name}: this kind of file cannot be opened in this version yet',
   'error.unknown': 'Something went wrong: {detail}',

@@ -130,6 +130,7 @@ export const es: Messages = {
   'code.copied': 'Copiado',
 
   'error.title': 'Error',
+  'error.noteTitle': 'Nota',
   'error.dismiss': 'Cerrar',
   'error.openNotYet': '{name}: esta versión todavía no abre este tipo de archivo',
   'error.unknown': 'Algo salió mal: {detail}',
