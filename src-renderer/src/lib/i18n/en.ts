@@ -1,5 +1,6 @@
 // English interface text. es.ts must have exactly the same keys (a test checks both ways).
-// {name} marks a value filled in by t().
+// {name} marks a value filled in by t(); {count, plural, one {# frame} other {# frames}} picks the
+// form for the count (Intl.PluralRules), # being the count.
 
 export const en = {
   'app.title': 'Convolab',
@@ -107,7 +108,7 @@ export const en = {
   'output.computing': 'computing…',
   'output.timing': '{ms} ms ({kernel})',
   'output.downsampled': 'shown at {h}×{w}',
-  'output.nonFinite': '{count} values are NaN or infinite (magenta)',
+  'output.nonFinite': '{count, plural, one {# value is} other {# values are}} NaN or infinite (magenta)',
   'output.zoomHint': 'Scroll to zoom, drag to pan; numbers appear when zoomed in',
   'output.resetZoom': 'Reset zoom',
 
@@ -122,7 +123,7 @@ export const en = {
   'arith.bias': 'bias',
   'arith.total': 'total',
   'arith.influence': 'Output cells per map fed by input cell x[{n}, :, {r}, {c}]: {count}',
-  'arith.manyTerms': '{count} products',
+  'arith.manyTerms': '{count, plural, one {# product} other {# products}}',
 
   'code.title': 'Show as PyTorch',
   'code.copy': 'Copy',
@@ -220,10 +221,10 @@ export const en = {
   'check.run': 'Check gradients',
   'check.cancel': 'Cancel',
   'check.progress': 'sample {done} of {total}',
-  'check.success': 'SUCCESS {checked} partial derivatives checked ({samples} random input samples)',
-  'check.failure': 'FAILED: {failures} of {checked} partial derivatives are off by more than {tolerance}',
+  'check.success': 'SUCCESS {checked, plural, one {# partial derivative} other {# partial derivatives}} checked ({samples, plural, one {# random input sample} other {# random input samples}})',
+  'check.failure': 'FAILED: {failures} of {checked, plural, one {# partial derivative} other {# partial derivatives}} {failures, plural, one {is} other {are}} off by more than {tolerance}',
   'check.worst': 'worst element: d{parameter}[{index}] of sample {sample}: numeric {numeric}, analytic {analytic}, relative error {error}',
-  'check.cancelled': 'Cancelled: {checked} partial derivatives checked before the cancel',
+  'check.cancelled': 'Cancelled: {checked, plural, one {# partial derivative} other {# partial derivatives}} checked before the cancel',
 
   'learn.explain': 'Gradient descent toward a target: w ← w − η·dE/dw and b ← b − η·dE/db, with E = mean((x ⋆ w + b − target)²). The target is chosen under “Backward” (by default the input filtered by Sobel x).',
   'learn.rate': 'Learning rate η',
@@ -237,7 +238,7 @@ export const en = {
   'learn.use': 'Use the learned kernel',
   'learn.status': 'step {step}, loss {loss}',
   'learn.curve': 'Loss by step (log scale)',
-  'learn.curveLabel': 'Loss curve over {count} steps; last loss {loss}',
+  'learn.curveLabel': 'Loss curve over {count, plural, one {# step} other {# steps}}; last loss {loss}',
   'learn.axisStep': 'step',
   'learn.kernel': 'learned w[{m}, {c}]',
   'learn.targetKernel': 'target kernel',
@@ -259,7 +260,7 @@ export const en = {
   'export.fps': 'Frames per second',
   'export.from': 'From step',
   'export.to': 'to step',
-  'export.count': '{count} frames',
+  'export.count': '{count, plural, one {# frame} other {# frames}}',
   'export.learnSteps': 'Learning steps',
   'export.learnNote': 'One frame per gradient-descent step from the start (step 0), with the Learn tab’s rate η = {rate}, start and seed, toward the target chosen under Backward.',
   'export.start': 'Export the frames',
@@ -267,7 +268,7 @@ export const en = {
   'export.close': 'Close',
   'export.progress': 'frame {done} of {total}',
   'export.learningProgress': 'Learning: step {done} of {total}',
-  'export.done': 'Saved {name}: {count} frames in {seconds} s',
+  'export.done': 'Saved {name}: {count, plural, one {# frame} other {# frames}} in {seconds} s',
   'export.cancelled': 'Export cancelled; nothing was saved.',
   'export.failed': 'Export failed ({detail}); nothing was saved.',
   'export.view': 'The current view',
