@@ -1,10 +1,11 @@
 // The log file: where it is, what a line holds, rotation past its size, and the page's error
 // reports (checked, written with their stack, limited per minute so a loop cannot fill the disk).
 
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
+import { nodeWorker } from '../../src-main/engine/engine'
 import { LOG_FILE_NAME, LOG_FOLDER, logFilePath, openLog } from '../../src-main/logging/log-file'
 import { describePageError, MAX_PER_MINUTE, pageErrorWriter } from '../../src-main/logging/page-errors'
 
@@ -85,5 +86,19 @@ describe('pageErrorWriter', () => {
 
   it('describes a report without a place', () => {
     expect(describePageError({ kind: 'error', message: 'm' })).toBe('uncaught error in the page: m')
+  })
+})
+
+describe('engine workers', () => {
+  it("log what the thread writes to stderr and the uncaught error that stops it", async () => {
+    const file = join(scratch, 'failing-worker.cjs')
+    writeFileSync(file, "console.error('worker-side message for the log')\nsetTimeout(() => { throw new Error('worker-side uncaught') }, 50)\n")
+    const lines: string[] = []
+    const worker = nodeWorker(file, new Int32Array(new SharedArrayBuffer(16)), (message, error) => lines.push(`${message}${error ? ` ${String(error)}` : ''}`))
+    const exits: string[] = []
+    worker.onExit((reason) => exits.push(reason))
+    await vi.waitFor(() => expect(exits.length).toBeGreaterThan(0))
+    await vi.waitFor(() => expect(lines).toContain('compute worker: worker-side message for the log'))
+    expect(lines).toContain('the compute worker stopped on an uncaught error Error: worker-side uncaught')
   })
 })
