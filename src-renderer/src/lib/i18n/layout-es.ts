@@ -1,0 +1,18 @@
+// Texto en español del diseño, los controles, el modo Presentar y la guía (claves de layout-en.ts).
+
+import type { layoutEn } from './layout-en'
+
+export const layoutEs: Record<keyof typeof layoutEn, string> = {
+  'layout.sidePanel': 'Entrada, kernel y parámetros',
+  'layout.results': 'Mapas de características, aritmética y código',
+  'layout.hideSide': 'Ocultar panel',
+  'layout.showSide': 'Mostrar entrada, kernel y parámetros',
+  'field.wholeRange': 'un número entero de {min} a {max}',
+  'field.decrease': '{name}: uno menos',
+  'field.increase': '{name}: uno más',
+  'field.slider': '{name} (deslizador)',
+  'field.groupsValid': 'grupos ∈ {{values}}: debe dividir los canales de entrada ({input}) y los de salida ({output})',
+  'field.kernelSize': 'Tamaño del kernel KH × KW',
+  'settings.size': 'Tamaño H × W',
+  'output.stale': 'Último resultado válido: corrija los parámetros',
+}
