@@ -41,7 +41,7 @@ export const en = {
   'input.loading': 'Loading {name}…',
   'input.gridLabel': 'Padded input x, batch item {n}; padding cells are hatched',
   'input.legend.padding': 'hatched: padding',
-  'input.legend.window': 'orange: receptive field of the chosen output cell',
+  'input.legend.window': 'magenta: receptive field of the chosen output cell',
 
   'kernel.title': 'Kernel w',
   'kernel.shape': 'shape {shape}',

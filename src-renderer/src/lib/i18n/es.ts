@@ -41,7 +41,7 @@ export const es: Messages = {
   'input.loading': 'Cargando {name}…',
   'input.gridLabel': 'Entrada x con relleno, elemento {n} del lote; las celdas de relleno están rayadas',
   'input.legend.padding': 'rayado: relleno',
-  'input.legend.window': 'naranja: campo receptivo de la celda de salida elegida',
+  'input.legend.window': 'magenta: campo receptivo de la celda de salida elegida',
 
   'kernel.title': 'Kernel w',
   'kernel.shape': 'forma {shape}',

@@ -14,4 +14,13 @@ export const layoutEn = {
   'field.kernelSize': 'Kernel size KH × KW',
   'settings.size': 'Size H × W',
   'output.stale': 'Last valid result: fix the settings',
+  'input.backToGrid': 'Back to the drawing grid',
+  'input.sizeAndPhoto': 'Size, batch and photo',
+  'kernel.preset.custom': 'Your own kernel',
+  'kernel.more': 'Channels, random filter, painting, file',
+  'output.time': '{ms} ms',
+  'work.about.animation': 'Watch the kernel slide over the input, one multiply-add at a time.',
+  'work.about.backward': 'The gradients dE/dx, dE/dw and dE/db for a chosen dE/dy, with every number.',
+  'work.about.check': 'Each gradient compared with a finite difference, as a test of the maths.',
+  'work.about.learn': 'Gradient descent changes the kernel until the output matches a target.',
 } as const

@@ -15,4 +15,13 @@ export const layoutEs: Record<keyof typeof layoutEn, string> = {
   'field.kernelSize': 'Tamaño del kernel KH × KW',
   'settings.size': 'Tamaño H × W',
   'output.stale': 'Último resultado válido: corrija los parámetros',
+  'input.backToGrid': 'Volver a la cuadrícula de dibujo',
+  'input.sizeAndPhoto': 'Tamaño, lote y foto',
+  'kernel.preset.custom': 'Kernel propio',
+  'kernel.more': 'Canales, filtro aleatorio, pintar, archivo',
+  'output.time': '{ms} ms',
+  'work.about.animation': 'Vea el kernel deslizarse sobre la entrada, una multiplicación y suma a la vez.',
+  'work.about.backward': 'Los gradientes dE/dx, dE/dw y dE/db para un dE/dy elegido, con todos sus números.',
+  'work.about.check': 'Cada gradiente comparado con una diferencia finita, para comprobar las cuentas.',
+  'work.about.learn': 'El descenso por gradiente cambia el kernel hasta que la salida se parece al objetivo.',
 }
