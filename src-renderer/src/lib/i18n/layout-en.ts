@@ -23,4 +23,8 @@ export const layoutEn = {
   'work.about.backward': 'The gradients dE/dx, dE/dw and dE/db for a chosen dE/dy, with every number.',
   'work.about.check': 'Each gradient compared with a finite difference, as a test of the maths.',
   'work.about.learn': 'Gradient descent changes the kernel until the output matches a target.',
+  'present.button': 'Present',
+  'present.title': 'Present mode',
+  'present.exit': 'Leave',
+  'present.input': 'H×W = {h}×{w}',
 } as const
