@@ -140,6 +140,19 @@ describe('first start, stage-centred', () => {
     }
   })
 
+  it("shows 'Start here' on first start; dismissed, it stays away after a reload", async () => {
+    const page = await open(1366, 768, 'es-ES', 'light')
+    const card = page.getByTestId('start-here')
+    expect(await card.textContent()).toContain('Empiece aquí')
+    expect((await inViewport(page, 'start-here')).inside).toBe(true)
+    await card.getByRole('button', { name: 'Entendido' }).click()
+    await expect.poll(() => card.count()).toBe(0)
+    await page.reload()
+    await page.getByTestId('output-shape').waitFor()
+    expect(await page.getByTestId('start-here').count()).toBe(0)
+    await page.context().close()
+  })
+
   it('made no page errors', () => {
     expect(mode.pageErrors).toEqual([])
   })

@@ -27,4 +27,9 @@ export const layoutEn = {
   'present.title': 'Present mode',
   'present.exit': 'Leave',
   'present.input': 'H×W = {h}×{w}',
+  'start.title': 'Start here',
+  'start.play': 'Press ▶ Play to watch the kernel slide',
+  'start.stride': 'Change the stride in Settings and see the output shrink',
+  'start.hover': 'Hover a cell of the feature map to see its sum',
+  'start.dismiss': 'Got it',
 } as const

@@ -28,4 +28,9 @@ export const layoutEs: Record<keyof typeof layoutEn, string> = {
   'present.title': 'Modo presentación',
   'present.exit': 'Salir',
   'present.input': 'H×W = {h}×{w}',
+  'start.title': 'Empiece aquí',
+  'start.play': 'Pulse ▶ Reproducir para ver deslizarse el kernel',
+  'start.stride': 'Cambie el paso en Parámetros y vea encogerse la salida',
+  'start.hover': 'Pase el ratón por una celda del mapa para ver su suma',
+  'start.dismiss': 'Entendido',
 }
