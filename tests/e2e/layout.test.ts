@@ -26,6 +26,7 @@ async function open(width: number, height: number, locale: string, colorScheme: 
   await page.goto(mode.server.url)
   await page.getByTestId('output-shape').waitFor()
   await page.locator('[data-testid="stage"] canvas').waitFor()
+  await page.locator('[data-testid="feature-maps"] canvas').first().waitFor()
   return page
 }
 
@@ -151,6 +152,22 @@ describe('first start, stage-centred', () => {
     await page.getByTestId('output-shape').waitFor()
     expect(await page.getByTestId('start-here').count()).toBe(0)
     await page.context().close()
+  })
+
+  it('the lesson gallery is axe-clean in both themes and opens a lesson on its tab', async () => {
+    for (const scheme of ['light', 'dark'] as const) {
+      const page = await open(1366, 768, 'es-ES', scheme)
+      await page.getByRole('button', { name: 'Lecciones' }).first().click()
+      await page.getByTestId('lesson-gallery').waitFor()
+      expect(await axe(page)).toEqual([])
+      await page.screenshot({ path: join(SHOTS, `layout-lessons-${scheme}.png`) })
+      await page.locator('[data-lesson="stride-2"]').click()
+      await expect.poll(() => page.getByTestId('output-shape').textContent()).toBe('Forma de la salida y: (1, 1, 3, 3)')
+      await page.getByRole('button', { name: 'Lecciones' }).first().click()
+      await page.locator('[data-lesson="notebook-backward"]').click()
+      await expect.poll(() => page.getByRole('tab', { selected: true }).textContent()).toBe('Hacia atrás: mapas de gradientes')
+      await page.context().close()
+    }
   })
 
   it('made no page errors', () => {

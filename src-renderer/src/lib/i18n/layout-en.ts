@@ -55,4 +55,5 @@ export const layoutEn = {
   'lesson.notebook-backward.about': 'dE/dy = ones: the gradient maps dE/dx, dE/dw and dE/db.',
   'lesson.learn-sobel-x.title': 'Learn Sobel x',
   'lesson.learn-sobel-x.about': 'Gradient descent finds the Sobel x kernel from a random start.',
+  'output.edgeScale': 'Automatic colours: the scale spans 99% of the values, so edges show; stronger values saturate.',
 } as const

@@ -56,4 +56,5 @@ export const layoutEs: Record<keyof typeof layoutEn, string> = {
   'lesson.notebook-backward.about': 'dE/dy = unos: los mapas de gradientes dE/dx, dE/dw y dE/db.',
   'lesson.learn-sobel-x.title': 'Aprender Sobel x',
   'lesson.learn-sobel-x.about': 'El descenso por gradiente encuentra el kernel Sobel x desde un inicio aleatorio.',
+  'output.edgeScale': 'Colores automáticos: la escala abarca el 99 % de los valores para que se vean los bordes; los valores mayores saturan.',
 }
