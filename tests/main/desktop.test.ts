@@ -53,7 +53,7 @@ describe('menuTemplate', () => {
     expect(opened).toEqual(['session', 'image', 'kernel', 'tensor'])
     expect(recent).toEqual(['/home/ana/a.convolab'])
     expect(new Set(sent)).toEqual(
-      new Set(['save', 'save-as', 'export', 'undo', 'redo', 'zoom-in', 'zoom-out', 'zoom-reset', 'language-en', 'language-es', 'theme-light', 'theme-dark', 'theme-system', 'shortcuts', 'about']),
+      new Set(['save', 'save-as', 'export', 'undo', 'redo', 'zoom-in', 'zoom-out', 'zoom-reset', 'language-en', 'language-es', 'theme-light', 'theme-dark', 'theme-system', 'shortcuts', 'about', 'lessons', 'present']),
     )
   })
 
