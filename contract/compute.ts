@@ -2,6 +2,7 @@
 // values on demand, gradient checks and learning steps. Tensors travel as float64 NCHW.
 
 import type { Conv2dOptions, ConvGeometry, GradcheckReport } from '../core'
+import type { Notice } from '../core/errors'
 import type { Method } from './methods'
 
 /** A tensor on the wire: shape plus float64 values, row-major NCHW. */
@@ -88,6 +89,8 @@ export interface DecodedInput {
   originalWidth: number
   originalHeight: number
   resized: boolean
+  /** What the reader did that the user should know (16-bit values, dropped transparency, …). */
+  notices?: Notice[]
 }
 
 export interface TensorFileRequest {
@@ -98,6 +101,11 @@ export interface TensorFileRequest {
 
 /** Which exact tensor of the last compute result. */
 export type ResultTensor = 'input' | 'output' | 'gradInput' | 'gradOutput'
+
+/** A tensor read from a file, with notices of what the reader did (a skipped CSV header). */
+export interface TensorFileResult extends TensorPayload {
+  notices?: Notice[]
+}
 
 /** Exact values of one tensor cell range, fetched on demand (hover, export). */
 export interface ProbeRequest {
@@ -243,7 +251,7 @@ export interface AboutInfo {
 export interface ComputeMethods {
   setInput: Method<TensorPayload, { inputId: string }>
   decodeImage: Method<ImageDecodeRequest, DecodedInput>
-  readTensorFile: Method<TensorFileRequest, TensorPayload>
+  readTensorFile: Method<TensorFileRequest, TensorFileResult>
   compute: Method<ComputeRequest, ComputeResult>
   probe: Method<ProbeRequest, Float64Array>
   /** The seed's check on random tensors of a stated shape (small shapes; core's gradcheck). */

@@ -51,7 +51,7 @@ describe('export dialog: learning', () => {
     const animation = screen.getByLabelText('Animación') as HTMLSelectElement
     await fireEvent.change(animation, { target: { value: 'learning' } })
     expect([...animation.options].at(-1)!.textContent).toBe('Aprender el núcleo: descenso por gradiente hacia el objetivo')
-    expect(screen.getByTestId('export-count').textContent).toBe('51 cuadros')
+    expect(screen.getByTestId('export-count').textContent).toBe('51 fotogramas')
   })
 
   it('has the engine work the run out step by step with its own progress, and a cancel stops it with nothing saved', { timeout: 30_000 }, async () => {

@@ -81,6 +81,8 @@ export const COMMANDS: readonly Command[] = [
   theme('theme-dark', 'prefs.theme.dark'),
   theme('theme-system', 'prefs.theme.system'),
   { id: 'about', label: 'about.button', keys: [], inMenu: true, undoable: false, perform: (s) => (s.view.aboutOpen = true) },
+  { id: 'lessons', label: 'lessons.button', keys: [], inMenu: true, undoable: false, perform: (s) => (s.view.lessonsOpen = true) },
+  { id: 'present', label: 'present.button', keys: [{ key: 'F5' }], inMenu: true, undoable: false, perform: (s) => (s.view.presenting = !s.view.presenting) },
   { id: 'shortcuts', label: 'keys.shortcuts', keys: [{ key: 'F1' }, { key: '?', plain: true }], inMenu: false, undoable: false, perform: (s) => (s.view.helpOpen = true) },
   tool('tool-brush', 'keys.toolBrush', 'b'),
   tool('tool-eraser', 'keys.toolEraser', 'e'),
