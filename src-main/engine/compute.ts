@@ -3,7 +3,7 @@
 // `spare` is an earlier result no one reads any more: its arrays take the new values.
 
 import type { ConvGeometry, Tensor } from '../../core'
-import { ConvolabError, outputShape } from '../../core'
+import { ConvolabError, outputShape, sumPerChannel } from '../../core'
 import type { ComputeRequest, ComputeResult, MapStack } from '../../contract'
 import { upstreamGradient } from './grad-output'
 import type { ConvKernel } from './kernel'
@@ -57,8 +57,13 @@ export async function runCompute(
   const upstream = request.gradOutput ? upstreamGradient(request.gradOutput, output ?? shapeOnly) : null
   // A kernel on its own threads computes the gradients while this thread makes the output's
   // maps; a kernel on this thread has finished them by the time backward() returns.
+  // dE/db of the remembered ones / N(0,1) gradient is the same on every change: summed once
+  const fixed = request.gradOutput?.kind === 'ones' || request.gradOutput?.kind === 'random'
+  const knownBias = upstream && fixed && bias ? fixedBiasGradient(upstream.gradOutput, geometry) : null
   const backward = upstream
-    ? Promise.resolve(kernel.backward(input, weight, bias, upstream.gradOutput, options, { gradInput: spare?.gradInput?.data, stableInput: true }))
+    ? Promise.resolve(
+        kernel.backward(input, weight, bias, upstream.gradOutput, options, { gradInput: spare?.gradInput?.data, stableInput: true, knownGradBias: knownBias !== null }),
+      )
     : null
   backward?.catch(() => undefined) // awaited below; a failure must not go unhandled meanwhile
   const result: ComputeResult = {
@@ -74,8 +79,8 @@ export async function runCompute(
     if (isStale()) throw new Superseded()
     result.gradInput = toMapStack(gradients.gradInput, maxSide)
     result.gradWeight = { shape: [...gradients.gradWeight.shape], data: gradients.gradWeight.data }
-    result.gradBias = gradients.gradBias ? { shape: [...gradients.gradBias.shape], data: gradients.gradBias.data } : null
-    const fixed = request.gradOutput.kind === 'ones' || request.gradOutput.kind === 'random'
+    const gradBias = gradients.gradBias ?? (knownBias && bias ? { shape: bias.shape, data: knownBias.slice() } : null)
+    result.gradBias = gradBias ? { shape: [...gradBias.shape], data: gradBias.data } : null
     result.gradOutput = fixed ? fixedGradientMaps(gradOutput, maxSide) : toMapStack(gradOutput, maxSide)
     if (loss !== undefined) result.loss = loss
     result.timings.computeMs = performance.now() - started
@@ -83,6 +88,14 @@ export async function runCompute(
   }
   result.timings.computeMs = performance.now() - started
   return { result, settle: () => exact(output ?? readOutput()) }
+}
+
+/** dE/db (per-channel sums) of the remembered upstream gradient, by tensor; copied by the caller. */
+let fixedBias: { tensor: Tensor; sums: Float64Array } | null = null
+
+function fixedBiasGradient(tensor: Tensor, geometry: ConvGeometry): Float64Array {
+  if (fixedBias?.tensor !== tensor) fixedBias = { tensor, sums: sumPerChannel(tensor.data, geometry) }
+  return fixedBias.sums
 }
 
 /**

@@ -77,7 +77,7 @@ export async function createFastKernel(options: FastKernelOptions = {}): Promise
       into?: ResultBuffers,
     ): Promise<Conv2dGradients> {
       const geometry = convGeometry(x.shape, weight.shape, options, bias?.data.length)
-      const wants = { input: true, weight: true, bias: bias !== null }
+      const wants = { input: true, weight: true, bias: bias !== null && !into?.knownGradBias }
       const grads = await runner.backward(x.data, weight.data, gradOutput.data, geometry, 'f64', wants, { gradInput: into?.gradInput, stableInput: into?.stableInput })
       return {
         gradInput: { shape: [...x.shape], data: grads.gradInput as Float64Array },

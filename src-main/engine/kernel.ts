@@ -16,6 +16,8 @@ export interface ResultBuffers {
   gradInput?: Float64Array
   /** x is a stored input that never changes: a kernel may keep its packed copy between calls. */
   stableInput?: boolean
+  /** The caller knows dE/db already (a remembered upstream gradient): a kernel may leave it out (null). */
+  knownGradBias?: boolean
 }
 
 export interface ConvKernel {

@@ -1,5 +1,5 @@
-// What the WebAssembly kernels keep in their memory between requests (the packed input, the
-// spread dE/dy of a remembered upstream gradient, a forward's y read back after the answer) never
+// What the engine keeps between requests (in kernel memory: the packed input, the spread dE/dy of a
+// remembered upstream gradient, a forward's y read back after the answer; dE/db of that gradient) never
 // shows in a number: a mixed run of forward-only and forward + gradient changes, over two inputs,
 // several weights and every upstream kind, gives core's conv2d / conv2dBackward values (1e-12)
 // for every probed tensor.
@@ -78,6 +78,7 @@ describe('kernel memory kept between requests', () => {
       const grads = conv2dBackward(x, weight, bias, gy, options)
       expectClose(await probe('gradInput', x.data.length), grads.gradInput.data)
       expectClose(result.gradWeight!.data, grads.gradWeight.data)
+      expectClose(result.gradBias!.data, grads.gradBias!.data)
     }
     engine.close()
   })
