@@ -54,6 +54,19 @@ export interface FastKernels {
     maxSide: number,
     into?: ResultTargets,
   ): { maps: PlaneMaps; readOutput: () => Float64Array }
+  /**
+   * backward in float64 with the display maps of dE/dx made in the kernels' memory where zero
+   * padding leaves dE/dx in place (gradInputMaps null otherwise: make them from gradInput).
+   */
+  backwardWithMaps?(
+    x: Float64Array,
+    weight: Float64Array,
+    gradOutput: Float64Array,
+    geometry: ConvGeometry,
+    wants: GradientRequest | undefined,
+    maxSide: number,
+    into?: ResultTargets,
+  ): { grads: FastGradients; gradInputMaps: PlaneMaps | null }
   /** Lets go of the kernels' memory (it grows to the largest run). */
   release(): void
 }
@@ -111,6 +124,20 @@ async function wasmKernels(kind: KernelKind, module: WebAssembly.Module): Promis
     for (const call of plan.calls(0)) invoke(exports, call)
   }
 
+  function backwardPlan(
+    x: Float64Array,
+    weight: Float64Array,
+    gradOutput: Float64Array,
+    geometry: ConvGeometry,
+    dtype: Dtype,
+    wants: GradientRequest | undefined,
+    into: ResultTargets | undefined,
+  ): ReturnType<typeof planBackward> {
+    const plan = planBackward(x, weight, gradOutput, geometry, dtype, wants, 1, into, into?.stableInput ? forwardEnd : 0)
+    // past the forward's bytes only while that fits the 4 GiB of kernel memory; else from the start
+    return plan.bytes > MAXIMUM_KERNEL_BYTES ? planBackward(x, weight, gradOutput, geometry, dtype, wants, 1, into) : plan
+  }
+
   function run<R>(plan: Plan<R>, stableInput = false): R {
     compute(plan, stableInput)
     return plan.unpack(memory.buffer)
@@ -123,11 +150,20 @@ async function wasmKernels(kind: KernelKind, module: WebAssembly.Module): Promis
       if (into?.stableInput) forwardEnd = plan.bytes
       return run(plan, into?.stableInput)
     },
-    backward: (x, weight, gradOutput, geometry, dtype, wants, into) => {
-      let plan = planBackward(x, weight, gradOutput, geometry, dtype, wants, 1, into, into?.stableInput ? forwardEnd : 0)
-      // past the forward's bytes only while that fits the 4 GiB of kernel memory; else from the start
-      if (plan.bytes > MAXIMUM_KERNEL_BYTES) plan = planBackward(x, weight, gradOutput, geometry, dtype, wants, 1, into)
-      return run(plan, into?.stableInput)
+    backward: (x, weight, gradOutput, geometry, dtype, wants, into) => run(backwardPlan(x, weight, gradOutput, geometry, dtype, wants, into), into?.stableInput),
+    backwardWithMaps(x, weight, gradOutput, geometry, wants, maxSide, into) {
+      const g = geometry
+      const plan = backwardPlan(x, weight, gradOutput, g, 'f64', wants, into)
+      // zero padding: dE/dx is the covered part's interior, read in place; other modes fold sums
+      const inPlace = plan.covered && g.paddingMode === 'zeros' && plan.covered.height >= g.padTop + g.inH && plan.covered.width >= g.padLeft + g.inW
+      const layout = inPlace ? mapsLayout(g.batch * g.inChannels, g.inH, g.inW, maxSide, plan.bytes) : null
+      compute(plan, into?.stableInput ?? false, layout?.bytes ?? plan.bytes)
+      const grads = plan.unpack(memory.buffer)
+      if (!layout || !plan.covered || !grads.gradInput) return { grads, gradInputMaps: null }
+      const { at, height, width } = plan.covered
+      const first = at + (g.padTop * width + g.padLeft) * 8
+      exports.planeMaps_f64(first, layout.planes, g.inH, g.inW, width, height * width, layout.factor, layout.out, layout.sums, layout.ranges)
+      return { grads, gradInputMaps: readMaps(memory.buffer, layout, grads.gradInput as Float64Array, 0) }
     },
     forwardWithMaps(x, weight, bias, geometry, maxSide, into) {
       const g = geometry
@@ -135,7 +171,7 @@ async function wasmKernels(kind: KernelKind, module: WebAssembly.Module): Promis
       const layout = mapsLayout(g.batch * g.outChannels, g.outH, g.outW, maxSide, plan.bytes)
       if (into?.stableInput) forwardEnd = layout.bytes
       compute(plan, into?.stableInput ?? false, layout.bytes)
-      exports.planeMaps_f64(plan.outputAt, layout.planes, g.outH, g.outW, layout.factor, layout.out, layout.sums, layout.ranges)
+      exports.planeMaps_f64(plan.outputAt, layout.planes, g.outH, g.outW, g.outW, g.outH * g.outW, layout.factor, layout.out, layout.sums, layout.ranges)
       const maps = readMaps(memory.buffer, layout, new Float64Array(memory.buffer), plan.outputAt / 8)
       let output: Float64Array | null = null
       const readOutput = (): Float64Array => {

@@ -250,7 +250,7 @@ export function planBackward(
   parts = 1,
   into: ResultTargets = {},
   scratchFrom = 0,
-): Plan<FastGradients> {
+): Plan<FastGradients> & { covered: { at: number; height: number; width: number } | null } {
   const g = geometry
   const size = BYTES[dtype]
   const lanes = LANES[dtype]
@@ -350,6 +350,7 @@ export function planBackward(
     bytes: memory.bytes,
     parts,
     image: wantWeight ? { x, key: imageKey(g, dtype, imageAt, image), from: imageAt, to: imageEnd } : undefined,
+    covered: wantInput ? { at: coveredAt, height: coveredH, width: coveredW } : null,
     spread: wantInput ? { x: gradOutput, key: [imageKey(g, dtype, spreadAt, spread), 'spread'].join(' '), from: spreadAt, to: spreadAt + g.batch * g.outChannels * spread.planeElements * size } : undefined,
     imageEnd,
     pack(buffer, imagePacked = false, spreadPacked = false) {

@@ -402,17 +402,21 @@ export function gradWeight_f32(
 // box means as float32 and each plane's exact range, in one pass with no copy of the planes.
 
 /**
- * src: `planes` planes of height × width f64. For each plane: the means of factor × factor boxes
+ * src: `planes` planes of height × width f64, rows `pitch` and planes `planeStride` elements
+ * apart (so a crop of larger planes, e.g. the unpadded part of dE/dx, is read in place). For each plane: the means of factor × factor boxes
  * (partial boxes at the right and bottom edges) as f32 in out (planes × displayH × displayW),
  * and at ranges + 24·p: the minimum, the maximum and Σ v·0 (0 exactly when every value is
  * finite; otherwise the caller counts the plane again). sums: displayW f64 of scratch.
  * pmin/pmax (one instruction each, unlike min/max with their NaN and ±0 rules): a NaN never
  * wins them, and a plane with a NaN is counted again anyway.
  */
-export function planeMaps_f64(src: usize, planes: i32, height: i32, width: i32, factor: i32, out: usize, sums: usize, ranges: usize): void {
+export function planeMaps_f64(
+  src: usize, planes: i32, height: i32, width: i32, pitch: i32, planeStride: i32,
+  factor: i32, out: usize, sums: usize, ranges: usize,
+): void {
   const displayH = (height + factor - 1) / factor
   const displayW = (width + factor - 1) / factor
-  const plane = <usize>height * <usize>width * 8
+  const plane = <usize>planeStride * 8
   const zero = f64x2.splat(0)
   for (let p = 0; p < planes; p++) {
     const base = src + <usize>p * plane
@@ -423,7 +427,7 @@ export function planeMaps_f64(src: usize, planes: i32, height: i32, width: i32, 
       memory.fill(sums, 0, <usize>displayW * 8)
       const r1 = min(height, (i + 1) * factor)
       for (let r = i * factor; r < r1; r++) {
-        const row = base + <usize>r * <usize>width * 8
+        const row = base + <usize>r * <usize>pitch * 8
         for (let j = 0; j < displayW; j++) {
           const c1 = min(width, (j + 1) * factor)
           let c = j * factor

@@ -60,10 +60,12 @@ export async function runCompute(
   // dE/db of the remembered ones / N(0,1) gradient is the same on every change: summed once
   const fixed = request.gradOutput?.kind === 'ones' || request.gradOutput?.kind === 'random'
   const knownBias = upstream && fixed && bias ? fixedBiasGradient(upstream.gradOutput, geometry) : null
+  const intoGrads = { gradInput: spare?.gradInput?.data, stableInput: true, knownGradBias: knownBias !== null }
+  // the WebAssembly kernels make dE/dx's maps in their memory too where they can
   const backward = upstream
-    ? Promise.resolve(
-        kernel.backward(input, weight, bias, upstream.gradOutput, options, { gradInput: spare?.gradInput?.data, stableInput: true, knownGradBias: knownBias !== null }),
-      )
+    ? kernel.backwardWithMaps
+      ? kernel.backwardWithMaps(input, weight, bias, upstream.gradOutput, options, maxSide, intoGrads)
+      : Promise.resolve(kernel.backward(input, weight, bias, upstream.gradOutput, options, intoGrads)).then((grads) => ({ ...grads, gradInputMaps: null }))
     : null
   backward?.catch(() => undefined) // awaited below; a failure must not go unhandled meanwhile
   const result: ComputeResult = {
@@ -77,7 +79,7 @@ export async function runCompute(
     const { gradOutput, loss } = upstream
     const gradients = await backward
     if (isStale()) throw new Superseded()
-    result.gradInput = toMapStack(gradients.gradInput, maxSide)
+    result.gradInput = gradients.gradInputMaps ? { shape: mapShape(gradients.gradInput.shape), ...gradients.gradInputMaps } : toMapStack(gradients.gradInput, maxSide)
     result.gradWeight = { shape: [...gradients.gradWeight.shape], data: gradients.gradWeight.data }
     const gradBias = gradients.gradBias ?? (knownBias && bias ? { shape: bias.shape, data: knownBias.slice() } : null)
     result.gradBias = gradBias ? { shape: [...gradBias.shape], data: gradBias.data } : null
@@ -118,4 +120,9 @@ export function transferablesOf(result: ComputeResult): ArrayBuffer[] {
   if (result.gradWeight) buffers.push(result.gradWeight.data.buffer)
   if (result.gradBias) buffers.push(result.gradBias.data.buffer)
   return [...new Set(buffers)] as ArrayBuffer[]
+}
+
+/** An (N, C, H, W) shape as the 4-tuple a MapStack names. */
+function mapShape(shape: readonly number[]): [number, number, number, number] {
+  return [shape[0], shape[1], shape[2], shape[3]]
 }

@@ -53,6 +53,19 @@ export interface ConvKernel {
     into?: ResultBuffers,
   ): Promise<{ geometry: ConvGeometry; maps: PlaneMaps; readOutput: () => Tensor }>
   /**
+   * backward with the display maps of dE/dx made as it runs where the kernel can (null where it
+   * cannot: the caller makes them from gradInput).
+   */
+  backwardWithMaps?(
+    x: Tensor,
+    weight: Tensor,
+    bias: Tensor | null,
+    gradOutput: Tensor,
+    options: Conv2dOptions,
+    maxSide: number,
+    into?: ResultBuffers,
+  ): Promise<Conv2dGradients & { gradInputMaps: PlaneMaps | null }>
+  /**
    * dE/dw and dE/db alone (learning the kernel reads nothing else); a kernel without it runs
    * backward() and the caller takes these two.
    */

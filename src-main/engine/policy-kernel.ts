@@ -40,6 +40,11 @@ export async function createPolicyKernel(options: PolicyKernelOptions = {}): Pro
       const { shape: _shape, ...maps } = toMapStack(output, maxSide)
       return { geometry, maps, readOutput: () => output }
     },
+    async backwardWithMaps(x: Tensor, weight: Tensor, bias: Tensor | null, gradOutput: Tensor, options: Conv2dOptions, maxSide: number, into?: ResultBuffers) {
+      const kernel = pick(x, weight, bias, options)
+      if (kernel.backwardWithMaps) return kernel.backwardWithMaps(x, weight, bias, gradOutput, options, maxSide, into)
+      return { ...(await kernel.backward(x, weight, bias, gradOutput, options, into)), gradInputMaps: null }
+    },
     weightGradients: (x, weight, bias, gradOutput, options, into) => {
       const kernel = pick(x, weight, bias, options)
       return kernel.weightGradients

@@ -95,3 +95,40 @@ describe.each(makers)('%s', (_, makeMaps) => {
     })
   }
 })
+
+describe.each([
+  ['simd', simd],
+  ['relaxed-simd', relaxed],
+])('planeMaps_f64 over dE/dx in the %s kernels\' memory', (_, kernels) => {
+  const source = seededSource(23)
+  const x = normalTensor([2, 3, 37, 50], source)
+  const weight = normalTensor([4, 3, 3, 3], source)
+  const gradOutput = normalTensor([2, 4, 37, 50], source)
+  // NaN and +∞ in dE/dy reach several cells of dE/dx (a plane then counted again exactly)
+  gradOutput.data[40] = NaN
+  gradOutput.data[37 * 50 * 5 + 7] = Infinity
+  const geometry = convGeometry(x.shape, weight.shape, { padding: 1 })
+
+  for (const maxSide of [0, 16, 7]) {
+    it(`equals toMapStack of the dE/dx read back (maxSide ${maxSide})`, () => {
+      const { grads, gradInputMaps } = kernels.backwardWithMaps!(x.data, weight.data, gradOutput.data, geometry, undefined, maxSide)
+      expect(gradInputMaps).not.toBeNull()
+      const want = toMapStack({ shape: x.shape, data: grads.gradInput as Float64Array }, maxSide)
+      const maps = gradInputMaps!
+      expect([maps.displayH, maps.displayW]).toEqual([want.displayH, want.displayW])
+      expect(Array.from(maps.min)).toEqual(Array.from(want.min))
+      expect(Array.from(maps.max)).toEqual(Array.from(want.max))
+      expect(Array.from(maps.nonFinite)).toEqual(Array.from(want.nonFinite))
+      expect(maps.nonFinite[0] + maps.nonFinite[4]).toBeGreaterThan(0)
+      for (let k = 0; k < want.data.length; k++) {
+        if (!Number.isFinite(want.data[k])) expect(maps.data[k]).toBe(want.data[k])
+        else expect(Math.abs(maps.data[k] - want.data[k])).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(want.data[k])))
+      }
+    })
+  }
+
+  it('is left to the caller where padding folds sums back (reflect)', () => {
+    const reflect = convGeometry(x.shape, weight.shape, { padding: 1, paddingMode: 'reflect' })
+    expect(kernels.backwardWithMaps!(x.data, weight.data, gradOutput.data, reflect, undefined, 16).gradInputMaps).toBeNull()
+  })
+})
