@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import type { BenchRow, Measured } from './measure'
 import { measure } from './measure'
 import { CONTENDERS } from './contenders'
+import { policyLines } from './threads'
 import { SHAPES, describeShape } from './shapes'
 import { printTable } from './table'
 import { twoThreadCapacity } from './cpu-check'
@@ -102,6 +103,7 @@ async function main(): Promise<void> {
       ` the work of one: the most any two-thread row can gain on this machine during this run.`,
   )
   printTable(rows, shapes, notes)
+  for (const line of policyLines(shapes)) console.log(line)
 }
 
 main().catch((error) => {

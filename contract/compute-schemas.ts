@@ -62,6 +62,7 @@ const gradOutputSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('random'), seed: z.number().int() }),
   z.object({ kind: z.literal('tensor'), tensor: inputTensorSchema }),
   z.object({ kind: z.literal('mse'), target: inputTensorSchema }),
+  z.object({ kind: z.literal('mse-stored'), targetId: z.string().min(1).max(64) }),
 ])
 
 const displaySchema = z.object({ maxSide: count(0, 1 << 14) })
@@ -115,6 +116,12 @@ const learnStepRequestSchema = z.object({
   steps: count(1, 10_000),
 })
 
+const filteredTargetRequestSchema = z.object({
+  inputId: z.string().min(1).max(64),
+  weight: weightSchema,
+  options: conv2dOptionsSchema,
+})
+
 const planeRect = z.object({ top: count(0, MAX_DIMENSION), left: count(0, MAX_DIMENSION), height: dimension, width: dimension })
 
 const regionValuesRequestSchema = z.object({
@@ -145,6 +152,7 @@ export const computeSchemas: RequestSchemas<ComputeMethods> = {
   checkGradients: gradientCheckRequestSchema,
   regionValues: regionValuesRequestSchema,
   learnStep: learnStepRequestSchema,
+  filteredTarget: filteredTargetRequestSchema,
   cancel: z.enum(['gradcheck', 'compute']),
   // takes nothing: anything passed is ignored
   about: z.unknown().transform(() => undefined),

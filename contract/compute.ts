@@ -2,6 +2,7 @@
 // values on demand, gradient checks and learning steps. Tensors travel as float64 NCHW.
 
 import type { Conv2dOptions, ConvGeometry, GradcheckReport } from '../core'
+import type { Notice } from '../core/errors'
 import type { Method } from './methods'
 
 /** A tensor on the wire: shape plus float64 values, row-major NCHW. */
@@ -17,6 +18,8 @@ export type GradOutputSpec =
   | { kind: 'tensor'; tensor: TensorPayload }
   /** E = mean((y - target)²): dE/dy = 2 (y - target) / size. target has the output's shape. */
   | { kind: 'mse'; target: TensorPayload }
+  /** The same loss to a target the engine holds (from filteredTarget or setInput), so a photo's target never crosses again. */
+  | { kind: 'mse-stored'; targetId: string }
 
 /** How the renderer wants maps delivered: display precision, at most maxSide per side. */
 export interface DisplaySpec {
@@ -86,6 +89,8 @@ export interface DecodedInput {
   originalWidth: number
   originalHeight: number
   resized: boolean
+  /** What the reader did that the user should know (16-bit values, dropped transparency, …). */
+  notices?: Notice[]
 }
 
 export interface TensorFileRequest {
@@ -96,6 +101,11 @@ export interface TensorFileRequest {
 
 /** Which exact tensor of the last compute result. */
 export type ResultTensor = 'input' | 'output' | 'gradInput' | 'gradOutput'
+
+/** A tensor read from a file, with notices of what the reader did (a skipped CSV header). */
+export interface TensorFileResult extends TensorPayload {
+  notices?: Notice[]
+}
 
 /** Exact values of one tensor cell range, fetched on demand (hover, export). */
 export interface ProbeRequest {
@@ -134,6 +144,24 @@ export interface LearnStepResult {
   /** E before each step, in order. */
   losses: number[]
 }
+
+/** y_target = x ⋆ weight (no bias) with the options: the MSE target "the input filtered by a preset". */
+export interface FilteredTargetRequest {
+  inputId: string
+  weight: TensorPayload
+  options: Conv2dOptions
+}
+
+export interface FilteredTarget {
+  /** Id of the target in the engine (for learnStep and the 'mse-stored' upstream gradient). */
+  targetId: string
+  shape: number[]
+  /** Its exact values when small (at most FILTERED_TARGET_VALUES), else null: it stays in the engine. */
+  values: Float64Array | null
+}
+
+/** Filtered targets up to this many values also come back whole. */
+export const FILTERED_TARGET_VALUES = 1 << 16
 
 /** A rectangle of one plane: rows top..top+height−1, columns left..left+width−1. */
 export interface PlaneRect {
@@ -223,7 +251,7 @@ export interface AboutInfo {
 export interface ComputeMethods {
   setInput: Method<TensorPayload, { inputId: string }>
   decodeImage: Method<ImageDecodeRequest, DecodedInput>
-  readTensorFile: Method<TensorFileRequest, TensorPayload>
+  readTensorFile: Method<TensorFileRequest, TensorFileResult>
   compute: Method<ComputeRequest, ComputeResult>
   probe: Method<ProbeRequest, Float64Array>
   /** The seed's check on random tensors of a stated shape (small shapes; core's gradcheck). */
@@ -242,6 +270,8 @@ export interface ComputeMethods {
    * which do not supersede it; ask for few steps at a time so the maps stay live.
    */
   learnStep: Method<LearnStepRequest, LearnStepResult>
+  /** Computes and keeps a preset-filtered target of a stored input (see FilteredTargetRequest). */
+  filteredTarget: Method<FilteredTargetRequest, FilteredTarget>
   cancel: Method<'gradcheck' | 'compute', void>
   /** Takes nothing (anything passed is ignored). */
   about: Method<undefined, AboutInfo>

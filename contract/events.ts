@@ -29,6 +29,10 @@ export type MenuCommand =
   | 'theme-system'
   | 'about'
   | 'shortcuts'
+  /** Help ▸ Lessons: the lesson gallery. */
+  | 'lessons'
+  /** View ▸ Present (F5): the stage full-window. */
+  | 'present'
   /** File ▸ Save: the renderer calls saveSession with its document's path (none for a new one). */
   | 'save'
   /** File ▸ Save As: the renderer calls saveSession without a path (a save dialog in Electron). */

@@ -1,6 +1,7 @@
 // How the renderer reaches the engine, whichever host it runs in: the Transport it calls, the
 // Electron preload's bridge and its IPC channel names.
 
+import type { ContextMenuRequest, PageErrorReport } from './page-reports'
 import type { EngineEvent } from './events'
 import type { Result } from './envelope'
 import type { MethodName, RequestOf, ResponseOf } from './methods'
@@ -14,6 +15,10 @@ export interface Transport {
 
 /** What the Electron preload exposes as `window.convolab` (the only bridge to main). */
 export interface ConvolabBridge {
+  /** The page's uncaught errors and unhandled rejections, for the log file (see page-reports.ts). */
+  reportError(report: PageErrorReport): void
+  /** A right-click on a value (a map cell): main shows the context menu with "Copy value". */
+  showContextMenu(request: ContextMenuRequest): void
   invoke(method: MethodName, request: unknown): Promise<Result<unknown>>
   onEvent(listener: (event: EngineEvent) => void): () => void
 }

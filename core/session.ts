@@ -37,7 +37,7 @@
 import { fromByteArray, toByteArray } from 'base64-js'
 import { z } from 'zod'
 import { ConvolabError } from './errors'
-import type { Conv2dOptions } from './geometry'
+import type { Conv2dOptions, ConvGeometry } from './geometry'
 import { PADDING_MODES, convGeometry } from './geometry'
 import type { PresetId } from './presets'
 import { PRESET_IDS } from './presets'
@@ -255,6 +255,15 @@ export function serializeSession(session: Session): string {
   return JSON.stringify(document, null, 1) + '\n'
 }
 
+function computableGeometry(session: Session): ConvGeometry | null {
+  try {
+    return convGeometry(session.input.shape, session.weight.shape, session.options, session.bias?.data.length)
+  } catch (error) {
+    if (error instanceof ConvolabError) return null
+    throw error
+  }
+}
+
 /** Parses, migrates and validates a session text (session.json, or a whole version-1 file); a ConvolabError says what is wrong. */
 export function parseSession(text: string, members: MemberReader = noMembers): Session {
   let document: unknown
@@ -309,9 +318,11 @@ export function sessionFromDocument(document: unknown, members: MemberReader = n
       target: target.kind === 'tensor' ? { kind: 'tensor', tensor: decodeTensor(target.tensor, 'learning.target', members) } : target,
     }
   }
-  // The settings must describe a computable layer: the same check as everywhere else.
-  const geometry = convGeometry(session.input.shape, session.weight.shape, session.options, session.bias?.data.length)
-  if (session.learning?.target.kind === 'tensor') {
+  // Settings that cannot be computed (dilation 5 on a 7×7 input) are part of the document the user
+  // was editing: saved and opened as they are, so no work is lost; the app says why it cannot
+  // compute them. A learning target is checked against the output only when there is one.
+  const geometry = computableGeometry(session)
+  if (geometry && session.learning?.target.kind === 'tensor') {
     const expected = [geometry.batch, geometry.outChannels, geometry.outH, geometry.outW]
     const got = session.learning.target.tensor.shape
     if (got.length !== 4 || got.some((v, k) => v !== expected[k])) {

@@ -3,7 +3,8 @@
 
 import { readFile } from 'node:fs/promises'
 import type { AnimationKind, Granularity, Language, Session } from '../../core'
-import { ANIMATION_KINDS, ConvolabError, GRANULARITIES, animationPlan, convGeometry, decodeSessionFile } from '../../core'
+import type { Region } from '../../core'
+import { ANIMATION_KINDS, ConvolabError, GRANULARITIES, animationPlan, convGeometry, decodeSessionFile, regionGeometry } from '../../core'
 import type { FrameFormat } from '../export/formats'
 import { FRAME_FORMATS } from '../export/formats'
 import { parseCommand } from './args'
@@ -14,7 +15,9 @@ type FrameAnimation = AnimationKind | 'learning'
 export const EXPORT_USAGE = `convolab export --session FILE.convolab
                  --animation forward|backward-input|backward-weight|backward-scatter|learning
                  --format png|gif --out PATH [--size WxH] [--fps N]
-                 [--granularity cell|row|channel] [--from N] [--to N]`
+                 [--granularity cell|row|channel] [--from N] [--to N] [--region I,J,H,W]
+  --region: the output rows I..I+H−1 and columns J..J+W−1 (at most 32×32) to step through;
+            by default the session's saved region on outputs too large to step through whole`
 
 function oneOf<T extends string>(name: string, word: string | undefined, allowed: readonly T[]): T {
   if (word === undefined || !allowed.includes(word as T)) {
@@ -36,12 +39,22 @@ function frameSize(word: string | undefined): { width: number; height: number } 
   return { width: Number(match[1]), height: Number(match[2]) }
 }
 
+/** I,J,H,W as a region of the output. */
+function regionArg(word: string | undefined): Region | undefined {
+  if (word === undefined) return undefined
+  const match = /^\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*$/.exec(word)
+  if (!match || Number(match[3]) < 1 || Number(match[4]) < 1) {
+    throw new ConvolabError('bad-request', { detail: `--region must be I,J,H,W: the first output row and column and the region's height and width, e.g. 100,200,8,8 (got ${word})` })
+  }
+  return { i: Number(match[1]), j: Number(match[2]), h: Number(match[3]), w: Number(match[4]) }
+}
+
 /** The number of steps of the animation, for a --from without --to. */
-function rangeEnd(session: Session, animation: FrameAnimation, granularity: Granularity): number {
+function rangeEnd(session: Session, animation: FrameAnimation, granularity: Granularity, region: Region | null): number {
   // Learning: the start and one frame per step of the session's saved run.
   if (animation === 'learning') return (session.learning?.steps ?? 0) + 1
-  const geometry = convGeometry(session.input.shape, session.weight.shape, session.options, session.bias?.data.length)
-  return animationPlan(animation, geometry, granularity).steps
+  const full = convGeometry(session.input.shape, session.weight.shape, session.options, session.bias?.data.length)
+  return animationPlan(animation, region ? regionGeometry(full, region) : full, granularity).steps
 }
 
 async function readSession(path: string) {
@@ -66,6 +79,7 @@ export async function exportCommand(args: string[], language: Language): Promise
     granularity: { type: 'string' },
     from: { type: 'string' },
     to: { type: 'string' },
+    region: { type: 'string' },
   })
   for (const required of ['session', 'animation', 'format', 'out'] as const) {
     if (!values[required]) throw new ConvolabError('bad-request', { detail: `--${required} is required` })
@@ -82,7 +96,9 @@ export async function exportCommand(args: string[], language: Language): Promise
 
   // Ctrl-C cancels cleanly: the staging is removed and the destination left as it was.
   // Loaded here so that the other commands do not load the native canvas.
-  const { exportFrames } = await import('../export/frames')
+  const { exportFrames, regionOf } = await import('../export/frames')
+  const asked = regionArg(values.region as string | undefined)
+  const region = animation === 'learning' ? null : regionOf({ session, ...(asked ? { region: asked } : {}) })
   const controller = new AbortController()
   const cancel = () => controller.abort()
   process.once('SIGINT', cancel)
@@ -94,17 +110,20 @@ export async function exportCommand(args: string[], language: Language): Promise
       format,
       size,
       fps,
-      range: range && range[1] === Number.MAX_SAFE_INTEGER ? [range[0], rangeEnd(session, animation, granularity)] : range,
+      region,
+      range: range && range[1] === Number.MAX_SAFE_INTEGER ? [range[0], rangeEnd(session, animation, granularity, region)] : range,
       out: values.out as string,
       options: { language },
       signal: controller.signal,
     })
     const seconds = (result.milliseconds / 1000).toFixed(1)
     // Learning has one frame per gradient-descent step: no step size to name.
-    const what = animation === 'learning' ? animation : `${animation}, ${granularity}`
+    const where = region ? `, ${language === 'es' ? 'región' : 'region'} ${region.i},${region.j},${region.h}×${region.w}` : ''
+    const what = animation === 'learning' ? animation : `${animation}, ${granularity}${where}`
+    const one = new Intl.PluralRules(language).select(result.frames) === 'one'
     return language === 'es'
-      ? `escritos ${result.frames} fotogramas (${what}, ${size.width}×${size.height}) en ${values.out} en ${seconds} s`
-      : `wrote ${result.frames} frames (${what}, ${size.width}×${size.height}) to ${values.out} in ${seconds} s`
+      ? `${one ? 'escrito' : 'escritos'} ${result.frames} ${one ? 'fotograma' : 'fotogramas'} (${what}, ${size.width}×${size.height}) en ${values.out} en ${seconds} s`
+      : `wrote ${result.frames} ${one ? 'frame' : 'frames'} (${what}, ${size.width}×${size.height}) to ${values.out} in ${seconds} s`
   } finally {
     process.removeListener('SIGINT', cancel)
   }

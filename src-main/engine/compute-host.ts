@@ -14,6 +14,7 @@ import type { FromWorker, ToWorker } from './messages'
 import { CONTROL } from './messages'
 import { checkGradients } from './gradient-check'
 import { learnSteps } from './learn'
+import { filteredTarget, resolveStoredTarget } from './filtered-target'
 import { regionValues } from './region'
 
 /** Inputs kept at once; the least recently used goes first. */
@@ -49,6 +50,7 @@ export class ComputeHost {
   private async handle(message: ToWorker): Promise<void> {
     let transfer: ArrayBuffer[] = []
     let result: Result<unknown>
+    let afterPost: (() => void) | null = null
     try {
       switch (message.op) {
         case 'setInput':
@@ -68,7 +70,8 @@ export class ComputeHost {
           const spare = this.spare
           // taken out while the run may write into it, so it is never handed out twice
           this.spare = null
-          const { result: value, exact } = await runCompute(input, message.request, this.kernel, isStale, spare)
+          const request = { ...message.request, gradOutput: resolveStoredTarget(message.request.gradOutput, this.inputs) }
+          const { result: value, settle } = await runCompute(input, request, this.kernel, isStale, spare)
             .catch((error: unknown) => {
               this.spare = spare
               throw error
@@ -76,8 +79,11 @@ export class ComputeHost {
             .finally(() => {
               this.computing = false
             })
-          this.spare = this.last
-          this.last = exact
+          // y is read back from the kernels' memory once the maps are on their way
+          afterPost = () => {
+            this.spare = this.last
+            this.last = settle()
+          }
           result = { ok: true, value }
           transfer = transferablesOf(value)
           break
@@ -94,6 +100,12 @@ export class ComputeHost {
         case 'learn':
           result = { ok: true, value: await learnSteps(this.kernel, this.inputs, message.request) }
           break
+        case 'filteredTarget': {
+          const { answer, target } = await filteredTarget(this.kernel, this.inputs, message.targetId, message.request)
+          this.remember(message.targetId, target)
+          result = { ok: true, value: answer }
+          break
+        }
         case 'region':
           result = { ok: true, value: regionValues(this.lastFor(message.request.requestId, 'regionValues'), message.request) }
           break
@@ -117,6 +129,7 @@ export class ComputeHost {
       result = stopped ? errorOf('cancelled', requestIdOf(message)) : toEnvelope(error, this.log)
     }
     this.post({ id: message.id, result }, transfer)
+    afterPost?.()
   }
 
   private remember(inputId: string, tensor: Tensor): void {

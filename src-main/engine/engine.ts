@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto'
 import { Worker } from 'node:worker_threads'
 import type { Tensor } from '../../core'
 import type { AboutInfo, EngineEvent, Handlers, MethodName, RequestOf, ResponseOf, Result } from '../../contract'
-import { dispatch, errorOf, ok } from '../../contract'
+import { dispatch, ok } from '../../contract'
 import { methodName, parseRequest } from '../../contract/schemas'
 import { decodeImage } from '../image-io'
 import { readTensorFile } from '../tensor-files'
@@ -107,8 +107,8 @@ export class Engine {
   private arrivals = 0
 
   constructor(private readonly options: EngineOptions) {
-    const spawn = options.spawn ?? spawnBuiltWorker
     this.log = options.log ?? consoleLogger
+    const spawn = options.spawn ?? ((control: Int32Array) => spawnBuiltWorker(control, this.log))
     const emit = (event: EngineEvent): void => this.emit(event)
     this.compute = new WorkerSlot(spawn, createControl(), emit)
     this.checks = new WorkerSlot(spawn, createControl(), emit)
@@ -161,12 +161,12 @@ export class Engine {
       const image = await decodeImage(r.bytes, { name: r.name, grayscale: r.grayscale, maxSide: r.maxSide })
       const stored = await this.storeInput(image.tensor, false)
       if (!stored.ok) return stored
-      const { tensor, originalWidth, originalHeight, resized } = image
-      return ok({ inputId: stored.value.inputId, tensor: { shape: [...tensor.shape], data: tensor.data }, originalWidth, originalHeight, resized })
+      const { tensor, originalWidth, originalHeight, resized, notices } = image
+      return ok({ inputId: stored.value.inputId, tensor: { shape: [...tensor.shape], data: tensor.data }, originalWidth, originalHeight, resized, notices })
     },
     readTensorFile: async (r) => {
-      const tensor = readTensorFile(r.bytes, r.name)
-      return ok({ shape: [...tensor.shape], data: tensor.data })
+      const { tensor, notices } = readTensorFile(r.bytes, r.name)
+      return ok({ shape: [...tensor.shape], data: tensor.data, notices })
     },
     compute: (request) => {
       // Arrival order decides what is newest, so a renderer that reloads and counts from 0 again still works.
@@ -184,10 +184,18 @@ export class Engine {
       // the check runs in the checks worker, on its own copy of the input, so computes go on
       const input = await this.compute.run<'inputCopy'>({ op: 'inputCopy', inputId: request.inputId })
       if (!input.ok) return input
-      return this.checks.run<'checkGradients'>({ op: 'checkGradients', generation, input: input.value, request }, [input.value.data.buffer as ArrayBuffer])
+      // A target the compute worker keeps (the preset one) goes along as a copy too.
+      let checked = request
+      if (request.gradOutput.kind === 'mse-stored') {
+        const target = await this.compute.run<'inputCopy'>({ op: 'inputCopy', inputId: request.gradOutput.targetId })
+        if (!target.ok) return target
+        checked = { ...request, gradOutput: { kind: 'mse', target: target.value } }
+      }
+      return this.checks.run<'checkGradients'>({ op: 'checkGradients', generation, input: input.value, request: checked }, [input.value.data.buffer as ArrayBuffer])
     },
     regionValues: (request) => this.compute.run<'region'>({ op: 'region', request }),
     learnStep: (request) => this.compute.run<'learn'>({ op: 'learn', request }),
+    filteredTarget: (request) => this.compute.run<'filteredTarget'>({ op: 'filteredTarget', targetId: randomUUID(), request }),
     cancel: async (what) => {
       if (what === 'gradcheck') Atomics.add(this.checks.control, CONTROL.gradcheckGeneration, 1)
       else Atomics.store(this.compute.control, CONTROL.latestCompute, ++this.arrivals)
@@ -237,12 +245,28 @@ export class Engine {
 }
 
 /** The built worker beside the main bundle (out/main/engine-worker.js). */
-export function spawnBuiltWorker(control: Int32Array): WorkerLike {
-  return nodeWorker(builtPaths.worker(), control)
+export function spawnBuiltWorker(control: Int32Array, log?: Logger): WorkerLike {
+  return nodeWorker(builtPaths.worker(), control, log)
 }
 
-export function nodeWorker(file: string, control: Int32Array): WorkerLike {
-  const worker = new Worker(file, { workerData: { control } })
+/**
+ * A worker thread running `file`. With a log, the thread's uncaught errors, its unexpected exits
+ * and what it writes to stderr (its own error messages) are logged too; stderr still reaches
+ * this process's stderr.
+ */
+export function nodeWorker(file: string, control: Int32Array, log?: Logger): WorkerLike {
+  const worker = new Worker(file, { workerData: { control }, stderr: !!log })
+  let stopped = false
+  if (log) {
+    worker.on('error', (error) => log('the compute worker stopped on an uncaught error', error))
+    worker.on('exit', (code) => !stopped && code !== 0 && log(`the compute worker exited with code ${code}`))
+    worker.stderr.setEncoding('utf8')
+    // One console.error in the thread arrives as one chunk: one entry, its stack included.
+    worker.stderr.on('data', (text: string) => {
+      process.stderr.write(text)
+      if (text.trim()) log(`compute worker: ${text.trimEnd()}`)
+    })
+  }
   return {
     postMessage: (message, transfer) => worker.postMessage(message, transfer ?? []),
     onMessage: (listener) => worker.on('message', listener),
@@ -250,7 +274,10 @@ export function nodeWorker(file: string, control: Int32Array): WorkerLike {
       worker.on('error', (error) => listener(error.message))
       worker.on('exit', (code) => listener(`exit code ${code}`))
     },
-    terminate: () => void worker.terminate(),
+    terminate: () => {
+      stopped = true
+      void worker.terminate()
+    },
   }
 }
 

@@ -50,5 +50,8 @@ export function upstreamGradient(spec: GradOutputSpec, output: Tensor): Upstream
       }
       return { gradOutput: { shape: [...shape], data }, loss: sum / size }
     }
+    case 'mse-stored':
+      // The compute host puts the stored target in its place before the compute runs.
+      throw new ConvolabError('unknown-input')
   }
 }

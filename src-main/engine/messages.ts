@@ -5,6 +5,8 @@ import type {
   ComputeRequest,
   ComputeResult,
   EngineEvent,
+  FilteredTarget,
+  FilteredTargetRequest,
   GradcheckRequest,
   GradientCheckReport,
   GradientCheckRequest,
@@ -26,6 +28,7 @@ export interface WorkerJobs {
   about: { job: object; answer: { kernel: string } }
   learn: { job: { request: LearnStepRequest }; answer: LearnStepResult }
   region: { job: { request: RegionValuesRequest }; answer: RegionValues }
+  filteredTarget: { job: { targetId: string; request: FilteredTargetRequest }; answer: FilteredTarget }
   /** A copy of a stored input (for the checks worker). */
   inputCopy: { job: { inputId: string }; answer: TensorPayload }
   checkGradients: { job: { generation: number; input: TensorPayload; request: GradientCheckRequest }; answer: GradientCheckReport }

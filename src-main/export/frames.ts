@@ -19,7 +19,10 @@ import { registerFrameFont } from './fonts'
 import { gifWriter } from './gif'
 import type { FrameFormat } from './formats'
 import { FRAME_FORMATS, MAX_FRAME_SIDE } from './formats'
-import { frameOptionsOf, learningSceneFromSession, sceneFromSession } from './session-scene'
+import { frameOptionsOf, learningSceneFromSession, savedRegion, sceneFromSession } from './session-scene'
+import type { Region } from '../../core/animation-region'
+import { animatesWhole, fitRegion } from '../../core/animation-region'
+import { convGeometry } from '../../core/geometry'
 
 export type { FrameFormat } from './formats'
 export type FrameAnimation = AnimationKind | 'learning'
@@ -46,6 +49,12 @@ export interface ExportFramesRequest {
   range?: [number, number]
   /** A folder for PNG frames (frame-0001.png …), a file for the GIF. */
   out: string
+  /**
+   * The output region the frames step through (rows i.., columns j.., h × w of batch item 0): by
+   * default the session's saved region when its output is too large to step through whole.
+   * null: the whole output.
+   */
+  region?: Region | null
   /** Viewer options; by default the session's saved view, in English. */
   options?: Partial<FrameOptions>
   onProgress?: (progress: ExportProgress) => void
@@ -82,6 +91,14 @@ function throwIfCancelled(signal: AbortSignal | undefined): void {
 /** Lets a cancel (or any other event) in between frames. */
 const breathe = () => new Promise<void>((resolve) => setImmediate(resolve))
 
+/** The region to animate: the one asked for, else the session's own on an output too large to step through whole. */
+export function regionOf(request: Pick<ExportFramesRequest, 'session' | 'region'>): Region | null {
+  if (request.region !== undefined) return request.region
+  const { session } = request
+  const geometry = convGeometry(session.input.shape, session.weight.shape, session.options, session.bias?.data.length)
+  return animatesWhole(geometry) ? null : fitRegion(savedRegion(session), geometry)
+}
+
 export async function exportFrames(request: ExportFramesRequest): Promise<ExportResult> {
   const started = performance.now()
   registerFrameFont()
@@ -90,7 +107,7 @@ export async function exportFrames(request: ExportFramesRequest): Promise<Export
   const scene: AnyScene =
     request.animation === 'learning'
       ? learningSceneFromSession(request.session, options)
-      : sceneFromSession(request.session, request.animation, request.granularity ?? 'cell', options)
+      : sceneFromSession(request.session, request.animation, request.granularity ?? 'cell', options, regionOf(request))
   const [from, to] = checkRequest(request, scene.plan.steps)
   const total = to - from + 1
   const { width, height } = request.size

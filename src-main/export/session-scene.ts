@@ -1,4 +1,5 @@
-// A saved session to a frame scene: core's forward output and the session's upstream gradient.
+// A saved session to a frame scene: core's forward output and the session's upstream gradient,
+// of the whole setting or of a region of the output (as the app's stage animates large outputs).
 
 import type { AnimationKind, Granularity } from '../../core/animation'
 import { conv2d } from '../../core/conv2d'
@@ -12,6 +13,9 @@ import { makeScene } from '../../frames/scene'
 import type { LearningScene } from '../../frames/learning'
 import { makeLearningScene } from '../../frames/learning'
 import { upstreamGradient } from '../engine/grad-output'
+import { regionValues } from '../engine/region'
+import type { Region } from '../../core/animation-region'
+import { fitRegion, regionGeometry } from '../../core/animation-region'
 
 const VIEW_DEFAULTS: Omit<FrameOptions, 'language'> = { colourMap: 'viridis', diverging: 'RdBu', decimals: 2, trueConvolution: false }
 
@@ -33,18 +37,48 @@ export function gradOutputSpec(saved: SessionGradOutput): GradOutputSpec {
   return saved
 }
 
-export function sceneFromSession(session: Session, kind: AnimationKind, granularity: Granularity, options: FrameOptions): Scene {
+/**
+ * The scene of one animation of the session; with a region, the frames step through that region
+ * of the output of batch item `batch` (its padded-input window as the input of a small convolution).
+ */
+export function sceneFromSession(session: Session, kind: AnimationKind, granularity: Granularity, options: FrameOptions, region: Region | null = null, batch = 0): Scene {
   const bias = session.bias ? { shape: [session.bias.data.length], data: session.bias.data } : null
   const { output, geometry } = conv2d(session.input, session.weight, bias, session.options)
-  const gradOutput = kind === 'forward' ? null : upstreamGradient(gradOutputSpec(session.gradOutput), output).gradOutput.data
+  const gradOutput = kind === 'forward' ? null : upstreamGradient(gradOutputSpec(session.gradOutput), output).gradOutput
+  if (region) {
+    const fitted = fitRegion(region, geometry)
+    if (fitted.i !== region.i || fitted.j !== region.j || fitted.h !== region.h || fitted.w !== region.w) {
+      throw new ConvolabError('bad-request', {
+        detail: `--region ${region.i},${region.j},${region.h},${region.w} must lie inside the ${geometry.outH}×${geometry.outW} output, at most 32×32 cells`,
+      })
+    }
+    if (batch >= geometry.batch) throw new ConvolabError('bad-request', { detail: `batch ${batch} of ${geometry.batch}` })
+    const exact = { requestId: 0, geometry, input: session.input, output, ...(gradOutput ? { gradOutput } : {}) }
+    const values = regionValues(exact, { requestId: 0, batch, region: { top: region.i, left: region.j, height: region.h, width: region.w } })
+    return makeScene(
+      regionGeometry(geometry, region),
+      { input: values.paddedInput.data, weight: session.weight.data, bias: bias?.data ?? null, gradOutput: values.gradOutput?.data ?? null },
+      values.output.data,
+      kind,
+      granularity,
+      options,
+    )
+  }
   return makeScene(
     geometry,
-    { input: session.input.data, weight: session.weight.data, bias: bias?.data ?? null, gradOutput },
+    { input: session.input.data, weight: session.weight.data, bias: bias?.data ?? null, gradOutput: gradOutput?.data ?? null },
     output.data,
     kind,
     granularity,
     options,
   )
+}
+
+/** The region a session's view saved, when it is well formed. */
+export function savedRegion(session: Session): Region | null {
+  const r = session.view.region as Partial<Region> | undefined
+  const whole = (v: unknown, min: number) => typeof v === 'number' && Number.isInteger(v) && v >= min
+  return r && whole(r.i, 0) && whole(r.j, 0) && whole(r.h, 1) && whole(r.w, 1) ? { i: r.i!, j: r.j!, h: r.h!, w: r.w! } : null
 }
 
 /** The learning animation of a session's saved `learning` setup (refused when it has none). */

@@ -74,8 +74,14 @@ describe('session files', () => {
     expect(codeOf(() => parseSession(JSON.stringify(doc)))).toBe('data-size')
     doc.weight.data = '!!!!'
     expect(codeOf(() => parseSession(JSON.stringify(doc)))).toBe('session-corrupt')
-    const impossible = JSON.parse(good)
+  })
+
+  it('opens settings that cannot be computed as they were saved (they are the user’s work)', () => {
+    const impossible = JSON.parse(serializeSession(sample()))
     impossible.options.groups = 2
-    expect(codeOf(() => parseSession(JSON.stringify(impossible)))).toBe('groups-divide-in')
+    impossible.options.dilation = 5
+    const session = parseSession(JSON.stringify(impossible))
+    expect(session.options.groups).toBe(2)
+    expect(session.options.dilation).toBe(5)
   })
 })

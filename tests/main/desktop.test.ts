@@ -11,10 +11,16 @@ import { isAppUrl } from '../../src-main/desktop/trust'
 import { secureWebPreferences } from '../../src-main/desktop/web-preferences'
 
 describe('isAppUrl (IPC sender check and navigation)', () => {
-  const page = 'file:///opt/Convolab/resources/app.asar/out/renderer/index.html'
+  const page = 'app://convolab/index.html'
   it('accepts our page only', () => {
     expect(isAppUrl(page, page)).toBe(true)
     expect(isAppUrl(`${page}#/kernel`, page)).toBe(true)
+    expect(isAppUrl(`${page}?token=x`, page)).toBe(true)
+    expect(isAppUrl('app://convolab/other.html', page)).toBe(false)
+    expect(isAppUrl('app://convolab.evil/index.html', page)).toBe(false)
+    expect(isAppUrl('app://user:pw@convolab/index.html', page)).toBe(false)
+    expect(isAppUrl('apps://convolab/index.html', page)).toBe(false)
+    expect(isAppUrl('file:///opt/Convolab/resources/app.asar/out/renderer/index.html', page)).toBe(false)
     expect(isAppUrl('file:///tmp/evil.html', page)).toBe(false)
     expect(isAppUrl('https://example.com/', page)).toBe(false)
     expect(isAppUrl(undefined, page)).toBe(false)
@@ -47,7 +53,7 @@ describe('menuTemplate', () => {
     expect(opened).toEqual(['session', 'image', 'kernel', 'tensor'])
     expect(recent).toEqual(['/home/ana/a.convolab'])
     expect(new Set(sent)).toEqual(
-      new Set(['save', 'save-as', 'export', 'undo', 'redo', 'zoom-in', 'zoom-out', 'zoom-reset', 'language-en', 'language-es', 'theme-light', 'theme-dark', 'theme-system', 'shortcuts', 'about']),
+      new Set(['save', 'save-as', 'export', 'undo', 'redo', 'zoom-in', 'zoom-out', 'zoom-reset', 'language-en', 'language-es', 'theme-light', 'theme-dark', 'theme-system', 'shortcuts', 'about', 'lessons', 'present']),
     )
   })
 

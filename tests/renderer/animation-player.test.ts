@@ -6,20 +6,26 @@ import { fireEvent, render, screen } from '@testing-library/svelte'
 import { flushSync } from 'svelte'
 import AnimationPanel from '../../src-renderer/src/components/animation/AnimationPanel.svelte'
 import { AnimationPlayer } from '../../src-renderer/src/lib/state/animation.svelte'
-import { Explorer } from '../../src-renderer/src/lib/state/explorer.svelte'
-import { fakeTransport } from '../../src-renderer/src/lib/dev/fake-transport'
-import { pageForward } from '../../src-renderer/src/lib/animation/page-compute'
 import { sceneOf } from '../../src-renderer/src/lib/animation/scene'
+import { testState, until } from '../support/engine-transport'
 import { PLAYER_SHORTCUTS, playerActionFor } from '../../src-renderer/src/lib/animation/shortcuts'
 import { en } from '../../src-renderer/src/lib/i18n/en'
 import { conv2d } from '../../core/conv2d'
 
-function setUp() {
-  const app = new Explorer(fakeTransport())
-  const player = new AnimationPlayer()
-  const forward = pageForward(app)!
-  const scene = () => sceneOf(forward, null, { kind: player.kind, granularity: player.granularity, trueConvolution: player.trueConvolution, colourMap: 'viridis', language: 'en' })
-  return { app, player, forward, scene }
+let stops: (() => void)[] = []
+
+/** The app state on the engine, on the Animation tab, once the stage has the engine's values. */
+async function setUp() {
+  const made = testState()
+  stops.push(made.stop)
+  const { state, context } = made
+  state.view.tab = 'animation'
+  await until(() => state.stage.source !== null)
+  const { explorer: app, player, stage } = state
+  const forward = { input: app.input, weight: app.weight, bias: { shape: [1], data: app.bias } }
+  const scene = () => sceneOf(stage.source!, { kind: player.kind, granularity: player.granularity, trueConvolution: player.trueConvolution, colourMap: 'viridis', language: 'en' })
+  const mount = () => render(AnimationPanel, { context })
+  return { app, player, forward, scene, mount }
 }
 
 const counter = () => screen.getByTestId('anim-counter').textContent
@@ -38,12 +44,14 @@ beforeEach(() => {
 afterEach(() => {
   vi.useRealTimers()
   vi.restoreAllMocks()
+  for (const stop of stops) stop()
+  stops = []
 })
 
 describe('animation player controls', () => {
   it('steps forward and back and shows the cell being written with its value from core', async () => {
-    const { app, player, scene, forward } = setUp()
-    render(AnimationPanel, { props: { app, player, scene: scene() } })
+    const { app, player, forward, mount } = await setUp()
+    mount()
     expect(counter()).toBe('step 0 of 25')
     await fireEvent.click(screen.getByRole('button', { name: 'Step forward' }))
     await fireEvent.click(screen.getByRole('button', { name: 'Step forward' }))
@@ -60,8 +68,8 @@ describe('animation player controls', () => {
   })
 
   it('scrubs with the timeline', async () => {
-    const { app, player, scene } = setUp()
-    render(AnimationPanel, { props: { app, player, scene: scene() } })
+    const { mount } = await setUp()
+    mount()
     const timeline = screen.getByRole('slider', { name: 'Timeline' })
     expect(timeline.getAttribute('max')).toBe('24')
     await fireEvent.input(timeline, { target: { value: '12' } })
@@ -70,9 +78,9 @@ describe('animation player controls', () => {
   })
 
   it('plays at 3 steps a second times the speed, pauses, and stops at the end unless looping', async () => {
+    const { player, mount } = await setUp()
     vi.useFakeTimers()
-    const { app, player, scene } = setUp()
-    render(AnimationPanel, { props: { app, player, scene: scene() } })
+    mount()
     await fireEvent.click(screen.getByRole('button', { name: /Play/ }))
     vi.advanceTimersByTime(1000)
     flushSync()
@@ -93,9 +101,9 @@ describe('animation player controls', () => {
   })
 
   it('answers its keys: Space, arrows, Home, End, [ ], L and G', async () => {
+    const { player, mount } = await setUp()
     vi.useFakeTimers()
-    const { app, player, scene } = setUp()
-    const view = render(AnimationPanel, { props: { app, player, scene: scene() } })
+    mount()
     const region = screen.getByRole('region', { name: 'Animation' })
     const key = async (k: string) => fireEvent.keyDown(region, { key: k })
     await key('ArrowRight')
@@ -120,7 +128,7 @@ describe('animation player controls', () => {
     // G: the next step size; a new scene (rows of the 5×5 output) has 5 steps.
     await key('g')
     expect(player.granularity).toBe('row')
-    await view.rerender({ app, player, scene: scene() })
+    flushSync()
     expect(counter()).toBe('step 0 of 5')
     // Ctrl+arrow belongs to the app, not the player.
     await fireEvent.keyDown(region, { key: 'ArrowRight', ctrlKey: true })
@@ -139,9 +147,9 @@ describe('animation player controls', () => {
   })
 
   it('shows the true convolution as correlation with the rotated kernel, with the same output', async () => {
-    const { app, player, scene } = setUp()
+    const { player, scene, mount } = await setUp()
     player.trueConvolution = true
-    render(AnimationPanel, { props: { app, player, scene: scene() } })
+    mount()
     await fireEvent.click(screen.getByRole('button', { name: 'To the end' }))
     player.trueConvolution = false
     const plain = scene()!
@@ -149,7 +157,7 @@ describe('animation player controls', () => {
     const flipped = scene()!
     expect(caption()).toContain('x ∗ k = x ⋆ rot180(k)')
     expect(Array.from(flipped.data.output)).toEqual(Array.from(plain.data.output))
-    expect(screen.getByText(/the seed’s TIP/)).toBeTruthy()
+    expect(screen.getByText(/the course notebook’s tip/)).toBeTruthy()
   })
 })
 

@@ -1,81 +1,98 @@
-// The gradient check panel: what it asks the engine for, progress and cancel while it runs, and
-// the seed-style report for a success, a failure and a cancel.
+// The gradient check panel: the engine checks its gradients on the current input, kernel, bias
+// and dE/dy (every element of small tensors, a stated number of random ones of large tensors),
+// with progress and cancel, and the report for a success (with the counts), a failure and a cancel.
 
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte'
 import GradcheckPanel from '../../src-renderer/src/components/backward/GradcheckPanel.svelte'
-import { Explorer } from '../../src-renderer/src/lib/state/explorer.svelte'
-import { fakeTransport, type FakeTransport } from '../../src-renderer/src/lib/dev/fake-transport'
-import type { GradcheckReport } from '../../core/gradcheck'
-import { gradcheck } from '../../core/gradcheck'
-import type { GradcheckRequest } from '../../contract'
+import type { GradientCheckReport, GradientCheckRequest } from '../../contract'
+import { testState, until } from '../support/engine-transport'
 
-/** The in-page transport with a gradcheck that waits until `finish` is called. */
-function checking(report: (request: GradcheckRequest) => GradcheckReport) {
-  const transport: FakeTransport = fakeTransport()
-  const requests: unknown[] = []
+let stops: (() => void)[] = []
+afterEach(() => {
+  for (const stop of stops) stop()
+  stops = []
+})
+
+/** The app state on the engine; `hold` makes checkGradients wait for `finish` and answer `report`. */
+function mounted(options: { language?: 'en' | 'es'; report?: (request: GradientCheckRequest) => GradientCheckReport } = {}) {
+  const made = testState({ language: options.language ?? 'en' })
+  stops.push(made.stop)
+  const requests: { method: string; request: unknown }[] = []
   let finish: () => void = () => {}
-  const invoke = transport.invoke.bind(transport)
-  transport.invoke = (async (method: string, request: unknown) => {
+  const invoke = made.transport.invoke.bind(made.transport)
+  made.transport.invoke = (async (method: string, request: unknown) => {
     requests.push({ method, request })
-    if (method === 'gradcheck') {
+    if (method === 'checkGradients' && options.report) {
       await new Promise<void>((resolve) => (finish = resolve))
-      return { ok: true, value: report(request as GradcheckRequest) }
+      return { ok: true, value: options.report(request as GradientCheckRequest) }
     }
-    if (method === 'cancel') return { ok: true, value: undefined }
     return invoke(method as never, request as never)
-  }) as FakeTransport['invoke']
-  return { transport, requests, finish: () => finish() }
+  }) as typeof made.transport.invoke
+  render(GradcheckPanel, { context: made.context })
+  return { ...made, requests, finish: () => finish() }
 }
 
 describe('gradient check panel', () => {
-  it("asks for the current setting and shows the seed's SUCCESS line from core's check", async () => {
-    const { transport, requests, finish } = checking((request) => gradcheck(request))
-    const app = new Explorer(transport)
-    render(GradcheckPanel, { props: { app } })
-    await fireEvent.input(screen.getByLabelText('Samples'), { target: { value: '3' } })
+  it('checks every element of a small setting in the engine and says SUCCESS with the counts', async () => {
+    const { state, requests } = mounted()
+    await until(() => state.explorer.shown !== null)
     await fireEvent.click(screen.getByRole('button', { name: 'Check gradients' }))
-    transport.emit({ type: 'progress', task: 'gradcheck', done: 2, total: 3 })
-    await waitFor(() => expect(screen.getByText('sample 2 of 3')).toBeTruthy())
-    expect(screen.getByRole('button', { name: 'Cancel' })).toBeTruthy()
-    finish()
-    // x (1,1,7,7) and w (1,1,3,3) with a bias: 49 + 9 + 1 = 59 per sample.
-    await waitFor(() => expect(screen.getByTestId('gradcheck-report').textContent).toContain('SUCCESS 177 partial derivatives checked (3 random input samples)'))
-    expect(requests.find((r) => (r as { method: string }).method === 'gradcheck')).toEqual({
-      method: 'gradcheck',
-      request: { inputShape: [1, 1, 7, 7], outChannels: 1, kernelSize: [3, 3], options: app.options, bias: true, samples: 3, tolerance: 1e-5, seed: 123 },
-    })
+    // x (1,1,7,7), w (1,1,3,3) and a bias: 49 + 9 + 1 partial derivatives.
+    await waitFor(() => expect(screen.getByTestId('gradcheck-report').textContent).toContain('SUCCESS 59 partial derivatives checked'), { timeout: 10_000 })
+    expect(screen.getByTestId('gradcheck-counts').textContent).toBe('49 of 49 elements of x, 9 of 9 of w, 1 of 1 of b')
+    const request = requests.find((r) => r.method === 'checkGradients')!.request as GradientCheckRequest
+    expect([request.elements, request.tolerance, request.gradOutput]).toEqual([200, 1e-5, { kind: 'ones' }])
+  })
+
+  it('checks a stated number of random elements of a large input', async () => {
+    const { state } = mounted()
+    state.explorer.setInput({ shape: [1, 1, 64, 64], data: Float64Array.from({ length: 4096 }, (_, k) => Math.sin(k)) }, { kind: 'drawn' })
+    await until(() => state.explorer.shown?.result.geometry.inH === 64)
+    await fireEvent.input(screen.getByLabelText('Elements of x and of w'), { target: { value: '30' } })
+    await fireEvent.click(screen.getByRole('button', { name: 'Check gradients' }))
+    await waitFor(() => expect(screen.getByTestId('gradcheck-report').textContent).toContain('SUCCESS 40 partial derivatives checked'), { timeout: 10_000 })
+    expect(screen.getByTestId('gradcheck-counts').textContent).toBe('30 of 4096 elements of x, 9 of 9 of w, 1 of 1 of b')
   })
 
   it('shows a failure with the worst element and its relative error', async () => {
-    const failed: GradcheckReport = {
+    const failed: GradientCheckReport = {
       passed: false,
-      checked: 590,
-      samples: 10,
-      failures: 4,
-      tolerance: 1e-5,
-      worst: { sample: 3, parameter: 'weight', index: [0, 0, 1, 2], numeric: 1.5, analytic: 0.5, relativeError: 0.5 },
       cancelled: false,
+      tolerance: 1e-5,
+      checked: 59,
+      failures: 4,
+      counts: { input: { checked: 49, total: 49 }, weight: { checked: 9, total: 9 }, bias: { checked: 1, total: 1 } },
+      worst: { parameter: 'weight', index: [0, 0, 1, 2], numeric: 1.5, analytic: 0.5, relativeError: 0.5 },
     }
-    const { transport, finish } = checking(() => failed)
-    render(GradcheckPanel, { props: { app: new Explorer(transport) } })
+    const { finish, requests } = mounted({ report: () => failed })
     await fireEvent.click(screen.getByRole('button', { name: 'Check gradients' }))
+    await until(() => requests.some((r) => r.method === 'checkGradients'))
     finish()
     await waitFor(() => expect(screen.getByTestId('gradcheck-report')).toBeTruthy())
     const text = screen.getByTestId('gradcheck-report').textContent
-    expect(text).toContain('FAILED: 4 of 590 partial derivatives are off by more than 0.00001')
-    expect(text).toContain('worst element: dw[0, 0, 1, 2] of sample 3: numeric 1.5, analytic 0.5, relative error 5.00e-1')
+    expect(text).toContain('FAILED: 4 of 59 partial derivatives are off by more than 0.00001')
+    expect(text).toContain('worst element: dw[0, 0, 1, 2]: numeric 1.5, analytic 0.5, relative error 5.00e-1')
   })
 
-  it('cancels through the engine and says how far it got', async () => {
-    const { transport, requests, finish } = checking(() => ({ passed: true, checked: 118, samples: 2, failures: 0, tolerance: 1e-5, worst: null, cancelled: true }))
-    const app = new Explorer(transport)
-    app.language = 'es'
-    render(GradcheckPanel, { props: { app } })
+  it('shows progress, cancels through the engine and says how far it got', async () => {
+    const cancelled: GradientCheckReport = {
+      passed: true,
+      cancelled: true,
+      tolerance: 1e-5,
+      checked: 20,
+      failures: 0,
+      counts: { input: { checked: 20, total: 49 }, weight: { checked: 0, total: 9 }, bias: { checked: 0, total: 1 } },
+      worst: null,
+    }
+    const { transport, requests, finish } = mounted({ language: 'es', report: () => cancelled })
     await fireEvent.click(screen.getByRole('button', { name: 'Comprobar gradientes' }))
+    await until(() => requests.some((r) => r.method === 'checkGradients'))
+    transport.emit({ type: 'progress', task: 'gradcheck', done: 20, total: 59 })
+    await waitFor(() => expect(screen.getByText('elemento 20 de 59')).toBeTruthy())
     await fireEvent.click(screen.getByRole('button', { name: 'Cancelar' }))
     expect(requests).toContainEqual({ method: 'cancel', request: 'gradcheck' })
     finish()
-    await waitFor(() => expect(screen.getByTestId('gradcheck-report').textContent).toContain('Cancelado: 118 derivadas parciales comprobadas antes de cancelar'))
+    await waitFor(() => expect(screen.getByTestId('gradcheck-report').textContent).toContain('Cancelado: 20 derivadas parciales comprobadas antes de cancelar'))
   })
 })

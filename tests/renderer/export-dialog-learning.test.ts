@@ -1,27 +1,37 @@
 // The export dialog offers the learning animation: one frame per gradient-descent step plus the
 // start, with the Learn tab's run (its rate shown, its steps edited here), and no step size.
 
-import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { fireEvent, render, screen } from '@testing-library/svelte'
 import ExportDialog from '../../src-renderer/src/components/export/ExportDialog.svelte'
-import { AnimationPlayer } from '../../src-renderer/src/lib/state/animation.svelte'
-import { Backward } from '../../src-renderer/src/lib/state/backward.svelte'
-import { Explorer } from '../../src-renderer/src/lib/state/explorer.svelte'
-import { Learning } from '../../src-renderer/src/lib/state/learning.svelte'
-import { fakeTransport } from '../../src-renderer/src/lib/dev/fake-transport'
+import { testState, until } from '../support/engine-transport'
 
+let stops: (() => void)[] = []
 beforeEach(() => {
   vi.spyOn(HTMLCanvasElement.prototype, 'getContext').mockReturnValue(null)
 })
+afterEach(() => {
+  vi.restoreAllMocks()
+  for (const stop of stops) stop()
+  stops = []
+})
+
+/** The app state on the engine with the dialog open, once the stage has its values. */
+async function opened(language: 'en' | 'es' = 'en') {
+  const made = testState({ language })
+  stops.push(made.stop)
+  made.state.view.exporting = true
+  await until(() => made.state.stage.source !== null)
+  return made
+}
 
 describe('export dialog: learning', () => {
   it('lists learning among the animations and counts steps + 1 frames with the Learn tab’s setup', async () => {
-    const app = new Explorer(fakeTransport())
-    const backward = new Backward(app)
-    const learning = new Learning(app, backward)
+    const { state, context } = await opened()
+    const learning = state.learning
     learning.rate = 0.25
     learning.steps = 30
-    render(ExportDialog, { props: { app, backward, player: new AnimationPlayer(), learning, onclose: vi.fn() } })
+    render(ExportDialog, { props: { onclose: vi.fn() }, context })
     const animation = screen.getByLabelText('Animation') as HTMLSelectElement
     expect([...animation.options].map((o) => o.value)).toEqual(['forward', 'backward-input', 'backward-weight', 'backward-scatter', 'learning'])
     expect([...animation.options].at(-1)!.textContent).toBe('Learning the kernel: gradient descent toward the target')
@@ -35,22 +45,19 @@ describe('export dialog: learning', () => {
     expect((screen.getByRole('button', { name: 'Export the frames' }) as HTMLButtonElement).disabled).toBe(false)
   })
 
-  it('works without a Learn tab run (its defaults: 50 steps)', async () => {
-    const app = new Explorer(fakeTransport())
-    app.language = 'es'
-    render(ExportDialog, { props: { app, backward: new Backward(app), player: new AnimationPlayer(), onclose: vi.fn() } })
+  it('works before any Learn tab run (its defaults: 50 steps)', async () => {
+    const { context } = await opened('es')
+    render(ExportDialog, { props: { onclose: vi.fn() }, context })
     const animation = screen.getByLabelText('Animación') as HTMLSelectElement
     await fireEvent.change(animation, { target: { value: 'learning' } })
     expect([...animation.options].at(-1)!.textContent).toBe('Aprender el núcleo: descenso por gradiente hacia el objetivo')
-    expect(screen.getByTestId('export-count').textContent).toBe('51 cuadros')
+    expect(screen.getByTestId('export-count').textContent).toBe('51 fotogramas')
   })
 
-  it('works the run out in slices with its own progress, and a cancel stops it with nothing saved', async () => {
-    const app = new Explorer(fakeTransport())
-    const backward = new Backward(app)
-    const learning = new Learning(app, backward)
-    learning.steps = 10000
-    render(ExportDialog, { props: { app, backward, player: new AnimationPlayer(), learning, onclose: vi.fn() } })
+  it('has the engine work the run out step by step with its own progress, and a cancel stops it with nothing saved', { timeout: 30_000 }, async () => {
+    const { state, context } = await opened()
+    state.learning.steps = 10000
+    render(ExportDialog, { props: { onclose: vi.fn() }, context })
     await fireEvent.change(screen.getByLabelText('Animation'), { target: { value: 'learning' } })
     await fireEvent.click(screen.getByRole('button', { name: 'Export the frames' }))
     await vi.waitFor(() => expect(screen.getByRole('progressbar', { name: /^Learning: step \d+ of 10001$/ })).toBeTruthy(), { timeout: 10_000 })

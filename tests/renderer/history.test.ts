@@ -5,15 +5,13 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { fakeTransport } from '../../src-renderer/src/lib/dev/fake-transport'
 import { paintCell } from '../../src-renderer/src/lib/input/draw'
 import { setWeightCell } from '../../src-renderer/src/lib/kernels/weights'
-import { Explorer } from '../../src-renderer/src/lib/state/explorer.svelte'
-import { History } from '../../src-renderer/src/lib/state/history.svelte'
-import { registerDocumentPart } from '../../src-renderer/src/lib/state/session-parts'
+import { AppState } from '../../src-renderer/src/lib/state/app-state.svelte'
+import type { HistoryOptions } from '../../src-renderer/src/lib/state/history.svelte'
 
-function setup(options: ConstructorParameters<typeof History>[1] = {}) {
-  const app = new Explorer(fakeTransport())
+function setup(options: HistoryOptions = {}) {
   let clock = 0
-  const history = new History(app, { now: () => clock, ...options })
-  return { app, history, tick: (ms: number) => (clock += ms) }
+  const state = new AppState(fakeTransport(), { history: { now: () => clock, ...options } })
+  return { app: state.explorer, history: state.history, state, tick: (ms: number) => (clock += ms) }
 }
 
 const values = (data: ArrayLike<number>) => Array.from(data)
@@ -185,16 +183,14 @@ describe('history', () => {
     expect(big.history.past.length).toBeLessThan(5)
   })
 
-  it('undoes a registered part (the upstream gradient) with the rest', () => {
-    const { app, history } = setup()
-    let gradOutput: { kind: string } = { kind: 'ones' }
-    registerDocumentPart(app, 'gradOutput', { capture: () => gradOutput, restore: (value) => (gradOutput = value) })
+  it('undoes the upstream gradient with the rest of the document', () => {
+    const { state, history } = setup()
     history.observe()
     expect(history.past).toHaveLength(0)
-    gradOutput = { kind: 'random' }
+    state.backward.choice = 'random'
     history.observe()
     expect(history.past).toHaveLength(1)
     history.undo()
-    expect(gradOutput).toEqual({ kind: 'ones' })
+    expect(state.backward.choice).toBe('ones')
   })
 })

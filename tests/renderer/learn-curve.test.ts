@@ -1,65 +1,31 @@
-// Learning the kernel: the page's steps are core's learnStep, the loss falls toward Sobel x, and
-// the loss curve draws its line and axes with d3 (removed with the component).
+// Learning the kernel: every step is the engine's, equal to core's learnStep; the loss falls
+// toward Sobel x; and the loss curve draws its line and axes with d3 (removed with the component).
 
-import { describe, expect, it, vi } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { render } from '@testing-library/svelte'
 import LossCurve from '../../src-renderer/src/components/learn/LossCurve.svelte'
-import { Learning } from '../../src-renderer/src/lib/state/learning.svelte'
-import { Backward } from '../../src-renderer/src/lib/state/backward.svelte'
-import { Explorer } from '../../src-renderer/src/lib/state/explorer.svelte'
-import { fakeTransport } from '../../src-renderer/src/lib/dev/fake-transport'
-import { Engine, sameThreadWorker } from '../../src-main/engine/engine'
-import type { Transport } from '../../contract'
 import { learnStep, type LearningState } from '../../core/loss'
 import { normalTensor, seededSource } from '../../core/random'
-import { filteredTarget } from '../../src-renderer/src/lib/animation/target'
-import { presetById } from '../../src-renderer/src/lib/kernels/presets'
+import { filteredTarget } from '../../core/learning'
+import { presetById } from '../../core/presets'
+import { testState, until } from '../support/engine-transport'
+
+let stops: (() => void)[] = []
+afterEach(() => {
+  for (const stop of stops) stop()
+  stops = []
+})
+
+async function started() {
+  const made = testState()
+  stops.push(made.stop)
+  await until(() => made.state.explorer.shown !== null)
+  return { app: made.state.explorer, learning: made.state.learning, transport: made.transport }
+}
 
 describe('learning the kernel', () => {
-  it("takes core's learnStep from a seeded random kernel toward the input filtered by Sobel x (in the page without an engine)", async () => {
-    const app = new Explorer(fakeTransport())
-    const learning = new Learning(app, new Backward(app))
-    learning.rate = 0.05
-    await learning.step()
-    await learning.step()
-    const target = filteredTarget(app.input, app.weight, presetById('sobel-x'), app.options)
-    let expected: LearningState = { weight: normalTensor([1, 1, 3, 3], seededSource(7)), bias: { shape: [1], data: new Float64Array(1) }, step: 0, losses: [] }
-    expected = learnStep(learnStep(expected, app.input, target, app.options, 0.05), app.input, target, app.options, 0.05)
-    expect(Array.from(learning.state!.weight.data)).toEqual(Array.from(expected.weight.data))
-    expect(learning.state!.losses).toEqual(expected.losses)
-  })
-
-  it('plays in slices until paused, and the loss falls by orders of magnitude', async () => {
-    // Timers only: the slices measure real time with performance.now().
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
-    const app = new Explorer(fakeTransport())
-    const learning = new Learning(app, new Backward(app))
-    learning.rate = 0.05
-    learning.play()
-    await vi.advanceTimersByTimeAsync(50)
-    learning.pause()
-    vi.useRealTimers()
-    const losses = learning.state!.losses
-    expect(losses.length).toBeGreaterThan(50)
-    expect(losses.at(-1)!).toBeLessThan(losses[0] * 1e-3)
-    const steps = learning.state!.step
-    await new Promise((resolve) => setTimeout(resolve, 20))
-    expect(learning.state!.step).toBe(steps)
-  })
-
-  it("asks the engine's learnStep when it has one, with the same numbers as core", async () => {
-    const engine = new Engine({ host: 'browser', spawn: sameThreadWorker() })
-    const calls: string[] = []
-    const transport: Transport = {
-      host: 'browser',
-      invoke: (method, request) => {
-        calls.push(method)
-        return engine.invoke(method, request)
-      },
-      onEvent: (listener) => engine.onEvent(listener),
-    }
-    const app = new Explorer(transport)
-    const learning = new Learning(app, new Backward(app))
+  it("takes core's learnStep in the engine from a seeded random kernel toward the input filtered by Sobel x", async () => {
+    const { app, learning, transport } = await started()
     learning.rate = 0.05
     await learning.step()
     await learning.step()
@@ -67,15 +33,27 @@ describe('learning the kernel', () => {
     let expected: LearningState = { weight: normalTensor([1, 1, 3, 3], seededSource(7)), bias: { shape: [1], data: new Float64Array(1) }, step: 0, losses: [] }
     expected = learnStep(learnStep(expected, app.input, target, app.options, 0.05), app.input, target, app.options, 0.05)
     learning.state!.weight.data.forEach((w, k) => expect(Math.abs(w - expected.weight.data[k])).toBeLessThanOrEqual(1e-12))
-    expect(learning.state!.step).toBe(2)
-    // Input and target are stored once, then each step is one call.
-    expect(calls).toEqual(['setInput', 'setInput', 'learnStep', 'learnStep'])
-    engine.close()
+    expect(learning.state!.losses.map((loss, k) => Math.abs(loss - expected.losses[k]) <= 1e-12 * expected.losses[k])).toEqual([true, true])
+    // The target is the engine's own (computed once), then each step is one call.
+    expect(transport.calls.filter((m) => m === 'filteredTarget' || m === 'learnStep')).toEqual(['filteredTarget', 'learnStep', 'learnStep'])
+  })
+
+  it('plays until paused, and the loss falls by orders of magnitude', { timeout: 30_000 }, async () => {
+    const { learning } = await started()
+    learning.rate = 0.05
+    await learning.play()
+    await until(() => (learning.state?.step ?? 0) > 2000, 20_000)
+    learning.pause()
+    const losses = learning.state!.losses
+    expect(losses.at(-1)!).toBeLessThan(losses[0] * 1e-3)
+    await until(() => !learning.busy)
+    const steps = learning.state!.step
+    await new Promise((resolve) => setTimeout(resolve, 30))
+    expect(learning.state!.step).toBe(steps)
   })
 
   it('puts the learned kernel into the explorer', async () => {
-    const app = new Explorer(fakeTransport())
-    const learning = new Learning(app, new Backward(app))
+    const { app, learning } = await started()
     await learning.step()
     learning.use()
     expect(Array.from(app.weight.data)).toEqual(Array.from(learning.state!.weight.data))

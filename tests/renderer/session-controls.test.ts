@@ -2,13 +2,28 @@
 // autosaved work, menu commands and shortcuts undo and redo, the theme follows the menu, and the
 // title carries the unsaved mark.
 
-import { describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import { fireEvent, render, screen, waitFor } from '@testing-library/svelte'
 import type { Transport } from '../../contract'
 import DocumentControls from '../../src-renderer/src/components/session/DocumentControls.svelte'
 import { fakeTransport } from '../../src-renderer/src/lib/dev/fake-transport'
 import { setWeightCell } from '../../src-renderer/src/lib/kernels/weights'
-import { Explorer } from '../../src-renderer/src/lib/state/explorer.svelte'
+import { AppState } from '../../src-renderer/src/lib/state/app-state.svelte'
+import { appStateContext } from '../../src-renderer/src/lib/state/context'
+
+let stops: (() => void)[] = []
+afterEach(() => {
+  for (const stop of stops) stop()
+  stops = []
+})
+
+/** The app's state, started as App starts it, with DocumentControls mounted on it. */
+function mount(transport: Transport) {
+  const state = new AppState(transport)
+  stops.push(state.start())
+  render(DocumentControls, { context: appStateContext(state) })
+  return state.explorer
+}
 
 function withRecovery(base: ReturnType<typeof fakeTransport>, recovered: unknown) {
   const discarded: string[] = []
@@ -36,8 +51,7 @@ describe('document controls', () => {
       view: {},
     }
     const { transport, discarded } = withRecovery(base, { session, savedAt: Date.UTC(2026, 10, 26, 20, 0), name: 'lesson.convolab' })
-    const app = new Explorer(transport)
-    render(DocumentControls, { props: { app, transport } })
+    const app = mount(transport)
     const restore = await screen.findByRole('button', { name: 'Restore' })
     expect(screen.getByRole('dialog', { name: 'Restore your unsaved work?' }).textContent).toContain('lesson.convolab')
     await fireEvent.click(restore)
@@ -51,8 +65,7 @@ describe('document controls', () => {
 
   it('undoes and redoes from the menu and from Ctrl+Z / Ctrl+Y, and follows the theme menu', async () => {
     const transport = fakeTransport()
-    const app = new Explorer(transport)
-    render(DocumentControls, { props: { app, transport } })
+    const app = mount(transport)
     await waitFor(() => expect(document.title).toBe('untitled — Convolab'))
     app.setWeight(setWeightCell(app.weight, 0, 0, 1, 1, 9))
     await waitFor(() => expect(screen.getByRole('button', { name: 'Undo' }).hasAttribute('disabled')).toBe(false))

@@ -4,19 +4,12 @@
 import { describe, expect, it } from 'vitest'
 import { parseSession, serializeSession } from '../../core/session'
 import { fakeTransport } from '../../src-renderer/src/lib/dev/fake-transport'
-import { Backward } from '../../src-renderer/src/lib/state/backward.svelte'
-import { Explorer } from '../../src-renderer/src/lib/state/explorer.svelte'
-import { Learning } from '../../src-renderer/src/lib/state/learning.svelte'
-import { LEARNING_PART, applySession, sessionOf } from '../../src-renderer/src/lib/state/session-document'
-import { registerDocumentPart } from '../../src-renderer/src/lib/state/session-parts'
+import { AppState } from '../../src-renderer/src/lib/state/app-state.svelte'
+import { applySession, sessionOf } from '../../src-renderer/src/lib/state/session-document'
 
 function workbench() {
-  const app = new Explorer(fakeTransport())
-  const backward = new Backward(app)
-  const learning = new Learning(app, backward)
-  // As the workbench registers it.
-  registerDocumentPart(app, LEARNING_PART, { capture: () => learning.sessionLearning, restore: (saved) => learning.restoreSession(saved) })
-  return { app, backward, learning }
+  const state = new AppState(fakeTransport())
+  return { app: state, backward: state.backward, learning: state.learning }
 }
 
 describe('the learning setup in the session', () => {

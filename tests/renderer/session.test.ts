@@ -7,20 +7,16 @@ import { parseSession, serializeSession } from '../../core/session'
 import { decodeSessionFile } from '../../core/session-file'
 import { fakeTransport } from '../../src-renderer/src/lib/dev/fake-transport'
 import { setWeightCell } from '../../src-renderer/src/lib/kernels/weights'
-import { Explorer } from '../../src-renderer/src/lib/state/explorer.svelte'
-import { History } from '../../src-renderer/src/lib/state/history.svelte'
+import { AppState } from '../../src-renderer/src/lib/state/app-state.svelte'
 import { applySession, sessionOf, settingsFromOptions } from '../../src-renderer/src/lib/state/session-document'
-import { registerDocumentPart } from '../../src-renderer/src/lib/state/session-parts'
-import { SessionStore } from '../../src-renderer/src/lib/state/session.svelte'
 import { DEFAULT_SETTINGS, toOptions } from '../../src-renderer/src/lib/settings/options'
 
 function setup() {
   const transport = fakeTransport()
-  const app = new Explorer(transport)
-  const history = new History(app)
   const download = vi.fn()
-  const session = new SessionStore(app, history, transport, { download, zoom: () => 1.25 })
-  return { transport, app, history, session, download }
+  const state = new AppState(transport, { download })
+  state.preferences.zoom = 1.25
+  return { transport, app: state.explorer, history: state.history, session: state.session, download, state }
 }
 
 const bytes = (text: string) => new TextEncoder().encode(text)
@@ -38,7 +34,7 @@ describe('session document', () => {
   })
 
   it('round-trips the input, kernel, bias, settings, view and the upstream gradient exactly', () => {
-    const { app } = setup()
+    const { app, state } = setup()
     app.setInput({ shape: [2, 3, 4, 5], data: Float64Array.from({ length: 120 }, (_, k) => Math.sin(k) * 1e-3 + k / 7) }, { kind: 'drawn' })
     app.setWeight({ shape: [2, 3, 2, 2], data: Float64Array.from({ length: 24 }, (_, k) => 1 / (k + 1) - 0.3) })
     app.bias = Float64Array.from([0.1, -2.5])
@@ -46,14 +42,13 @@ describe('session document', () => {
     app.colourMap = 'grayscale'
     app.filter = 1
     app.batchIndex = 1
-    let gradOutput: unknown = { kind: 'random', seed: 9 }
-    registerDocumentPart(app, 'gradOutput', { capture: () => gradOutput, restore: (value) => (gradOutput = value) })
-    const text = serializeSession(sessionOf(app, 1.5))
+    state.backward.choice = 'random'
+    state.backward.seed = 9
+    const text = serializeSession(sessionOf(state, 1.5))
+    expect(parseSession(text).gradOutput).toEqual({ kind: 'random', seed: 9 })
 
-    const { app: other } = setup()
-    let restored: unknown = null
-    registerDocumentPart(other, 'gradOutput', { capture: () => restored, restore: (value) => (restored = value) })
-    const zoom = applySession(other, parseSession(text))
+    const { app: other, state: otherState } = setup()
+    const zoom = applySession(otherState, parseSession(text))
     expect(zoom).toBe(1.5)
     expect(other.input.shape).toEqual([2, 3, 4, 5])
     expect(Array.from(other.input.data)).toEqual(Array.from(app.input.data))
@@ -61,7 +56,7 @@ describe('session document', () => {
     expect(Array.from(other.bias)).toEqual([0.1, -2.5])
     expect({ ...other.settings }).toEqual({ ...app.settings })
     expect([other.colourMap, other.filter, other.batchIndex]).toEqual(['grayscale', 1, 1])
-    expect(restored).toEqual({ kind: 'random', seed: 9 })
+    expect([otherState.backward.choice, otherState.backward.seed]).toEqual(['random', 9])
   })
 })
 
@@ -93,7 +88,7 @@ describe('session store (in-page engine)', () => {
     const source = setup()
     source.app.setWeight(setWeightCell(source.app.weight, 0, 0, 2, 2, -8))
     source.app.settings.dilationW = 2
-    const text = serializeSession(sessionOf(source.app))
+    const text = serializeSession(sessionOf(source.state))
 
     const before = Array.from(app.weight.data)
     expect(await session.open({ bytes: bytes('{"format": "convolab-session", "version": 1'), name: 'cut.convolab' })).toBe(false)
@@ -113,7 +108,7 @@ describe('session store (in-page engine)', () => {
     expect(app.settings.dilationW).toBe(1)
   })
 
-  it('autosaves only when something changed since the last autosave, and not while the settings are invalid', async () => {
+  it('autosaves only when something changed since the last autosave', async () => {
     const { app, history, session, transport } = setup()
     await session.autosave()
     expect(transport.calls.filter((call) => call === 'autosave')).toHaveLength(0)
@@ -122,13 +117,31 @@ describe('session store (in-page engine)', () => {
     await session.autosave()
     await session.autosave()
     expect(transport.calls.filter((call) => call === 'autosave')).toHaveLength(1)
-    app.settings.strideH = 0
+  })
+
+  it('saves, autosaves and reopens an impossible setting (dilation 5 on the 7×7 input) as it is', async () => {
+    const { app, history, session, transport, download } = setup()
+    app.settings.dilationH = 5
+    app.settings.dilationW = 5
     history.observe()
+    expect(app.check.ok).toBe(false)
     await session.autosave()
     expect(transport.calls.filter((call) => call === 'autosave')).toHaveLength(1)
-    // Saving invalid settings says why instead.
-    expect(await session.save()).toBe(false)
-    expect(app.notices.at(-1)?.code).toBe('not-positive-int')
+    // An edit made in that state is autosaved too.
+    app.setWeight(setWeightCell(app.weight, 0, 0, 1, 1, 3.5))
+    history.observe()
+    await session.autosave()
+    expect(transport.calls.filter((call) => call === 'autosave')).toHaveLength(2)
+    expect(await session.save()).toBe(true)
+    const text = download.mock.calls[0][1] as string
+    const reopened = parseSession(text)
+    expect(reopened.options.dilation).toBe(5)
+    expect(reopened.weight.data[4]).toBe(3.5)
+    const other = setup()
+    expect(await other.session.open({ bytes: bytes(text), name: 'impossible.convolab' })).toBe(true)
+    expect([other.app.settings.dilationH, other.app.settings.dilationW]).toEqual([5, 5])
+    expect(other.app.check.ok).toBe(false)
+    expect(app.notices).toHaveLength(0)
   })
 
   it('names the document in the title with the unsaved mark, in the user language', async () => {

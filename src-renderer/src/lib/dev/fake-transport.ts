@@ -33,7 +33,10 @@ export interface FakeTransport extends Transport {
   calls: string[]
 }
 
-export function fakeTransport(): FakeTransport {
+/** Answers the compute methods instead of the in-page ones (tests pass the real engine here). */
+export type EngineDelegate = (method: string, request: unknown) => Promise<Result<unknown>> | null
+
+export function fakeTransport(engine?: EngineDelegate): FakeTransport {
   const inputs = new Map<string, Tensor>()
   const listeners = new Set<(event: EngineEvent) => void>()
   const calls: string[] = []
@@ -118,6 +121,8 @@ export function fakeTransport(): FakeTransport {
     calls,
     async invoke(method, request) {
       calls.push(method)
+      const delegated = engine?.(method, request)
+      if (delegated) return (await delegated) as never
       const handler = handlers[method]
       try {
         if (!handler) throw new ConvolabError('bad-request', { detail: `${method} is not in the in-page engine` })

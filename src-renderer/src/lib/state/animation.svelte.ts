@@ -3,6 +3,7 @@
 
 import type { AnimationKind, Granularity } from '../../../../core/animation'
 import { GRANULARITIES } from '../../../../core/animation'
+import type { Region } from '../animation/region'
 import type { PlayerAction } from '../animation/shortcuts'
 
 /** Speed multipliers offered (within the settings' 0.1-10); 1 is BASE_RATE steps a second. */
@@ -21,6 +22,8 @@ export class AnimationPlayer {
   playing = $state(false)
   loop = $state(false)
   trueConvolution = $state(false)
+  /** The output region stepped through on large outputs (null: the default one at the centre). */
+  region = $state.raw<Region | null>(null)
 
   private timer: ReturnType<typeof setInterval> | null = null
   private carry = 0

@@ -1,7 +1,7 @@
 // Sends the latest edit to the engine, each request superseding the ones before it: at once when
 // the engine is idle (a single change waits for nothing), debounced during a burst of edits.
 
-import type { ComputeResult, ErrorEnvelope, GradOutputSpec, Transport } from '../../../../contract'
+import type { ComputeResult, ErrorEnvelope, GradOutputSpec, Result, Transport } from '../../../../contract'
 import type { Conv2dOptions } from '../../../../core/geometry'
 import type { Tensor } from '../../../../core/tensor'
 
@@ -76,15 +76,29 @@ export class ComputeScheduler {
     }
   }
 
+  /**
+   * The engine's id of a page-held input, storing it first if it was not (learning and the preset
+   * target use the same stored input as the maps). The input must not change afterwards.
+   */
+  async inputIdFor(input: Tensor): Promise<Result<string>> {
+    if (this.stored?.input === input) return { ok: true, value: this.stored.id }
+    const stored = await this.transport.invoke('setInput', { shape: [...input.shape], data: input.data })
+    if (!stored.ok) return stored
+    this.stored = { input, id: stored.value.inputId }
+    return { ok: true, value: stored.value.inputId }
+  }
+
+  /** The engine forgot an input (it keeps a few): the next request stores it again. */
+  forget(): void {
+    this.stored = null
+  }
+
   private async send(requestId: number, job: ComputeJob): Promise<void> {
     let inputId = job.inputId
     if (inputId === undefined) {
-      if (this.stored?.input !== job.input) {
-        const stored = await this.transport.invoke('setInput', { shape: [...job.input.shape], data: job.input.data })
-        if (!stored.ok) return this.fail(requestId, stored)
-        this.stored = { input: job.input, id: stored.value.inputId }
-      }
-      inputId = this.stored!.id
+      const stored = await this.inputIdFor(job.input)
+      if (!stored.ok) return this.fail(requestId, stored)
+      inputId = stored.value
     }
     if (requestId !== this.latest) return
     const response = await this.transport.invoke('compute', {

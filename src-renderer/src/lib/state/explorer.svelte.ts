@@ -20,6 +20,8 @@ import { DEFAULT_SETTINGS, toOptions } from '../settings/options'
 import { checkGeometry } from './geometry-check'
 import type { ComputeJob } from './compute-scheduler'
 import { ComputeScheduler } from './compute-scheduler'
+import type { ExactValues } from './exact-values'
+import { exactValuesOf } from './exact-values'
 
 export type Hover =
   | { view: 'output'; m: number; i: number; j: number }
@@ -44,6 +46,10 @@ export interface Shown {
   weight: Tensor
   bias: Float64Array | null
   map: ReceptiveFieldMap
+  /** Every value of a small result, exact (float64); null for a large one (display maps). */
+  exact: ExactValues | null
+  /** The upstream gradient the result's backward pass started from (null: forward only). */
+  gradOutputSpec: GradOutputSpec | null
 }
 
 const DRAW_SIDE = 7
@@ -129,11 +135,16 @@ export class Explorer {
 
   /** Starts talking to the engine; returns the cleanup. Call from a component effect. */
   connect(): () => void {
+    let answered = 0
     this.scheduler = new ComputeScheduler(
       this.transport,
-      ({ job, result }) => {
+      async ({ job, result }) => {
+        const answer = ++answered
+        // A small result comes whole and exact, with its maps, before it is shown.
+        const exact = await exactValuesOf(this.transport, result)
+        if (answer !== answered) return
         this.computeError = null
-        this.shown = { result, input: job.input, weight: job.weight, bias: job.bias, map: this.mapOf(result.geometry) }
+        this.shown = { result, input: job.input, weight: job.weight, bias: job.bias, map: this.mapOf(result.geometry), exact, gradOutputSpec: job.gradOutput ?? null }
       },
       (error) => (this.computeError = error),
       (busy) => (this.busy = busy),
@@ -166,6 +177,29 @@ export class Explorer {
       gradOutput: this.engineGradient,
     }
     this.scheduler.schedule(job)
+  }
+
+  /**
+   * The engine's id of the current input (a photo's own, or the drawn grid stored once per edit),
+   * for requests other than the maps (learning, the preset target).
+   */
+  async engineInput(): Promise<{ inputId: string; input: Tensor } | null> {
+    const input = this.input
+    const origin = this.origin
+    if (origin.kind === 'image') return { inputId: origin.inputId, input }
+    if (!this.scheduler) return null
+    const copy = this.snapshot(input)
+    const stored = await this.scheduler.inputIdFor(copy)
+    if (!stored.ok) {
+      this.report(stored)
+      return null
+    }
+    return { inputId: stored.value, input: copy }
+  }
+
+  /** The engine forgot an input it was asked about: store it again next time. */
+  forgetEngineInput(): void {
+    this.scheduler?.forget()
   }
 
   private mapOf(geometry: ConvGeometry): ReceptiveFieldMap {

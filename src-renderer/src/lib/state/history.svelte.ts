@@ -6,22 +6,13 @@
 import { untrack } from 'svelte'
 import { LIMITS } from '../../../../contract'
 import type { Tensor } from '../../../../core/tensor'
-import type { SettingsForm } from '../settings/options'
-import type { Explorer, InputOrigin } from './explorer.svelte'
-import { documentParts } from './session-parts'
+import type { ConvDocument, DocumentOwners } from './document'
+import { readDocument, sameApartFromInput, writeDocument } from './document'
 
-export interface DocumentSnapshot {
+/** One undo step: the whole document (its input never changed in place: the explorer edits its own copy). */
+export interface DocumentSnapshot extends ConvDocument {
   /** Unique per step; the session compares it with the saved one to know about unsaved changes. */
   readonly id: number
-  /** Never changed in place: the explorer edits its own copy. */
-  readonly input: Tensor
-  readonly origin: InputOrigin
-  readonly weight: Tensor
-  readonly bias: Float64Array
-  readonly useBias: boolean
-  readonly settings: Readonly<SettingsForm>
-  /** Registered document parts (session-parts.ts), by name. */
-  readonly parts: Readonly<Record<string, unknown>>
 }
 
 export interface HistoryOptions {
@@ -34,11 +25,9 @@ export interface HistoryOptions {
   now?: () => number
 }
 
-/** The live objects a snapshot was taken from: a new object means the explorer changed it. */
+/** The live input a snapshot was taken from: a new object means the explorer changed it. */
 interface Seen {
   input: Tensor
-  weight: Tensor
-  bias: Float64Array
 }
 
 const TEXT_INPUTS = new Set(['text', 'number', 'search', ''])
@@ -47,10 +36,6 @@ function isTextField(element: Element | null): element is HTMLElement {
   if (!element) return false
   if (element instanceof HTMLTextAreaElement) return true
   return element instanceof HTMLInputElement && TEXT_INPUTS.has(element.getAttribute('type') ?? '')
-}
-
-function sameSettings(a: SettingsForm, b: SettingsForm): boolean {
-  return (Object.keys(a) as (keyof SettingsForm)[]).every((key) => Object.is(a[key], b[key]))
 }
 
 function copyTensor(tensor: Tensor): Tensor {
@@ -82,14 +67,14 @@ export class History {
   private readonly now: () => number
 
   constructor(
-    private readonly app: Explorer,
+    private readonly owners: DocumentOwners,
     options: HistoryOptions = {},
   ) {
     this.maxSteps = options.maxSteps ?? 100
     this.maxBytes = options.maxBytes ?? 256 * 1024 * 1024
     this.typingMs = options.typingMs ?? 1200
     this.now = options.now ?? (() => performance.now())
-    this.seen = { input: app.input, weight: app.weight, bias: app.bias }
+    this.seen = { input: owners.explorer.input }
     this.present = this.take(null)
   }
 
@@ -98,12 +83,9 @@ export class History {
    * records the edit. Call from a component effect.
    */
   observe(): void {
-    const { input, weight, bias, useBias, origin } = this.app
-    const settings = { ...this.app.settings }
-    const parts = this.captureParts()
-    void [input, weight, bias, useBias, origin, settings]
+    const now = readDocument(this.owners)
     untrack(() => {
-      if (!this.changed(parts)) return
+      if (!this.changed(now)) return
       // During a gesture the step is taken when it ends: one copy of the input per stroke.
       if (this.pointerDown) this.pending = true
       else this.record()
@@ -180,6 +162,8 @@ export class History {
 
   /** Bytes of tensor values held by all steps, shared tensors counted once. */
   bytes(): number {
+    // A local tally, not state: nothing reads it reactively.
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
     const arrays = new Set<Float64Array>()
     for (const step of [...this.past, this.present, ...this.future]) {
       arrays.add(step.input.data)
@@ -191,33 +175,14 @@ export class History {
     return total
   }
 
-  private captureParts(): Record<string, unknown> {
-    const parts: Record<string, unknown> = {}
-    for (const [name, part] of documentParts(this.app)) parts[name] = part.capture()
-    return parts
-  }
-
-  private changed(parts: Record<string, unknown>): boolean {
-    const app = this.app
-    const present = this.present
-    // A part registered after the last step is adopted without a step of its own.
-    const adopted = Object.keys(parts).filter((name) => !(name in present.parts))
-    if (adopted.length) this.present = { ...present, parts: { ...present.parts, ...Object.fromEntries(adopted.map((n) => [n, parts[n]])) } }
-    return (
-      app.input !== this.seen.input ||
-      app.weight !== this.seen.weight ||
-      app.bias !== this.seen.bias ||
-      app.useBias !== present.useBias ||
-      app.origin !== present.origin ||
-      !sameSettings(app.settings, present.settings) ||
-      Object.keys(parts).some((name) => !Object.is(parts[name], this.present.parts[name]))
-    )
+  private changed(now: ConvDocument = readDocument(this.owners)): boolean {
+    return now.input !== this.seen.input || !sameApartFromInput(now, this.present)
   }
 
   /** Makes the current state a step; merges it into the last one while typing in the same field. */
   private record(gesture = false): void {
     this.pending = false
-    if (!this.changed(this.captureParts())) return
+    if (!this.changed()) return
     const focused = typeof document === 'undefined' ? null : document.activeElement
     const at = this.now()
     const merge =
@@ -243,48 +208,33 @@ export class History {
 
   /** Typing changes values, never the input, its origin or the kernel's shape (loads do). */
   private onlyValuesChanged(): boolean {
-    const app = this.app
+    const app = this.owners.explorer
     const present = this.present
     return app.input === this.seen.input && app.origin === present.origin && app.weight.shape.join() === present.weight.shape.join()
   }
 
-    /** A snapshot of the explorer now, sharing what did not change since `before`. */
+  /** A snapshot of the document now, sharing what did not change since `before`. */
   private take(before: DocumentSnapshot | null): DocumentSnapshot {
-    const app = this.app
-    const inputChanged = !before || app.input !== this.seen.input
-    const snapshot: DocumentSnapshot = {
+    const now = readDocument(this.owners)
+    const inputChanged = !before || now.input !== this.seen.input
+    // Kernels, biases and drawings are replaced, never changed in place, so they are shared as they are.
+    const snapshot: DocumentSnapshot = Object.freeze({
+      ...now,
       id: this.nextId++,
-      input: inputChanged ? (editable(app.input) ? copyTensor(app.input) : app.input) : before.input,
-      origin: app.origin,
-      // Kernels and biases are replaced, never changed in place, so they are shared as they are.
-      weight: app.weight,
-      bias: app.bias,
-      useBias: app.useBias,
-      settings: Object.freeze({ ...app.settings }),
-      parts: Object.freeze(this.captureParts()),
-    }
-    this.seen = { input: app.input, weight: app.weight, bias: app.bias }
+      input: inputChanged ? (editable(now.input) ? copyTensor(now.input) : now.input) : before.input,
+      settings: Object.freeze(now.settings),
+    })
+    this.seen = { input: now.input }
     return snapshot
   }
 
   private restore(step: DocumentSnapshot): void {
-    const app = this.app
     this.present = step
     this.lastEdit = null
     // The explorer draws on its input in place: it gets its own copy, the step stays as it was.
     const input = editable(step.input) ? copyTensor(step.input) : step.input
-    app.input = input
-    app.origin = step.origin
-    app.weight = step.weight
-    app.bias = step.bias
-    app.useBias = step.useBias
-    Object.assign(app.settings, step.settings)
-    app.batchIndex = Math.min(app.batchIndex, input.shape[0] - 1)
-    app.filter = Math.min(app.filter, step.weight.shape[0] - 1)
-    app.slice = Math.min(app.slice, step.weight.shape[1] - 1)
-    app.hover = null
-    for (const [name, part] of documentParts(app)) if (name in step.parts) part.restore(step.parts[name])
-    this.seen = { input, weight: step.weight, bias: step.bias }
+    writeDocument(this.owners, { ...step, input })
+    this.seen = { input }
   }
 
   private trim(): void {

@@ -1,38 +1,53 @@
 // "Learn the kernel": plain gradient descent on w (and b) toward the MSE target chosen under
-// Backward. The engine runs the steps (learnStep, off the page, with its fast kernel), a few per
-// call so that the page stays live on photos; an engine without learnStep (the in-page one of
-// tests and development) leaves them to core's learnStep here, in slices of at most SLICE_MS.
+// Backward, every step run by the engine (learnStep) at any input size. A run belongs to the
+// input, settings and target it started with: when any of them changes the run is reset, and
+// says so, instead of going on with a kernel learned for something else.
 
 import type { LearnStepResult } from '../../../../contract'
-import type { LearningState } from '../../../../core/loss'
-import { learnStep } from '../../../../core/loss'
 import { randomStart } from '../../../../core/learning'
+import type { LearningState } from '../../../../core/loss'
 import type { SessionLearning } from '../../../../core/session'
 import type { Tensor } from '../../../../core/tensor'
 import type { Backward } from './backward.svelte'
+import { tensorId } from './backward.svelte'
 import type { Explorer } from './explorer.svelte'
 
-const SLICE_MS = 30
-/** Also bounds a slice by steps, so a stopped clock cannot hold the page. */
-const SLICE_STEPS = 1000
-/** Steps per engine call are doubled or halved to keep a call near this. */
+/** Steps per engine call while playing as fast as it goes are doubled or halved to keep a call near this. */
 const CALL_MS = 60
 const MAX_STEPS_PER_CALL = 500
+/** Steps a second offered for Play; Infinity is "as fast as the engine goes". */
+export const LEARN_SPEEDS: readonly number[] = [0.5, 1, 2, 5, 10, 30, Infinity]
 
 export type LearnStart = 'random' | 'current'
+
+/** What the document keeps of learning (undone, saved and reopened with it). */
+export interface LearningSetup {
+  rate: number
+  steps: number
+  start: LearnStart
+  seed: number
+  /** A setup opened with a session is saved again even before a run. */
+  kept: boolean
+}
 
 export class Learning {
   rate = $state(0.1)
   start = $state<LearnStart>('random')
   seed = $state(7)
+  /** Steps of the learning animation that is exported and saved with the session. */
+  steps = $state(50)
+  /** Play's pace in steps a second (Infinity: as fast as the engine goes). */
+  speed = $state(Infinity)
   playing = $state(false)
+  /** An engine call is running. */
+  busy = $state(false)
   state = $state.raw<LearningState | null>(null)
-  /** The target of the run, fixed when it starts (so editing the input does not move the goal). */
-  target = $state.raw<Tensor | null>(null)
-  input = $state.raw<Tensor | null>(null)
+  /** The last run was reset because its input, settings or target changed. */
+  wasReset = $state(false)
 
-  private engine: 'unknown' | 'yes' | 'no' = 'unknown'
-  private stored: { inputId: string; targetId: string } | null = null
+  private kept = $state(false)
+  private runKey: string | null = null
+  private ids: { inputId: string; targetId: string } | null = null
   private stepsPerCall = 1
   private running: Promise<void> | null = null
   private run = 0
@@ -42,25 +57,39 @@ export class Learning {
     private readonly backward: Backward,
   ) {}
 
-  /** Steps of the learning animation that is exported and saved with the session. */
-  steps = $state(50)
-  /** A setup opened with a session is kept (and saved again) even before a run. */
-  private kept = $state(false)
-  /** Whether a run was started or a setup opened: only then is the setup saved with the session. */
+  /** What a run depends on: the input, the settings and kernel shape, the bias, and the target. */
+  readonly settingKey: string = $derived.by(() => {
+    const b = this.backward
+    const target = b.targetChoice === 'preset' ? b.presetKey : b.targetChoice === 'drawn' ? `drawn ${b.drawnTarget ? tensorId(b.drawnTarget) : 0}` : `loaded ${b.loadedTarget ? tensorId(b.loadedTarget) : 0}`
+    const origin = this.app.origin
+    const input = origin.kind === 'image' ? origin.inputId : `drawn ${tensorId(this.app.input)}`
+    return JSON.stringify([input, this.app.options, this.app.weight.shape, this.app.useBias, b.targetChoice, target])
+  })
+
+  readonly lastLoss = $derived(this.state?.losses.at(-1) ?? null)
+  readonly diverged = $derived(this.lastLoss !== null && !Number.isFinite(this.lastLoss))
+
   private readonly started = $derived(this.state !== null || this.kept)
 
   /**
    * The setup the session saves (and `convolab export --animation learning` replays): the preset
-   * target by name, any other target as the MSE tensor dE/dy was chosen with; null before a run
-   * or for a target the session cannot carry. A new object only when one of these changes.
+   * target by name, any other target as the tensor the page holds; null before a run.
    */
   readonly sessionLearning: SessionLearning | null = $derived.by(() => {
     if (!this.started) return null
     const setup = { learningRate: this.rate, steps: this.steps, start: this.start, seed: this.seed }
     if (this.backward.targetChoice === 'preset') return { target: { kind: 'preset' as const, preset: this.backward.targetPreset }, ...setup }
-    const saved = this.backward.sessionGradOutput
-    return saved.kind === 'mse' ? { target: { kind: 'tensor' as const, tensor: saved.target }, ...setup } : null
+    const target = this.backward.target
+    return target ? { target: { kind: 'tensor' as const, tensor: target }, ...setup } : null
   })
+
+  setup(): LearningSetup {
+    return { rate: this.rate, steps: this.steps, start: this.start, seed: this.seed, kept: this.kept }
+  }
+
+  restore(setup: LearningSetup): void {
+    Object.assign(this, { rate: setup.rate, steps: setup.steps, start: setup.start, seed: setup.seed, kept: setup.kept })
+  }
 
   /** Takes a session's saved setup (the target itself travels as the backward view's choice). */
   restoreSession(saved: SessionLearning | null): void {
@@ -70,43 +99,99 @@ export class Learning {
     this.steps = saved.steps
     this.start = saved.start
     this.seed = saved.seed
-    if (saved.target.kind === 'preset') this.backward.targetPreset = saved.target.preset
-  }
-
-  readonly lastLoss = $derived(this.state?.losses.at(-1) ?? null)
-  readonly diverged = $derived(this.lastLoss !== null && !Number.isFinite(this.lastLoss))
-
-  /** Fixes input and target and draws the starting kernel. Returns false when there is no target. */
-  reset(): boolean {
-    this.pause()
-    const forward = this.backward.forward
-    if (!forward) return false
-    this.run++
-    this.input = forward.input
-    this.target = this.backward.target(forward)
-    this.stored = null
-    this.stepsPerCall = 1
-    const { weight, bias } = this.startingPoint(forward)
-    this.state = { weight, bias, step: 0, losses: [] }
-    return true
+    if (saved.target.kind === 'preset') {
+      this.backward.targetChoice = 'preset'
+      this.backward.targetPreset = saved.target.preset
+    }
   }
 
   /** Where a run starts (the exported animation starts there too): core's seeded random start or a copy of the current kernel; the bias at zero. */
-  startingPoint(forward: { weight: Tensor; bias: Tensor | null }): { weight: Tensor; bias: Tensor | null } {
-    if (this.start === 'random') return randomStart(forward.weight, forward.bias, this.seed)
-    const bias = forward.bias ? { shape: [...forward.bias.shape], data: new Float64Array(forward.bias.data.length) } : null
-    return { weight: { shape: [...forward.weight.shape], data: Float64Array.from(forward.weight.data) }, bias }
+  startingPoint(weight: Tensor, bias: Tensor | null): { weight: Tensor; bias: Tensor | null } {
+    if (this.start === 'random') return randomStart(weight, bias, this.seed)
+    const zeroBias = bias ? { shape: [...bias.shape], data: new Float64Array(bias.data.length) } : null
+    return { weight: { shape: [...weight.shape], data: Float64Array.from(weight.data) }, bias: zeroBias }
+  }
+
+  /**
+   * Resets a run whose input, settings or target changed since it started (call from an effect;
+   * it reads what a run depends on). The reset is said on the Learn tab.
+   */
+  follow(): void {
+    const key = this.settingKey
+    if (this.state && this.runKey !== null && key !== this.runKey) {
+      this.stop()
+      this.wasReset = true
+    }
+  }
+
+  /** Starts over from the starting kernel. */
+  reset(): void {
+    this.stop()
+    this.wasReset = false
+  }
+
+  private stop(): void {
+    this.pause()
+    this.run++
+    this.state = null
+    this.runKey = null
+    this.ids = null
+    this.stepsPerCall = 1
+  }
+
+  /** Fixes input and target in the engine and draws the starting kernel. False when there is no target yet. */
+  private async begin(): Promise<boolean> {
+    if (!this.app.check.ok) return false
+    const run = ++this.run
+    const key = this.settingKey
+    const ids = await this.engineIds()
+    if (!ids || run !== this.run || key !== this.settingKey) return false
+    const bias = this.app.useBias ? { shape: [this.app.bias.length], data: this.app.bias } : null
+    const { weight, bias: startBias } = this.startingPoint(this.app.weight, bias)
+    this.ids = ids
+    this.runKey = key
+    this.wasReset = false
+    this.state = { weight, bias: startBias, step: 0, losses: [] }
+    return true
+  }
+
+  /** The engine's ids of the input and of the target (the preset one is the engine's own). */
+  private async engineIds(): Promise<{ inputId: string; targetId: string } | null> {
+    const input = await this.app.engineInput()
+    if (!input) return null
+    const b = this.backward
+    if (b.targetChoice === 'preset') {
+      await b.refreshPresetTarget()
+      const preset = b.presetTarget
+      return preset && preset.key === b.presetKey ? { inputId: input.inputId, targetId: preset.targetId } : null
+    }
+    const target = b.target
+    if (!target) return null
+    // A copy: the engine may take the buffer.
+    const stored = await this.app.transport.invoke('setInput', { shape: [...target.shape], data: Float64Array.from(target.data) })
+    if (!stored.ok) {
+      this.app.report(stored)
+      return null
+    }
+    return { inputId: input.inputId, targetId: stored.value.inputId }
   }
 
   /** One gradient-descent step (starting a run first if none is going). */
-  step(): Promise<void> {
-    if (!this.state && !this.reset()) return Promise.resolve()
+  async step(): Promise<void> {
+    if (!this.state || this.runKey !== this.settingKey) {
+      if (this.state) this.wasReset = true
+      if (!(await this.begin())) return
+    }
     return this.advance(1)
   }
 
-  play(): void {
-    if (!this.state && !this.reset()) return
+  async play(): Promise<void> {
+    if (this.playing) return
     this.playing = true
+    if ((!this.state || this.runKey !== this.settingKey) && !(await this.begin())) {
+      this.playing = false
+      return
+    }
     void this.loop()
   }
 
@@ -115,16 +200,19 @@ export class Learning {
   }
 
   private async loop(): Promise<void> {
-    while (this.playing && !this.diverged) {
-      // In the page, a slice takes as many steps as fit in SLICE_MS.
-      await this.advance(this.engine === 'no' ? SLICE_STEPS : this.stepsPerCall)
-      // Lets clicks and painting in between calls.
-      await new Promise((resolve) => setTimeout(resolve, 0))
+    const run = this.run
+    while (this.playing && !this.diverged && run === this.run) {
+      const started = performance.now()
+      const paced = Number.isFinite(this.speed)
+      await this.advance(paced ? 1 : this.stepsPerCall)
+      // At a set pace, wait out the rest of the step's time; otherwise let clicks and painting in.
+      const wait = paced ? Math.max(0, 1000 / this.speed - (performance.now() - started)) : 0
+      await new Promise((resolve) => setTimeout(resolve, wait))
     }
-    this.playing = false
+    if (run === this.run) this.playing = false
   }
 
-  /** Up to `steps` steps, one call at a time (a call already going is waited for, not doubled). */
+  /** Up to `steps` steps in one call (a call already going is waited for, not doubled). */
   private async advance(steps: number): Promise<void> {
     if (this.running) return this.running
     this.running = this.take(steps).finally(() => (this.running = null))
@@ -132,43 +220,13 @@ export class Learning {
   }
 
   private async take(steps: number): Promise<void> {
-    const { input, target, state } = this
-    if (!input || !target || !state || this.diverged || !(this.rate > 0)) return
+    const { state, ids } = this
+    if (!state || !ids || this.diverged || !(this.rate > 0)) return
     const run = this.run
-    if (this.engine !== 'no') {
-      const started = performance.now()
-      const answer = await this.engineSteps(input, target, state, steps)
-      if (run !== this.run) return
-      if (answer) {
-        this.apply(state, answer)
-        const took = performance.now() - started
-        if (steps === this.stepsPerCall) {
-          if (took < CALL_MS / 2) this.stepsPerCall = Math.min(MAX_STEPS_PER_CALL, this.stepsPerCall * 2)
-          else if (took > CALL_MS * 2) this.stepsPerCall = Math.max(1, Math.floor(this.stepsPerCall / 2))
-        }
-        return
-      }
-      // An engine error stops here; only an engine without learnStep goes on in the page.
-      if (!this.inPage()) return
-    }
     const started = performance.now()
-    let next = state
-    let taken = 0
-    do next = learnStep(next, input, target, this.app.options, this.rate)
-    while (++taken < Math.min(steps, SLICE_STEPS) && performance.now() - started < SLICE_MS && Number.isFinite(next.losses.at(-1)))
-    this.state = next
-  }
-
-  private inPage(): boolean {
-    return this.engine === 'no'
-  }
-
-  /** The engine's answer, or null after an error (reported) or when the engine has no learnStep. */
-  private async engineSteps(input: Tensor, target: Tensor, state: LearningState, steps: number): Promise<LearnStepResult | null> {
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const ids = this.stored ?? (await this.store(input, target))
-      if (!ids) return null
-      const answer = await this.app.transport.invoke('learnStep', {
+    this.busy = true
+    const answer = await this.app.transport
+      .invoke('learnStep', {
         ...ids,
         weight: { shape: [...state.weight.shape], data: state.weight.data },
         bias: state.bias ? { shape: [...state.bias.shape], data: state.bias.data } : null,
@@ -176,39 +234,24 @@ export class Learning {
         learningRate: this.rate,
         steps,
       })
-      if (answer.ok) {
-        this.engine = 'yes'
-        return answer.value
-      }
-      // The engine keeps a few inputs only: store them again once.
-      if (answer.code === 'unknown-input') {
-        this.stored = null
-        continue
-      }
-      if (this.engine === 'unknown' && answer.code === 'bad-request' && String(answer.params.detail ?? '').includes('learnStep')) {
-        this.engine = 'no'
-        return null
-      }
+      .finally(() => (this.busy = false))
+    if (run !== this.run) return
+    if (!answer.ok) {
       this.pause()
-      this.app.report(answer)
-      return null
-    }
-    return null
-  }
-
-  private async store(input: Tensor, target: Tensor): Promise<{ inputId: string; targetId: string } | null> {
-    const ids: string[] = []
-    for (const tensor of [input, target]) {
-      // A copy: the engine may take the buffer, and a drawn input is edited in place.
-      const stored = await this.app.transport.invoke('setInput', { shape: [...tensor.shape], data: Float64Array.from(tensor.data) })
-      if (!stored.ok) {
-        this.app.report(stored)
-        return null
+      // The engine keeps a few tensors only: the next step stores input and target again.
+      if (answer.code === 'unknown-input') {
+        this.app.forgetEngineInput()
+        this.ids = await this.engineIds()
+        return
       }
-      ids.push(stored.value.inputId)
+      return this.app.report(answer)
     }
-    this.stored = { inputId: ids[0], targetId: ids[1] }
-    return this.stored
+    this.apply(state, answer.value)
+    const took = performance.now() - started
+    if (steps === this.stepsPerCall) {
+      if (took < CALL_MS / 2) this.stepsPerCall = Math.min(MAX_STEPS_PER_CALL, this.stepsPerCall * 2)
+      else if (took > CALL_MS * 2) this.stepsPerCall = Math.max(1, Math.floor(this.stepsPerCall / 2))
+    }
   }
 
   private apply(state: LearningState, answer: LearnStepResult): void {
@@ -220,6 +263,38 @@ export class Learning {
     }
   }
 
+  /**
+   * The points of a whole run from its starting point, each step taken by the engine (the export
+   * draws them as frames): steps + 1 kernels with their losses. Stops when `signal` aborts.
+   */
+  async trajectory(steps: number, onProgress: (done: number, total: number) => void, signal: AbortSignal): Promise<{ weight: Tensor; bias: Tensor | null; loss: number; step: number }[] | null> {
+    const ids = await this.engineIds()
+    if (!ids) return null
+    const bias = this.app.useBias ? { shape: [this.app.bias.length], data: this.app.bias } : null
+    let point = this.startingPoint(this.app.weight, bias)
+    const points: { weight: Tensor; bias: Tensor | null; loss: number; step: number }[] = []
+    // One more call than steps: the last gives the loss of the final kernel.
+    for (let k = 0; k <= steps; k++) {
+      if (signal.aborted) return null
+      const answer = await this.app.transport.invoke('learnStep', {
+        ...ids,
+        weight: { shape: [...point.weight.shape], data: point.weight.data },
+        bias: point.bias ? { shape: [...point.bias.shape], data: point.bias.data } : null,
+        options: this.app.options,
+        learningRate: this.rate,
+        steps: 1,
+      })
+      if (!answer.ok) {
+        this.app.report(answer)
+        return null
+      }
+      points.push({ step: k, weight: point.weight, bias: point.bias, loss: answer.value.losses[0] })
+      point = { weight: { shape: [...answer.value.weight.shape], data: answer.value.weight.data }, bias: answer.value.bias ? { shape: [...answer.value.bias.shape], data: answer.value.bias.data } : null }
+      onProgress(k + 1, steps + 1)
+    }
+    return points
+  }
+
   /** Puts the learned kernel (and bias) into the explorer. */
   use(): void {
     const state = this.state
@@ -229,7 +304,6 @@ export class Learning {
   }
 
   dispose(): void {
-    this.pause()
-    this.run++
+    this.stop()
   }
 }

@@ -1,22 +1,20 @@
-// The explorer's document as a core Session and back: input, kernel, bias, settings, the upstream
-// gradient (a registered part) and the view (colour map, scale, zoom, chosen filter and slice).
+// The document as a core Session and back: input, kernel, bias, settings, the upstream gradient
+// (as core's SessionGradOutput, plus the page's own setup so a preset target reopens as a preset),
+// the learning setup, and the view saved with it (colour map, scale, zoom, filter and slice, the
+// true-convolution view and the animation's region).
 
 import type { Conv2dOptions, Pair } from '../../../../core/geometry'
-import type { Session, SessionGradOutput, SessionLearning } from '../../../../core/session'
+import type { Session } from '../../../../core/session'
 import type { Tensor } from '../../../../core/tensor'
+import type { Region } from '../animation/region'
 import { COLOUR_MAPS, type ColourMap } from '../colour/scales'
+import { PRESETS, type PresetId } from '../kernels/presets'
 import type { SettingsForm } from '../settings/options'
 import { DEFAULT_SETTINGS, toOptions } from '../settings/options'
-import type { Explorer } from './explorer.svelte'
-import { documentParts } from './session-parts'
+import { TARGET_CHOICES, UPSTREAM_CHOICES, type TargetChoice, type UpstreamChoice } from './backward.svelte'
+import type { DocumentOwners } from './document'
 
-/** The part name under which the backward view registers its upstream gradient. */
-export const GRAD_OUTPUT_PART = 'gradOutput'
-/** The part name under which the learning view registers its setup (saved as the session's `learning`). */
-export const LEARNING_PART = 'learning'
-const DEFAULT_GRAD_OUTPUT: SessionGradOutput = { kind: 'ones' }
-
-/** View choices saved with a session (not undone: they do not change any number). */
+/** View choices saved with a session. */
 export interface SessionView {
   colourMap: ColourMap
   normalise: 'perMap' | 'shared'
@@ -24,8 +22,11 @@ export interface SessionView {
   filter: number
   slice: number
   zoom?: number
-  /** Registered parts other than the upstream gradient. */
-  parts?: Record<string, unknown>
+  trueConvolution?: boolean
+  /** The animation's output region (rows i.., columns j.., h × w), when one was chosen. */
+  region?: Region
+  /** The upstream choice as the page offers it (core's gradOutput holds its tensors). */
+  upstream?: { choice: UpstreamChoice; seed: number; targetChoice: TargetChoice; targetPreset: PresetId }
 }
 
 function pairOf(value: Pair | undefined, fallback: number): [number, number] {
@@ -53,12 +54,9 @@ export function settingsFromOptions(options: Conv2dOptions): SettingsForm {
   }
 }
 
-/** The explorer's document now, as core's Session. */
-export function sessionOf(app: Explorer, zoom?: number): Session {
-  const parts = documentParts(app)
-  const gradOutput = (parts.get(GRAD_OUTPUT_PART)?.capture() as SessionGradOutput | null | undefined) ?? DEFAULT_GRAD_OUTPUT
-  const learning = parts.get(LEARNING_PART)?.capture() as SessionLearning | null | undefined
-  const otherParts = Object.fromEntries([...parts].filter(([name]) => name !== GRAD_OUTPUT_PART && name !== LEARNING_PART).map(([name, part]) => [name, part.capture()]))
+/** The document now, as core's Session. */
+export function sessionOf(owners: DocumentOwners, zoom?: number): Session {
+  const { explorer: app, backward, learning, player } = owners
   const view: SessionView = {
     colourMap: app.colourMap,
     normalise: app.normalise,
@@ -66,26 +64,36 @@ export function sessionOf(app: Explorer, zoom?: number): Session {
     filter: app.filter,
     slice: app.slice,
     ...(zoom !== undefined ? { zoom } : {}),
-    ...(Object.keys(otherParts).length ? { parts: otherParts } : {}),
+    trueConvolution: player.trueConvolution,
+    ...(player.region ? { region: { ...player.region } } : {}),
+    upstream: { choice: backward.choice, seed: backward.seed, targetChoice: backward.targetChoice, targetPreset: backward.targetPreset },
   }
+  const saved = learning.sessionLearning
   return {
     input: app.input,
     ...(app.origin.name ? { inputName: app.origin.name } : {}),
     weight: app.weight,
     bias: app.useBias ? { shape: [app.bias.length], data: app.bias } : null,
     options: toOptions(app.settings),
-    gradOutput,
+    gradOutput: backward.sessionGradOutput(),
     view: view as unknown as Record<string, unknown>,
-    ...(learning ? { learning } : {}),
+    ...(saved ? { learning: saved } : {}),
   }
 }
 
 const whole = (value: unknown, fallback: number, limit: number) =>
   typeof value === 'number' && Number.isInteger(value) && value >= 0 && value < limit ? value : fallback
 
-/** Puts a session into the explorer; returns the zoom it was saved with, if any. */
-export function applySession(app: Explorer, session: Session): number | undefined {
-  const view = session.view as Partial<SessionView>
+function regionOf(value: unknown): Region | null {
+  const r = value as Partial<Region> | undefined
+  const ok = (v: unknown, min: number) => typeof v === 'number' && Number.isInteger(v) && v >= min
+  return r && ok(r.i, 0) && ok(r.j, 0) && ok(r.h, 1) && ok(r.w, 1) ? { i: r.i!, j: r.j!, h: r.h!, w: r.w! } : null
+}
+
+/** Puts a session into the owners; returns the zoom it was saved with, if any. */
+export function applySession(owners: DocumentOwners, session: Session): number | undefined {
+  const { explorer: app, backward, learning, player } = owners
+  const view = session.view as Partial<SessionView> & { parts?: Record<string, unknown> }
   const input: Tensor = { shape: [...session.input.shape], data: session.input.data }
   const [outC] = session.weight.shape
   app.input = input
@@ -102,9 +110,18 @@ export function applySession(app: Explorer, session: Session): number | undefine
   if (typeof view.colourMap === 'string' && (COLOUR_MAPS as readonly string[]).includes(view.colourMap)) app.colourMap = view.colourMap as ColourMap
   if (view.normalise === 'perMap' || view.normalise === 'shared') app.normalise = view.normalise
   app.hover = null
-  const parts = documentParts(app)
-  parts.get(GRAD_OUTPUT_PART)?.restore(session.gradOutput)
-  parts.get(LEARNING_PART)?.restore(session.learning ?? null)
-  for (const [name, value] of Object.entries(view.parts ?? {})) parts.get(name)?.restore(value)
+  backward.restoreSession(session.gradOutput)
+  const upstream = view.upstream
+  if (upstream && UPSTREAM_CHOICES.includes(upstream.choice) && TARGET_CHOICES.includes(upstream.targetChoice)) {
+    // A preset target is saved by name: the engine computes it again for the reopened input.
+    if (upstream.choice === 'mse' && upstream.targetChoice === 'preset') backward.choice = 'mse'
+    if (Number.isInteger(upstream.seed)) backward.seed = upstream.seed
+    backward.targetChoice = upstream.targetChoice === 'loaded' && !backward.loadedTarget ? 'preset' : upstream.targetChoice
+    if (PRESETS.some((preset) => preset.id === upstream.targetPreset)) backward.targetPreset = upstream.targetPreset
+  }
+  learning.restoreSession(session.learning ?? null)
+  // Sessions written before the view held it kept the true-convolution choice among "parts".
+  player.trueConvolution = (view.trueConvolution ?? view.parts?.trueConvolution) === true
+  player.region = regionOf(view.region)
   return typeof view.zoom === 'number' && Number.isFinite(view.zoom) ? view.zoom : undefined
 }

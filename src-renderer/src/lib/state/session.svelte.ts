@@ -6,6 +6,7 @@ import { ConvolabError } from '../../../../core/errors'
 import type { Session } from '../../../../core/session'
 import { translate } from '../i18n'
 import { sendSession } from '../transport/session-upload'
+import type { DocumentOwners } from './document'
 import type { Explorer } from './explorer.svelte'
 import type { History } from './history.svelte'
 import { applySession, sessionOf } from './session-document'
@@ -46,12 +47,15 @@ export class SessionStore {
   private autosaving = false
   private readonly autosaveMs: number
 
+  private readonly app: Explorer
+
   constructor(
-    private readonly app: Explorer,
+    private readonly owners: DocumentOwners,
     private readonly history: History,
     private readonly transport: Transport,
     private readonly options: SessionOptions = {},
   ) {
+    this.app = owners.explorer
     this.savedId = history.present.id
     this.autosavedId = history.present.id
     this.autosaveMs = options.autosaveMs ?? 10_000
@@ -86,14 +90,13 @@ export class SessionStore {
     await this.transport.invoke('discardRecovery', undefined)
   }
 
-  /** The document as a session, or null (said to the user) while the settings cannot be computed. */
+  /**
+   * The document as a session, or null (said to the user) when it cannot be written. Settings
+   * that cannot be computed are saved as they are: they are part of the user's work.
+   */
   document(): Session | null {
-    if (!this.app.check.ok) {
-      this.app.report({ ok: false, ...this.app.check.error, message: '' })
-      return null
-    }
     try {
-      return sessionOf(this.app, this.options.zoom?.())
+      return sessionOf(this.owners, this.options.zoom?.())
     } catch (error) {
       this.app.report(envelope(error))
       return null
@@ -147,7 +150,7 @@ export class SessionStore {
 
   /** A session put into the explorer as one undo step of its own. */
   private load(session: Session): void {
-    const zoom = applySession(this.app, session)
+    const zoom = applySession(this.owners, session)
     if (zoom !== undefined) this.options.setZoom?.(zoom)
     this.history.checkpoint()
   }
@@ -155,10 +158,10 @@ export class SessionStore {
   /** Saves unsaved work to the data folder when it changed since the last autosave. */
   async autosave(): Promise<void> {
     const stepId = this.history.present.id
-    if (this.autosaving || stepId === this.autosavedId || !this.app.check.ok) return
+    if (this.autosaving || stepId === this.autosavedId) return
     this.autosaving = true
     try {
-      const sent = await sendSession(this.transport, sessionOf(this.app, this.options.zoom?.()))
+      const sent = await sendSession(this.transport, sessionOf(this.owners, this.options.zoom?.()))
       if (!sent.ok) return
       const result = await this.transport.invoke('autosave', { upload: sent.upload, ...(this.name ? { name: this.name } : {}), ...(this.path ? { path: this.path } : {}) })
       if (result.ok) this.autosavedId = stepId

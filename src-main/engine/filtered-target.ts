@@ -1,0 +1,36 @@
+// The MSE target "the input filtered by a preset" computed in the engine with its own kernel:
+// y_target = x ⋆ w_preset (no bias). It is kept by id like an input, so learning and the
+// backward pass of a photo use it without it ever crossing to the page; a small one also comes
+// back whole so the page can show it.
+
+import type { Tensor } from '../../core'
+import { ConvolabError } from '../../core'
+import type { FilteredTarget, FilteredTargetRequest, GradOutputSpec } from '../../contract'
+import { FILTERED_TARGET_VALUES } from '../../contract'
+import type { ConvKernel } from './kernel'
+
+export async function filteredTarget(
+  kernel: ConvKernel,
+  inputs: ReadonlyMap<string, Tensor>,
+  targetId: string,
+  request: FilteredTargetRequest,
+): Promise<{ answer: FilteredTarget; target: Tensor }> {
+  const input = inputs.get(request.inputId)
+  if (!input) throw new ConvolabError('unknown-input')
+  const weight = { shape: [...request.weight.shape], data: request.weight.data }
+  const expectedChannels = weight.shape[1] * (request.options.groups ?? 1)
+  if (input.shape[1] !== expectedChannels) throw new ConvolabError('input-channels', { got: input.shape[1], expected: expectedChannels })
+  // The kernel may write into a buffer it is given; this one is the target's own.
+  const { output } = await kernel.forward(input, weight, null, request.options)
+  const target: Tensor = { shape: [...output.shape], data: output.data }
+  const small = target.data.length <= FILTERED_TARGET_VALUES
+  return { answer: { targetId, shape: [...target.shape], values: small ? target.data.slice() : null }, target }
+}
+
+/** A compute's upstream gradient with a stored target put in place of its id. */
+export function resolveStoredTarget(spec: GradOutputSpec | undefined, inputs: ReadonlyMap<string, Tensor>): GradOutputSpec | undefined {
+  if (spec?.kind !== 'mse-stored') return spec
+  const target = inputs.get(spec.targetId)
+  if (!target) throw new ConvolabError('unknown-input')
+  return { kind: 'mse', target: { shape: [...target.shape], data: target.data } }
+}
