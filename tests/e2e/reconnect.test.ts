@@ -71,7 +71,7 @@ async function openPage(locale: string): Promise<void> {
 describe('a dropped connection', () => {
   for (const [locale, banner, outputLabel] of [
     ['en-US', /larger than the server accepts.*Reconnecting/s, 'Output shape y'],
-    ['es-ES', /más grande de lo que el servidor acepta.*Reconectando/s, 'Shape de la salida y'],
+    ['es-ES', /más grande de lo que el servidor acepta.*Reconectando/s, 'de la salida y'],
   ] as const) {
     it(`is said (${locale}), reconnected and the document goes on with its image input`, async () => {
       routes.length = 0
@@ -95,7 +95,7 @@ describe('a dropped connection', () => {
 
       // A change computes on the new engine, from the image input stored there again.
       const shapeBefore = await page.getByTestId('output-shape').textContent()
-      await page.getByRole('button', { name: /^(Random filter|Filtro aleatorio)$/ }).click()
+      await page.getByLabel('w[0, 0, 1, 1]').fill('2.5')
       const computed = () => traffic[1].calls.filter((call) => call.method === 'compute' && traffic[1].results.get(call.id) === 'ok').length
       await expect.poll(computed, { timeout: 30_000 }).toBeGreaterThan(0)
       // The image was stored on the new engine (setInput) before the compute named it.
