@@ -61,7 +61,10 @@ function sameValues(a: Float64Array, b: Float64Array): boolean {
 
 describe('a 4000×3000 photo at its original size', () => {
   it('autosaves and saves in pieces, the server stays up, and the file opens again identically', async () => {
-    await page.getByLabel('Working size (longest side)').selectOption('0')
+    // The working size sits in the input panel's "size and photo" section, folded until a photo is loaded.
+    const more = page.locator('details.more').first()
+    if (!(await more.evaluate((node) => (node as HTMLDetailsElement).open))) await more.locator('summary').click()
+    await page.getByLabel('Working size (longest side)').first().selectOption('0')
     await page.locator('input[type=file][accept^="image/"]').setInputFiles(photoPath)
     await expect.poll(() => page.getByText(/big-photo\.png/).count(), { timeout: 120_000, interval: 1000 }).toBeGreaterThan(0)
 
@@ -93,7 +96,7 @@ describe('a 4000×3000 photo at its original size', () => {
     console.log(`4000×3000 photo session: ${(bytes.length / 1e6).toFixed(1)} MB (the input alone is ${((expected.length * 8) / 1e6).toFixed(0)} MB of float64)`)
 
     // Opened again in the page: the same photo, its name, and no error.
-    await page.getByLabel('Open a session (.convolab)').setInputFiles(savedPath)
+    await page.getByLabel('Open a session (.convolab)').first().setInputFiles(savedPath)
     await expect.poll(() => page.title(), { timeout: 120_000 }).toBe('big.convolab — Convolab')
     // Saved again from what was opened: the same values and the input's file name.
     const [again] = await Promise.all([page.waitForEvent('download', { timeout: 120_000 }), page.keyboard.press('Control+Shift+s')])

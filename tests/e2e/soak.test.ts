@@ -79,7 +79,7 @@ describe('a soak of random edits', () => {
     const memoryAtStart = serverMemory()
     let memoryPeak = memoryAtStart
     const counts: Record<string, number> = {}
-    const undo = page.getByRole('button', { name: 'Undo', exact: true })
+    const undo = page.getByRole('button', { name: 'Undo', exact: true }).filter({ visible: true }).first()
 
     for (let done = 0; done < EDITS; ) {
       for (let k = 0; k < ROUND && done < EDITS; k++, done++) {
@@ -87,7 +87,7 @@ describe('a soak of random edits', () => {
         counts[kind] = (counts[kind] ?? 0) + 1
         if (kind === 'cell') {
           // The kernel may have grown channels after a load: cells of the first plane exist always.
-          const cell = page.getByLabel(`w[0, 0, ${Math.floor(random() * 3)}, ${Math.floor(random() * 3)}]`)
+          const cell = page.getByLabel(`w[0, 0, ${Math.floor(random() * 3)}, ${Math.floor(random() * 3)}]`).filter({ visible: true }).first()
           await cell.fill(String(Math.round((random() * 4 - 2) * 100) / 100))
           await cell.press('Tab')
         } else if (kind === 'stroke') {
@@ -100,7 +100,7 @@ describe('a soak of random edits', () => {
             await page.mouse.up()
           }
         } else if (kind === 'setting') {
-          await page.getByLabel('Stride (paso), rows (H)').fill(pick(['1', '2', '3']))
+          await page.getByLabel('Stride (paso), rows (H)').filter({ visible: true }).first().fill(pick(['1', '2', '3']))
         } else if (kind === 'undo') {
           await page.keyboard.press('Control+z')
         } else if (kind === 'redo') {
@@ -110,7 +110,7 @@ describe('a soak of random edits', () => {
         } else {
           counts[kind]--
           counts['random kernel'] = (counts['random kernel'] ?? 0) + 1
-          await page.getByRole('button', { name: 'Random', exact: true }).click()
+          await page.getByRole('button', { name: 'Random filter', exact: true }).filter({ visible: true }).first().click()
         }
       }
       memoryPeak = Math.max(memoryPeak, serverMemory())
