@@ -138,6 +138,16 @@ function poolRows(kernels: FastKernels, name: string): FamilyRow[] {
 export async function familyChild(problems: readonly string[]): Promise<void> {
   const kernels = await createFastKernels({ prefer: 'relaxed-simd' })
   const rows: FamilyRow[] = []
+  // S5, the app's Conv2d on the same 1024×1024 RGB input (8 channels, 3×3, padding 1): 226 M
+  // multiply-adds per pass, exactly T1's
+  const source = seededSource(2026)
+  const s5x = normalTensor([1, 3, 1024, 1024], source)
+  const s5w = normalTensor([8, 3, 3, 3], source)
+  const s5 = convRows('', kernels, convGeometry(s5x.shape, s5w.shape, { padding: 1 }), s5x, s5w, source).map((row) => ({
+    ...row,
+    impl: row.impl.replace('conv2d-same-work', 'conv2d-S5'),
+  }))
+  for (const name of problems) rows.push(...s5.map((row) => ({ ...row, problem: name })))
   if (problems.includes('T1')) rows.push(...(await transposedRows(kernels)))
   for (const name of ['P1', 'P2']) if (problems.includes(name)) rows.push(...poolRows(kernels, name))
   process.stdout.write(`FAMILY ${JSON.stringify(rows)}\n`)
@@ -173,6 +183,17 @@ export function runFamily(
   return { rows, notes }
 }
 
+/** Each operation beside the same operation of S5. */
+const S5_PAIRS: Record<string, string> = {
+  forward: 'conv forward',
+  'grad-input': 'conv grad-input',
+  'grad-weight': 'conv grad-weight',
+  'max forward': 'conv forward',
+  'avg forward': 'conv forward',
+  'max grad-input': 'conv grad-input',
+  'avg grad-input': 'conv grad-input',
+}
+
 /** Each problem's rows: our layer, the Conv2d of the same work, PyTorch; ratios to the Conv2d row. */
 export function printFamilyTable(rows: FamilyRow[], notes: string[]): void {
   const pairs: Record<string, Record<string, string>> = {
@@ -180,17 +201,25 @@ export function printFamilyTable(rows: FamilyRow[], notes: string[]): void {
     P1: { 'max forward': 'conv forward', 'max grad-input': 'conv grad-input', 'avg forward': 'conv forward', 'avg grad-input': 'conv grad-input' },
     P2: { 'max forward': 'conv forward', 'max grad-input': 'conv grad-input', 'avg forward': 'conv forward', 'avg grad-input': 'conv grad-input' },
   }
-  console.log('\nThe rest of the family (issue 12): float64, one thread; ratio = our layer / the Conv2d row of the same work')
+  console.log(
+    '\nThe rest of the family (issue 12): float64, one thread. vs same = our layer / the Conv2d of the same work ' +
+      '(same windows or the transposed pair); vs S5 = our layer / the same operation of the app\'s Conv2d on the same input (S5)',
+  )
   for (const problem of FAMILY_PROBLEMS) {
     if (!rows.some((row) => row.problem === problem.name)) continue
     console.log(`\n${problem.name}: ${problem.title}\n    Conv2d of the same work: ${problem.conv}`)
-    console.log(`${'op'.padEnd(20)}  ${'impl'.padEnd(34)}  ${'median ms'.padStart(10)}  ${'vs conv'.padStart(8)}`)
+    console.log(`${'op'.padEnd(20)}  ${'impl'.padEnd(34)}  ${'median ms'.padStart(10)}  ${'vs same'.padStart(8)}  ${'vs S5'.padStart(8)}`)
     const mine = rows.filter((r) => r.problem === problem.name)
+    const ratio = (row: FamilyRow, op: string | undefined, impl: string): string => {
+      const conv = op && row.impl.startsWith('convolab') ? mine.find((r) => r.op === op && r.impl.startsWith(impl)) : undefined
+      return conv ? `${(row.median_ms / conv.median_ms).toFixed(2)}×` : ''
+    }
     for (const row of mine) {
-      const partner = pairs[problem.name][row.op]
-      const conv = partner && row.impl.startsWith('convolab') ? mine.find((r) => r.op === partner && r.impl.startsWith('conv2d-same-work')) : undefined
-      const ratio = conv ? `${(row.median_ms / conv.median_ms).toFixed(2)}×` : ''
-      console.log(`${row.op.padEnd(20)}  ${row.impl.padEnd(34)}  ${row.median_ms.toFixed(2).padStart(10)}  ${ratio.padStart(8)}`)
+      const same = ratio(row, pairs[problem.name][row.op], 'conv2d-same-work')
+      const s5 = ratio(row, S5_PAIRS[row.op], 'conv2d-S5')
+      console.log(
+        `${row.op.padEnd(20)}  ${row.impl.padEnd(34)}  ${row.median_ms.toFixed(2).padStart(10)}  ${same.padStart(8)}  ${s5.padStart(8)}`,
+      )
     }
   }
   for (const note of notes) console.log(`  ${note}`)
