@@ -1,13 +1,11 @@
 // ConvTranspose2d forward and backward as PyTorch computes them. Its forward is the input
 // gradient of the Conv2d in geometry.conv, its dE/dx is that Conv2d's forward and its dE/dw is
-// that Conv2d's dE/dw with x and dE/dy swapped; given FastKernels, those very kernels run (a
-// strided forward as one Conv2d forward per output phase, see conv-transpose2d-phases.ts).
+// that Conv2d's dE/dw with x and dE/dy swapped; given FastKernels, those very kernels run.
 
 import { conv2dForward } from './conv2d'
 import { conv2dBackwardKernel, sumPerChannel } from './conv2d-backward'
 import type { ConvTranspose2dGeometry, ConvTranspose2dOptions } from './conv-transpose2d-geometry'
 import { convTranspose2dGeometry, transposedOutputShape } from './conv-transpose2d-geometry'
-import { phaseForward } from './conv-transpose2d-phases'
 import { ConvolabError } from './errors'
 import type { ConvGeometry } from './geometry'
 import { padInput } from './padding'
@@ -64,10 +62,6 @@ export function convTranspose2d(
 ): ConvTranspose2dResult {
   const geometry = resolveGeometry(x, weight, bias, options)
   const shape = transposedOutputShape(geometry)
-  if (kernels && (geometry.strideH > 1 || geometry.strideW > 1)) {
-    // the grad-input kernel would multiply S_h·S_w times the work, mostly by spread zeros
-    return { output: { shape, data: phaseForward(x.data, weight.data, bias?.data ?? null, geometry, kernels) }, geometry }
-  }
   let data: Float64Array
   if (kernels) {
     // the Conv2d's grad-input with dE/dy = x; its "input" argument only sizes the result there

@@ -150,7 +150,7 @@ describe('settings PyTorch accepts and refuses', () => {
   })
 })
 
-describe('the phase-by-phase forward (fast kernels, stride > 1) equals the scatter loop', () => {
+describe("the fast kernels' forward (the Conv2d grad-input) equals the scatter loop", () => {
   it('on 200 random settings of stride, padding, output padding, dilation, groups and kernel', () => {
     const source = seededSource(99)
     const pick = (n: number) => Math.floor(source() * n)
