@@ -3,7 +3,7 @@
 // else its real cells only).
 
 import { ConvolabError } from './errors'
-import { columnTaps, resolvePoolGeometry } from './max-pool2d'
+import { resolvePoolGeometry } from './max-pool2d'
 import type { Pool2dOptions, PoolGeometry } from './pool-geometry'
 import { poolGeometry, poolOutputShape } from './pool-geometry'
 import type { Tensor } from './tensor'
@@ -72,28 +72,26 @@ export function avgPool2d(x: Tensor, options: Pool2dOptions | PoolGeometry): Avg
   const rows = axisWindows(g.outH, g.strideH, g.padH, g.kernelH, g.inH)
   const cols = axisWindows(g.outW, g.strideW, g.padW, g.kernelW, g.inW)
   const divisors = avgPoolDivisors(g)
-  const taps = columnTaps(g.outW, g.strideW, g.padW, 1, g.kernelW, g.inW)
   const inPlane = g.inH * g.inW
   const data = x.data
-  // taps outside, output columns inside (see maxPoolForward); each window is still summed
-  // row-major in one running sum, as PyTorch does, so the sums are the same to the bit
+  let k = 0
   for (let plane = 0; plane < g.batch * g.channels; plane++) {
     const base = plane * inPlane
     for (let i = 0; i < g.outH; i++) {
-      const out = (plane * g.outH + i) * g.outW
-      for (let h = rows.start[i]; h < rows.end[i]; h++) {
-        const row = base + h * g.inW
-        for (let b = 0; b < g.kernelW; b++) {
-          const at = row + b - g.padW
-          const j1 = taps.end[b]
-          for (let j = taps.start[b]; j < j1; j++) output[out + j] += data[at + j * g.strideW]
-        }
-      }
-      const empty = rows.start[i] >= rows.end[i]
+      const h0 = rows.start[i]
+      const h1 = rows.end[i]
       for (let j = 0; j < g.outW; j++) {
+        const w0 = cols.start[j]
+        const w1 = cols.end[j]
+        // summed row-major in one running sum, as PyTorch does
+        let sum = 0
+        for (let h = h0; h < h1; h++) {
+          const row = base + h * g.inW
+          for (let w = w0; w < w1; w++) sum += data[row + w]
+        }
         // a window without real cells is 0 in PyTorch (it cannot happen with padding <= K/2)
-        const k = out + j
-        output[k] = empty || cols.start[j] >= cols.end[j] ? 0 : output[k] / divisors[i * g.outW + j]
+        output[k] = h0 < h1 && w0 < w1 ? sum / divisors[i * g.outW + j] : 0
+        k++
       }
     }
   }
@@ -111,22 +109,22 @@ export function avgPool2dBackward(gradOutput: Tensor, geometry: PoolGeometry): T
   const rows = axisWindows(g.outH, g.strideH, g.padH, g.kernelH, g.inH)
   const cols = axisWindows(g.outW, g.strideW, g.padW, g.kernelW, g.inW)
   const divisors = avgPoolDivisors(g)
-  const taps = columnTaps(g.outW, g.strideW, g.padW, 1, g.kernelW, g.inW)
   const inPlane = g.inH * g.inW
   const gradInput = new Float64Array(g.batch * g.channels * inPlane)
-  const share = new Float64Array(g.outW)
   const dy = gradOutput.data
+  let k = 0
   for (let plane = 0; plane < g.batch * g.channels; plane++) {
     const base = plane * inPlane
     for (let i = 0; i < g.outH; i++) {
-      const out = (plane * g.outH + i) * g.outW
-      for (let j = 0; j < g.outW; j++) share[j] = dy[out + j] / divisors[i * g.outW + j]
-      for (let h = rows.start[i]; h < rows.end[i]; h++) {
-        const row = base + h * g.inW
-        for (let b = 0; b < g.kernelW; b++) {
-          const at = row + b - g.padW
-          const j1 = taps.end[b]
-          for (let j = taps.start[b]; j < j1; j++) gradInput[at + j * g.strideW] += share[j]
+      const h0 = rows.start[i]
+      const h1 = rows.end[i]
+      for (let j = 0; j < g.outW; j++) {
+        const share = dy[k++] / divisors[i * g.outW + j]
+        const w0 = cols.start[j]
+        const w1 = cols.end[j]
+        for (let h = h0; h < h1; h++) {
+          const row = base + h * g.inW
+          for (let w = w0; w < w1; w++) gradInput[row + w] += share
         }
       }
     }

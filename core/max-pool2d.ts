@@ -47,79 +47,39 @@ export function maxPoolForward(x: Float64Array, output: Float64Array, indices: I
   const g = geometry
   const { inH, inW, outH, outW, kernelH, kernelW, strideH, strideW, padH, padW, dilationH, dilationW } = g
   const inPlane = inH * inW
+  // first and last+1 real row (column) of each window, stepping by the dilation
   const rowStart = new Int32Array(outH)
   const rowEnd = new Int32Array(outH)
   const colStart = new Int32Array(outW)
   const colEnd = new Int32Array(outW)
   windowRange(outH, strideH, padH, dilationH, kernelH, inH, rowStart, rowEnd)
   windowRange(outW, strideW, padW, dilationW, kernelW, inW, colStart, colEnd)
-  const taps = columnTaps(outW, strideW, padW, dilationW, kernelW, inW)
+  let k = 0
   for (let plane = 0; plane < g.batch * g.channels; plane++) {
     const base = plane * inPlane
     for (let i = 0; i < outH; i++) {
-      const out = (plane * outH + i) * outW
       const h0 = rowStart[i]
       const h1 = rowEnd[i]
-      // 1. the maximum of every window of this output row: taps (a, b) outside, output columns
-      //    inside, Math.max without a data-dependent branch (NaN makes it NaN, as it must)
-      output.fill(-Infinity, out, out + outW)
-      for (let h = h0; h < h1; h += dilationH) {
-        const row = base + h * inW
-        for (let b = 0; b < kernelW; b++) {
-          const at = row + b * dilationW - padW
-          const j1 = taps.end[b]
-          for (let j = taps.start[b]; j < j1; j++) output[out + j] = Math.max(output[out + j], x[at + j * strideW])
-        }
-      }
-      // 2. where it is, by PyTorch's rule (`value > max || isnan(value)` in row-major order):
-      //    the first cell equal to it, or the last NaN; an all −∞ window keeps its first real cell
       for (let j = 0; j < outW; j++) {
-        const k = out + j
-        const max = output[k]
         const w0 = colStart[j]
         const w1 = colEnd[j]
+        let max = -Infinity
         let index = h0 * inW + w0
-        if (max !== max) {
-          for (let h = h0; h < h1; h += dilationH) {
-            for (let w = w0; w < w1; w += dilationW) if (x[base + h * inW + w] !== x[base + h * inW + w]) index = h * inW + w
-          }
-        } else {
-          search: for (let h = h0; h < h1; h += dilationH) {
-            const row = base + h * inW
-            for (let w = w0; w < w1; w += dilationW) {
-              if (x[row + w] === max) {
-                index = h * inW + w
-                break search
-              }
+        for (let h = h0; h < h1; h += dilationH) {
+          const row = h * inW
+          for (let w = w0; w < w1; w += dilationW) {
+            const value = x[base + row + w]
+            if (value > max || value !== value) {
+              max = value
+              index = row + w
             }
           }
         }
-        // the value found, not Math.max's: −0 and +0 are equal, and PyTorch keeps the first
-        output[k] = x[base + index]
-        indices[k] = index
+        output[k] = max
+        indices[k++] = index
       }
     }
   }
-}
-
-/** For each kernel column b, the output columns whose tap b is a real cell: [start[b], end[b]). */
-export function columnTaps(
-  out: number,
-  stride: number,
-  padding: number,
-  dilation: number,
-  kernel: number,
-  size: number,
-): { start: Int32Array; end: Int32Array } {
-  const start = new Int32Array(kernel)
-  const end = new Int32Array(kernel)
-  for (let b = 0; b < kernel; b++) {
-    // 0 <= j·S + b·D − P < size
-    const shift = b * dilation - padding
-    start[b] = Math.min(out, Math.max(0, Math.ceil(-shift / stride)))
-    end[b] = Math.max(start[b], Math.min(out, Math.ceil((size - shift) / stride)))
-  }
-  return { start, end }
 }
 
 /**
