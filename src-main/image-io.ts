@@ -1,9 +1,10 @@
 // Image files to tensors as PyTorch users read them: the values of torchvision's
 // to_tensor(PIL.Image.open(p).convert('RGB')) (or 'L' for grayscale), decoded here with sharp
 // (PNG, JPEG, WebP, GIF's first frame) or bmp-ts (BMP) and converted as PIL converts
-// (./image-pixels.ts). Where Convolab differs from PIL, on purpose: EXIF orientation is applied,
-// and 16-bit PNGs keep full precision (v / 65535) where PIL cuts or clips them to 8 bits.
-// Each difference from a plain 8-bit RGB image is said in a notice.
+// (./image-pixels.ts). Where Convolab differs from PIL: EXIF orientation is applied, 16-bit PNGs
+// keep full precision (v / 65535) where PIL cuts or clips them to 8 bits, and a GIF's fully
+// transparent pixels are 0 (libvips) where PIL shows the palette's hidden colour (README).
+// Transparency, 16 bits and CMYK are each said in a notice.
 
 import sharp, { type Metadata, type Sharp } from 'sharp'
 import { ConvolabError, type Notice } from '../core/errors'
