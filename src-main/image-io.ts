@@ -68,7 +68,7 @@ export async function decodeImage(bytes: Uint8Array, options: ImageOptions): Pro
       .toColourspace(space.interpretation)
       .raw({ depth: space.sixteenBit ? 'ushort' : 'uchar' })
       .toBuffer({ resolveWithObject: true })
-    const samples = space.sixteenBit ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2) : data
+    const samples = space.sixteenBit ? sixteenBitSamples(data) : data
     const pixels: Pixels = { samples, width: info.width, height: info.height, channels: info.channels, bands: space.bands }
     const tensor = options.grayscale ? toGrayTensor(pixels) : toRgbTensor(pixels)
     return { tensor, originalWidth: width, originalHeight: height, resized, notices }
@@ -121,6 +121,12 @@ async function sharpSource(bytes: Uint8Array, name: string): Promise<Source> {
   // CMYK stays CMYK through the pipeline (not through a profile to sRGB): PIL's formula converts it.
   if (space.bands === 'cmyk') image = image.pipelineColourspace('cmyk')
   return { image, width, height, space, hasAlpha: metadata.hasAlpha ?? false }
+}
+
+/** 16-bit samples (native byte order, as sharp writes them) viewed in place, or copied when unaligned. */
+function sixteenBitSamples(data: Buffer): Uint16Array {
+  if (data.byteOffset % 2 === 0) return new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2)
+  return new Uint16Array(Uint8Array.from(data).buffer)
 }
 
 /** Some pixel is not fully opaque (an alpha band that is all opaque changes nothing, so says nothing). */
