@@ -28,7 +28,7 @@ export function readTensorFile(bytes: Uint8Array, name: string): TensorFile {
     return { tensor: { shape, data }, notices: [] }
   }
   if (lower.endsWith('.csv')) {
-    const read = decodeCsv(new TextDecoder().decode(bytes), name)
+    const read = decodeCsv(textOf(bytes), name)
     checkSize(read.tensor.shape, name)
     return read
   }
@@ -107,6 +107,13 @@ function flatten(value: unknown[], fail: (detail: string) => never): number[] {
   }
   walk(value)
   return out
+}
+
+/** UTF-8, or UTF-16 when it starts with its byte-order mark (a spreadsheet's "Unicode text"). */
+function textOf(bytes: Uint8Array): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes)
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes)
+  return new TextDecoder().decode(bytes)
 }
 
 /** A dimension of size 0 (an empty array saved by NumPy) is named, not left to fail later. */

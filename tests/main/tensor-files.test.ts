@@ -33,6 +33,12 @@ describe('readTensorFile', () => {
     expect(notices.map((n) => n.code)).toEqual(['csv-header'])
   })
 
+  it('reads a CSV saved as UTF-16 with its byte-order mark (a spreadsheet\'s "Unicode text", tab-separated)', () => {
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('w0\tw1\r\n0,5\t\u22120,25\r\n', 'utf16le')])
+    const { tensor } = readTensorFile(new Uint8Array(utf16), 'k.csv')
+    expect(Array.from(tensor.data)).toEqual([0.5, -0.25])
+  })
+
   it('keeps NaN and infinities written in a CSV', () => {
     const t = readTensorFile(text('nan,inf,-inf\n'), 'k.csv').tensor
     expect(Number.isNaN(t.data[0])).toBe(true)
