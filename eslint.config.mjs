@@ -38,6 +38,8 @@ export default tseslint.config(
   { rules: eslintRecommended },
   ...tseslint.configs.recommended,
   ...svelte.configs.recommended,
+  // Layout is Prettier's (npm run format): no style rule may disagree with it.
+  ...svelte.configs.prettier,
   {
     languageOptions: { globals: { ...globals.es2022 } },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
