@@ -1,7 +1,9 @@
-// Tensor files to tensors: NumPy .npy, CSV (rows of numbers: a 2-D kernel) and JSON
-// (nested arrays, or {"shape": [...], "data": [...]}). The extension picks the parser.
+// Tensor files to tensors: NumPy .npy, CSV (core/csv: rows of numbers, or any tensor with its
+// `# shape` line) and JSON (nested arrays, or {"shape": [...], "data": [...]}). The extension
+// picks the parser.
 
-import { ConvolabError } from '../core/errors'
+import { decodeCsv, parseCsvNumber } from '../core/csv'
+import { ConvolabError, type Notice } from '../core/errors'
 import { parseNpy } from '../core/npy'
 import type { Tensor } from '../core/tensor'
 import { formatShape, sizeOf } from '../core/tensor'
@@ -9,62 +11,28 @@ import { LIMITS } from '../contract'
 
 export const TENSOR_EXTENSIONS = ['.npy', '.csv', '.json'] as const
 
-export function readTensorFile(bytes: Uint8Array, name: string): Tensor {
+/** A tensor read from a file, with what the reader did that the user should know (a skipped header). */
+export interface TensorFile {
+  tensor: Tensor
+  notices: Notice[]
+}
+
+export function readTensorFile(bytes: Uint8Array, name: string): TensorFile {
   if (bytes.length > LIMITS.maxFileBytes) {
     throw new ConvolabError('file-too-large', { name, size: bytes.length, limit: LIMITS.maxFileBytes })
   }
   const lower = name.toLowerCase()
   if (lower.endsWith('.npy')) {
     const { shape, data } = parseNpy(bytes)
-    return { shape, data }
+    return { tensor: { shape, data }, notices: [] }
   }
-  if (lower.endsWith('.csv')) return parseCsvTensor(new TextDecoder().decode(bytes), name)
-  if (lower.endsWith('.json')) return parseJsonTensor(new TextDecoder().decode(bytes), name)
+  if (lower.endsWith('.csv')) {
+    const read = decodeCsv(new TextDecoder().decode(bytes), name)
+    checkSize(read.tensor.shape)
+    return read
+  }
+  if (lower.endsWith('.json')) return { tensor: parseJsonTensor(new TextDecoder().decode(bytes), name), notices: [] }
   throw new ConvolabError('file-type', { name, expected: TENSOR_EXTENSIONS.join(', ') })
-}
-
-/** NaN and infinities are accepted as written by NumPy and spreadsheets, so they can be shown. */
-function parseNumber(text: string): number | null {
-  const word = text.trim().toLowerCase()
-  if (word === 'nan') return NaN
-  if (word === 'inf' || word === '+inf' || word === 'infinity' || word === '+infinity') return Infinity
-  if (word === '-inf' || word === '-infinity') return -Infinity
-  if (word === '' || !/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(word)) return null
-  return Number(word)
-}
-
-/** Rows of numbers separated by commas, semicolons, tabs or spaces; '#' starts a comment. */
-export function parseCsvTensor(text: string, name: string): Tensor {
-  const rows: number[][] = []
-  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/)
-  lines.forEach((raw, index) => {
-    const line = raw.replace(/#.*/, '').trim()
-    if (line === '') return
-    const cells = line.split(/\s*[,;\t]\s*|\s+/)
-    const row = cells.map((cell, column) => {
-      const value = parseNumber(cell)
-      if (value === null) {
-        throw new ConvolabError('csv-parse', {
-          name,
-          line: index + 1,
-          detail: `column ${column + 1}: '${cell.slice(0, 40)}' is not a number`,
-        })
-      }
-      return value
-    })
-    if (rows.length > 0 && row.length !== rows[0].length) {
-      throw new ConvolabError('csv-parse', {
-        name,
-        line: index + 1,
-        detail: `${row.length} values, but the first row has ${rows[0].length}`,
-      })
-    }
-    rows.push(row)
-  })
-  if (rows.length === 0) throw new ConvolabError('csv-parse', { name, line: 1, detail: 'no numbers found' })
-  const shape = [rows.length, rows[0].length]
-  checkSize(shape)
-  return { shape, data: Float64Array.from(rows.flat()) }
 }
 
 export function parseJsonTensor(text: string, name: string): Tensor {
@@ -100,7 +68,7 @@ function jsonNumber(value: unknown, fail: (detail: string) => never): number {
   if (typeof value === 'number') return value
   // JSON has no NaN or infinity; accept them spelled as strings.
   if (typeof value === 'string') {
-    const parsed = parseNumber(value)
+    const parsed = parseCsvNumber(value)
     if (parsed !== null && !Number.isFinite(parsed)) return parsed
   }
   return fail(`${JSON.stringify(value)?.slice(0, 40)} is not a number`)

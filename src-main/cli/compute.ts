@@ -1,7 +1,7 @@
 // convolab compute: forward (and backward with --grad-output) of one Conv2d, written as .npy.
 
 import { existsSync } from 'node:fs'
-import type { Language, Tensor } from '../../core'
+import type { Language, Notice, Tensor } from '../../core'
 import {
   ConvolabError,
   conv2d,
@@ -12,6 +12,7 @@ import {
 } from '../../core'
 import { CONV_OPTIONS, convOptions, parseCommand, parseShape } from './args'
 import { readInputFile, readTensorPath } from './inputs'
+import { noticeLine } from './notices'
 import { writeAllOrNothing } from './output-files'
 
 export const COMPUTE_USAGE = `convolab compute --input X --weight W.npy [--bias B.npy] [--grad-output G.npy]
@@ -35,10 +36,11 @@ export async function computeCommand(args: string[], language: Language): Promis
   }
   const options = convOptions(values)
   const maxSide = values['max-side'] === undefined ? 0 : parseShape('--max-side', values['max-side'] as string, 1)[0]
-  const input = await readInputFile(values.input as string, Boolean(values.grayscale), maxSide)
-  const weight = await readTensorPath(values.weight as string)
-  const bias = values.bias ? await readTensorPath(values.bias as string) : null
-  const gradOutput = values['grad-output'] ? await readTensorPath(values['grad-output'] as string) : null
+  const notices: Notice[] = []
+  const input = await readInputFile(values.input as string, Boolean(values.grayscale), maxSide, notices)
+  const weight = await readTensorPath(values.weight as string, notices)
+  const bias = values.bias ? await readTensorPath(values.bias as string, notices) : null
+  const gradOutput = values['grad-output'] ? await readTensorPath(values['grad-output'] as string, notices) : null
   const flatBias: Tensor | null = bias ? { shape: [bias.data.length], data: bias.data } : null
 
   const { output, geometry } = conv2d(input, weight, flatBias, options)
@@ -58,6 +60,7 @@ export async function computeCommand(args: string[], language: Language): Promis
   const label = language === 'es' ? 'forma de la salida' : 'output shape'
   const wrote = language === 'es' ? 'escrito' : 'wrote'
   return [
+    ...notices.map((notice) => noticeLine(notice, language)),
     `${label} ${formatShape(output.shape)}`,
     describeOutputSize(geometry, 'H'),
     describeOutputSize(geometry, 'W'),

@@ -103,9 +103,10 @@ export async function exportCommand(args: string[], language: Language): Promise
     const seconds = (result.milliseconds / 1000).toFixed(1)
     // Learning has one frame per gradient-descent step: no step size to name.
     const what = animation === 'learning' ? animation : `${animation}, ${granularity}`
+    const one = new Intl.PluralRules(language).select(result.frames) === 'one'
     return language === 'es'
-      ? `escritos ${result.frames} fotogramas (${what}, ${size.width}×${size.height}) en ${values.out} en ${seconds} s`
-      : `wrote ${result.frames} frames (${what}, ${size.width}×${size.height}) to ${values.out} in ${seconds} s`
+      ? `${one ? 'escrito' : 'escritos'} ${result.frames} ${one ? 'fotograma' : 'fotogramas'} (${what}, ${size.width}×${size.height}) en ${values.out} en ${seconds} s`
+      : `wrote ${result.frames} ${one ? 'frame' : 'frames'} (${what}, ${size.width}×${size.height}) to ${values.out} in ${seconds} s`
   } finally {
     process.removeListener('SIGINT', cancel)
   }

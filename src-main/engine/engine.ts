@@ -171,13 +171,14 @@ export class Engine {
             originalWidth: image.originalWidth,
             originalHeight: image.originalHeight,
             resized: image.resized,
+            notices: image.notices,
           },
         }
       }
       case 'readTensorFile': {
         const r = request as RequestOf<'readTensorFile'>
-        const tensor = readTensorFile(r.bytes, r.name)
-        return { ok: true, value: { shape: [...tensor.shape], data: tensor.data } }
+        const { tensor, notices } = readTensorFile(r.bytes, r.name)
+        return { ok: true, value: { shape: [...tensor.shape], data: tensor.data, notices } }
       }
       case 'compute': {
         // Arrival order decides what is newest, so a renderer that reloads and counts from 0 again still works.

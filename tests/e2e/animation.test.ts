@@ -351,11 +351,11 @@ describe('in Spanish, on a photo', () => {
     await dialog.getByLabel('Alto (px)').fill('720')
     await dialog.getByLabel('Desde el paso').fill('1')
     await dialog.getByLabel('hasta el paso').fill('100')
-    await expect.poll(() => dialog.getByTestId('export-count').textContent()).toBe('100 cuadros')
+    await expect.poll(() => dialog.getByTestId('export-count').textContent()).toBe('100 fotogramas')
     await shot('export-es')
     const downloading = page.waitForEvent('download', { timeout: 150_000 })
     const started = Date.now()
-    await dialog.getByRole('button', { name: 'Exportar los cuadros' }).click()
+    await dialog.getByRole('button', { name: 'Exportar los fotogramas' }).click()
     const download = await downloading
     const seconds = (Date.now() - started) / 1000
     const saved = join(folder, download.suggestedFilename())

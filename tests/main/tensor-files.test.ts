@@ -21,38 +21,40 @@ function errorOf(run: () => unknown): ConvolabError {
 describe('readTensorFile', () => {
   it('reads .npy through core/npy, values unchanged', () => {
     const data = Float64Array.from([0.1, -2.5, 1e-300, 7, Math.PI, -0])
-    const t = readTensorFile(encodeNpy({ shape: [1, 2, 3], data }), 'w.npy')
+    const t = readTensorFile(encodeNpy({ shape: [1, 2, 3], data }), 'w.npy').tensor
     expect(t.shape).toEqual([1, 2, 3])
     expect(Array.from(t.data)).toEqual(Array.from(data))
   })
 
-  it('reads a CSV kernel with commas, semicolons or spaces, comments and a final newline', () => {
-    const t = readTensorFile(text('# sobel x\n-1, 0, 1\n-2;0;2\r\n-1 0 1e0\n'), 'k.csv')
-    expect(t.shape).toEqual([3, 3])
-    expect(Array.from(t.data)).toEqual([-1, 0, 1, -2, 0, 2, -1, 0, 1])
+  it('reads a CSV kernel through core/csv, with its notices (more cases in tests/core/csv.test.ts)', () => {
+    const { tensor, notices } = readTensorFile(text('a;b\r\n0,5;0,25\r\n1,5;-1,5\r\n'), 'k.csv')
+    expect(tensor.shape).toEqual([2, 2])
+    expect(Array.from(tensor.data)).toEqual([0.5, 0.25, 1.5, -1.5])
+    expect(notices.map((n) => n.code)).toEqual(['csv-header'])
   })
 
   it('keeps NaN and infinities written in a CSV', () => {
-    const t = readTensorFile(text('nan,inf,-inf\n'), 'k.csv')
+    const t = readTensorFile(text('nan,inf,-inf\n'), 'k.csv').tensor
     expect(Number.isNaN(t.data[0])).toBe(true)
     expect([t.data[1], t.data[2]]).toEqual([Infinity, -Infinity])
   })
 
-  it('refuses a CSV with a word or a ragged row, naming the line', () => {
+  it('refuses a CSV with a word or a ragged row, naming the line, and one larger than 4-D', () => {
     const word = errorOf(() => readTensorFile(text('1,2\n3,x\n'), 'k.csv'))
-    expect(word.code).toBe('csv-parse')
+    expect(word.code).toBe('csv-value')
     expect(word.params.line).toBe(2)
     const ragged = errorOf(() => readTensorFile(text('1,2,3\n\n4,5\n'), 'k.csv'))
-    expect(ragged.code).toBe('csv-parse')
+    expect(ragged.code).toBe('csv-ragged')
     expect(ragged.params.line).toBe(3)
-    expect(errorOf(() => readTensorFile(text('# nothing\n'), 'k.csv')).code).toBe('csv-parse')
+    expect(errorOf(() => readTensorFile(text('# nothing\n'), 'k.csv')).code).toBe('csv-empty')
+    expect(errorOf(() => readTensorFile(text('# shape (1, 1, 1, 1, 2)\n1,2\n'), 'k.csv')).code).toBe('bad-rank')
   })
 
   it('reads JSON nested arrays and {shape, data}', () => {
-    const nested = readTensorFile(text('[[[1, 2], [3, 4]], [[5, 6], [7, 8]]]'), 'x.json')
+    const nested = readTensorFile(text('[[[1, 2], [3, 4]], [[5, 6], [7, 8]]]'), 'x.json').tensor
     expect(nested.shape).toEqual([2, 2, 2])
     expect(Array.from(nested.data)).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
-    const flat = readTensorFile(text('{"shape": [1, 1, 2, 2], "data": [0.5, "NaN", 2, -3]}'), 'x.json')
+    const flat = readTensorFile(text('{"shape": [1, 1, 2, 2], "data": [0.5, "NaN", 2, -3]}'), 'x.json').tensor
     expect(flat.shape).toEqual([1, 1, 2, 2])
     expect(Number.isNaN(flat.data[1])).toBe(true)
   })

@@ -96,6 +96,6 @@ function run(command: string, args: string[], timeout: number): void {
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: Buffer; stderr?: Buffer }
     const output = `${stdout?.toString() ?? ''}${stderr?.toString() ?? ''}`.trim().split('\n').slice(-25).join('\n')
-    throw new Error(`${command} ${args.join(' ')} failed:\n${output}`)
+    throw new Error(`${command} ${args.join(' ')} failed:\n${output}`, { cause: error })
   }
 }

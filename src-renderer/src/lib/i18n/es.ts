@@ -1,16 +1,17 @@
 // Texto de la interfaz en español: las mismas claves que en.ts.
 
 import type { Messages } from './en'
+import { layoutEs } from './layout-es'
 
 export const es: Messages = {
   'app.title': 'Convolab',
-  'app.tagline': 'Una convolución 2D, hacia adelante, con todos sus números',
+  'app.tagline': 'Una convolución 2D hacia adelante y hacia atrás, con todos sus números',
   'app.language': 'Idioma',
   'app.connecting': 'Iniciando el motor de cálculo…',
   'app.engineFailed': 'No se pudo iniciar el motor de cálculo: {detail}',
 
   'input.title': 'Entrada x',
-  'input.shape': 'shape {shape}',
+  'input.shape': 'forma {shape}',
   'input.height': 'Alto H',
   'input.width': 'Ancho W',
   'input.channels': 'Canales C',
@@ -40,10 +41,10 @@ export const es: Messages = {
   'input.loading': 'Cargando {name}…',
   'input.gridLabel': 'Entrada x con relleno, elemento {n} del lote; las celdas de relleno están rayadas',
   'input.legend.padding': 'rayado: relleno',
-  'input.legend.window': 'naranja: campo receptivo de la celda de salida elegida',
+  'input.legend.window': 'magenta: campo receptivo de la celda de salida elegida',
 
   'kernel.title': 'Kernel w',
-  'kernel.shape': 'shape {shape}',
+  'kernel.shape': 'forma {shape}',
   'kernel.height': 'Alto del kernel KH',
   'kernel.width': 'Ancho del kernel KW',
   'kernel.outChannels': 'Canales de salida C_out',
@@ -76,7 +77,7 @@ export const es: Messages = {
   'kernel.useBias': 'Bias b',
   'kernel.bias': 'b[{m}]',
   'kernel.load': 'Cargar kernel (.npy, .csv, .json)…',
-  'kernel.loadShape': 'Un kernel de shape {shape} no encaja: use (KH, KW), (C_in/grupos, KH, KW) o (C_out, C_in/grupos, KH, KW)',
+  'kernel.loadShape': 'Un kernel de forma {shape} no encaja: use (KH, KW), (C_in/grupos, KH, KW) o (C_out, C_in/grupos, KH, KW)',
 
   'settings.title': 'Parámetros',
   'settings.stride': 'Paso (stride)',
@@ -90,7 +91,7 @@ export const es: Messages = {
   'settings.paddingKind': 'Tipo de relleno',
   'settings.axisH': '{name}, filas (H)',
   'settings.axisW': '{name}, columnas (W)',
-  'settings.outputShape': 'Shape de la salida y: {shape}',
+  'settings.outputShape': 'Forma de la salida y: {shape}',
   'settings.invalid': 'Esta combinación no se puede calcular:',
 
   'output.title': 'Mapas de características y',
@@ -108,7 +109,7 @@ export const es: Messages = {
   'output.computing': 'calculando…',
   'output.timing': '{ms} ms ({kernel})',
   'output.downsampled': 'mostrado a {h}×{w}',
-  'output.nonFinite': '{count} valores son NaN o infinitos (magenta)',
+  'output.nonFinite': '{count, plural, one {# valor es NaN o infinito} other {# valores son NaN o infinitos}} (magenta)',
   'output.zoomHint': 'Rueda para ampliar, arrastre para desplazar; los números aparecen al ampliar',
   'output.resetZoom': 'Restablecer zoom',
 
@@ -123,13 +124,14 @@ export const es: Messages = {
   'arith.bias': 'bias',
   'arith.total': 'total',
   'arith.influence': 'Celdas de salida por mapa que usan la celda de entrada x[{n}, :, {r}, {c}]: {count}',
-  'arith.manyTerms': '{count} productos',
+  'arith.manyTerms': '{count, plural, one {# producto} other {# productos}}',
 
   'code.title': 'Ver como PyTorch',
   'code.copy': 'Copiar',
   'code.copied': 'Copiado',
 
   'error.title': 'Error',
+  'error.noteTitle': 'Nota',
   'error.dismiss': 'Cerrar',
   'error.openNotYet': '{name}: esta versión todavía no abre este tipo de archivo',
   'error.unknown': 'Algo salió mal: {detail}',
@@ -220,10 +222,10 @@ export const es: Messages = {
   'check.run': 'Comprobar gradientes',
   'check.cancel': 'Cancelar',
   'check.progress': 'muestra {done} de {total}',
-  'check.success': 'SUCCESS {checked} derivadas parciales comprobadas ({samples} muestras de entrada aleatorias)',
-  'check.failure': 'FALLO: {failures} de {checked} derivadas parciales se desvían más de {tolerance}',
+  'check.success': 'SUCCESS {checked, plural, one {# derivada parcial comprobada} other {# derivadas parciales comprobadas}} ({samples, plural, one {# muestra de entrada aleatoria} other {# muestras de entrada aleatorias}})',
+  'check.failure': 'FALLO: {failures} de {checked, plural, one {# derivada parcial} other {# derivadas parciales}} {failures, plural, one {se desvía} other {se desvían}} más de {tolerance}',
   'check.worst': 'peor elemento: d{parameter}[{index}] de la muestra {sample}: numérico {numeric}, analítico {analytic}, error relativo {error}',
-  'check.cancelled': 'Cancelado: {checked} derivadas parciales comprobadas antes de cancelar',
+  'check.cancelled': 'Cancelado: {checked, plural, one {# derivada parcial comprobada} other {# derivadas parciales comprobadas}} antes de cancelar',
 
   'learn.explain': 'Descenso por gradiente hacia un objetivo: w ← w − η·dE/dw y b ← b − η·dE/db, con E = media((x ⋆ w + b − objetivo)²). El objetivo se elige en «Hacia atrás» (por defecto, la entrada filtrada con Sobel x).',
   'learn.rate': 'Tasa de aprendizaje η',
@@ -237,7 +239,7 @@ export const es: Messages = {
   'learn.use': 'Usar el kernel aprendido',
   'learn.status': 'paso {step}, pérdida {loss}',
   'learn.curve': 'Pérdida por paso (escala logarítmica)',
-  'learn.curveLabel': 'Curva de pérdida de {count} pasos; última pérdida {loss}',
+  'learn.curveLabel': 'Curva de pérdida de {count, plural, one {# paso} other {# pasos}}; última pérdida {loss}',
   'learn.axisStep': 'paso',
   'learn.kernel': 'w[{m}, {c}] aprendido',
   'learn.targetKernel': 'kernel objetivo',
@@ -247,7 +249,7 @@ export const es: Messages = {
   'learn.noTarget': 'Aprender necesita un objetivo: la opción «de una pérdida» en «Hacia atrás» muestra cuál.',
 
   'export.title': 'Exportar',
-  'export.frames': 'Cuadros de una animación',
+  'export.frames': 'Fotogramas de una animación',
   'export.animation': 'Animación',
   'export.format': 'Formato',
   'export.format.png': 'secuencia PNG (.zip)',
@@ -267,15 +269,15 @@ export const es: Messages = {
   'export.fps': 'Cuadros por segundo',
   'export.from': 'Desde el paso (0 = inicio)',
   'export.to': 'hasta el paso',
-  'export.count': '{count} cuadros',
+  'export.count': '{count, plural, one {# fotograma} other {# fotogramas}}',
   'export.learnSteps': 'Pasos de aprendizaje',
-  'export.learnNote': 'Un cuadro por paso de descenso por gradiente desde el inicio (paso 0), con la tasa η = {rate}, el inicio y la semilla de la pestaña Aprender, hacia el objetivo elegido en Hacia atrás.',
-  'export.start': 'Exportar los cuadros',
+  'export.learnNote': 'Un fotograma por paso de descenso por gradiente desde el inicio (paso 0), con la tasa η = {rate}, el inicio y la semilla de la pestaña Aprender, hacia el objetivo elegido en Hacia atrás.',
+  'export.start': 'Exportar los fotogramas',
   'export.cancel': 'Cancelar',
   'export.close': 'Cerrar',
-  'export.progress': 'cuadro {done} de {total}',
+  'export.progress': 'fotograma {done} de {total}',
   'export.learningProgress': 'Aprendiendo: paso {done} de {total}',
-  'export.done': 'Guardado {name}: {count} cuadros en {seconds} s',
+  'export.done': 'Guardado {name}: {count, plural, one {# fotograma} other {# fotogramas}} en {seconds} s',
   'export.cancelled': 'Exportación cancelada; no se guardó nada.',
   'export.failed': 'La exportación falló ({detail}); no se guardó nada.',
   'export.view': 'La vista actual',
@@ -285,7 +287,7 @@ export const es: Messages = {
   'export.tensor': 'Tensor',
   'export.npy': 'Guardar .npy',
   'export.csv': 'Guardar .csv',
-  'export.invalid': 'El tamaño del cuadro debe ser de 16 a 8192 píxeles enteros, la velocidad de 1 a 50 cuadros por segundo y los pasos entre 0 y {steps}.',
+  'export.invalid': 'El tamaño del fotograma debe ser de 16 a 8192 píxeles enteros, la velocidad de 1 a 50 fotogramas por segundo y los pasos entre 0 y {steps}.',
 
   'session.toolbar': 'Documento',
   'session.untitled': 'sin título',
@@ -339,4 +341,5 @@ export const es: Messages = {
   'keys.toolEraser': 'Goma',
   'keys.toolFill': 'Relleno',
   'keys.toolPointer': 'Señalar y desplazar',
+  ...layoutEs,
 }
