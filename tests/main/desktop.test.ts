@@ -59,7 +59,7 @@ describe('menuTemplate', () => {
     const help = template.find((m) => m.label === 'Help')?.submenu as MenuItemConstructorOptions[]
     expect(help.map((item) => item.label)).toContain('Open the Log Folder')
     expect(new Set(sent)).toEqual(
-      new Set(['save', 'save-as', 'export', 'undo', 'redo', 'zoom-in', 'zoom-out', 'zoom-reset', 'language-en', 'language-es', 'theme-light', 'theme-dark', 'theme-system', 'shortcuts', 'about']),
+      new Set(['save', 'save-as', 'export', 'undo', 'redo', 'zoom-in', 'zoom-out', 'zoom-reset', 'language-en', 'language-es', 'theme-light', 'theme-dark', 'theme-system', 'shortcuts', 'about', 'lessons', 'present']),
     )
   })
 
