@@ -17,7 +17,7 @@ export const layoutEn = {
   'input.backToGrid': 'Back to the drawing grid',
   'input.sizeAndPhoto': 'Size, batch and photo',
   'kernel.preset.custom': 'Your own kernel',
-  'kernel.more': 'Channels, random filter, painting, file',
+  'kernel.more': 'Random filter, painting, file',
   'output.time': '{ms} ms',
   'work.about.animation': 'Watch the kernel slide over the input, one multiply-add at a time.',
   'work.about.backward': 'The gradients dE/dx, dE/dw and dE/db for a chosen dE/dy, with every number.',

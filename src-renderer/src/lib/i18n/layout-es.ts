@@ -18,7 +18,7 @@ export const layoutEs: Record<keyof typeof layoutEn, string> = {
   'input.backToGrid': 'Volver a la cuadrícula de dibujo',
   'input.sizeAndPhoto': 'Tamaño, lote y foto',
   'kernel.preset.custom': 'Kernel propio',
-  'kernel.more': 'Canales, filtro aleatorio, pintar, archivo',
+  'kernel.more': 'Filtro aleatorio, pintar, archivo',
   'output.time': '{ms} ms',
   'work.about.animation': 'Vea el kernel deslizarse sobre la entrada, una multiplicación y suma a la vez.',
   'work.about.backward': 'Los gradientes dE/dx, dE/dw y dE/db para un dE/dy elegido, con todos sus números.',
