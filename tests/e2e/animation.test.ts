@@ -102,7 +102,7 @@ describe("the seed's example: backward, gradient check, export, learning", () =>
     await page.locator('input[type="file"][accept=".convolab"]').setInputFiles(join(ROOT, 'samples/seed-example.convolab'))
     await expect.poll(() => page.getByTestId('output-shape').textContent()).toBe('Output shape y: (2, 4, 3, 3)')
     await page.getByRole('tab', { name: 'Backward: gradient maps' }).click()
-    await expect(page.getByLabel('all ones (the seed’s example)').isChecked()).resolves.toBe(true)
+    await expect(page.getByLabel('all ones (the course notebook’s example)').isChecked()).resolves.toBe(true)
     // The seed prints dE/dx[0,0,0,:3] = 1.34111656, 4.72856081, 7.41120998 (8 decimals).
     const seedPrinted = [1.34111656, 4.72856081, 7.41120998]
     for (let j = 0; j < 3; j++) {
@@ -167,7 +167,7 @@ describe("the seed's example: backward, gradient check, export, learning", () =>
     await shot('backward-stride2-en')
     // Back to the seed's example for the tests after this one.
     await page.locator('input[type="file"][accept=".convolab"]').setInputFiles(join(ROOT, 'samples/seed-example.convolab'))
-    await expect.poll(() => page.getByLabel('all ones (the seed’s example)').isChecked()).toBe(true)
+    await expect.poll(() => page.getByLabel('all ones (the course notebook’s example)').isChecked()).toBe(true)
   })
 
   it('runs the gradient check and reports SUCCESS', async () => {
@@ -314,7 +314,7 @@ describe('in Spanish, on a photo', () => {
     await page.getByLabel('Predefinido').selectOption('sobel-x')
     await page.getByLabel('Filtro m').selectOption('1')
     await page.getByLabel('Predefinido').selectOption('sobel-y')
-    await expect.poll(() => page.getByTestId('output-shape').textContent()).toBe('Shape de la salida y: (1, 2, 62, 94)')
+    await expect.poll(() => page.getByTestId('output-shape').textContent()).toBe('Forma de la salida y: (1, 2, 62, 94)')
 
     await page.getByRole('tab', { name: 'Animación' }).click()
     await page.getByRole('combobox', { name: 'Animación', exact: true }).selectOption('forward')
