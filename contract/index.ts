@@ -6,6 +6,8 @@
 import type { Conv2dOptions, ConvGeometry, GradcheckReport } from '../core'
 import type { Notice } from '../core/errors'
 import type { Session } from '../core/session'
+import type { ContextMenuRequest, PageErrorReport } from './page-reports'
+export type { ContextMenuRequest, PageErrorReport } from './page-reports'
 
 /** A tensor on the wire: shape plus float64 values, row-major NCHW. */
 export interface TensorPayload {
@@ -245,6 +247,10 @@ export type MenuCommand =
   | 'theme-system'
   | 'about'
   | 'shortcuts'
+  /** Help ▸ Lessons: the lesson gallery. */
+  | 'lessons'
+  /** View ▸ Present (F5): the stage full-window. */
+  | 'present'
   /** File ▸ Save: the renderer calls saveSession with its document's path (none for a new one). */
   | 'save'
   /** File ▸ Save As: the renderer calls saveSession without a path (a save dialog in Electron). */
@@ -261,6 +267,10 @@ export interface Transport {
 export interface ConvolabBridge {
   invoke(method: MethodName, request: unknown): Promise<Result<unknown>>
   onEvent(listener: (event: EngineEvent) => void): () => void
+  /** The page's uncaught errors and unhandled rejections, for the log file (see page-reports.ts). */
+  reportError(report: PageErrorReport): void
+  /** A right-click on a value (a map cell): main shows the context menu with "Copy value". */
+  showContextMenu(request: ContextMenuRequest): void
 }
 
 /** Electron IPC channel names. */

@@ -100,9 +100,73 @@ const templates: Record<string, { en: Template; es: Template }> = {
     en: (p) => `${p.name} is too large: ${p.value} (the limit is ${p.limit})`,
     es: (p) => `${p.name} es demasiado grande: ${p.value} (el límite es ${p.limit})`,
   },
+  'output-padding-too-large': {
+    en: (p) =>
+      `output padding ${p.outputPadding} on the ${p.axis} axis must be smaller than the stride ${p.stride} or the dilation ${p.dilation}`,
+    es: (p) =>
+      `el relleno de salida ${p.outputPadding} en el eje ${p.axisEs} debe ser menor que el paso ${p.stride} o la dilatación ${p.dilation}`,
+  },
+  'output-size-range': {
+    en: (p) =>
+      `the wanted output ${p.axis} ${p.wanted} cannot be reached: with these settings it is between ${p.min} and ${p.max} (input ${p.axis} ${p.input})`,
+    es: (p) =>
+      `no se puede obtener ${p.axisEs} de salida ${p.wanted}: con estos ajustes está entre ${p.min} y ${p.max} (${p.axisEs} de la entrada ${p.input})`,
+  },
+  'output-size-and-padding': {
+    en: (p) =>
+      `output size ${p.size} needs output padding ${p.needed}, not the ${p.given} given; give one of the two`,
+    es: (p) =>
+      `el tamaño de salida ${p.size} necesita relleno de salida ${p.needed}, no el ${p.given} indicado; indique solo uno de los dos`,
+  },
+  'transposed-output-too-small': {
+    en: (p) =>
+      `the output would be ${p.size} (${p.formula}); it must be at least 1×1: lower the padding or raise the stride or kernel`,
+    es: (p) =>
+      `la salida mediría ${p.size} (${p.formula}); debe ser al menos 1×1: reduzca el relleno o aumente el paso o el kernel`,
+  },
+  'pool-padding': {
+    en: (p) => `pool padding ${p.padding} must be at most half the kernel size ${p.kernel} (at most ${p.limit})`,
+    es: (p) => `el relleno del pooling ${p.padding} debe ser como mucho la mitad del tamaño de ventana ${p.kernel} (como mucho ${p.limit})`,
+  },
+  'pool-output-too-small': {
+    en: (p) => `the pooling window (${p.window}) does not fit in the padded input (${p.padded}): the output would be ${p.size}`,
+    es: (p) => `la ventana del pooling (${p.window}) no cabe en la entrada con relleno (${p.padded}): la salida mediría ${p.size}`,
+  },
+  'divisor-zero': {
+    en: () => `divisor override must not be 0`,
+    es: () => `el divisor forzado no puede ser 0`,
+  },
+  'avg-pool-dilation': {
+    en: (p) => `AvgPool2d has no dilation (got ${p.value}); only MaxPool2d dilates its window`,
+    es: (p) => `AvgPool2d no tiene dilatación (se recibió ${p.value}); solo MaxPool2d dilata su ventana`,
+  },
+  'tensor-shape': {
+    en: (p) => `${p.name} has shape ${p.got} but ${p.expected} was expected`,
+    es: (p) => `${p.name} tiene shape ${p.got} pero se esperaba ${p.expected}`,
+  },
   'grad-output-shape': {
     en: (p) => `the output gradient has shape ${p.got} but the output has shape ${p.expected}`,
     es: (p) => `el gradiente de la salida tiene shape ${p.got} pero la salida tiene shape ${p.expected}`,
+  },
+  'stack-layer': {
+    en: (p) => `layer ${p.index} (${p.kind}) cannot take its input ${p.shape}: ${p.en}`,
+    es: (p) => `la capa ${p.index} (${p.kind}) no puede tomar su entrada ${p.shape}: ${p.es}`,
+  },
+  'stack-unit': {
+    en: (p) => `there is no unit ${p.unit} in layer ${p.index}, whose output has shape ${p.shape}`,
+    es: (p) => `no hay ninguna unidad ${p.unit} en la capa ${p.index}, cuya salida tiene shape ${p.shape}`,
+  },
+  'stack-not-computed': {
+    en: (p) => `layer ${p.index} was not computed (the stack stops at layer ${p.failed})`,
+    es: (p) => `la capa ${p.index} no se calculó (la pila se detiene en la capa ${p.failed})`,
+  },
+  'stack-file': {
+    en: (p) => `${p.name}: ${p.en}`,
+    es: (p) => `${p.name}: ${p.es}`,
+  },
+  'stack-file-layer': {
+    en: (p) => `${p.name}, layer ${p.index}${p.kind ? ` (${p.kind})` : ''}: ${p.en}`,
+    es: (p) => `${p.name}, capa ${p.index}${p.kind ? ` (${p.kind})` : ''}: ${p.es}`,
   },
   'npy-magic': {
     en: () => `not a NumPy .npy file (the magic string is missing)`,

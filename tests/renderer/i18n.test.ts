@@ -32,7 +32,7 @@ describe('interface text', () => {
   })
 
   it('substitutes values and follows the system language', () => {
-    expect(translate('es', 'settings.outputShape', { shape: '(1, 1, 5, 5)' })).toBe('Shape de la salida y: (1, 1, 5, 5)')
+    expect(translate('es', 'settings.outputShape', { shape: '(1, 1, 5, 5)' })).toBe('Forma de la salida y: (1, 1, 5, 5)')
     expect(languageFrom(['es-AR', 'en-US'])).toBe('es')
     expect(languageFrom(['fr-FR', 'en-GB'])).toBe('en')
     expect(languageFrom(['de'])).toBe('en')

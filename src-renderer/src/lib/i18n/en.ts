@@ -2,9 +2,11 @@
 // {name} marks a value filled in by t(); {count, plural, one {# frame} other {# frames}} picks the
 // form for the count (Intl.PluralRules), # being the count.
 
+import { layoutEn } from './layout-en'
+
 export const en = {
   'app.title': 'Convolab',
-  'app.tagline': 'A 2D convolution, forward, with every number shown',
+  'app.tagline': 'A 2D convolution forward and backward, with every number shown',
   'app.language': 'Language',
   'app.connecting': 'Starting the compute engine…',
   'app.engineFailed': 'The compute engine could not start: {detail}',
@@ -40,7 +42,7 @@ export const en = {
   'input.loading': 'Loading {name}…',
   'input.gridLabel': 'Padded input x, batch item {n}; padding cells are hatched',
   'input.legend.padding': 'hatched: padding',
-  'input.legend.window': 'orange: receptive field of the chosen output cell',
+  'input.legend.window': 'magenta: receptive field of the chosen output cell',
 
   'kernel.title': 'Kernel w',
   'kernel.shape': 'shape {shape}',
@@ -165,7 +167,7 @@ export const en = {
   'anim.speed': 'Speed',
   'anim.loop': 'Loop',
   'anim.trueConvolution': 'True convolution (kernel rotated 180°)',
-  'anim.trueConvolutionNote': 'x ∗ k with k = rot180(w) gives exactly the numbers of x ⋆ w: the seed’s TIP.',
+  'anim.trueConvolutionNote': 'x ∗ k with k = rot180(w) gives exactly the numbers of x ⋆ w: the course notebook’s tip.',
   'anim.canvasLabel': 'Animation frame. {title}',
   'anim.hover': '{panel} [{row}, {col}] = {value}',
   'anim.notYet': 'not computed yet',
@@ -182,7 +184,7 @@ export const en = {
   'anim.key.granularity': 'Next step size (cell, row, channel)',
 
   'back.upstream': 'Upstream gradient dE/dy',
-  'back.upstream.ones': 'all ones (the seed’s example)',
+  'back.upstream.ones': 'all ones (the course notebook’s example)',
   'back.upstream.random': 'random N(0, 1)',
   'back.upstream.drawn': 'drawn by hand',
   'back.upstream.mse': 'from a loss: mean squared error to a target',
@@ -213,7 +215,7 @@ export const en = {
   'back.engineWaiting': 'Computing the gradients…',
 
   'check.title': 'Gradient check by finite differences',
-  'check.explain': 'As in the seed: x, w, b and dE/dy drawn from N(0, 1), every partial derivative compared with a central difference (h = 1e-5) by its relative error.',
+  'check.explain': 'As in the course notebook: x, w, b and dE/dy drawn from N(0, 1), every partial derivative compared with a central difference (h = 1e-5) by its relative error.',
   'check.setting': 'Checks x {input} and w {weight} with the current stride, padding, dilation, groups and padding mode{bias}.',
   'check.withBias': ' and a bias',
   'check.samples': 'Samples',
@@ -253,12 +255,20 @@ export const en = {
   'export.format': 'Format',
   'export.format.png': 'PNG sequence (.zip)',
   'export.format.gif': 'animated GIF',
-  'export.format.webm': 'WebM video',
-  'export.noWebm': 'this browser cannot record WebM video',
+  'export.format.webm': 'WebM video (VP9)',
+  'export.format.mp4': 'MP4 video (H.264)',
+  'export.noVideo': 'not encoded here',
+  'export.preset': 'Preset',
+  'export.preset.slides': 'GIF for slides (960×540)',
+  'export.preset.hd': 'HD video (1280×720)',
+  'export.preset.full-hd': 'Full HD video (1920×1080)',
+  'export.preset.custom': 'Custom',
+  'export.estimate': 'Estimated file size: about {size}',
+  'export.estimating': 'Estimating the file size…',
   'export.width': 'Width (px)',
   'export.height': 'Height (px)',
   'export.fps': 'Frames per second',
-  'export.from': 'From step',
+  'export.from': 'From step (0 = start)',
   'export.to': 'to step',
   'export.count': '{count, plural, one {# frame} other {# frames}}',
   'export.learnSteps': 'Learning steps',
@@ -278,7 +288,7 @@ export const en = {
   'export.tensor': 'Tensor',
   'export.npy': 'Save .npy',
   'export.csv': 'Save .csv',
-  'export.invalid': 'The frame size must be whole pixels from 16 to 8192, the frame rate from 1 to 50, and the steps within 1 to {steps}.',
+  'export.invalid': 'The frame size must be whole pixels from 16 to 8192, the frame rate from 1 to 50, and the steps within 0 to {steps}.',
 
   'session.toolbar': 'Document',
   'session.untitled': 'untitled',
@@ -332,6 +342,7 @@ export const en = {
   'keys.toolEraser': 'Eraser',
   'keys.toolFill': 'Fill',
   'keys.toolPointer': 'Point and pan',
+  ...layoutEn,
 } as const
 
 export type MessageKey = keyof typeof en

@@ -1,16 +1,17 @@
 // Texto de la interfaz en español: las mismas claves que en.ts.
 
 import type { Messages } from './en'
+import { layoutEs } from './layout-es'
 
 export const es: Messages = {
   'app.title': 'Convolab',
-  'app.tagline': 'Una convolución 2D, hacia adelante, con todos sus números',
+  'app.tagline': 'Una convolución 2D hacia adelante y hacia atrás, con todos sus números',
   'app.language': 'Idioma',
   'app.connecting': 'Iniciando el motor de cálculo…',
   'app.engineFailed': 'No se pudo iniciar el motor de cálculo: {detail}',
 
   'input.title': 'Entrada x',
-  'input.shape': 'shape {shape}',
+  'input.shape': 'forma {shape}',
   'input.height': 'Alto H',
   'input.width': 'Ancho W',
   'input.channels': 'Canales C',
@@ -40,10 +41,10 @@ export const es: Messages = {
   'input.loading': 'Cargando {name}…',
   'input.gridLabel': 'Entrada x con relleno, elemento {n} del lote; las celdas de relleno están rayadas',
   'input.legend.padding': 'rayado: relleno',
-  'input.legend.window': 'naranja: campo receptivo de la celda de salida elegida',
+  'input.legend.window': 'magenta: campo receptivo de la celda de salida elegida',
 
   'kernel.title': 'Kernel w',
-  'kernel.shape': 'shape {shape}',
+  'kernel.shape': 'forma {shape}',
   'kernel.height': 'Alto del kernel KH',
   'kernel.width': 'Ancho del kernel KW',
   'kernel.outChannels': 'Canales de salida C_out',
@@ -76,7 +77,7 @@ export const es: Messages = {
   'kernel.useBias': 'Bias b',
   'kernel.bias': 'b[{m}]',
   'kernel.load': 'Cargar kernel (.npy, .csv, .json)…',
-  'kernel.loadShape': 'Un kernel de shape {shape} no encaja: use (KH, KW), (C_in/grupos, KH, KW) o (C_out, C_in/grupos, KH, KW)',
+  'kernel.loadShape': 'Un kernel de forma {shape} no encaja: use (KH, KW), (C_in/grupos, KH, KW) o (C_out, C_in/grupos, KH, KW)',
 
   'settings.title': 'Parámetros',
   'settings.stride': 'Paso (stride)',
@@ -90,7 +91,7 @@ export const es: Messages = {
   'settings.paddingKind': 'Tipo de relleno',
   'settings.axisH': '{name}, filas (H)',
   'settings.axisW': '{name}, columnas (W)',
-  'settings.outputShape': 'Shape de la salida y: {shape}',
+  'settings.outputShape': 'Forma de la salida y: {shape}',
   'settings.invalid': 'Esta combinación no se puede calcular:',
 
   'output.title': 'Mapas de características y',
@@ -253,12 +254,20 @@ export const es: Messages = {
   'export.format': 'Formato',
   'export.format.png': 'secuencia PNG (.zip)',
   'export.format.gif': 'GIF animado',
-  'export.format.webm': 'vídeo WebM',
-  'export.noWebm': 'este navegador no puede grabar vídeo WebM',
+  'export.format.webm': 'vídeo WebM (VP9)',
+  'export.format.mp4': 'vídeo MP4 (H.264)',
+  'export.noVideo': 'no se codifica aquí',
+  'export.preset': 'Ajuste',
+  'export.preset.slides': 'GIF para diapositivas (960×540)',
+  'export.preset.hd': 'vídeo HD (1280×720)',
+  'export.preset.full-hd': 'vídeo Full HD (1920×1080)',
+  'export.preset.custom': 'Personalizado',
+  'export.estimate': 'Tamaño estimado del archivo: unos {size}',
+  'export.estimating': 'Estimando el tamaño del archivo…',
   'export.width': 'Ancho (px)',
   'export.height': 'Alto (px)',
   'export.fps': 'Cuadros por segundo',
-  'export.from': 'Desde el paso',
+  'export.from': 'Desde el paso (0 = inicio)',
   'export.to': 'hasta el paso',
   'export.count': '{count, plural, one {# fotograma} other {# fotogramas}}',
   'export.learnSteps': 'Pasos de aprendizaje',
@@ -278,7 +287,7 @@ export const es: Messages = {
   'export.tensor': 'Tensor',
   'export.npy': 'Guardar .npy',
   'export.csv': 'Guardar .csv',
-  'export.invalid': 'El tamaño del fotograma debe ser de 16 a 8192 píxeles enteros, la velocidad de 1 a 50 fotogramas por segundo y los pasos entre 1 y {steps}.',
+  'export.invalid': 'El tamaño del fotograma debe ser de 16 a 8192 píxeles enteros, la velocidad de 1 a 50 fotogramas por segundo y los pasos entre 0 y {steps}.',
 
   'session.toolbar': 'Documento',
   'session.untitled': 'sin título',
@@ -332,4 +341,5 @@ export const es: Messages = {
   'keys.toolEraser': 'Goma',
   'keys.toolFill': 'Relleno',
   'keys.toolPointer': 'Señalar y desplazar',
+  ...layoutEs,
 }
