@@ -265,7 +265,7 @@ describe('engine in the same thread (deterministic ordering)', () => {
     const npy = parseNpy(value(await engine.invoke('encodeTensor', { name: 't', format: 'npy', tensor: t })))
     expect(npy.shape).toEqual([2, 3])
     expect(Array.from(npy.data)).toEqual(Array.from(t.data))
-    const csv = readTensorFile(value(await engine.invoke('encodeTensor', { name: 't', format: 'csv', tensor: t })), 't.csv')
+    const csv = readTensorFile(value(await engine.invoke('encodeTensor', { name: 't', format: 'csv', tensor: t })), 't.csv').tensor
     expect(csv.shape).toEqual([2, 3])
     expect(Array.from(csv.data)).toEqual(Array.from(t.data))
   })
