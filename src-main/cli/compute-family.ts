@@ -81,10 +81,16 @@ function divisorLine(geometry: PoolGeometry, language: Language): string {
   const es = language === 'es'
   const rule =
     geometry.divisorOverride !== null
-      ? es ? 'forzado con --divisor-override' : 'set by --divisor-override'
+      ? es
+        ? 'forzado con --divisor-override'
+        : 'set by --divisor-override'
       : geometry.countIncludePad
-        ? es ? 'celdas de la ventana dentro de la entrada con relleno' : 'window cells inside the padded input'
-        : es ? 'celdas reales de la entrada en la ventana' : 'real input cells in the window'
+        ? es
+          ? 'celdas de la ventana dentro de la entrada con relleno'
+          : 'window cells inside the padded input'
+        : es
+          ? 'celdas reales de la entrada en la ventana'
+          : 'real input cells in the window'
   return `${es ? 'divisores' : 'divisors'} ${divisors} (${rule})`
 }
 
