@@ -163,7 +163,7 @@ export function gradcheckMaxPool2d(settings: PoolGradcheckSettings): GradcheckRe
   return finiteDifferences(settings, (source) => {
     let x = normalTensor(settings.inputShape, source)
     for (let attempt = 1; hasNearTie(x, geometry, 2 * step); attempt++) {
-      if (attempt >= TIE_FREE_ATTEMPTS) throw new ConvolabError('bad-request', { detail: 'no input without ties was drawn' })
+      if (attempt >= TIE_FREE_ATTEMPTS) throw new ConvolabError('no-tie-free-input', { attempts: TIE_FREE_ATTEMPTS })
       x = normalTensor(settings.inputShape, source)
     }
     const gradOutput = normalTensor(poolOutputShape(geometry), source)
