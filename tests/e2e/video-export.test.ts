@@ -158,6 +158,11 @@ describe('video export, encoded in the page', () => {
 
     const webm = await exportFile(dialog, 'webm')
     expect(webm.file).toBe('convolab-backward-weight-cell.webm')
+    // The estimate (8 frames really encoded) is the right order of size: within a factor of 2.
+    const [, number, unit] = /about ([\d.]+) (kB|MB)/.exec(estimate)!
+    const estimated = Number(number) * (unit === 'MB' ? 1e6 : 1e3)
+    expect(estimated / webm.bytes.length).toBeGreaterThan(0.5)
+    expect(estimated / webm.bytes.length).toBeLessThan(2)
     const mp4Available = await dialog.locator('option[value="mp4"]').isEnabled()
     let mp4: Awaited<ReturnType<typeof exportFile>> | null = null
     if (mp4Available) {
