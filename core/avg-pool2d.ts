@@ -5,7 +5,7 @@
 import { ConvolabError } from './errors'
 import { resolvePoolGeometry } from './max-pool2d'
 import type { Pool2dOptions, PoolGeometry } from './pool-geometry'
-import { poolOutputShape } from './pool-geometry'
+import { poolGeometry, poolOutputShape } from './pool-geometry'
 import type { Tensor } from './tensor'
 import { formatShape, sameShape, sizeOf } from './tensor'
 
@@ -32,6 +32,13 @@ function axisWindows(out: number, stride: number, padding: number, kernel: numbe
     windows.end[i] = Math.min(last, size)
   }
   return windows
+}
+
+/** poolGeometry for AvgPool2d: the same rules, and no dilation. */
+export function avgPoolGeometry(inputShape: readonly number[], options: Pool2dOptions): PoolGeometry {
+  const geometry = poolGeometry(inputShape, options)
+  checkGeometry(geometry)
+  return geometry
 }
 
 function checkGeometry(geometry: PoolGeometry): void {
