@@ -13,6 +13,7 @@ import { CONTENDERS } from './contenders'
 import { SHAPES, describeShape } from './shapes'
 import { printTable } from './table'
 import { twoThreadCapacity } from './cpu-check'
+import { STACK_BENCH, measureStack, printStackTable, runStackBench } from './stack-bench'
 
 const args = process.argv.slice(2)
 
@@ -60,10 +61,16 @@ function runTorch(python: string, script: string, shapeName: string): Measured {
 
 async function main(): Promise<void> {
   if (option('--child')) return child()
+  if (args.includes('--stack-child')) {
+    process.stdout.write(`BENCH ${JSON.stringify(await measureStack())}\n`)
+    process.exit(0)
+  }
   const json = args.includes('--json')
   const wanted = option('--shapes')?.split(',').map((s) => s.trim().toUpperCase())
   const shapes = SHAPES.filter((s) => !wanted || wanted.includes(s.name))
-  if (shapes.length === 0) throw new Error(`no such shapes: ${wanted?.join(', ')} (have ${SHAPES.map((s) => s.name).join(', ')})`)
+  // the stack row (its own section) runs with every shape, or alone with --shapes VGG
+  const stackWanted = !wanted || wanted.includes(STACK_BENCH.name)
+  if (shapes.length === 0 && !stackWanted) throw new Error(`no such shapes: ${wanted?.join(', ')} (have ${SHAPES.map((s) => s.name).join(', ')})`)
   const impls = option('--impl')?.split(',')
   const root = process.env.CONVOLAB_ROOT ?? process.cwd()
   const python = '/usr/bin/python3'
@@ -87,8 +94,10 @@ async function main(): Promise<void> {
     if (!json) process.stderr.write('\n')
   }
   if (!torch) notes.set('pytorch', `not measured: ${python} has no torch`)
+  const stackRows = stackWanted ? runStackBench(root, python, torch, true) : []
   if (json) {
-    process.stdout.write(`${JSON.stringify(rows.map(({ kind: _kind, ...row }) => row))}\n`)
+    const stackJson = stackRows.map((row) => ({ shape: STACK_BENCH.name, ...row }))
+    process.stdout.write(`${JSON.stringify([...rows.map(({ kind: _kind, ...row }) => row), ...stackJson])}\n`)
     return
   }
   const cpu = cpus()[0]?.model ?? 'unknown CPU'
@@ -102,6 +111,7 @@ async function main(): Promise<void> {
       ` the work of one: the most any two-thread row can gain on this machine during this run.`,
   )
   printTable(rows, shapes, notes)
+  if (stackWanted) printStackTable(stackRows)
 }
 
 main().catch((error) => {

@@ -5,6 +5,7 @@ import { existsSync, statSync } from 'node:fs'
 import type { Language, StackForward, StackGradients } from '../../core'
 import { ConvolabError, TORCH_CLASS, encodeNpy, formatShape, stackBackward, stackForward } from '../../core'
 import { createFastKernels } from '../../core/fast'
+import { enableRelaxedSimd } from '../engine/parallel/relaxed-simd'
 import { parseCommand, parseShape } from './args'
 import { readInputFile, readTensorPath } from './inputs'
 import { writeAllOrNothing } from './output-files'
@@ -56,6 +57,8 @@ export async function stackComputeCommand(args: string[], language: Language): P
   const input = await readInputFile(values.input as string, Boolean(values.grayscale), maxSide)
   const gradOutput = values['grad-output'] ? await readTensorPath(values['grad-output'] as string) : null
 
+  // fused multiply-add kernels where Node has them behind a flag, as the engine does
+  enableRelaxedSimd()
   const kernels = await createFastKernels()
   try {
     const forward = stackForward(layers, input, kernels)
