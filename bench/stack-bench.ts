@@ -1,14 +1,25 @@
 // The stack row of `npm run bench`: the VGG-block preset (three conv 3×3 with 16 channels,
 // padding 1, ReLU between) on a 512×512 RGB input, forward and every gradient (dE/dx and each
-// conv's dE/dw, dE/db) through core's stack on the fast kernels, float64, one thread; with
+// conv's dE/dw, dE/db) through core's stack on the fast kernels, float64, on one thread and with
+// the Conv2d layers on the engine's two-thread runner; with
 // PyTorch float64 (one thread, nn.Sequential) beside it (bench/torch_stack_bench.py).
 
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Layer } from '../core'
-import { normalTensor, planStack, seededSource, stackBackward, stackForward, stackPreset } from '../core'
+import {
+  normalTensor,
+  planStack,
+  seededSource,
+  stackBackward,
+  stackBackwardAsync,
+  stackForward,
+  stackForwardAsync,
+  stackPreset,
+} from '../core'
 import { createFastKernels } from '../core/fast'
+import { createParallelRunner } from '../src-main/engine/parallel'
 
 export const STACK_BENCH = {
   name: 'VGG',
@@ -22,6 +33,7 @@ export interface StackRow {
   impl: string
   kernels: string
   op: 'forward' | 'forward+gradients'
+  threads: number
   median_ms: number
   runs: number
 }
@@ -33,13 +45,13 @@ function median(values: number[]): number {
 }
 
 /** One warm-up, then 7 runs (at least 3, stopping after about 4 s): the median. */
-function time(run: () => void): { median: number; runs: number } {
-  run()
+async function time(run: () => unknown): Promise<{ median: number; runs: number }> {
+  await run()
   const times: number[] = []
   const end = performance.now() + 4000
   while (times.length < 7 && (times.length < 3 || performance.now() < end)) {
     const start = performance.now()
-    run()
+    await run()
     times.push(performance.now() - start)
   }
   return { median: median(times), runs: times.length }
@@ -53,16 +65,30 @@ export async function measureStack(): Promise<StackRow[]> {
   const plan = planStack(layers, x.shape)
   const gradOutput = normalTensor(plan.plans[plan.plans.length - 1].outputShape, source)
   const kernels = await createFastKernels()
-  const forward = time(() => void stackForward(layers, x, kernels))
-  const both = time(() => {
+  const forward = await time(() => stackForward(layers, x, kernels))
+  const both = await time(() => {
     const result = stackForward(layers, x, kernels)
     stackBackward(layers, result, { kind: 'output', gradOutput }, kernels)
   })
+  // the engine's two-thread runner for the Conv2d layers (src-main/engine/parallel)
+  const runner = await createParallelRunner({ threads: 2 })
+  const run = { conv: runner, kernels }
+  const forward2 = await time(() => stackForwardAsync(layers, x, run))
+  const both2 = await time(async () => {
+    const result = await stackForwardAsync(layers, x, run)
+    await stackBackwardAsync(layers, result, { kind: 'output', gradOutput }, run)
+  })
+  await runner.close()
   kernels.release()
-  return [
-    { impl: 'convolab-stack', kernels: kernels.kind, op: 'forward', median_ms: forward.median, runs: forward.runs },
-    { impl: 'convolab-stack', kernels: kernels.kind, op: 'forward+gradients', median_ms: both.median, runs: both.runs },
-  ]
+  const row = (op: StackRow['op'], threads: number, measured: { median: number; runs: number }): StackRow => ({
+    impl: 'convolab-stack',
+    kernels: threads === 1 ? kernels.kind : runner.kind,
+    op,
+    threads,
+    median_ms: measured.median,
+    runs: measured.runs,
+  })
+  return [row('forward', 1, forward), row('forward+gradients', 1, both), row('forward', 2, forward2), row('forward+gradients', 2, both2)]
 }
 
 /** Runs our measurement in a child process and PyTorch's beside it; prints the section. */
@@ -86,12 +112,12 @@ export function runStackBench(root: string, python: string, torch: boolean, json
 export function printStackTable(rows: readonly StackRow[]): void {
   const [n, c, h, w] = STACK_BENCH.input
   console.log(
-    `${STACK_BENCH.name}: VGG-block preset (conv3 ${c}→16, ReLU, conv3 16→16, ReLU, conv3 16→16; padding 1) on N${n} C${c} ${h}×${w}, float64, one thread; target forward+gradients ≤ ${STACK_BENCH.targetMs} ms`,
+    `${STACK_BENCH.name}: VGG-block preset (conv3 ${c}→16, ReLU, conv3 16→16, ReLU, conv3 16→16; padding 1) on N${n} C${c} ${h}×${w}, float64; target forward+gradients ≤ ${STACK_BENCH.targetMs} ms`,
   )
-  console.log(`${'op'.padEnd(19)}${'impl'.padEnd(22)}${'kernels'.padEnd(14)}${'median ms'.padStart(10)}${'runs'.padStart(6)}`)
+  console.log(`${'op'.padEnd(19)}${'impl'.padEnd(22)}${'kernels'.padEnd(14)}${'threads'.padStart(7)}${'median ms'.padStart(11)}${'runs'.padStart(6)}`)
   for (const row of rows) {
     console.log(
-      `${row.op.padEnd(19)}${row.impl.padEnd(22)}${row.kernels.padEnd(14)}${row.median_ms.toFixed(1).padStart(10)}${String(row.runs).padStart(6)}`,
+      `${row.op.padEnd(19)}${row.impl.padEnd(22)}${row.kernels.padEnd(14)}${String(row.threads).padStart(7)}${row.median_ms.toFixed(1).padStart(11)}${String(row.runs).padStart(6)}`,
     )
   }
 }

@@ -50,5 +50,5 @@ impl = f"pytorch-{torch.__version__.split('+')[0]}"
 rows = []
 for op, run in (("forward", forward), ("forward+gradients", both)):
     median_ms, runs = timed(run)
-    rows.append({"impl": impl, "kernels": "cpu", "op": op, "median_ms": round(median_ms, 3), "runs": runs})
+    rows.append({"impl": impl, "kernels": "cpu", "op": op, "threads": 1, "median_ms": round(median_ms, 3), "runs": runs})
 print("BENCH " + json.dumps(rows))

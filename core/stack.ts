@@ -114,6 +114,19 @@ export function unitGradient(forward: StackForward, layer: number, unit: readonl
   return grad
 }
 
+/** Where a backward pass starts: the layer and its dE/dy, checked against the forward pass. */
+export function startGradient(forward: StackForward, seed: GradientSeed): { from: number; grad: Tensor } {
+  if (seed.kind === 'unit') return { from: seed.layer, grad: unitGradient(forward, seed.layer, seed.unit) }
+  if (forward.failure) throw forward.failure
+  if (!sameShape(seed.gradOutput.shape, forward.output.shape)) {
+    throw new ConvolabError('grad-output-shape', {
+      got: formatShape(seed.gradOutput.shape),
+      expected: formatShape(forward.output.shape),
+    })
+  }
+  return { from: forward.layers.length - 1, grad: seed.gradOutput }
+}
+
 /** The chain rule back through the stack; each layer's dE/dx is the previous layer's dE/dy. */
 export function stackBackward(
   layers: readonly Layer[],
@@ -121,23 +134,9 @@ export function stackBackward(
   seed: GradientSeed,
   kernels?: FastKernels,
 ): StackGradients {
-  const computed = forward.layers.length
-  let from: number
-  let grad: Tensor
-  if (seed.kind === 'unit') {
-    from = seed.layer
-    grad = unitGradient(forward, seed.layer, seed.unit)
-  } else {
-    if (forward.failure) throw forward.failure
-    from = computed - 1
-    if (!sameShape(seed.gradOutput.shape, forward.output.shape)) {
-      throw new ConvolabError('grad-output-shape', {
-        got: formatShape(seed.gradOutput.shape),
-        expected: formatShape(forward.output.shape),
-      })
-    }
-    grad = seed.gradOutput
-  }
+  const start = startGradient(forward, seed)
+  const from = start.from
+  let grad = start.grad
   const gradOutputs: Array<Tensor | null> = new Array(layers.length).fill(null)
   const gradWeights: Array<Tensor | null> = new Array(layers.length).fill(null)
   const gradBiases: Array<Tensor | null> = new Array(layers.length).fill(null)
