@@ -5,6 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
+import sharp from 'sharp'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Layer } from '../../core'
 import { encodeNpy, parseNpy, stackPreset } from '../../core'
@@ -79,6 +80,18 @@ describe('convolab compute --stack', () => {
     const expected = filesUnder(fixture).filter((f) => f === 'output.npy' || f === 'grad_input.npy' || f.startsWith('layers'))
     expect(filesUnder(out)).toEqual(expected)
     for (const file of expected) expectSameTensor(join(out, file), join(fixture, file))
+  })
+
+  it('takes a photo as input (--grayscale, --max-side) like compute', async () => {
+    const photo = join(scratch, 'photo.png')
+    const pixels = Buffer.from(Array.from({ length: 40 * 30 * 3 }, (_, k) => (k * 37) % 256))
+    await sharp(pixels, { raw: { width: 40, height: 30, channels: 3 } }).png().toFile(photo)
+    const out = join(scratch, 'photo-out')
+    const stack = join(STACKS_FOLDER, 'dilated', 'stack.json')
+    const result = await run(['compute', '--stack', stack, '--input', photo, '--grayscale', '--max-side', '20', '--out', out], 'en')
+    expect(result.stderr).toBe('')
+    expect(result.stdout).toContain('output shape (1, 1, 15, 20)')
+    expect(parseNpy(new Uint8Array(readFileSync(join(out, 'output.npy')))).shape).toEqual([1, 1, 15, 20])
   })
 
   it('without --grad-output writes only the outputs', async () => {
