@@ -8,7 +8,7 @@ import type { LayerPlan } from './layer-compute'
 import { sourceIndex } from './geometry'
 import type { PaddingMode } from './geometry'
 import type { StackForward, StackPlan } from './stack'
-import { stackBackward, unitGradient } from './stack'
+import { stackBackward } from './stack'
 import type { Tensor } from './tensor'
 import type { FastKernels } from './fast/kernels'
 
@@ -210,7 +210,6 @@ export function effectiveReceptiveField(
   unit: readonly [number, number, number, number],
   kernels?: FastKernels,
 ): EffectiveReceptiveField {
-  unitGradient(forward, layer, unit)
   const { gradInput } = stackBackward(layers, forward, { kind: 'unit', layer, unit }, kernels)
   const [, channels, height, width] = gradInput.shape
   const plane = height * width
