@@ -35,6 +35,8 @@ export interface StackRow {
   op: 'forward' | 'forward+gradients'
   threads: number
   median_ms: number
+  /** Median CPU time of the whole process (all its threads): what the load of other processes inflates least. */
+  cpu_ms: number
   runs: number
 }
 
@@ -45,16 +47,20 @@ function median(values: number[]): number {
 }
 
 /** One warm-up, then 7 runs (at least 3, stopping after about 4 s): the median. */
-async function time(run: () => unknown): Promise<{ median: number; runs: number }> {
+async function time(run: () => unknown): Promise<{ median: number; cpu: number; runs: number }> {
   await run()
   const times: number[] = []
+  const cpu: number[] = []
   const end = performance.now() + 4000
   while (times.length < 7 && (times.length < 3 || performance.now() < end)) {
     const start = performance.now()
+    const startCpu = process.cpuUsage()
     await run()
+    const used = process.cpuUsage(startCpu)
     times.push(performance.now() - start)
+    cpu.push((used.user + used.system) / 1000)
   }
-  return { median: median(times), runs: times.length }
+  return { median: median(times), cpu: median(cpu), runs: times.length }
 }
 
 /** Measures our stack in this process (the caller runs it in a child with relaxed SIMD). */
@@ -80,12 +86,13 @@ export async function measureStack(): Promise<StackRow[]> {
   })
   await runner.close()
   kernels.release()
-  const row = (op: StackRow['op'], threads: number, measured: { median: number; runs: number }): StackRow => ({
+  const row = (op: StackRow['op'], threads: number, measured: { median: number; cpu: number; runs: number }): StackRow => ({
     impl: 'convolab-stack',
     kernels: threads === 1 ? kernels.kind : runner.kind,
     op,
     threads,
     median_ms: measured.median,
+    cpu_ms: measured.cpu,
     runs: measured.runs,
   })
   return [row('forward', 1, forward), row('forward+gradients', 1, both), row('forward', 2, forward2), row('forward+gradients', 2, both2)]
@@ -114,10 +121,12 @@ export function printStackTable(rows: readonly StackRow[]): void {
   console.log(
     `${STACK_BENCH.name}: VGG-block preset (conv3 ${c}→16, ReLU, conv3 16→16, ReLU, conv3 16→16; padding 1) on N${n} C${c} ${h}×${w}, float64; target forward+gradients ≤ ${STACK_BENCH.targetMs} ms`,
   )
-  console.log(`${'op'.padEnd(19)}${'impl'.padEnd(22)}${'kernels'.padEnd(14)}${'threads'.padStart(7)}${'median ms'.padStart(11)}${'runs'.padStart(6)}`)
+  console.log(
+    `${'op'.padEnd(19)}${'impl'.padEnd(22)}${'kernels'.padEnd(14)}${'threads'.padStart(7)}${'median ms'.padStart(11)}${'cpu ms'.padStart(10)}${'runs'.padStart(6)}`,
+  )
   for (const row of rows) {
     console.log(
-      `${row.op.padEnd(19)}${row.impl.padEnd(22)}${row.kernels.padEnd(14)}${String(row.threads).padStart(7)}${row.median_ms.toFixed(1).padStart(11)}${String(row.runs).padStart(6)}`,
+      `${row.op.padEnd(19)}${row.impl.padEnd(22)}${row.kernels.padEnd(14)}${String(row.threads).padStart(7)}${row.median_ms.toFixed(1).padStart(11)}${row.cpu_ms.toFixed(1).padStart(10)}${String(row.runs).padStart(6)}`,
     )
   }
 }

@@ -38,17 +38,21 @@ def both():
 def timed(run):
     run()
     times = []
+    cpu = []
     end = time.perf_counter() + 4
     while len(times) < 7 and (len(times) < 3 or time.perf_counter() < end):
         start = time.perf_counter()
+        start_cpu = time.process_time()
         run()
         times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000, len(times)
+        cpu.append(time.process_time() - start_cpu)
+    return statistics.median(times) * 1000, statistics.median(cpu) * 1000, len(times)
 
 
 impl = f"pytorch-{torch.__version__.split('+')[0]}"
 rows = []
 for op, run in (("forward", forward), ("forward+gradients", both)):
-    median_ms, runs = timed(run)
-    rows.append({"impl": impl, "kernels": "cpu", "op": op, "threads": 1, "median_ms": round(median_ms, 3), "runs": runs})
+    median_ms, cpu_ms, runs = timed(run)
+    rows.append({"impl": impl, "kernels": "cpu", "op": op, "threads": 1, "median_ms": round(median_ms, 3),
+                 "cpu_ms": round(cpu_ms, 3), "runs": runs})
 print("BENCH " + json.dumps(rows))
