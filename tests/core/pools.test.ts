@@ -51,6 +51,10 @@ describe('MaxPool2d: PyTorch reference cases', () => {
     const nans = maxPool2d({ shape: [1, 1, 2, 2], data: Float64Array.of(1, NaN, NaN, 9) }, { kernelSize: 2 })
     expect(Number.isNaN(nans.output.data[0])).toBe(true)
     expect(nans.indices[0]).toBe(2)
+    // −0 and +0 are equal maxima: the first stays, sign and all
+    const zeros = maxPool2d({ shape: [1, 1, 1, 3], data: Float64Array.of(-1, -0, 0) }, { kernelSize: [1, 3] })
+    expect(Object.is(zeros.output.data[0], -0)).toBe(true)
+    expect(zeros.indices[0]).toBe(1)
   })
 })
 
