@@ -1,7 +1,7 @@
 // Receptive fields: the Araujo et al. recurrences on classic stacks, the exact set of input
 // cells against brute force (where a unit gradient is nonzero), and the effective field.
 import { describe, expect, it } from 'vitest'
-import type { Layer, StackForward } from '../../core'
+import type { Layer, Tensor } from '../../core'
 import {
   effectiveReceptiveField,
   normalTensor,
@@ -68,6 +68,19 @@ describe('theoretical receptive field (Araujo et al. 2019)', () => {
     expect(pool.box).toBe(true)
   })
 
+  it('on an intermediate layer: the fields of the layers after it, in its cells', () => {
+    const layers = stackPreset('resnet-stem')
+    const plan = planStack(layers, [1, 3, 64, 64])
+    const onConv = receptiveFields(layers, plan, 0)
+    expect(onConv.map((f) => [f.layer, f.size[0], f.jump[0], f.start[0]])).toEqual([
+      [1, 1, 1, 0],
+      [2, 3, 2, -1],
+    ])
+    expect(receptiveFields(layers, plan, 2)).toEqual([])
+    const cells = reachingCells(plan, 2, [0, 5, 0, 3], 1)
+    expect(cells).toEqual({ sample: 0, channels: [5], rows: [0, 1], cols: [5, 6, 7] })
+  })
+
   it('a transposed layer has a fractional jump (j/S) and gives an envelope, not a box', () => {
     const layers: Layer[] = [{ type: 'conv-transpose2d', weight: weights([1, 1, 3, 3]), bias: null, stride: 2, padding: 1 }]
     const [field] = fieldsOf(layers, [1, 1, 5, 5])
@@ -78,15 +91,14 @@ describe('theoretical receptive field (Araujo et al. 2019)', () => {
   })
 })
 
-/** The input cells where dE/dx is nonzero for dE/dy = 1 at the unit, as sorted index lists. */
-function bruteForce(layers: Layer[], forward: StackForward, layer: number, unit: [number, number, number, number]) {
-  const { gradInput } = stackBackward(layers, forward, { kind: 'unit', layer, unit })
-  const [, channels, height, width] = gradInput.shape
+/** Where a gradient is nonzero in sample n, as "c,h,w" keys. */
+function nonzero(gradient: Tensor, n: number): Set<string> {
+  const [, channels, height, width] = gradient.shape
   const cells = new Set<string>()
   for (let c = 0; c < channels; c++) {
     for (let h = 0; h < height; h++) {
       for (let w = 0; w < width; w++) {
-        if (gradInput.data[((unit[0] * channels + c) * height + h) * width + w] !== 0) cells.add(`${c},${h},${w}`)
+        if (gradient.data[((n * channels + c) * height + h) * width + w] !== 0) cells.add(`${c},${h},${w}`)
       }
     }
   }
@@ -141,7 +153,7 @@ const STACKS: Array<[string, Layer[], number[]]> = [
 ]
 
 describe('the exact set of input cells that reach a unit', () => {
-  it.each(STACKS)('%s: equals the nonzero pattern of the unit gradient, for every unit of every layer', (name, layers, shape) => {
+  it.each(STACKS)('%s: equals the nonzero pattern of the unit gradient on the input and on every layer between, for every unit', (name, layers, shape) => {
     const x = normalTensor(shape, source)
     const forward = stackForward(layers, x)
     expect(forward.failure).toBeNull()
@@ -154,7 +166,13 @@ describe('the exact set of input cells that reach a unit', () => {
           for (let w = 0; w < width; w++) {
             const unit: [number, number, number, number] = [n - 1, c, h, w]
             const exact = reachingCells(forward.plan, layer, unit)
-            expect(productSet(exact), `layer ${layer} unit ${unit}`).toEqual(bruteForce(layers, forward, layer, unit))
+            const grads = stackBackward(layers, forward, { kind: 'unit', layer, unit })
+            expect(productSet(exact), `layer ${layer} unit ${unit}`).toEqual(nonzero(grads.gradInput, n - 1))
+            // and on every layer between: where that layer's dE/dy is nonzero
+            for (let on = 0; on < layer; on++) {
+              const between = productSet(reachingCells(forward.plan, layer, unit, on))
+              expect(between, `layer ${layer} unit ${unit} on layer ${on}`).toEqual(nonzero(grads.gradOutputs[on] as Tensor, n - 1))
+            }
             // the theoretical (envelope) box holds every cell that reaches the unit; reflect and
             // circular padding bring in cells from elsewhere (they are in the exact set, not the box)
             if (!name.startsWith('groups')) {
