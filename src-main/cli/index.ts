@@ -7,6 +7,7 @@ import { GRADCHECK_USAGE, gradcheckCommand } from './gradcheck'
 import { EXPORT_USAGE, exportCommand } from './export'
 import { STACK_COMPUTE_USAGE, stackComputeCommand, usesStack } from './stack-compute'
 import { RECEPTIVE_FIELD_USAGE, receptiveFieldCommand } from './receptive-field'
+import { STACK_GRADCHECK_USAGE, stackGradcheckCommand } from './stack-gradcheck'
 import { serveCommand } from '../serve'
 
 const USAGE = `Convolab: explore 2D convolutions forward and backward, identical to PyTorch.
@@ -16,6 +17,7 @@ usage:
   ${STACK_COMPUTE_USAGE}
   ${RECEPTIVE_FIELD_USAGE}
   ${GRADCHECK_USAGE}
+  ${STACK_GRADCHECK_USAGE}
   ${EXPORT_USAGE}
   convolab serve [--port N] [--open]   browser mode on 127.0.0.1
   convolab --version`
@@ -42,7 +44,7 @@ export async function run(argv: string[], language: Language = languageFromEnvir
       case 'receptive-field':
         return { code: 0, stdout: await receptiveFieldCommand(args, language), stderr: '' }
       case 'gradcheck': {
-        const { text, passed } = gradcheckCommand(args, language)
+        const { text, passed } = usesStack(args) ? await stackGradcheckCommand(args, language) : gradcheckCommand(args, language)
         return { code: passed ? 0 : 1, stdout: text, stderr: '' }
       }
       case 'export':

@@ -131,6 +131,26 @@ describe('convolab receptive-field', () => {
   })
 })
 
+describe('convolab gradcheck --stack', () => {
+  it("runs the seed's check through a fixture stack of every layer kind", async () => {
+    const stack = join(STACKS_FOLDER, 'issue-example', 'stack.json')
+    const result = await run(['gradcheck', '--stack', stack, '--input-shape', '1,3,6,6', '--samples', '2'], 'en')
+    // per sample: x 108, conv 4·3·9 + 4, transposed 4·3·9 (no bias)
+    expect(result.stdout).toBe(`SUCCESS ${2 * (108 + 112 + 108)} partial derivatives checked (2 random input samples)`)
+    expect(result.code).toBe(0)
+  })
+
+  it('exits 1 naming the worst derivative when the tolerance cannot be met, and 2 for a stack that does not fit', async () => {
+    const stack = join(STACKS_FOLDER, 'dilated', 'stack.json')
+    const failed = await run(['gradcheck', '--stack', stack, '--input-shape', '1,1,5,5', '--samples', '1', '--tolerance', '1e-15'], 'es')
+    expect(failed.code).toBe(1)
+    expect(failed.stdout).toMatch(/^ERROR \d+ de \d+ derivadas parciales superan la tolerancia 1e-15; la peor: /)
+    const refused = await run(['gradcheck', '--stack', stack, '--input-shape', '1,2,5,5'], 'en')
+    expect(refused.code).toBe(2)
+    expect(refused.stderr).toMatch(/^convolab: layer 0 \(Conv2d\) cannot take its input \(1, 2, 5, 5\): /)
+  })
+})
+
 describe('refusals: exit 2, one line, nothing written', () => {
   const fixture = join(STACKS_FOLDER, 'issue-example')
 
