@@ -14,6 +14,8 @@ import type { FastKernels } from './fast/kernels'
 
 export interface StackPlan {
   inputShape: number[]
+  /** Layers in the stack, computed or not. */
+  layerCount: number
   /** One plan per layer that fits, in order; shorter than the stack when a layer does not fit. */
   plans: LayerPlan[]
   /** The first layer that cannot take its input, or null when the whole stack fits. */
@@ -77,10 +79,10 @@ export function planStack(layers: readonly Layer[], inputShape: readonly number[
       plans.push(plan)
       shape = plan.outputShape
     } catch (error) {
-      return { inputShape: [...inputShape], plans, failure: layerError(layers[index], index, shape, error) }
+      return { inputShape: [...inputShape], layerCount: layers.length, plans, failure: layerError(layers[index], index, shape, error) }
     }
   }
-  return { inputShape: [...inputShape], plans, failure: null }
+  return { inputShape: [...inputShape], layerCount: layers.length, plans, failure: null }
 }
 
 /** Forward through every layer that fits. With `kernels`, convolutions run on the fast path. */
@@ -100,10 +102,11 @@ export function stackForward(layers: readonly Layer[], x: Tensor, kernels?: Fast
 export function unitGradient(forward: StackForward, layer: number, unit: readonly number[]): Tensor {
   const computed = forward.layers[layer]
   if (!computed) {
-    if (layer >= 0 && forward.failure) {
+    const count = forward.plan.layerCount
+    if (Number.isInteger(layer) && layer >= 0 && layer < count) {
       throw new ConvolabError('stack-not-computed', { index: layer, failed: forward.layers.length })
     }
-    throw new ConvolabError('stack-unit', { unit: formatShape(unit), index: layer, shape: '()' })
+    throw new ConvolabError('stack-no-layer', { index: layer, count })
   }
   const shape = computed.output.shape
   const fits = unit.length === 4 && unit.every((u, d) => Number.isInteger(u) && u >= 0 && u < shape[d])

@@ -49,6 +49,12 @@ describe('a layer that cannot take its input', () => {
     expect(grads.gradWeights[0]?.shape).toEqual([4, 3, 3, 3])
     expect(() => stackBackward(layers, forward, { kind: 'output', gradOutput: tensor([1, 4, 6, 6]) })).toThrow(/layer 2/)
     expect(() => stackBackward(layers, forward, { kind: 'unit', layer: 2, unit: [0, 0, 0, 0] })).toThrow(/layer 2 was not computed/)
+    expect(() => stackBackward(layers, forward, { kind: 'unit', layer: 3, unit: [0, 0, 0, 0] })).toThrow(
+      'layer 3 was not computed (the stack stops at layer 2)',
+    )
+    expect(() => stackBackward(layers, forward, { kind: 'unit', layer: 4, unit: [0, 0, 0, 0] })).toThrow(
+      'there is no layer 4 (the stack has 4 layers, from 0)',
+    )
   })
 
   it('refuses a unit outside its layer, naming the layer and its shape', () => {
