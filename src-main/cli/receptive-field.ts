@@ -2,11 +2,12 @@
 // receptive field of its units (size, jump, start per axis), as text or JSON.
 
 import type { Language, ReceptiveField } from '../../core'
-import { ConvolabError, TORCH_CLASS, formatShape, planStack, receptiveFields } from '../../core'
+import { TORCH_CLASS, formatShape, planStack, receptiveFields } from '../../core'
 import { parseCommand, parseShape } from './args'
-import { readStackFile } from './stack-files'
+import { stackFromArgs } from './stack-files'
 
-export const RECEPTIVE_FIELD_USAGE = `convolab receptive-field --stack STACK.json --input-shape N,C,H,W [--json]`
+export const RECEPTIVE_FIELD_USAGE = `convolab receptive-field --stack STACK.json|--preset NAME --input-shape N,C,H,W [--json]
+                 (presets: lenet, vgg-block, dilated, encoder-decoder, resnet-stem)`
 
 /** The JSON form: [{"layer", "type", "output_shape", "size", "jump", "start"}]. */
 export function receptiveFieldJson(fields: readonly ReceptiveField[]): string {
@@ -46,12 +47,12 @@ export function receptiveFieldText(fields: readonly ReceptiveField[], language: 
 export async function receptiveFieldCommand(args: string[], language: Language): Promise<string> {
   const { values } = parseCommand(args, {
     stack: { type: 'string' },
+    preset: { type: 'string' },
     'input-shape': { type: 'string' },
     json: { type: 'boolean' },
   })
-  if (!values.stack) throw new ConvolabError('bad-request', { detail: '--stack is required' })
   const inputShape = parseShape('--input-shape', values['input-shape'] as string | undefined, 4)
-  const layers = await readStackFile(values.stack as string)
+  const layers = await stackFromArgs(values, inputShape[1])
   const plan = planStack(layers, inputShape)
   if (plan.failure) throw plan.failure
   const fields = receptiveFields(layers, plan)

@@ -3,8 +3,8 @@
 
 import { readFile } from 'node:fs/promises'
 import { dirname, isAbsolute, join } from 'node:path'
-import type { Layer, Tensor } from '../../core'
-import { ConvolabError, layersFromEntries, parseStackFile } from '../../core'
+import type { Layer, StackPresetId, Tensor } from '../../core'
+import { ConvolabError, STACK_PRESET_IDS, layersFromEntries, parseStackFile, stackPreset } from '../../core'
 import { LIMITS } from '../../contract'
 import { readTensorPath } from './inputs'
 
@@ -41,4 +41,18 @@ export async function readStackFile(path: string): Promise<Layer[]> {
     }
   }
   return layersFromEntries(path, entries, (file) => tensors.get(file) as Tensor)
+}
+
+/** The layers of --stack FILE or of --preset NAME (seeded weights for `inChannels` input channels). */
+export async function stackFromArgs(values: Record<string, string | boolean | undefined>, inChannels: number): Promise<Layer[]> {
+  const preset = values.preset as string | undefined
+  if (values.stack && preset) throw new ConvolabError('bad-request', { detail: 'give --stack or --preset, not both' })
+  if (preset !== undefined) {
+    if (!STACK_PRESET_IDS.includes(preset as StackPresetId)) {
+      throw new ConvolabError('bad-request', { detail: `unknown preset '${preset}' (one of ${STACK_PRESET_IDS.join(', ')})` })
+    }
+    return stackPreset(preset as StackPresetId, inChannels)
+  }
+  if (!values.stack) throw new ConvolabError('bad-request', { detail: '--stack (or --preset) is required' })
+  return readStackFile(values.stack as string)
 }

@@ -116,6 +116,17 @@ describe('convolab receptive-field', () => {
     expect(fields[6]).toEqual({ layer: 6, type: 'conv2d', output_shape: [1, 8, 64, 64], size: [31, 31], jump: [1, 1], start: [-15, -15] })
   })
 
+  it('takes a preset instead of a file (--preset, in channels from --input-shape)', async () => {
+    const stem = await run(['receptive-field', '--preset', 'resnet-stem', '--input-shape', '1,1,224,224', '--json'], 'en')
+    expect(stem.code).toBe(0)
+    expect(JSON.parse(stem.stdout)[2]).toEqual({ layer: 2, type: 'max-pool2d', output_shape: [1, 16, 56, 56], size: [11, 11], jump: [4, 4], start: [-5, -5] })
+    const unknown = await run(['receptive-field', '--preset', 'alexnet', '--input-shape', '1,1,224,224'], 'en')
+    expect(unknown.stderr).toBe(
+      "convolab: the request was refused: unknown preset 'alexnet' (one of lenet, vgg-block, dilated, encoder-decoder, resnet-stem)",
+    )
+    expect(unknown.code).toBe(2)
+  })
+
   it('prints a table, in English or Spanish, and notes the fractional jump of transposed layers', async () => {
     const stack = join(STACKS_FOLDER, 'encoder-decoder', 'stack.json')
     const en = await run(['receptive-field', '--stack', stack, '--input-shape', '1,3,16,16'], 'en')
