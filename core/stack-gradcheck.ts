@@ -3,7 +3,7 @@
 // every layer's parameters compared with the stack's backward pass.
 
 import type { GradcheckReport } from './gradcheck'
-import { formatGradcheck, relativeError } from './gradcheck'
+import { formatGradcheck, relativeError, unravel } from './gradcheck'
 import type { Layer } from './layer'
 import { hasWeights } from './layer'
 import type { RandomSource } from './random'
@@ -33,15 +33,6 @@ function redraw(layers: readonly Layer[], source: RandomSource): Layer[] {
       ? { ...layer, weight: normalTensor(layer.weight.shape, source), bias: layer.bias ? normalTensor(layer.bias.shape, source) : null }
       : layer,
   )
-}
-
-function unravel(flat: number, shape: readonly number[]): number[] {
-  const index = new Array<number>(shape.length)
-  for (let d = shape.length - 1; d >= 0; d--) {
-    index[d] = flat % shape[d]
-    flat = Math.floor(flat / shape[d])
-  }
-  return index
 }
 
 export function stackGradcheck(settings: StackGradcheckSettings): StackGradcheckReport {
