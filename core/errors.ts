@@ -189,6 +189,10 @@ const templates: Record<string, { en: Template; es: Template }> = {
     en: (p) => `there is no unit ${p.unit} in layer ${p.index}, whose output has shape ${p.shape}`,
     es: (p) => `no hay ninguna unidad ${p.unit} en la capa ${p.index}, cuya salida tiene shape ${p.shape}`,
   },
+  'stack-no-layer': {
+    en: (p) => `there is no layer ${p.index} (the stack has ${p.count} layers, from 0)`,
+    es: (p) => `no existe la capa ${p.index} (la pila tiene ${p.count} capas, desde la 0)`,
+  },
   'stack-not-computed': {
     en: (p) => `layer ${p.index} was not computed (the stack stops at layer ${p.failed})`,
     es: (p) => `la capa ${p.index} no se calculó (la pila se detiene en la capa ${p.failed})`,

@@ -2,7 +2,7 @@
 // every layer kind, on core's scalar kernels or on the fast (WebAssembly) ones when given.
 
 import { activationBackward, activationForward, DEFAULT_NEGATIVE_SLOPE } from './activations'
-import { avgPool2d, avgPool2dBackward } from './avg-pool2d'
+import { avgPool2d, avgPool2dBackward, avgPoolGeometry } from './avg-pool2d'
 import { conv2d } from './conv2d'
 import { conv2dBackward } from './conv2d-backward'
 import { convTranspose2d, convTranspose2dBackward } from './conv-transpose2d'
@@ -58,9 +58,7 @@ export function planLayer(layer: Layer, inputShape: readonly number[]): LayerPla
     }
     case 'max-pool2d':
     case 'avg-pool2d': {
-      const options = poolOptions(layer)
-      if (layer.type === 'avg-pool2d') options.dilation = undefined
-      const geometry = poolGeometry(shape, options)
+      const geometry = layer.type === 'avg-pool2d' ? avgPoolGeometry(shape, poolOptions(layer)) : poolGeometry(shape, poolOptions(layer))
       return { type: layer.type, inputShape: shape, outputShape: poolOutputShape(geometry), geometry }
     }
     case 'relu':
