@@ -88,8 +88,18 @@ function convRows(problem: string, kernels: FastKernels, g: ConvGeometry, x: Ten
   const impl = `conv2d-same-work (${kernels.kind})`
   return [
     { problem, op: 'conv forward', impl, median_ms: time(() => kernels.forward(x.data, w.data, null, g, 'f64')) },
-    { problem, op: 'conv grad-input', impl, median_ms: time(() => kernels.backward(x.data, w.data, gy.data, g, 'f64', { input: true, weight: false, bias: false })) },
-    { problem, op: 'conv grad-weight', impl, median_ms: time(() => kernels.backward(x.data, w.data, gy.data, g, 'f64', { input: false, weight: true, bias: false })) },
+    {
+      problem,
+      op: 'conv grad-input',
+      impl,
+      median_ms: time(() => kernels.backward(x.data, w.data, gy.data, g, 'f64', { input: true, weight: false, bias: false })),
+    },
+    {
+      problem,
+      op: 'conv grad-weight',
+      impl,
+      median_ms: time(() => kernels.backward(x.data, w.data, gy.data, g, 'f64', { input: false, weight: true, bias: false })),
+    },
   ]
 }
 
@@ -160,12 +170,7 @@ function lineOf(stdout: string, prefix: string): unknown[] | null {
 }
 
 /** Runs the family child and PyTorch's script; returns their rows and why any are missing. */
-export function runFamily(
-  root: string,
-  python: string,
-  torch: boolean,
-  problems: readonly string[],
-): { rows: FamilyRow[]; notes: string[] } {
+export function runFamily(root: string, python: string, torch: boolean, problems: readonly string[]): { rows: FamilyRow[]; notes: string[] } {
   const notes: string[] = []
   const ours = spawnSync(process.execPath, [...process.execArgv, process.argv[1], '--family-child', problems.join(',')], {
     encoding: 'utf8',
@@ -203,7 +208,7 @@ export function printFamilyTable(rows: FamilyRow[], notes: string[]): void {
   }
   console.log(
     '\nThe rest of the family (issue 12): float64, one thread. vs same = our layer / the Conv2d of the same work ' +
-      '(same windows or the transposed pair); vs S5 = our layer / the same operation of the app\'s Conv2d on the same input (S5)',
+      "(same windows or the transposed pair); vs S5 = our layer / the same operation of the app's Conv2d on the same input (S5)",
   )
   for (const problem of FAMILY_PROBLEMS) {
     if (!rows.some((row) => row.problem === problem.name)) continue
@@ -217,9 +222,7 @@ export function printFamilyTable(rows: FamilyRow[], notes: string[]): void {
     for (const row of mine) {
       const same = ratio(row, pairs[problem.name][row.op], 'conv2d-same-work')
       const s5 = ratio(row, S5_PAIRS[row.op], 'conv2d-S5')
-      console.log(
-        `${row.op.padEnd(20)}  ${row.impl.padEnd(34)}  ${row.median_ms.toFixed(2).padStart(10)}  ${same.padStart(8)}  ${s5.padStart(8)}`,
-      )
+      console.log(`${row.op.padEnd(20)}  ${row.impl.padEnd(34)}  ${row.median_ms.toFixed(2).padStart(10)}  ${same.padStart(8)}  ${s5.padStart(8)}`)
     }
   }
   for (const note of notes) console.log(`  ${note}`)

@@ -151,12 +151,7 @@ export function convTranspose2dBackward(
 }
 
 /** dE/dx alone: the Conv2d's forward of dE/dy with the same weight, shape (N, C_in, H, W). */
-export function convTranspose2dGradInput(
-  gradOutput: Tensor,
-  weight: Tensor,
-  geometry: ConvTranspose2dGeometry,
-  kernels?: ConvKernels,
-): Tensor {
+export function convTranspose2dGradInput(gradOutput: Tensor, weight: Tensor, geometry: ConvTranspose2dGeometry, kernels?: ConvKernels): Tensor {
   const conv = geometry.conv
   let data: Float64Array
   if (kernels) data = kernels.forward(gradOutput.data, weight.data, null, conv, 'f64') as Float64Array

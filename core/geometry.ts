@@ -72,7 +72,12 @@ export function toPair(name: string, value: Pair | undefined, fallback: number, 
 /** A 4-D shape of whole positive dimensions. */
 export function checkShape(name: string, shape: readonly number[], layout: string): void {
   if (shape.length !== 4) throw new ConvolabError('bad-rank', { name, rank: 4, layout, shape: formatShape(shape) })
-  shape.forEach((dim) => checkInteger(`${name} ${layout}`, dim, 1))
+  const axes = layout.slice(1, -1).split(', ')
+  shape.forEach((dim, axis) => {
+    // A zero-size dimension (an empty .npy, say) is named, so the user knows which one.
+    if (dim === 0) throw new ConvolabError('empty-dimension', { name, axis: axes[axis], shape: formatShape(shape) })
+    checkInteger(`${name} ${axes[axis]}`, dim, 1)
+  })
 }
 
 /** PyTorch's padding rules for one axis: [before, after]. */

@@ -111,9 +111,7 @@ export function poolOutputShape(geometry: PoolGeometry): [number, number, number
 export function describePoolOutputSize(geometry: PoolGeometry, axis: 'H' | 'W'): string {
   const g = geometry
   const [size, kernel, stride, padding, dilation, out] =
-    axis === 'H'
-      ? [g.inH, g.kernelH, g.strideH, g.padH, g.dilationH, g.outH]
-      : [g.inW, g.kernelW, g.strideW, g.padW, g.dilationW, g.outW]
+    axis === 'H' ? [g.inH, g.kernelH, g.strideH, g.padH, g.dilationH, g.outH] : [g.inW, g.kernelW, g.strideW, g.padW, g.dilationW, g.outW]
   const [open, close] = g.ceilMode ? ['⌈', '⌉'] : ['⌊', '⌋']
   const formula = `${axis}_out = ${open}(${size} + 2·${padding} − ${dilation}·(${kernel}−1) − 1) / ${stride}${close} + 1`
   const natural = Math.ceil((size + 2 * padding - dilation * (kernel - 1) - 1) / stride) + 1

@@ -48,7 +48,9 @@ export function sumLine(parts: Array<{ value: number; label: string }>, total: n
 
 /** "= 0.50·1.00 + … = total": every product written, for small windows. */
 export function productLine(pairs: Array<[number, number]>, extra: number | null, total: number, decimals: number): string {
-  const terms = pairs.map(([u, v]) => `${formatValue(u, decimals)}·${formatValue(v, decimals)}`)
+  // A negative factor is bracketed, as written by hand: (−1.00)·(−1.30), never −1.00·−1.30.
+  const factor = (x: number) => (formatValue(x, decimals).startsWith('−') ? `(${formatValue(x, decimals)})` : formatValue(x, decimals))
+  const terms = pairs.map(([u, v]) => `${factor(u)}·${factor(v)}`)
   if (extra !== null) terms.push(formatValue(extra, decimals))
   return `= ${terms.join(' + ')} = ${formatValue(total, decimals)}`
 }

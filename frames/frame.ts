@@ -7,6 +7,7 @@ import { backwardWeightModel } from './backward-weight'
 import { forwardModel } from './forward'
 import { drawFrameModel } from './paint'
 import type { FrameModel } from './panel'
+import { withPalette } from './panel'
 import type { LearningScene } from './learning'
 import { isLearningScene, learningModel } from './learning'
 import type { Scene } from './scene'
@@ -35,5 +36,5 @@ export function frameModel(scene: AnyScene, step: number): FrameModel {
  * the identity and size the canvas in device pixels (images are put with putImageData).
  */
 export function paintFrame(ctx: FrameContext, scene: AnyScene, step: number, size: FrameSize): void {
-  drawFrameModel(ctx, frameModel(scene, step), size, scene.options.decimals)
+  withPalette(scene.options.theme, () => drawFrameModel(ctx, frameModel(scene, step), size, scene.options.decimals))
 }

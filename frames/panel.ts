@@ -73,7 +73,8 @@ export function shownIndices(count: number, current: number, limit: number): num
   return Array.from({ length: limit }, (_, k) => start + k)
 }
 
-export const COLOURS = {
+/** The frame's colours on a white page: the default, and what exports use unless asked otherwise. */
+export const LIGHT_COLOURS = {
   window: '#e6007e',
   written: '#111111',
   region: '#444444',
@@ -84,4 +85,38 @@ export const COLOURS = {
   background: '#ffffff',
   text: '#111111',
   muted: '#666666',
-} as const
+}
+export type FramePalette = typeof LIGHT_COLOURS
+export type FrameTheme = 'light' | 'dark'
+
+/** The same frame on a dark page: the window keeps its one highlight colour. */
+export const DARK_COLOURS: FramePalette = {
+  window: '#e6007e',
+  written: '#f2f2f2',
+  region: '#c9ced6',
+  padding: '#3b404a',
+  hatch: '#7d8592',
+  blank: '#1b1e24',
+  grid: '#4b515d',
+  background: '#16181d',
+  text: '#eceef1',
+  muted: '#a9b0bb',
+}
+
+/**
+ * The colours being drawn with. Every drawing function reads this one object; withPalette swaps
+ * its contents for one synchronous paint (painting never awaits), so a dark canvas on screen
+ * and a light exported frame can be drawn one after the other.
+ */
+export const COLOURS: FramePalette = { ...LIGHT_COLOURS }
+
+export function withPalette<T>(theme: FrameTheme | undefined, draw: () => T): T {
+  if (!theme || theme === 'light') return draw()
+  const saved = { ...COLOURS }
+  Object.assign(COLOURS, DARK_COLOURS)
+  try {
+    return draw()
+  } finally {
+    Object.assign(COLOURS, saved)
+  }
+}

@@ -6,6 +6,7 @@ import { animationData, animationPlan } from '../core/animation'
 import type { Language } from '../core/errors'
 import type { ConvGeometry } from '../core/geometry'
 import type { ColourScale, DivergingMap, SequentialMap } from './colours'
+import type { FrameTheme } from './panel'
 import { divergingScale, extent, maxAbs, sequentialScale } from './colours'
 
 export interface FrameOptions {
@@ -17,6 +18,8 @@ export interface FrameOptions {
   language: Language
   /** Decimals of the numbers in cells and formulas. */
   decimals: number
+  /** The frame's palette: light (the default, and exports') or dark for a dark page. */
+  theme?: FrameTheme
 }
 
 export interface Scene {

@@ -1,7 +1,7 @@
 // convolab compute --layer conv-transpose2d | max-pool2d | avg-pool2d: one layer's forward (and
 // backward with --grad-output) as .npy files, with the output-size formula and its numbers.
 
-import type { Language, PoolGeometry, Tensor } from '../../core'
+import type { Language, Notice, PoolGeometry, Tensor } from '../../core'
 import {
   avgPool2d,
   avgPool2dBackward,
@@ -42,15 +42,21 @@ function shapeLine(output: Tensor, language: Language): string {
   return `${language === 'es' ? 'forma de la salida' : 'output shape'} ${formatShape(output.shape)}`
 }
 
-async function gradOutputOf(values: OptionValues): Promise<Tensor | null> {
-  return values['grad-output'] ? readTensorPath(values['grad-output'] as string) : null
+async function gradOutputOf(values: OptionValues, notices: Notice[]): Promise<Tensor | null> {
+  return values['grad-output'] ? readTensorPath(values['grad-output'] as string, notices) : null
 }
 
-export async function computeLayer(layer: Exclude<Layer, 'conv2d'>, input: Tensor, values: OptionValues, language: Language): Promise<LayerResult> {
-  if (layer === 'conv-transpose2d') return computeTransposed(input, values, language)
+export async function computeLayer(
+  layer: Exclude<Layer, 'conv2d'>,
+  input: Tensor,
+  values: OptionValues,
+  language: Language,
+  notices: Notice[] = [],
+): Promise<LayerResult> {
+  if (layer === 'conv-transpose2d') return computeTransposed(input, values, language, notices)
   const options = poolOptions(values)
   // every input file is read and every setting checked before anything is computed
-  const gradOutput = await gradOutputOf(values)
+  const gradOutput = await gradOutputOf(values, notices)
   const files = new Map<string, Uint8Array>()
   if (layer === 'max-pool2d') {
     const { output, indices, geometry } = maxPool2d(input, options)
@@ -75,18 +81,24 @@ function divisorLine(geometry: PoolGeometry, language: Language): string {
   const es = language === 'es'
   const rule =
     geometry.divisorOverride !== null
-      ? es ? 'forzado con --divisor-override' : 'set by --divisor-override'
+      ? es
+        ? 'forzado con --divisor-override'
+        : 'set by --divisor-override'
       : geometry.countIncludePad
-        ? es ? 'celdas de la ventana dentro de la entrada con relleno' : 'window cells inside the padded input'
-        : es ? 'celdas reales de la entrada en la ventana' : 'real input cells in the window'
+        ? es
+          ? 'celdas de la ventana dentro de la entrada con relleno'
+          : 'window cells inside the padded input'
+        : es
+          ? 'celdas reales de la entrada en la ventana'
+          : 'real input cells in the window'
   return `${es ? 'divisores' : 'divisors'} ${divisors} (${rule})`
 }
 
-async function computeTransposed(input: Tensor, values: OptionValues, language: Language): Promise<LayerResult> {
+async function computeTransposed(input: Tensor, values: OptionValues, language: Language, notices: Notice[]): Promise<LayerResult> {
   const options = transposedOptions(values)
-  const weight = await readTensorPath(values.weight as string)
-  const bias = values.bias ? await readTensorPath(values.bias as string) : null
-  const gradOutput = await gradOutputOf(values)
+  const weight = await readTensorPath(values.weight as string, notices)
+  const bias = values.bias ? await readTensorPath(values.bias as string, notices) : null
+  const gradOutput = await gradOutputOf(values, notices)
   const flatBias: Tensor | null = bias ? { shape: [bias.data.length], data: bias.data } : null
   const { output, geometry } = convTranspose2d(input, weight, flatBias, options)
   const files = new Map<string, Uint8Array>([['output.npy', encodeNpy(output)]])

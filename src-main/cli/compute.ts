@@ -1,7 +1,7 @@
 // convolab compute: forward (and backward with --grad-output) of one Conv2d, written as .npy.
 
 import { existsSync } from 'node:fs'
-import type { Language, Tensor } from '../../core'
+import type { Language, Notice, Tensor } from '../../core'
 import {
   ConvolabError,
   conv2d,
@@ -16,6 +16,7 @@ import { FAMILY_USAGE, computeLayer } from './compute-family'
 import { readInputFile, readTensorPath } from './inputs'
 import type { Layer } from './layers'
 import { AVG_POOL_OPTIONS, MAX_POOL_OPTIONS, TRANSPOSED_OPTIONS, layerOf } from './layers'
+import { noticeLine } from './notices'
 import { writeAllOrNothing } from './output-files'
 
 export const COMPUTE_USAGE = `convolab compute --input X --weight W.npy [--bias B.npy] [--grad-output G.npy]
@@ -50,8 +51,13 @@ export async function computeCommand(args: string[], language: Language): Promis
     if (!values[required]) throw new ConvolabError('bad-request', { detail: `--${required} is required` })
   }
   const maxSide = values['max-side'] === undefined ? 0 : parseShape('--max-side', values['max-side'] as string, 1)[0]
-  const input = await readInputFile(values.input as string, Boolean(values.grayscale), maxSide)
-  const { files, lines } = layer === 'conv2d' ? await computeConv2d(input, values, language) : await computeLayer(layer, input, values, language)
+  // what the readers did that the user should know (a skipped CSV header, 16-bit values, ...)
+  const notices: Notice[] = []
+  const input = await readInputFile(values.input as string, Boolean(values.grayscale), maxSide, notices)
+  const { files, lines } =
+    layer === 'conv2d'
+      ? await computeConv2d(input, values, language, notices)
+      : await computeLayer(layer, input, values, language, notices)
 
   const dir = values.out as string
   if (existsSync(dir) && !(await import('node:fs')).statSync(dir).isDirectory()) {
@@ -59,18 +65,19 @@ export async function computeCommand(args: string[], language: Language): Promis
   }
   await writeAllOrNothing(dir, files)
   const wrote = language === 'es' ? 'escrito' : 'wrote'
-  return [...lines, `${wrote}: ${[...files.keys()].join(', ')}`].join('\n')
+  return [...notices.map((notice) => noticeLine(notice, language)), ...lines, `${wrote}: ${[...files.keys()].join(', ')}`].join('\n')
 }
 
 async function computeConv2d(
   input: Tensor,
   values: OptionValues,
   language: Language,
+  notices: Notice[],
 ): Promise<{ files: Map<string, Uint8Array>; lines: string[] }> {
   const options = convOptions(values)
-  const weight = await readTensorPath(values.weight as string)
-  const bias = values.bias ? await readTensorPath(values.bias as string) : null
-  const gradOutput = values['grad-output'] ? await readTensorPath(values['grad-output'] as string) : null
+  const weight = await readTensorPath(values.weight as string, notices)
+  const bias = values.bias ? await readTensorPath(values.bias as string, notices) : null
+  const gradOutput = values['grad-output'] ? await readTensorPath(values['grad-output'] as string, notices) : null
   const flatBias: Tensor | null = bias ? { shape: [bias.data.length], data: bias.data } : null
 
   const { output, geometry } = conv2d(input, weight, flatBias, options)

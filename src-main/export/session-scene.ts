@@ -13,7 +13,8 @@ import type { LearningScene } from '../../frames/learning'
 import { makeLearningScene } from '../../frames/learning'
 import { upstreamGradient } from '../engine/grad-output'
 
-const VIEW_DEFAULTS: Omit<FrameOptions, 'language'> = { colourMap: 'viridis', diverging: 'RdBu', decimals: 2, trueConvolution: false }
+// Inputs are grayscale as in every view of the app (viridis only when a session asks for it).
+const VIEW_DEFAULTS: Omit<FrameOptions, 'language'> = { colourMap: 'grayscale', diverging: 'RdBu', decimals: 2, trueConvolution: false }
 
 /** The viewer options a session saved in its free-form `view`, where they are valid. */
 export function frameOptionsOf(session: Session, language: FrameOptions['language']): FrameOptions {

@@ -58,10 +58,19 @@ describe('compute --layer conv-transpose2d reproduces PyTorch', () => {
     const out = join(scratch, `transposed-${name}`)
     const result = await run(
       [
-        'compute', '--layer', 'conv-transpose2d', '--input', `${folder}/x.npy`, '--weight', `${folder}/weight.npy`,
+        'compute',
+        '--layer',
+        'conv-transpose2d',
+        '--input',
+        `${folder}/x.npy`,
+        '--weight',
+        `${folder}/weight.npy`,
         ...(c.bias ? ['--bias', `${folder}/bias.npy`] : []),
         ...flags(c.options),
-        '--grad-output', `${folder}/grad_output.npy`, '--out', out,
+        '--grad-output',
+        `${folder}/grad_output.npy`,
+        '--out',
+        out,
       ],
       'en',
     )
@@ -76,8 +85,21 @@ describe('compute --layer conv-transpose2d reproduces PyTorch', () => {
   it('prints the formula with its numbers', async () => {
     const folder = root + familyFolder('conv-transpose2d', 'stride2-output-padding1')
     const result = await run(
-      ['compute', '--layer', 'conv-transpose2d', '--input', `${folder}/x.npy`, '--weight', `${folder}/weight.npy`,
-        '--stride', '2', '--output-padding', '1', '--out', join(scratch, 'formula')],
+      [
+        'compute',
+        '--layer',
+        'conv-transpose2d',
+        '--input',
+        `${folder}/x.npy`,
+        '--weight',
+        `${folder}/weight.npy`,
+        '--stride',
+        '2',
+        '--output-padding',
+        '1',
+        '--out',
+        join(scratch, 'formula'),
+      ],
       'en',
     )
     expect(result.stdout).toBe(
@@ -92,16 +114,12 @@ describe('compute --layer conv-transpose2d reproduces PyTorch', () => {
 })
 
 describe('compute --layer max-pool2d and avg-pool2d reproduce PyTorch', () => {
-  const pools = [
-    ...manifest.maxPool2d.map((c) => ['max-pool2d', c] as const),
-    ...manifest.avgPool2d.map((c) => ['avg-pool2d', c] as const),
-  ]
+  const pools = [...manifest.maxPool2d.map((c) => ['max-pool2d', c] as const), ...manifest.avgPool2d.map((c) => ['avg-pool2d', c] as const)]
   it.each(pools.map(([layer, c]) => [`${layer} ${c.name}`, layer, c] as const))('%s', async (_label, layer, c) => {
     const folder = root + familyFolder(layer, c.name)
     const out = join(scratch, `${layer}-${c.name}`)
     const result = await run(
-      ['compute', '--layer', layer, '--input', `${folder}/x.npy`, ...flags(c.options),
-        '--grad-output', `${folder}/grad_output.npy`, '--out', out],
+      ['compute', '--layer', layer, '--input', `${folder}/x.npy`, ...flags(c.options), '--grad-output', `${folder}/grad_output.npy`, '--out', out],
       'en',
     )
     expect(result.stderr).toBe('')
@@ -120,8 +138,24 @@ describe('compute --layer max-pool2d and avg-pool2d reproduce PyTorch', () => {
   it('prints the formula, the dropped ceil-mode window and the divisors', async () => {
     const folder = root + familyFolder('avg-pool2d', 'ceil-drops-window-in-padding')
     const result = await run(
-      ['compute', '--layer', 'avg-pool2d', '--input', `${folder}/x.npy`, '--kernel-size', '2', '--stride', '2',
-        '--padding', '1', '--ceil-mode', '--count-include-pad', 'false', '--out', join(scratch, 'avg-formula')],
+      [
+        'compute',
+        '--layer',
+        'avg-pool2d',
+        '--input',
+        `${folder}/x.npy`,
+        '--kernel-size',
+        '2',
+        '--stride',
+        '2',
+        '--padding',
+        '1',
+        '--ceil-mode',
+        '--count-include-pad',
+        'false',
+        '--out',
+        join(scratch, 'avg-formula'),
+      ],
       'en',
     )
     expect(result.stdout).toBe(
@@ -139,8 +173,26 @@ describe('compute --layer max-pool2d and avg-pool2d reproduce PyTorch', () => {
 describe('gradcheck --layer', () => {
   it('conv-transpose2d', async () => {
     const result = await run(
-      ['gradcheck', '--layer', 'conv-transpose2d', '--input-shape', '1,2,3,3', '--out-channels', '4', '--kernel-size', '3',
-        '--stride', '2', '--output-padding', '1', '--groups', '2', '--bias', '--samples', '3'],
+      [
+        'gradcheck',
+        '--layer',
+        'conv-transpose2d',
+        '--input-shape',
+        '1,2,3,3',
+        '--out-channels',
+        '4',
+        '--kernel-size',
+        '3',
+        '--stride',
+        '2',
+        '--output-padding',
+        '1',
+        '--groups',
+        '2',
+        '--bias',
+        '--samples',
+        '3',
+      ],
       'en',
     )
     // per sample: x 18 + w (2·2·3·3 = 36) + b 4
@@ -149,8 +201,22 @@ describe('gradcheck --layer', () => {
 
   it('max-pool2d says why ties are excluded', async () => {
     const result = await run(
-      ['gradcheck', '--layer', 'max-pool2d', '--input-shape', '1,2,5,5', '--kernel-size', '3', '--stride', '2', '--padding', '1',
-        '--ceil-mode', '--samples', '4'],
+      [
+        'gradcheck',
+        '--layer',
+        'max-pool2d',
+        '--input-shape',
+        '1,2,5,5',
+        '--kernel-size',
+        '3',
+        '--stride',
+        '2',
+        '--padding',
+        '1',
+        '--ceil-mode',
+        '--samples',
+        '4',
+      ],
       'es',
     )
     expect(result.code).toBe(0)
@@ -162,8 +228,24 @@ describe('gradcheck --layer', () => {
 
   it('avg-pool2d', async () => {
     const result = await run(
-      ['gradcheck', '--layer', 'avg-pool2d', '--input-shape', '1,1,6,6', '--kernel-size', '3', '--stride', '2', '--padding', '1',
-        '--ceil-mode', '--count-include-pad', 'false', '--samples', '2'],
+      [
+        'gradcheck',
+        '--layer',
+        'avg-pool2d',
+        '--input-shape',
+        '1,1,6,6',
+        '--kernel-size',
+        '3',
+        '--stride',
+        '2',
+        '--padding',
+        '1',
+        '--ceil-mode',
+        '--count-include-pad',
+        'false',
+        '--samples',
+        '2',
+      ],
       'en',
     )
     expect(result).toEqual({ code: 0, stdout: 'SUCCESS 72 partial derivatives checked (2 random input samples)', stderr: '' })
@@ -174,16 +256,61 @@ describe('bad input: exit 2, one line, nothing written', () => {
   const transposed = root + familyFolder('conv-transpose2d', 'stride2')
   const pool = root + familyFolder('max-pool2d', 'kernel2-default-stride')
   const cases: Array<[string, string[], RegExp, 'en' | 'es']> = [
-    ['output padding too large', ['--layer', 'conv-transpose2d', '--input', `${transposed}/x.npy`, '--weight', `${transposed}/weight.npy`, '--stride', '2', '--output-padding', '2'], /^convolab: output padding 2 on the height axis must be smaller than the stride 2 or the dilation 1$/, 'en'],
-    ['an unreachable output size, in Spanish', ['--layer', 'conv-transpose2d', '--input', `${transposed}/x.npy`, '--weight', `${transposed}/weight.npy`, '--stride', '2', '--output-size', '20,9'], /^convolab: no se puede obtener la altura de salida 20: con estos ajustes está entre 9 y 10 \(la altura de la entrada 4\)$/, 'es'],
-    ['a Conv2d flag on the transposed layer', ['--layer', 'conv-transpose2d', '--input', `${transposed}/x.npy`, '--weight', `${transposed}/weight.npy`, '--padding-mode', 'reflect'], /Unknown option '--padding-mode'/, 'en'],
-    ['an unknown layer', ['--layer', 'conv3d', '--input', `${pool}/x.npy`], /--layer must be conv2d, conv-transpose2d, max-pool2d, avg-pool2d \(got conv3d\)/, 'en'],
+    [
+      'output padding too large',
+      ['--layer', 'conv-transpose2d', '--input', `${transposed}/x.npy`, '--weight', `${transposed}/weight.npy`, '--stride', '2', '--output-padding', '2'],
+      /^convolab: output padding 2 on the height axis must be smaller than the stride 2 or the dilation 1$/,
+      'en',
+    ],
+    [
+      'an unreachable output size, in Spanish',
+      ['--layer', 'conv-transpose2d', '--input', `${transposed}/x.npy`, '--weight', `${transposed}/weight.npy`, '--stride', '2', '--output-size', '20,9'],
+      /^convolab: no se puede obtener la altura de salida 20: con estos ajustes está entre 9 y 10 \(la altura de la entrada 4\)$/,
+      'es',
+    ],
+    [
+      'a Conv2d flag on the transposed layer',
+      ['--layer', 'conv-transpose2d', '--input', `${transposed}/x.npy`, '--weight', `${transposed}/weight.npy`, '--padding-mode', 'reflect'],
+      /Unknown option '--padding-mode'/,
+      'en',
+    ],
+    [
+      'an unknown layer',
+      ['--layer', 'conv3d', '--input', `${pool}/x.npy`],
+      /--layer must be conv2d, conv-transpose2d, max-pool2d, avg-pool2d \(got conv3d\)/,
+      'en',
+    ],
     ['a pool without kernel size', ['--layer', 'max-pool2d', '--input', `${pool}/x.npy`], /--kernel-size is required/, 'en'],
-    ['pool padding above half the kernel, in Spanish', ['--layer', 'max-pool2d', '--input', `${pool}/x.npy`, '--kernel-size', '2', '--padding', '2'], /^convolab: el relleno del pooling 2 debe ser como mucho la mitad del tamaño de ventana 2 \(como mucho 1\)$/, 'es'],
-    ['dilation on avg-pool2d', ['--layer', 'avg-pool2d', '--input', `${pool}/x.npy`, '--kernel-size', '2', '--dilation', '2'], /Unknown option '--dilation'/, 'en'],
-    ['a divisor of 0', ['--layer', 'avg-pool2d', '--input', `${pool}/x.npy`, '--kernel-size', '2', '--divisor-override', '0'], /divisor override must not be 0/, 'en'],
-    ['count-include-pad not a boolean', ['--layer', 'avg-pool2d', '--input', `${pool}/x.npy`, '--kernel-size', '2', '--count-include-pad', 'yes'], /--count-include-pad must be true or false \(got yes\)/, 'en'],
-    ['a wrong grad-output shape', ['--layer', 'max-pool2d', '--input', `${pool}/x.npy`, '--kernel-size', '2', '--grad-output', `${pool}/x.npy`], /output gradient has shape/, 'en'],
+    [
+      'pool padding above half the kernel, in Spanish',
+      ['--layer', 'max-pool2d', '--input', `${pool}/x.npy`, '--kernel-size', '2', '--padding', '2'],
+      /^convolab: el relleno del pooling 2 debe ser como mucho la mitad del tamaño de ventana 2 \(como mucho 1\)$/,
+      'es',
+    ],
+    [
+      'dilation on avg-pool2d',
+      ['--layer', 'avg-pool2d', '--input', `${pool}/x.npy`, '--kernel-size', '2', '--dilation', '2'],
+      /Unknown option '--dilation'/,
+      'en',
+    ],
+    [
+      'a divisor of 0',
+      ['--layer', 'avg-pool2d', '--input', `${pool}/x.npy`, '--kernel-size', '2', '--divisor-override', '0'],
+      /divisor override must not be 0/,
+      'en',
+    ],
+    [
+      'count-include-pad not a boolean',
+      ['--layer', 'avg-pool2d', '--input', `${pool}/x.npy`, '--kernel-size', '2', '--count-include-pad', 'yes'],
+      /--count-include-pad must be true or false \(got yes\)/,
+      'en',
+    ],
+    [
+      'a wrong grad-output shape',
+      ['--layer', 'max-pool2d', '--input', `${pool}/x.npy`, '--kernel-size', '2', '--grad-output', `${pool}/x.npy`],
+      /output gradient has shape/,
+      'en',
+    ],
   ]
   for (const [name, args, message, language] of cases) {
     it(name, async () => {

@@ -126,9 +126,7 @@ describe('geometry', () => {
       convTranspose2dGeometry([1, 2, 4, 4], [2, 3, 3, 3], { stride: 2, outputPadding: 2 })
       expect.unreachable()
     } catch (error) {
-      expect((error as ConvolabError).messageIn('es')).toBe(
-        'el relleno de salida 2 en el eje alto debe ser menor que el paso 2 o la dilatación 1',
-      )
+      expect((error as ConvolabError).messageIn('es')).toBe('el relleno de salida 2 en el eje alto debe ser menor que el paso 2 o la dilatación 1')
     }
   })
 })
@@ -176,7 +174,9 @@ describe("the fast kernels' forward (the Conv2d grad-input) equals the scatter l
       const b = normalTensor([weightShape[1] * groups], source)
       const fast = convTranspose2d(x, w, b, geometry, kernels).output
       const scalar = convTranspose2d(x, w, b, geometry).output
-      expect(familyError(fast, scalar), JSON.stringify({ inputShape, weightShape, stride, dilation, padding, outputPadding, groups })).toBeLessThanOrEqual(1e-12)
+      expect(familyError(fast, scalar), JSON.stringify({ inputShape, weightShape, stride, dilation, padding, outputPadding, groups })).toBeLessThanOrEqual(
+        1e-12,
+      )
       checked++
     }
     expect(checked).toBeGreaterThan(120)

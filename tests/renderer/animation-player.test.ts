@@ -149,7 +149,7 @@ describe('animation player controls', () => {
     const flipped = scene()!
     expect(caption()).toContain('x ∗ k = x ⋆ rot180(k)')
     expect(Array.from(flipped.data.output)).toEqual(Array.from(plain.data.output))
-    expect(screen.getByText(/the seed’s TIP/)).toBeTruthy()
+    expect(screen.getByText(/the course notebook’s tip/)).toBeTruthy()
   })
 })
 

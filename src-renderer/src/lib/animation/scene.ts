@@ -3,6 +3,7 @@
 
 import type { AnimationKind, Granularity } from '../../../../core/animation'
 import type { Language } from '../../../../core/errors'
+import type { FrameTheme } from '../../../../frames/panel'
 import type { FrameOptions, Scene } from '../../../../frames/scene'
 import { makeScene } from '../../../../frames/scene'
 import type { ColourMap } from '../colour/scales'
@@ -15,15 +16,19 @@ export interface SceneChoice {
   colourMap: ColourMap
   language: Language
   decimals?: number
+  /** The page's theme; exports leave it out and get the light frame. */
+  theme?: FrameTheme
 }
 
 export function frameOptions(choice: SceneChoice): FrameOptions {
   return {
     trueConvolution: choice.kind === 'forward' && choice.trueConvolution,
-    colourMap: choice.colourMap === 'grayscale' ? 'grayscale' : 'viridis',
+    // Inputs look the same in every view: grayscale, as on the input grid (viridis only when chosen).
+    colourMap: choice.colourMap === 'viridis' ? 'viridis' : 'grayscale',
     diverging: 'RdBu',
     language: choice.language,
     decimals: choice.decimals ?? 2,
+    theme: choice.theme,
   }
 }
 

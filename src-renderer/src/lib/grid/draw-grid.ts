@@ -5,6 +5,8 @@ import type { ZoomTransform } from 'd3'
 import { textColourOn } from '../colour/scales'
 import type { Cell, CellProduct, InnerRegion } from './types'
 
+const HIGHLIGHT = '#e6007e'
+
 export interface GridPicture {
   rows: number
   cols: number
@@ -108,14 +110,31 @@ export function drawGrid(ctx: CanvasRenderingContext2D, width: number, height: n
   const highlight = picture.highlight
   if (highlight && highlight.rows.length * highlight.cols.length > 0) {
     const many = highlight.rows.length * highlight.cols.length > 4096
-    ctx.fillStyle = 'rgba(255, 140, 0, 0.35)'
-    ctx.strokeStyle = '#ff8c00'
+    // The one highlight colour of "the current window" (frames' COLOURS.window, app.css --highlight).
+    ctx.fillStyle = 'rgba(230, 0, 126, 0.32)'
+    ctx.strokeStyle = HIGHLIGHT
     ctx.lineWidth = Math.min(3, Math.max(1, size / 10))
     for (const r of highlight.rows) {
       for (const c of highlight.cols) {
         ctx.fillRect(sx(c), sy(r), size, size)
-        if (!many) ctx.strokeRect(sx(c) + 1, sy(r) + 1, size - 2, size - 2)
+        if (!many && size >= 6) ctx.strokeRect(sx(c) + 1, sy(r) + 1, size - 2, size - 2)
       }
+    }
+    // On a photo a window is a few screen pixels: an outline around it, at least 14 px across,
+    // keeps it visible at any zoom.
+    const top = sy(Math.min(...highlight.rows))
+    const left = sx(Math.min(...highlight.cols))
+    const bottom = sy(Math.max(...highlight.rows)) + size
+    const right = sx(Math.max(...highlight.cols)) + size
+    if (bottom - top < 24 || right - left < 24) {
+      const grow = (extent: number) => Math.max(0, (14 - extent) / 2) + 3
+      const gy = grow(bottom - top)
+      const gx = grow(right - left)
+      ctx.lineWidth = 2
+      ctx.strokeStyle = '#ffffff'
+      ctx.strokeRect(left - gx - 1, top - gy - 1, right - left + 2 * gx + 2, bottom - top + 2 * gy + 2)
+      ctx.strokeStyle = HIGHLIGHT
+      ctx.strokeRect(left - gx, top - gy, right - left + 2 * gx, bottom - top + 2 * gy)
     }
   }
 
