@@ -180,12 +180,7 @@ export interface ReachingCells {
  * a row set and a column set, since every layer acts on H and W separately. With `on` = k < layer:
  * the cells of layer k's output instead of the input's.
  */
-export function reachingCells(
-  plan: StackPlan,
-  layer: number,
-  unit: readonly [number, number, number, number],
-  on = -1,
-): ReachingCells {
+export function reachingCells(plan: StackPlan, layer: number, unit: readonly [number, number, number, number], on = -1): ReachingCells {
   let channels = new Set([unit[1]])
   let rows = new Set([unit[2]])
   let cols = new Set([unit[3]])

@@ -217,11 +217,7 @@ function checkConvShape(name: string, entry: LayerEntry, weight: Tensor, transpo
 }
 
 /** The Layers of validated entries, given each entry's weight and bias tensors (bias flattened). */
-export function layersFromEntries(
-  name: string,
-  entries: readonly LayerEntry[],
-  tensorOf: (path: string) => Tensor,
-): Layer[] {
+export function layersFromEntries(name: string, entries: readonly LayerEntry[], tensorOf: (path: string) => Tensor): Layer[] {
   return entries.map((entry): Layer => {
     const o = entry.options
     switch (entry.type) {

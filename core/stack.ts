@@ -33,9 +33,7 @@ export interface StackForward {
 }
 
 /** Where the backward pass starts: dE/dy at the stack's output, or dE/dy = 1 at one unit. */
-export type GradientSeed =
-  | { kind: 'output'; gradOutput: Tensor }
-  | { kind: 'unit'; layer: number; unit: readonly [number, number, number, number] }
+export type GradientSeed = { kind: 'output'; gradOutput: Tensor } | { kind: 'unit'; layer: number; unit: readonly [number, number, number, number] }
 
 export interface StackGradients {
   /** The layer the gradient starts from; layers after it have no gradient (null). */

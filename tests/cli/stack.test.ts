@@ -85,7 +85,9 @@ describe('convolab compute --stack', () => {
   it('takes a photo as input (--grayscale, --max-side) like compute', async () => {
     const photo = join(scratch, 'photo.png')
     const pixels = Buffer.from(Array.from({ length: 40 * 30 * 3 }, (_, k) => (k * 37) % 256))
-    await sharp(pixels, { raw: { width: 40, height: 30, channels: 3 } }).png().toFile(photo)
+    await sharp(pixels, { raw: { width: 40, height: 30, channels: 3 } })
+      .png()
+      .toFile(photo)
     const out = join(scratch, 'photo-out')
     const stack = join(STACKS_FOLDER, 'dilated', 'stack.json')
     const result = await run(['compute', '--stack', stack, '--input', photo, '--grayscale', '--max-side', '20', '--out', out], 'en')
@@ -121,9 +123,7 @@ describe('convolab receptive-field', () => {
     expect(stem.code).toBe(0)
     expect(JSON.parse(stem.stdout)[2]).toEqual({ layer: 2, type: 'max-pool2d', output_shape: [1, 16, 56, 56], size: [11, 11], jump: [4, 4], start: [-5, -5] })
     const unknown = await run(['receptive-field', '--preset', 'alexnet', '--input-shape', '1,1,224,224'], 'en')
-    expect(unknown.stderr).toBe(
-      "convolab: the request was refused: unknown preset 'alexnet' (one of lenet, vgg-block, dilated, encoder-decoder, resnet-stem)",
-    )
+    expect(unknown.stderr).toBe("convolab: the request was refused: unknown preset 'alexnet' (one of lenet, vgg-block, dilated, encoder-decoder, resnet-stem)")
     expect(unknown.code).toBe(2)
   })
 

@@ -52,9 +52,7 @@ describe('a layer that cannot take its input', () => {
     expect(() => stackBackward(layers, forward, { kind: 'unit', layer: 3, unit: [0, 0, 0, 0] })).toThrow(
       'layer 3 was not computed (the stack stops at layer 2)',
     )
-    expect(() => stackBackward(layers, forward, { kind: 'unit', layer: 4, unit: [0, 0, 0, 0] })).toThrow(
-      'there is no layer 4 (the stack has 4 layers, from 0)',
-    )
+    expect(() => stackBackward(layers, forward, { kind: 'unit', layer: 4, unit: [0, 0, 0, 0] })).toThrow('there is no layer 4 (the stack has 4 layers, from 0)')
   })
 
   it('refuses a unit outside its layer, naming the layer and its shape', () => {
@@ -65,7 +63,13 @@ describe('a layer that cannot take its input', () => {
   })
 
   it('names pool and transposed refusals too', () => {
-    const plan = planStack([{ type: 'max-pool2d', kernelSize: 2 }, { type: 'max-pool2d', kernelSize: 4 }], [1, 1, 5, 5])
+    const plan = planStack(
+      [
+        { type: 'max-pool2d', kernelSize: 2 },
+        { type: 'max-pool2d', kernelSize: 4 },
+      ],
+      [1, 1, 5, 5],
+    )
     expect(plan.plans).toHaveLength(1)
     expect(plan.failure?.message).toMatch(/^layer 1 \(MaxPool2d\) cannot take its input \(1, 1, 2, 2\): /)
   })
