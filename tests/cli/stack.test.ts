@@ -8,7 +8,7 @@ import { join, relative } from 'node:path'
 import sharp from 'sharp'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Layer } from '../../core'
-import { encodeNpy, parseNpy, stackPreset } from '../../core'
+import { encodeNpy, parseNpy, stackPreset, stackToFile } from '../../core'
 import { run } from '../../src-main/cli'
 import { REFERENCE_TOLERANCE } from '../reference/cases'
 import { STACKS_FOLDER, stackCaseNames } from '../reference/stacks'
@@ -37,28 +37,13 @@ function expectSameTensor(actualPath: string, expectedPath: string): void {
   }
 }
 
-/** Writes a STACK.json for core Layers (weights as w{i}.npy, b{i}.npy) into a new folder. */
+/** Writes a STACK.json for core Layers, with its .npy files, into a new folder. */
 function writeStack(name: string, layers: Layer[]): string {
   const folder = join(scratch, name)
   mkdirSync(folder, { recursive: true })
-  const entries = layers.map((layer, i) => {
-    const { type, ...rest } = layer as Layer & Record<string, unknown>
-    const entry: Record<string, unknown> = { type }
-    if ('weight' in layer) {
-      writeFileSync(join(folder, `w${i}.npy`), encodeNpy(layer.weight))
-      entry.weight = `w${i}.npy`
-      if (layer.bias) {
-        writeFileSync(join(folder, `b${i}.npy`), encodeNpy(layer.bias))
-        entry.bias = `b${i}.npy`
-      }
-    }
-    const names: Record<string, string> = { kernelSize: 'kernel_size', outputPadding: 'output_padding', paddingMode: 'padding_mode' }
-    for (const [key, value] of Object.entries(rest)) {
-      if (key !== 'weight' && key !== 'bias' && value !== undefined) entry[names[key] ?? key] = value
-    }
-    return entry
-  })
-  writeFileSync(join(folder, 'stack.json'), JSON.stringify({ layers: entries }))
+  const { json, tensors } = stackToFile(layers)
+  for (const [file, tensor] of tensors) writeFileSync(join(folder, file), encodeNpy(tensor))
+  writeFileSync(join(folder, 'stack.json'), json)
   return join(folder, 'stack.json')
 }
 
