@@ -81,6 +81,24 @@ describe('convolab compute --stack', () => {
     expect(parseNpy(new Uint8Array(readFileSync(join(out, 'output.npy')))).shape).toEqual([1, 1, 15, 20])
   })
 
+  it('--unit: dE/dx for dE/dy = 1 at one unit (its effective receptive field), as PyTorch', async () => {
+    const fixture = join(STACKS_FOLDER, 'issue-example')
+    const unit = JSON.parse(readFileSync(join(fixture, 'unit.json'), 'utf8')) as { layer: number; unit: number[] }
+    const out = join(scratch, 'unit')
+    const args = ['compute', '--stack', join(fixture, 'stack.json'), '--input', join(fixture, 'x.npy'), '--out', out]
+    const result = await run([...args, '--unit', [unit.layer, ...unit.unit].join(',')], 'en')
+    expect(result.stderr).toBe('')
+    expectSameTensor(join(out, 'grad_input.npy'), join(fixture, 'unit_grad_input.npy'))
+    // gradients only up to the unit's layer
+    expect(existsSync(join(out, `layers/${unit.layer}_grad_output.npy`))).toBe(true)
+    expect(existsSync(join(out, `layers/${unit.layer + 1}_grad_output.npy`))).toBe(false)
+    const outside = await run([...args.slice(0, -1), join(scratch, 'unit-bad'), '--unit', '4,0,3,0,0'], 'en')
+    expect(outside.stderr).toBe('convolab: there is no unit (0, 3, 0, 0) in layer 4, whose output has shape (2, 3, 10, 10)')
+    expect(existsSync(join(scratch, 'unit-bad'))).toBe(false)
+    const both = await run([...args, '--unit', '0,0,0,0,0', '--grad-output', join(fixture, 'grad_output.npy')], 'en')
+    expect(both.stderr).toBe('convolab: the request was refused: give --grad-output or --unit, not both')
+  })
+
   it('without --grad-output writes only the outputs', async () => {
     const fixture = join(STACKS_FOLDER, 'issue-example')
     const out = join(scratch, 'forward-only')
