@@ -156,6 +156,9 @@ export function parseStackFile(text: string, name: string): LayerEntry[] {
     }
     const entry = raw as Record<string, unknown>
     const type = entry.type
+    if (type === undefined) {
+      throw layerRefusal(name, index, '', { en: `type is required (one of ${LAYER_TYPES.join(', ')})`, es: `falta type (uno de ${LAYER_TYPES.join(', ')})` })
+    }
     if (typeof type !== 'string' || !LAYER_TYPES.includes(type as LayerType)) {
       const list = LAYER_TYPES.join(', ')
       throw layerRefusal(name, index, '', {

@@ -196,6 +196,9 @@ describe('refusals: exit 2, one line, nothing written', () => {
       'convolab: STACK.json, layer 1: unknown layer type "softmax" (one of conv2d, conv-transpose2d, max-pool2d, avg-pool2d, relu, leaky-relu, tanh, sigmoid)',
     )
     expect(await refused({ layers: [{ type: 'conv2d' }] })).toBe('convolab: STACK.json, layer 0 (conv2d): weight is required')
+    expect(await refused({ layers: [{ kernel_size: 2 }] }, 'es')).toBe(
+      'convolab: STACK.json, capa 0: falta type (uno de conv2d, conv-transpose2d, max-pool2d, avg-pool2d, relu, leaky-relu, tanh, sigmoid)',
+    )
     expect(await refused({ layers: [{ type: 'conv2d', weight: 'w0.npy', stride: [1, 2, 3] }] })).toBe(
       'convolab: STACK.json, layer 0 (conv2d): stride must be a whole number or a pair [h, w] (got [1,2,3])',
     )
