@@ -58,8 +58,15 @@ function numberSize(panel: Panel, cell: number, decimals: number): number {
   return Math.min(cell * 0.4, (1.4 * cell) / chars, 20)
 }
 
-function drawAsCells(ctx: FrameContext, panel: Panel, box: PanelBox, decimals: number): void {
+/** Below this size a cell's number is hard to read: it is written with fewer decimals instead. */
+const READABLE_NUMBER_PX = 9
+
+function drawAsCells(ctx: FrameContext, panel: Panel, box: PanelBox, wanted: number): void {
   const { x, y, cell } = box
+  // The decimals asked for, as long as the numbers stay readable in their cells; titles and
+  // formula lines always use all of them.
+  let decimals = wanted
+  while (decimals > 0 && numberSize(panel, cell, decimals) < READABLE_NUMBER_PX) decimals--
   const showNumbers = numberSize(panel, cell, decimals)
   for (let r = 0; r < panel.rows; r++) {
     for (let c = 0; c < panel.cols; c++) {

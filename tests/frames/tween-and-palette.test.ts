@@ -69,4 +69,20 @@ describe('frame palettes', () => {
     const scene = makeScene(geometry, { input: x.data, weight: w.data, bias: null, gradOutput: null }, output.data, 'forward', 'cell', OPTIONS)
     expect(frameModel(scene, 0).formula[1]).toBe('= (−1.00)·1.30 + (−1.00)·(−1.30) + 2.00·0.50 + 0.25·2.00 = 1.50')
   })
+
+  it('writes cell numbers with fewer decimals when the asked ones would not be readable, formulas with all', () => {
+    const scene = seedScene({ decimals: 8 })
+    const ctx = new RecordingContext()
+    paintFrame(ctx as unknown as FrameContext, scene, 4, { width: 1280, height: 720 })
+    const y = scene.data.output[0]
+    // the formula keeps 8 decimals
+    expect(frameModel(scene, 4).formula[1]).toMatch(/\d\.\d{8}/)
+    // y[0,0,0,0] = 18.91400336 is drawn in its cell, rounded to fewer decimals
+    const drawn = ctx.texts.filter((text) => /^18\.9\d*$/.test(text) || text === '19')
+    expect(drawn.length).toBeGreaterThan(0)
+    for (const text of drawn) {
+      expect(text.length).toBeLessThan('18.91400336'.length)
+      expect(Math.abs(Number(text) - y)).toBeLessThan(0.5)
+    }
+  })
 })
