@@ -4,7 +4,10 @@
 // Every payload that crosses is validated in main with the zod schemas in ./schemas.ts.
 
 import type { Conv2dOptions, ConvGeometry, GradcheckReport } from '../core'
+import type { Notice } from '../core/errors'
 import type { Session } from '../core/session'
+import type { ContextMenuRequest, PageErrorReport } from './page-reports'
+export type { ContextMenuRequest, PageErrorReport } from './page-reports'
 
 /** A tensor on the wire: shape plus float64 values, row-major NCHW. */
 export interface TensorPayload {
@@ -102,12 +105,19 @@ export interface DecodedInput {
   originalWidth: number
   originalHeight: number
   resized: boolean
+  /** What the reader did that the user should know (16-bit values, dropped transparency, …). */
+  notices?: Notice[]
 }
 
 export interface TensorFileRequest {
   bytes: Uint8Array
   /** File name; its extension picks the parser (.npy, .csv, .json). */
   name: string
+}
+
+/** A tensor read from a file, with notices of what the reader did (a skipped CSV header). */
+export interface TensorFileResult extends TensorPayload {
+  notices?: Notice[]
 }
 
 /** Exact values of one tensor cell range, fetched on demand (hover, export). */
@@ -158,7 +168,7 @@ export interface LearnStepResult {
 export interface EngineMethods {
   setInput(tensor: TensorPayload): { inputId: string }
   decodeImage(request: ImageDecodeRequest): DecodedInput
-  readTensorFile(request: TensorFileRequest): TensorPayload
+  readTensorFile(request: TensorFileRequest): TensorFileResult
   compute(request: ComputeRequest): ComputeResult
   probe(request: ProbeRequest): Float64Array
   gradcheck(request: GradcheckRequest): GradcheckReport
@@ -257,6 +267,10 @@ export interface Transport {
 export interface ConvolabBridge {
   invoke(method: MethodName, request: unknown): Promise<Result<unknown>>
   onEvent(listener: (event: EngineEvent) => void): () => void
+  /** The page's uncaught errors and unhandled rejections, for the log file (see page-reports.ts). */
+  reportError(report: PageErrorReport): void
+  /** A right-click on a value (a map cell): main shows the context menu with "Copy value". */
+  showContextMenu(request: ContextMenuRequest): void
 }
 
 /** Electron IPC channel names. */

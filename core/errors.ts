@@ -1,9 +1,49 @@
-// Errors a user can cause: a code, the values involved, and a message in English or Spanish.
+// Errors a user can cause, and notices of what a reader did: a code, the values involved, and a
+// message in English or Spanish.
 
 export type Language = 'en' | 'es'
 
 type Params = Record<string, string | number>
+
+/** Something a reader did that the user should know (not an error): a code and its values. */
+export interface Notice {
+  code: string
+  params: Params
+}
+
 type Template = (p: Params) => string
+
+const pluralRules = { en: new Intl.PluralRules('en'), es: new Intl.PluralRules('es') }
+
+/** The form of a word for a count in a language (Intl.PluralRules): 'value' for 1, 'values' otherwise. */
+function plural(language: Language, n: string | number, one: string, other: string): string {
+  return pluralRules[language].select(Number(n)) === 'one' ? one : other
+}
+
+/** A count and its word in the right form: "1 value", "2 values", "1 valor". */
+function count(language: Language, n: string | number, one: string, other: string): string {
+  return `${n} ${plural(language, n, one, other)}`
+}
+
+/** The likely reason for a CSV row with a different number of values, for 'csv-ragged'. */
+const CSV_CAUSES: Record<string, { en: string; es: string }> = {
+  'decimal-comma': {
+    en: "If the numbers use decimal commas (0,5), separate the values with ';' (or add a first line sep=;), as a spreadsheet in Spanish does.",
+    es: "Si los números usan coma decimal (0,5), separe los valores con ';' (o añada una primera línea sep=;), como hace una hoja de cálculo en español.",
+  },
+  'empty-cell': {
+    en: 'A value is empty (two separators in a row).',
+    es: 'Hay un valor vacío (dos separadores seguidos).',
+  },
+  missing: {
+    en: 'A value is missing from this row, or the rows have different lengths.',
+    es: 'Falta un valor en esta fila, o las filas tienen longitudes distintas.',
+  },
+  extra: {
+    en: 'This row has a value too many, or the rows have different lengths.',
+    es: 'Esta fila tiene un valor de más, o las filas tienen longitudes distintas.',
+  },
+}
 
 const templates: Record<string, { en: Template; es: Template }> = {
   'not-positive-int': {
@@ -15,8 +55,8 @@ const templates: Record<string, { en: Template; es: Template }> = {
     es: (p) => `${p.name} debe tener ${p.rank} dimensiones ${p.layout} (se recibió el shape ${p.shape})`,
   },
   'data-size': {
-    en: (p) => `${p.name} has ${p.got} values but its shape ${p.shape} needs ${p.expected}`,
-    es: (p) => `${p.name} tiene ${p.got} valores pero su shape ${p.shape} necesita ${p.expected}`,
+    en: (p) => `${p.name} has ${count('en', p.got, 'value', 'values')} but its shape ${p.shape} needs ${p.expected}`,
+    es: (p) => `${p.name} tiene ${count('es', p.got, 'valor', 'valores')} pero su shape ${p.shape} necesita ${p.expected}`,
   },
   'groups-divide-in': {
     en: (p) => `groups ${p.groups} must divide in_channels ${p.inChannels}`,
@@ -33,8 +73,9 @@ const templates: Record<string, { en: Template; es: Template }> = {
       `el peso tiene ${p.got} canales de entrada por filtro pero in_channels ${p.inChannels} / grupos ${p.groups} = ${p.expected}`,
   },
   'bias-size': {
-    en: (p) => `the bias has ${p.got} values but there are ${p.expected} output channels`,
-    es: (p) => `el bias tiene ${p.got} valores pero hay ${p.expected} canales de salida`,
+    en: (p) =>
+      `the bias has ${count('en', p.got, 'value', 'values')} but there ${plural('en', p.expected, 'is', 'are')} ${count('en', p.expected, 'output channel', 'output channels')}`,
+    es: (p) => `el bias tiene ${count('es', p.got, 'valor', 'valores')} pero hay ${count('es', p.expected, 'canal de salida', 'canales de salida')}`,
   },
   'same-stride': {
     en: (p) => `padding 'same' needs stride 1 (got stride ${p.stride})`,
@@ -72,9 +113,77 @@ const templates: Record<string, { en: Template; es: Template }> = {
     en: (p) => `${p.name} is too large: ${p.value} (the limit is ${p.limit})`,
     es: (p) => `${p.name} es demasiado grande: ${p.value} (el límite es ${p.limit})`,
   },
+  'output-padding-too-large': {
+    en: (p) =>
+      `output padding ${p.outputPadding} on the ${p.axis} axis must be smaller than the stride ${p.stride} or the dilation ${p.dilation}`,
+    es: (p) =>
+      `el relleno de salida ${p.outputPadding} en el eje ${p.axisEs} debe ser menor que el paso ${p.stride} o la dilatación ${p.dilation}`,
+  },
+  'output-size-range': {
+    en: (p) =>
+      `the wanted output ${p.axis} ${p.wanted} cannot be reached: with these settings it is between ${p.min} and ${p.max} (input ${p.axis} ${p.input})`,
+    es: (p) =>
+      `no se puede obtener ${p.axisEs} de salida ${p.wanted}: con estos ajustes está entre ${p.min} y ${p.max} (${p.axisEs} de la entrada ${p.input})`,
+  },
+  'output-size-and-padding': {
+    en: (p) =>
+      `output size ${p.size} needs output padding ${p.needed}, not the ${p.given} given; give one of the two`,
+    es: (p) =>
+      `el tamaño de salida ${p.size} necesita relleno de salida ${p.needed}, no el ${p.given} indicado; indique solo uno de los dos`,
+  },
+  'transposed-output-too-small': {
+    en: (p) =>
+      `the output would be ${p.size} (${p.formula}); it must be at least 1×1: lower the padding or raise the stride or kernel`,
+    es: (p) =>
+      `la salida mediría ${p.size} (${p.formula}); debe ser al menos 1×1: reduzca el relleno o aumente el paso o el kernel`,
+  },
+  'pool-padding': {
+    en: (p) => `pool padding ${p.padding} must be at most half the kernel size ${p.kernel} (at most ${p.limit})`,
+    es: (p) => `el relleno del pooling ${p.padding} debe ser como mucho la mitad del tamaño de ventana ${p.kernel} (como mucho ${p.limit})`,
+  },
+  'pool-output-too-small': {
+    en: (p) => `the pooling window (${p.window}) does not fit in the padded input (${p.padded}): the output would be ${p.size}`,
+    es: (p) => `la ventana del pooling (${p.window}) no cabe en la entrada con relleno (${p.padded}): la salida mediría ${p.size}`,
+  },
+  'divisor-zero': {
+    en: () => `divisor override must not be 0`,
+    es: () => `el divisor forzado no puede ser 0`,
+  },
+  'avg-pool-dilation': {
+    en: (p) => `AvgPool2d has no dilation (got ${p.value}); only MaxPool2d dilates its window`,
+    es: (p) => `AvgPool2d no tiene dilatación (se recibió ${p.value}); solo MaxPool2d dilata su ventana`,
+  },
+  'tensor-shape': {
+    en: (p) => `${p.name} has shape ${p.got} but ${p.expected} was expected`,
+    es: (p) => `${p.name} tiene shape ${p.got} pero se esperaba ${p.expected}`,
+  },
   'grad-output-shape': {
     en: (p) => `the output gradient has shape ${p.got} but the output has shape ${p.expected}`,
     es: (p) => `el gradiente de la salida tiene shape ${p.got} pero la salida tiene shape ${p.expected}`,
+  },
+  'stack-layer': {
+    en: (p) => `layer ${p.index} (${p.kind}) cannot take its input ${p.shape}: ${p.en}`,
+    es: (p) => `la capa ${p.index} (${p.kind}) no puede tomar su entrada ${p.shape}: ${p.es}`,
+  },
+  'stack-unit': {
+    en: (p) => `there is no unit ${p.unit} in layer ${p.index}, whose output has shape ${p.shape}`,
+    es: (p) => `no hay ninguna unidad ${p.unit} en la capa ${p.index}, cuya salida tiene shape ${p.shape}`,
+  },
+  'stack-no-layer': {
+    en: (p) => `there is no layer ${p.index} (the stack has ${p.count} layers, from 0)`,
+    es: (p) => `no existe la capa ${p.index} (la pila tiene ${p.count} capas, desde la 0)`,
+  },
+  'stack-not-computed': {
+    en: (p) => `layer ${p.index} was not computed (the stack stops at layer ${p.failed})`,
+    es: (p) => `la capa ${p.index} no se calculó (la pila se detiene en la capa ${p.failed})`,
+  },
+  'stack-file': {
+    en: (p) => `${p.name}: ${p.en}`,
+    es: (p) => `${p.name}: ${p.es}`,
+  },
+  'stack-file-layer': {
+    en: (p) => `${p.name}, layer ${p.index}${p.kind ? ` (${p.kind})` : ''}: ${p.en}`,
+    es: (p) => `${p.name}, capa ${p.index}${p.kind ? ` (${p.kind})` : ''}: ${p.es}`,
   },
   'npy-magic': {
     en: () => `not a NumPy .npy file (the magic string is missing)`,
@@ -97,8 +206,8 @@ const templates: Record<string, { en: Template; es: Template }> = {
     es: (p) => `la versión ${p.version} del formato .npy no está soportada (sí lo están 1, 2 y 3)`,
   },
   'non-finite': {
-    en: (p) => `${p.name} contains ${p.count} values that are NaN or infinite`,
-    es: (p) => `${p.name} contiene ${p.count} valores NaN o infinitos`,
+    en: (p) => `${p.name} contains ${count('en', p.count, 'value that is', 'values that are')} NaN or infinite`,
+    es: (p) => `${p.name} contiene ${count('es', p.count, 'valor NaN o infinito', 'valores NaN o infinitos')}`,
   },
   'image-decode': {
     en: (p) => `${p.name} is not an image that can be read (PNG, JPEG, WebP, GIF, BMP): ${p.detail}`,
@@ -120,9 +229,42 @@ const templates: Record<string, { en: Template; es: Template }> = {
     en: (p) => `${p.name}: unknown file type (expected ${p.expected})`,
     es: (p) => `${p.name}: tipo de archivo desconocido (se esperaba ${p.expected})`,
   },
-  'csv-parse': {
-    en: (p) => `${p.name}, line ${p.line}: ${p.detail}`,
-    es: (p) => `${p.name}, línea ${p.line}: ${p.detail}`,
+  'csv-value': {
+    en: (p) => `${p.name}, line ${p.line}, column ${p.column}: '${p.text}' is not a number`,
+    es: (p) => `${p.name}, línea ${p.line}, columna ${p.column}: '${p.text}' no es un número`,
+  },
+  'csv-empty': {
+    en: (p) => `${p.name} holds no numbers`,
+    es: (p) => `${p.name} no contiene números`,
+  },
+  'csv-ragged': {
+    en: (p) => `${p.name}, line ${p.line}: ${count('en', p.got, 'value', 'values')}, but the first row (line ${p.firstLine}) has ${p.expected}. ${CSV_CAUSES[p.cause]?.en ?? ''}`.trim(),
+    es: (p) =>
+      `${p.name}, línea ${p.line}: ${count('es', p.got, 'valor', 'valores')}, pero la primera fila (línea ${p.firstLine}) tiene ${p.expected}. ${CSV_CAUSES[p.cause]?.es ?? ''}`.trim(),
+  },
+  'csv-shape': {
+    en: (p) => `${p.name} says its shape is ${p.shape} (${p.size} values) but holds ${p.count} values in rows of ${p.width}`,
+    es: (p) => `${p.name} dice que su shape es ${p.shape} (${p.size} valores) pero contiene ${p.count} valores en filas de ${p.width}`,
+  },
+  'csv-header': {
+    en: (p) => `${p.name}: line ${p.line} ('${p.header}') is a row of names, not numbers; it was skipped`,
+    es: (p) => `${p.name}: la línea ${p.line} ('${p.header}') es una fila de nombres, no de números; se ha omitido`,
+  },
+  'image-alpha': {
+    en: (p) => `${p.name} has transparency; it was dropped as PyTorch's PIL convert('RGB') drops it (the colours under transparent pixels are kept, not flattened onto white)`,
+    es: (p) => `${p.name} tiene transparencia; se ha descartado como la descarta convert('RGB') de PIL en PyTorch (se conservan los colores bajo los píxeles transparentes, sin fundirlos sobre blanco)`,
+  },
+  'image-16bit': {
+    en: (p) => `${p.name} has 16 bits per sample; its values are read at full precision, v / 65535 (PIL would cut them to 8 bits)`,
+    es: (p) => `${p.name} tiene 16 bits por muestra; sus valores se leen con toda su precisión, v / 65535 (PIL los recortaría a 8 bits)`,
+  },
+  'image-cmyk': {
+    en: (p) => `${p.name} is a CMYK image; it was converted to RGB with PIL's formula (no colour profile), so its values are PyTorch's but its colours may differ from an image viewer's`,
+    es: (p) => `${p.name} es una imagen CMYK; se ha convertido a RGB con la fórmula de PIL (sin perfil de color), así que sus valores son los de PyTorch pero sus colores pueden diferir de los de un visor de imágenes`,
+  },
+  'empty-dimension': {
+    en: (p) => `${p.name} has size 0 in dimension ${p.axis} (shape ${p.shape}); every dimension needs at least 1`,
+    es: (p) => `${p.name} tiene tamaño 0 en la dimensión ${p.axis} (shape ${p.shape}); cada dimensión necesita al menos 1`,
   },
   'json-tensor': {
     en: (p) => `${p.name} is not a tensor in JSON (a nested array of numbers, or {"shape": [...], "data": [...]}): ${p.detail}`,
@@ -175,6 +317,13 @@ const templates: Record<string, { en: Template; es: Template }> = {
 }
 
 export type ErrorCode = keyof typeof templates
+
+/** Codes that are notices of what a reader did, not errors: shown as a note, not as an error. */
+const NOTICE_CODES = new Set(['csv-header', 'image-16bit', 'image-alpha', 'image-cmyk'])
+
+export function isNoticeCode(code: string): boolean {
+  return NOTICE_CODES.has(code)
+}
 
 export class ConvolabError extends Error {
   readonly code: string

@@ -47,7 +47,8 @@ export interface ConvGeometry {
 /** Largest value accepted for any one dimension or hyper-parameter; beyond it nothing is useful. */
 export const MAX_DIMENSION = 1 << 16
 
-function checkInteger(name: string, value: unknown, min: number): number {
+/** A whole number >= min and <= MAX_DIMENSION, else a ConvolabError naming it. */
+export function checkInteger(name: string, value: unknown, min: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min) {
     throw new ConvolabError('not-positive-int', { name, min, value: String(value) })
   }
@@ -55,7 +56,8 @@ function checkInteger(name: string, value: unknown, min: number): number {
   return value
 }
 
-function toPair(name: string, value: Pair | undefined, fallback: number, min: number): [number, number] {
+/** An int or an (h, w) pair as [h, w], each checked by checkInteger. */
+export function toPair(name: string, value: Pair | undefined, fallback: number, min: number): [number, number] {
   if (value === undefined) return [fallback, fallback]
   if (typeof value === 'number') {
     checkInteger(name, value, min)
@@ -67,9 +69,15 @@ function toPair(name: string, value: Pair | undefined, fallback: number, min: nu
   return [checkInteger(name, value[0], min), checkInteger(name, value[1], min)]
 }
 
-function checkShape(name: string, shape: readonly number[], layout: string): void {
+/** A 4-D shape of whole positive dimensions. */
+export function checkShape(name: string, shape: readonly number[], layout: string): void {
   if (shape.length !== 4) throw new ConvolabError('bad-rank', { name, rank: 4, layout, shape: formatShape(shape) })
-  shape.forEach((dim) => checkInteger(`${name} ${layout}`, dim, 1))
+  const axes = layout.slice(1, -1).split(', ')
+  shape.forEach((dim, axis) => {
+    // A zero-size dimension (an empty .npy, say) is named, so the user knows which one.
+    if (dim === 0) throw new ConvolabError('empty-dimension', { name, axis: axes[axis], shape: formatShape(shape) })
+    checkInteger(`${name} ${axes[axis]}`, dim, 1)
+  })
 }
 
 /** PyTorch's padding rules for one axis: [before, after]. */

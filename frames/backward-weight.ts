@@ -15,7 +15,7 @@ const CHANNELS_SHOWN = 3
 const MARKED_AT_MOST = 400
 
 export function backwardWeightModel(scene: Scene, step: number): FrameModel {
-  const { geometry: g, inputs, data, options } = scene
+  const { geometry: g, data, options } = scene
   const words = wordsIn(options.language)
   const scales = scalesOf(scene)
   const decimals = options.decimals

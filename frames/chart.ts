@@ -34,8 +34,8 @@ function tickText(value: number): string {
   return value.toExponential(0).replace('-', '−').replace('+', '')
 }
 
-export function drawChart(ctx: FrameContext, chart: LineChart, box: ChartBox, fontPx: number): void {
-  const tickFont = fontPx * 0.85
+export function drawChart(ctx: FrameContext, chart: LineChart, box: ChartBox, fontPx: number, minText = 0): void {
+  const tickFont = Math.max(fontPx * 0.85, minText)
   const left = box.x + tickFont * 4.2
   const right = box.x + box.width - fontPx
   const top = box.y + fontPx * 1.8

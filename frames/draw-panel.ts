@@ -8,6 +8,7 @@ import { font, formatValue } from './text'
 
 /** Below this many pixels per cell, cells are drawn as an image rather than one rectangle each. */
 const PIXEL_CELLS_BELOW = 3
+/** Cell numbers are never drawn smaller than this (below it the cells show colour only). */
 const MIN_NUMBER_PX = 7
 
 export interface PanelBox {
@@ -49,25 +50,32 @@ function drawAsPixels(ctx: FrameContext, panel: Panel, box: PanelBox): void {
   ctx.putImageData(image, Math.round(box.x), Math.round(box.y))
 }
 
-function numberSize(panel: Panel, cell: number, decimals: number): number {
-  let chars = 1
+/** The font size at which the panel's widest number fills at most nine tenths of a cell (measured, not guessed). */
+function numberSize(ctx: FrameContext, panel: Panel, cell: number, decimals: number): number {
+  let widest = ''
   for (let r = 0; r < panel.rows; r++) {
-    for (let c = 0; c < panel.cols; c++) chars = Math.max(chars, formatValue(panel.value(r, c), decimals).length)
+    for (let c = 0; c < panel.cols; c++) {
+      const text = formatValue(panel.value(r, c), decimals)
+      if (text.length > widest.length) widest = text
+    }
   }
-  // DejaVu Sans digits are about 0.64 em wide; leave a tenth of the cell free.
-  return Math.min(cell * 0.4, (1.4 * cell) / chars, 20)
+  // Widths scale with the font size: measure once at 100 px.
+  ctx.font = font(100)
+  const perPx = ctx.measureText(widest || '0').width / 100 || 0.64 * Math.max(1, widest.length)
+  return Math.min(cell * 0.45, (0.9 * cell) / perPx, 20)
 }
 
 /** Below this size a cell's number is hard to read: it is written with fewer decimals instead. */
 const READABLE_NUMBER_PX = 9
 
-function drawAsCells(ctx: FrameContext, panel: Panel, box: PanelBox, wanted: number): void {
+function drawAsCells(ctx: FrameContext, panel: Panel, box: PanelBox, wanted: number, minNumberPx: number): void {
   const { x, y, cell } = box
-  // The decimals asked for, as long as the numbers stay readable in their cells; titles and
-  // formula lines always use all of them.
+  // The decimals asked for, as long as the numbers stay readable in their cells (and no smaller
+  // than the frame's minimum text size); titles and formula lines always use all of them.
+  const readable = Math.max(READABLE_NUMBER_PX, minNumberPx)
   let decimals = wanted
-  while (decimals > 0 && numberSize(panel, cell, decimals) < READABLE_NUMBER_PX) decimals--
-  const showNumbers = numberSize(panel, cell, decimals)
+  while (decimals > 0 && numberSize(ctx, panel, cell, decimals) < readable) decimals--
+  const showNumbers = numberSize(ctx, panel, cell, decimals)
   for (let r = 0; r < panel.rows; r++) {
     for (let c = 0; c < panel.cols; c++) {
       const value = panel.value(r, c)
@@ -124,7 +132,7 @@ function drawAsCells(ctx: FrameContext, panel: Panel, box: PanelBox, wanted: num
     }
     ctx.stroke()
   }
-  if (showNumbers >= MIN_NUMBER_PX) {
+  if (showNumbers >= Math.max(MIN_NUMBER_PX, minNumberPx)) {
     ctx.font = font(showNumbers)
     ctx.textAlign = 'center'
     ctx.textBaseline = 'middle'
@@ -153,9 +161,10 @@ function strokeCells(ctx: FrameContext, box: PanelBox, cells: Array<[number, num
   ctx.stroke()
 }
 
-export function drawPanel(ctx: FrameContext, panel: Panel, box: PanelBox, decimals: number): void {
+/** minNumberPx: cells whose numbers would be smaller show colour only (the frame's minimum text size). */
+export function drawPanel(ctx: FrameContext, panel: Panel, box: PanelBox, decimals: number, minNumberPx = 0): void {
   if (box.cell < PIXEL_CELLS_BELOW) drawAsPixels(ctx, panel, box)
-  else drawAsCells(ctx, panel, box, decimals)
+  else drawAsCells(ctx, panel, box, decimals, minNumberPx)
   ctx.strokeStyle = COLOURS.region
   ctx.lineWidth = 1
   ctx.strokeRect(box.x, box.y, panel.cols * box.cell, panel.rows * box.cell)

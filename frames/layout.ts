@@ -8,6 +8,8 @@ import type { Panel, PanelColumn } from './panel'
 const LARGEST_SIDE_IN_CELLS = 20
 
 export interface Metrics {
+  /** The smallest text and numbers drawn: 14 px from 960×540 up (readable on a projected slide), less on smaller frames. */
+  minText: number
   margin: number
   titleFont: number
   panelFont: number
@@ -21,14 +23,17 @@ export interface Metrics {
 export function metricsFor(size: FrameSize): Metrics {
   const base = Math.min(size.width, size.height * 1.6)
   const clamp = (v: number, lo: number, hi: number) => Math.max(lo, Math.min(hi, v))
-  const titleFont = clamp(base * 0.022, 10, 30)
-  const panelFont = clamp(base * 0.0135, 8, 18)
+  // 960×540 (base 864) and larger: 14 px; a thumbnail-sized frame scales down to 7 px.
+  const minText = clamp((base * 14) / 864, 7, 14)
+  const titleFont = Math.max(clamp(base * 0.022, 10, 30), minText / 0.8)
+  const panelFont = Math.max(clamp(base * 0.0135, 8, 18), minText)
   return {
+    minText,
     margin: clamp(base * 0.015, 4, 32),
     titleFont,
     panelFont,
-    formulaFont: clamp(base * 0.016, 9, 22),
-    legendFont: clamp(base * 0.011, 7, 14),
+    formulaFont: Math.max(clamp(base * 0.016, 9, 22), minText),
+    legendFont: Math.max(clamp(base * 0.011, 7, 14), minText),
     columnGap: panelFont * 3,
     rowGap: panelFont * 0.9,
     panelTitle: panelFont * 1.6,

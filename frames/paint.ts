@@ -84,7 +84,7 @@ export function drawFrameModel(ctx: FrameContext, model: FrameModel, size: Frame
       ctx.textAlign = 'center'
       ctx.textBaseline = 'bottom'
       ctx.fillText(p.panel.title, column.x + column.width / 2, p.y - m.panelFont * 0.35, p.titleWidth)
-      drawPanel(ctx, p.panel, p, decimals)
+      drawPanel(ctx, p.panel, p, decimals, m.minText)
     }
   }
 
@@ -92,7 +92,7 @@ export function drawFrameModel(ctx: FrameContext, model: FrameModel, size: Frame
     const { top } = panelArea(model, size)
     const width = chartWidth(size)
     const height = Math.min(bottom - top, width * 0.9)
-    drawChart(ctx, model.chart, { x: size.width - m.margin - width, y: top + Math.max(0, (bottom - top - height) / 2), width, height }, m.panelFont)
+    drawChart(ctx, model.chart, { x: size.width - m.margin - width, y: top + Math.max(0, (bottom - top - height) / 2), width, height }, m.panelFont, m.minText)
   }
 
   ctx.fillStyle = COLOURS.text

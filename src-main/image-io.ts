@@ -1,11 +1,17 @@
-// Image files to tensors: PNG, JPEG, WebP, GIF (first frame) with sharp, BMP with bmp-ts.
-// EXIF orientation is applied, transparency is flattened onto white, and values are in [0, 1].
+// Image files to tensors as PyTorch users read them: the values of torchvision's
+// to_tensor(PIL.Image.open(p).convert('RGB')) (or 'L' for grayscale), decoded here with sharp
+// (PNG, JPEG, WebP, GIF's first frame) or bmp-ts (BMP) and converted as PIL converts
+// (./image-pixels.ts). Where Convolab differs from PIL: EXIF orientation is applied, 16-bit PNGs
+// keep full precision (v / 65535) where PIL cuts or clips them to 8 bits, and a GIF's fully
+// transparent pixels are 0 (libvips) where PIL shows the palette's hidden colour (README).
+// Transparency, 16 bits and CMYK are each said in a notice.
 
-import sharp, { type Sharp } from 'sharp'
-import { ConvolabError } from '../core/errors'
+import sharp, { type Metadata, type Sharp } from 'sharp'
+import { ConvolabError, type Notice } from '../core/errors'
 import type { Tensor } from '../core/tensor'
 import { LIMITS } from '../contract'
 import { bmpSize, decodeBmp, isBmp } from './bmp'
+import { type Bands, type Pixels, toGrayTensor, toRgbTensor } from './image-pixels'
 
 export interface ImageOptions {
   /** File name, for messages. */
@@ -23,15 +29,14 @@ export interface DecodedImage {
   originalWidth: number
   originalHeight: number
   resized: boolean
+  /** What the user should know: transparency dropped, 16-bit values kept, CMYK converted. */
+  notices: Notice[]
 }
 
 /** Pixels decoded at most, even when resizing: sharp's own default limit (16383²). */
 export const DECODE_PIXEL_LIMIT = 268_402_689
 
 const SHARP_FORMATS = new Set(['png', 'jpeg', 'webp', 'gif'])
-
-/** torchvision's rgb_to_grayscale weights (ITU-R 601-2 luma), so a gray image matches PyTorch's. */
-const LUMA = [0.2989, 0.587, 0.114] as const
 
 export const IMAGE_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp', '.gif', '.bmp'] as const
 
@@ -48,23 +53,37 @@ export async function decodeImage(bytes: Uint8Array, options: ImageOptions): Pro
   }
   try {
     const source = isBmp(bytes) ? bmpSource(bytes, name) : await sharpSource(bytes, name)
-    const { width, height } = source
+    const { width, height, space } = source
     checkSize(width, height, maxSide)
-    let pipeline = source.image
+    const notices: Notice[] = []
+    if (source.hasAlpha && (await isTransparent(source.image, space.sixteenBit))) notices.push({ code: 'image-alpha', params: { name } })
+    if (space.sixteenBit) notices.push({ code: 'image-16bit', params: { name } })
+    if (space.bands === 'cmyk') notices.push({ code: 'image-cmyk', params: { name } })
+    // Alpha is dropped, as PIL's convert('RGB') does, before any resize mixes it into the colours.
+    let pipeline = source.hasAlpha ? source.image.removeAlpha() : source.image
     const target = fitInside(width, height, maxSide)
     const resized = target.width !== width || target.height !== height
     if (resized) pipeline = pipeline.resize({ width: target.width, height: target.height, fit: 'fill' })
     const { data, info } = await pipeline
-      .flatten({ background: '#ffffff' })
-      .toColourspace('srgb')
-      .raw({ depth: 'uchar' })
+      .toColourspace(space.interpretation)
+      .raw({ depth: space.sixteenBit ? 'ushort' : 'uchar' })
       .toBuffer({ resolveWithObject: true })
-    const tensor = toTensor(data, info.width, info.height, info.channels, options.grayscale ?? false)
-    return { tensor, originalWidth: width, originalHeight: height, resized }
+    const samples = space.sixteenBit ? sixteenBitSamples(data) : data
+    const pixels: Pixels = { samples, width: info.width, height: info.height, channels: info.channels, bands: space.bands }
+    const tensor = options.grayscale ? toGrayTensor(pixels) : toRgbTensor(pixels)
+    return { tensor, originalWidth: width, originalHeight: height, resized, notices }
   } catch (error) {
     if (error instanceof ConvolabError) throw error
     throw new ConvolabError('image-decode', { name, detail: shortMessage(error) })
   }
+}
+
+/** How a source's pixels are laid out once decoded (before any conversion to RGB or gray). */
+interface Space {
+  bands: Bands
+  sixteenBit: boolean
+  /** libvips' name for the same layout, so sharp hands the samples over unconverted. */
+  interpretation: 'b-w' | 'grey16' | 'srgb' | 'rgb16' | 'cmyk'
 }
 
 interface Source {
@@ -72,6 +91,17 @@ interface Source {
   /** Upright size (after EXIF orientation). */
   width: number
   height: number
+  space: Space
+  hasAlpha: boolean
+}
+
+/** The decoded layout for sharp's metadata: gray, RGB or CMYK, 8 or 16 bits. */
+function spaceOf(metadata: Metadata): Space {
+  const sixteenBit = metadata.depth === 'ushort'
+  if (metadata.space === 'cmyk') return { bands: 'cmyk', sixteenBit: false, interpretation: 'cmyk' }
+  const gray = metadata.space === 'b-w' || metadata.space === 'grey16' || (metadata.channels ?? 3) <= 2
+  if (gray) return { bands: 'gray', sixteenBit, interpretation: sixteenBit ? 'grey16' : 'b-w' }
+  return { bands: 'rgb', sixteenBit, interpretation: sixteenBit ? 'rgb16' : 'srgb' }
 }
 
 async function sharpSource(bytes: Uint8Array, name: string): Promise<Source> {
@@ -84,9 +114,25 @@ async function sharpSource(bytes: Uint8Array, name: string): Promise<Source> {
   const height = sideways ? metadata.width : metadata.height
   if (!width || !height) throw new ConvolabError('image-decode', { name, detail: 'the image has no size' })
   if (width * height > DECODE_PIXEL_LIMIT) throw tooManyPixels(width, height)
-  // pages: 1 reads the first frame of a GIF; rotate() applies the EXIF orientation.
-  const image = sharp(bytes, { pages: 1, limitInputPixels: DECODE_PIXEL_LIMIT, failOn: 'warning' }).rotate()
-  return { image, width, height }
+  // pages: 1 reads the first frame of a GIF; rotate() applies the EXIF orientation; ignoreIcc
+  // keeps the stored values, as PIL reads them, instead of converting through an embedded profile.
+  const space = spaceOf(metadata)
+  let image = sharp(bytes, { pages: 1, limitInputPixels: DECODE_PIXEL_LIMIT, failOn: 'warning', ignoreIcc: true }).rotate()
+  // CMYK stays CMYK through the pipeline (not through a profile to sRGB): PIL's formula converts it.
+  if (space.bands === 'cmyk') image = image.pipelineColourspace('cmyk')
+  return { image, width, height, space, hasAlpha: metadata.hasAlpha ?? false }
+}
+
+/** 16-bit samples (native byte order, as sharp writes them) viewed in place, or copied when unaligned. */
+function sixteenBitSamples(data: Buffer): Uint16Array {
+  if (data.byteOffset % 2 === 0) return new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2)
+  return new Uint16Array(Uint8Array.from(data).buffer)
+}
+
+/** Some pixel is not fully opaque (an alpha band that is all opaque changes nothing, so says nothing). */
+async function isTransparent(image: Sharp, sixteenBit: boolean): Promise<boolean> {
+  const { channels } = await image.clone().extractChannel('alpha').stats()
+  return channels[0].min < (sixteenBit ? 65535 : 255)
 }
 
 function bmpSource(bytes: Uint8Array, name: string): Source {
@@ -96,7 +142,8 @@ function bmpSource(bytes: Uint8Array, name: string): Source {
   }
   if (size.width * size.height > DECODE_PIXEL_LIMIT) throw tooManyPixels(size.width, size.height)
   const { width, height, rgb } = decodeBmp(bytes)
-  return { image: sharp(rgb, { raw: { width, height, channels: 3 } }), width, height }
+  const space: Space = { bands: 'rgb', sixteenBit: false, interpretation: 'srgb' }
+  return { image: sharp(rgb, { raw: { width, height, channels: 3 } }), width, height, space, hasAlpha: false }
 }
 
 function tooLarge(width: number, height: number): ConvolabError {
@@ -121,23 +168,6 @@ export function fitInside(width: number, height: number, maxSide: number): { wid
     width: Math.max(1, Math.round(width * scale)),
     height: Math.max(1, Math.round(height * scale)),
   }
-}
-
-function toTensor(pixels: Uint8Array, width: number, height: number, channels: number, grayscale: boolean): Tensor {
-  const plane = width * height
-  const rgb = (p: number, c: number): number => pixels[p * channels + (channels >= 3 ? c : 0)]
-  if (grayscale) {
-    const data = new Float64Array(plane)
-    for (let p = 0; p < plane; p++) {
-      data[p] = (LUMA[0] * rgb(p, 0) + LUMA[1] * rgb(p, 1) + LUMA[2] * rgb(p, 2)) / 255
-    }
-    return { shape: [1, 1, height, width], data }
-  }
-  const data = new Float64Array(3 * plane)
-  for (let c = 0; c < 3; c++) {
-    for (let p = 0; p < plane; p++) data[c * plane + p] = rgb(p, c) / 255
-  }
-  return { shape: [1, 3, height, width], data }
 }
 
 function shortMessage(error: unknown): string {

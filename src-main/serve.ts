@@ -9,11 +9,15 @@ import { delimiter, join } from 'node:path'
 import { WebSocketServer } from 'ws'
 import { ConvolabError } from '../core/errors'
 import { LIMITS } from '../contract'
+import { PAGE_LOG_PATH } from '../contract/page-reports'
 import { builtPaths } from './built-paths'
 import type { Logger } from './engine/envelope'
 import type { SpawnWorker } from './engine/engine'
 import { hostAllowed, newToken, ownOrigins, socketAllowed, tokenAllowed, tokenCookie, tokenFromUrl, type Access } from './server/access'
 import { contentSecurityPolicy } from './server/csp'
+import { openLog } from './logging/log-file'
+import { pageErrorWriter } from './logging/page-errors'
+import { answerPageLog } from './server/page-log'
 import { serveSocket } from './server/socket'
 import { staticFile } from './server/static-files'
 import { dataFolder } from './storage/data-folder'
@@ -28,6 +32,7 @@ export interface ServerOptions {
   rendererDir?: string
   /** How the engine starts its worker (tests); defaults to the built worker. */
   spawn?: SpawnWorker
+  /** Where the engine's and storage's errors go; defaults to the log file in the data folder. */
   log?: Logger
   /** The data folder (settings, recent files, autosave); defaults to dataFolder(). Nothing is written there until the page asks. */
   dataDir?: string
@@ -39,6 +44,8 @@ export interface RunningServer {
   token: string
   port: number
   host: string
+  /** The log file (the data folder's logs/convolab.log), the page's uncaught errors included. */
+  logFile: string
   close(): Promise<void>
 }
 
@@ -49,11 +56,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   if (host !== '127.0.0.1') throw new Error(`browser mode listens on 127.0.0.1 only (asked for ${host})`)
   const rendererDir = options.rendererDir ?? builtPaths.renderer()
   const access: Access = { token: newToken(), port: 0 }
+  const dataDir = options.dataDir ?? dataFolder()
+  // The same log file as the desktop app's, in the same data folder.
+  const appLog = openLog(dataDir, 'server')
+  const log = options.log ?? appLog.logger
+  const pageLog = pageErrorWriter(appLog.scoped('renderer'))
   // One data folder per server process, shared by its tabs; a clean stop ends its run.
-  const storage = new Storage({ dir: options.dataDir ?? dataFolder(), host: 'browser', log: options.log })
+  const storage = new Storage({ dir: dataDir, host: 'browser', log })
 
   const server = createServer((request, response) => {
-    void answer(request, response, access, rendererDir)
+    void answer(request, response, access, rendererDir, pageLog)
   })
   const sockets = new WebSocketServer({ noServer: true, maxPayload: LIMITS.maxFileBytes + (1 << 20) })
   server.on('upgrade', (request, socket, head) => {
@@ -62,7 +74,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n')
       return
     }
-    sockets.handleUpgrade(request, socket, head, (ws) => serveSocket(ws, { host: 'browser', spawn: options.spawn, log: options.log, storage }))
+    sockets.handleUpgrade(request, socket, head, (ws) => serveSocket(ws, { host: 'browser', spawn: options.spawn, log, storage }))
   })
 
   await new Promise<void>((resolve, reject) => {
@@ -75,6 +87,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     token: access.token,
     port: access.port,
     host,
+    logFile: appLog.file,
     close: () =>
       new Promise<void>((resolve) => {
         for (const client of sockets.clients) client.terminate()
@@ -98,13 +111,16 @@ function securityHeaders(port: number): Record<string, string> {
   }
 }
 
-async function answer(request: IncomingMessage, response: ServerResponse, access: Access, rendererDir: string): Promise<void> {
+async function answer(request: IncomingMessage, response: ServerResponse, access: Access, rendererDir: string, pageLog: (payload: unknown) => boolean): Promise<void> {
   const headers = securityHeaders(access.port)
   const refuse = (status: number, text: string): void => {
     response.writeHead(status, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' })
     response.end(text)
   }
   if (!hostAllowed(request, access) || !tokenAllowed(request, access)) return refuse(403, 'Forbidden')
+  if (request.method === 'POST' && new URL(request.url ?? '/', 'http://127.0.0.1').pathname === PAGE_LOG_PATH) {
+    return answerPageLog(request, response, access.port, pageLog, headers)
+  }
   if (request.method !== 'GET' && request.method !== 'HEAD') return refuse(405, 'Method Not Allowed')
   const file = await staticFile(rendererDir, new URL(request.url ?? '/', 'http://127.0.0.1').pathname)
   if (!file) return refuse(404, 'Not Found')
@@ -147,7 +163,10 @@ export async function serveCommand(args: string[], print: (line: string) => void
     else throw new ConvolabError('bad-request', { detail: `serve: unknown option ${args[i]} (use --port N, --open)` })
   }
   const server = await startServer({ port })
+  // A server's own crash is logged before Node reports it.
+  openLog(dataFolder(), 'server').catchProcessErrors()
   print(`Convolab is running at ${server.url}`)
+  print(`Its log: ${server.logFile}`)
   print('Open it in a browser on this computer; press Ctrl+C to stop.')
   if (open && !openInBrowser(server.url)) print('No browser opener was found here: open the address above yourself.')
   const stop = (): void => {

@@ -1,7 +1,9 @@
-// Tensor files to tensors: NumPy .npy, CSV (rows of numbers: a 2-D kernel) and JSON
-// (nested arrays, or {"shape": [...], "data": [...]}). The extension picks the parser.
+// Tensor files to tensors: NumPy .npy, CSV (core/csv: rows of numbers, or any tensor with its
+// `# shape` line) and JSON (nested arrays, or {"shape": [...], "data": [...]}). The extension
+// picks the parser.
 
-import { ConvolabError } from '../core/errors'
+import { decodeCsv, parseCsvNumber } from '../core/csv'
+import { ConvolabError, type Notice } from '../core/errors'
 import { parseNpy } from '../core/npy'
 import type { Tensor } from '../core/tensor'
 import { formatShape, sizeOf } from '../core/tensor'
@@ -9,62 +11,29 @@ import { LIMITS } from '../contract'
 
 export const TENSOR_EXTENSIONS = ['.npy', '.csv', '.json'] as const
 
-export function readTensorFile(bytes: Uint8Array, name: string): Tensor {
+/** A tensor read from a file, with what the reader did that the user should know (a skipped header). */
+export interface TensorFile {
+  tensor: Tensor
+  notices: Notice[]
+}
+
+export function readTensorFile(bytes: Uint8Array, name: string): TensorFile {
   if (bytes.length > LIMITS.maxFileBytes) {
     throw new ConvolabError('file-too-large', { name, size: bytes.length, limit: LIMITS.maxFileBytes })
   }
   const lower = name.toLowerCase()
   if (lower.endsWith('.npy')) {
     const { shape, data } = parseNpy(bytes)
-    return { shape, data }
+    checkNotEmpty(shape, name)
+    return { tensor: { shape, data }, notices: [] }
   }
-  if (lower.endsWith('.csv')) return parseCsvTensor(new TextDecoder().decode(bytes), name)
-  if (lower.endsWith('.json')) return parseJsonTensor(new TextDecoder().decode(bytes), name)
+  if (lower.endsWith('.csv')) {
+    const read = decodeCsv(textOf(bytes), name)
+    checkSize(read.tensor.shape, name)
+    return read
+  }
+  if (lower.endsWith('.json')) return { tensor: parseJsonTensor(new TextDecoder().decode(bytes), name), notices: [] }
   throw new ConvolabError('file-type', { name, expected: TENSOR_EXTENSIONS.join(', ') })
-}
-
-/** NaN and infinities are accepted as written by NumPy and spreadsheets, so they can be shown. */
-function parseNumber(text: string): number | null {
-  const word = text.trim().toLowerCase()
-  if (word === 'nan') return NaN
-  if (word === 'inf' || word === '+inf' || word === 'infinity' || word === '+infinity') return Infinity
-  if (word === '-inf' || word === '-infinity') return -Infinity
-  if (word === '' || !/^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/.test(word)) return null
-  return Number(word)
-}
-
-/** Rows of numbers separated by commas, semicolons, tabs or spaces; '#' starts a comment. */
-export function parseCsvTensor(text: string, name: string): Tensor {
-  const rows: number[][] = []
-  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/)
-  lines.forEach((raw, index) => {
-    const line = raw.replace(/#.*/, '').trim()
-    if (line === '') return
-    const cells = line.split(/\s*[,;\t]\s*|\s+/)
-    const row = cells.map((cell, column) => {
-      const value = parseNumber(cell)
-      if (value === null) {
-        throw new ConvolabError('csv-parse', {
-          name,
-          line: index + 1,
-          detail: `column ${column + 1}: '${cell.slice(0, 40)}' is not a number`,
-        })
-      }
-      return value
-    })
-    if (rows.length > 0 && row.length !== rows[0].length) {
-      throw new ConvolabError('csv-parse', {
-        name,
-        line: index + 1,
-        detail: `${row.length} values, but the first row has ${rows[0].length}`,
-      })
-    }
-    rows.push(row)
-  })
-  if (rows.length === 0) throw new ConvolabError('csv-parse', { name, line: 1, detail: 'no numbers found' })
-  const shape = [rows.length, rows[0].length]
-  checkSize(shape)
-  return { shape, data: Float64Array.from(rows.flat()) }
 }
 
 export function parseJsonTensor(text: string, name: string): Tensor {
@@ -79,7 +48,7 @@ export function parseJsonTensor(text: string, name: string): Tensor {
   }
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const { shape, data } = value as { shape?: unknown; data?: unknown }
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 1)) {
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
       return fail('"shape" must be a list of whole numbers of at least 1')
     }
     if (!Array.isArray(data)) return fail('"data" must be a list of numbers')
@@ -87,12 +56,12 @@ export function parseJsonTensor(text: string, name: string): Tensor {
     if (flat.length !== sizeOf(shape)) {
       return fail(`"data" has ${flat.length} values but the shape ${formatShape(shape)} needs ${sizeOf(shape)}`)
     }
-    checkSize(shape)
+    checkSize(shape, name)
     return { shape: [...shape], data: Float64Array.from(flat) }
   }
   if (!Array.isArray(value)) return fail('expected an array or an object')
   const shape = shapeOf(value, fail)
-  checkSize(shape)
+  checkSize(shape, name)
   return { shape, data: Float64Array.from(flatten(value, fail)) }
 }
 
@@ -100,7 +69,7 @@ function jsonNumber(value: unknown, fail: (detail: string) => never): number {
   if (typeof value === 'number') return value
   // JSON has no NaN or infinity; accept them spelled as strings.
   if (typeof value === 'string') {
-    const parsed = parseNumber(value)
+    const parsed = parseCsvNumber(value)
     if (parsed !== null && !Number.isFinite(parsed)) return parsed
   }
   return fail(`${JSON.stringify(value)?.slice(0, 40)} is not a number`)
@@ -140,9 +109,23 @@ function flatten(value: unknown[], fail: (detail: string) => never): number[] {
   return out
 }
 
-function checkSize(shape: readonly number[]): void {
+/** UTF-8, or UTF-16 when it starts with its byte-order mark (a spreadsheet's "Unicode text"). */
+function textOf(bytes: Uint8Array): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes)
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes)
+  return new TextDecoder().decode(bytes)
+}
+
+/** A dimension of size 0 (an empty array saved by NumPy) is named, not left to fail later. */
+function checkNotEmpty(shape: readonly number[], name: string): void {
+  const empty = shape.indexOf(0)
+  if (empty >= 0) throw new ConvolabError('empty-dimension', { name, axis: `${empty}`, shape: formatShape(shape) })
+}
+
+function checkSize(shape: readonly number[], name: string): void {
+  checkNotEmpty(shape, name)
   if (shape.length > 4) {
-    throw new ConvolabError('bad-rank', { name: 'tensor', rank: '1 to 4', layout: '', shape: formatShape(shape) })
+    throw new ConvolabError('bad-rank', { name, rank: '1 to 4', layout: '', shape: formatShape(shape) })
   }
   const size = sizeOf(shape)
   if (size > LIMITS.maxTensorValues) {

@@ -75,8 +75,10 @@ export async function exportCommand(args: string[], language: Language): Promise
   const size = frameSize(values.size as string | undefined)
   const fps = values.fps === undefined ? 4 : wholeNumber('fps', values.fps as string, 1)
   const session = await readSession(values.session as string)
-  const from = values.from === undefined ? undefined : wholeNumber('from', values.from as string, 1)
-  const to = values.to === undefined ? undefined : wholeNumber('to', values.to as string, 1)
+  // Step 0 is the empty start of a convolution animation (the page's export starts there); learning counts from 1.
+  const first = animation === 'learning' ? 1 : 0
+  const from = values.from === undefined ? undefined : wholeNumber('from', values.from as string, first)
+  const to = values.to === undefined ? undefined : wholeNumber('to', values.to as string, first)
   const range: [number, number] | undefined = from === undefined && to === undefined ? undefined : [from ?? 1, to ?? Number.MAX_SAFE_INTEGER]
 
   // Ctrl-C cancels cleanly: the staging is removed and the destination left as it was.
@@ -101,9 +103,10 @@ export async function exportCommand(args: string[], language: Language): Promise
     const seconds = (result.milliseconds / 1000).toFixed(1)
     // Learning has one frame per gradient-descent step: no step size to name.
     const what = animation === 'learning' ? animation : `${animation}, ${granularity}`
+    const one = new Intl.PluralRules(language).select(result.frames) === 'one'
     return language === 'es'
-      ? `escritos ${result.frames} fotogramas (${what}, ${size.width}×${size.height}) en ${values.out} en ${seconds} s`
-      : `wrote ${result.frames} frames (${what}, ${size.width}×${size.height}) to ${values.out} in ${seconds} s`
+      ? `${one ? 'escrito' : 'escritos'} ${result.frames} ${one ? 'fotograma' : 'fotogramas'} (${what}, ${size.width}×${size.height}) en ${values.out} en ${seconds} s`
+      : `wrote ${result.frames} ${one ? 'frame' : 'frames'} (${what}, ${size.width}×${size.height}) to ${values.out} in ${seconds} s`
   } finally {
     process.removeListener('SIGINT', cancel)
   }

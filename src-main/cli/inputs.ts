@@ -1,8 +1,9 @@
-// Reads the CLI's input files: .npy tensors, or images read as (1, 3, H, W) in [0, 1].
+// Reads the CLI's input files: tensor files, or images read as (1, 3, H, W) in [0, 1], with the
+// readers' notices for the output.
 
 import { readFile, stat } from 'node:fs/promises'
 import { extname } from 'node:path'
-import type { Tensor } from '../../core'
+import type { Notice, Tensor } from '../../core'
 import { ConvolabError } from '../../core'
 import { LIMITS } from '../../contract'
 import { decodeImage } from '../image-io'
@@ -23,17 +24,19 @@ async function readBytes(path: string): Promise<Uint8Array> {
   }
 }
 
-/** A tensor file (.npy, .csv or .json). */
-export async function readTensorPath(path: string): Promise<Tensor> {
-  return readTensorFile(await readBytes(path), path)
+/** A tensor file (.npy, .csv or .json); what the reader did that the user should know goes to notices. */
+export async function readTensorPath(path: string, notices: Notice[] = []): Promise<Tensor> {
+  const read = readTensorFile(await readBytes(path), path)
+  notices.push(...read.notices)
+  return read.tensor
 }
 
 const TENSOR_EXTENSIONS = new Set(['.npy', '.csv', '.json'])
 
 /** The --input of compute: a tensor file, or an image (resized to fit maxSide when given). */
-export async function readInputFile(path: string, grayscale: boolean, maxSide = 0): Promise<Tensor> {
+export async function readInputFile(path: string, grayscale: boolean, maxSide = 0, notices: Notice[] = []): Promise<Tensor> {
   const bytes = await readBytes(path)
-  if (TENSOR_EXTENSIONS.has(extname(path).toLowerCase())) return readTensorFile(bytes, path)
-  const decoded = await decodeImage(bytes, { name: path, grayscale, maxSide })
-  return decoded.tensor
+  const read = TENSOR_EXTENSIONS.has(extname(path).toLowerCase()) ? readTensorFile(bytes, path) : await decodeImage(bytes, { name: path, grayscale, maxSide })
+  notices.push(...read.notices)
+  return read.tensor
 }

@@ -13,6 +13,8 @@ export interface MenuActions {
   open(purpose: OpenPurpose): void
   /** File ▸ Open Recent ▸ a file. */
   openRecent?(path: string): void
+  /** Help ▸ Open the Log Folder: the folder of the log file and the crash reports, in the system's file manager. */
+  openLogFolder?(): void
 }
 
 export interface MenuOptions {
@@ -29,7 +31,7 @@ const LABELS = {
     export: 'Export…', quit: 'Quit', edit: 'Edit', undo: 'Undo', redo: 'Redo', view: 'View',
     zoomIn: 'Zoom In', zoomOut: 'Zoom Out', zoomReset: 'Actual Size', language: 'Language',
     theme: 'Theme', light: 'Light', dark: 'Dark', system: 'Follow the System', fullScreen: 'Full Screen',
-    help: 'Help', shortcuts: 'Keyboard Shortcuts', about: 'About Convolab', lessons: 'Lessons…', present: 'Present',
+    help: 'Help', shortcuts: 'Keyboard Shortcuts', about: 'About Convolab', logFolder: 'Open the Log Folder', lessons: 'Lessons…', present: 'Present',
   },
   es: {
     openSession: 'Abrir sesión…', openRecent: 'Abrir reciente', noRecent: 'No hay archivos recientes', save: 'Guardar', saveAs: 'Guardar como…',
@@ -38,7 +40,7 @@ const LABELS = {
     export: 'Exportar…', quit: 'Salir', edit: 'Edición', undo: 'Deshacer', redo: 'Rehacer', view: 'Ver',
     zoomIn: 'Acercar', zoomOut: 'Alejar', zoomReset: 'Tamaño real', language: 'Idioma',
     theme: 'Tema', light: 'Claro', dark: 'Oscuro', system: 'Seguir al sistema', fullScreen: 'Pantalla completa',
-    help: 'Ayuda', shortcuts: 'Atajos de teclado', about: 'Acerca de Convolab', lessons: 'Lecciones…', present: 'Presentar',
+    help: 'Ayuda', shortcuts: 'Atajos de teclado', about: 'Acerca de Convolab', logFolder: 'Abrir la carpeta del registro', lessons: 'Lecciones…', present: 'Presentar',
   },
 } as const
 
@@ -118,6 +120,7 @@ export function menuTemplate(language: Language, actions: MenuActions, options: 
       submenu: [
         { label: t.lessons, click: send('lessons') },
         { label: t.shortcuts, accelerator: 'F1', click: send('shortcuts') },
+        { label: t.logFolder, click: () => actions.openLogFolder?.() },
         // On macOS About lives in the app menu.
         ...(mac ? [] : [{ label: t.about, click: send('about') }]),
       ],

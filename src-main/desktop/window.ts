@@ -2,16 +2,16 @@
 // remembered size and position when a screen still shows it.
 
 import { BrowserWindow, screen } from 'electron'
-import { pathToFileURL } from 'node:url'
 import type { WindowBounds } from '../../contract'
 import { builtPaths } from '../built-paths'
+import { APP_PAGE_URL } from './app-protocol'
 import { secureWebPreferences } from './web-preferences'
 import { APP_NAME } from './title'
 import { MIN_SIZE, restoreBounds } from './window-bounds'
 
-/** URL of the renderer page: the dev server while developing, the built file otherwise. */
+/** URL of the renderer page: the dev server while developing, the built page on app:// otherwise. */
 export function appUrl(): string {
-  return process.env.ELECTRON_RENDERER_URL ?? pathToFileURL(builtPaths.rendererPage()).href
+  return process.env.ELECTRON_RENDERER_URL ?? APP_PAGE_URL
 }
 
 export function createMainWindow(saved: WindowBounds | null = null): BrowserWindow {

@@ -114,8 +114,8 @@ export class Engine {
   private arrivals = 0
 
   constructor(private readonly options: EngineOptions) {
-    const spawn = options.spawn ?? spawnBuiltWorker
     this.log = options.log ?? consoleLogger
+    const spawn = options.spawn ?? ((control: Int32Array) => spawnBuiltWorker(control, this.log))
     const emit = (event: EngineEvent): void => this.emit(event)
     this.compute = new WorkerSlot(spawn, createControl(), emit)
     this.checks = new WorkerSlot(spawn, createControl(), emit)
@@ -171,13 +171,14 @@ export class Engine {
             originalWidth: image.originalWidth,
             originalHeight: image.originalHeight,
             resized: image.resized,
+            notices: image.notices,
           },
         }
       }
       case 'readTensorFile': {
         const r = request as RequestOf<'readTensorFile'>
-        const tensor = readTensorFile(r.bytes, r.name)
-        return { ok: true, value: { shape: [...tensor.shape], data: tensor.data } }
+        const { tensor, notices } = readTensorFile(r.bytes, r.name)
+        return { ok: true, value: { shape: [...tensor.shape], data: tensor.data, notices } }
       }
       case 'compute': {
         // Arrival order decides what is newest, so a renderer that reloads and counts from 0 again still works.
@@ -274,12 +275,28 @@ export function encodeTensor(request: ExportRequest): Uint8Array {
 }
 
 /** The built worker beside the main bundle (out/main/engine-worker.js). */
-export function spawnBuiltWorker(control: Int32Array): WorkerLike {
-  return nodeWorker(builtPaths.worker(), control)
+export function spawnBuiltWorker(control: Int32Array, log?: Logger): WorkerLike {
+  return nodeWorker(builtPaths.worker(), control, log)
 }
 
-export function nodeWorker(file: string, control: Int32Array): WorkerLike {
-  const worker = new Worker(file, { workerData: { control } })
+/**
+ * A worker thread running `file`. With a log, the thread's uncaught errors, its unexpected exits
+ * and what it writes to stderr (its own error messages) are logged too; stderr still reaches
+ * this process's stderr.
+ */
+export function nodeWorker(file: string, control: Int32Array, log?: Logger): WorkerLike {
+  const worker = new Worker(file, { workerData: { control }, stderr: !!log })
+  let stopped = false
+  if (log) {
+    worker.on('error', (error) => log('the compute worker stopped on an uncaught error', error))
+    worker.on('exit', (code) => !stopped && code !== 0 && log(`the compute worker exited with code ${code}`))
+    worker.stderr.setEncoding('utf8')
+    // One console.error in the thread arrives as one chunk: one entry, its stack included.
+    worker.stderr.on('data', (text: string) => {
+      process.stderr.write(text)
+      if (text.trim()) log(`compute worker: ${text.trimEnd()}`)
+    })
+  }
   return {
     postMessage: (message, transfer) => worker.postMessage(message, transfer ?? []),
     onMessage: (listener) => worker.on('message', listener),
@@ -287,7 +304,10 @@ export function nodeWorker(file: string, control: Int32Array): WorkerLike {
       worker.on('error', (error) => listener(error.message))
       worker.on('exit', (code) => listener(`exit code ${code}`))
     },
-    terminate: () => void worker.terminate(),
+    terminate: () => {
+      stopped = true
+      void worker.terminate()
+    },
   }
 }
 

@@ -1,6 +1,8 @@
-// Animated GIF from RGBA frames with gifenc: one 256-colour palette per frame, looping forever.
+// Animated GIF from RGBA frames with gifenc: one 256-colour palette per frame (neutral greys kept
+// grey, see frames/gif-palette.ts), looping forever.
 
-import { GIFEncoder, applyPalette, quantize } from 'gifenc'
+import { GIFEncoder } from 'gifenc'
+import { indexedGifFrame } from '../../frames/gif-palette'
 
 export interface GifWriter {
   addFrame(rgba: Uint8Array | Uint8ClampedArray, width: number, height: number): void
@@ -13,10 +15,9 @@ export function gifWriter(fps: number): GifWriter {
   const delay = Math.max(20, Math.round(1000 / fps))
   return {
     addFrame(rgba, width, height) {
-      const palette = quantize(rgba, 256, { format: 'rgb444' })
-      const indexed = applyPalette(rgba, palette, 'rgb444')
+      const { palette, index } = indexedGifFrame(rgba)
       // repeat 0: loop forever (read from the first frame only).
-      encoder.writeFrame(indexed, width, height, { palette, delay, repeat: 0 })
+      encoder.writeFrame(index, width, height, { palette, delay, repeat: 0 })
     },
     finish() {
       encoder.finish()

@@ -99,6 +99,22 @@ describe('convolab compute', () => {
     const grayResult = await run(['compute', '--input', image, '--grayscale', '--weight', grayWeight, '--out', gray], 'en')
     expect(grayResult.stdout).toContain('output shape (1, 1, 5, 6)')
   })
+
+  it("prints the readers' notices: a skipped CSV header, an image's dropped transparency (en/es)", async () => {
+    const image = join(scratch, 'clear.png')
+    await sharp(Buffer.alloc(4 * 4 * 4, 0), { raw: { width: 4, height: 4, channels: 4 } }).png().toFile(image)
+    const weight = join(scratch, 'kernel.csv')
+    writeFileSync(weight, '\uFEFF# shape (1, 1, 2, 2)\r\na;b\r\n0,5;0,25\r\n1,5;−1,5\r\n')
+    const out = join(scratch, 'notices')
+    const en = await run(['compute', '--input', image, '--grayscale', '--weight', weight, '--out', out], 'en')
+    expect(en.stderr).toBe('')
+    const lines = en.stdout.split('\n')
+    expect(lines[0]).toBe(`note: ${image} has transparency; it was dropped as PyTorch's PIL convert('RGB') drops it (the colours under transparent pixels are kept, not flattened onto white)`)
+    expect(lines[1]).toBe(`note: ${weight}: line 2 ('a;b') is a row of names, not numbers; it was skipped`)
+    expect(lines[2]).toBe('output shape (1, 1, 3, 3)')
+    const es = await run(['compute', '--input', image, '--grayscale', '--weight', weight, '--out', join(scratch, 'notas')], 'es')
+    expect(es.stdout).toMatch(/^nota: .* tiene transparencia/)
+  })
 })
 
 describe('convolab gradcheck', () => {

@@ -47,4 +47,18 @@ describe('convGeometry', () => {
     const error = errorOf(() => convGeometry([1, 4, 5, 5], [3, 1, 3, 3], { groups: 3 }))
     expect(error.messageIn('es')).toBe('grupos 3 debe dividir a in_channels 4')
   })
+
+  it('names the dimension that has size 0', () => {
+    const empty = errorOf(() => convGeometry([1, 1, 0, 5], [1, 1, 3, 3]))
+    expect(empty.code).toBe('empty-dimension')
+    expect(empty.message).toBe('input has size 0 in dimension H (shape (1, 1, 0, 5)); every dimension needs at least 1')
+    expect(empty.messageIn('es')).toBe('input tiene tamaño 0 en la dimensión H (shape (1, 1, 0, 5)); cada dimensión necesita al menos 1')
+    expect(errorOf(() => convGeometry([1, 1, 5, 5], [2, 1, 3, 0])).params).toMatchObject({ name: 'weight', axis: 'KW' })
+    expect(errorOf(() => convGeometry([0, 1, 5, 5], [1, 1, 3, 3])).params.axis).toBe('N')
+  })
+
+  it('says counts in the plural form of each language', () => {
+    expect(errorOf(() => convGeometry([1, 1, 5, 5], [1, 1, 3, 3], {}, 2)).message).toBe('the bias has 2 values but there is 1 output channel')
+    expect(errorOf(() => convGeometry([1, 1, 5, 5], [3, 1, 3, 3], {}, 1)).messageIn('es')).toBe('el bias tiene 1 valor pero hay 3 canales de salida')
+  })
 })

@@ -186,10 +186,15 @@ describe("the seed's example: backward, gradient check, export, learning", () =>
     const dialog = page.getByRole('dialog', { name: 'Export' })
     await dialog.getByLabel('Animation').selectOption('forward')
     await dialog.getByLabel('One step is').selectOption('channel')
+    // GIF for slides is where the dialog starts; this one is a PNG sequence.
+    await expect.poll(() => dialog.getByTestId('export-format').inputValue()).toBe('gif')
+    await dialog.getByTestId('export-format').selectOption('png')
     await dialog.getByLabel('Width (px)').fill('320')
     await dialog.getByLabel('Height (px)').fill('180')
+    await dialog.getByLabel('From step').fill('1')
     // channel steps of y (2, 4, 3, 3): 8 frames.
     await expect.poll(() => dialog.getByTestId('export-count').textContent()).toBe('8 frames')
+    await expect.poll(() => dialog.getByTestId('export-estimate').textContent()).toMatch(/^Estimated file size: about [\d.]+ kB$/)
     await shot('export-dialog-en')
     const downloading = page.waitForEvent('download')
     await dialog.getByRole('button', { name: 'Export the frames' }).click()
@@ -233,13 +238,14 @@ describe("the seed's example: backward, gradient check, export, learning", () =>
     }
     await dialog.getByLabel('Animation').selectOption('backward-weight')
     await dialog.getByLabel('One step is').selectOption('channel')
+    await dialog.getByTestId('export-format').selectOption('png')
     await dialog.getByLabel('Width (px)').fill('400')
     await dialog.getByLabel('Height (px)').fill('240')
-    // dE/dw (4, 3, 5, 5) by channel: 12 frames.
-    await expect.poll(() => dialog.getByTestId('export-count').textContent()).toBe('12 frames')
+    // dE/dw (4, 3, 5, 5) by channel: 12 steps, and the empty start (step 0).
+    await expect.poll(() => dialog.getByTestId('export-count').textContent()).toBe('13 frames')
     const first = unzipSync(await exportOnce())
     const second = unzipSync(await exportOnce())
-    expect(Object.keys(first)).toHaveLength(12)
+    expect(Object.keys(first)).toHaveLength(13)
     for (const name of Object.keys(first)) expect(Buffer.from(second[name]).equals(Buffer.from(first[name]))).toBe(true)
 
     await dialog.getByLabel('Format').selectOption('gif')
@@ -266,7 +272,7 @@ describe("the seed's example: backward, gradient check, export, learning", () =>
     await dialog.getByLabel('Height (px)').fill('720')
     await dialog.getByRole('button', { name: 'Export the frames' }).click()
     await expect
-      .poll(async () => Number(/frame (\d+)/.exec((await dialog.getByText(/^frame \d+ of 294$/).textContent()) ?? '')?.[1] ?? 0), { timeout: 30_000 })
+      .poll(async () => Number(/frame (\d+)/.exec((await dialog.getByText(/^frame \d+ of 295$/).textContent()) ?? '')?.[1] ?? 0), { timeout: 30_000 })
       .toBeGreaterThan(2)
     await shot('export-progress-en')
     await dialog.getByRole('button', { name: 'Cancel' }).click()
@@ -340,13 +346,16 @@ describe('in Spanish, on a photo', () => {
     const dialog = page.getByRole('dialog', { name: 'Exportar' })
     await dialog.getByLabel('Animación').selectOption('forward')
     await dialog.getByLabel('Un paso es').selectOption('cell')
+    await dialog.getByTestId('export-format').selectOption('png')
+    await dialog.getByLabel('Ancho (px)').fill('1280')
+    await dialog.getByLabel('Alto (px)').fill('720')
     await dialog.getByLabel('Desde el paso').fill('1')
     await dialog.getByLabel('hasta el paso').fill('100')
-    await expect.poll(() => dialog.getByTestId('export-count').textContent()).toBe('100 cuadros')
+    await expect.poll(() => dialog.getByTestId('export-count').textContent()).toBe('100 fotogramas')
     await shot('export-es')
     const downloading = page.waitForEvent('download', { timeout: 150_000 })
     const started = Date.now()
-    await dialog.getByRole('button', { name: 'Exportar los cuadros' }).click()
+    await dialog.getByRole('button', { name: 'Exportar los fotogramas' }).click()
     const download = await downloading
     const seconds = (Date.now() - started) / 1000
     const saved = join(folder, download.suggestedFilename())

@@ -111,7 +111,7 @@ describe('.npy, CSV and JSON tensors', () => {
   })
 
   it('refuses non-numeric kernel cells, naming the line', async () => {
-    const { en, es } = refusal(await engine.invoke('readTensorFile', { bytes: new TextEncoder().encode('1,0,-1\n2,abc,-2\n1,0,-1\n'), name: 'sobel.csv' }), 'csv-parse')
+    const { en, es } = refusal(await engine.invoke('readTensorFile', { bytes: new TextEncoder().encode('1,0,-1\n2,abc,-2\n1,0,-1\n'), name: 'sobel.csv' }), 'csv-value')
     expect(en).toMatch(/sobel\.csv, line 2/)
     expect(es).toMatch(/sobel\.csv, línea 2/)
     refusal(await engine.invoke('readTensorFile', { bytes: new TextEncoder().encode('[[1, "x"], [0, 1]]'), name: 'k.json' }), 'json-tensor')

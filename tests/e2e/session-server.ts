@@ -16,7 +16,7 @@ export function buildApp(): void {
     execFileSync('npx', ['electron-vite', 'build'], { cwd: ROOT, stdio: 'pipe' })
   } catch (error) {
     const output = String((error as { stderr?: Buffer }).stderr ?? '') + String((error as { stdout?: Buffer }).stdout ?? '')
-    throw new Error(`the app does not build, so browser mode cannot be tested:\n${output.slice(-3000)}`)
+    throw new Error(`the app does not build, so browser mode cannot be tested:\n${output.slice(-3000)}`, { cause: error })
   }
 }
 

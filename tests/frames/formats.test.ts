@@ -1,16 +1,15 @@
 // Tensors as CSV (read back by Convolab's own reader), and the PNG embedded in SVG views.
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
-import { encodeCsv } from '../../core/csv'
+import { decodeCsv, encodeCsv } from '../../core/csv'
 import { encodeStoredPng as encodePngStoredForTest } from '../../frames/png-stored'
-import { parseCsvTensor } from '../../src-main/tensor-files'
 
 describe('CSV', () => {
   it('a 2-D kernel reads back to the same float64 values', () => {
     const data = Float64Array.of(0.1, -2 / 3, 1e-300, 12345.678901234567, -0, 3)
     const text = encodeCsv({ shape: [2, 3], data })
     expect(text.split('\n')[0]).toBe('# shape (2, 3)')
-    const back = parseCsvTensor(text, 'k.csv')
+    const back = decodeCsv(text, 'k.csv').tensor
     expect(back.shape).toEqual([2, 3])
     expect([...back.data]).toEqual([...data])
   })
@@ -23,9 +22,9 @@ describe('CSV', () => {
     expect(lines.slice(0, 4)).toEqual(['# shape (2, 2, 2, 3)', '# [0, 0, :, :]', '0,1,2', '3,4,nan'])
     expect(lines.slice(4, 8)).toEqual(['', '# [0, 1, :, :]', '-inf,7,8', '9,10,11'])
     expect(lines.filter((l) => l.startsWith('# ['))).toEqual(['# [0, 0, :, :]', '# [0, 1, :, :]', '# [1, 0, :, :]', '# [1, 1, :, :]'])
-    // The reader stacks the blocks' rows: (N·C·H) × W, the same numbers in the same order.
-    const back = parseCsvTensor(lines.join('\n'), 'x.csv')
-    expect(back.shape).toEqual([8, 3])
+    // The reader takes the shape line back: the same shape, the same numbers in the same order.
+    const back = decodeCsv(lines.join('\n'), 'x.csv').tensor
+    expect(back.shape).toEqual([2, 2, 2, 3])
     expect(back.data[23]).toBe(23)
     expect(Number.isNaN(back.data[5])).toBe(true)
   })

@@ -214,8 +214,9 @@ describe('colours, SVG', () => {
   })
 
   it('an SVG of a frame has the title, the numbers of small grids, and an embedded image for a photo', () => {
-    const svg = frameSvg(seedScene('forward'), 4, { width: 1280, height: 720 })
-    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg" width="1280" height="720"')).toBe(true)
+    // Full HD: the seed's output cells are large enough for its numbers at the 14 px minimum.
+    const svg = frameSvg(seedScene('forward'), 4, { width: 1920, height: 1080 })
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg" width="1920" height="1080"')).toBe(true)
     expect(svg).toContain('>Forward: y[0,0,1,1] = 18.77</text>')
     expect(svg).toContain('>17.74</text>')
     expect(svg.trim().endsWith('</svg>')).toBe(true)

@@ -2,6 +2,7 @@
 // desktop and security-checklist tests (the Electron runtime cannot run here). Not a test itself.
 
 import { createRequire, Module } from 'node:module'
+import { realpathSync } from 'node:fs'
 import { join } from 'node:path'
 
 type Listener = (...args: unknown[]) => unknown
@@ -52,6 +53,15 @@ export function fakeElectron(options: FakeOptions = {}) {
     themeSource: 'system',
     ipcHandlers: {} as Record<string, Listener>,
     ipcListeners: [] as string[],
+    /** One-way IPC listeners (ipcMain.on), by channel. */
+    ipcOn: {} as Record<string, Listener>,
+    /** Menus popped up (context menus), as their templates. */
+    popups: [] as Array<Array<Record<string, unknown>>>,
+    clipboard: [] as string[],
+    openedPaths: [] as string[],
+    crashReporter: null as null | Record<string, unknown>,
+    privilegedSchemes: [] as unknown[],
+    protocolHandlers: {} as Record<string, (request: { url: string; method?: string }) => Promise<Response>>,
     permissionRequests: [] as Array<{ permission: string; granted: boolean }>,
     permissionChecks: [] as boolean[],
     requestFilter: null as null | ((details: { url: string }) => boolean),
@@ -147,6 +157,9 @@ export function fakeElectron(options: FakeOptions = {}) {
     addRecentDocument(path: string) {
       seen.recentDocuments.push(path)
     }
+    getVersion() {
+      return '0.0.0-test'
+    }
   })()
   // web-contents-created listeners are kept for the navigation checks.
   const on = app.on.bind(app)
@@ -160,12 +173,17 @@ export function fakeElectron(options: FakeOptions = {}) {
     BrowserWindow: FakeWindow,
     ipcMain: {
       handle: (channel: string, handler: Listener) => (seen.ipcHandlers[channel] = handler),
-      on: (channel: string) => seen.ipcListeners.push(channel),
+      on: (channel: string, listener: Listener) => {
+        seen.ipcListeners.push(channel)
+        seen.ipcOn[channel] = listener
+      },
       once: (channel: string) => seen.ipcListeners.push(channel),
       handleOnce: (channel: string) => seen.ipcListeners.push(channel),
     },
     Menu: {
-      buildFromTemplate: (template: Array<Record<string, unknown>>) => template,
+      // The template itself stands for the menu; popup records it as a shown context menu.
+      buildFromTemplate: (template: Array<Record<string, unknown>>) =>
+        Object.assign(template, { popup: () => seen.popups.push(template) }),
       setApplicationMenu: (template: Array<Record<string, unknown>>) => seen.menus.push(template),
     },
     nativeTheme: {
@@ -175,6 +193,20 @@ export function fakeElectron(options: FakeOptions = {}) {
       get themeSource() {
         return seen.themeSource
       },
+    },
+    clipboard: { writeText: (text: string) => seen.clipboard.push(text) },
+    shell: {
+      openPath: async (path: string) => {
+        seen.openedPaths.push(path)
+        return ''
+      },
+    },
+    protocol: {
+      registerSchemesAsPrivileged: (schemes: unknown[]) => seen.privilegedSchemes.push(...schemes),
+      handle: (scheme: string, handler: (request: { url: string; method?: string }) => Promise<Response>) => (seen.protocolHandlers[scheme] = handler),
+    },
+    crashReporter: {
+      start: (crashOptions: Record<string, unknown>) => (seen.crashReporter = crashOptions),
     },
     screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
     session: {
@@ -228,7 +260,9 @@ export async function loadMain(out: string, fake: FakeElectron): Promise<void> {
   const load = moduleWithLoad._load
   const require_ = createRequire(__filename)
   const entry = join(out, 'main', 'index.js')
-  for (const key of Object.keys(require_.cache)) if (key.startsWith(join(out, 'main'))) delete require_.cache[key]
+  // The cache holds real paths (node_modules may be a link): compare with the real folder.
+  const builtMain = join(realpathSync(out), 'main')
+  for (const key of Object.keys(require_.cache)) if (key.startsWith(builtMain)) delete require_.cache[key]
   moduleWithLoad._load = function (request: string, ...rest: unknown[]) {
     return request === 'electron' ? fake.module : load.call(this, request, ...rest)
   }

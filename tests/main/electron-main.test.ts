@@ -55,7 +55,10 @@ const fakeElectron = {
     setPath: () => {},
     requestSingleInstanceLock: () => true,
     addRecentDocument: () => {},
+    getVersion: () => '0.0.0-test',
   },
+  protocol: { registerSchemesAsPrivileged: () => {}, handle: () => {} },
+  crashReporter: { start: () => {} },
   nativeTheme: { themeSource: 'system' },
   screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
   BrowserWindow: FakeWindow,
@@ -64,6 +67,7 @@ const fakeElectron = {
       seen.ipcChannel = channel
       seen.ipc = handler
     },
+    on: () => {},
   },
   Menu: {
     buildFromTemplate: (template: Array<{ label: string }>) => template,
@@ -109,7 +113,7 @@ describe('Electron main (with a stand-in electron module)', () => {
 
   it('builds the menu in the system language and opens one secure window on the built page', () => {
     expect(seen.menu).toEqual(['Archivo', 'Edición', 'Ver', 'Ayuda'])
-    expect(seen.loaded).toMatch(/^file:\/\/.*\/renderer\/index\.html$/)
+    expect(seen.loaded).toBe('app://convolab/index.html')
     expect(seen.window?.opts.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false })
     expect(String(seen.window?.opts.webPreferences.preload)).toMatch(/preload[\\/]index\.js$/)
   })
@@ -119,8 +123,10 @@ describe('Electron main (with a stand-in electron module)', () => {
     const ours = { sender: seen.window!.webContents, senderFrame: { url: seen.loaded } }
     expect(await seen.ipc!(ours, 'about', undefined)).toMatchObject({ ok: true, value: { host: 'electron', kernel: 'wasm relaxed-simd f64 ×1' } })
     expect(await seen.ipc!(ours, 'compute', { requestId: -1 })).toMatchObject({ ok: false, code: 'bad-request' })
-    const otherPage = { sender: seen.window!.webContents, senderFrame: { url: 'file:///somewhere/else.html' } }
-    expect(await seen.ipc!(otherPage, 'about', undefined)).toMatchObject({ ok: false, code: 'bad-request' })
+    for (const url of ['file:///somewhere/else.html', 'app://convolab/else.html', 'app://other/index.html']) {
+      const otherPage = { sender: seen.window!.webContents, senderFrame: { url } }
+      expect(await seen.ipc!(otherPage, 'about', undefined)).toMatchObject({ ok: false, code: 'bad-request' })
+    }
     const otherContents = { sender: {}, senderFrame: { url: seen.loaded } }
     expect(await seen.ipc!(otherContents, 'about', undefined)).toMatchObject({ ok: false, code: 'bad-request' })
   })
@@ -139,6 +145,8 @@ describe('Electron main (with a stand-in electron module)', () => {
     }
     expect(navigate('https://example.com/')).toBe(true)
     expect(navigate('file:///etc/passwd')).toBe(true)
+    expect(navigate('app://convolab/other.html')).toBe(true)
+    expect(navigate('app://elsewhere/index.html')).toBe(true)
     expect(navigate(seen.loaded)).toBe(false)
     let attached = false
     handlers['will-attach-webview']({ preventDefault: () => (attached = true) })

@@ -3,7 +3,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { conv2d, normalTensor, seededSource } from '../../core'
 import type { ComputeRequest, ComputeResult, Result } from '../../contract'
-import { Engine, nodeWorker } from '../../src-main/engine/engine'
+import { Engine } from '../../src-main/engine/engine'
 import { realWorker } from './helpers/worker-bundle'
 
 let engine: Engine | null = null

@@ -1,5 +1,6 @@
 // Image files to tensors: each format decodes to the pixels it was made from (exactly for the
 // lossless ones, within JPEG's error for JPEG), orientation is applied, bad files are refused.
+// Values against PIL for every kind of image: image-reference.test.ts.
 
 import { crc32 } from 'node:zlib'
 import sharp from 'sharp'
@@ -54,14 +55,24 @@ describe('decodeImage', () => {
     expect([originalWidth, originalHeight, resized]).toEqual([7, 5, false])
   })
 
-  it('turns RGB into one channel with torchvision\'s luma weights', async () => {
+  it("turns RGB into one channel as PIL's convert('L') does: ITU-R 601-2 weights, integer rounding", async () => {
     const png = await fromRaw(pattern(6, 4), 6, 4).png().toBuffer()
     const { tensor } = await decodeImage(png, { name: 'a.png', grayscale: true })
     expect(tensor.shape).toEqual([1, 1, 4, 6])
     const raw = pattern(6, 4)
     for (let p = 0; p < 24; p++) {
-      const luma = (0.2989 * raw[p * 3] + 0.587 * raw[p * 3 + 1] + 0.114 * raw[p * 3 + 2]) / 255
-      expect(Math.abs(tensor.data[p] - luma)).toBeLessThanOrEqual(1e-15)
+      const luma = (raw[p * 3] * 19595 + raw[p * 3 + 1] * 38470 + raw[p * 3 + 2] * 7471 + 0x8000) >> 16
+      expect(tensor.data[p]).toBe(luma / 255)
+    }
+  })
+
+  it('reads a gray source exactly as v / 255: 255 is 1, not 0.9999', async () => {
+    const gray = Buffer.from([0, 1, 128, 254, 255, 77])
+    const png = await sharp(gray, { raw: { width: 3, height: 2, channels: 1 } }).toColourspace('b-w').png().toBuffer()
+    for (const grayscale of [true, false]) {
+      const { tensor } = await decodeImage(png, { name: 'g.png', grayscale })
+      expect(tensor.shape).toEqual([1, grayscale ? 1 : 3, 2, 3])
+      expect(Array.from(tensor.data.subarray(0, 6))).toEqual(Array.from(gray, (v) => v / 255))
     }
   })
 
@@ -139,11 +150,30 @@ describe('decodeImage', () => {
     expect(Array.from(tensor.data)).toEqual([1, 0, 0, 1, 0, 1, 0, 1, 0, 0, 1, 1])
   })
 
-  it('flattens transparency onto white', async () => {
-    const rgba = Buffer.alloc(2 * 2 * 4, 0) // fully transparent black
+  it("drops transparency as PIL's convert('RGB') does (no white), and says so", async () => {
+    const rgba = Buffer.from([10, 20, 30, 0, 40, 50, 60, 128, 70, 80, 90, 255, 0, 0, 0, 0])
     const png = await fromRaw(rgba, 2, 2, 4).png().toBuffer()
-    const { tensor } = await decodeImage(png, { name: 'clear.png' })
-    expect(tensor.data.every((v) => v === 1)).toBe(true)
+    const { tensor, notices } = await decodeImage(png, { name: 'clear.png' })
+    expect(Array.from(tensor.data)).toEqual([10, 40, 70, 0, 20, 50, 80, 0, 30, 60, 90, 0].map((v) => v / 255))
+    expect(notices).toEqual([{ code: 'image-alpha', params: { name: 'clear.png' } }])
+    const opaque = await fromRaw(Buffer.alloc(16, 255), 2, 2, 4).png().toBuffer()
+    expect((await decodeImage(opaque, { name: 'opaque.png' })).notices).toEqual([])
+  })
+
+  it('keeps 16 bits when resizing a 16-bit PNG with transparency', async () => {
+    // Colour 1000 of 65535 (no 8-bit value is 1000/65535), alpha varying.
+    const samples = new Uint16Array(8 * 6 * 4).map((_, k) => (k % 4 === 3 ? 65535 - k : 1000))
+    const png = await sharp(samples, { raw: { width: 8, height: 6, channels: 4 } })
+      .toColourspace('rgb16')
+      .png()
+      .toBuffer()
+    expect((await sharp(png).metadata()).depth).toBe('ushort')
+    const { tensor, notices, resized } = await decodeImage(png, { name: 'deep.png', maxSide: 4 })
+    expect(resized).toBe(true)
+    expect(tensor.shape).toEqual([1, 3, 3, 4])
+    // The resize kernel may round by one 16-bit step; an 8-bit path could only give 4/255 (1028/65535).
+    for (const v of tensor.data) expect(Math.abs(v * 65535 - 1000)).toBeLessThanOrEqual(1)
+    expect(notices.map((n) => n.code)).toEqual(['image-alpha', 'image-16bit'])
   })
 
   it('resizes to the working size keeping the aspect, and never enlarges', async () => {

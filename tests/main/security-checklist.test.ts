@@ -3,7 +3,7 @@
 // module (the runtime cannot run here), on its source text, on the preload and on the page.
 // Items that do not apply, or are not followed, say why.
 
-import { readFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { requestSchemas } from '../../contract/schemas'
@@ -28,6 +28,9 @@ const fromPage = () => ({ sender: window().webContents, senderFrame: { url: wind
 beforeAll(async () => {
   const out = await mainBundle()
   mainSource = readFileSync(join(out, 'main', 'index.js'), 'utf8')
+  // A renderer page beside the test bundle, for the app:// handler to serve (item 18).
+  mkdirSync(join(out, 'renderer'), { recursive: true })
+  writeFileSync(join(out, 'renderer', 'index.html'), '<!doctype html><title>Convolab</title>')
   process.env.CONVOLAB_DATA_DIR = join(scratch, 'data')
   fake = fakeElectron()
   await loadMain(out, fake)
@@ -41,8 +44,8 @@ afterAll(async () => {
 })
 
 describe("Electron's security checklist", () => {
-  it('1. loads only secure content: our own page from disk, every network request cancelled', () => {
-    expect(window().loaded).toMatch(/^file:\/\/.*\/renderer\/index\.html$/)
+  it('1. loads only secure content: our own page on app://, every network request cancelled', () => {
+    expect(window().loaded).toBe('app://convolab/index.html')
     for (const url of ['https://example.com/a.js', 'http://127.0.0.1:8080/', 'ws://evil.example/socket', 'wss://example.com/', 'http://localhost:5173/']) {
       expect(fake.seen.requestFilter!({ url })).toBe(true)
     }
@@ -111,7 +114,7 @@ describe("Electron's security checklist", () => {
       setWindowOpenHandler: (h: (...args: unknown[]) => unknown) => (handlers.open = h),
       on: (name: string, h: (...args: unknown[]) => unknown) => (handlers[name] = h),
     })
-    for (const url of ['https://example.com/', 'file:///etc/passwd', 'javascript:alert(1)']) {
+    for (const url of ['https://example.com/', 'file:///etc/passwd', 'javascript:alert(1)', 'app://convolab/other.html', 'app://another/index.html']) {
       expect(handlers.open({ url })).toEqual({ action: 'deny' })
       const event = electronEvent()
       handlers['will-navigate'](event, url)
@@ -125,8 +128,9 @@ describe("Electron's security checklist", () => {
     expect(redirect.prevented).toBe(true)
   })
 
-  it('15. never calls shell.openExternal', () => {
-    expect(mainSource).not.toMatch(/openExternal|\.openPath\(|\.showItemInFolder\(/)
+  it('15. never calls shell.openExternal; opens one folder of its own (Help ▸ Open the Log Folder)', () => {
+    expect(mainSource).not.toMatch(/openExternal|\.showItemInFolder\(/)
+    expect([...mainSource.matchAll(/\.openPath\(([^)]*)\)/g)].map((m) => m[1])).toEqual([expect.stringMatching(/logFolder\(/)])
   })
 
   it('16. uses a current Electron (45 or later)', () => {
@@ -136,12 +140,14 @@ describe("Electron's security checklist", () => {
 
   it('17. one IPC channel, answering only our page in our window', async () => {
     expect(Object.keys(fake.seen.ipcHandlers)).toEqual(['convolab:invoke'])
-    expect(fake.seen.ipcListeners).toEqual([])
+    // Two one-way reports besides (the page's errors, a right-click on a value), checked the same way (desktop-plumbing.test.ts).
+    expect(fake.seen.ipcListeners).toEqual(['convolab:page-error', 'convolab:context-menu'])
     expect(await handler()(fromPage(), 'about', undefined)).toMatchObject({ ok: true })
     const foreign = [
       { sender: {}, senderFrame: { url: window().loaded } },
       { sender: window().webContents, senderFrame: { url: 'https://example.com/' } },
       { sender: window().webContents, senderFrame: { url: 'file:///somewhere/index.html' } },
+      { sender: window().webContents, senderFrame: { url: 'app://convolab/other.html' } },
       { sender: window().webContents, senderFrame: null },
       { sender: window().webContents },
     ]
@@ -176,19 +182,28 @@ describe("Electron's security checklist", () => {
     expect((await handler()(fromPage(), 'openSession', { path: '/etc/passwd' })) as Answer).toMatchObject({ ok: false, code: 'session-extension' })
   })
 
-  it('18. file:// instead of a custom protocol: not followed; the IPC and navigation checks compare the exact page path instead', async () => {
-    // What a custom protocol would buy (no other local file is "our page") is enforced by isAppUrl:
-    // another file on disk is refused as a sender and as a navigation target (see 13 and 17).
+  it('18. a custom protocol instead of file://: app://convolab/, privileged before ready, serving only the renderer folder', async () => {
+    expect(fake.seen.privilegedSchemes).toEqual([{ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }])
+    const serve = fake.seen.protocolHandlers.app
+    const page = await serve({ url: 'app://convolab/index.html', method: 'GET' })
+    expect(page.status).toBe(200)
+    expect(page.headers.get('content-security-policy')).toBe(contentSecurityPolicy())
+    for (const url of ['app://convolab/../../main/index.js', 'app://convolab/%2e%2e/main/index.js', 'app://convolab/..%2fmain%2findex.js', 'app://other/index.html']) {
+      expect((await serve({ url, method: 'GET' })).status, url).toBe(404)
+    }
+    // Another page of the scheme is no page of ours (see 13 and 17).
     expect(await handler()({ sender: window().webContents, senderFrame: { url: window().loaded.replace('index.html', 'other.html') } }, 'about', undefined)).toMatchObject({
       ok: false,
     })
   })
 
-  it('20. exposes no Electron API to the page: the preload bridges two functions over one channel pair', () => {
+  it('20. exposes no Electron API to the page: the preload bridges four functions over fixed channels', () => {
     const preload = readFileSync(join(root, 'src-main', 'preload.ts'), 'utf8')
     expect([...preload.matchAll(/exposeInMainWorld\('(\w+)'/g)].map((m) => m[1])).toEqual(['convolab'])
     expect(preload).toMatch(/const bridge: ConvolabBridge = \{\s*invoke:[^\n]+\n\s*onEvent:/)
-    expect(preload).not.toMatch(/ipcRenderer\.(send|sendSync|sendTo|postMessage)\b|exposeInMainWorld\([^)]*ipcRenderer\s*\)/)
+    // One-way sends only on the two report channels, with the page's payload and nothing else.
+    expect([...preload.matchAll(/ipcRenderer\.send\((\w+), (\w+)\)/g)].map((m) => `${m[1]}(${m[2]})`)).toEqual(['IPC_PAGE_ERROR(report)', 'IPC_CONTEXT_MENU(request)'])
+    expect(preload).not.toMatch(/ipcRenderer\.(sendSync|sendTo|postMessage)\b|exposeInMainWorld\([^)]*ipcRenderer\s*\)/)
     // The event listener gets the event's data, never Electron's IpcRendererEvent (which carries `sender`).
     expect(preload).toMatch(/listener\(engineEvent\)/)
   })

@@ -14,6 +14,7 @@ const yaml = requireFromBuilder('js-yaml') as { load(text: string): unknown }
 interface FileAssociation { ext: string; name?: string; description?: string; mimeType?: string; icon?: string }
 interface BuilderConfig {
   appId: string
+  afterPack: string
   productName: string
   asar: boolean
   asarUnpack: string[]
@@ -65,5 +66,38 @@ describe('electron-builder.yml', () => {
     expect(config.asar).toBe(true)
     expect(config.files).toEqual(expect.arrayContaining(['package.json', 'out/**', '!**/*.map']))
     expect(config.asarUnpack).toEqual(expect.arrayContaining(['node_modules/sharp/**', 'node_modules/@img/**']))
+  })
+})
+
+describe('the afterPack hook (scripts/after-pack.cjs)', () => {
+  const hook = createRequire(__filename)(join(root, config.afterPack)) as {
+    FUSES: Record<number, boolean>
+    electronBinary(context: object): string
+  }
+  // The names @electron/fuses gives the wire's positions.
+  const { FuseV1Options } = createRequire(__filename)('@electron/fuses') as { FuseV1Options: Record<string, number> }
+
+  it('is the hook electron-builder runs after packing', () => {
+    expect(config.afterPack).toBe('scripts/after-pack.cjs')
+    expect(existsSync(join(root, config.afterPack))).toBe(true)
+  })
+
+  it('turns RunAsNode, NODE_OPTIONS and the inspect arguments off, and loads only an intact app.asar', () => {
+    const named = Object.fromEntries(Object.entries(hook.FUSES).map(([index, value]) => [FuseV1Options[Number(index)], value]))
+    expect(named).toMatchObject({
+      RunAsNode: false,
+      EnableNodeOptionsEnvironmentVariable: false,
+      EnableNodeCliInspectArguments: false,
+      OnlyLoadAppFromAsar: true,
+      EnableEmbeddedAsarIntegrityValidation: true,
+      GrantFileProtocolExtraPrivileges: false,
+    })
+  })
+
+  it('finds the binary holding the fuses on each platform', () => {
+    const packager = { executableName: 'convolab', appInfo: { productFilename: 'Convolab' } }
+    expect(hook.electronBinary({ appOutDir: '/out', electronPlatformName: 'linux', packager })).toBe(join('/out', 'convolab'))
+    expect(hook.electronBinary({ appOutDir: '/out', electronPlatformName: 'win32', packager })).toBe(join('/out', 'Convolab.exe'))
+    expect(hook.electronBinary({ appOutDir: '/out', electronPlatformName: 'darwin', packager })).toBe(join('/out', 'Convolab.app'))
   })
 })

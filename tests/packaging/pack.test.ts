@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os'
 import { dirname, join, relative, sep } from 'node:path'
 import * as asar from '@electron/asar'
+import { FuseV1Options, getCurrentFuseWire } from '@electron/fuses'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BUILT_ENTRIES, ensureBuilt, linuxElectronStub, packDir } from './packing'
 
@@ -81,6 +82,29 @@ describe('electron-builder --dir with a stub Electron', () => {
   it('produced the app folder, with the stub renamed to the app executable', () => {
     expect(existsSync(join(appDir, 'convolab'))).toBe(true)
     expect(existsSync(archive)).toBe(true)
+  })
+
+  it("flips Electron's fuses in the packed executable (scripts/after-pack.cjs)", async () => {
+    const wire = (await getCurrentFuseWire(join(appDir, 'convolab'))) as unknown as Record<number, number>
+    const on = 49
+    const off = 48
+    expect({
+      RunAsNode: wire[FuseV1Options.RunAsNode],
+      EnableNodeOptionsEnvironmentVariable: wire[FuseV1Options.EnableNodeOptionsEnvironmentVariable],
+      EnableNodeCliInspectArguments: wire[FuseV1Options.EnableNodeCliInspectArguments],
+      OnlyLoadAppFromAsar: wire[FuseV1Options.OnlyLoadAppFromAsar],
+      EnableEmbeddedAsarIntegrityValidation: wire[FuseV1Options.EnableEmbeddedAsarIntegrityValidation],
+      EnableCookieEncryption: wire[FuseV1Options.EnableCookieEncryption],
+      GrantFileProtocolExtraPrivileges: wire[FuseV1Options.GrantFileProtocolExtraPrivileges],
+    }).toEqual({
+      RunAsNode: off,
+      EnableNodeOptionsEnvironmentVariable: off,
+      EnableNodeCliInspectArguments: off,
+      OnlyLoadAppFromAsar: on,
+      EnableEmbeddedAsarIntegrityValidation: on,
+      EnableCookieEncryption: on,
+      GrantFileProtocolExtraPrivileges: off,
+    })
   })
 
   it('contains the built main, preload and renderer: every non-map file of out/', () => {

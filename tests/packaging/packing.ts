@@ -21,8 +21,17 @@ export function ensureBuilt(): number {
   return Date.now() - started
 }
 
-function stubExecutable(file: string): void {
-  writeFileSync(file, '#!/bin/sh\necho "stub Electron used by the packaging tests" >&2\nexit 1\n')
+/**
+ * Electron's fuse wire as a real binary carries it: the sentinel, the wire's version (1) and
+ * length, then one byte per fuse ('1' on, '0' off) with Electron's defaults (RunAsNode, NODE_OPTIONS,
+ * --inspect and file:// privileges on; the rest off), so the afterPack hook flips real bytes.
+ */
+export const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX'
+export const DEFAULT_FUSES = '10110001'
+const fuseWire = (): Buffer => Buffer.concat([Buffer.from(`# fuses: ${FUSE_SENTINEL}`), Buffer.from([1, DEFAULT_FUSES.length]), Buffer.from(`${DEFAULT_FUSES}\n`)])
+
+function stubExecutable(file: string, withFuses = true): void {
+  writeFileSync(file, Buffer.concat([Buffer.from('#!/bin/sh\necho "stub Electron used by the packaging tests" >&2\nexit 1\n'), withFuses ? fuseWire() : Buffer.alloc(0)]))
   chmodSync(file, 0o755)
 }
 
@@ -49,12 +58,16 @@ export function macElectronStub(dir: string): string {
   mkdirSync(join(contents, 'MacOS'), { recursive: true })
   mkdirSync(join(contents, 'Resources'), { recursive: true })
   writeFileSync(join(contents, 'Info.plist'), plist({ CFBundleExecutable: 'Electron', CFBundleName: 'Electron', CFBundleIdentifier: 'com.github.Electron' }))
-  stubExecutable(join(contents, 'MacOS', 'Electron'))
+  stubExecutable(join(contents, 'MacOS', 'Electron'), false)
+  // On macOS the fuses live in the framework's binary, not in the executable.
+  const framework = join(contents, 'Frameworks', 'Electron Framework.framework')
+  mkdirSync(framework, { recursive: true })
+  stubExecutable(join(framework, 'Electron Framework'))
   for (const helper of ['Electron Helper', 'Electron Helper (Renderer)', 'Electron Helper (Plugin)', 'Electron Helper (GPU)']) {
     const helperContents = join(contents, 'Frameworks', `${helper}.app`, 'Contents')
     mkdirSync(join(helperContents, 'MacOS'), { recursive: true })
     writeFileSync(join(helperContents, 'Info.plist'), plist({ CFBundleExecutable: helper, CFBundleName: helper }))
-    stubExecutable(join(helperContents, 'MacOS', helper))
+    stubExecutable(join(helperContents, 'MacOS', helper), false)
   }
   return dir
 }
@@ -83,6 +96,6 @@ function run(command: string, args: string[], timeout: number): void {
   } catch (error) {
     const { stdout, stderr } = error as { stdout?: Buffer; stderr?: Buffer }
     const output = `${stdout?.toString() ?? ''}${stderr?.toString() ?? ''}`.trim().split('\n').slice(-25).join('\n')
-    throw new Error(`${command} ${args.join(' ')} failed:\n${output}`)
+    throw new Error(`${command} ${args.join(' ')} failed:\n${output}`, { cause: error })
   }
 }

@@ -42,7 +42,7 @@ describe('export dialog: learning', () => {
     const animation = screen.getByLabelText('Animación') as HTMLSelectElement
     await fireEvent.change(animation, { target: { value: 'learning' } })
     expect([...animation.options].at(-1)!.textContent).toBe('Aprender el núcleo: descenso por gradiente hacia el objetivo')
-    expect(screen.getByTestId('export-count').textContent).toBe('51 cuadros')
+    expect(screen.getByTestId('export-count').textContent).toBe('51 fotogramas')
   })
 
   it('works the run out in slices with its own progress, and a cancel stops it with nothing saved', async () => {

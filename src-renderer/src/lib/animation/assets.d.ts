@@ -1,4 +1,3 @@
-/// <reference path="../../../../src-main/export/gifenc.d.ts" />
 // Vite turns `?url` imports into the URL of the emitted file.
 declare module '*?url' {
   const url: string

@@ -1,20 +1,31 @@
 // Export from the page, the same in Electron and in a browser: frames drawn by frames' paintFrame
 // (the code the CLI export uses) on an off-screen canvas, packed here (PNGs zipped with fflate, a
-// GIF with gifenc, WebM with MediaRecorder where the platform records it) and offered as one
-// download at the end, so a cancel or a failure leaves no file behind.
+// GIF with gifenc and a palette that keeps greys grey, WebM/MP4 encoded with WebCodecs through
+// mediabunny) and offered as one download at the end, so a cancel or a failure leaves no file behind.
 
 import { zipSync } from 'fflate'
-import { GIFEncoder, applyPalette, quantize } from 'gifenc'
+import { GIFEncoder } from 'gifenc'
 import { ConvolabError } from '../../../../core/errors'
 import type { FrameSize } from '../../../../frames/context'
 import type { AnyScene } from '../../../../frames/frame'
 import { paintFrame } from '../../../../frames/frame'
+import { indexedGifFrame } from '../../../../frames/gif-palette'
 import type { Scene } from '../../../../frames/scene'
 import { frameSvg } from '../../../../frames/svg'
+import { encodeVideo, type VideoFormat } from './encode-video'
 
-export type FrameFormat = 'png' | 'gif' | 'webm'
-export const FRAME_FORMATS: readonly FrameFormat[] = ['png', 'gif', 'webm']
+export type FrameFormat = 'gif' | 'png' | VideoFormat
+/** GIF first: the format a slide takes as it is. */
+export const FRAME_FORMATS: readonly FrameFormat[] = ['gif', 'png', 'webm', 'mp4']
+export const isVideoFormat = (format: FrameFormat): format is VideoFormat => format === 'webm' || format === 'mp4'
 export const MAX_FRAME_SIDE = 8192
+
+/** Ready-made frame sizes; "GIF for slides" fills a 16:9 slide and keeps numbers readable from the back of a room. */
+export const FRAME_PRESETS = [
+  { id: 'slides', format: 'gif', size: { width: 960, height: 540 } },
+  { id: 'hd', format: 'webm', size: { width: 1280, height: 720 } },
+  { id: 'full-hd', format: 'mp4', size: { width: 1920, height: 1080 } },
+] as const satisfies ReadonlyArray<{ id: string; format: FrameFormat; size: FrameSize }>
 
 export interface FramesRequest {
   /** Any animation's scene, learning the kernel included. */
@@ -22,7 +33,7 @@ export interface FramesRequest {
   format: FrameFormat
   size: FrameSize
   fps: number
-  /** Steps, 1-based and inclusive as the counter shows them. */
+  /** Steps as the counter shows them, inclusive: 0 is the empty start (nothing computed yet), 1 the first step. */
   from: number
   to: number
   signal?: AbortSignal
@@ -35,15 +46,11 @@ export interface ExportedFile {
   frames: number
 }
 
-export function webmSupported(): boolean {
-  return typeof MediaRecorder !== 'undefined' && MediaRecorder.isTypeSupported('video/webm') && typeof HTMLCanvasElement.prototype.captureStream === 'function'
-}
-
 /** Whether the request is within what the export in main accepts too. */
 export function checkFramesRequest(request: Pick<FramesRequest, 'size' | 'fps' | 'from' | 'to'>, steps: number): boolean {
   const side = (v: number) => Number.isInteger(v) && v >= 16 && v <= MAX_FRAME_SIDE
   const { from, to, fps } = request
-  return side(request.size.width) && side(request.size.height) && fps >= 1 && fps <= 50 && Number.isInteger(from) && Number.isInteger(to) && from >= 1 && to <= steps && from <= to
+  return side(request.size.width) && side(request.size.height) && fps >= 1 && fps <= 50 && Number.isInteger(from) && Number.isInteger(to) && from >= 0 && to <= steps && from <= to
 }
 
 function canvasOf(size: FrameSize): { canvas: HTMLCanvasElement; ctx: CanvasRenderingContext2D } {
@@ -78,19 +85,30 @@ export async function exportFramesInPage(request: FramesRequest): Promise<Export
   const digits = Math.max(4, String(total).length)
   const name = baseName(scene)
 
-  if (request.format === 'webm') return recordWebm(request, canvas, ctx, name)
+  const { format } = request
+  if (isVideoFormat(format)) {
+    const blob = await encodeVideo({
+      format,
+      canvas,
+      fps: request.fps,
+      frames: total,
+      drawFrame: (k) => paintFrame(ctx, scene, from - 1 + k, size),
+      signal,
+      onProgress: request.onProgress,
+    })
+    return { name: `${name}.${format}`, blob, frames: total }
+  }
 
   const files: Record<string, Uint8Array> = {}
-  const gif = request.format === 'gif' ? GIFEncoder() : null
+  const gif = format === 'gif' ? GIFEncoder() : null
   // GIF delays are in hundredths of a second; gifenc takes milliseconds.
   const delay = Math.max(20, Math.round(1000 / request.fps))
   for (let k = 0; k < total; k++) {
     throwIfCancelled(signal)
     paintFrame(ctx, scene, from - 1 + k, size)
     if (gif) {
-      const rgba = ctx.getImageData(0, 0, size.width, size.height).data
-      const palette = quantize(rgba, 256, { format: 'rgb444' })
-      gif.writeFrame(applyPalette(rgba, palette, 'rgb444'), size.width, size.height, { palette, delay, repeat: 0 })
+      const { palette, index } = indexedGifFrame(ctx.getImageData(0, 0, size.width, size.height).data)
+      gif.writeFrame(index, size.width, size.height, { palette, delay, repeat: 0 })
     } else {
       files[`frame-${String(k + 1).padStart(digits, '0')}.png`] = await pngOf(canvas)
     }
@@ -105,34 +123,6 @@ export async function exportFramesInPage(request: FramesRequest): Promise<Export
   // PNGs are compressed already: store them.
   const zip = zipSync(files, { level: 0 })
   return { name: `${name}-png.zip`, blob: new Blob([zip as Uint8Array<ArrayBuffer>], { type: 'application/zip' }), frames: total }
-}
-
-/** Records the frames in real time at `fps`: MediaRecorder timestamps by the clock. */
-async function recordWebm(request: FramesRequest, canvas: HTMLCanvasElement, ctx: CanvasRenderingContext2D, name: string): Promise<ExportedFile> {
-  if (!webmSupported()) throw new ConvolabError('bad-request', { detail: 'this browser cannot record WebM video' })
-  const { scene, size, from, to, signal, fps } = request
-  const total = to - from + 1
-  paintFrame(ctx, scene, from - 1, size)
-  const stream = canvas.captureStream(fps)
-  const recorder = new MediaRecorder(stream, { mimeType: 'video/webm' })
-  const chunks: Blob[] = []
-  recorder.ondataavailable = (event) => event.data.size > 0 && chunks.push(event.data)
-  const stopped = new Promise<void>((resolve) => (recorder.onstop = () => resolve()))
-  recorder.start()
-  try {
-    for (let k = 0; k < total; k++) {
-      throwIfCancelled(signal)
-      paintFrame(ctx, scene, from - 1 + k, size)
-      request.onProgress?.(k + 1, total)
-      await breathe(1000 / fps)
-    }
-    throwIfCancelled(signal)
-  } finally {
-    recorder.stop()
-    stream.getTracks().forEach((track) => track.stop())
-    await stopped
-  }
-  return { name: `${name}.webm`, blob: new Blob(chunks, { type: 'video/webm' }), frames: total }
 }
 
 export async function viewPng(scene: Scene, step: number, size: FrameSize): Promise<ExportedFile> {

@@ -2,6 +2,7 @@
 // the help panel can list them (each with its i18n label) without knowing the player.
 
 import type { MessageKey } from '../i18n'
+import { latinKey, type LayoutKeyPress } from '../keyboard/latin-key'
 
 export type PlayerAction = 'toggle' | 'back' | 'forward' | 'start' | 'end' | 'slower' | 'faster' | 'loop' | 'granularity'
 
@@ -27,7 +28,8 @@ export const PLAYER_SHORTCUTS: readonly PlayerShortcut[] = [
 ]
 
 /** The action of a key press, or null (keys with Ctrl, Alt or Meta belong to the app's menus). */
-export function playerActionFor(event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'altKey' | 'metaKey'>): PlayerAction | null {
+export function playerActionFor(event: LayoutKeyPress & Pick<KeyboardEvent, 'ctrlKey' | 'altKey' | 'metaKey'>): PlayerAction | null {
   if (event.ctrlKey || event.altKey || event.metaKey) return null
-  return PLAYER_SHORTCUTS.find((shortcut) => shortcut.keys.includes(event.key))?.action ?? null
+  const key = latinKey(event)
+  return PLAYER_SHORTCUTS.find((shortcut) => shortcut.keys.includes(key))?.action ?? null
 }

@@ -1,5 +1,6 @@
 // English interface text. es.ts must have exactly the same keys (a test checks both ways).
-// {name} marks a value filled in by t().
+// {name} marks a value filled in by t(); {count, plural, one {# frame} other {# frames}} picks the
+// form for the count (Intl.PluralRules), # being the count.
 
 import { layoutEn } from './layout-en'
 
@@ -109,7 +110,7 @@ export const en = {
   'output.computing': 'computing…',
   'output.timing': '{ms} ms ({kernel})',
   'output.downsampled': 'shown at {h}×{w}',
-  'output.nonFinite': '{count} values are NaN or infinite (magenta)',
+  'output.nonFinite': '{count, plural, one {# value is} other {# values are}} NaN or infinite (magenta)',
   'output.zoomHint': 'Scroll to zoom, drag to pan; numbers appear when zoomed in',
   'output.resetZoom': 'Reset zoom',
 
@@ -124,13 +125,14 @@ export const en = {
   'arith.bias': 'bias',
   'arith.total': 'total',
   'arith.influence': 'Output cells per map fed by input cell x[{n}, :, {r}, {c}]: {count}',
-  'arith.manyTerms': '{count} products',
+  'arith.manyTerms': '{count, plural, one {# product} other {# products}}',
 
   'code.title': 'Show as PyTorch',
   'code.copy': 'Copy',
   'code.copied': 'Copied',
 
   'error.title': 'Error',
+  'error.noteTitle': 'Note',
   'error.dismiss': 'Dismiss',
   'error.openNotYet': '{name}: this kind of file cannot be opened in this version yet',
   'error.unknown': 'Something went wrong: {detail}',
@@ -221,10 +223,10 @@ export const en = {
   'check.run': 'Check gradients',
   'check.cancel': 'Cancel',
   'check.progress': 'sample {done} of {total}',
-  'check.success': 'SUCCESS {checked} partial derivatives checked ({samples} random input samples)',
-  'check.failure': 'FAILED: {failures} of {checked} partial derivatives are off by more than {tolerance}',
+  'check.success': 'SUCCESS {checked, plural, one {# partial derivative} other {# partial derivatives}} checked ({samples, plural, one {# random input sample} other {# random input samples}})',
+  'check.failure': 'FAILED: {failures} of {checked, plural, one {# partial derivative} other {# partial derivatives}} {failures, plural, one {is} other {are}} off by more than {tolerance}',
   'check.worst': 'worst element: d{parameter}[{index}] of sample {sample}: numeric {numeric}, analytic {analytic}, relative error {error}',
-  'check.cancelled': 'Cancelled: {checked} partial derivatives checked before the cancel',
+  'check.cancelled': 'Cancelled: {checked, plural, one {# partial derivative} other {# partial derivatives}} checked before the cancel',
 
   'learn.explain': 'Gradient descent toward a target: w ← w − η·dE/dw and b ← b − η·dE/db, with E = mean((x ⋆ w + b − target)²). The target is chosen under “Backward” (by default the input filtered by Sobel x).',
   'learn.rate': 'Learning rate η',
@@ -238,7 +240,7 @@ export const en = {
   'learn.use': 'Use the learned kernel',
   'learn.status': 'step {step}, loss {loss}',
   'learn.curve': 'Loss by step (log scale)',
-  'learn.curveLabel': 'Loss curve over {count} steps; last loss {loss}',
+  'learn.curveLabel': 'Loss curve over {count, plural, one {# step} other {# steps}}; last loss {loss}',
   'learn.axisStep': 'step',
   'learn.kernel': 'learned w[{m}, {c}]',
   'learn.targetKernel': 'target kernel',
@@ -253,14 +255,22 @@ export const en = {
   'export.format': 'Format',
   'export.format.png': 'PNG sequence (.zip)',
   'export.format.gif': 'animated GIF',
-  'export.format.webm': 'WebM video',
-  'export.noWebm': 'this browser cannot record WebM video',
+  'export.format.webm': 'WebM video (VP9)',
+  'export.format.mp4': 'MP4 video (H.264)',
+  'export.noVideo': 'not encoded here',
+  'export.preset': 'Preset',
+  'export.preset.slides': 'GIF for slides (960×540)',
+  'export.preset.hd': 'HD video (1280×720)',
+  'export.preset.full-hd': 'Full HD video (1920×1080)',
+  'export.preset.custom': 'Custom',
+  'export.estimate': 'Estimated file size: about {size}',
+  'export.estimating': 'Estimating the file size…',
   'export.width': 'Width (px)',
   'export.height': 'Height (px)',
   'export.fps': 'Frames per second',
-  'export.from': 'From step',
+  'export.from': 'From step (0 = start)',
   'export.to': 'to step',
-  'export.count': '{count} frames',
+  'export.count': '{count, plural, one {# frame} other {# frames}}',
   'export.learnSteps': 'Learning steps',
   'export.learnNote': 'One frame per gradient-descent step from the start (step 0), with the Learn tab’s rate η = {rate}, start and seed, toward the target chosen under Backward.',
   'export.start': 'Export the frames',
@@ -268,7 +278,7 @@ export const en = {
   'export.close': 'Close',
   'export.progress': 'frame {done} of {total}',
   'export.learningProgress': 'Learning: step {done} of {total}',
-  'export.done': 'Saved {name}: {count} frames in {seconds} s',
+  'export.done': 'Saved {name}: {count, plural, one {# frame} other {# frames}} in {seconds} s',
   'export.cancelled': 'Export cancelled; nothing was saved.',
   'export.failed': 'Export failed ({detail}); nothing was saved.',
   'export.view': 'The current view',
@@ -278,7 +288,7 @@ export const en = {
   'export.tensor': 'Tensor',
   'export.npy': 'Save .npy',
   'export.csv': 'Save .csv',
-  'export.invalid': 'The frame size must be whole pixels from 16 to 8192, the frame rate from 1 to 50, and the steps within 1 to {steps}.',
+  'export.invalid': 'The frame size must be whole pixels from 16 to 8192, the frame rate from 1 to 50, and the steps within 0 to {steps}.',
 
   'session.toolbar': 'Document',
   'session.untitled': 'untitled',

@@ -3,6 +3,7 @@
 // match, and how each shortcut is written in the help panel.
 
 import type { MessageKey } from '../i18n'
+import { latinKey, type LayoutKeyPress } from './latin-key'
 
 export type AppCommand =
   | 'undo'
@@ -22,7 +23,7 @@ export type AppCommand =
   | 'tool-pointer'
 
 export interface KeyCombo {
-  /** KeyboardEvent.key, compared without case for letters. */
+  /** KeyboardEvent.key, compared without case for letters (on non-Latin layouts: the key's Latin letter). */
   key: string
   /** Cmd on macOS, Ctrl elsewhere. */
   mod?: boolean
@@ -70,14 +71,14 @@ export function isMacPlatform(nav: { platform?: string; userAgentData?: { platfo
   return /mac|iphone|ipad/i.test(platform)
 }
 
-type KeyPress = Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey'>
+type KeyPress = LayoutKeyPress & Pick<KeyboardEvent, 'ctrlKey' | 'metaKey' | 'shiftKey' | 'altKey'>
 
 function matches(combo: KeyCombo, event: KeyPress, mac: boolean): boolean {
   if (combo.mac !== undefined && combo.mac !== mac) return false
   const mod = mac ? event.metaKey : event.ctrlKey
   const other = mac ? event.ctrlKey : event.metaKey
   if (Boolean(combo.mod) !== mod || other || event.altKey) return false
-  const key = event.key.length === 1 ? event.key.toLowerCase() : event.key
+  const key = latinKey(event)
   // Shift is part of the key for symbols ('?', '+'), so it is only compared for letters and F-keys.
   if (/^[a-z0-9]$|^F\d+$/.test(key) && Boolean(combo.shift) !== event.shiftKey) return false
   return key === combo.key

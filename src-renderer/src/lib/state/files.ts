@@ -1,5 +1,6 @@
 // Opening a file by its name: images become the input, tensors (.npy, .csv, .json) the kernel.
 
+import type { Notice } from '../../../../core/errors'
 import type { EngineEvent } from '../../../../contract'
 import type { Explorer } from './explorer.svelte'
 
@@ -13,6 +14,7 @@ export async function loadFile(app: Explorer, name: string, bytes: Uint8Array, p
   if (purpose === 'kernel' || (purpose === undefined && TENSOR.test(name))) {
     const read = await app.transport.invoke('readTensorFile', { bytes, name })
     if (!read.ok) return app.report(read)
+    tell(app, read.value.notices)
     app.placeKernel(read.value)
     return
   }
@@ -21,6 +23,7 @@ export async function loadFile(app: Explorer, name: string, bytes: Uint8Array, p
   // Anything else is tried as an image; the engine says plainly when it is not one.
   const decoded = await app.transport.invoke('decodeImage', { bytes, name, grayscale: app.grayscale, maxSide: app.workingSize })
   if (!decoded.ok) return app.report(decoded)
+  tell(app, decoded.value.notices)
   const { tensor, inputId, originalWidth, originalHeight } = decoded.value
   app.setInput({ shape: tensor.shape, data: tensor.data }, { kind: 'image', name, inputId, originalWidth, originalHeight })
   app.tool = 'pointer'
@@ -30,10 +33,16 @@ export async function loadFile(app: Explorer, name: string, bytes: Uint8Array, p
 async function loadInputTensor(app: Explorer, name: string, bytes: Uint8Array): Promise<void> {
   const read = await app.transport.invoke('readTensorFile', { bytes, name })
   if (!read.ok) return app.report(read)
+  tell(app, read.value.notices)
   const shape = read.value.shape
   const full = shape.length === 2 ? [1, 1, ...shape] : shape.length === 3 ? [1, ...shape] : shape
   if (full.length !== 4) {
     return app.report({ ok: false, code: 'bad-rank', params: { name, rank: 4, layout: '(N, C, H, W)', shape: `(${shape.join(', ')})` }, message: '' })
   }
   app.setInput({ shape: full, data: read.value.data }, { kind: 'drawn' })
+}
+
+/** The reader's notices (a skipped CSV header, 16-bit values, dropped transparency) shown as notes. */
+function tell(app: Explorer, notices: readonly Notice[] | undefined): void {
+  for (const notice of notices ?? []) app.report({ ok: false, code: notice.code, params: notice.params, message: '' })
 }

@@ -180,6 +180,8 @@ export class History {
 
   /** Bytes of tensor values held by all steps, shared tensors counted once. */
   bytes(): number {
+    // A local tally, not state: nothing reads it reactively.
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
     const arrays = new Set<Float64Array>()
     for (const step of [...this.past, this.present, ...this.future]) {
       arrays.add(step.input.data)

@@ -1,0 +1,152 @@
+// One layer of a stack computed: its shape check (a plan), its forward and its backward, for
+// every layer kind, on core's scalar kernels or on the fast (WebAssembly) ones when given.
+
+import { activationBackward, activationForward, DEFAULT_NEGATIVE_SLOPE } from './activations'
+import { avgPool2d, avgPool2dBackward, avgPoolGeometry } from './avg-pool2d'
+import { conv2d } from './conv2d'
+import { conv2dBackward } from './conv2d-backward'
+import { convTranspose2d, convTranspose2dBackward } from './conv-transpose2d'
+import type { ConvTranspose2dGeometry } from './conv-transpose2d-geometry'
+import { convTranspose2dGeometry, transposedOutputShape } from './conv-transpose2d-geometry'
+import type { ConvGeometry } from './geometry'
+import { convGeometry, outputShape } from './geometry'
+import type { Layer } from './layer'
+import { maxPool2d, maxPool2dBackward } from './max-pool2d'
+import type { Pool2dOptions, PoolGeometry } from './pool-geometry'
+import { poolGeometry, poolOutputShape } from './pool-geometry'
+import type { Tensor } from './tensor'
+import type { FastKernels } from './fast/kernels'
+
+/** The shape rules of one layer for one input shape; made once, read by forward and backward. */
+export type LayerPlan =
+  | { type: 'conv2d'; inputShape: number[]; outputShape: number[]; geometry: ConvGeometry }
+  | { type: 'conv-transpose2d'; inputShape: number[]; outputShape: number[]; geometry: ConvTranspose2dGeometry }
+  | { type: 'max-pool2d'; inputShape: number[]; outputShape: number[]; geometry: PoolGeometry }
+  | { type: 'avg-pool2d'; inputShape: number[]; outputShape: number[]; geometry: PoolGeometry }
+  | { type: 'relu' | 'leaky-relu' | 'tanh' | 'sigmoid'; inputShape: number[]; outputShape: number[] }
+
+/** A layer's forward result: its output, and max-pool's argmax indices that its backward routes by. */
+export interface LayerForward {
+  output: Tensor
+  indices?: Int32Array
+}
+
+export interface LayerGradients {
+  gradInput: Tensor
+  gradWeight: Tensor | null
+  gradBias: Tensor | null
+}
+
+type PlanOf<T extends LayerPlan['type']> = Extract<LayerPlan, { type: T }>
+
+function poolOptions(layer: Layer & Pool2dOptions): Pool2dOptions {
+  // stride: null is PyTorch's "the kernel size", like no stride at all
+  return { ...layer, stride: layer.stride ?? undefined }
+}
+
+/** Checks that the layer can take inputs of this shape; throws the ConvolabError saying why not. */
+export function planLayer(layer: Layer, inputShape: readonly number[]): LayerPlan {
+  const shape = [...inputShape]
+  switch (layer.type) {
+    case 'conv2d': {
+      const geometry = convGeometry(shape, layer.weight.shape, layer, layer.bias ? layer.bias.data.length : undefined)
+      return { type: layer.type, inputShape: shape, outputShape: outputShape(geometry), geometry }
+    }
+    case 'conv-transpose2d': {
+      const geometry = convTranspose2dGeometry(shape, layer.weight.shape, layer, layer.bias ? layer.bias.data.length : undefined)
+      return { type: layer.type, inputShape: shape, outputShape: transposedOutputShape(geometry), geometry }
+    }
+    case 'max-pool2d':
+    case 'avg-pool2d': {
+      const geometry = layer.type === 'avg-pool2d' ? avgPoolGeometry(shape, poolOptions(layer)) : poolGeometry(shape, poolOptions(layer))
+      return { type: layer.type, inputShape: shape, outputShape: poolOutputShape(geometry), geometry }
+    }
+    case 'relu':
+    case 'leaky-relu':
+    case 'tanh':
+    case 'sigmoid':
+      return { type: layer.type, inputShape: shape, outputShape: shape }
+  }
+  throw new Error(`unknown layer type ${(layer as Layer).type}`)
+}
+
+export function layerForward(layer: Layer, plan: LayerPlan, x: Tensor, kernels?: FastKernels): LayerForward {
+  const shape = plan.outputShape
+  switch (layer.type) {
+    case 'conv2d': {
+      const { geometry } = plan as PlanOf<'conv2d'>
+      if (kernels) {
+        const data = kernels.forward(x.data, layer.weight.data, layer.bias?.data ?? null, geometry, 'f64') as Float64Array
+        return { output: { shape, data } }
+      }
+      return { output: conv2d(x, layer.weight, layer.bias, layer).output }
+    }
+    case 'conv-transpose2d': {
+      const { geometry } = plan as PlanOf<'conv-transpose2d'>
+      return { output: convTranspose2d(x, layer.weight, layer.bias, geometry, kernels).output }
+    }
+    case 'max-pool2d': {
+      const { output, indices } = maxPool2d(x, (plan as PlanOf<'max-pool2d'>).geometry)
+      return { output, indices }
+    }
+    case 'avg-pool2d':
+      return { output: avgPool2d(x, (plan as PlanOf<'avg-pool2d'>).geometry).output }
+    case 'relu':
+    case 'tanh':
+    case 'sigmoid':
+      return { output: { shape, data: activationForward(layer.type, x.data) } }
+    case 'leaky-relu':
+      return { output: { shape, data: activationForward('leaky-relu', x.data, layer.negativeSlope ?? DEFAULT_NEGATIVE_SLOPE) } }
+  }
+  throw new Error(`unknown layer type ${(layer as Layer).type}`)
+}
+
+/** dE/dx, dE/dw, dE/db of one layer from its dE/dy (weights' gradients only for layers with weights). */
+export function layerBackward(
+  layer: Layer,
+  plan: LayerPlan,
+  x: Tensor,
+  forward: LayerForward,
+  gradOutput: Tensor,
+  kernels?: FastKernels,
+): LayerGradients {
+  const inputShape = plan.inputShape
+  switch (layer.type) {
+    case 'conv2d': {
+      const { geometry } = plan as PlanOf<'conv2d'>
+      if (kernels) {
+        const grads = kernels.backward(x.data, layer.weight.data, gradOutput.data, geometry, 'f64', {
+          input: true,
+          weight: true,
+          bias: true,
+        })
+        return {
+          gradInput: { shape: inputShape, data: grads.gradInput as Float64Array },
+          gradWeight: { shape: [...layer.weight.shape], data: grads.gradWeight as Float64Array },
+          gradBias: grads.gradBias ? { shape: [geometry.outChannels], data: grads.gradBias as Float64Array } : null,
+        }
+      }
+      const grads = conv2dBackward(x, layer.weight, layer.bias, gradOutput, layer)
+      return { gradInput: grads.gradInput, gradWeight: grads.gradWeight, gradBias: grads.gradBias }
+    }
+    case 'conv-transpose2d': {
+      const { geometry } = plan as PlanOf<'conv-transpose2d'>
+      return convTranspose2dBackward(x, layer.weight, gradOutput, geometry, layer.bias !== null, kernels)
+    }
+    case 'max-pool2d': {
+      const { geometry } = plan as PlanOf<'max-pool2d'>
+      return { gradInput: maxPool2dBackward(gradOutput, forward.indices as Int32Array, geometry), gradWeight: null, gradBias: null }
+    }
+    case 'avg-pool2d':
+      return { gradInput: avgPool2dBackward(gradOutput, (plan as PlanOf<'avg-pool2d'>).geometry), gradWeight: null, gradBias: null }
+    case 'relu':
+    case 'tanh':
+    case 'sigmoid':
+    case 'leaky-relu': {
+      const slope = layer.type === 'leaky-relu' ? (layer.negativeSlope ?? DEFAULT_NEGATIVE_SLOPE) : 0
+      const data = activationBackward(layer.type, gradOutput.data, x.data, forward.output.data, slope)
+      return { gradInput: { shape: inputShape, data }, gradWeight: null, gradBias: null }
+    }
+  }
+  throw new Error(`unknown layer type ${(layer as Layer).type}`)
+}

@@ -1,0 +1,288 @@
+// STACK.json, a stack written with PyTorch's keyword names: read, validated layer by layer
+// (a refusal names the layer index and the reason, in English and Spanish), and turned into
+// core's Layers once its .npy files are read. Pure: the caller reads the files.
+//
+//   {"layers": [{"type": "conv2d", "weight": "w0.npy", "bias": "b0.npy", "stride": 1,
+//                "padding": 1, "dilation": 1, "groups": 1, "padding_mode": "zeros"},
+//               {"type": "relu"}, {"type": "max-pool2d", "kernel_size": 2}, ...]}
+
+import { z } from 'zod'
+import { ConvolabError } from './errors'
+import type { Layer, LayerType } from './layer'
+import { LAYER_TYPES } from './layer'
+import type { Pair, Padding, PaddingMode } from './geometry'
+import { PADDING_MODES } from './geometry'
+import type { Tensor } from './tensor'
+import { formatShape } from './tensor'
+
+const whole = z.number().int()
+const pair = z.union([whole, z.tuple([whole, whole])])
+const path = z.string().min(1)
+const flag = z.boolean()
+
+const convShape = {
+  weight: path,
+  bias: z.union([path, z.null(), z.literal(false)]).optional(),
+  in_channels: whole.optional(),
+  out_channels: whole.optional(),
+  kernel_size: pair.optional(),
+}
+
+const SCHEMAS: Record<LayerType, z.ZodObject> = {
+  conv2d: z.strictObject({
+    type: z.literal('conv2d'),
+    ...convShape,
+    stride: pair.optional(),
+    padding: z.union([pair, z.literal('same'), z.literal('valid')]).optional(),
+    dilation: pair.optional(),
+    groups: whole.optional(),
+    padding_mode: z.enum(PADDING_MODES as [PaddingMode, ...PaddingMode[]]).optional(),
+  }),
+  'conv-transpose2d': z.strictObject({
+    type: z.literal('conv-transpose2d'),
+    ...convShape,
+    stride: pair.optional(),
+    padding: pair.optional(),
+    output_padding: pair.optional(),
+    dilation: pair.optional(),
+    groups: whole.optional(),
+    padding_mode: z.literal('zeros').optional(),
+  }),
+  'max-pool2d': z.strictObject({
+    type: z.literal('max-pool2d'),
+    kernel_size: pair,
+    stride: z.union([pair, z.null()]).optional(),
+    padding: pair.optional(),
+    dilation: pair.optional(),
+    ceil_mode: flag.optional(),
+  }),
+  'avg-pool2d': z.strictObject({
+    type: z.literal('avg-pool2d'),
+    kernel_size: pair,
+    stride: z.union([pair, z.null()]).optional(),
+    padding: pair.optional(),
+    ceil_mode: flag.optional(),
+    count_include_pad: flag.optional(),
+    divisor_override: z.union([whole, z.null()]).optional(),
+  }),
+  relu: z.strictObject({ type: z.literal('relu'), inplace: flag.optional() }),
+  'leaky-relu': z.strictObject({
+    type: z.literal('leaky-relu'),
+    negative_slope: z.number().optional(),
+    inplace: flag.optional(),
+  }),
+  tanh: z.strictObject({ type: z.literal('tanh') }),
+  sigmoid: z.strictObject({ type: z.literal('sigmoid') }),
+}
+
+/** What each option must be, for refusals in both languages. */
+const EXPECTED: Record<string, { en: string; es: string }> = {
+  weight: { en: 'the path of a .npy file', es: 'la ruta de un archivo .npy' },
+  bias: { en: 'the path of a .npy file, or null', es: 'la ruta de un archivo .npy, o null' },
+  padding: {
+    en: "a whole number, a pair [h, w], 'same' or 'valid'",
+    es: "un entero, un par [h, w], 'same' o 'valid'",
+  },
+  padding_mode: { en: 'zeros, reflect, replicate or circular', es: 'zeros, reflect, replicate o circular' },
+  negative_slope: { en: 'a number', es: 'un número' },
+  divisor_override: { en: 'a whole number or null', es: 'un entero o null' },
+  groups: { en: 'a whole number', es: 'un entero' },
+  in_channels: { en: 'a whole number', es: 'un entero' },
+  out_channels: { en: 'a whole number', es: 'un entero' },
+  ceil_mode: { en: 'true or false', es: 'true o false' },
+  count_include_pad: { en: 'true or false', es: 'true o false' },
+  inplace: { en: 'true or false', es: 'true o false' },
+}
+const PAIR_EXPECTED = { en: 'a whole number or a pair [h, w]', es: 'un entero o un par [h, w]' }
+
+/** A layer of STACK.json, validated, with its .npy paths not yet read. */
+export interface LayerEntry {
+  index: number
+  type: LayerType
+  options: Record<string, unknown>
+  weightPath: string | null
+  biasPath: string | null
+}
+
+type Bilingual = { en: string; es: string }
+
+function layerRefusal(name: string, index: number, kind: string, message: Bilingual): ConvolabError {
+  return new ConvolabError('stack-file-layer', { name, index, kind, en: message.en, es: message.es })
+}
+
+function describeIssue(issue: z.core.$ZodIssue, entry: Record<string, unknown>, type: LayerType): Bilingual {
+  if (issue.code === 'unrecognized_keys') {
+    const keys = issue.keys.join(', ')
+    return {
+      en: `unknown option ${keys} for ${type} (options use PyTorch's keyword names)`,
+      es: `opción desconocida ${keys} para ${type} (las opciones usan los nombres de PyTorch)`,
+    }
+  }
+  const key = String(issue.path[0] ?? '')
+  if (!(key in entry)) return { en: `${key} is required`, es: `falta ${key}` }
+  const expected = EXPECTED[key] ?? PAIR_EXPECTED
+  const got = JSON.stringify(entry[key])
+  return { en: `${key} must be ${expected.en} (got ${got})`, es: `${key} debe ser ${expected.es} (se recibió ${got})` }
+}
+
+/** Reads the text of a STACK.json; `name` is how refusals name the file. */
+export function parseStackFile(text: string, name: string): LayerEntry[] {
+  let document: unknown
+  try {
+    document = JSON.parse(text)
+  } catch (error) {
+    const detail = (error as Error).message
+    throw new ConvolabError('stack-file', { name, en: `not valid JSON: ${detail}`, es: `no es un JSON válido: ${detail}` })
+  }
+  const layers = (document as { layers?: unknown } | null)?.layers
+  if (typeof document !== 'object' || document === null || Array.isArray(document) || !Array.isArray(layers)) {
+    throw new ConvolabError('stack-file', {
+      name,
+      en: 'a stack is an object {"layers": [...]}',
+      es: 'una pila es un objeto {"layers": [...]}',
+    })
+  }
+  const extra = Object.keys(document).filter((key) => key !== 'layers')
+  if (extra.length > 0) {
+    throw new ConvolabError('stack-file', {
+      name,
+      en: `unknown key ${extra.join(', ')} (a stack has only "layers")`,
+      es: `clave desconocida ${extra.join(', ')} (una pila solo tiene "layers")`,
+    })
+  }
+  return layers.map((raw, index) => {
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+      throw layerRefusal(name, index, '', { en: 'a layer is an object {"type": ...}', es: 'una capa es un objeto {"type": ...}' })
+    }
+    const entry = raw as Record<string, unknown>
+    const type = entry.type
+    if (typeof type !== 'string' || !LAYER_TYPES.includes(type as LayerType)) {
+      const list = LAYER_TYPES.join(', ')
+      throw layerRefusal(name, index, '', {
+        en: `unknown layer type ${JSON.stringify(type)} (one of ${list})`,
+        es: `tipo de capa desconocido ${JSON.stringify(type)} (uno de ${list})`,
+      })
+    }
+    const parsed = SCHEMAS[type as LayerType].safeParse(entry)
+    if (!parsed.success) throw layerRefusal(name, index, type, describeIssue(parsed.error.issues[0], entry, type as LayerType))
+    const { weight, bias, ...options } = parsed.data as Record<string, unknown>
+    delete options.type
+    return {
+      index,
+      type: type as LayerType,
+      options,
+      weightPath: typeof weight === 'string' ? weight : null,
+      biasPath: typeof bias === 'string' ? bias : null,
+    }
+  })
+}
+
+function pairOf(value: unknown): Pair | undefined {
+  if (value === undefined || value === null) return undefined
+  return (Array.isArray(value) ? [value[0], value[1]] : value) as Pair
+}
+
+function checkConvShape(name: string, entry: LayerEntry, weight: Tensor, transposed: boolean): void {
+  const refuse = (message: Bilingual): never => {
+    throw layerRefusal(name, entry.index, entry.type, message)
+  }
+  if (weight.shape.length !== 4) {
+    const layout = transposed ? '(C_in, C_out/groups, KH, KW)' : '(C_out, C_in/groups, KH, KW)'
+    refuse({
+      en: `the weight must have 4 dimensions ${layout} (got shape ${formatShape(weight.shape)})`,
+      es: `el peso debe tener 4 dimensiones ${layout} (se recibió el shape ${formatShape(weight.shape)})`,
+    })
+  }
+  const groups = (entry.options.groups as number | undefined) ?? 1
+  const [first, second, kh, kw] = weight.shape
+  const inChannels = transposed ? first : second * groups
+  const outChannels = transposed ? second * groups : first
+  const given: Array<[string, unknown, unknown]> = [
+    ['in_channels', entry.options.in_channels, inChannels],
+    ['out_channels', entry.options.out_channels, outChannels],
+  ]
+  const kernel = entry.options.kernel_size
+  if (kernel !== undefined) {
+    const [h, w] = Array.isArray(kernel) ? kernel : [kernel, kernel]
+    given.push(['kernel_size', `[${h}, ${w}]`, `[${kh}, ${kw}]`])
+  }
+  for (const [key, value, fromWeight] of given) {
+    if (value !== undefined && value !== fromWeight) {
+      refuse({
+        en: `${key} ${value} does not match the weight of shape ${formatShape(weight.shape)} (${fromWeight})`,
+        es: `${key} ${value} no coincide con el peso de shape ${formatShape(weight.shape)} (${fromWeight})`,
+      })
+    }
+  }
+}
+
+/** The Layers of validated entries, given each entry's weight and bias tensors (bias flattened). */
+export function layersFromEntries(
+  name: string,
+  entries: readonly LayerEntry[],
+  tensorOf: (path: string) => Tensor,
+): Layer[] {
+  return entries.map((entry): Layer => {
+    const o = entry.options
+    switch (entry.type) {
+      case 'conv2d':
+      case 'conv-transpose2d': {
+        const weight = tensorOf(entry.weightPath as string)
+        checkConvShape(name, entry, weight, entry.type === 'conv-transpose2d')
+        const read = entry.biasPath ? tensorOf(entry.biasPath) : null
+        const bias = read ? { shape: [read.data.length], data: read.data } : null
+        if (entry.type === 'conv2d') {
+          return {
+            type: 'conv2d',
+            weight,
+            bias,
+            stride: pairOf(o.stride),
+            padding: (typeof o.padding === 'string' ? o.padding : pairOf(o.padding)) as Padding | undefined,
+            dilation: pairOf(o.dilation),
+            groups: o.groups as number | undefined,
+            paddingMode: o.padding_mode as PaddingMode | undefined,
+          }
+        }
+        return {
+          type: 'conv-transpose2d',
+          weight,
+          bias,
+          stride: pairOf(o.stride),
+          padding: pairOf(o.padding),
+          outputPadding: pairOf(o.output_padding),
+          dilation: pairOf(o.dilation),
+          groups: o.groups as number | undefined,
+        }
+      }
+      case 'max-pool2d':
+        return {
+          type: 'max-pool2d',
+          kernelSize: pairOf(o.kernel_size) as Pair,
+          stride: pairOf(o.stride),
+          padding: pairOf(o.padding),
+          dilation: pairOf(o.dilation),
+          ceilMode: o.ceil_mode as boolean | undefined,
+        }
+      case 'avg-pool2d':
+        return {
+          type: 'avg-pool2d',
+          kernelSize: pairOf(o.kernel_size) as Pair,
+          stride: pairOf(o.stride),
+          padding: pairOf(o.padding),
+          ceilMode: o.ceil_mode as boolean | undefined,
+          countIncludePad: o.count_include_pad as boolean | undefined,
+          divisorOverride: (o.divisor_override as number | null | undefined) ?? null,
+        }
+      case 'leaky-relu':
+        return { type: 'leaky-relu', negativeSlope: o.negative_slope as number | undefined }
+      default:
+        return { type: entry.type } as Layer
+    }
+  })
+}
+
+/** Every .npy path a stack file names, in order, without repeats. */
+export function stackFilePaths(entries: readonly LayerEntry[]): string[] {
+  const paths = entries.flatMap((entry) => [entry.weightPath, entry.biasPath]).filter((p): p is string => p !== null)
+  return [...new Set(paths)]
+}
