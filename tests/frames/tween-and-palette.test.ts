@@ -74,7 +74,7 @@ describe('frame palettes', () => {
   it('writes cell numbers with fewer decimals when the asked ones would not be readable, formulas with all', () => {
     // Text as wide as 0.6 em per character, so the fit depends on the number of digits.
     class MeasuringContext extends RecordingContext {
-      measureText(text: string) {
+      override measureText(text: string) {
         return { width: text.length * 0.6 * Number(/(\d+(?:\.\d+)?)px/.exec(String(this.font))?.[1] ?? 10) }
       }
     }
