@@ -159,8 +159,8 @@ function fortranToC(values: Float64Array, shape: readonly number[]): Float64Arra
   return result
 }
 
-/** NumPy's dtype strings this file writes: float64, and the exact integer forms of sessions. */
-export type NpyWriteType = '<f8' | '|u1' | '<u2'
+/** NumPy's dtype strings this file writes: float64, int64 (indices), and the exact integer forms of sessions. */
+export type NpyWriteType = '<f8' | '<i8' | '|u1' | '<u2'
 
 /** The magic, version, header length and header of an .npy file of this dtype and shape, as np.save writes them. */
 export function npyHeader(descr: NpyWriteType, shape: readonly number[]): Uint8Array {
@@ -185,19 +185,36 @@ export function npyHeader(descr: NpyWriteType, shape: readonly number[]): Uint8A
 
 /** Writes float64 little-endian C-order values as a version 1.0 .npy file, byte for byte as np.save. */
 export function encodeNpy(t: { shape: readonly number[]; data: Float64Array }): Uint8Array {
-  const size = t.shape.reduce((product, dim) => product * dim, 1)
-  if (size !== t.data.length) {
+  return encodeTyped(t.shape, t.data, '<f8', (view, at, value) => view.setFloat64(at, value, true))
+}
+
+/**
+ * Writes whole numbers as int64 little-endian, as np.save writes PyTorch's indices (max-pool's
+ * return_indices); each value must be a safe integer.
+ */
+export function encodeNpyInt64(t: { shape: readonly number[]; data: ArrayLike<number> }): Uint8Array {
+  return encodeTyped(t.shape, t.data, '<i8', (view, at, value) => view.setBigInt64(at, BigInt(value), true))
+}
+
+function encodeTyped(
+  shape: readonly number[],
+  data: ArrayLike<number>,
+  descr: '<f8' | '<i8',
+  write: (view: DataView, at: number, value: number) => void,
+): Uint8Array {
+  const size = shape.reduce((product, dim) => product * dim, 1)
+  if (size !== data.length) {
     throw new ConvolabError('data-size', {
       name: 'the array',
-      got: t.data.length,
+      got: data.length,
       expected: size,
-      shape: `(${t.shape.join(', ')})`,
+      shape: `(${shape.join(', ')})`,
     })
   }
-  const header = npyHeader('<f8', t.shape)
+  const header = npyHeader(descr, shape)
   const bytes = new Uint8Array(header.length + size * 8)
   const view = new DataView(bytes.buffer)
   bytes.set(header, 0)
-  for (let k = 0; k < size; k++) view.setFloat64(header.length + k * 8, t.data[k], true)
+  for (let k = 0; k < size; k++) write(view, header.length + k * 8, data[k])
   return bytes
 }
