@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest'
 import { conv2d } from '../../core'
 import type { FrameContext, FrameOptions, Scene } from '../../frames'
-import { COLOURS, DARK_COLOURS, LIGHT_COLOURS, easeInOut, frameModel, makeScene, paintFrame, tweenModel } from '../../frames'
+import { COLOURS, DARK_COLOURS, LIGHT_COLOURS, divergingScale, easeInOut, frameModel, makeScene, paintFrame, planePanel, tweenModel } from '../../frames'
+import { drawPanel } from '../../frames/draw-panel'
 import { RecordingContext, fixture } from './helpers'
 
 const OPTIONS: FrameOptions = { colourMap: 'grayscale', language: 'en', decimals: 2 }
@@ -68,5 +69,22 @@ describe('frame palettes', () => {
     const { output, geometry } = conv2d(x, w, null, {})
     const scene = makeScene(geometry, { input: x.data, weight: w.data, bias: null, gradOutput: null }, output.data, 'forward', 'cell', OPTIONS)
     expect(frameModel(scene, 0).formula[1]).toBe('= (−1.00)·1.30 + (−1.00)·(−1.30) + 2.00·0.50 + 0.25·2.00 = 1.50')
+  })
+
+  it('writes cell numbers with fewer decimals when the asked ones would not be readable, formulas with all', () => {
+    // Text as wide as 0.6 em per character, so the fit depends on the number of digits.
+    class MeasuringContext extends RecordingContext {
+      override measureText(text: string) {
+        return { width: text.length * 0.6 * Number(/(\d+(?:\.\d+)?)px/.exec(String(this.font))?.[1] ?? 10) }
+      }
+    }
+    const panel = planePanel('p', Float64Array.of(18.91400336, -3.5), 0, 1, 2, divergingScale(20))
+    const ctx = new MeasuringContext()
+    drawPanel(ctx as unknown as FrameContext, panel, { x: 0, y: 0, cell: 30 }, 8)
+    // 8 decimals would be 4 px high in a 30 px cell: 2 decimals are 9 px and readable
+    expect(ctx.texts).toEqual(['18.91', '−3.50'])
+    const roomy = new MeasuringContext()
+    drawPanel(roomy as unknown as FrameContext, panel, { x: 0, y: 0, cell: 120 }, 8)
+    expect(roomy.texts).toEqual(['18.91400336', '−3.50000000'])
   })
 })
