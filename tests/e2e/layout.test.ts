@@ -34,7 +34,13 @@ async function open(width: number, height: number, locale: string, colorScheme: 
 async function inViewport(page: Page, testId: string) {
   return page.getByTestId(testId).evaluate((element) => {
     const box = element.getBoundingClientRect()
-    return { top: box.top, bottom: box.bottom, left: box.left, right: box.right, inside: box.top >= 0 && box.left >= 0 && box.bottom <= innerHeight && box.right <= innerWidth }
+    return {
+      top: box.top,
+      bottom: box.bottom,
+      left: box.left,
+      right: box.right,
+      inside: box.top >= 0 && box.left >= 0 && box.bottom <= innerHeight && box.right <= innerWidth,
+    }
   })
 }
 
@@ -51,10 +57,20 @@ async function overflowing(page: Page): Promise<string[]> {
 async function axe(page: Page): Promise<string[]> {
   await page.addScriptTag({ path: axePath })
   const violations = (await page.evaluate(async () => {
-    const result = await (window as unknown as { axe: { run(context: Document): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document)
+    const result = await (
+      window as unknown as { axe: { run(context: Document): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }
+    ).axe.run(document)
     return result.violations
   })) as { id: string; impact: string; nodes: { target: string[] }[] }[]
-  return violations.filter((v) => ['moderate', 'serious', 'critical'].includes(v.impact)).map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`)
+  return violations
+    .filter((v) => ['moderate', 'serious', 'critical'].includes(v.impact))
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.nodes
+          .slice(0, 3)
+          .map((n) => n.target.join(' '))
+          .join(', ')}`,
+    )
 }
 
 /** Luminance (0–255) of the stage canvas's top-left corner pixels, as drawn. */
