@@ -8,16 +8,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Layer } from '../core'
-import {
-  normalTensor,
-  planStack,
-  seededSource,
-  stackBackward,
-  stackBackwardAsync,
-  stackForward,
-  stackForwardAsync,
-  stackPreset,
-} from '../core'
+import { normalTensor, planStack, seededSource, stackBackward, stackBackwardAsync, stackForward, stackForwardAsync, stackPreset } from '../core'
 import { createFastKernels } from '../core/fast'
 import { createParallelRunner } from '../src-main/engine/parallel'
 

@@ -32,9 +32,12 @@ function isGeometry(value: ConvTranspose2dOptions | ConvTranspose2dGeometry): va
   return 'conv' in value
 }
 
-function expectShape(name: string, got: readonly number[], expected: readonly number[]): void {
+const TENSOR_NAMES = { input: ['the input', 'la entrada'], weight: ['the weight', 'el peso'], bias: ['the bias', 'el bias'] } as const
+
+function expectShape(which: keyof typeof TENSOR_NAMES, got: readonly number[], expected: readonly number[]): void {
   if (!sameShape(got, expected)) {
-    throw new ConvolabError('tensor-shape', { name, got: formatShape(got), expected: formatShape(expected) })
+    const [name, nameEs] = TENSOR_NAMES[which]
+    throw new ConvolabError('tensor-shape', { name, nameEs, got: formatShape(got), expected: formatShape(expected) })
   }
 }
 
@@ -47,9 +50,9 @@ function resolveGeometry(
 ): ConvTranspose2dGeometry {
   if (!isGeometry(optionsOrGeometry)) return convTranspose2dGeometry(x.shape, weight.shape, optionsOrGeometry, bias?.data.length)
   const g = optionsOrGeometry
-  expectShape('the input', x.shape, [g.batch, g.inChannels, g.inH, g.inW])
-  expectShape('the weight', weight.shape, [g.inChannels, g.outChannelsPerGroup, g.kernelH, g.kernelW])
-  if (bias) expectShape('the bias', bias.shape.length === 1 ? bias.shape : [bias.data.length], [g.outChannels])
+  expectShape('input', x.shape, [g.batch, g.inChannels, g.inH, g.inW])
+  expectShape('weight', weight.shape, [g.inChannels, g.outChannelsPerGroup, g.kernelH, g.kernelW])
+  if (bias) expectShape('bias', bias.shape.length === 1 ? bias.shape : [bias.data.length], [g.outChannels])
   return g
 }
 

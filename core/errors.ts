@@ -153,9 +153,29 @@ const templates: Record<string, { en: Template; es: Template }> = {
     en: (p) => `AvgPool2d has no dilation (got ${p.value}); only MaxPool2d dilates its window`,
     es: (p) => `AvgPool2d no tiene dilatación (se recibió ${p.value}); solo MaxPool2d dilata su ventana`,
   },
+  'layer-value': {
+    en: (p) => `--layer must be ${p.layers} (got ${p.value})`,
+    es: (p) => `--layer debe ser ${p.layers} (se recibió ${p.value})`,
+  },
+  'boolean-value': {
+    en: (p) => `${p.name} must be true or false (got ${p.value})`,
+    es: (p) => `${p.name} debe ser true o false (se recibió ${p.value})`,
+  },
+  'whole-number': {
+    en: (p) => `${p.name} must be a whole number (got ${p.value})`,
+    es: (p) => `${p.name} debe ser un número entero (se recibió ${p.value})`,
+  },
+  'flag-required': {
+    en: (p) => `${p.flag} is required`,
+    es: (p) => `falta ${p.flag}`,
+  },
+  'no-tie-free-input': {
+    en: (p) => `no input without ties was drawn in ${p.attempts} tries; use smaller windows`,
+    es: (p) => `no se sorteó ninguna entrada sin empates en ${p.attempts} intentos; use ventanas más pequeñas`,
+  },
   'tensor-shape': {
     en: (p) => `${p.name} has shape ${p.got} but ${p.expected} was expected`,
-    es: (p) => `${p.name} tiene shape ${p.got} pero se esperaba ${p.expected}`,
+    es: (p) => `${p.nameEs} tiene shape ${p.got} pero se esperaba ${p.expected}`,
   },
   'grad-output-shape': {
     en: (p) => `the output gradient has shape ${p.got} but the output has shape ${p.expected}`,

@@ -52,7 +52,7 @@ export function poolOutputSize(size: number, kernel: number, stride: number, pad
 export function poolGeometry(inputShape: readonly number[], options: Pool2dOptions): PoolGeometry {
   checkShape('input', inputShape, '(N, C, H, W)')
   const [batch, channels, inH, inW] = inputShape
-  if (options.kernelSize === undefined) throw new ConvolabError('bad-request', { detail: 'the kernel size is required' })
+  if (options.kernelSize === undefined) throw new ConvolabError('flag-required', { flag: 'kernel size' })
   const [kernelH, kernelW] = toPair('kernel size', options.kernelSize, 1, 1)
   const [strideH, strideW] = options.stride === undefined ? [kernelH, kernelW] : toPair('stride', options.stride, 1, 1)
   const [padH, padW] = toPair('padding', options.padding, 0, 0)

@@ -6,7 +6,7 @@ import type { ConvGeometry } from './geometry'
 import type { Layer } from './layer'
 import type { LayerForward, LayerGradients, LayerPlan } from './layer-compute'
 import { layerBackward, layerForward } from './layer-compute'
-import type { GradientSeed, StackForward, StackGradients } from './stack'
+import type { BackwardOptions, GradientSeed, StackForward, StackGradients } from './stack'
 import { planStack, startGradient } from './stack'
 import type { Tensor } from './tensor'
 import type { FastKernels } from './fast/kernels'
@@ -46,16 +46,19 @@ async function backwardLayer(
   forward: LayerForward,
   gradOutput: Tensor,
   run: AsyncStackKernels,
+  withWeights: boolean,
 ): Promise<LayerGradients> {
-  if (layer.type !== 'conv2d' || plan.type !== 'conv2d') return layerBackward(layer, plan, x, forward, gradOutput, run.kernels)
+  if (layer.type !== 'conv2d' || plan.type !== 'conv2d') {
+    return layerBackward(layer, plan, x, forward, gradOutput, run.kernels, withWeights)
+  }
   const grads = await run.conv.backward(x.data, layer.weight.data, gradOutput.data, plan.geometry, 'f64', {
     input: true,
-    weight: true,
-    bias: true,
+    weight: withWeights,
+    bias: withWeights,
   })
   return {
     gradInput: { shape: plan.inputShape, data: grads.gradInput as Float64Array },
-    gradWeight: { shape: [...layer.weight.shape], data: grads.gradWeight as Float64Array },
+    gradWeight: grads.gradWeight ? { shape: [...layer.weight.shape], data: grads.gradWeight as Float64Array } : null,
     gradBias: grads.gradBias ? { shape: [plan.geometry.outChannels], data: grads.gradBias as Float64Array } : null,
   }
 }
@@ -79,6 +82,7 @@ export async function stackBackwardAsync(
   forward: StackForward,
   seed: GradientSeed,
   run: AsyncStackKernels,
+  options: BackwardOptions = {},
 ): Promise<StackGradients> {
   const start = startGradient(forward, seed)
   const from = start.from
@@ -89,7 +93,7 @@ export async function stackBackwardAsync(
   for (let index = from; index >= 0; index--) {
     gradOutputs[index] = grad
     const input = index === 0 ? forward.input : forward.layers[index - 1].output
-    const result = await backwardLayer(layers[index], forward.plan.plans[index], input, forward.layers[index], grad, run)
+    const result = await backwardLayer(layers[index], forward.plan.plans[index], input, forward.layers[index], grad, run, options.weights ?? true)
     gradWeights[index] = result.gradWeight
     gradBiases[index] = result.gradBias
     grad = result.gradInput

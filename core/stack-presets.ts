@@ -98,22 +98,9 @@ export function stackPreset(id: StackPresetId, inChannels = 3, seed = 1): Layer[
   const relu: Layer = { type: 'relu' }
   switch (id) {
     case 'lenet':
-      return [
-        conv(source, inChannels, 6, 5),
-        relu,
-        { type: 'max-pool2d', kernelSize: 2 },
-        conv(source, 6, 16, 5),
-        relu,
-        { type: 'max-pool2d', kernelSize: 2 },
-      ]
+      return [conv(source, inChannels, 6, 5), relu, { type: 'max-pool2d', kernelSize: 2 }, conv(source, 6, 16, 5), relu, { type: 'max-pool2d', kernelSize: 2 }]
     case 'vgg-block':
-      return [
-        conv(source, inChannels, 16, 3, { padding: 1 }),
-        relu,
-        conv(source, 16, 16, 3, { padding: 1 }),
-        relu,
-        conv(source, 16, 16, 3, { padding: 1 }),
-      ]
+      return [conv(source, inChannels, 16, 3, { padding: 1 }), relu, conv(source, 16, 16, 3, { padding: 1 }), relu, conv(source, 16, 16, 3, { padding: 1 })]
     case 'dilated':
       return [1, 2, 4, 8].flatMap((dilation, i): Layer[] => {
         const layer = conv(source, i === 0 ? inChannels : 8, 8, 3, { dilation, padding: dilation })

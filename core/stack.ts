@@ -33,9 +33,7 @@ export interface StackForward {
 }
 
 /** Where the backward pass starts: dE/dy at the stack's output, or dE/dy = 1 at one unit. */
-export type GradientSeed =
-  | { kind: 'output'; gradOutput: Tensor }
-  | { kind: 'unit'; layer: number; unit: readonly [number, number, number, number] }
+export type GradientSeed = { kind: 'output'; gradOutput: Tensor } | { kind: 'unit'; layer: number; unit: readonly [number, number, number, number] }
 
 export interface StackGradients {
   /** The layer the gradient starts from; layers after it have no gradient (null). */
@@ -130,12 +128,18 @@ export function startGradient(forward: StackForward, seed: GradientSeed): { from
   return { from: forward.layers.length - 1, grad: seed.gradOutput }
 }
 
+export interface BackwardOptions {
+  /** dE/dw and dE/db of every layer with weights (default true); false: dE/dx and dE/dy only. */
+  weights?: boolean
+}
+
 /** The chain rule back through the stack; each layer's dE/dx is the previous layer's dE/dy. */
 export function stackBackward(
   layers: readonly Layer[],
   forward: StackForward,
   seed: GradientSeed,
   kernels?: FastKernels,
+  options: BackwardOptions = {},
 ): StackGradients {
   const start = startGradient(forward, seed)
   const from = start.from
@@ -146,7 +150,7 @@ export function stackBackward(
   for (let index = from; index >= 0; index--) {
     gradOutputs[index] = grad
     const input = index === 0 ? forward.input : forward.layers[index - 1].output
-    const result = layerBackward(layers[index], forward.plan.plans[index], input, forward.layers[index], grad, kernels)
+    const result = layerBackward(layers[index], forward.plan.plans[index], input, forward.layers[index], grad, kernels, options.weights ?? true)
     gradWeights[index] = result.gradWeight
     gradBiases[index] = result.gradBias
     grad = result.gradInput

@@ -15,7 +15,7 @@ import { CONV_OPTIONS, convOptions, parseCommand, parseShape } from './args'
 import { FAMILY_USAGE, computeLayer } from './compute-family'
 import { readInputFile, readTensorPath } from './inputs'
 import type { Layer } from './layers'
-import { AVG_POOL_OPTIONS, MAX_POOL_OPTIONS, TRANSPOSED_OPTIONS, layerOf } from './layers'
+import { AVG_POOL_OPTIONS, MAX_POOL_OPTIONS, TRANSPOSED_OPTIONS, layerOf, poolOptions, transposedOptions } from './layers'
 import { noticeLine } from './notices'
 import { writeAllOrNothing } from './output-files'
 
@@ -50,6 +50,10 @@ export async function computeCommand(args: string[], language: Language): Promis
   for (const required of ['input', ...(NEEDS_WEIGHT.includes(layer) ? ['weight'] : []), 'out']) {
     if (!values[required]) throw new ConvolabError('bad-request', { detail: `--${required} is required` })
   }
+  // a bad setting is reported before any file is read, as before the other layers existed
+  if (layer === 'conv2d') convOptions(values)
+  else if (layer === 'conv-transpose2d') transposedOptions(values)
+  else poolOptions(values)
   const maxSide = values['max-side'] === undefined ? 0 : parseShape('--max-side', values['max-side'] as string, 1)[0]
   // what the readers did that the user should know (a skipped CSV header, 16-bit values, ...)
   const notices: Notice[] = []

@@ -65,6 +65,6 @@ export function gradcheckCommand(args: string[], language: Language): { text: st
 
 function kernelSize(values: OptionValues): readonly [number, number] {
   const kernel = parsePair('--kernel-size', values['kernel-size'] as string | undefined, 1)
-  if (kernel === undefined) throw new ConvolabError('bad-request', { detail: '--kernel-size is required' })
+  if (kernel === undefined) throw new ConvolabError('flag-required', { flag: '--kernel-size' })
   return typeof kernel === 'number' ? [kernel, kernel] : kernel
 }

@@ -18,7 +18,7 @@ export function layerOf(args: string[]): Layer {
   })
   if (word === undefined) return 'conv2d'
   if (!(LAYERS as readonly string[]).includes(word)) {
-    throw new ConvolabError('bad-request', { detail: `--layer must be ${LAYERS.join(', ')} (got ${word})` })
+    throw new ConvolabError('layer-value', { layers: LAYERS.join(', '), value: word })
   }
   return word as Layer
 }
@@ -71,21 +71,21 @@ function booleanWord(name: string, word: string | undefined): boolean | undefine
   if (word === undefined) return undefined
   if (word === 'true') return true
   if (word === 'false') return false
-  throw new ConvolabError('bad-request', { detail: `${name} must be true or false (got ${word})` })
+  throw new ConvolabError('boolean-value', { name, value: word })
 }
 
 function wholeNumber(name: string, word: string | undefined): number | undefined {
   if (word === undefined) return undefined
   const value = Number(word.trim())
   if (word.trim() === '' || !Number.isInteger(value)) {
-    throw new ConvolabError('bad-request', { detail: `${name} must be a whole number (got ${word})` })
+    throw new ConvolabError('whole-number', { name, value: word })
   }
   return value
 }
 
 export function poolOptions(values: OptionValues): Pool2dOptions {
   const kernelSize = parsePair('kernel size', text(values, 'kernel-size'), 1)
-  if (kernelSize === undefined) throw new ConvolabError('bad-request', { detail: '--kernel-size is required' })
+  if (kernelSize === undefined) throw new ConvolabError('flag-required', { flag: '--kernel-size' })
   return {
     kernelSize,
     stride: parsePair('stride', text(values, 'stride'), 1),

@@ -11,18 +11,14 @@ export const RECEPTIVE_FIELD_USAGE = `convolab receptive-field --stack STACK.jso
 
 /** The JSON form: [{"layer", "type", "output_shape", "size", "jump", "start"}]. */
 export function receptiveFieldJson(fields: readonly ReceptiveField[]): string {
-  return JSON.stringify(
-    fields.map((f) => ({ layer: f.layer, type: f.type, output_shape: f.outputShape, size: f.size, jump: f.jump, start: f.start })),
-  )
+  return JSON.stringify(fields.map((f) => ({ layer: f.layer, type: f.type, output_shape: f.outputShape, size: f.size, jump: f.jump, start: f.start })))
 }
 
 const number = (value: number): string => String(Number.isInteger(value) ? value : Number(value.toFixed(6)))
 
 export function receptiveFieldText(fields: readonly ReceptiveField[], language: Language): string {
   const es = language === 'es'
-  const header = es
-    ? ['capa', 'tipo', 'forma de la salida', 'tamaño', 'salto', 'inicio']
-    : ['layer', 'type', 'output shape', 'size', 'jump', 'start']
+  const header = es ? ['capa', 'tipo', 'forma de la salida', 'tamaño', 'salto', 'inicio'] : ['layer', 'type', 'output shape', 'size', 'jump', 'start']
   const rows = fields.map((f) => [
     String(f.layer),
     TORCH_CLASS[f.type],
@@ -32,7 +28,11 @@ export function receptiveFieldText(fields: readonly ReceptiveField[], language: 
     `${number(f.start[0])},${number(f.start[1])}`,
   ])
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c].length)))
-  const line = (cells: string[]) => cells.map((cell, c) => cell.padEnd(widths[c])).join('  ').trimEnd()
+  const line = (cells: string[]) =>
+    cells
+      .map((cell, c) => cell.padEnd(widths[c]))
+      .join('  ')
+      .trimEnd()
   const lines = [line(header), ...rows.map(line)]
   if (fields.some((f) => !f.box)) {
     lines.push(

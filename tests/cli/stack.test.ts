@@ -8,7 +8,7 @@ import { join, relative } from 'node:path'
 import sharp from 'sharp'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { Layer } from '../../core'
-import { encodeNpy, parseNpy, stackPreset } from '../../core'
+import { encodeNpy, parseNpy, stackPreset, stackToFile } from '../../core'
 import { run } from '../../src-main/cli'
 import { REFERENCE_TOLERANCE } from '../reference/cases'
 import { STACKS_FOLDER, stackCaseNames } from '../reference/stacks'
@@ -37,28 +37,13 @@ function expectSameTensor(actualPath: string, expectedPath: string): void {
   }
 }
 
-/** Writes a STACK.json for core Layers (weights as w{i}.npy, b{i}.npy) into a new folder. */
+/** Writes a STACK.json for core Layers, with its .npy files, into a new folder. */
 function writeStack(name: string, layers: Layer[]): string {
   const folder = join(scratch, name)
   mkdirSync(folder, { recursive: true })
-  const entries = layers.map((layer, i) => {
-    const { type, ...rest } = layer as Layer & Record<string, unknown>
-    const entry: Record<string, unknown> = { type }
-    if ('weight' in layer) {
-      writeFileSync(join(folder, `w${i}.npy`), encodeNpy(layer.weight))
-      entry.weight = `w${i}.npy`
-      if (layer.bias) {
-        writeFileSync(join(folder, `b${i}.npy`), encodeNpy(layer.bias))
-        entry.bias = `b${i}.npy`
-      }
-    }
-    const names: Record<string, string> = { kernelSize: 'kernel_size', outputPadding: 'output_padding', paddingMode: 'padding_mode' }
-    for (const [key, value] of Object.entries(rest)) {
-      if (key !== 'weight' && key !== 'bias' && value !== undefined) entry[names[key] ?? key] = value
-    }
-    return entry
-  })
-  writeFileSync(join(folder, 'stack.json'), JSON.stringify({ layers: entries }))
+  const { json, tensors } = stackToFile(layers)
+  for (const [file, tensor] of tensors) writeFileSync(join(folder, file), encodeNpy(tensor))
+  writeFileSync(join(folder, 'stack.json'), json)
   return join(folder, 'stack.json')
 }
 
@@ -85,13 +70,33 @@ describe('convolab compute --stack', () => {
   it('takes a photo as input (--grayscale, --max-side) like compute', async () => {
     const photo = join(scratch, 'photo.png')
     const pixels = Buffer.from(Array.from({ length: 40 * 30 * 3 }, (_, k) => (k * 37) % 256))
-    await sharp(pixels, { raw: { width: 40, height: 30, channels: 3 } }).png().toFile(photo)
+    await sharp(pixels, { raw: { width: 40, height: 30, channels: 3 } })
+      .png()
+      .toFile(photo)
     const out = join(scratch, 'photo-out')
     const stack = join(STACKS_FOLDER, 'dilated', 'stack.json')
     const result = await run(['compute', '--stack', stack, '--input', photo, '--grayscale', '--max-side', '20', '--out', out], 'en')
     expect(result.stderr).toBe('')
     expect(result.stdout).toContain('output shape (1, 1, 15, 20)')
     expect(parseNpy(new Uint8Array(readFileSync(join(out, 'output.npy')))).shape).toEqual([1, 1, 15, 20])
+  })
+
+  it('--unit: dE/dx for dE/dy = 1 at one unit (its effective receptive field), as PyTorch', async () => {
+    const fixture = join(STACKS_FOLDER, 'issue-example')
+    const unit = JSON.parse(readFileSync(join(fixture, 'unit.json'), 'utf8')) as { layer: number; unit: number[] }
+    const out = join(scratch, 'unit')
+    const args = ['compute', '--stack', join(fixture, 'stack.json'), '--input', join(fixture, 'x.npy'), '--out', out]
+    const result = await run([...args, '--unit', [unit.layer, ...unit.unit].join(',')], 'en')
+    expect(result.stderr).toBe('')
+    expectSameTensor(join(out, 'grad_input.npy'), join(fixture, 'unit_grad_input.npy'))
+    // gradients only up to the unit's layer
+    expect(existsSync(join(out, `layers/${unit.layer}_grad_output.npy`))).toBe(true)
+    expect(existsSync(join(out, `layers/${unit.layer + 1}_grad_output.npy`))).toBe(false)
+    const outside = await run([...args.slice(0, -1), join(scratch, 'unit-bad'), '--unit', '4,0,3,0,0'], 'en')
+    expect(outside.stderr).toBe('convolab: there is no unit (0, 3, 0, 0) in layer 4, whose output has shape (2, 3, 10, 10)')
+    expect(existsSync(join(scratch, 'unit-bad'))).toBe(false)
+    const both = await run([...args, '--unit', '0,0,0,0,0', '--grad-output', join(fixture, 'grad_output.npy')], 'en')
+    expect(both.stderr).toBe('convolab: the request was refused: give --grad-output or --unit, not both')
   })
 
   it('without --grad-output writes only the outputs', async () => {
@@ -121,9 +126,7 @@ describe('convolab receptive-field', () => {
     expect(stem.code).toBe(0)
     expect(JSON.parse(stem.stdout)[2]).toEqual({ layer: 2, type: 'max-pool2d', output_shape: [1, 16, 56, 56], size: [11, 11], jump: [4, 4], start: [-5, -5] })
     const unknown = await run(['receptive-field', '--preset', 'alexnet', '--input-shape', '1,1,224,224'], 'en')
-    expect(unknown.stderr).toBe(
-      "convolab: the request was refused: unknown preset 'alexnet' (one of lenet, vgg-block, dilated, encoder-decoder, resnet-stem)",
-    )
+    expect(unknown.stderr).toBe("convolab: the request was refused: unknown preset 'alexnet' (one of lenet, vgg-block, dilated, encoder-decoder, resnet-stem)")
     expect(unknown.code).toBe(2)
   })
 
@@ -193,6 +196,9 @@ describe('refusals: exit 2, one line, nothing written', () => {
       'convolab: STACK.json, layer 1: unknown layer type "softmax" (one of conv2d, conv-transpose2d, max-pool2d, avg-pool2d, relu, leaky-relu, tanh, sigmoid)',
     )
     expect(await refused({ layers: [{ type: 'conv2d' }] })).toBe('convolab: STACK.json, layer 0 (conv2d): weight is required')
+    expect(await refused({ layers: [{ kernel_size: 2 }] }, 'es')).toBe(
+      'convolab: STACK.json, capa 0: falta type (uno de conv2d, conv-transpose2d, max-pool2d, avg-pool2d, relu, leaky-relu, tanh, sigmoid)',
+    )
     expect(await refused({ layers: [{ type: 'conv2d', weight: 'w0.npy', stride: [1, 2, 3] }] })).toBe(
       'convolab: STACK.json, layer 0 (conv2d): stride must be a whole number or a pair [h, w] (got [1,2,3])',
     )

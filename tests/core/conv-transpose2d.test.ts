@@ -182,3 +182,18 @@ describe("the fast kernels' forward (the Conv2d grad-input) equals the scatter l
     expect(checked).toBeGreaterThan(120)
   })
 })
+
+describe('a geometry reused with other tensors', () => {
+  it('is refused with the shapes named, in both languages', () => {
+    const g = convTranspose2dGeometry([1, 2, 4, 4], [2, 3, 3, 3], { stride: 2 })
+    const x = normalTensor([1, 2, 5, 4], seededSource(1))
+    const w = normalTensor([2, 3, 3, 3], seededSource(2))
+    try {
+      convTranspose2d(x, w, null, g)
+      expect.unreachable()
+    } catch (error) {
+      expect((error as ConvolabError).message).toBe('the input has shape (1, 2, 5, 4) but (1, 2, 4, 4) was expected')
+      expect((error as ConvolabError).messageIn('es')).toBe('la entrada tiene shape (1, 2, 5, 4) pero se esperaba (1, 2, 4, 4)')
+    }
+  })
+})

@@ -63,8 +63,16 @@ describe('theoretical receptive field (Araujo et al. 2019)', () => {
       { type: 'avg-pool2d', kernelSize: [2, 3], stride: [2, 1] },
     ]
     const [conv, pool] = fieldsOf(layers, [1, 1, 20, 20])
-    expect([conv.size, conv.jump, conv.start]).toEqual([[5, 5], [1, 2], [-1, 0]])
-    expect([pool.size, pool.jump, pool.start]).toEqual([[6, 9], [2, 2], [-1, 0]])
+    expect([conv.size, conv.jump, conv.start]).toEqual([
+      [5, 5],
+      [1, 2],
+      [-1, 0],
+    ])
+    expect([pool.size, pool.jump, pool.start]).toEqual([
+      [6, 9],
+      [2, 2],
+      [-1, 0],
+    ])
     expect(pool.box).toBe(true)
   })
 

@@ -75,6 +75,12 @@ describe.each(paths)('stack fixtures (%s kernels)', (path, kernelsOf) => {
     note('stack output', largestError(forward.output, stack.output))
     note('stack dE/dx', largestError(grads.gradInput, stack.gradInput))
 
+    // without weight gradients (what an effective receptive field asks): the same dE/dx and dE/dy
+    const inputOnly = stackBackward(stack.layers, forward, { kind: 'output', gradOutput: stack.gradOutput }, kernels, { weights: false })
+    expect(inputOnly.gradWeights.every((g) => g === null) && inputOnly.gradBiases.every((g) => g === null)).toBe(true)
+    note('dE/dx without dE/dw', largestError(inputOnly.gradInput, stack.gradInput))
+    stack.layers.forEach((_, i) => note('dE/dx without dE/dw', largestError(inputOnly.gradOutputs[i], stack.perLayer[i].gradOutput)))
+
     const unit = stackBackward(stack.layers, forward, { kind: 'unit', ...stack.unit }, kernels)
     expect(unit.from).toBe(stack.unit.layer)
     expect(unit.gradOutputs.slice(stack.unit.layer + 1).every((g) => g === null)).toBe(true)

@@ -8,6 +8,9 @@ import {
   activationBackward,
   activationForward,
   formatStackGradcheck,
+  layersFromEntries,
+  parseStackFile,
+  stackToFile,
   normalTensor,
   planStack,
   seededSource,
@@ -52,9 +55,7 @@ describe('a layer that cannot take its input', () => {
     expect(() => stackBackward(layers, forward, { kind: 'unit', layer: 3, unit: [0, 0, 0, 0] })).toThrow(
       'layer 3 was not computed (the stack stops at layer 2)',
     )
-    expect(() => stackBackward(layers, forward, { kind: 'unit', layer: 4, unit: [0, 0, 0, 0] })).toThrow(
-      'there is no layer 4 (the stack has 4 layers, from 0)',
-    )
+    expect(() => stackBackward(layers, forward, { kind: 'unit', layer: 4, unit: [0, 0, 0, 0] })).toThrow('there is no layer 4 (the stack has 4 layers, from 0)')
   })
 
   it('refuses a unit outside its layer, naming the layer and its shape', () => {
@@ -65,7 +66,13 @@ describe('a layer that cannot take its input', () => {
   })
 
   it('names pool and transposed refusals too', () => {
-    const plan = planStack([{ type: 'max-pool2d', kernelSize: 2 }, { type: 'max-pool2d', kernelSize: 4 }], [1, 1, 5, 5])
+    const plan = planStack(
+      [
+        { type: 'max-pool2d', kernelSize: 2 },
+        { type: 'max-pool2d', kernelSize: 4 },
+      ],
+      [1, 1, 5, 5],
+    )
     expect(plan.plans).toHaveLength(1)
     expect(plan.failure?.message).toMatch(/^layer 1 \(MaxPool2d\) cannot take its input \(1, 1, 2, 2\): /)
   })
@@ -132,6 +139,30 @@ describe('presets', () => {
     expect(last('dilated', 3, 40)).toEqual([1, 8, 40, 40])
     expect(last('encoder-decoder', 3, 64)).toEqual([1, 3, 64, 64])
     expect(last('resnet-stem', 3, 224)).toEqual([1, 16, 56, 56])
+  })
+})
+
+describe('STACK.json written from layers', () => {
+  it.each(STACK_PRESET_IDS)('%s reads back as the same layers', (id) => {
+    const layers = stackPreset(id, 2, 3)
+    const { json, tensors } = stackToFile(layers)
+    const entries = parseStackFile(json, 'stack.json')
+    const back = layersFromEntries('stack.json', entries, (path) => tensors.get(path)!)
+    const strip = (ls: Layer[]) => JSON.parse(JSON.stringify(ls, (_, v) => (v instanceof Float64Array ? [...v] : v)))
+    expect(strip(back)).toEqual(strip(layers))
+  })
+
+  it('uses PyTorch keyword names and leaves defaults out', () => {
+    const { json } = stackToFile([
+      { type: 'avg-pool2d', kernelSize: [2, 3], ceilMode: true, countIncludePad: false, divisorOverride: null },
+      { type: 'leaky-relu', negativeSlope: 0.2 },
+    ])
+    expect(JSON.parse(json)).toEqual({
+      layers: [
+        { type: 'avg-pool2d', kernel_size: [2, 3], ceil_mode: true, count_include_pad: false },
+        { type: 'leaky-relu', negative_slope: 0.2 },
+      ],
+    })
   })
 })
 
