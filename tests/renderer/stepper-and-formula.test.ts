@@ -117,3 +117,21 @@ describe("Present mode's output-size formula", () => {
     }
   })
 })
+
+describe('kernel panel', () => {
+  it('shows the active preset in the Preset menu, and "Your own kernel" once a cell is edited', async () => {
+    const { default: KernelPanel } = await import('../../src-renderer/src/components/KernelPanel.svelte')
+    const { setWeightCell } = await import('../../src-renderer/src/lib/kernels/weights')
+    const app = new Explorer(fakeTransport())
+    render(KernelPanel, { props: { app, onloadkernel: () => {} } })
+    const menu = screen.getByLabelText('Preset') as HTMLSelectElement
+    expect(menu.value).toBe('sobel-x')
+    expect(menu.selectedOptions[0].textContent).toBe('Sobel x')
+    app.setWeight(setWeightCell(app.weight, 0, 0, 1, 1, 5))
+    flushSync()
+    expect(menu.value).toBe('')
+    expect(menu.selectedOptions[0].textContent).toBe('Your own kernel')
+    await fireEvent.change(menu, { target: { value: 'laplacian' } })
+    expect(menu.value).toBe('laplacian')
+  })
+})
