@@ -38,10 +38,7 @@ const saveSessionRequestSchema = withSessionSource({
   suggestedName: fileName.optional(),
 })
 
-const openSessionRequestSchema = z.union([
-  z.object({ bytes, name: fileName, path: absolutePathSchema.optional() }),
-  z.object({ path: absolutePathSchema }),
-])
+const openSessionRequestSchema = z.union([z.object({ bytes, name: fileName, path: absolutePathSchema.optional() }), z.object({ path: absolutePathSchema })])
 
 const autosaveRequestSchema = withSessionSource({
   name: fileName.optional(),
@@ -66,7 +63,12 @@ export const settingSchemas = {
   colourMap: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/),
   decimals: count(0, 12),
   animationSpeed: z.number().min(0.1).max(10),
-  lastFolders: z.object(Object.fromEntries(folderPurposes.map((p) => [p, absolutePathSchema.optional()])) as Record<(typeof folderPurposes)[number], z.ZodOptional<typeof absolutePathSchema>>),
+  lastFolders: z.object(
+    Object.fromEntries(folderPurposes.map((p) => [p, absolutePathSchema.optional()])) as Record<
+      (typeof folderPurposes)[number],
+      z.ZodOptional<typeof absolutePathSchema>
+    >,
+  ),
   window: windowBoundsSchema.nullable(),
 } as const
 

@@ -65,10 +65,7 @@ export type SaveSessionRequest = SessionSource & {
  * or `text` when the request was a text) as a download named `name`.
  * 'cancelled': the user closed the save dialog.
  */
-export type SaveSessionResult =
-  | { kind: 'saved'; path: string; name: string }
-  | { kind: 'download'; name: string; text?: string }
-  | { kind: 'cancelled' }
+export type SaveSessionResult = { kind: 'saved'; path: string; name: string } | { kind: 'download'; name: string; text?: string } | { kind: 'cancelled' }
 
 /**
  * A .convolab file by absolute path (read by main), or its bytes (a dropped file, an 'open-file'

@@ -24,7 +24,10 @@ beforeAll(() => {
 describe('convolab session', () => {
   it('writes a session the app opens: input, its file name, kernel, upstream gradient', async () => {
     const out = join(scratch, 'seed.convolab')
-    const result = await run(['session', '--input', `${seed}/x.npy`, '--weight', `${seed}/weight.npy`, '--grad-output', `${seed}/grad_output.npy`, '--out', out], 'en')
+    const result = await run(
+      ['session', '--input', `${seed}/x.npy`, '--weight', `${seed}/weight.npy`, '--grad-output', `${seed}/grad_output.npy`, '--out', out],
+      'en',
+    )
     expect(result.stderr).toBe('')
     expect(result.code).toBe(0)
     expect(result.stdout).toContain('wrote the session')
@@ -39,13 +42,35 @@ describe('convolab session', () => {
   it('keeps every compute option and an image input as to_tensor reads it', async () => {
     const image = join(scratch, 'photo.png')
     const pixels = Buffer.from(Array.from({ length: 9 * 7 * 3 }, (_, k) => (k * 37) % 256))
-    await sharp(pixels, { raw: { width: 9, height: 7, channels: 3 } }).png().toFile(image)
+    await sharp(pixels, { raw: { width: 9, height: 7, channels: 3 } })
+      .png()
+      .toFile(image)
     const weight = join(scratch, 'w.npy')
     writeFileSync(weight, encodeNpy({ shape: [2, 1, 2, 3], data: Float64Array.from({ length: 12 }, (_, k) => k / 10 - 0.5) }))
     const bias = join(scratch, 'b.npy')
     writeFileSync(bias, encodeNpy({ shape: [2], data: Float64Array.from([0.25, -1]) }))
     const out = join(scratch, 'options.convolab')
-    const args = ['--input', image, '--weight', weight, '--bias', bias, '--stride', '2,1', '--padding', '1,2', '--dilation', '1,2', '--groups', '1', '--padding-mode', 'reflect', '--grayscale', '--out', out]
+    const args = [
+      '--input',
+      image,
+      '--weight',
+      weight,
+      '--bias',
+      bias,
+      '--stride',
+      '2,1',
+      '--padding',
+      '1,2',
+      '--dilation',
+      '1,2',
+      '--groups',
+      '1',
+      '--padding-mode',
+      'reflect',
+      '--grayscale',
+      '--out',
+      out,
+    ]
     const result = await run(['session', ...args], 'en')
     expect(result.stderr).toBe('')
     const session = decodeSessionFile(new Uint8Array(readFileSync(out)))
@@ -58,7 +83,10 @@ describe('convolab session', () => {
 
   it('refuses what the app could not open, writing nothing, in the user language', async () => {
     const out = join(scratch, 'bad.convolab')
-    const wrongGradient = await run(['session', '--input', `${seed}/x.npy`, '--weight', `${seed}/weight.npy`, '--grad-output', `${seed}/x.npy`, '--out', out], 'es')
+    const wrongGradient = await run(
+      ['session', '--input', `${seed}/x.npy`, '--weight', `${seed}/weight.npy`, '--grad-output', `${seed}/x.npy`, '--out', out],
+      'es',
+    )
     expect(wrongGradient.code).toBe(2)
     expect(wrongGradient.stderr).toMatch(/^convolab: /)
     const impossible = await run(['session', '--input', `${seed}/x.npy`, '--weight', `${seed}/weight.npy`, '--dilation', '9', '--out', out], 'en')
@@ -73,7 +101,20 @@ describe('convolab session', () => {
 describe('convolab compute --session', () => {
   it("writes the same files as compute, with PyTorch's values", async () => {
     const file = join(scratch, 'combo.convolab')
-    const common = ['--input', `${seed}/x.npy`, '--weight', `${seed}/weight.npy`, '--grad-output', `${seed}/grad_output.npy`, '--stride', '2', '--padding', '1', '--padding-mode', 'reflect']
+    const common = [
+      '--input',
+      `${seed}/x.npy`,
+      '--weight',
+      `${seed}/weight.npy`,
+      '--grad-output',
+      `${seed}/grad_output.npy`,
+      '--stride',
+      '2',
+      '--padding',
+      '1',
+      '--padding-mode',
+      'reflect',
+    ]
     expect((await run(['session', ...common, '--out', file], 'en')).code).toBe(0)
     const direct = join(scratch, 'direct')
     const fromSession = join(scratch, 'from-session')

@@ -137,7 +137,9 @@ describe('session format 2', () => {
     expect(codeOf(() => decodeSessionFile(rezip({ 'weight.npy': members['input.npy'] })))).toBe('session-corrupt')
     const json = JSON.parse(new TextDecoder().decode(members['session.json']))
     expect(codeOf(() => decodeSessionFile(rezip({ 'session.json': strToU8(JSON.stringify({ ...json, version: 3 })) })))).toBe('session-newer')
-    expect(codeOf(() => decodeSessionFile(rezip({ 'session.json': strToU8(JSON.stringify({ ...json, input: { npy: '../etc.npy' } })) })))).toBe('session-corrupt')
+    expect(codeOf(() => decodeSessionFile(rezip({ 'session.json': strToU8(JSON.stringify({ ...json, input: { npy: '../etc.npy' } })) })))).toBe(
+      'session-corrupt',
+    )
     expect(codeOf(() => decodeSessionFile(rezip({ 'weight.npy': strToU8('not an npy') })))).toBe('npy-magic')
     expect(codeOf(() => decodeSessionFile(new Uint8Array([0xff, 0xfe, 0x00])))).toBe('session-corrupt')
   })

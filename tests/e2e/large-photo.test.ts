@@ -36,7 +36,9 @@ beforeAll(async () => {
     }
   }
   photoPath = join(dataDir, 'big-photo.png')
-  await sharp(raw, { raw: { width: WIDTH, height: HEIGHT, channels: 3 } }).png({ compressionLevel: 1 }).toFile(photoPath)
+  await sharp(raw, { raw: { width: WIDTH, height: HEIGHT, channels: 3 } })
+    .png({ compressionLevel: 1 })
+    .toFile(photoPath)
   // What to_tensor gives: channel planes of v / 255.
   expected = new Float64Array(3 * WIDTH * HEIGHT)
   const plane = WIDTH * HEIGHT

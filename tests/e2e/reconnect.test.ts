@@ -25,7 +25,9 @@ beforeAll(async () => {
   const dataDir = newDataFolder()
   imagePath = join(dataDir, 'tiny.png')
   const pixels = Buffer.from(Array.from({ length: 9 * 8 * 3 }, (_, k) => (k * 29) % 256))
-  await sharp(pixels, { raw: { width: 9, height: 8, channels: 3 } }).png().toFile(imagePath)
+  await sharp(pixels, { raw: { width: 9, height: 8, channels: 3 } })
+    .png()
+    .toFile(imagePath)
   server = await startServe(dataDir)
   browser = await launchChromium()
 }, 300_000)
@@ -103,7 +105,9 @@ describe('a dropped connection', () => {
       expect(methods).toContain('setInput')
       expect(methods.indexOf('setInput')).toBeLessThan(methods.indexOf('compute'))
       // Nothing refused on the new engine (a compute superseded by a newer one is 'cancelled', as always).
-      const refused = traffic[1].calls.map((call) => traffic[1].results.get(call.id)).filter((code) => code !== undefined && code !== 'ok' && code !== 'cancelled')
+      const refused = traffic[1].calls
+        .map((call) => traffic[1].results.get(call.id))
+        .filter((code) => code !== undefined && code !== 'ok' && code !== 'cancelled')
       expect(refused).toEqual([])
       expect(await page.getByTestId('output-shape').textContent()).toBe(shapeBefore)
       expect(shapeBefore).toContain(outputLabel)

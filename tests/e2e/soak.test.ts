@@ -34,7 +34,9 @@ beforeAll(async () => {
   dataDir = newDataFolder()
   imagePath = join(dataDir, 'small.png')
   const pixels = Buffer.from(Array.from({ length: 12 * 10 * 3 }, (_, k) => (k * 53) % 256))
-  await sharp(pixels, { raw: { width: 12, height: 10, channels: 3 } }).png().toFile(imagePath)
+  await sharp(pixels, { raw: { width: 12, height: 10, channels: 3 } })
+    .png()
+    .toFile(imagePath)
   server = await startServe(dataDir)
   browser = await launchChromium()
   page = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'en-US', acceptDownloads: true })
@@ -74,24 +76,30 @@ describe('a soak of random edits', () => {
   it(`makes ${EDITS} edits with no page error, bounded server memory, and undo back to the start restores the first document`, async () => {
     const started = performance.now()
     const random = seededSource(7)
-    const pick = <T,>(items: T[]): T => items[Math.floor(random() * items.length)]
+    const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)]
     const first = await saved('first.convolab')
     const memoryAtStart = serverMemory()
     let memoryPeak = memoryAtStart
     const counts: Record<string, number> = {}
     const undo = page.getByRole('button', { name: 'Undo', exact: true }).filter({ visible: true }).first()
 
-    for (let done = 0; done < EDITS; ) {
+    for (let done = 0; done < EDITS;) {
       for (let k = 0; k < ROUND && done < EDITS; k++, done++) {
         const kind = pick(['cell', 'cell', 'cell', 'stroke', 'setting', 'undo', 'redo', 'load'])
         counts[kind] = (counts[kind] ?? 0) + 1
         if (kind === 'cell') {
           // The kernel may have grown channels after a load: cells of the first plane exist always.
-          const cell = page.getByLabel(`w[0, 0, ${Math.floor(random() * 3)}, ${Math.floor(random() * 3)}]`).filter({ visible: true }).first()
+          const cell = page
+            .getByLabel(`w[0, 0, ${Math.floor(random() * 3)}, ${Math.floor(random() * 3)}]`)
+            .filter({ visible: true })
+            .first()
           await cell.fill(String(Math.round((random() * 4 - 2) * 100) / 100))
           await cell.press('Tab')
         } else if (kind === 'stroke') {
-          const canvas = page.getByRole('grid', { name: /Padded input x/ }).locator('canvas').first()
+          const canvas = page
+            .getByRole('grid', { name: /Padded input x/ })
+            .locator('canvas')
+            .first()
           const box = (await canvas.count()) ? await canvas.boundingBox() : null
           if (box) {
             await page.mouse.move(box.x + random() * box.width, box.y + random() * box.height)
@@ -100,7 +108,11 @@ describe('a soak of random edits', () => {
             await page.mouse.up()
           }
         } else if (kind === 'setting') {
-          await page.getByLabel('Stride (paso), rows (H)').filter({ visible: true }).first().fill(pick(['1', '2', '3']))
+          await page
+            .getByLabel('Stride (paso), rows (H)')
+            .filter({ visible: true })
+            .first()
+            .fill(pick(['1', '2', '3']))
         } else if (kind === 'undo') {
           await page.keyboard.press('Control+z')
         } else if (kind === 'redo') {

@@ -111,9 +111,18 @@ const KINDS: Record<string, () => Buffer[]> = {
   'garbage binary': () => [frame({ opcode: 2, payload: randomBytes(1 + int(3000)) })],
   'empty binary': () => [frame({ opcode: 2 })],
   'wire header length past the end': () => [frame({ opcode: 2, payload: Uint8Array.from([0x43, 0x56, 0x4c, 0x31, 0xff, 0xff, 0xff, 0x7f, 1, 2]) })],
-  'bad JSON header': () => [frame({ opcode: 2, payload: wireHeader(['{"value":', '{"value":1,"chunks":7}', 'null', '[]', '{"value":{"\\u0000typed":99},"chunks":[]}'][int(5)]) })],
+  'bad JSON header': () => [
+    frame({ opcode: 2, payload: wireHeader(['{"value":', '{"value":1,"chunks":7}', 'null', '[]', '{"value":{"\\u0000typed":99},"chunks":[]}'][int(5)]) }),
+  ],
   'chunk table out of range': () => [frame({ opcode: 2, payload: wireHeader('{"value":{"\\u0000typed":0},"chunks":[["f64",0,1000000]]}') })],
-  'not an invoke': () => [frame({ opcode: 2, payload: encodeMessage([{ kind: 'result', id: 1 }, { kind: 'invoke', id: 'x', method: 'about' }, 42, { kind: 'invoke', id: 1.5, method: 'about' }][int(4)]) })],
+  'not an invoke': () => [
+    frame({
+      opcode: 2,
+      payload: encodeMessage(
+        [{ kind: 'result', id: 1 }, { kind: 'invoke', id: 'x', method: 'about' }, 42, { kind: 'invoke', id: 1.5, method: 'about' }][int(4)],
+      ),
+    }),
+  ],
   'part count absurd': () => [frame({ opcode: 2, payload: partFrame(1, 0, 0xffffffff, randomBytes(100)) })],
   'part out of order': () => [frame({ opcode: 2, payload: partFrame(1, 3, 4, randomBytes(100)) })],
   'too many messages in parts': () => Array.from({ length: 6 }, (_, k) => frame({ opcode: 2, payload: partFrame(k, 0, 3, randomBytes(100)) })),
@@ -222,9 +231,20 @@ describe('the browser-mode server under malformed frames', () => {
     // A bad request in a good frame is answered (with an error envelope); an unreadable frame closes
     // its connection with a code (0 when the server had to drop it without one: a truncated frame).
     expect(Object.keys(outcomes['bad request in a good frame'])).toEqual(['answered'])
-    for (const name of ['reserved opcode', 'unmasked client frame', 'over-size header', 'over-size message', 'garbage binary', 'bad JSON header', 'invalid UTF-8 text']) {
+    for (const name of [
+      'reserved opcode',
+      'unmasked client frame',
+      'over-size header',
+      'over-size message',
+      'garbage binary',
+      'bad JSON header',
+      'invalid UTF-8 text',
+    ]) {
       const codes = Object.keys(outcomes[name]).map(Number)
-      expect(codes.every((code) => code >= 1002 && code <= 1011), `${name}: ${JSON.stringify(outcomes[name])}`).toBe(true)
+      expect(
+        codes.every((code) => code >= 1002 && code <= 1011),
+        `${name}: ${JSON.stringify(outcomes[name])}`,
+      ).toBe(true)
     }
     expect(seconds).toBeLessThan(100)
     // Every failure was handled where it happened: serve's last-resort handlers never had to act.

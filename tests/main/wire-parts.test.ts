@@ -29,7 +29,9 @@ describe('messages in parts', () => {
     const received = frames.map((frame) => assembler.push(frame))
     expect(received.slice(0, -1).every((value) => value === undefined)).toBe(true)
     const message = received.at(-1) as { request: { data: Float64Array } }
-    expect(Buffer.from(message.request.data.buffer, message.request.data.byteOffset, message.request.data.byteLength).equals(Buffer.from(data.buffer))).toBe(true)
+    expect(Buffer.from(message.request.data.buffer, message.request.data.byteOffset, message.request.data.byteLength).equals(Buffer.from(data.buffer))).toBe(
+      true,
+    )
   })
 
   it('refuses what a hostile client could send, with the close code', () => {

@@ -18,7 +18,11 @@ export interface SentSession {
 
 function uploadId(): string {
   if (typeof crypto !== 'undefined' && typeof crypto.randomUUID === 'function') return crypto.randomUUID()
-  return Array.from({ length: 4 }, () => Math.floor(Math.random() * 2 ** 32).toString(16).padStart(8, '0')).join('-')
+  return Array.from({ length: 4 }, () =>
+    Math.floor(Math.random() * 2 ** 32)
+      .toString(16)
+      .padStart(8, '0'),
+  ).join('-')
 }
 
 /** Tensors small enough to be edited in place (drawn grids, kernels) are copied: the file is written over several turns of the page. */
@@ -31,8 +35,15 @@ function snapshot(session: Session): Session {
     input: copy(session.input),
     weight: copy(session.weight),
     bias: session.bias && copy(session.bias),
-    gradOutput: gradOutput.kind === 'tensor' ? { kind: 'tensor', tensor: copy(gradOutput.tensor) } : gradOutput.kind === 'mse' ? { kind: 'mse', target: copy(gradOutput.target) } : gradOutput,
-    ...(learning ? { learning: { ...learning, target: learning.target.kind === 'tensor' ? { kind: 'tensor', tensor: copy(learning.target.tensor) } : learning.target } } : {}),
+    gradOutput:
+      gradOutput.kind === 'tensor'
+        ? { kind: 'tensor', tensor: copy(gradOutput.tensor) }
+        : gradOutput.kind === 'mse'
+          ? { kind: 'mse', target: copy(gradOutput.target) }
+          : gradOutput,
+    ...(learning
+      ? { learning: { ...learning, target: learning.target.kind === 'tensor' ? { kind: 'tensor', tensor: copy(learning.target.tensor) } : learning.target } }
+      : {}),
   }
 }
 
