@@ -17,6 +17,7 @@ export type AppCommand =
   | 'zoom-out'
   | 'zoom-reset'
   | 'shortcuts'
+  | 'present'
   | 'tool-brush'
   | 'tool-eraser'
   | 'tool-fill'
@@ -59,6 +60,8 @@ export const APP_SHORTCUTS: readonly AppShortcut[] = [
   { command: 'zoom-out', keys: [{ key: '-', mod: true }], description: 'keys.zoomOut', inMenu: true },
   { command: 'zoom-reset', keys: [{ key: '0', mod: true }], description: 'keys.zoomReset', inMenu: true },
   { command: 'shortcuts', keys: [{ key: 'F1' }, { key: '?', plain: true }], description: 'keys.shortcuts', inMenu: false },
+  // App.svelte toggles Present mode itself (F5 in the page; View ▸ Present in Electron's menu).
+  { command: 'present', keys: [{ key: 'F5' }], description: 'keys.present', inMenu: true },
   { command: 'tool-brush', keys: [{ key: 'b', plain: true }], description: 'keys.toolBrush', inMenu: false },
   { command: 'tool-eraser', keys: [{ key: 'e', plain: true }], description: 'keys.toolEraser', inMenu: false },
   { command: 'tool-fill', keys: [{ key: 'f', plain: true }], description: 'keys.toolFill', inMenu: false },
