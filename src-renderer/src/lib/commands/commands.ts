@@ -119,7 +119,7 @@ export const COMMANDS: readonly Command[] = [
   theme('theme-system', 'prefs.theme.system'),
   { id: 'about', label: 'about.button', keys: [], inMenu: true, undoable: false, perform: (s) => (s.view.aboutOpen = true) },
   { id: 'lessons', label: 'lessons.button', keys: [], inMenu: true, undoable: false, perform: (s) => (s.view.lessonsOpen = true) },
-  { id: 'present', label: 'present.button', keys: [{ key: 'F5' }], inMenu: true, undoable: false, perform: (s) => (s.view.presenting = !s.view.presenting) },
+  { id: 'present', label: 'keys.present', keys: [{ key: 'F5' }], inMenu: true, undoable: false, perform: (s) => (s.view.presenting = !s.view.presenting) },
   {
     id: 'shortcuts',
     label: 'keys.shortcuts',

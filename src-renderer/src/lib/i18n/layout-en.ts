@@ -56,4 +56,5 @@ export const layoutEn = {
   'lesson.learn-sobel-x.title': 'Learn Sobel x',
   'lesson.learn-sobel-x.about': 'Gradient descent finds the Sobel x kernel from a random start.',
   'output.edgeScale': 'Automatic colours: the scale spans 99% of the values, so edges show; stronger values saturate.',
+  'keys.present': 'Present mode (Escape leaves)',
 } as const

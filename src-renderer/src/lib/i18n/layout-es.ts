@@ -57,4 +57,5 @@ export const layoutEs: Record<keyof typeof layoutEn, string> = {
   'lesson.learn-sobel-x.title': 'Aprender Sobel x',
   'lesson.learn-sobel-x.about': 'El descenso por gradiente encuentra el kernel Sobel x desde un inicio aleatorio.',
   'output.edgeScale': 'Colores automáticos: la escala abarca el 99 % de los valores para que se vean los bordes; los valores mayores saturan.',
+  'keys.present': 'Modo presentación (Escape sale)',
 }
