@@ -113,7 +113,7 @@ async function pieces(x: Tensor): Promise<{ forward: Row[]; backward: Row[] }> {
       // the engine's path: maps made in kernel memory before y is read back
       const at = (plan as ReturnType<typeof planForward>).outputAt
       const layout = mapsLayout(8, SIDE, SIDE, MAX_SIDE, plan.bytes)
-      exports.planeMaps_f64(at, 8, SIDE, SIDE, layout.factor, layout.out, layout.sums, layout.ranges)
+      exports.planeMaps_f64(at, 8, SIDE, SIDE, SIDE, SIDE * SIDE, layout.factor, layout.out, layout.sums, layout.ranges)
       readMaps(memory.buffer, layout, new Float64Array(memory.buffer), at / 8)
     },
   )
