@@ -72,9 +72,12 @@ describe('forward animation in browser mode', () => {
     await writePhoto(photo, 96, 64)
     await page.getByLabel('Open image…').setInputFiles(photo)
     await expect.poll(() => page.getByText(/house\.png: 96×64/).count()).toBe(1)
+    // A 62×94 output is stepped through a region: 8×8 cells at the centre, one row a step.
+    await expect.poll(() => page.getByTestId('anim-stage').getAttribute('data-region')).toBe('27,43,8,8')
+    expect(await page.getByTestId('region-picker').count()).toBe(1)
     await page.getByLabel('One step is').selectOption('row')
-    await page.getByRole('slider', { name: 'Timeline' }).fill('30')
-    await expect.poll(counter).toBe('step 31 of 62')
+    await page.getByRole('slider', { name: 'Timeline' }).fill('4')
+    await expect.poll(counter).toBe('step 5 of 8')
     await shot('photo-en')
   })
 })
@@ -102,7 +105,7 @@ describe("the seed's example: backward, gradient check, export, learning", () =>
     await page.locator('input[type="file"][accept=".convolab"]').setInputFiles(join(ROOT, 'samples/seed-example.convolab'))
     await expect.poll(() => page.getByTestId('output-shape').textContent()).toBe('Output shape y: (2, 4, 3, 3)')
     await page.getByRole('tab', { name: 'Backward: gradient maps' }).click()
-    await expect(page.getByLabel('all ones (the seed’s example)').isChecked()).resolves.toBe(true)
+    await expect(page.getByLabel('all ones (the course notebook’s example)').isChecked()).resolves.toBe(true)
     // The seed prints dE/dx[0,0,0,:3] = 1.34111656, 4.72856081, 7.41120998 (8 decimals).
     const seedPrinted = [1.34111656, 4.72856081, 7.41120998]
     for (let j = 0; j < 3; j++) {
@@ -122,6 +125,8 @@ describe("the seed's example: backward, gradient check, export, learning", () =>
   })
 
   it("shows the value under the pointer on the animation frame: y[0,0,0,0] = 18.91400336 as the seed prints", async () => {
+    // Values are shown to the decimals preference: 8, as the seed prints them.
+    await page.getByLabel('Decimals').fill('8')
     await page.getByRole('tab', { name: 'Animation' }).click()
     await page.getByRole('combobox', { name: 'Animation', exact: true }).selectOption('forward')
     await page.getByLabel('One step is').selectOption('cell')
@@ -167,17 +172,18 @@ describe("the seed's example: backward, gradient check, export, learning", () =>
     await shot('backward-stride2-en')
     // Back to the seed's example for the tests after this one.
     await page.locator('input[type="file"][accept=".convolab"]').setInputFiles(join(ROOT, 'samples/seed-example.convolab'))
-    await expect.poll(() => page.getByLabel('all ones (the seed’s example)').isChecked()).toBe(true)
+    await expect.poll(() => page.getByLabel('all ones (the course notebook’s example)').isChecked()).toBe(true)
   })
 
   it('runs the gradient check and reports SUCCESS', async () => {
     await page.getByRole('tab', { name: 'Gradient check' }).click()
-    await page.getByLabel('Samples').fill('5')
+    await page.getByLabel('Elements of x and of w').fill('1000')
     await page.getByRole('button', { name: 'Check gradients' }).click()
-    // (2·3·7·7 + 4·3·5·5) = 594 derivatives per sample; the session has no bias.
+    // Every element of x (2·3·7·7 = 294) and w (4·3·5·5 = 300) of the seed's own tensors; no bias.
     await expect
       .poll(() => page.getByTestId('gradcheck-report').textContent({ timeout: 1000 }).catch(() => page.locator('#work-panel').textContent()), { timeout: 60_000 })
-      .toContain('SUCCESS 2970 partial derivatives checked (5 random input samples)')
+      .toContain('SUCCESS 594 partial derivatives checked')
+    expect(await page.getByTestId('gradcheck-counts').textContent()).toBe('294 of 294 elements of x, 300 of 300 of w, 0 of 0 of b')
     await shot('gradcheck-en')
   })
 
@@ -310,7 +316,9 @@ describe('in Spanish, on a photo', () => {
     await page.getByLabel('Abrir imagen…').setInputFiles(photo)
     await expect.poll(() => page.getByText(/casa\.png: 96×64/).count()).toBe(1)
     // Two output channels: Sobel x and Sobel y, over the three colour channels.
-    await page.getByLabel('Canales de salida C_out').fill('2')
+    const channels = page.locator('details', { has: page.getByText('Canales, filtro aleatorio, pintar, archivo', { exact: true }) })
+    if ((await channels.getAttribute('open')) === null) await channels.locator('summary').click()
+    await page.getByLabel('Canales de salida C_out', { exact: true }).fill('2')
     await page.getByLabel('Predefinido').selectOption('sobel-x')
     await page.getByLabel('Filtro m').selectOption('1')
     await page.getByLabel('Predefinido').selectOption('sobel-y')
@@ -319,8 +327,9 @@ describe('in Spanish, on a photo', () => {
     await page.getByRole('tab', { name: 'Animación' }).click()
     await page.getByRole('combobox', { name: 'Animación', exact: true }).selectOption('forward')
     await page.getByLabel('Un paso es').selectOption('cell')
-    await page.getByRole('slider', { name: 'Línea de tiempo' }).fill('2000')
-    await expect.poll(() => page.getByTestId('anim-counter').textContent()).toBe('paso 2001 de 11656')
+    // The region at the centre: 2 channels × 8×8 cells.
+    await page.getByRole('slider', { name: 'Línea de tiempo' }).fill('100')
+    await expect.poll(() => page.getByTestId('anim-counter').textContent()).toBe('paso 101 de 128')
     await shot('photo-forward-es')
 
     await page.getByRole('tab', { name: 'Hacia atrás: mapas de gradientes' }).click()

@@ -38,6 +38,7 @@ describe('exporting the learning animation from the app', () => {
     const dialog = page.getByRole('dialog', { name: 'Export' })
     await dialog.getByLabel('Animation').selectOption('learning')
     await dialog.getByLabel('Learning steps').fill('12')
+    await dialog.getByTestId('export-format').selectOption('png')
     await dialog.getByLabel('Width (px)').fill('640')
     await dialog.getByLabel('Height (px)').fill('360')
     await expect.poll(() => dialog.getByTestId('export-count').textContent()).toBe('13 frames')

@@ -35,6 +35,12 @@ afterAll(async () => {
 
 const status = () => page.getByTestId('learn-status')
 
+/** Unfolds a side-panel section (the design folds photo and channel controls) by its summary. */
+async function unfold(summary: string): Promise<void> {
+  const section = page.locator('details', { has: page.getByText(summary, { exact: true }) })
+  if ((await section.getAttribute('open')) === null) await section.locator('summary').click()
+}
+
 describe('every tab on a 1024×1024 photo', () => {
   it('learn on the grid, open a photo, Step: the run starts over on the photo and every learned weight is finite', async () => {
     await page.getByRole('tab', { name: 'Learn the kernel' }).click()
@@ -42,6 +48,8 @@ describe('every tab on a 1024×1024 photo', () => {
       await page.getByRole('button', { name: 'Step', exact: true }).click()
       await expect.poll(() => status().getAttribute('data-step')).toBe(String(k))
     }
+    // The working size is with the photo controls, folded until a photo is open.
+    await unfold('Size, batch and photo')
     await page.getByLabel('Working size (longest side)').selectOption(String(SIDE))
     await page.getByLabel('Open image…').setInputFiles(photo)
     await expect.poll(() => page.locator('#output-title small').first().textContent(), { timeout: 60_000 }).toBe('(1, 1, 1022, 1022)')
@@ -54,7 +62,8 @@ describe('every tab on a 1024×1024 photo', () => {
   })
 
   it('animates a region of the 8-channel output with core’s values and exports its frames', async () => {
-    await page.getByLabel('Output channels C_out').fill('8')
+    await unfold('Channels, random filter, painting, file')
+    await page.getByLabel('Output channels C_out', { exact: true }).fill('8')
     await expect.poll(() => page.locator('#output-title small').first().textContent(), { timeout: 60_000 }).toBe('(1, 8, 1022, 1022)')
     await page.getByRole('tab', { name: 'Animation' }).click()
     // The default region: 8×8 output cells at the centre, every channel.
@@ -92,10 +101,13 @@ describe('every tab on a 1024×1024 photo', () => {
     await page.getByRole('button', { name: 'Export…' }).click()
     const dialog = page.getByRole('dialog', { name: 'Export' })
     await dialog.getByLabel('One step is').selectOption('row')
-    await expect.poll(() => dialog.getByTestId('export-count').textContent()).toBe('64 frames')
+    // 8 channels × 8 rows of the region, after the empty start (step 0).
+    await expect.poll(() => dialog.getByTestId('export-count').textContent()).toBe('65 frames')
     await expect.poll(() => dialog.getByTestId('export-region').textContent()).toContain(`rows ${region[0]}..`)
+    await dialog.getByTestId('export-format').selectOption('png')
     await dialog.getByLabel('Width (px)').fill('640')
     await dialog.getByLabel('Height (px)').fill('360')
+    await dialog.getByLabel('From step (0 = start)').fill('1')
     await dialog.getByLabel('to step', { exact: true }).fill('3')
     const downloading = page.waitForEvent('download')
     await dialog.getByRole('button', { name: 'Export the frames' }).click()

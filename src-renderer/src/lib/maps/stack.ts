@@ -71,3 +71,10 @@ export function displayCell(stack: Displayed, r: number, c: number): { r: number
   const box = boxIn(stack)
   return { r: Math.floor(r / box), c: Math.floor(c / box) }
 }
+
+/** One plane of a stack as a view shows it: its index, title and leading indices (e.g. [n, m]). */
+export interface PlaneShown {
+  plane: number
+  title: string
+  leading: number[]
+}
