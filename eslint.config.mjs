@@ -18,6 +18,7 @@ const eslintRecommended = Object.fromEntries(
 )
 
 const LAYERS = ['core', 'contract', 'frames', 'src-main', 'src-renderer']
+const SVELTE_FILES = ['**/*.svelte', '**/*.svelte.ts', '**/*.svelte.js']
 
 /** Packages that need a DOM (d3's selection and everything built on it, Svelte). */
 const DOM_ONLY_PACKAGES = ['d3', 'd3-selection', 'd3-zoom', 'd3-brush', 'd3-drag', 'd3-transition', 'd3-axis', 'svelte', 'svelte/*']
@@ -33,11 +34,15 @@ export default tseslint.config(
       'tests/reference/cases/**',
       'tests/reference/npy-formats/**',
       'tests/reference/images/**',
+      'tests/reference/family/**',
+      'tests/reference/stacks/**',
     ],
   },
   { rules: eslintRecommended },
   ...tseslint.configs.recommended,
-  ...svelte.configs.recommended,
+  // Svelte's rules on Svelte's files only: its no-inner-declarations crashes on CommonJS scripts.
+  // Layout is Prettier's (npm run format): no style rule may disagree with it.
+  ...[...svelte.configs.recommended, ...svelte.configs.prettier].map((config) => ({ files: SVELTE_FILES, ...config })),
   {
     languageOptions: { globals: { ...globals.es2022 } },
     linterOptions: { reportUnusedDisableDirectives: 'error' },
@@ -49,7 +54,7 @@ export default tseslint.config(
   // TypeScript itself reports undefined names, knowing the DOM's and Node's types (typescript-eslint's advice).
   { files: ['**/*.ts', '**/*.svelte'], rules: { 'no-undef': 'off' } },
   {
-    files: ['**/*.svelte', '**/*.svelte.ts'],
+    files: SVELTE_FILES,
     languageOptions: { parserOptions: { parser: tseslint.parser, extraFileExtensions: ['.svelte'] } },
   },
   { files: ['src-renderer/**'], languageOptions: { globals: { ...globals.browser } } },

@@ -14,6 +14,8 @@ import { policyLines } from './threads'
 import { SHAPES, describeShape } from './shapes'
 import { printTable } from './table'
 import { twoThreadCapacity } from './cpu-check'
+import { STACK_BENCH, measureStack, printStackTable, runStackBench } from './stack-bench'
+import { FAMILY_PROBLEMS, familyChild, printFamilyTable, runFamily } from './family'
 
 const args = process.argv.slice(2)
 
@@ -61,10 +63,19 @@ function runTorch(python: string, script: string, shapeName: string): Measured {
 
 async function main(): Promise<void> {
   if (option('--child')) return child()
+  if (args.includes('--stack-child')) {
+    process.stdout.write(`BENCH ${JSON.stringify(await measureStack())}\n`)
+    process.exit(0)
+  }
+  if (option('--family-child')) return familyChild(option('--family-child')!.split(','))
   const json = args.includes('--json')
   const wanted = option('--shapes')?.split(',').map((s) => s.trim().toUpperCase())
-  const shapes = SHAPES.filter((s) => !wanted || wanted.includes(s.name))
-  if (shapes.length === 0) throw new Error(`no such shapes: ${wanted?.join(', ')} (have ${SHAPES.map((s) => s.name).join(', ')})`)
+  // --family-only (or --family T1,P1): just the ConvTranspose2d and pool rows; --no-family: just the Conv2d shapes
+  const familyOnly = args.includes('--family-only') || option('--family') !== undefined
+  const shapes = SHAPES.filter((s) => !familyOnly && (!wanted || wanted.includes(s.name)))
+  // the stack row (its own section) runs with every shape, or alone with --shapes VGG
+  const stackWanted = !familyOnly && (!wanted || wanted.includes(STACK_BENCH.name))
+  if (shapes.length === 0 && !familyOnly && !stackWanted) throw new Error(`no such shapes: ${wanted?.join(', ')} (have ${SHAPES.map((s) => s.name).join(', ')}, ${STACK_BENCH.name})`)
   const impls = option('--impl')?.split(',')
   const root = process.env.CONVOLAB_ROOT ?? process.cwd()
   const python = '/usr/bin/python3'
@@ -88,8 +99,10 @@ async function main(): Promise<void> {
     if (!json) process.stderr.write('\n')
   }
   if (!torch) notes.set('pytorch', `not measured: ${python} has no torch`)
+  const stackRows = stackWanted ? runStackBench(root, python, torch, true) : []
   if (json) {
-    process.stdout.write(`${JSON.stringify(rows.map(({ kind: _kind, ...row }) => row))}\n`)
+    const stackJson = stackRows.map((row) => ({ shape: STACK_BENCH.name, ...row }))
+    process.stdout.write(`${JSON.stringify([...rows.map(({ kind: _kind, ...row }) => row), ...stackJson])}\n`)
     return
   }
   const cpu = cpus()[0]?.model ?? 'unknown CPU'
@@ -102,8 +115,17 @@ async function main(): Promise<void> {
     `Two threads of a plain integer loop ran ${capacityBefore.toFixed(2)}× (before) and ${capacityAfter.toFixed(2)}× (after)` +
       ` the work of one: the most any two-thread row can gain on this machine during this run.`,
   )
-  printTable(rows, shapes, notes)
-  for (const line of policyLines(shapes)) console.log(line)
+  if (shapes.length > 0) {
+    printTable(rows, shapes, notes)
+    for (const line of policyLines(shapes)) console.log(line)
+  }
+  if (stackWanted) printStackTable(stackRows)
+  if (familyOnly || (!wanted && !impls && !args.includes('--no-family'))) {
+    // --family T1,P2 limits the family's problems
+    const problems = option('--family')?.split(',').map((s) => s.trim().toUpperCase()) ?? FAMILY_PROBLEMS.map((p) => p.name)
+    const family = runFamily(root, python, torch, problems)
+    printFamilyTable(family.rows, family.notes)
+  }
 }
 
 main().catch((error) => {

@@ -56,8 +56,7 @@ export function avgPoolDivisors(geometry: PoolGeometry): Float64Array {
   for (let i = 0; i < g.outH; i++) {
     for (let j = 0; j < g.outW; j++) {
       divisors[i * g.outW + j] =
-        g.divisorOverride ??
-        (g.countIncludePad ? rows.padded[i] * cols.padded[j] : (rows.end[i] - rows.start[i]) * (cols.end[j] - cols.start[j]))
+        g.divisorOverride ?? (g.countIncludePad ? rows.padded[i] * cols.padded[j] : (rows.end[i] - rows.start[i]) * (cols.end[j] - cols.start[j]))
     }
   }
   return divisors

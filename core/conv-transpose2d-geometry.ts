@@ -159,11 +159,12 @@ export function convTranspose2dGeometry(
     throw new ConvolabError('too-large', { name: 'the output size', value: `${outH}×${outW}`, limit: MAX_DIMENSION })
   }
 
-  const natural = convGeometry(
-    [batch, outChannels, outH, outW],
-    [inChannels, outChannelsPerGroup, kernelH, kernelW],
-    { stride: [strideH, strideW], padding: [padH, padW], dilation: [dilationH, dilationW], groups },
-  )
+  const natural = convGeometry([batch, outChannels, outH, outW], [inChannels, outChannelsPerGroup, kernelH, kernelW], {
+    stride: [strideH, strideW],
+    padding: [padH, padW],
+    dilation: [dilationH, dilationW],
+    groups,
+  })
   const conv: ConvGeometry = { ...natural, outH: inH, outW: inW }
 
   return {

@@ -32,9 +32,12 @@ function isGeometry(value: ConvTranspose2dOptions | ConvTranspose2dGeometry): va
   return 'conv' in value
 }
 
-function expectShape(name: string, got: readonly number[], expected: readonly number[]): void {
+const TENSOR_NAMES = { input: ['the input', 'la entrada'], weight: ['the weight', 'el peso'], bias: ['the bias', 'el bias'] } as const
+
+function expectShape(which: keyof typeof TENSOR_NAMES, got: readonly number[], expected: readonly number[]): void {
   if (!sameShape(got, expected)) {
-    throw new ConvolabError('tensor-shape', { name, got: formatShape(got), expected: formatShape(expected) })
+    const [name, nameEs] = TENSOR_NAMES[which]
+    throw new ConvolabError('tensor-shape', { name, nameEs, got: formatShape(got), expected: formatShape(expected) })
   }
 }
 
@@ -47,9 +50,9 @@ function resolveGeometry(
 ): ConvTranspose2dGeometry {
   if (!isGeometry(optionsOrGeometry)) return convTranspose2dGeometry(x.shape, weight.shape, optionsOrGeometry, bias?.data.length)
   const g = optionsOrGeometry
-  expectShape('the input', x.shape, [g.batch, g.inChannels, g.inH, g.inW])
-  expectShape('the weight', weight.shape, [g.inChannels, g.outChannelsPerGroup, g.kernelH, g.kernelW])
-  if (bias) expectShape('the bias', bias.shape.length === 1 ? bias.shape : [bias.data.length], [g.outChannels])
+  expectShape('input', x.shape, [g.batch, g.inChannels, g.inH, g.inW])
+  expectShape('weight', weight.shape, [g.inChannels, g.outChannelsPerGroup, g.kernelH, g.kernelW])
+  if (bias) expectShape('bias', bias.shape.length === 1 ? bias.shape : [bias.data.length], [g.outChannels])
   return g
 }
 
@@ -143,25 +146,45 @@ export function convTranspose2dBackward(
   if (!sameShape(gradOutput.shape, expected)) {
     throw new ConvolabError('grad-output-shape', { got: formatShape(gradOutput.shape), expected: formatShape(expected) })
   }
-  const conv = g.conv
-  let gradInput: Float64Array
-  let gradWeight: Float64Array
-  if (kernels) {
-    gradInput = kernels.forward(gradOutput.data, weight.data, null, conv, 'f64') as Float64Array
-    const grads = kernels.backward(gradOutput.data, weight.data, x.data, conv, 'f64', { input: false, weight: true, bias: false })
-    gradWeight = grads.gradWeight as Float64Array
-  } else {
-    const padded = padInput(gradOutput.data, conv)
-    gradInput = new Float64Array(x.data.length)
-    conv2dForward(padded, weight.data, null, gradInput, conv)
-    gradWeight = new Float64Array(weight.data.length)
-    conv2dBackwardKernel(padded, weight.data, x.data, null, gradWeight, conv)
-  }
   return {
-    gradInput: { shape: [...x.shape], data: gradInput },
-    gradWeight: { shape: [...weight.shape], data: gradWeight },
+    gradInput: convTranspose2dGradInput(gradOutput, weight, g, kernels),
+    gradWeight: convTranspose2dGradWeight(x, gradOutput, weight.shape, g, kernels),
     gradBias: withBias ? { shape: [g.outChannels], data: sumPerChannel(gradOutput.data, outputPlanes(g)) } : null,
   }
+}
+
+/** dE/dx alone: the Conv2d's forward of dE/dy with the same weight, shape (N, C_in, H, W). */
+export function convTranspose2dGradInput(gradOutput: Tensor, weight: Tensor, geometry: ConvTranspose2dGeometry, kernels?: ConvKernels): Tensor {
+  const conv = geometry.conv
+  let data: Float64Array
+  if (kernels) data = kernels.forward(gradOutput.data, weight.data, null, conv, 'f64') as Float64Array
+  else {
+    data = new Float64Array(conv.batch * conv.outChannels * conv.outH * conv.outW)
+    conv2dForward(padInput(gradOutput.data, conv), weight.data, null, data, conv)
+  }
+  return { shape: [geometry.batch, geometry.inChannels, geometry.inH, geometry.inW], data }
+}
+
+/** dE/dw alone: the Conv2d's dE/dw with its input dE/dy and its dE/dy this layer's x. */
+export function convTranspose2dGradWeight(
+  x: Tensor,
+  gradOutput: Tensor,
+  weightShape: readonly number[],
+  geometry: ConvTranspose2dGeometry,
+  kernels?: ConvKernels,
+): Tensor {
+  const conv = geometry.conv
+  // dE/dw does not read the weight's values, only its size: zeros stand in for them
+  const size = sizeOf(weightShape)
+  let data: Float64Array
+  if (kernels) {
+    const wants = { input: false, weight: true, bias: false }
+    data = kernels.backward(gradOutput.data, new Float64Array(size), x.data, conv, 'f64', wants).gradWeight as Float64Array
+  } else {
+    data = new Float64Array(size)
+    conv2dBackwardKernel(padInput(gradOutput.data, conv), new Float64Array(size), x.data, null, data, conv)
+  }
+  return { shape: [...weightShape], data }
 }
 
 /** The output seen as a Conv2d output, for sumPerChannel: (N, C_out, H_out, W_out). */

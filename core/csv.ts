@@ -205,8 +205,9 @@ function isHeader(cells: readonly Cell[], decimalComma: boolean): boolean {
 /** The row's count differs from the first row's: say both and the most likely reason. */
 function raggedRow(name: string, row: Row, width: number, first: Row, dialect: Dialect): ConvolabError {
   let cause = row.cells.length > width ? 'extra' : 'missing'
-  // "0,5,0,25" with ',' between values: decimal commas split each number in two.
-  if (!dialect.decimalComma && ![row, first].some((r) => r.text.includes('.'))) cause = 'decimal-comma'
-  else if (row.cells.some((cell) => cell.text === '' && !cell.quoted)) cause = 'empty-cell'
+  if (row.cells.some((cell) => cell.text === '' && !cell.quoted)) cause = 'empty-cell'
+  // "0,5,0,25" with ',' between values: decimal commas split each number in two (said as a hint:
+  // a file of whole numbers cannot tell).
+  else if (!dialect.decimalComma && ![row, first].some((r) => r.text.includes('.'))) cause = 'decimal-comma'
   return new ConvolabError('csv-ragged', { name, line: row.line, got: row.cells.length, expected: width, firstLine: first.line, cause })
 }

@@ -13,6 +13,18 @@ export interface Notice {
 
 type Template = (p: Params) => string
 
+const pluralRules = { en: new Intl.PluralRules('en'), es: new Intl.PluralRules('es') }
+
+/** The form of a word for a count in a language (Intl.PluralRules): 'value' for 1, 'values' otherwise. */
+function plural(language: Language, n: string | number, one: string, other: string): string {
+  return pluralRules[language].select(Number(n)) === 'one' ? one : other
+}
+
+/** A count and its word in the right form: "1 value", "2 values", "1 valor". */
+function count(language: Language, n: string | number, one: string, other: string): string {
+  return `${n} ${plural(language, n, one, other)}`
+}
+
 /** The likely reason for a CSV row with a different number of values, for 'csv-ragged'. */
 const CSV_CAUSES: Record<string, { en: string; es: string }> = {
   'decimal-comma': {
@@ -43,8 +55,8 @@ const templates: Record<string, { en: Template; es: Template }> = {
     es: (p) => `${p.name} debe tener ${p.rank} dimensiones ${p.layout} (se recibió el shape ${p.shape})`,
   },
   'data-size': {
-    en: (p) => `${p.name} has ${p.got} values but its shape ${p.shape} needs ${p.expected}`,
-    es: (p) => `${p.name} tiene ${p.got} valores pero su shape ${p.shape} necesita ${p.expected}`,
+    en: (p) => `${p.name} has ${count('en', p.got, 'value', 'values')} but its shape ${p.shape} needs ${p.expected}`,
+    es: (p) => `${p.name} tiene ${count('es', p.got, 'valor', 'valores')} pero su shape ${p.shape} necesita ${p.expected}`,
   },
   'groups-divide-in': {
     en: (p) => `groups ${p.groups} must divide in_channels ${p.inChannels}`,
@@ -61,8 +73,9 @@ const templates: Record<string, { en: Template; es: Template }> = {
       `el peso tiene ${p.got} canales de entrada por filtro pero in_channels ${p.inChannels} / grupos ${p.groups} = ${p.expected}`,
   },
   'bias-size': {
-    en: (p) => `the bias has ${p.got} values but there are ${p.expected} output channels`,
-    es: (p) => `el bias tiene ${p.got} valores pero hay ${p.expected} canales de salida`,
+    en: (p) =>
+      `the bias has ${count('en', p.got, 'value', 'values')} but there ${plural('en', p.expected, 'is', 'are')} ${count('en', p.expected, 'output channel', 'output channels')}`,
+    es: (p) => `el bias tiene ${count('es', p.got, 'valor', 'valores')} pero hay ${count('es', p.expected, 'canal de salida', 'canales de salida')}`,
   },
   'same-stride': {
     en: (p) => `padding 'same' needs stride 1 (got stride ${p.stride})`,
@@ -140,9 +153,29 @@ const templates: Record<string, { en: Template; es: Template }> = {
     en: (p) => `AvgPool2d has no dilation (got ${p.value}); only MaxPool2d dilates its window`,
     es: (p) => `AvgPool2d no tiene dilatación (se recibió ${p.value}); solo MaxPool2d dilata su ventana`,
   },
+  'layer-value': {
+    en: (p) => `--layer must be ${p.layers} (got ${p.value})`,
+    es: (p) => `--layer debe ser ${p.layers} (se recibió ${p.value})`,
+  },
+  'boolean-value': {
+    en: (p) => `${p.name} must be true or false (got ${p.value})`,
+    es: (p) => `${p.name} debe ser true o false (se recibió ${p.value})`,
+  },
+  'whole-number': {
+    en: (p) => `${p.name} must be a whole number (got ${p.value})`,
+    es: (p) => `${p.name} debe ser un número entero (se recibió ${p.value})`,
+  },
+  'flag-required': {
+    en: (p) => `${p.flag} is required`,
+    es: (p) => `falta ${p.flag}`,
+  },
+  'no-tie-free-input': {
+    en: (p) => `no input without ties was drawn in ${p.attempts} tries; use smaller windows`,
+    es: (p) => `no se sorteó ninguna entrada sin empates en ${p.attempts} intentos; use ventanas más pequeñas`,
+  },
   'tensor-shape': {
     en: (p) => `${p.name} has shape ${p.got} but ${p.expected} was expected`,
-    es: (p) => `${p.name} tiene shape ${p.got} pero se esperaba ${p.expected}`,
+    es: (p) => `${p.nameEs} tiene shape ${p.got} pero se esperaba ${p.expected}`,
   },
   'grad-output-shape': {
     en: (p) => `the output gradient has shape ${p.got} but the output has shape ${p.expected}`,
@@ -155,6 +188,10 @@ const templates: Record<string, { en: Template; es: Template }> = {
   'stack-unit': {
     en: (p) => `there is no unit ${p.unit} in layer ${p.index}, whose output has shape ${p.shape}`,
     es: (p) => `no hay ninguna unidad ${p.unit} en la capa ${p.index}, cuya salida tiene shape ${p.shape}`,
+  },
+  'stack-no-layer': {
+    en: (p) => `there is no layer ${p.index} (the stack has ${p.count} layers, from 0)`,
+    es: (p) => `no existe la capa ${p.index} (la pila tiene ${p.count} capas, desde la 0)`,
   },
   'stack-not-computed': {
     en: (p) => `layer ${p.index} was not computed (the stack stops at layer ${p.failed})`,
@@ -189,8 +226,8 @@ const templates: Record<string, { en: Template; es: Template }> = {
     es: (p) => `la versión ${p.version} del formato .npy no está soportada (sí lo están 1, 2 y 3)`,
   },
   'non-finite': {
-    en: (p) => `${p.name} contains ${p.count} values that are NaN or infinite`,
-    es: (p) => `${p.name} contiene ${p.count} valores NaN o infinitos`,
+    en: (p) => `${p.name} contains ${count('en', p.count, 'value that is', 'values that are')} NaN or infinite`,
+    es: (p) => `${p.name} contiene ${count('es', p.count, 'valor NaN o infinito', 'valores NaN o infinitos')}`,
   },
   'image-decode': {
     en: (p) => `${p.name} is not an image that can be read (PNG, JPEG, WebP, GIF, BMP): ${p.detail}`,
@@ -221,8 +258,9 @@ const templates: Record<string, { en: Template; es: Template }> = {
     es: (p) => `${p.name} no contiene números`,
   },
   'csv-ragged': {
-    en: (p) => `${p.name}, line ${p.line}: ${p.got} values, but the first row (line ${p.firstLine}) has ${p.expected}. ${CSV_CAUSES[p.cause]?.en ?? ''}`.trim(),
-    es: (p) => `${p.name}, línea ${p.line}: ${p.got} valores, pero la primera fila (línea ${p.firstLine}) tiene ${p.expected}. ${CSV_CAUSES[p.cause]?.es ?? ''}`.trim(),
+    en: (p) => `${p.name}, line ${p.line}: ${count('en', p.got, 'value', 'values')}, but the first row (line ${p.firstLine}) has ${p.expected}. ${CSV_CAUSES[p.cause]?.en ?? ''}`.trim(),
+    es: (p) =>
+      `${p.name}, línea ${p.line}: ${count('es', p.got, 'valor', 'valores')}, pero la primera fila (línea ${p.firstLine}) tiene ${p.expected}. ${CSV_CAUSES[p.cause]?.es ?? ''}`.trim(),
   },
   'csv-shape': {
     en: (p) => `${p.name} says its shape is ${p.shape} (${p.size} values) but holds ${p.count} values in rows of ${p.width}`,

@@ -2,9 +2,10 @@
 // every layer kind, on core's scalar kernels or on the fast (WebAssembly) ones when given.
 
 import { activationBackward, activationForward, DEFAULT_NEGATIVE_SLOPE } from './activations'
-import { avgPool2d, avgPool2dBackward } from './avg-pool2d'
-import { conv2d } from './conv2d'
-import { conv2dBackward } from './conv2d-backward'
+import { avgPool2d, avgPool2dBackward, avgPoolGeometry } from './avg-pool2d'
+import { conv2d, conv2dForward } from './conv2d'
+import { conv2dBackward, conv2dBackwardKernel } from './conv2d-backward'
+import { padInput, unpadGradient } from './padding'
 import { convTranspose2d, convTranspose2dBackward } from './conv-transpose2d'
 import type { ConvTranspose2dGeometry } from './conv-transpose2d-geometry'
 import { convTranspose2dGeometry, transposedOutputShape } from './conv-transpose2d-geometry'
@@ -39,6 +40,13 @@ export interface LayerGradients {
 
 type PlanOf<T extends LayerPlan['type']> = Extract<LayerPlan, { type: T }>
 
+/** Conv2d forward (no bias) of an unpadded input on core's loops. */
+function conv2dForwardPadded(x: Float64Array, weight: Float64Array, geometry: ConvGeometry): Float64Array {
+  const output = new Float64Array(geometry.batch * geometry.outChannels * geometry.outH * geometry.outW)
+  conv2dForward(padInput(x, geometry), weight, null, output, geometry)
+  return output
+}
+
 function poolOptions(layer: Layer & Pool2dOptions): Pool2dOptions {
   // stride: null is PyTorch's "the kernel size", like no stride at all
   return { ...layer, stride: layer.stride ?? undefined }
@@ -58,9 +66,7 @@ export function planLayer(layer: Layer, inputShape: readonly number[]): LayerPla
     }
     case 'max-pool2d':
     case 'avg-pool2d': {
-      const options = poolOptions(layer)
-      if (layer.type === 'avg-pool2d') options.dilation = undefined
-      const geometry = poolGeometry(shape, options)
+      const geometry = layer.type === 'avg-pool2d' ? avgPoolGeometry(shape, poolOptions(layer)) : poolGeometry(shape, poolOptions(layer))
       return { type: layer.type, inputShape: shape, outputShape: poolOutputShape(geometry), geometry }
     }
     case 'relu':
@@ -103,7 +109,10 @@ export function layerForward(layer: Layer, plan: LayerPlan, x: Tensor, kernels?:
   throw new Error(`unknown layer type ${(layer as Layer).type}`)
 }
 
-/** dE/dx, dE/dw, dE/db of one layer from its dE/dy (weights' gradients only for layers with weights). */
+/**
+ * dE/dx, dE/dw, dE/db of one layer from its dE/dy (weights' gradients only for layers with
+ * weights, and only when `withWeights`: an effective receptive field needs dE/dx alone).
+ */
 export function layerBackward(
   layer: Layer,
   plan: LayerPlan,
@@ -111,6 +120,7 @@ export function layerBackward(
   forward: LayerForward,
   gradOutput: Tensor,
   kernels?: FastKernels,
+  withWeights = true,
 ): LayerGradients {
   const inputShape = plan.inputShape
   switch (layer.type) {
@@ -119,20 +129,33 @@ export function layerBackward(
       if (kernels) {
         const grads = kernels.backward(x.data, layer.weight.data, gradOutput.data, geometry, 'f64', {
           input: true,
-          weight: true,
-          bias: true,
+          weight: withWeights,
+          bias: withWeights,
         })
         return {
           gradInput: { shape: inputShape, data: grads.gradInput as Float64Array },
-          gradWeight: { shape: [...layer.weight.shape], data: grads.gradWeight as Float64Array },
+          gradWeight: grads.gradWeight ? { shape: [...layer.weight.shape], data: grads.gradWeight as Float64Array } : null,
           gradBias: grads.gradBias ? { shape: [geometry.outChannels], data: grads.gradBias as Float64Array } : null,
         }
+      }
+      if (!withWeights) {
+        const gradPadded = new Float64Array(geometry.batch * geometry.inChannels * geometry.paddedH * geometry.paddedW)
+        conv2dBackwardKernel(padInput(x.data, geometry), layer.weight.data, gradOutput.data, gradPadded, null, geometry)
+        return { gradInput: { shape: inputShape, data: unpadGradient(gradPadded, geometry) }, gradWeight: null, gradBias: null }
       }
       const grads = conv2dBackward(x, layer.weight, layer.bias, gradOutput, layer)
       return { gradInput: grads.gradInput, gradWeight: grads.gradWeight, gradBias: grads.gradBias }
     }
     case 'conv-transpose2d': {
       const { geometry } = plan as PlanOf<'conv-transpose2d'>
+      if (!withWeights) {
+        // its dE/dx is the forward of the Conv2d it transposes, applied to dE/dy
+        const conv = geometry.conv
+        const data = kernels
+          ? (kernels.forward(gradOutput.data, layer.weight.data, null, conv, 'f64') as Float64Array)
+          : conv2dForwardPadded(gradOutput.data, layer.weight.data, conv)
+        return { gradInput: { shape: inputShape, data }, gradWeight: null, gradBias: null }
+      }
       return convTranspose2dBackward(x, layer.weight, gradOutput, geometry, layer.bias !== null, kernels)
     }
     case 'max-pool2d': {

@@ -7,7 +7,7 @@ import type { ConvTranspose2dOptions } from './conv-transpose2d-geometry'
 import { convTranspose2dGeometry, transposedOutputShape } from './conv-transpose2d-geometry'
 import { ConvolabError } from './errors'
 import type { GradcheckReport, WorstElement } from './gradcheck'
-import { formatGradcheck, relativeError } from './gradcheck'
+import { formatGradcheck, relativeError, unravel } from './gradcheck'
 import { maxPool2d, maxPool2dBackward } from './max-pool2d'
 import type { Pool2dOptions, PoolGeometry } from './pool-geometry'
 import { poolGeometry, poolOutputShape } from './pool-geometry'
@@ -47,15 +47,6 @@ function dot(y: Float64Array, gradOutput: Float64Array): number {
   let sum = 0
   for (let k = 0; k < y.length; k++) sum += y[k] * gradOutput[k]
   return sum
-}
-
-function unravel(flat: number, shape: readonly number[]): number[] {
-  const index = new Array<number>(shape.length)
-  for (let d = shape.length - 1; d >= 0; d--) {
-    index[d] = flat % shape[d]
-    flat = Math.floor(flat / shape[d])
-  }
-  return index
 }
 
 function finiteDifferences(settings: LayerGradcheckSettings, draw: (source: RandomSource) => Sample): GradcheckReport {
@@ -163,7 +154,7 @@ export function gradcheckMaxPool2d(settings: PoolGradcheckSettings): GradcheckRe
   return finiteDifferences(settings, (source) => {
     let x = normalTensor(settings.inputShape, source)
     for (let attempt = 1; hasNearTie(x, geometry, 2 * step); attempt++) {
-      if (attempt >= TIE_FREE_ATTEMPTS) throw new ConvolabError('bad-request', { detail: 'no input without ties was drawn' })
+      if (attempt >= TIE_FREE_ATTEMPTS) throw new ConvolabError('no-tie-free-input', { attempts: TIE_FREE_ATTEMPTS })
       x = normalTensor(settings.inputShape, source)
     }
     const gradOutput = normalTensor(poolOutputShape(geometry), source)

@@ -42,26 +42,11 @@ export interface LeakyReluLayer {
   negativeSlope?: number
 }
 
-export type Layer =
-  | Conv2dLayer
-  | ConvTranspose2dLayer
-  | MaxPool2dLayer
-  | AvgPool2dLayer
-  | ActivationLayer
-  | LeakyReluLayer
+export type Layer = Conv2dLayer | ConvTranspose2dLayer | MaxPool2dLayer | AvgPool2dLayer | ActivationLayer | LeakyReluLayer
 
 export type LayerType = Layer['type']
 
-export const LAYER_TYPES: readonly LayerType[] = [
-  'conv2d',
-  'conv-transpose2d',
-  'max-pool2d',
-  'avg-pool2d',
-  'relu',
-  'leaky-relu',
-  'tanh',
-  'sigmoid',
-]
+export const LAYER_TYPES: readonly LayerType[] = ['conv2d', 'conv-transpose2d', 'max-pool2d', 'avg-pool2d', 'relu', 'leaky-relu', 'tanh', 'sigmoid']
 
 /** Layers with a weight and (optionally) a bias: the ones that have dE/dw and dE/db. */
 export function hasWeights(layer: Layer): layer is Conv2dLayer | ConvTranspose2dLayer {

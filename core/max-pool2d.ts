@@ -24,7 +24,7 @@ export function resolvePoolGeometry(x: Tensor, optionsOrGeometry: Pool2dOptions 
   const g = optionsOrGeometry
   const expected = [g.batch, g.channels, g.inH, g.inW]
   if (!sameShape(x.shape, expected)) {
-    throw new ConvolabError('tensor-shape', { name: 'the input', got: formatShape(x.shape), expected: formatShape(expected) })
+    throw new ConvolabError('tensor-shape', { name: 'the input', nameEs: 'la entrada', got: formatShape(x.shape), expected: formatShape(expected) })
   }
   return g
 }
@@ -54,6 +54,7 @@ export function maxPoolForward(x: Float64Array, output: Float64Array, indices: I
   const colEnd = new Int32Array(outW)
   windowRange(outH, strideH, padH, dilationH, kernelH, inH, rowStart, rowEnd)
   windowRange(outW, strideW, padW, dilationW, kernelW, inW, colStart, colEnd)
+  // window by window: measured faster than taps-outside loops or separable passes (bench/README.md)
   let k = 0
   for (let plane = 0; plane < g.batch * g.channels; plane++) {
     const base = plane * inPlane
@@ -86,16 +87,7 @@ export function maxPoolForward(x: Float64Array, output: Float64Array, indices: I
  * For each output position, the first real cell of its window (stepping over the padding by
  * whole dilations) and the end of its window clipped to the input.
  */
-function windowRange(
-  out: number,
-  stride: number,
-  padding: number,
-  dilation: number,
-  kernel: number,
-  size: number,
-  start: Int32Array,
-  end: Int32Array,
-): void {
+function windowRange(out: number, stride: number, padding: number, dilation: number, kernel: number, size: number, start: Int32Array, end: Int32Array): void {
   for (let i = 0; i < out; i++) {
     let first = i * stride - padding
     const last = Math.min(first + (kernel - 1) * dilation + 1, size)

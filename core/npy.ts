@@ -161,18 +161,35 @@ function fortranToC(values: Float64Array, shape: readonly number[]): Float64Arra
 
 /** Writes float64 little-endian C-order values as a version 1.0 .npy file, byte for byte as np.save. */
 export function encodeNpy(t: { shape: readonly number[]; data: Float64Array }): Uint8Array {
-  const size = t.shape.reduce((product, dim) => product * dim, 1)
-  if (size !== t.data.length) {
+  return encodeTyped(t.shape, t.data, '<f8', (view, at, value) => view.setFloat64(at, value, true))
+}
+
+/**
+ * Writes whole numbers as int64 little-endian, as np.save writes PyTorch's indices (max-pool's
+ * return_indices); each value must be a safe integer.
+ */
+export function encodeNpyInt64(t: { shape: readonly number[]; data: ArrayLike<number> }): Uint8Array {
+  return encodeTyped(t.shape, t.data, '<i8', (view, at, value) => view.setBigInt64(at, BigInt(value), true))
+}
+
+function encodeTyped(
+  shape: readonly number[],
+  data: ArrayLike<number>,
+  descr: '<f8' | '<i8',
+  write: (view: DataView, at: number, value: number) => void,
+): Uint8Array {
+  const size = shape.reduce((product, dim) => product * dim, 1)
+  if (size !== data.length) {
     throw new ConvolabError('data-size', {
       name: 'the array',
-      got: t.data.length,
+      got: data.length,
       expected: size,
-      shape: `(${t.shape.join(', ')})`,
+      shape: `(${shape.join(', ')})`,
     })
   }
-  const shapeText = t.shape.length === 1 ? `(${t.shape[0]},)` : `(${t.shape.join(', ')})`
-  let dict = `{'descr': '<f8', 'fortran_order': False, 'shape': ${shapeText}, }`
-  if (t.shape.length > 0) dict += ' '.repeat(Math.max(0, GROWTH_AXIS_MAX_DIGITS - String(t.shape[0]).length))
+  const shapeText = shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`
+  let dict = `{'descr': '${descr}', 'fortran_order': False, 'shape': ${shapeText}, }`
+  if (shape.length > 0) dict += ' '.repeat(Math.max(0, GROWTH_AXIS_MAX_DIGITS - String(shape[0]).length))
   // Version 2.0 only when the header cannot fit in version 1.0's 16-bit length, as NumPy does.
   const major = dict.length + 1 + 10 + ALIGN <= 0xffff ? 1 : 2
   const prefix = major === 1 ? 10 : 12
@@ -186,6 +203,6 @@ export function encodeNpy(t: { shape: readonly number[]; data: Float64Array }): 
   if (major === 1) view.setUint16(8, header.length, true)
   else view.setUint32(8, header.length, true)
   for (let i = 0; i < header.length; i++) bytes[prefix + i] = header.charCodeAt(i)
-  for (let k = 0; k < size; k++) view.setFloat64(prefix + header.length + k * 8, t.data[k], true)
+  for (let k = 0; k < size; k++) write(view, prefix + header.length + k * 8, data[k])
   return bytes
 }

@@ -52,7 +52,7 @@ export function poolOutputSize(size: number, kernel: number, stride: number, pad
 export function poolGeometry(inputShape: readonly number[], options: Pool2dOptions): PoolGeometry {
   checkShape('input', inputShape, '(N, C, H, W)')
   const [batch, channels, inH, inW] = inputShape
-  if (options.kernelSize === undefined) throw new ConvolabError('bad-request', { detail: 'the kernel size is required' })
+  if (options.kernelSize === undefined) throw new ConvolabError('flag-required', { flag: 'kernel size' })
   const [kernelH, kernelW] = toPair('kernel size', options.kernelSize, 1, 1)
   const [strideH, strideW] = options.stride === undefined ? [kernelH, kernelW] : toPair('stride', options.stride, 1, 1)
   const [padH, padW] = toPair('padding', options.padding, 0, 0)
@@ -111,9 +111,7 @@ export function poolOutputShape(geometry: PoolGeometry): [number, number, number
 export function describePoolOutputSize(geometry: PoolGeometry, axis: 'H' | 'W'): string {
   const g = geometry
   const [size, kernel, stride, padding, dilation, out] =
-    axis === 'H'
-      ? [g.inH, g.kernelH, g.strideH, g.padH, g.dilationH, g.outH]
-      : [g.inW, g.kernelW, g.strideW, g.padW, g.dilationW, g.outW]
+    axis === 'H' ? [g.inH, g.kernelH, g.strideH, g.padH, g.dilationH, g.outH] : [g.inW, g.kernelW, g.strideW, g.padW, g.dilationW, g.outW]
   const [open, close] = g.ceilMode ? ['⌈', '⌉'] : ['⌊', '⌋']
   const formula = `${axis}_out = ${open}(${size} + 2·${padding} − ${dilation}·(${kernel}−1) − 1) / ${stride}${close} + 1`
   const natural = Math.ceil((size + 2 * padding - dilation * (kernel - 1) - 1) / stride) + 1

@@ -8,7 +8,7 @@ import type { LayerPlan } from './layer-compute'
 import { sourceIndex } from './geometry'
 import type { PaddingMode } from './geometry'
 import type { StackForward, StackPlan } from './stack'
-import { stackBackward, unitGradient } from './stack'
+import { stackBackward } from './stack'
 import type { Tensor } from './tensor'
 import type { FastKernels } from './fast/kernels'
 
@@ -94,14 +94,19 @@ function grow(field: AxisField, step: AxisStep): AxisField {
   }
 }
 
-/** The theoretical receptive field of every computed layer's units. */
-export function receptiveFields(layers: readonly Layer[], plan: StackPlan): ReceptiveField[] {
+/**
+ * The theoretical receptive field of every computed layer's units, in cells of the input, or
+ * with `on` = k in cells of layer k's output (the fields of layers after k; for outlining a
+ * unit's view on every layer between the input and it).
+ */
+export function receptiveFields(layers: readonly Layer[], plan: StackPlan, on = -1): ReceptiveField[] {
   let fields: [AxisField, AxisField] = [
     { size: 1, jump: 1, start: 0 },
     { size: 1, jump: 1, start: 0 },
   ]
   let box = true
-  return plan.plans.map((layerPlan, layer) => {
+  return plan.plans.slice(on + 1).map((layerPlan, after) => {
+    const layer = on + 1 + after
     const steps = axisSteps(layerPlan)
     if (steps) {
       fields = [grow(fields[0], steps[0]), grow(fields[1], steps[1])]
@@ -172,13 +177,14 @@ export interface ReachingCells {
 /**
  * The exact set of input cells connected to unit (n, c, h, w) of `layer`, whatever the
  * weights' values (every kernel tap and pooling window cell counts): spatially a product of
- * a row set and a column set, since every layer acts on H and W separately.
+ * a row set and a column set, since every layer acts on H and W separately. With `on` = k < layer:
+ * the cells of layer k's output instead of the input's.
  */
-export function reachingCells(plan: StackPlan, layer: number, unit: readonly [number, number, number, number]): ReachingCells {
+export function reachingCells(plan: StackPlan, layer: number, unit: readonly [number, number, number, number], on = -1): ReachingCells {
   let channels = new Set([unit[1]])
   let rows = new Set([unit[2]])
   let cols = new Set([unit[3]])
-  for (let index = layer; index >= 0; index--) {
+  for (let index = layer; index > on; index--) {
     const layerPlan = plan.plans[index]
     const steps = axisSteps(layerPlan)
     if (steps) {
@@ -210,8 +216,8 @@ export function effectiveReceptiveField(
   unit: readonly [number, number, number, number],
   kernels?: FastKernels,
 ): EffectiveReceptiveField {
-  unitGradient(forward, layer, unit)
-  const { gradInput } = stackBackward(layers, forward, { kind: 'unit', layer, unit }, kernels)
+  // dE/dx alone: no weight gradients, about half the work of a full backward pass
+  const { gradInput } = stackBackward(layers, forward, { kind: 'unit', layer, unit }, kernels, { weights: false })
   const [, channels, height, width] = gradInput.shape
   const plane = height * width
   const magnitude = new Float64Array(plane)

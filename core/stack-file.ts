@@ -156,6 +156,9 @@ export function parseStackFile(text: string, name: string): LayerEntry[] {
     }
     const entry = raw as Record<string, unknown>
     const type = entry.type
+    if (type === undefined) {
+      throw layerRefusal(name, index, '', { en: `type is required (one of ${LAYER_TYPES.join(', ')})`, es: `falta type (uno de ${LAYER_TYPES.join(', ')})` })
+    }
     if (typeof type !== 'string' || !LAYER_TYPES.includes(type as LayerType)) {
       const list = LAYER_TYPES.join(', ')
       throw layerRefusal(name, index, '', {
@@ -217,11 +220,7 @@ function checkConvShape(name: string, entry: LayerEntry, weight: Tensor, transpo
 }
 
 /** The Layers of validated entries, given each entry's weight and bias tensors (bias flattened). */
-export function layersFromEntries(
-  name: string,
-  entries: readonly LayerEntry[],
-  tensorOf: (path: string) => Tensor,
-): Layer[] {
+export function layersFromEntries(name: string, entries: readonly LayerEntry[], tensorOf: (path: string) => Tensor): Layer[] {
   return entries.map((entry): Layer => {
     const o = entry.options
     switch (entry.type) {
@@ -285,4 +284,38 @@ export function layersFromEntries(
 export function stackFilePaths(entries: readonly LayerEntry[]): string[] {
   const paths = entries.flatMap((entry) => [entry.weightPath, entry.biasPath]).filter((p): p is string => p !== null)
   return [...new Set(paths)]
+}
+
+const FILE_NAMES: Record<string, string> = {
+  kernelSize: 'kernel_size',
+  outputPadding: 'output_padding',
+  outputSize: 'output_size',
+  paddingMode: 'padding_mode',
+  ceilMode: 'ceil_mode',
+  countIncludePad: 'count_include_pad',
+  divisorOverride: 'divisor_override',
+  negativeSlope: 'negative_slope',
+}
+
+/**
+ * The other way: layers as a STACK.json text and the tensors it names (w{i}.npy, b{i}.npy),
+ * for a caller to write beside it. Options left at their defaults are left out.
+ */
+export function stackToFile(layers: readonly Layer[]): { json: string; tensors: Map<string, Tensor> } {
+  const tensors = new Map<string, Tensor>()
+  const entries = layers.map((layer, i) => {
+    const entry: Record<string, unknown> = { type: layer.type }
+    for (const [key, value] of Object.entries(layer)) {
+      if (key === 'type' || value === undefined || value === null) continue
+      if (key === 'weight' || key === 'bias') {
+        const name = `${key === 'weight' ? 'w' : 'b'}${i}.npy`
+        tensors.set(name, value as Tensor)
+        entry[key] = name
+        continue
+      }
+      entry[FILE_NAMES[key] ?? key] = Array.isArray(value) ? [...value] : value
+    }
+    return entry
+  })
+  return { json: JSON.stringify({ layers: entries }, null, 2) + '\n', tensors }
 }

@@ -14,6 +14,8 @@ import type { FastKernels } from './fast/kernels'
 
 export interface StackPlan {
   inputShape: number[]
+  /** Layers in the stack, computed or not. */
+  layerCount: number
   /** One plan per layer that fits, in order; shorter than the stack when a layer does not fit. */
   plans: LayerPlan[]
   /** The first layer that cannot take its input, or null when the whole stack fits. */
@@ -31,9 +33,7 @@ export interface StackForward {
 }
 
 /** Where the backward pass starts: dE/dy at the stack's output, or dE/dy = 1 at one unit. */
-export type GradientSeed =
-  | { kind: 'output'; gradOutput: Tensor }
-  | { kind: 'unit'; layer: number; unit: readonly [number, number, number, number] }
+export type GradientSeed = { kind: 'output'; gradOutput: Tensor } | { kind: 'unit'; layer: number; unit: readonly [number, number, number, number] }
 
 export interface StackGradients {
   /** The layer the gradient starts from; layers after it have no gradient (null). */
@@ -77,10 +77,10 @@ export function planStack(layers: readonly Layer[], inputShape: readonly number[
       plans.push(plan)
       shape = plan.outputShape
     } catch (error) {
-      return { inputShape: [...inputShape], plans, failure: layerError(layers[index], index, shape, error) }
+      return { inputShape: [...inputShape], layerCount: layers.length, plans, failure: layerError(layers[index], index, shape, error) }
     }
   }
-  return { inputShape: [...inputShape], plans, failure: null }
+  return { inputShape: [...inputShape], layerCount: layers.length, plans, failure: null }
 }
 
 /** Forward through every layer that fits. With `kernels`, convolutions run on the fast path. */
@@ -100,10 +100,11 @@ export function stackForward(layers: readonly Layer[], x: Tensor, kernels?: Fast
 export function unitGradient(forward: StackForward, layer: number, unit: readonly number[]): Tensor {
   const computed = forward.layers[layer]
   if (!computed) {
-    if (layer >= 0 && forward.failure) {
+    const count = forward.plan.layerCount
+    if (Number.isInteger(layer) && layer >= 0 && layer < count) {
       throw new ConvolabError('stack-not-computed', { index: layer, failed: forward.layers.length })
     }
-    throw new ConvolabError('stack-unit', { unit: formatShape(unit), index: layer, shape: '()' })
+    throw new ConvolabError('stack-no-layer', { index: layer, count })
   }
   const shape = computed.output.shape
   const fits = unit.length === 4 && unit.every((u, d) => Number.isInteger(u) && u >= 0 && u < shape[d])
@@ -114,37 +115,42 @@ export function unitGradient(forward: StackForward, layer: number, unit: readonl
   return grad
 }
 
+/** Where a backward pass starts: the layer and its dE/dy, checked against the forward pass. */
+export function startGradient(forward: StackForward, seed: GradientSeed): { from: number; grad: Tensor } {
+  if (seed.kind === 'unit') return { from: seed.layer, grad: unitGradient(forward, seed.layer, seed.unit) }
+  if (forward.failure) throw forward.failure
+  if (!sameShape(seed.gradOutput.shape, forward.output.shape)) {
+    throw new ConvolabError('grad-output-shape', {
+      got: formatShape(seed.gradOutput.shape),
+      expected: formatShape(forward.output.shape),
+    })
+  }
+  return { from: forward.layers.length - 1, grad: seed.gradOutput }
+}
+
+export interface BackwardOptions {
+  /** dE/dw and dE/db of every layer with weights (default true); false: dE/dx and dE/dy only. */
+  weights?: boolean
+}
+
 /** The chain rule back through the stack; each layer's dE/dx is the previous layer's dE/dy. */
 export function stackBackward(
   layers: readonly Layer[],
   forward: StackForward,
   seed: GradientSeed,
   kernels?: FastKernels,
+  options: BackwardOptions = {},
 ): StackGradients {
-  const computed = forward.layers.length
-  let from: number
-  let grad: Tensor
-  if (seed.kind === 'unit') {
-    from = seed.layer
-    grad = unitGradient(forward, seed.layer, seed.unit)
-  } else {
-    if (forward.failure) throw forward.failure
-    from = computed - 1
-    if (!sameShape(seed.gradOutput.shape, forward.output.shape)) {
-      throw new ConvolabError('grad-output-shape', {
-        got: formatShape(seed.gradOutput.shape),
-        expected: formatShape(forward.output.shape),
-      })
-    }
-    grad = seed.gradOutput
-  }
+  const start = startGradient(forward, seed)
+  const from = start.from
+  let grad = start.grad
   const gradOutputs: Array<Tensor | null> = new Array(layers.length).fill(null)
   const gradWeights: Array<Tensor | null> = new Array(layers.length).fill(null)
   const gradBiases: Array<Tensor | null> = new Array(layers.length).fill(null)
   for (let index = from; index >= 0; index--) {
     gradOutputs[index] = grad
     const input = index === 0 ? forward.input : forward.layers[index - 1].output
-    const result = layerBackward(layers[index], forward.plan.plans[index], input, forward.layers[index], grad, kernels)
+    const result = layerBackward(layers[index], forward.plan.plans[index], input, forward.layers[index], grad, kernels, options.weights ?? true)
     gradWeights[index] = result.gradWeight
     gradBiases[index] = result.gradBias
     grad = result.gradInput

@@ -65,8 +65,16 @@ function numberSize(ctx: FrameContext, panel: Panel, cell: number, decimals: num
   return Math.min(cell * 0.45, (0.9 * cell) / perPx, 20)
 }
 
-function drawAsCells(ctx: FrameContext, panel: Panel, box: PanelBox, decimals: number, minNumberPx: number): void {
+/** Below this size a cell's number is hard to read: it is written with fewer decimals instead. */
+const READABLE_NUMBER_PX = 9
+
+function drawAsCells(ctx: FrameContext, panel: Panel, box: PanelBox, wanted: number, minNumberPx: number): void {
   const { x, y, cell } = box
+  // The decimals asked for, as long as the numbers stay readable in their cells (and no smaller
+  // than the frame's minimum text size); titles and formula lines always use all of them.
+  const readable = Math.max(READABLE_NUMBER_PX, minNumberPx)
+  let decimals = wanted
+  while (decimals > 0 && numberSize(ctx, panel, cell, decimals) < readable) decimals--
   const showNumbers = numberSize(ctx, panel, cell, decimals)
   for (let r = 0; r < panel.rows; r++) {
     for (let c = 0; c < panel.cols; c++) {

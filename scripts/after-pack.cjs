@@ -27,14 +27,14 @@ const FUSES = {
 const ARM64 = 3
 
 /** The file that holds the fuses: the executable (Linux, Windows) or the .app bundle (macOS). */
-function electronBinary(context) {
+const electronBinary = (context) => {
   const { appOutDir, electronPlatformName, packager } = context
   if (electronPlatformName === 'darwin' || electronPlatformName === 'mas') return join(appOutDir, `${packager.appInfo.productFilename}.app`)
   if (electronPlatformName === 'win32') return join(appOutDir, `${packager.appInfo.productFilename}.exe`)
   return join(appOutDir, packager.executableName)
 }
 
-async function afterPack(context) {
+const afterPack = async (context) => {
   const binary = electronBinary(context)
   await flipFuses(binary, {
     version: FuseVersion.V1,

@@ -1,9 +1,10 @@
 // Image files to tensors as PyTorch users read them: the values of torchvision's
 // to_tensor(PIL.Image.open(p).convert('RGB')) (or 'L' for grayscale), decoded here with sharp
 // (PNG, JPEG, WebP, GIF's first frame) or bmp-ts (BMP) and converted as PIL converts
-// (./image-pixels.ts). Where Convolab differs from PIL, on purpose: EXIF orientation is applied,
-// and 16-bit PNGs keep full precision (v / 65535) where PIL cuts or clips them to 8 bits.
-// Each difference from a plain 8-bit RGB image is said in a notice.
+// (./image-pixels.ts). Where Convolab differs from PIL: EXIF orientation is applied, 16-bit PNGs
+// keep full precision (v / 65535) where PIL cuts or clips them to 8 bits, and a GIF's fully
+// transparent pixels are 0 (libvips) where PIL shows the palette's hidden colour (README).
+// Transparency, 16 bits and CMYK are each said in a notice.
 
 import sharp, { type Metadata, type Sharp } from 'sharp'
 import { ConvolabError, type Notice } from '../core/errors'
@@ -67,7 +68,7 @@ export async function decodeImage(bytes: Uint8Array, options: ImageOptions): Pro
       .toColourspace(space.interpretation)
       .raw({ depth: space.sixteenBit ? 'ushort' : 'uchar' })
       .toBuffer({ resolveWithObject: true })
-    const samples = space.sixteenBit ? new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2) : data
+    const samples = space.sixteenBit ? sixteenBitSamples(data) : data
     const pixels: Pixels = { samples, width: info.width, height: info.height, channels: info.channels, bands: space.bands }
     const tensor = options.grayscale ? toGrayTensor(pixels) : toRgbTensor(pixels)
     return { tensor, originalWidth: width, originalHeight: height, resized, notices }
@@ -120,6 +121,12 @@ async function sharpSource(bytes: Uint8Array, name: string): Promise<Source> {
   // CMYK stays CMYK through the pipeline (not through a profile to sRGB): PIL's formula converts it.
   if (space.bands === 'cmyk') image = image.pipelineColourspace('cmyk')
   return { image, width, height, space, hasAlpha: metadata.hasAlpha ?? false }
+}
+
+/** 16-bit samples (native byte order, as sharp writes them) viewed in place, or copied when unaligned. */
+function sixteenBitSamples(data: Buffer): Uint16Array {
+  if (data.byteOffset % 2 === 0) return new Uint16Array(data.buffer, data.byteOffset, data.byteLength / 2)
+  return new Uint16Array(Uint8Array.from(data).buffer)
 }
 
 /** Some pixel is not fully opaque (an alpha band that is all opaque changes nothing, so says nothing). */

@@ -24,11 +24,12 @@ export function readTensorFile(bytes: Uint8Array, name: string): TensorFile {
   const lower = name.toLowerCase()
   if (lower.endsWith('.npy')) {
     const { shape, data } = parseNpy(bytes)
+    checkNotEmpty(shape, name)
     return { tensor: { shape, data }, notices: [] }
   }
   if (lower.endsWith('.csv')) {
-    const read = decodeCsv(new TextDecoder().decode(bytes), name)
-    checkSize(read.tensor.shape)
+    const read = decodeCsv(textOf(bytes), name)
+    checkSize(read.tensor.shape, name)
     return read
   }
   if (lower.endsWith('.json')) return { tensor: parseJsonTensor(new TextDecoder().decode(bytes), name), notices: [] }
@@ -47,7 +48,7 @@ export function parseJsonTensor(text: string, name: string): Tensor {
   }
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const { shape, data } = value as { shape?: unknown; data?: unknown }
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 1)) {
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isInteger(d) && d >= 0)) {
       return fail('"shape" must be a list of whole numbers of at least 1')
     }
     if (!Array.isArray(data)) return fail('"data" must be a list of numbers')
@@ -55,12 +56,12 @@ export function parseJsonTensor(text: string, name: string): Tensor {
     if (flat.length !== sizeOf(shape)) {
       return fail(`"data" has ${flat.length} values but the shape ${formatShape(shape)} needs ${sizeOf(shape)}`)
     }
-    checkSize(shape)
+    checkSize(shape, name)
     return { shape: [...shape], data: Float64Array.from(flat) }
   }
   if (!Array.isArray(value)) return fail('expected an array or an object')
   const shape = shapeOf(value, fail)
-  checkSize(shape)
+  checkSize(shape, name)
   return { shape, data: Float64Array.from(flatten(value, fail)) }
 }
 
@@ -108,9 +109,23 @@ function flatten(value: unknown[], fail: (detail: string) => never): number[] {
   return out
 }
 
-function checkSize(shape: readonly number[]): void {
+/** UTF-8, or UTF-16 when it starts with its byte-order mark (a spreadsheet's "Unicode text"). */
+function textOf(bytes: Uint8Array): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes)
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes)
+  return new TextDecoder().decode(bytes)
+}
+
+/** A dimension of size 0 (an empty array saved by NumPy) is named, not left to fail later. */
+function checkNotEmpty(shape: readonly number[], name: string): void {
+  const empty = shape.indexOf(0)
+  if (empty >= 0) throw new ConvolabError('empty-dimension', { name, axis: `${empty}`, shape: formatShape(shape) })
+}
+
+function checkSize(shape: readonly number[], name: string): void {
+  checkNotEmpty(shape, name)
   if (shape.length > 4) {
-    throw new ConvolabError('bad-rank', { name: 'tensor', rank: '1 to 4', layout: '', shape: formatShape(shape) })
+    throw new ConvolabError('bad-rank', { name, rank: '1 to 4', layout: '', shape: formatShape(shape) })
   }
   const size = sizeOf(shape)
   if (size > LIMITS.maxTensorValues) {

@@ -10,34 +10,75 @@ import {
   encodeNpy,
   formatShape,
 } from '../../core'
+import type { OptionValues } from './args'
 import { CONV_OPTIONS, convOptions, parseCommand, parseShape } from './args'
+import { FAMILY_USAGE, computeLayer } from './compute-family'
 import { readInputFile, readTensorPath } from './inputs'
+import type { Layer } from './layers'
+import { AVG_POOL_OPTIONS, MAX_POOL_OPTIONS, TRANSPOSED_OPTIONS, layerOf, poolOptions, transposedOptions } from './layers'
 import { noticeLine } from './notices'
 import { writeAllOrNothing } from './output-files'
 
 export const COMPUTE_USAGE = `convolab compute --input X --weight W.npy [--bias B.npy] [--grad-output G.npy]
                  [--stride N|H,W] [--padding N|H,W|same|valid] [--dilation N|H,W]
                  [--groups N] [--padding-mode zeros|reflect|replicate|circular]
-                 [--grayscale] [--max-side N] --out DIR`
+                 [--grayscale] [--max-side N] --out DIR
+  ${FAMILY_USAGE}`
+
+/** Flags every layer takes, and each layer's own (an unknown flag for the layer is an error). */
+const COMMON_OPTIONS = {
+  layer: { type: 'string' },
+  input: { type: 'string' },
+  'grad-output': { type: 'string' },
+  grayscale: { type: 'boolean' },
+  'max-side': { type: 'string' },
+  out: { type: 'string' },
+} as const
+
+const LAYER_OPTIONS = {
+  conv2d: { ...CONV_OPTIONS, weight: { type: 'string' }, bias: { type: 'string' } },
+  'conv-transpose2d': { ...TRANSPOSED_OPTIONS, weight: { type: 'string' }, bias: { type: 'string' } },
+  'max-pool2d': MAX_POOL_OPTIONS,
+  'avg-pool2d': AVG_POOL_OPTIONS,
+} as const
+
+const NEEDS_WEIGHT: readonly Layer[] = ['conv2d', 'conv-transpose2d']
 
 export async function computeCommand(args: string[], language: Language): Promise<string> {
-  const { values } = parseCommand(args, {
-    ...CONV_OPTIONS,
-    input: { type: 'string' },
-    weight: { type: 'string' },
-    bias: { type: 'string' },
-    'grad-output': { type: 'string' },
-    grayscale: { type: 'boolean' },
-    'max-side': { type: 'string' },
-    out: { type: 'string' },
-  })
-  for (const required of ['input', 'weight', 'out'] as const) {
+  const layer = layerOf(args)
+  const { values } = parseCommand(args, { ...COMMON_OPTIONS, ...LAYER_OPTIONS[layer] })
+  for (const required of ['input', ...(NEEDS_WEIGHT.includes(layer) ? ['weight'] : []), 'out']) {
     if (!values[required]) throw new ConvolabError('bad-request', { detail: `--${required} is required` })
   }
-  const options = convOptions(values)
+  // a bad setting is reported before any file is read, as before the other layers existed
+  if (layer === 'conv2d') convOptions(values)
+  else if (layer === 'conv-transpose2d') transposedOptions(values)
+  else poolOptions(values)
   const maxSide = values['max-side'] === undefined ? 0 : parseShape('--max-side', values['max-side'] as string, 1)[0]
+  // what the readers did that the user should know (a skipped CSV header, 16-bit values, ...)
   const notices: Notice[] = []
   const input = await readInputFile(values.input as string, Boolean(values.grayscale), maxSide, notices)
+  const { files, lines } =
+    layer === 'conv2d'
+      ? await computeConv2d(input, values, language, notices)
+      : await computeLayer(layer, input, values, language, notices)
+
+  const dir = values.out as string
+  if (existsSync(dir) && !(await import('node:fs')).statSync(dir).isDirectory()) {
+    throw new ConvolabError('file-type', { name: dir, expected: language === 'es' ? 'una carpeta' : 'a folder' })
+  }
+  await writeAllOrNothing(dir, files)
+  const wrote = language === 'es' ? 'escrito' : 'wrote'
+  return [...notices.map((notice) => noticeLine(notice, language)), ...lines, `${wrote}: ${[...files.keys()].join(', ')}`].join('\n')
+}
+
+async function computeConv2d(
+  input: Tensor,
+  values: OptionValues,
+  language: Language,
+  notices: Notice[],
+): Promise<{ files: Map<string, Uint8Array>; lines: string[] }> {
+  const options = convOptions(values)
   const weight = await readTensorPath(values.weight as string, notices)
   const bias = values.bias ? await readTensorPath(values.bias as string, notices) : null
   const gradOutput = values['grad-output'] ? await readTensorPath(values['grad-output'] as string, notices) : null
@@ -51,19 +92,9 @@ export async function computeCommand(args: string[], language: Language): Promis
     files.set('grad_weight.npy', encodeNpy(grads.gradWeight))
     if (grads.gradBias) files.set('grad_bias.npy', encodeNpy(grads.gradBias))
   }
-  const dir = values.out as string
-  if (existsSync(dir) && !(await import('node:fs')).statSync(dir).isDirectory()) {
-    throw new ConvolabError('file-type', { name: dir, expected: language === 'es' ? 'una carpeta' : 'a folder' })
-  }
-  await writeAllOrNothing(dir, files)
-
   const label = language === 'es' ? 'forma de la salida' : 'output shape'
-  const wrote = language === 'es' ? 'escrito' : 'wrote'
-  return [
-    ...notices.map((notice) => noticeLine(notice, language)),
-    `${label} ${formatShape(output.shape)}`,
-    describeOutputSize(geometry, 'H'),
-    describeOutputSize(geometry, 'W'),
-    `${wrote}: ${[...files.keys()].join(', ')}`,
-  ].join('\n')
+  return {
+    files,
+    lines: [`${label} ${formatShape(output.shape)}`, describeOutputSize(geometry, 'H'), describeOutputSize(geometry, 'W')],
+  }
 }

@@ -89,8 +89,10 @@ export async function exportCommand(args: string[], language: Language): Promise
   const size = frameSize(values.size as string | undefined)
   const fps = values.fps === undefined ? 4 : wholeNumber('fps', values.fps as string, 1)
   const session = await readSession(values.session as string)
-  const from = values.from === undefined ? undefined : wholeNumber('from', values.from as string, 1)
-  const to = values.to === undefined ? undefined : wholeNumber('to', values.to as string, 1)
+  // Step 0 is the empty start of a convolution animation (the page's export starts there); learning counts from 1.
+  const first = animation === 'learning' ? 1 : 0
+  const from = values.from === undefined ? undefined : wholeNumber('from', values.from as string, first)
+  const to = values.to === undefined ? undefined : wholeNumber('to', values.to as string, first)
   const range: [number, number] | undefined = from === undefined && to === undefined ? undefined : [from ?? 1, to ?? Number.MAX_SAFE_INTEGER]
 
   // Ctrl-C cancels cleanly: the staging is removed and the destination left as it was.

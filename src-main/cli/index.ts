@@ -5,13 +5,19 @@ import { ConvolabError } from '../../core'
 import { COMPUTE_USAGE, computeCommand } from './compute'
 import { GRADCHECK_USAGE, gradcheckCommand } from './gradcheck'
 import { EXPORT_USAGE, exportCommand } from './export'
+import { STACK_COMPUTE_USAGE, stackComputeCommand, usesStack } from './stack-compute'
+import { RECEPTIVE_FIELD_USAGE, receptiveFieldCommand } from './receptive-field'
+import { STACK_GRADCHECK_USAGE, stackGradcheckCommand } from './stack-gradcheck'
 import { serveCommand } from '../serve'
 
 const USAGE = `Convolab: explore 2D convolutions forward and backward, identical to PyTorch.
 
 usage:
   ${COMPUTE_USAGE}
+  ${STACK_COMPUTE_USAGE}
+  ${RECEPTIVE_FIELD_USAGE}
   ${GRADCHECK_USAGE}
+  ${STACK_GRADCHECK_USAGE}
   ${EXPORT_USAGE}
   convolab serve [--port N] [--open]   browser mode on 127.0.0.1
   convolab --version`
@@ -31,10 +37,14 @@ export async function run(argv: string[], language: Language = languageFromEnvir
   const [command, ...args] = argv
   try {
     switch (command) {
-      case 'compute':
-        return { code: 0, stdout: await computeCommand(args, language), stderr: '' }
+      case 'compute': {
+        const compute = usesStack(args) ? stackComputeCommand : computeCommand
+        return { code: 0, stdout: await compute(args, language), stderr: '' }
+      }
+      case 'receptive-field':
+        return { code: 0, stdout: await receptiveFieldCommand(args, language), stderr: '' }
       case 'gradcheck': {
-        const { text, passed } = gradcheckCommand(args, language)
+        const { text, passed } = usesStack(args) ? await stackGradcheckCommand(args, language) : gradcheckCommand(args, language)
         return { code: passed ? 0 : 1, stdout: text, stderr: '' }
       }
       case 'export':

@@ -14,8 +14,10 @@ export const APP_PAGE_URL = `${APP_SCHEME}://${APP_HOST}/index.html`
 export const APP_SCHEME_PRIVILEGES = {
   scheme: APP_SCHEME,
   // standard: relative URLs and an origin; secure: like https (ES modules, WebCodecs, crypto);
-  // fetch for the page's own files (WebAssembly kernels). No CORS bypass, no service workers.
-  privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true },
+  // fetch for the page's own files (WebAssembly kernels); corsEnabled: Vite's module scripts load
+  // in CORS mode (our responses carry no Access-Control-Allow-Origin, so no other origin reads
+  // them). No CSP bypass, no service workers.
+  privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, codeCache: true },
 } as const
 
 const refuse = (status: number, text: string): Response =>

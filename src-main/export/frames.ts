@@ -45,7 +45,7 @@ export interface ExportFramesRequest {
   size: FrameSize
   /** Frames per second of the GIF (PNG sequences ignore it). */
   fps?: number
-  /** Steps to export, 1-based and inclusive as the frame counter shows them; default all. */
+  /** Steps to export, inclusive as the frame counter shows them (0: the empty start, not for learning); default 1 to the last. */
   range?: [number, number]
   /** A folder for PNG frames (frame-0001.png …), a file for the GIF. */
   out: string
@@ -77,9 +77,10 @@ function checkRequest(request: ExportFramesRequest, steps: number): [number, num
   const fps = request.fps ?? 4
   if (!Number.isFinite(fps) || fps <= 0 || fps > 50) throw new ConvolabError('bad-request', { detail: `fps must be more than 0 and at most 50 (got ${fps})` })
   if (!FRAME_FORMATS.includes(request.format)) throw new ConvolabError('bad-request', { detail: `format must be png or gif (got ${request.format})` })
+  const first = request.animation === 'learning' ? 1 : 0
   const [from, to] = request.range ?? [1, steps]
-  if (!Number.isInteger(from) || !Number.isInteger(to) || from < 1 || to > steps || from > to) {
-    throw new ConvolabError('bad-request', { detail: `the range must be whole steps with 1 ≤ from ≤ to ≤ ${steps} (got ${from}..${to})` })
+  if (!Number.isInteger(from) || !Number.isInteger(to) || from < first || to > steps || from > to) {
+    throw new ConvolabError('bad-request', { detail: `the range must be whole steps with ${first} ≤ from ≤ to ≤ ${steps} (got ${from}..${to})` })
   }
   return [from, to]
 }

@@ -17,7 +17,8 @@ import { regionValues } from '../engine/region'
 import type { Region } from '../../core/animation-region'
 import { fitRegion, regionGeometry } from '../../core/animation-region'
 
-const VIEW_DEFAULTS: Omit<FrameOptions, 'language'> = { colourMap: 'viridis', diverging: 'RdBu', decimals: 2, trueConvolution: false }
+// Inputs are grayscale as in every view of the app (viridis only when a session asks for it).
+const VIEW_DEFAULTS: Omit<FrameOptions, 'language'> = { colourMap: 'grayscale', diverging: 'RdBu', decimals: 2, trueConvolution: false }
 
 /** The viewer options a session saved in its free-form `view`, where they are valid. */
 export function frameOptionsOf(session: Session, language: FrameOptions['language']): FrameOptions {

@@ -35,6 +35,13 @@ describe('convolab export', () => {
     expect([meta.pages, meta.delay?.[0]]).toEqual([5, 100])
   })
 
+  it('--from 0 starts at the empty start, as the page\'s export does', async () => {
+    const out = join(scratch, 'from-zero')
+    const result = await run(['export', '--session', sample, '--animation', 'backward-input', '--format', 'png', '--out', out, '--size', '160x90', '--granularity', 'channel', '--from', '0', '--to', '1'], 'en')
+    expect(result.code).toBe(0)
+    expect(readdirSync(out)).toEqual(['frame-0001.png', 'frame-0002.png'])
+  })
+
   it('--from alone runs to the last step', async () => {
     const out = join(scratch, 'tail')
     const result = await run(['export', '--session', sample, '--animation', 'backward-input', '--format', 'png', '--out', out, '--size', '160x90', '--granularity', 'channel', '--from', '5'], 'en')
@@ -64,8 +71,8 @@ describe('convolab export', () => {
     ['a size too large', () => ['--session', sample, '--animation', 'forward', '--format', 'png', '--size', '100000x10'], /frame width/],
     ['fps 0', () => ['--session', sample, '--animation', 'forward', '--format', 'gif', '--fps', '0'], /--fps must be a whole number of at least 1/],
     ['fps too high', () => ['--session', sample, '--animation', 'forward', '--format', 'gif', '--fps', '60'], /fps must be more than 0 and at most 50/],
-    ['--from 0', () => ['--session', sample, '--animation', 'forward', '--format', 'png', '--from', '0'], /--from must be a whole number of at least 1/],
-    ['a range past the end', () => ['--session', sample, '--animation', 'forward', '--format', 'png', '--from', '70', '--to', '80'], /1 ≤ from ≤ to ≤ 72/],
+    ['--from 1.5', () => ['--session', sample, '--animation', 'forward', '--format', 'png', '--from', '1.5'], /--from must be a whole number of at least 0/],
+    ['a range past the end', () => ['--session', sample, '--animation', 'forward', '--format', 'png', '--from', '70', '--to', '80'], /0 ≤ from ≤ to ≤ 72/],
     ['from after to', () => ['--session', sample, '--animation', 'forward', '--format', 'png', '--from', '9', '--to', '3'], /got 9\.\.3/],
     ['an unknown flag', () => ['--session', sample, '--animation', 'forward', '--format', 'png', '--colour', 'red'], /Unknown option '--colour'/],
   ]

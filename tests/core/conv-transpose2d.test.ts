@@ -126,9 +126,7 @@ describe('geometry', () => {
       convTranspose2dGeometry([1, 2, 4, 4], [2, 3, 3, 3], { stride: 2, outputPadding: 2 })
       expect.unreachable()
     } catch (error) {
-      expect((error as ConvolabError).messageIn('es')).toBe(
-        'el relleno de salida 2 en el eje alto debe ser menor que el paso 2 o la dilatación 1',
-      )
+      expect((error as ConvolabError).messageIn('es')).toBe('el relleno de salida 2 en el eje alto debe ser menor que el paso 2 o la dilatación 1')
     }
   })
 })
@@ -146,6 +144,56 @@ describe('settings PyTorch accepts and refuses', () => {
     } else {
       const g = verdict()
       expect([g.batch, g.outChannels, g.outH, g.outW]).toEqual(s.output)
+    }
+  })
+})
+
+describe("the fast kernels' forward (the Conv2d grad-input) equals the scatter loop", () => {
+  it('on 200 random settings of stride, padding, output padding, dilation, groups and kernel', () => {
+    const source = seededSource(99)
+    const pick = (n: number) => Math.floor(source() * n)
+    const kernels = paths[3][1]!
+    let checked = 0
+    for (let trial = 0; trial < 200; trial++) {
+      const groups = 1 + pick(2)
+      const stride: [number, number] = [1 + pick(3), 1 + pick(3)]
+      const dilation: [number, number] = [1 + pick(3), 1 + pick(2)]
+      const kernel: [number, number] = [1 + pick(4), 1 + pick(4)]
+      const padding: [number, number] = [pick(3), pick(3)]
+      const outputPadding: [number, number] = [pick(Math.max(stride[0], dilation[0])), pick(Math.max(stride[1], dilation[1]))]
+      const inputShape = [1 + pick(2), groups * (1 + pick(2)), 1 + pick(5), 1 + pick(5)]
+      const weightShape = [inputShape[1], 1 + pick(2), ...kernel]
+      let geometry
+      try {
+        geometry = convTranspose2dGeometry(inputShape, weightShape, { stride, dilation, padding, outputPadding, groups }, weightShape[1] * groups)
+      } catch {
+        continue // an output smaller than 1×1: refused, nothing to compare
+      }
+      const x = normalTensor(inputShape, source)
+      const w = normalTensor(weightShape, source)
+      const b = normalTensor([weightShape[1] * groups], source)
+      const fast = convTranspose2d(x, w, b, geometry, kernels).output
+      const scalar = convTranspose2d(x, w, b, geometry).output
+      expect(familyError(fast, scalar), JSON.stringify({ inputShape, weightShape, stride, dilation, padding, outputPadding, groups })).toBeLessThanOrEqual(
+        1e-12,
+      )
+      checked++
+    }
+    expect(checked).toBeGreaterThan(120)
+  })
+})
+
+describe('a geometry reused with other tensors', () => {
+  it('is refused with the shapes named, in both languages', () => {
+    const g = convTranspose2dGeometry([1, 2, 4, 4], [2, 3, 3, 3], { stride: 2 })
+    const x = normalTensor([1, 2, 5, 4], seededSource(1))
+    const w = normalTensor([2, 3, 3, 3], seededSource(2))
+    try {
+      convTranspose2d(x, w, null, g)
+      expect.unreachable()
+    } catch (error) {
+      expect((error as ConvolabError).message).toBe('the input has shape (1, 2, 5, 4) but (1, 2, 4, 4) was expected')
+      expect((error as ConvolabError).messageIn('es')).toBe('la entrada tiene shape (1, 2, 5, 4) pero se esperaba (1, 2, 4, 4)')
     }
   })
 })

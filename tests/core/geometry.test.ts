@@ -56,4 +56,9 @@ describe('convGeometry', () => {
     expect(errorOf(() => convGeometry([1, 1, 5, 5], [2, 1, 3, 0])).params).toMatchObject({ name: 'weight', axis: 'KW' })
     expect(errorOf(() => convGeometry([0, 1, 5, 5], [1, 1, 3, 3])).params.axis).toBe('N')
   })
+
+  it('says counts in the plural form of each language', () => {
+    expect(errorOf(() => convGeometry([1, 1, 5, 5], [1, 1, 3, 3], {}, 2)).message).toBe('the bias has 2 values but there is 1 output channel')
+    expect(errorOf(() => convGeometry([1, 1, 5, 5], [3, 1, 3, 3], {}, 1)).messageIn('es')).toBe('el bias tiene 1 valor pero hay 3 canales de salida')
+  })
 })

@@ -3,15 +3,7 @@
 // the settings PyTorch accepts and refuses; the geometry's formula and messages.
 import { afterAll, describe, expect, it } from 'vitest'
 import type { ConvolabError } from '../../core'
-import {
-  avgPool2d,
-  avgPool2dBackward,
-  avgPoolDivisors,
-  describePoolOutputSize,
-  maxPool2d,
-  maxPool2dBackward,
-  poolGeometry,
-} from '../../core'
+import { avgPool2d, avgPool2dBackward, avgPoolDivisors, describePoolOutputSize, maxPool2d, maxPool2dBackward, poolGeometry } from '../../core'
 import { REFERENCE_TOLERANCE, familyError, familyManifest, poolCases } from '../reference/family'
 
 const worst = new Map<string, { error: number; where: string }>()
@@ -51,6 +43,10 @@ describe('MaxPool2d: PyTorch reference cases', () => {
     const nans = maxPool2d({ shape: [1, 1, 2, 2], data: Float64Array.of(1, NaN, NaN, 9) }, { kernelSize: 2 })
     expect(Number.isNaN(nans.output.data[0])).toBe(true)
     expect(nans.indices[0]).toBe(2)
+    // −0 and +0 are equal maxima: the first stays, sign and all
+    const zeros = maxPool2d({ shape: [1, 1, 1, 3], data: Float64Array.of(-1, -0, 0) }, { kernelSize: [1, 3] })
+    expect(Object.is(zeros.output.data[0], -0)).toBe(true)
+    expect(zeros.indices[0]).toBe(1)
   })
 })
 
@@ -82,7 +78,6 @@ describe('AvgPool2d: PyTorch reference cases', () => {
   })
 })
 
-
 describe('geometry', () => {
   it('defaults the stride to the kernel size', () => {
     const g = poolGeometry([1, 1, 7, 9], { kernelSize: [2, 3] })
@@ -91,9 +86,7 @@ describe('geometry', () => {
 
   it('prints the output-size formula, naming a dropped ceil-mode window', () => {
     const g = poolGeometry([1, 1, 5, 5], { kernelSize: 2, stride: 2, padding: 1, ceilMode: true })
-    expect(describePoolOutputSize(g, 'H')).toBe(
-      'H_out = ⌈(5 + 2·1 − 1·(2−1) − 1) / 2⌉ + 1 − 1 (last window would start in the padding) = 3',
-    )
+    expect(describePoolOutputSize(g, 'H')).toBe('H_out = ⌈(5 + 2·1 − 1·(2−1) − 1) / 2⌉ + 1 − 1 (last window would start in the padding) = 3')
     const plain = poolGeometry([1, 1, 5, 5], { kernelSize: 3 })
     expect(describePoolOutputSize(plain, 'W')).toBe('W_out = ⌊(5 + 2·0 − 1·(3−1) − 1) / 3⌋ + 1 = 1')
   })
@@ -107,9 +100,7 @@ describe('geometry', () => {
       poolGeometry([1, 1, 5, 5], { kernelSize: 3, padding: 2 })
       expect.unreachable()
     } catch (error) {
-      expect((error as ConvolabError).messageIn('es')).toBe(
-        'el relleno del pooling 2 debe ser como mucho la mitad del tamaño de ventana 3 (como mucho 1)',
-      )
+      expect((error as ConvolabError).messageIn('es')).toBe('el relleno del pooling 2 debe ser como mucho la mitad del tamaño de ventana 3 (como mucho 1)')
     }
   })
 })

@@ -1,11 +1,12 @@
 // Stacks of every layer kind against PyTorch's nn.Sequential (generate_stacks.py), on core's
 // scalar kernels and on the fast (WebAssembly) ones: every layer's output and dE/dy, every
 // dE/dw and dE/db, dE/dx, and dE/dx from one unit; |a-b| <= 1e-12·max(1, |b|).
+import { setFlagsFromString } from 'node:v8'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Tensor } from '../../core'
 import { stackBackward, stackForward } from '../../core'
 import type { FastKernels } from '../../core/fast'
-import { createFastKernels } from '../../core/fast'
+import { createFastKernels, supportsKind } from '../../core/fast'
 import { REFERENCE_TOLERANCE } from '../reference/cases'
 import { loadStackCase, stackCaseNames } from '../reference/stacks'
 
@@ -23,21 +24,29 @@ function largestError(actual: Tensor | null, expected: Tensor): number {
   return worst
 }
 
-const paths: Array<['scalar' | 'fast', () => FastKernels | undefined]> = []
-let fast: FastKernels
-beforeAll(async () => {
-  fast = await createFastKernels()
-})
-paths.push(['scalar', () => undefined], ['fast', () => fast])
+// relaxed SIMD (fused multiply-add) is behind a V8 flag on Node 20, as in fast-relaxed.test.ts
+if (!supportsKind('relaxed-simd')) setFlagsFromString('--experimental-wasm-relaxed-simd')
 
-const worstByKind: Record<string, Record<string, number>> = { scalar: {}, fast: {} }
+type Path = 'scalar' | 'simd' | 'relaxed-simd'
+const fast: Partial<Record<Path, FastKernels>> = {}
+beforeAll(async () => {
+  fast.simd = await createFastKernels({ prefer: 'simd' })
+  fast['relaxed-simd'] = await createFastKernels({ prefer: 'relaxed-simd' })
+})
+const paths: Array<[Path, () => FastKernels | undefined]> = [
+  ['scalar', () => undefined],
+  ['simd', () => fast.simd],
+  ['relaxed-simd', () => fast['relaxed-simd']],
+]
+
+const worstByKind: Record<string, Record<string, number>> = { scalar: {}, simd: {}, 'relaxed-simd': {} }
 
 afterAll(() => {
   for (const [path, table] of Object.entries(worstByKind)) {
     const line = Object.entries(table)
       .map(([kind, error]) => `${kind} ${error.toExponential(1)}`)
       .join(', ')
-    console.log(`stacks vs PyTorch (${path}${path === 'fast' ? ` ${fast?.kind}` : ''}), largest relative error per layer kind: ${line}`)
+    console.log(`stacks vs PyTorch (${path} kernels), largest relative error per layer kind: ${line}`)
   }
 })
 
@@ -45,6 +54,7 @@ describe.each(paths)('stack fixtures (%s kernels)', (path, kernelsOf) => {
   it.each(stackCaseNames())('%s: forward, backward and the unit gradient match PyTorch', (name) => {
     const stack = loadStackCase(name)
     const kernels = kernelsOf()
+    expect(kernels?.kind ?? 'scalar').toBe(path)
     const forward = stackForward(stack.layers, stack.x, kernels)
     expect(forward.failure).toBeNull()
     const grads = stackBackward(stack.layers, forward, { kind: 'output', gradOutput: stack.gradOutput }, kernels)
@@ -64,6 +74,12 @@ describe.each(paths)('stack fixtures (%s kernels)', (path, kernelsOf) => {
     })
     note('stack output', largestError(forward.output, stack.output))
     note('stack dE/dx', largestError(grads.gradInput, stack.gradInput))
+
+    // without weight gradients (what an effective receptive field asks): the same dE/dx and dE/dy
+    const inputOnly = stackBackward(stack.layers, forward, { kind: 'output', gradOutput: stack.gradOutput }, kernels, { weights: false })
+    expect(inputOnly.gradWeights.every((g) => g === null) && inputOnly.gradBiases.every((g) => g === null)).toBe(true)
+    note('dE/dx without dE/dw', largestError(inputOnly.gradInput, stack.gradInput))
+    stack.layers.forEach((_, i) => note('dE/dx without dE/dw', largestError(inputOnly.gradOutputs[i], stack.perLayer[i].gradOutput)))
 
     const unit = stackBackward(stack.layers, forward, { kind: 'unit', ...stack.unit }, kernels)
     expect(unit.from).toBe(stack.unit.layer)

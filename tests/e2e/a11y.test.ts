@@ -1,7 +1,7 @@
 // The automated accessibility check: axe-core run by Playwright on every screen of browser mode
 // (the main screen in both themes and languages, the recovery offer, the help and about dialogs,
-// each workbench tab including the animation view, and the export dialog). Serious and critical
-// violations fail; every count is printed for the release note.
+// each workbench tab including the animation view, and the export dialog). Moderate, serious and
+// critical violations fail; every count is printed for the release note.
 
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
@@ -34,7 +34,7 @@ async function openPage(locale: string, colorScheme: 'light' | 'dark'): Promise<
   return page
 }
 
-/** Runs axe on the page as it is; returns the serious and critical violations, counts every impact. */
+/** Runs axe on the page as it is; returns the moderate, serious and critical violations, counts every impact. */
 async function check(page: Page, screen: string): Promise<AxeViolation[]> {
   await page.addScriptTag({ path: axePath })
   const violations = (await page.evaluate(async () => {
@@ -46,7 +46,7 @@ async function check(page: Page, screen: string): Promise<AxeViolation[]> {
   report[screen] = counts
   rules[screen] = violations.map((violation) => `${violation.id} (${violation.impact})`)
   await page.screenshot({ path: join(SHOTS, `a11y-${screen}.png`) })
-  const grave = violations.filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+  const grave = violations.filter((violation) => violation.impact === 'moderate' || violation.impact === 'serious' || violation.impact === 'critical')
   if (grave.length) console.log(screen, JSON.stringify(grave.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.slice(0, 4).map((n) => n.target.join(' ')) })), null, 1))
   return grave
 }

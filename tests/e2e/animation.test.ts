@@ -104,6 +104,8 @@ describe("the seed's example: backward, gradient check, export, learning", () =>
   it("opens the seed's session and shows dE/dx[0,0,0,0] = 1.34111656 with dE/dy = ones", async () => {
     await page.locator('input[type="file"][accept=".convolab"]').setInputFiles(join(ROOT, 'samples/seed-example.convolab'))
     await expect.poll(() => page.getByTestId('output-shape').textContent()).toBe('Output shape y: (2, 4, 3, 3)')
+    // Values are shown to the decimals preference: 8, as the seed prints them.
+    await page.getByLabel('Decimals').fill('8')
     await page.getByRole('tab', { name: 'Backward: gradient maps' }).click()
     await expect(page.getByLabel('all ones (the course notebook’s example)').isChecked()).resolves.toBe(true)
     // The seed prints dE/dx[0,0,0,:3] = 1.34111656, 4.72856081, 7.41120998 (8 decimals).
@@ -322,7 +324,7 @@ describe('in Spanish, on a photo', () => {
     await page.getByLabel('Predefinido').selectOption('sobel-x')
     await page.getByLabel('Filtro m').selectOption('1')
     await page.getByLabel('Predefinido').selectOption('sobel-y')
-    await expect.poll(() => page.getByTestId('output-shape').textContent()).toBe('Shape de la salida y: (1, 2, 62, 94)')
+    await expect.poll(() => page.getByTestId('output-shape').textContent()).toBe('Forma de la salida y: (1, 2, 62, 94)')
 
     await page.getByRole('tab', { name: 'Animación' }).click()
     await page.getByRole('combobox', { name: 'Animación', exact: true }).selectOption('forward')

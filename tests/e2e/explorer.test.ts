@@ -137,14 +137,14 @@ describe('explorer in browser mode', () => {
   it('switches to Spanish and keeps the numbers', async () => {
     await page.getByLabel('Language').selectOption('es')
     await expect.poll(() => page.getByRole('heading', { name: /Mapas de características y/ }).count()).toBe(1)
-    await expect.poll(() => page.getByTestId('output-shape').textContent()).toBe('Shape de la salida y: (1, 1, 32, 48)')
+    await expect.poll(() => page.getByTestId('output-shape').textContent()).toBe('Forma de la salida y: (1, 1, 32, 48)')
     expect(await page.locator('html').getAttribute('lang')).toBe('es')
     await hoverCell(/Mapa de características y\[0, 0\]/, 32, 48, 13, 20)
     await page.getByText('Cómo se calcula este valor').waitFor()
     await shot('image-es')
     const spanishPage = await browser.newPage({ viewport: { width: 1440, height: 900 }, locale: 'es-ES' })
     await spanishPage.goto(server.url)
-    await expect.poll(() => spanishPage.getByTestId('output-shape').textContent()).toBe('Shape de la salida y: (1, 1, 5, 5)')
+    await expect.poll(() => spanishPage.getByTestId('output-shape').textContent()).toBe('Forma de la salida y: (1, 1, 5, 5)')
     await spanishPage.close()
   })
 
@@ -155,7 +155,7 @@ describe('explorer in browser mode', () => {
     await shot('bad-image-es')
     // The image from before is still the input, and a new setting is still computed.
     await page.getByLabel('Paso (stride), filas (H)').fill('1')
-    await expect.poll(() => page.getByTestId('output-shape').textContent()).toBe('Shape de la salida y: (1, 1, 64, 48)')
+    await expect.poll(() => page.getByTestId('output-shape').textContent()).toBe('Forma de la salida y: (1, 1, 64, 48)')
     await expect.poll(() => page.locator('#output-title small').first().textContent()).toBe('(1, 1, 64, 48)')
     await alert.getByRole('button', { name: 'Cerrar' }).click()
     expect(await alert.count()).toBe(0)

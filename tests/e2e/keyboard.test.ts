@@ -34,6 +34,8 @@ function markControls(p: Page): Promise<number> {
     let count = 0
     for (const element of candidates) {
       if (element.closest('dialog:not([open])') || element.closest('[inert]')) continue
+      // A folded section's controls are reached after opening its summary (itself a Tab stop).
+      if (element.closest('details:not([open])') && element.tagName !== 'SUMMARY') continue
       if ((element as HTMLButtonElement).disabled || element.tabIndex < 0) continue
       // One radio of a group is a Tab stop; the arrows choose within it.
       if (element instanceof HTMLInputElement && element.type === 'radio' && !element.checked) continue

@@ -170,6 +170,22 @@ describe('first start, stage-centred', () => {
     }
   })
 
+  it('the player pauses while the pointer is on the frame and resumes when it leaves', async () => {
+    const page = await open(1366, 768, 'en-US', 'light')
+    const counter = page.getByTestId('anim-counter')
+    await page.getByRole('button', { name: /Play/ }).first().click()
+    await expect.poll(() => counter.textContent()).not.toBe('step 0 of 25')
+    await page.locator('[data-testid="stage"] canvas').hover({ position: { x: 40, y: 40 } })
+    await page.getByRole('button', { name: /Play/ }).first().waitFor()
+    const held = await counter.textContent()
+    await page.waitForTimeout(1200)
+    expect(await counter.textContent()).toBe(held)
+    await page.mouse.move(5, 5)
+    await page.getByRole('button', { name: /Pause/ }).first().waitFor()
+    await expect.poll(() => counter.textContent()).not.toBe(held)
+    await page.context().close()
+  })
+
   it('made no page errors', () => {
     expect(mode.pageErrors).toEqual([])
   })

@@ -163,7 +163,7 @@ describe('sessions in browser mode', () => {
     await page.getByLabel('Tema').selectOption('dark')
     await expect.poll(() => page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark')
     const background = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)
-    expect(background).toBe('rgb(22, 24, 28)')
+    expect(background).toBe('rgb(18, 20, 24)') // app.css --bg of the dark theme
     // Saved through the engine to the data folder.
     await expect.poll(() => existsSync(join(dataDir, 'settings.json')) && JSON.parse(readFileSync(join(dataDir, 'settings.json'), 'utf8'))).toMatchObject({ language: 'es', theme: 'dark' })
     page.once('dialog', (dialog) => void dialog.accept())

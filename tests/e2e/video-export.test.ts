@@ -2,7 +2,8 @@
 // (mediabunny), WebM (VP9) and MP4 (H.264, where this Chromium's encoder has it), faster than
 // real time; then each file is decoded in Chromium: frame count, exact timestamps, the duration
 // written in the file (a <video> reads it, and seeks), and a decoded frame that matches the same
-// step exported as PNG (the same animation as the frames).
+// step exported as PNG (the same animation as the frames). And the "GIF for slides" the dialog
+// starts on: 960×540 from step 0, every grey pixel of the drawn frame still grey in the GIF.
 
 import { readFileSync } from 'node:fs'
 import { createServer, type Server } from 'node:http'
@@ -11,6 +12,7 @@ import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { unzipSync } from 'fflate'
+import sharp from 'sharp'
 import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openBrowserMode, ROOT, type BrowserMode } from './browser-mode'
@@ -158,6 +160,11 @@ describe('video export, encoded in the page', () => {
 
     const webm = await exportFile(dialog, 'webm')
     expect(webm.file).toBe('convolab-backward-weight-cell.webm')
+    // The estimate (8 frames really encoded) is the right order of size: within a factor of 2.
+    const [, number, unit] = /about ([\d.]+) (kB|MB)/.exec(estimate)!
+    const estimated = Number(number) * (unit === 'MB' ? 1e6 : 1e3)
+    expect(estimated / webm.bytes.length).toBeGreaterThan(0.5)
+    expect(estimated / webm.bytes.length).toBeLessThan(2)
     const mp4Available = await dialog.locator('option[value="mp4"]').isEnabled()
     let mp4: Awaited<ReturnType<typeof exportFile>> | null = null
     if (mp4Available) {
@@ -201,4 +208,44 @@ describe('video export, encoded in the page', () => {
     console.log(`video export (${estimate}): ${results.join('; ')}`)
     expect(mode.pageErrors).toEqual([])
   }, 600_000)
+})
+
+describe('GIF for slides, from the page', () => {
+  it('starts on a 960×540 GIF from step 0, with the frame\'s greys still grey after the palette', async () => {
+    await page.getByRole('button', { name: 'Export…' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Export' })
+    await dialog.getByLabel('Animation').selectOption('forward')
+    await dialog.getByLabel('One step is').selectOption('row')
+    await dialog.getByTestId('export-preset').selectOption('slides')
+    await expect.poll(() => dialog.getByTestId('export-format').inputValue()).toBe('gif')
+    expect(await dialog.getByLabel('From step').inputValue()).toBe('0')
+    await dialog.getByLabel('to step').fill('2')
+    await expect.poll(() => dialog.getByTestId('export-count').textContent()).toBe('3 frames')
+    const gif = await exportFile(dialog, 'slides')
+    expect(gif.file).toBe('convolab-forward-row.gif')
+    // The same first frame (the empty start) as a PNG: what the GIF had to keep.
+    await dialog.getByTestId('export-format').selectOption('png')
+    await dialog.getByLabel('to step').fill('0')
+    const png = Object.values(unzipSync((await exportFile(dialog, 'slides-reference')).bytes))[0]
+    await dialog.getByRole('button', { name: 'Close' }).click()
+
+    const { data: gifPixels, info } = await sharp(Buffer.from(gif.bytes), { pages: 1 }).raw().toBuffer({ resolveWithObject: true })
+    const { data: pngPixels, info: pngInfo } = await sharp(Buffer.from(png)).raw().toBuffer({ resolveWithObject: true })
+    expect([info.width, info.height, pngInfo.width, pngInfo.height]).toEqual([960, 540, 960, 540])
+    expect((await sharp(Buffer.from(gif.bytes), { pages: -1 }).metadata()).pages).toBe(3)
+    let greys = 0
+    let worst = 0
+    for (let p = 0; p < 960 * 540; p++) {
+      const [r, g, b] = [pngPixels[p * pngInfo.channels], pngPixels[p * pngInfo.channels + 1], pngPixels[p * pngInfo.channels + 2]]
+      if (r !== g || g !== b) continue
+      greys++
+      const [gr, gg, gb] = [gifPixels[p * info.channels], gifPixels[p * info.channels + 1], gifPixels[p * info.channels + 2]]
+      expect(gr === gg && gg === gb, `pixel ${p % 960},${Math.floor(p / 960)}: ${gr},${gg},${gb} for grey ${r}`).toBe(true)
+      worst = Math.max(worst, Math.abs(gr - r))
+    }
+    // Most of a frame is the white page, text and grid lines: all of it grey, each within 2 levels.
+    expect(greys).toBeGreaterThan(960 * 540 * 0.5)
+    expect(worst).toBeLessThanOrEqual(2.5)
+    console.log(`GIF for slides: 3 frames 960×540, ${(gif.bytes.length / 1e3).toFixed(0)} kB; ${greys} grey pixels kept grey (largest change ${worst})`)
+  }, 240_000)
 })

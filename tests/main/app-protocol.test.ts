@@ -31,6 +31,8 @@ describe('appProtocolResponse', () => {
     expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8')
     expect(page.headers.get('content-security-policy')).toBe(contentSecurityPolicy())
     expect(page.headers.get('x-content-type-options')).toBe('nosniff')
+    // No other origin may read the app's files.
+    expect(page.headers.get('access-control-allow-origin')).toBeNull()
     expect(await page.text()).toContain('<title>Convolab</title>')
     expect((await get('app://convolab/')).status).toBe(200)
     const script = await get('app://convolab/assets/index-abc.js?v=1#x')
@@ -82,6 +84,6 @@ describe('appProtocolResponse', () => {
     expect(APP_SCHEME_PRIVILEGES.scheme).toBe('app')
     expect(APP_SCHEME_PRIVILEGES.privileges).toMatchObject({ standard: true, secure: true, supportFetchAPI: true })
     expect(APP_SCHEME_PRIVILEGES.privileges).not.toHaveProperty('bypassCSP')
-    expect(APP_SCHEME_PRIVILEGES.privileges).not.toHaveProperty('corsEnabled')
+    expect(APP_SCHEME_PRIVILEGES.privileges).not.toHaveProperty('allowServiceWorkers')
   })
 })

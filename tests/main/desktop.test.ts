@@ -6,6 +6,8 @@ import { resolve } from 'node:path'
 import type { MenuItemConstructorOptions } from 'electron'
 import { describe, expect, it, vi } from 'vitest'
 import { IPC_EVENT, IPC_INVOKE, type MenuCommand } from '../../contract'
+import { IPC_CONTEXT_MENU, IPC_PAGE_ERROR } from '../../contract/page-reports'
+import { editMenuTemplate, valueMenuTemplate } from '../../src-main/desktop/context-menu'
 import { menuTemplate, openFilters } from '../../src-main/desktop/menu-template'
 import { isAppUrl } from '../../src-main/desktop/trust'
 import { secureWebPreferences } from '../../src-main/desktop/web-preferences'
@@ -43,15 +45,19 @@ describe('menuTemplate', () => {
     const sent: MenuCommand[] = []
     const opened: string[] = []
     const recent: string[] = []
+    let logFolders = 0
     const template = menuTemplate(
       'en',
-      { command: (c) => sent.push(c), open: (p) => opened.push(p), openRecent: (path) => recent.push(path) },
+      { command: (c) => sent.push(c), open: (p) => opened.push(p), openRecent: (path) => recent.push(path), openLogFolder: () => logFolders++ },
       { platform: 'linux', recent: [{ path: '/home/ana/a.convolab', name: 'a.convolab', openedAt: 1 }] },
     )
     expect(template.map((m) => m.label)).toEqual(['File', 'Edit', 'View', 'Help'])
     for (const item of items(template)) (item.click as (() => void) | undefined)?.()
     expect(opened).toEqual(['session', 'image', 'kernel', 'tensor'])
     expect(recent).toEqual(['/home/ana/a.convolab'])
+    expect(logFolders).toBe(1)
+    const help = template.find((m) => m.label === 'Help')?.submenu as MenuItemConstructorOptions[]
+    expect(help.map((item) => item.label)).toContain('Open the Log Folder')
     expect(new Set(sent)).toEqual(
       new Set(['save', 'save-as', 'export', 'undo', 'redo', 'zoom-in', 'zoom-out', 'zoom-reset', 'language-en', 'language-es', 'theme-light', 'theme-dark', 'theme-system', 'shortcuts', 'about', 'lessons', 'present']),
     )
@@ -95,6 +101,8 @@ describe('preload', () => {
     const source = readFileSync(resolve(__dirname, '../../src-main/preload.ts'), 'utf8')
     expect(source).toContain(`'${IPC_INVOKE}'`)
     expect(source).toContain(`'${IPC_EVENT}'`)
+    expect(source).toContain(`'${IPC_PAGE_ERROR}'`)
+    expect(source).toContain(`'${IPC_CONTEXT_MENU}'`)
     const imports = [...source.matchAll(/^import\s+(?!type\b).*from\s+'([^']+)'/gm)].map((m) => m[1])
     expect(imports).toEqual(['electron'])
   })
@@ -113,5 +121,31 @@ describe('secureWebPreferences', () => {
       allowRunningInsecureContent: false,
       webviewTag: false,
     })
+  })
+})
+
+describe('context menus', () => {
+  it('in a field: Cut, Copy, Paste, Select All as the field allows; on a selection: Copy; elsewhere: none', () => {
+    const flags = { canCut: true, canCopy: true, canPaste: false, canSelectAll: true }
+    const field = editMenuTemplate('en', { isEditable: true, selectionText: 'abc', editFlags: flags })!
+    expect(field.filter((item) => item.role).map((item) => [item.role, item.label, item.enabled])).toEqual([
+      ['cut', 'Cut', true],
+      ['copy', 'Copy', true],
+      ['paste', 'Paste', false],
+      ['selectAll', 'Select All', true],
+    ])
+    expect(editMenuTemplate('en', { isEditable: false, selectionText: ' x ', editFlags: flags })?.map((item) => item.role)).toEqual(['copy'])
+    expect(editMenuTemplate('en', { isEditable: false, selectionText: '  ', editFlags: flags })).toBeNull()
+  })
+
+  it('"Copy Value" shows a short value and copies the exact text', () => {
+    const copied: string[] = []
+    const [short] = valueMenuTemplate('en', '0.25', (text) => copied.push(text))
+    expect(short.label).toBe('Copy Value 0.25')
+    const [long] = valueMenuTemplate('es', '-0.12345678901234567890123', (text) => copied.push(text))
+    expect(long.label).toBe('Copiar valor')
+    ;(short.click as () => void)()
+    ;(long.click as () => void)()
+    expect(copied).toEqual(['0.25', '-0.12345678901234567890123'])
   })
 })

@@ -267,4 +267,17 @@ describe('engine in the same thread (deterministic ordering)', () => {
     const result: ComputeResult = value(await engine.invoke('compute', { requestId: 1, inputId: decoded.inputId, weight: sum, bias: null, options: {}, display: { maxSide: 0 } }))
     expect(result.output.data[0]).toBe(Math.fround(1 + 0 + 51 / 255))
   })
+
+  it("hands the readers' notices to the page with the values (transparency dropped, a CSV header skipped)", async () => {
+    const sharp = (await import('sharp')).default
+    const png = await sharp({ create: { width: 2, height: 2, channels: 4, background: { r: 10, g: 20, b: 30, alpha: 0 } } }).png().toBuffer()
+    const engine = new Engine({ host: 'browser', spawn: sameThreadWorker() })
+    const decoded = value(await engine.invoke('decodeImage', { bytes: new Uint8Array(png), name: 'clear.png', grayscale: false, maxSide: 0 }))
+    expect(decoded.notices).toEqual([{ code: 'image-alpha', params: { name: 'clear.png' } }])
+    expect(decoded.tensor.data[0]).toBe(10 / 255)
+    const csv = new TextEncoder().encode('a;b\n0,5;0,25\n')
+    const read = value(await engine.invoke('readTensorFile', { bytes: csv, name: 'k.csv' }))
+    expect(Array.from(read.data)).toEqual([0.5, 0.25])
+    expect(read.notices?.map((notice) => notice.code)).toEqual(['csv-header'])
+  })
 })

@@ -33,6 +33,12 @@ describe('readTensorFile', () => {
     expect(notices.map((n) => n.code)).toEqual(['csv-header'])
   })
 
+  it('reads a CSV saved as UTF-16 with its byte-order mark (a spreadsheet\'s "Unicode text", tab-separated)', () => {
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('w0\tw1\r\n0,5\t\u22120,25\r\n', 'utf16le')])
+    const { tensor } = readTensorFile(new Uint8Array(utf16), 'k.csv')
+    expect(Array.from(tensor.data)).toEqual([0.5, -0.25])
+  })
+
   it('keeps NaN and infinities written in a CSV', () => {
     const t = readTensorFile(text('nan,inf,-inf\n'), 'k.csv').tensor
     expect(Number.isNaN(t.data[0])).toBe(true)
@@ -60,7 +66,7 @@ describe('readTensorFile', () => {
   })
 
   it('refuses bad JSON tensors with json-tensor', () => {
-    for (const bad of ['[[1, 2], [3]]', '[[1, 2], 3]', '{"shape": [2], "data": [1]}', '{"shape": [0], "data": []}', '[1, "a"]', '[]', '{', '"x"']) {
+    for (const bad of ['[[1, 2], [3]]', '[[1, 2], 3]', '{"shape": [2], "data": [1]}', '{"shape": [-1], "data": []}', '[1, "a"]', '[]', '{', '"x"']) {
       expect(errorOf(() => readTensorFile(text(bad), 'x.json')).code, bad).toBe('json-tensor')
     }
   })
@@ -68,5 +74,12 @@ describe('readTensorFile', () => {
   it('refuses other extensions and a broken .npy', () => {
     expect(errorOf(() => readTensorFile(text('1'), 'x.txt')).code).toBe('file-type')
     expect(errorOf(() => readTensorFile(text('not numpy'), 'x.npy')).code).toBe('npy-magic')
+  })
+
+  it('names the dimension of size 0 in a .npy or JSON tensor', () => {
+    const npy = errorOf(() => readTensorFile(encodeNpy({ shape: [3, 0, 2], data: new Float64Array(0) }), 'empty.npy'))
+    expect(npy.code).toBe('empty-dimension')
+    expect(npy.message).toBe('empty.npy has size 0 in dimension 1 (shape (3, 0, 2)); every dimension needs at least 1')
+    expect(errorOf(() => readTensorFile(text('{"shape": [2, 0], "data": []}'), 'e.json')).params).toMatchObject({ axis: '1' })
   })
 })

@@ -2,8 +2,8 @@
 """Images of every kind Convolab reads, and the tensors a PyTorch user gets from them.
 
 Writes tests/reference/images/: small images (PNG 8/16-bit gray and RGB, RGBA, gray+alpha, palette
-with and without transparency, JPEG RGB/gray/CMYK, EXIF-rotated JPEG, WebP, GIF, BMP) and, for
-each, the expected tensors as float64 .npy:
+with and without transparency, JPEG RGB/gray/CMYK, EXIF-rotated JPEG, WebP lossless and lossy, GIF
+with and without transparency, BMP) and, for each, the expected tensors as float64 .npy:
 
   <name>.rgb.npy  (1, 3, H, W) = to_tensor(Image.open(p).convert('RGB')), computed as
                   np.asarray(...) / 255 in float64 (to_tensor divides the same bytes by 255 in
@@ -11,9 +11,10 @@ each, the expected tensors as float64 .npy:
   <name>.l.npy    (1, 1, H, W) = the same with convert('L') (Convolab's --grayscale / Grayscale)
 
 The EXIF-rotated image is upright first (ImageOps.exif_transpose), as Convolab shows it.
-16-bit PNGs are Convolab's documented exception: PIL cuts 16-bit RGB to 8 bits and clips 16-bit
-gray to 255, Convolab keeps full precision, v / 65535 (gray from RGB with PIL's weights, unrounded).
-Their PIL tensors are kept as <name>.pil.rgb.npy / .pil.l.npy for the record.
+Two documented exceptions, whose PIL tensors are kept as <name>.pil.rgb.npy / .pil.l.npy:
+16-bit PNGs (PIL cuts 16-bit RGB to 8 bits and clips 16-bit gray to 255; Convolab keeps full
+precision, v / 65535, gray from RGB with PIL's weights unrounded) and a GIF's fully transparent
+pixels (black in Convolab, as libvips decodes them; PIL gives the palette's hidden colour).
 
 Run: /usr/bin/python3 tests/reference/generate_images.py   (PIL 9.4 and numpy from Debian)
 """
@@ -78,6 +79,22 @@ def expect_16bit(name, path, array):
     np.save(OUT / f'{name}.pil.l.npy', chw(Image.open(path).convert('L')))
 
 
+def expect_gif_transparency(name, path):
+    """Convolab's reading of a GIF with a transparent index, and PIL's own for the record.
+
+    libvips decodes a GIF's fully transparent pixels as black, where PIL's convert('RGB') gives
+    the colour the palette keeps at the transparent index (a colour the GIF never shows). Every
+    other pixel is PIL's.
+    """
+    for kind in ('rgb', 'l'):
+        (OUT / f'{name}.{kind}.npy').rename(OUT / f'{name}.pil.{kind}.npy')
+    clear = np.asarray(Image.open(path).convert('RGBA'))[:, :, 3] == 0
+    for kind, mode in (('rgb', 'RGB'), ('l', 'L')):
+        a = np.asarray(Image.open(path).convert(mode)).copy()
+        a[clear] = 0
+        np.save(OUT / f'{name}.{kind}.npy', chw(a))
+
+
 def main():
     OUT.mkdir(exist_ok=True)
     for old in OUT.iterdir():
@@ -102,6 +119,7 @@ def main():
         'gray-alpha.png': save('gray-alpha.png', Image.fromarray(np.dstack([gray, alpha]), 'LA')),
         'rgb.bmp': save('rgb.bmp', Image.fromarray(rgb, 'RGB')),
         'rgb-lossless.webp': save('rgb-lossless.webp', Image.fromarray(rgb, 'RGB'), lossless=True),
+        'rgb-lossy.webp': save('rgb-lossy.webp', Image.fromarray(rgb, 'RGB'), quality=80),
         'rgb.jpg': save('rgb.jpg', Image.fromarray(rgb, 'RGB'), quality=90),
         'gray.jpg': save('gray.jpg', Image.fromarray(gray, 'L'), quality=90),
         'cmyk.jpg': save('cmyk.jpg', Image.fromarray(np.dstack([rgb, gray]), 'CMYK'), quality=90),
@@ -110,6 +128,7 @@ def main():
     kinds['palette.png'] = save('palette.png', palette_image)
     kinds['palette-transparent.png'] = save('palette-transparent.png', palette_image, transparency=3)
     kinds['palette.gif'] = save('palette.gif', palette_image)
+    kinds['palette-transparent.gif'] = save('palette-transparent.gif', palette_image, transparency=3)
 
     exif = Image.Exif()
     exif[0x0112] = 6  # orientation: rotate 90° clockwise to show
@@ -117,6 +136,7 @@ def main():
 
     for name, path in kinds.items():
         expect_pil(name, path, upright=name == 'exif-rotated.jpg')
+    expect_gif_transparency('palette-transparent.gif', kinds['palette-transparent.gif'])
 
     gray16 = rng.integers(0, 65536, (H, W), dtype=np.uint16)
     gray16[0, :2] = (0, 65535)

@@ -37,7 +37,7 @@ export function postReport(report: PageErrorReport, location: Pick<Location, 'se
 }
 
 /** Listens for the page's uncaught errors and rejections for as long as it lives. */
-export function reportUncaughtErrors(target: Window = window, bridge: ConvolabBridge | undefined = target.convolab): void {
+export function reportUncaughtErrors(target: Window = window, bridge: ConvolabBridge | undefined = (target as Window & { convolab?: ConvolabBridge }).convolab): void {
   const send = (report: PageErrorReport): void => {
     try {
       if (bridge) bridge.reportError(report)

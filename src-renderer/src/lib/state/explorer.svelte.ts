@@ -1,5 +1,5 @@
-// The explorer's shared state: input, kernel, settings, view choices, the latest result and
-// what the pointer is on. Components read it through props; nothing here runs at import time.
+// The explorer's state: the convolution part of the document (input, kernel, bias, settings), view
+// choices, the latest result from the engine and what the pointer is on. Made once by AppState.
 
 import type { ComputeResult, ErrorEnvelope, GradOutputSpec, Transport } from '../../../../contract'
 import { LIMITS } from '../../../../contract'
@@ -102,8 +102,8 @@ export class Explorer {
   shown = $state.raw<Shown | null>(null)
   computeError = $state.raw<ErrorEnvelope | null>(null)
   /**
-   * The upstream gradient when the engine computes the backward pass with the forward (inputs too
-   * large for the page's own backward); null: forward only.
+   * The upstream gradient the engine computes the backward pass from, with the forward, while a
+   * view shows gradients (set by AppState); null: forward only.
    */
   engineGradient = $state.raw<GradOutputSpec | null>(null)
   /** Zoom factor of each zoomable map, by a key of the view that shows it. */

@@ -1,0 +1,123 @@
+// The stack row of `npm run bench`: the VGG-block preset (three conv 3×3 with 16 channels,
+// padding 1, ReLU between) on a 512×512 RGB input, forward and every gradient (dE/dx and each
+// conv's dE/dw, dE/db) through core's stack on the fast kernels, float64, on one thread and with
+// the Conv2d layers on the engine's two-thread runner; with
+// PyTorch float64 (one thread, nn.Sequential) beside it (bench/torch_stack_bench.py).
+
+import { spawnSync } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Layer } from '../core'
+import { normalTensor, planStack, seededSource, stackBackward, stackBackwardAsync, stackForward, stackForwardAsync, stackPreset } from '../core'
+import { createFastKernels } from '../core/fast'
+import { createParallelRunner } from '../src-main/engine/parallel'
+
+export const STACK_BENCH = {
+  name: 'VGG',
+  preset: 'vgg-block' as const,
+  input: [1, 3, 512, 512] as [number, number, number, number],
+  /** The issue's budget for forward + all gradients, median. */
+  targetMs: 300,
+}
+
+export interface StackRow {
+  impl: string
+  kernels: string
+  op: 'forward' | 'forward+gradients'
+  threads: number
+  median_ms: number
+  /** Median CPU time of the whole process (all its threads): what the load of other processes inflates least. */
+  cpu_ms: number
+  runs: number
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = sorted.length >> 1
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}
+
+/** One warm-up, then 7 runs (at least 3, stopping after about 4 s): the median. */
+async function time(run: () => unknown): Promise<{ median: number; cpu: number; runs: number }> {
+  await run()
+  const times: number[] = []
+  const cpu: number[] = []
+  const end = performance.now() + 4000
+  while (times.length < 7 && (times.length < 3 || performance.now() < end)) {
+    const start = performance.now()
+    const startCpu = process.cpuUsage()
+    await run()
+    const used = process.cpuUsage(startCpu)
+    times.push(performance.now() - start)
+    cpu.push((used.user + used.system) / 1000)
+  }
+  return { median: median(times), cpu: median(cpu), runs: times.length }
+}
+
+/** Measures our stack in this process (the caller runs it in a child with relaxed SIMD). */
+export async function measureStack(): Promise<StackRow[]> {
+  const layers: Layer[] = stackPreset(STACK_BENCH.preset, STACK_BENCH.input[1], 2026)
+  const source = seededSource(2026)
+  const x = normalTensor(STACK_BENCH.input, source)
+  const plan = planStack(layers, x.shape)
+  const gradOutput = normalTensor(plan.plans[plan.plans.length - 1].outputShape, source)
+  const kernels = await createFastKernels()
+  const forward = await time(() => stackForward(layers, x, kernels))
+  const both = await time(() => {
+    const result = stackForward(layers, x, kernels)
+    stackBackward(layers, result, { kind: 'output', gradOutput }, kernels)
+  })
+  // the engine's two-thread runner for the Conv2d layers (src-main/engine/parallel)
+  const runner = await createParallelRunner({ threads: 2 })
+  const run = { conv: runner, kernels }
+  const forward2 = await time(() => stackForwardAsync(layers, x, run))
+  const both2 = await time(async () => {
+    const result = await stackForwardAsync(layers, x, run)
+    await stackBackwardAsync(layers, result, { kind: 'output', gradOutput }, run)
+  })
+  await runner.close()
+  kernels.release()
+  const row = (op: StackRow['op'], threads: number, measured: { median: number; cpu: number; runs: number }): StackRow => ({
+    impl: 'convolab-stack',
+    kernels: threads === 1 ? kernels.kind : runner.kind,
+    op,
+    threads,
+    median_ms: measured.median,
+    cpu_ms: measured.cpu,
+    runs: measured.runs,
+  })
+  return [row('forward', 1, forward), row('forward+gradients', 1, both), row('forward', 2, forward2), row('forward+gradients', 2, both2)]
+}
+
+/** Runs our measurement in a child process and PyTorch's beside it; prints the section. */
+export function runStackBench(root: string, python: string, torch: boolean, json: boolean): StackRow[] {
+  const rows: StackRow[] = []
+  const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1], '--stack-child'], { encoding: 'utf8' })
+  const line = child.stdout.split('\n').find((l) => l.startsWith('BENCH '))
+  if (line) rows.push(...(JSON.parse(line.slice(6)) as StackRow[]))
+  else if (!json) console.log(`stack bench failed: ${(child.stderr || child.stdout).trim().split('\n').pop()}`)
+  const script = join(root, 'bench/torch_stack_bench.py')
+  if (torch && existsSync(script)) {
+    const result = spawnSync(python, [script, JSON.stringify(STACK_BENCH.input)], { encoding: 'utf8' })
+    const torchLine = result.stdout.split('\n').find((l) => l.startsWith('BENCH '))
+    if (torchLine) rows.push(...(JSON.parse(torchLine.slice(6)) as StackRow[]))
+    else if (!json) console.log(`pytorch stack bench failed: ${result.stderr.trim().split('\n').pop()}`)
+  }
+  if (!json) printStackTable(rows)
+  return rows
+}
+
+export function printStackTable(rows: readonly StackRow[]): void {
+  const [n, c, h, w] = STACK_BENCH.input
+  console.log(
+    `${STACK_BENCH.name}: VGG-block preset (conv3 ${c}→16, ReLU, conv3 16→16, ReLU, conv3 16→16; padding 1) on N${n} C${c} ${h}×${w}, float64; target forward+gradients ≤ ${STACK_BENCH.targetMs} ms`,
+  )
+  console.log(
+    `${'op'.padEnd(19)}${'impl'.padEnd(22)}${'kernels'.padEnd(14)}${'threads'.padStart(7)}${'median ms'.padStart(11)}${'cpu ms'.padStart(10)}${'runs'.padStart(6)}`,
+  )
+  for (const row of rows) {
+    console.log(
+      `${row.op.padEnd(19)}${row.impl.padEnd(22)}${row.kernels.padEnd(14)}${String(row.threads).padStart(7)}${row.median_ms.toFixed(1).padStart(11)}${row.cpu_ms.toFixed(1).padStart(10)}${String(row.runs).padStart(6)}`,
+    )
+  }
+}

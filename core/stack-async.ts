@@ -1,0 +1,102 @@
+// The stack's forward and backward with Conv2d layers on an asynchronous runner (the engine's
+// two-thread WebAssembly runner has FastKernels' calls, returning promises); every other layer
+// runs as in stack.ts, on the synchronous fast kernels when given. Same numbers, same results.
+
+import type { ConvGeometry } from './geometry'
+import type { Layer } from './layer'
+import type { LayerForward, LayerGradients, LayerPlan } from './layer-compute'
+import { layerBackward, layerForward } from './layer-compute'
+import type { BackwardOptions, GradientSeed, StackForward, StackGradients } from './stack'
+import { planStack, startGradient } from './stack'
+import type { Tensor } from './tensor'
+import type { FastKernels } from './fast/kernels'
+import type { FastGradients, GradientRequest } from './fast/plans'
+import type { FloatArray } from './fast/memory-layout'
+
+/** FastKernels' two calls, asynchronous (ParallelRunner in src-main/engine/parallel has them). */
+export interface AsyncConvKernels {
+  forward(x: Float64Array, weight: Float64Array, bias: Float64Array | null, geometry: ConvGeometry, dtype: 'f64'): Promise<FloatArray>
+  backward(
+    x: Float64Array,
+    weight: Float64Array,
+    gradOutput: Float64Array,
+    geometry: ConvGeometry,
+    dtype: 'f64',
+    wants?: GradientRequest,
+  ): Promise<FastGradients>
+}
+
+export interface AsyncStackKernels {
+  /** Runs every Conv2d. */
+  conv: AsyncConvKernels
+  /** Runs the other convolutions (transposed) on this thread; core's loops when absent. */
+  kernels?: FastKernels
+}
+
+async function forwardLayer(layer: Layer, plan: LayerPlan, x: Tensor, run: AsyncStackKernels): Promise<LayerForward> {
+  if (layer.type !== 'conv2d' || plan.type !== 'conv2d') return layerForward(layer, plan, x, run.kernels)
+  const data = await run.conv.forward(x.data, layer.weight.data, layer.bias?.data ?? null, plan.geometry, 'f64')
+  return { output: { shape: plan.outputShape, data: data as Float64Array } }
+}
+
+async function backwardLayer(
+  layer: Layer,
+  plan: LayerPlan,
+  x: Tensor,
+  forward: LayerForward,
+  gradOutput: Tensor,
+  run: AsyncStackKernels,
+  withWeights: boolean,
+): Promise<LayerGradients> {
+  if (layer.type !== 'conv2d' || plan.type !== 'conv2d') {
+    return layerBackward(layer, plan, x, forward, gradOutput, run.kernels, withWeights)
+  }
+  const grads = await run.conv.backward(x.data, layer.weight.data, gradOutput.data, plan.geometry, 'f64', {
+    input: true,
+    weight: withWeights,
+    bias: withWeights,
+  })
+  return {
+    gradInput: { shape: plan.inputShape, data: grads.gradInput as Float64Array },
+    gradWeight: grads.gradWeight ? { shape: [...layer.weight.shape], data: grads.gradWeight as Float64Array } : null,
+    gradBias: grads.gradBias ? { shape: [plan.geometry.outChannels], data: grads.gradBias as Float64Array } : null,
+  }
+}
+
+/** stackForward with Conv2d layers on an asynchronous runner. */
+export async function stackForwardAsync(layers: readonly Layer[], x: Tensor, run: AsyncStackKernels): Promise<StackForward> {
+  const plan = planStack(layers, x.shape)
+  const computed: LayerForward[] = []
+  let current = x
+  for (let index = 0; index < plan.plans.length; index++) {
+    const result = await forwardLayer(layers[index], plan.plans[index], current, run)
+    computed.push(result)
+    current = result.output
+  }
+  return { plan, input: x, layers: computed, output: current, failure: plan.failure }
+}
+
+/** stackBackward with Conv2d layers on an asynchronous runner. */
+export async function stackBackwardAsync(
+  layers: readonly Layer[],
+  forward: StackForward,
+  seed: GradientSeed,
+  run: AsyncStackKernels,
+  options: BackwardOptions = {},
+): Promise<StackGradients> {
+  const start = startGradient(forward, seed)
+  const from = start.from
+  let grad = start.grad
+  const gradOutputs: Array<Tensor | null> = new Array(layers.length).fill(null)
+  const gradWeights: Array<Tensor | null> = new Array(layers.length).fill(null)
+  const gradBiases: Array<Tensor | null> = new Array(layers.length).fill(null)
+  for (let index = from; index >= 0; index--) {
+    gradOutputs[index] = grad
+    const input = index === 0 ? forward.input : forward.layers[index - 1].output
+    const result = await backwardLayer(layers[index], forward.plan.plans[index], input, forward.layers[index], grad, run, options.weights ?? true)
+    gradWeights[index] = result.gradWeight
+    gradBiases[index] = result.gradBias
+    grad = result.gradInput
+  }
+  return { from, gradInput: grad, gradOutputs, gradWeights, gradBiases }
+}

@@ -1,0 +1,112 @@
+// The seed's finite-difference check through a whole stack: x, every weight and bias drawn
+// from N(0, 1) per sample, dE/dy from N(0, 1), every partial derivative of the input and of
+// every layer's parameters compared with the stack's backward pass.
+
+import type { GradcheckReport } from './gradcheck'
+import { formatGradcheck, relativeError, unravel } from './gradcheck'
+import type { Layer } from './layer'
+import { hasWeights } from './layer'
+import type { RandomSource } from './random'
+import { normalTensor, seededSource } from './random'
+import { planStack, stackBackward, stackForward } from './stack'
+import type { Tensor } from './tensor'
+
+export interface StackGradcheckSettings {
+  /** The stack whose shapes and options are checked; its weights' values are redrawn. */
+  layers: readonly Layer[]
+  inputShape: readonly [number, number, number, number]
+  samples?: number
+  tolerance?: number
+  step?: number
+  seed?: number
+  onSample?: (done: number, total: number) => boolean | void
+}
+
+export interface StackGradcheckReport extends GradcheckReport {
+  /** The layer of the worst element (null: the stack's input). */
+  worstLayer: number | null
+}
+
+function redraw(layers: readonly Layer[], source: RandomSource): Layer[] {
+  return layers.map((layer) =>
+    hasWeights(layer)
+      ? { ...layer, weight: normalTensor(layer.weight.shape, source), bias: layer.bias ? normalTensor(layer.bias.shape, source) : null }
+      : layer,
+  )
+}
+
+export function stackGradcheck(settings: StackGradcheckSettings): StackGradcheckReport {
+  const samples = settings.samples ?? 10
+  const tolerance = settings.tolerance ?? 1e-5
+  const step = settings.step ?? 1e-5
+  // a stack that does not fit its input is one clear error up front
+  const plan = planStack(settings.layers, settings.inputShape)
+  if (plan.failure) throw plan.failure
+  const outputShape = plan.plans.length > 0 ? plan.plans[plan.plans.length - 1].outputShape : [...settings.inputShape]
+  const source = seededSource(settings.seed ?? 123)
+  const report: StackGradcheckReport = {
+    passed: true,
+    checked: 0,
+    samples: 0,
+    failures: 0,
+    tolerance,
+    worst: null,
+    cancelled: false,
+    worstLayer: null,
+  }
+  for (let sample = 0; sample < samples; sample++) {
+    const x = normalTensor(settings.inputShape, source)
+    const layers = redraw(settings.layers, source)
+    const gradOutput = normalTensor(outputShape, source)
+    const forward = stackForward(layers, x)
+    const analytic = stackBackward(layers, forward, { kind: 'output', gradOutput })
+    const loss = (): number => {
+      const y = stackForward(layers, x).output.data
+      let sum = 0
+      for (let k = 0; k < y.length; k++) sum += y[k] * gradOutput.data[k]
+      return sum
+    }
+    const parameters: Array<[number | null, 'input' | 'weight' | 'bias', Tensor, Tensor | null]> = [[null, 'input', x, analytic.gradInput]]
+    layers.forEach((layer, i) => {
+      if (!hasWeights(layer)) return
+      parameters.push([i, 'weight', layer.weight, analytic.gradWeights[i]])
+      if (layer.bias) parameters.push([i, 'bias', layer.bias, analytic.gradBiases[i]])
+    })
+    for (const [layer, parameter, values, gradient] of parameters) {
+      for (let k = 0; k < values.data.length; k++) {
+        const original = values.data[k]
+        values.data[k] = original + step
+        const plus = loss()
+        values.data[k] = original - step
+        const minus = loss()
+        values.data[k] = original
+        const numeric = (plus - minus) / (2 * step)
+        const analyticValue = gradient?.data[k] ?? NaN
+        const measured = relativeError(numeric, analyticValue)
+        const error = Number.isNaN(measured) ? Infinity : measured
+        report.checked++
+        if (error > tolerance) report.failures++
+        if (!report.worst || error > report.worst.relativeError) {
+          report.worst = { sample, parameter, index: unravel(k, values.shape), numeric, analytic: analyticValue, relativeError: error }
+          report.worstLayer = layer
+        }
+      }
+    }
+    report.samples++
+    if (settings.onSample?.(sample + 1, samples) === false) {
+      report.cancelled = true
+      break
+    }
+  }
+  report.passed = report.failures === 0 && !report.cancelled
+  return report
+}
+
+/** The seed's one-line report; a failure names the layer of the worst element. */
+export function formatStackGradcheck(report: StackGradcheckReport, language: 'en' | 'es' = 'en'): string {
+  const text = formatGradcheck(report, language)
+  if (report.passed || report.worstLayer === null || !report.worst) return text
+  const where = `${report.worst.parameter}[${report.worst.index.join(',')}]`
+  const layer = language === 'es' ? `capa ${report.worstLayer} ${where}` : `layer ${report.worstLayer} ${where}`
+  return text.replace(where, layer)
+}

@@ -1,0 +1,98 @@
+// convolab compute --stack: forward (and backward with --grad-output, or from one unit with
+// --unit, whose dE/dx is the unit's effective receptive field) through a STACK.json,
+// every layer's output and gradients written as .npy, all files or none.
+
+import { existsSync, statSync } from 'node:fs'
+import type { GradientSeed, Language, StackForward, StackGradients } from '../../core'
+import { ConvolabError, TORCH_CLASS, encodeNpy, formatShape, stackBackward, stackForward } from '../../core'
+import { createFastKernels } from '../../core/fast'
+import { enableRelaxedSimd } from '../engine/parallel/relaxed-simd'
+import { parseCommand, parseShape } from './args'
+import { readInputFile, readTensorPath } from './inputs'
+import { writeAllOrNothing } from './output-files'
+import { readStackFile } from './stack-files'
+
+export const STACK_COMPUTE_USAGE = `convolab compute --stack STACK.json --input X [--grad-output G.npy | --unit LAYER,N,C,H,W]
+                 [--grayscale] [--max-side N] --out DIR`
+
+/** True when compute is asked for a stack rather than one Conv2d. */
+export function usesStack(args: readonly string[]): boolean {
+  return args.some((arg) => arg === '--stack' || arg.startsWith('--stack='))
+}
+
+/** The files of a run: output.npy, grad_input.npy and per layer i layers/i_*.npy. */
+export function stackFiles(forward: StackForward, grads: StackGradients | null): Map<string, Uint8Array> {
+  const files = new Map<string, Uint8Array>([['output.npy', encodeNpy(forward.output)]])
+  if (grads) files.set('grad_input.npy', encodeNpy(grads.gradInput))
+  forward.layers.forEach((layer, i) => {
+    files.set(`layers/${i}_output.npy`, encodeNpy(layer.output))
+    if (!grads) return
+    const gradOutput = grads.gradOutputs[i]
+    const gradWeight = grads.gradWeights[i]
+    const gradBias = grads.gradBiases[i]
+    if (gradOutput) files.set(`layers/${i}_grad_output.npy`, encodeNpy(gradOutput))
+    if (gradWeight) files.set(`layers/${i}_grad_weight.npy`, encodeNpy(gradWeight))
+    if (gradBias) files.set(`layers/${i}_grad_bias.npy`, encodeNpy(gradBias))
+  })
+  return files
+}
+
+/** --unit LAYER,N,C,H,W: dE/dy = 1 at that unit of that layer (indices from 0). */
+function parseUnit(word: string): GradientSeed {
+  const parts = word.split(',')
+  if (parts.length !== 5) throw new ConvolabError('pair-value', { name: '--unit', value: word })
+  const [layer, n, c, h, w] = parts.map((part) => {
+    const value = Number(part.trim())
+    if (part.trim() === '' || !Number.isInteger(value) || value < 0) throw new ConvolabError('not-positive-int', { name: '--unit', min: 0, value: part })
+    return value
+  })
+  return { kind: 'unit', layer, unit: [n, c, h, w] }
+}
+
+export async function stackComputeCommand(args: string[], language: Language): Promise<string> {
+  const { values } = parseCommand(args, {
+    stack: { type: 'string' },
+    input: { type: 'string' },
+    'grad-output': { type: 'string' },
+    unit: { type: 'string' },
+    grayscale: { type: 'boolean' },
+    'max-side': { type: 'string' },
+    out: { type: 'string' },
+  })
+  for (const required of ['stack', 'input', 'out'] as const) {
+    if (!values[required]) throw new ConvolabError('bad-request', { detail: `--${required} is required` })
+  }
+  const dir = values.out as string
+  if (existsSync(dir) && !statSync(dir).isDirectory()) {
+    throw new ConvolabError('file-type', { name: dir, expected: language === 'es' ? 'una carpeta' : 'a folder' })
+  }
+  const layers = await readStackFile(values.stack as string)
+  const maxSide = values['max-side'] === undefined ? 0 : parseShape('--max-side', values['max-side'] as string, 1)[0]
+  const input = await readInputFile(values.input as string, Boolean(values.grayscale), maxSide)
+  if (values['grad-output'] && values.unit) throw new ConvolabError('bad-request', { detail: 'give --grad-output or --unit, not both' })
+  const unit = values.unit === undefined ? null : parseUnit(values.unit as string)
+  const gradOutput = values['grad-output'] ? await readTensorPath(values['grad-output'] as string) : null
+
+  // fused multiply-add kernels where Node has them behind a flag, as the engine does
+  enableRelaxedSimd()
+  const kernels = await createFastKernels()
+  try {
+    const forward = stackForward(layers, input, kernels)
+    // a layer that cannot take its input refuses the whole run: nothing is written
+    if (forward.failure) throw forward.failure
+    const seed: GradientSeed | null = gradOutput ? { kind: 'output', gradOutput } : unit
+    const grads = seed ? stackBackward(layers, forward, seed, kernels) : null
+    const files = stackFiles(forward, grads)
+    await writeAllOrNothing(dir, files)
+
+    const es = language === 'es'
+    const lines = forward.plan.plans.map(
+      (plan, i) => `${es ? 'capa' : 'layer'} ${i} ${TORCH_CLASS[layers[i].type]}: ${formatShape(plan.inputShape)} → ${formatShape(plan.outputShape)}`,
+    )
+    lines.push(`${es ? 'forma de la salida' : 'output shape'} ${formatShape(forward.output.shape)}`)
+    lines.push(`${es ? 'escrito' : 'wrote'}: ${[...files.keys()].join(', ')}`)
+    return lines.join('\n')
+  } finally {
+    kernels.release()
+  }
+}
