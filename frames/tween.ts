@@ -22,7 +22,13 @@ export function tweenModel(from: FrameModel, to: FrameModel, t: number): FrameMo
       if (start.row === end.row && start.col === end.col && start.rows === end.rows && start.cols === end.cols) return panel
       moved = true
       const mix = (a: number, b: number) => a + (b - a) * t
-      const sliding: Outline = { ...end, row: mix(start.row, end.row), col: mix(start.col, end.col), rows: mix(start.rows, end.rows), cols: mix(start.cols, end.cols) }
+      const sliding: Outline = {
+        ...end,
+        row: mix(start.row, end.row),
+        col: mix(start.col, end.col),
+        rows: mix(start.rows, end.rows),
+        cols: mix(start.cols, end.cols),
+      }
       return { ...panel, outlines: panel.outlines!.map((o) => (o === end ? sliding : o)), marked: undefined }
     }),
   }))

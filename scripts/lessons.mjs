@@ -34,7 +34,14 @@ const lessons = {
   'stride-2': session(tensor([1, 1, 5, 5], x5), tensor([1, 1, 3, 3], w3), { padding: 1, stride: 2 }),
   'dilation-2': session(tensor([1, 1, 7, 7], x7), tensor([1, 1, 3, 3], w3), { dilation: 2 }),
   depthwise: session(tensor([1, 3, 6, 6], rgb6), tensor([3, 1, 3, 3], depthwise), { padding: 1, groups: 3 }),
-  'reflect-padding': session(tensor([1, 1, 6, 6], gradient6), tensor([1, 1, 3, 3], [1, 1, 1, 1, 1, 1, 1, 1, 1].map((v) => v / 9)), { padding: 1, paddingMode: 'reflect' }),
+  'reflect-padding': session(
+    tensor([1, 1, 6, 6], gradient6),
+    tensor(
+      [1, 1, 3, 3],
+      [1, 1, 1, 1, 1, 1, 1, 1, 1].map((v) => v / 9),
+    ),
+    { padding: 1, paddingMode: 'reflect' },
+  ),
 }
 for (const [name, value] of Object.entries(lessons)) writeFileSync(join(out, `${name}.convolab`), JSON.stringify(value) + '\n')
 

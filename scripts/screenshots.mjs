@@ -16,7 +16,12 @@ mkdirSync(out, { recursive: true })
 const cli = join(root, 'bin/convolab.cjs')
 const dataDir = mkdtempSync(join(tmpdir(), 'convolab-screenshots-'))
 
-const server = spawn(process.execPath, [cli, 'serve'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], detached: true, env: { ...process.env, CONVOLAB_DATA_DIR: dataDir } })
+const server = spawn(process.execPath, [cli, 'serve'], {
+  cwd: root,
+  stdio: ['ignore', 'pipe', 'pipe'],
+  detached: true,
+  env: { ...process.env, CONVOLAB_DATA_DIR: dataDir },
+})
 let said = ''
 server.stdout.on('data', (d) => (said += d))
 server.stderr.on('data', (d) => (said += d))
@@ -36,13 +41,19 @@ try {
   }
   if (!url) throw new Error(`convolab serve printed no address: ${said.slice(0, 300)}`)
 
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] })
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run'],
+  })
   const page = await browser.newPage({ viewport: { width: 1366, height: 768 }, locale: 'en-US', colorScheme: 'light' })
   await page.goto(url)
   await page.locator('[data-testid="feature-maps"] canvas').first().waitFor()
   // The first-start card is part of the first screen; a few steps in, the frame has numbers.
   for (let k = 0; k < 7; k++) await page.getByRole('button', { name: 'Step forward' }).click()
-  await page.locator('[data-testid="feature-maps"] canvas').first().hover({ position: { x: 120, y: 60 } })
+  await page
+    .locator('[data-testid="feature-maps"] canvas')
+    .first()
+    .hover({ position: { x: 120, y: 60 } })
   await page.waitForTimeout(500)
   const shot = await page.screenshot()
   await browser.close()
@@ -51,7 +62,26 @@ try {
 
   const gif = join(out, 'forward.gif')
   rmSync(gif, { force: true })
-  execFileSync(process.execPath, [cli, 'export', '--session', join(root, 'samples/lessons/stride-2.convolab'), '--animation', 'forward', '--format', 'gif', '--size', '640x360', '--fps', '2', '--out', gif], { stdio: 'inherit' })
+  execFileSync(
+    process.execPath,
+    [
+      cli,
+      'export',
+      '--session',
+      join(root, 'samples/lessons/stride-2.convolab'),
+      '--animation',
+      'forward',
+      '--format',
+      'gif',
+      '--size',
+      '640x360',
+      '--fps',
+      '2',
+      '--out',
+      gif,
+    ],
+    { stdio: 'inherit' },
+  )
   for (const name of ['main.png', 'forward.gif']) console.log(`${join('docs/screenshots', name)}: ${Math.round(statSync(join(out, name)).size / 1024)} KB`)
 } finally {
   stop()

@@ -247,6 +247,8 @@ describe('interactive timing, 1024×1024 RGB, 8 channels, 3×3, padding 1', () =
     const folder = mkdtempSync(join(tmpdir(), 'convolab-interactive-'))
     const file = join(folder, 'photo.png')
     await sharp(photoBytes).toFile(file)
+    // The photo controls are folded under the input grid until a photo is open.
+    await page.getByText('Size, batch and photo').click()
     await page.getByLabel('Working size (longest side)').selectOption(String(SIDE))
     await page.getByLabel('Open image…').setInputFiles(file)
     await page.getByLabel('Output channels C_out').fill('8')

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
-import { openBrowserMode, SHOTS, type BrowserMode } from './browser-mode'
+import { openBrowserMode, SHOTS, writePhoto, type BrowserMode } from './browser-mode'
 
 const axePath = createRequire(__filename).resolve('axe-core/axe.min.js')
 let mode: BrowserMode
@@ -34,7 +34,13 @@ async function open(width: number, height: number, locale: string, colorScheme: 
 async function inViewport(page: Page, testId: string) {
   return page.getByTestId(testId).evaluate((element) => {
     const box = element.getBoundingClientRect()
-    return { top: box.top, bottom: box.bottom, left: box.left, right: box.right, inside: box.top >= 0 && box.left >= 0 && box.bottom <= innerHeight && box.right <= innerWidth }
+    return {
+      top: box.top,
+      bottom: box.bottom,
+      left: box.left,
+      right: box.right,
+      inside: box.top >= 0 && box.left >= 0 && box.bottom <= innerHeight && box.right <= innerWidth,
+    }
   })
 }
 
@@ -51,10 +57,20 @@ async function overflowing(page: Page): Promise<string[]> {
 async function axe(page: Page): Promise<string[]> {
   await page.addScriptTag({ path: axePath })
   const violations = (await page.evaluate(async () => {
-    const result = await (window as unknown as { axe: { run(context: Document): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }).axe.run(document)
+    const result = await (
+      window as unknown as { axe: { run(context: Document): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }
+    ).axe.run(document)
     return result.violations
   })) as { id: string; impact: string; nodes: { target: string[] }[] }[]
-  return violations.filter((v) => ['moderate', 'serious', 'critical'].includes(v.impact)).map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`)
+  return violations
+    .filter((v) => ['moderate', 'serious', 'critical'].includes(v.impact))
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.nodes
+          .slice(0, 3)
+          .map((n) => n.target.join(' '))
+          .join(', ')}`,
+    )
 }
 
 /** Luminance (0–255) of the stage canvas's top-left corner pixels, as drawn. */
@@ -183,6 +199,26 @@ describe('first start, stage-centred', () => {
     await page.mouse.move(5, 5)
     await page.getByRole('button', { name: /Pause/ }).first().waitFor()
     await expect.poll(() => counter.textContent()).not.toBe(held)
+    await page.context().close()
+  })
+
+  it('on a photo: hovering the input shows the magnifier with the patch numbers; Back to the drawing grid returns', async () => {
+    const page = await open(1366, 768, 'en-US', 'dark')
+    const photo = join(SHOTS, 'layout-photo.png')
+    await writePhoto(photo, 160, 120)
+    await page.locator('input[type=file][accept*="image"]').setInputFiles(photo)
+    await expect.poll(() => page.getByTestId('output-shape').textContent()).toBe('Output shape y: (1, 1, 118, 158)')
+    const grid = page.locator('[aria-label^="Padded input x"]').first()
+    const box = (await grid.boundingBox())!
+    await page.mouse.move(box.x + box.width * 0.3, box.y + box.height * 0.5)
+    const magnifier = page.getByTestId('magnifier')
+    await magnifier.waitFor()
+    const numbers = await magnifier.locator('td').allTextContents()
+    expect(numbers).toHaveLength(9)
+    for (const text of numbers) expect(Number(text.replace('−', '-'))).toBeGreaterThanOrEqual(0)
+    await page.screenshot({ path: join(SHOTS, 'layout-photo-magnifier.png') })
+    await page.getByRole('button', { name: /Back to the drawing grid/ }).click()
+    await expect.poll(() => page.getByTestId('output-shape').textContent()).toBe('Output shape y: (1, 1, 5, 5)')
     await page.context().close()
   })
 

@@ -49,7 +49,14 @@ describe('lesson gallery', () => {
     it(`opens '${id}': a valid session with the case's setting, on its tab`, async () => {
       const opened: { bytes: Uint8Array; name: string }[] = []
       const tabs: string[] = []
-      render(LessonGallery, { props: { open: true, language: 'en', onopen: (bytes: Uint8Array, name: string) => opened.push({ bytes, name }), ontab: (tab: string) => tabs.push(tab) } })
+      render(LessonGallery, {
+        props: {
+          open: true,
+          language: 'en',
+          onopen: (bytes: Uint8Array, name: string) => opened.push({ bytes, name }),
+          ontab: (tab: string) => tabs.push(tab),
+        },
+      })
       await fireEvent.click(screen.getByTestId('lesson-gallery').querySelector(`[data-lesson="${id}"]`)!)
       expect(opened).toHaveLength(1)
       expect(opened[0].name).toBe(`${id}.convolab`)

@@ -65,7 +65,9 @@ describe('settings validation next to the field', () => {
     app.language = 'es'
     flushSync()
     expect(screen.getByLabelText('Grupos (groups)').getAttribute('aria-invalid')).toBe('true')
-    expect(screen.getAllByTestId('field-message').map((m) => m.textContent)).toContain('grupos ∈ {1, 3}: debe dividir los canales de entrada (3) y los de salida (3)')
+    expect(screen.getAllByTestId('field-message').map((m) => m.textContent)).toContain(
+      'grupos ∈ {1, 3}: debe dividir los canales de entrada (3) y los de salida (3)',
+    )
   })
 
   it("puts 'same' padding's stride rule on the stride that is not 1", async () => {
@@ -104,9 +106,32 @@ describe("Present mode's output-size formula", () => {
     for (const axis of ['H', 'W'] as const) {
       const text = textOf(outputSizeTerms(g, axis).numbers)
       const [, size, pads, d, k1, s, out] = /^⌊\((\d+) \+ (\S+) − (\d+)·(\d+) − 1\)\/(\d+)⌋ \+ 1 = (\d+)$/.exec(text)!
-      const padSum = pads.startsWith('2·') ? 2 * Number(pads.slice(2)) : pads.split('+').map(Number).reduce((a, b) => a + b)
+      const padSum = pads.startsWith('2·')
+        ? 2 * Number(pads.slice(2))
+        : pads
+            .split('+')
+            .map(Number)
+            .reduce((a, b) => a + b)
       expect(Math.floor((Number(size) + padSum - Number(d) * Number(k1) - 1) / Number(s)) + 1).toBe(Number(out))
       expect(Number(out)).toBe(axis === 'H' ? g.outH : g.outW)
     }
+  })
+})
+
+describe('kernel panel', () => {
+  it('shows the active preset in the Preset menu, and "Your own kernel" once a cell is edited', async () => {
+    const { default: KernelPanel } = await import('../../src-renderer/src/components/KernelPanel.svelte')
+    const { setWeightCell } = await import('../../src-renderer/src/lib/kernels/weights')
+    const app = new Explorer(fakeTransport())
+    render(KernelPanel, { props: { app, onloadkernel: () => {} } })
+    const menu = screen.getByLabelText('Preset') as HTMLSelectElement
+    expect(menu.value).toBe('sobel-x')
+    expect(menu.selectedOptions[0].textContent).toBe('Sobel x')
+    app.setWeight(setWeightCell(app.weight, 0, 0, 1, 1, 5))
+    flushSync()
+    expect(menu.value).toBe('')
+    expect(menu.selectedOptions[0].textContent).toBe('Your own kernel')
+    await fireEvent.change(menu, { target: { value: 'laplacian' } })
+    expect(menu.value).toBe('laplacian')
   })
 })
