@@ -8,6 +8,7 @@ import { createFastKernels } from '../core/fast'
 import type { ParallelRunner } from '../src-main/engine/parallel'
 import { createParallelRunner } from '../src-main/engine/parallel'
 import { onnxConvModel } from './onnx-model'
+import { threadRowCounts } from './threads'
 
 export type Op = 'forward' | 'grad-input' | 'grad-weight'
 export const OPS: readonly Op[] = ['forward', 'grad-input', 'grad-weight']
@@ -74,13 +75,13 @@ function fast(impl: string, prefer: 'relaxed-simd' | 'simd', dtype: Dtype): Cont
   }
 }
 
-function parallel(dtype: Dtype): Contender {
+function parallel(dtype: Dtype, threads: number): Contender {
   return {
     impl: 'convolab-wasm',
     dtype,
-    threads: 2,
+    threads,
     async prepare({ geometry, x, weight, bias, gradOutput }) {
-      const runner: ParallelRunner = await createParallelRunner({ threads: 2 })
+      const runner: ParallelRunner = await createParallelRunner({ threads })
       const into: ResultTargets = {}
       return {
         kind: runner.kind,
@@ -216,9 +217,9 @@ const onnx: Contender = {
 
 export const CONTENDERS: readonly Contender[] = [
   fast('convolab-wasm', 'relaxed-simd', 'f64'),
-  parallel('f64'),
+  ...threadRowCounts().map((threads) => parallel('f64', threads)),
   fast('convolab-wasm', 'relaxed-simd', 'f32'),
-  parallel('f32'),
+  ...threadRowCounts().map((threads) => parallel('f32', threads)),
   fast('convolab-wasm-simd', 'simd', 'f64'),
   scalar,
   tfjs('cpu'),

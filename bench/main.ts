@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import type { BenchRow, Measured } from './measure'
 import { measure } from './measure'
 import { CONTENDERS } from './contenders'
+import { policyLines } from './threads'
 import { SHAPES, describeShape } from './shapes'
 import { printTable } from './table'
 import { twoThreadCapacity } from './cpu-check'
@@ -114,7 +115,10 @@ async function main(): Promise<void> {
     `Two threads of a plain integer loop ran ${capacityBefore.toFixed(2)}× (before) and ${capacityAfter.toFixed(2)}× (after)` +
       ` the work of one: the most any two-thread row can gain on this machine during this run.`,
   )
-  if (shapes.length > 0) printTable(rows, shapes, notes)
+  if (shapes.length > 0) {
+    printTable(rows, shapes, notes)
+    for (const line of policyLines(shapes)) console.log(line)
+  }
   if (stackWanted) printStackTable(stackRows)
   if (familyOnly || (!wanted && !impls && !args.includes('--no-family'))) {
     // --family T1,P2 limits the family's problems

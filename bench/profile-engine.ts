@@ -17,7 +17,7 @@ import type { ComputeRequest, ComputeResult, Result } from '../contract'
 import { encodeMessage } from '../contract/wire'
 import type { Tensor } from '../core'
 import { convGeometry, filled } from '../core'
-import { ensureMemory, kernelBinary, packPlan, planBackward, planForward, type PackedImage, type Plan } from '../core/fast'
+import { ensureMemory, kernelBinary, mapsLayout, packPlan, planBackward, planForward, readMaps, type PackedImage, type Plan } from '../core/fast'
 import { enableRelaxedSimd } from '../src-main/engine/parallel'
 import { toMapStack } from '../src-main/engine/map-stack'
 import { Engine, nodeWorker } from '../src-main/engine/engine'
@@ -25,6 +25,16 @@ import { Engine, nodeWorker } from '../src-main/engine/engine'
 const RUNS = Number(process.env.PROFILE_RUNS ?? 15)
 const SIDE = 1024
 const MAX_SIDE = 171
+
+/**
+ * CPU milliseconds of this process (every thread): on a shared, loaded machine the pieces are
+ * timed by the CPU they use, which other processes do not inflate; the engine's totals are wall
+ * clock (what the user waits).
+ */
+const cpuNow = (): number => {
+  const { user, system } = process.cpuUsage()
+  return (user + system) / 1000
+}
 
 const median = (values: number[]): number => {
   const sorted = [...values].sort((a, b) => a - b)
@@ -50,9 +60,9 @@ const options = { padding: 1 }
 async function timed(run: (k: number) => unknown | Promise<unknown>): Promise<number> {
   const times: number[] = []
   for (let k = -2; k < RUNS; k++) {
-    const start = performance.now()
+    const start = cpuNow()
     await run(k)
-    if (k >= 0) times.push(performance.now() - start)
+    if (k >= 0) times.push(cpuNow() - start)
   }
   return median(times)
 }
@@ -66,32 +76,51 @@ async function pieces(x: Tensor): Promise<{ forward: Row[]; backward: Row[] }> {
   const exports = (await WebAssembly.instantiate(module, { env: { memory } })).exports as unknown as Record<string, (...args: number[]) => void>
   const geometry = convGeometry(x.shape, weight.shape, options, 8)
   let packed: PackedImage | null = null
-  const stages = async <R>(make: () => Plan<R>): Promise<{ pack: number; kernel: number; unpack: number; result: R }> => {
+  const stages = async <R>(
+    make: () => Plan<R>,
+    between?: (plan: Plan<R>) => void,
+    keepSpread = false,
+  ): Promise<{ pack: number; kernel: number; between: number; unpack: number; result: R }> => {
     let result!: R
     const pack: number[] = []
     const kernel: number[] = []
+    const middle: number[] = []
     const unpack: number[] = []
     for (let k = -2; k < RUNS; k++) {
-      const t0 = performance.now()
+      const t0 = cpuNow()
       const plan = make()
-      ensureMemory(memory, plan.bytes)
-      // as the engine runs them: its stored input stays packed in kernel memory between runs
-      packed = packPlan(plan, memory.buffer, packed)
-      const t1 = performance.now()
+      ensureMemory(memory, plan.bytes + 8 * 2 ** 20)
+      // as the engine runs them: its stored input stays packed in kernel memory between runs,
+      // and so does the spread dE/dy of the remembered 'ones' (backward scratch past the forward's)
+      if (keepSpread && k > -2) plan.pack(memory.buffer, true, true)
+      else packed = packPlan(plan, memory.buffer, packed)
+      const t1 = cpuNow()
       for (const call of plan.calls(0)) exports[call.kernel](...call.args)
-      const t2 = performance.now()
+      const t2 = cpuNow()
+      between?.(plan)
+      const t3 = cpuNow()
       result = plan.unpack(memory.buffer)
-      const t3 = performance.now()
+      const t4 = cpuNow()
       if (k >= 0) {
         pack.push(t1 - t0)
         kernel.push(t2 - t1)
-        unpack.push(t3 - t2)
+        middle.push(t3 - t2)
+        unpack.push(t4 - t3)
       }
     }
-    return { pack: median(pack), kernel: median(kernel), unpack: median(unpack), result }
+    return { pack: median(pack), kernel: median(kernel), between: median(middle), unpack: median(unpack), result }
   }
   const outputs = new Float64Array(8 * SIDE * SIDE)
-  const fwd = await stages(() => planForward(x.data, weight.data, bias(1).data, geometry, 'f64', 1, { output: outputs }))
+  const fwd = await stages(
+    () => planForward(x.data, weight.data, bias(1).data, geometry, 'f64', 1, { output: outputs }),
+    (plan) => {
+      // the engine's path: maps made in kernel memory before y is read back
+      const at = (plan as ReturnType<typeof planForward>).outputAt
+      const layout = mapsLayout(8, SIDE, SIDE, MAX_SIDE, plan.bytes)
+      exports.planeMaps_f64(at, 8, SIDE, SIDE, SIDE, SIDE * SIDE, layout.factor, layout.out, layout.sums, layout.ranges)
+      readMaps(memory.buffer, layout, new Float64Array(memory.buffer), at / 8)
+    },
+  )
   const y: Tensor = { shape: [1, 8, SIDE, SIDE], data: fwd.result as Float64Array }
   const outputMaps = await timed(() => toMapStack(y, MAX_SIDE))
   const maps = toMapStack(y, MAX_SIDE)
@@ -99,7 +128,12 @@ async function pieces(x: Tensor): Promise<{ forward: Row[]; backward: Row[] }> {
 
   const ones = filled([1, 8, SIDE, SIDE], 1)
   const gradInput = new Float64Array(x.data.length)
-  const bwd = await stages(() => planBackward(x.data, weight.data, ones.data, geometry, 'f64', { input: true, weight: true, bias: true }, 1, { gradInput }))
+  const forwardEnd = mapsLayout(8, SIDE, SIDE, MAX_SIDE, planForward(x.data, weight.data, null, geometry, 'f64').bytes).bytes
+  const bwd = await stages(
+    () => planBackward(x.data, weight.data, ones.data, geometry, 'f64', { input: true, weight: true, bias: true }, 1, { gradInput }, forwardEnd),
+    undefined,
+    true,
+  )
   const dx: Tensor = { shape: x.shape, data: bwd.result.gradInput as Float64Array }
   const gradMaps = await timed(() => toMapStack(dx, MAX_SIDE))
   const onesMaps = await timed(() => toMapStack(ones, MAX_SIDE))
@@ -109,68 +143,110 @@ async function pieces(x: Tensor): Promise<{ forward: Row[]; backward: Row[] }> {
     forward: [
       ['pack w, b (x stays packed from the last run)', fwd.pack],
       ['forward kernel (wasm)', fwd.kernel],
+      ['maps of y in kernel memory (wasm, 171², ranges)', fwd.between],
       ['read y back (copy)', fwd.unpack],
-      ['maps of y (171², ranges)', outputMaps],
+      ['(before: maps of y in TypeScript, not summed)', -outputMaps],
       ['socket encoding of the maps', encode],
     ],
     backward: [
-      ['pack dE/dy (spread), wᵀ (x packed already)', bwd.pack],
+      ['pack wᵀ (x and the spread dE/dy = ones kept)', bwd.pack],
       ['grad-weight + grad-input kernels (wasm)', bwd.kernel],
       ['fold dE/dx back, dE/db sums', bwd.unpack],
       ['maps of dE/dx', gradMaps],
-      ['maps of dE/dy (cached in the engine)', onesMaps],
+      ['(maps of dE/dy: cached in the engine, not summed)', -onesMaps],
       ['socket encoding of all maps', encodeAll],
     ],
   }
 }
 
-async function throughEngine(x: Tensor, gradients: boolean): Promise<{ compute: number; wall: number; kernel: string }> {
-  const worker = join(process.env.CONVOLAB_ROOT ?? process.cwd(), 'out/main/engine-worker.js')
-  const engine = new Engine({ host: 'browser', spawn: (control) => nodeWorker(worker, control) })
-  const stored = await engine.invoke('setInput', { shape: [...x.shape], data: x.data.slice() })
-  if (!stored.ok) throw new Error(stored.message)
-  const compute: number[] = []
-  const wall: number[] = []
-  let kernel = ''
-  for (let k = -2; k < RUNS; k++) {
-    const request: ComputeRequest = {
-      requestId: k + 10,
-      inputId: stored.value.inputId,
-      weight: { shape: [...weight.shape], data: weight.data },
-      bias: { shape: [8], data: bias(k + 10).data },
-      options,
-      display: { maxSide: MAX_SIDE },
-      ...(gradients ? { gradOutput: { kind: 'ones' as const } } : {}),
-    }
-    const start = performance.now()
-    const result: Result<ComputeResult> = await engine.invoke('compute', request)
-    const took = performance.now() - start
-    if (!result.ok) throw new Error(result.message)
-    kernel = result.value.kernel
-    if (k >= 0) {
-      compute.push(result.value.timings.computeMs)
-      wall.push(took)
-    }
-  }
-  engine.close()
-  return { compute: median(compute), wall: median(wall), kernel }
+interface EngineTimes {
+  compute: number
+  wall: number
+  /** CPU ms of the whole process (all threads) per change: what load on the machine does not inflate. */
+  cpu: number
+  kernel: string
 }
 
-function table(title: string, rows: Row[], engine: { compute: number; wall: number }): string {
-  const sum = rows.reduce((total, [, ms]) => total + ms, 0)
-  const lines = [`${title}`, ...rows.map(([name, ms]) => `  ${name.padEnd(44)} ${ms.toFixed(1).padStart(7)} ms`)]
-  lines.push(`  ${'sum of the pieces'.padEnd(44)} ${sum.toFixed(1).padStart(7)} ms`)
-  lines.push(`  ${'engine computeMs (worker thread)'.padEnd(44)} ${engine.compute.toFixed(1).padStart(7)} ms`)
-  lines.push(`  ${'engine invoke, wall (+ hop between threads)'.padEnd(44)} ${engine.wall.toFixed(1).padStart(7)} ms`)
+/**
+ * The same changes through each engine build (name → its engine-worker.js), one engine after the
+ * other for every change, so that a loaded machine slows them alike and their ratio holds.
+ */
+async function throughEngines(x: Tensor, gradients: boolean, workers: Record<string, string>): Promise<Record<string, EngineTimes>> {
+  const runs = await Promise.all(
+    Object.entries(workers).map(async ([name, file]) => {
+      const engine = new Engine({ host: 'browser', spawn: (control) => nodeWorker(file, control) })
+      const stored = await engine.invoke('setInput', { shape: [...x.shape], data: x.data.slice() })
+      if (!stored.ok) throw new Error(stored.message)
+      return { name, engine, inputId: stored.value.inputId, compute: [] as number[], wall: [] as number[], cpu: [] as number[], kernel: '' }
+    }),
+  )
+  for (let k = -2; k < RUNS; k++) {
+    for (const run of runs) {
+      const request: ComputeRequest = {
+        requestId: k + 10,
+        inputId: run.inputId,
+        weight: { shape: [...weight.shape], data: weight.data },
+        bias: { shape: [8], data: bias(k + 10).data },
+        options,
+        display: { maxSide: MAX_SIDE },
+        ...(gradients ? { gradOutput: { kind: 'ones' as const } } : {}),
+      }
+      const cpuStart = cpuNow()
+      const start = performance.now()
+      const result: Result<ComputeResult> = await run.engine.invoke('compute', request)
+      const took = performance.now() - start
+      if (!result.ok) throw new Error(result.message)
+      run.kernel = result.value.kernel
+      // as between two changes typed by hand: the engine finishes what it does after answering
+      await new Promise((resolve) => setTimeout(resolve, 30))
+      if (k >= 0) {
+        run.compute.push(result.value.timings.computeMs)
+        run.wall.push(took)
+        run.cpu.push(cpuNow() - cpuStart)
+      }
+    }
+  }
+  for (const run of runs) run.engine.close()
+  return Object.fromEntries(runs.map((run) => [run.name, { compute: median(run.compute), wall: median(run.wall), cpu: median(run.cpu), kernel: run.kernel }]))
+}
+
+function table(title: string, rows: Row[], engines: Record<string, EngineTimes>): string {
+  // a negative entry is shown for comparison and left out of the sum
+  const sum = rows.reduce((total, [, ms]) => total + Math.max(0, ms), 0)
+  const lines = [`${title}`, ...rows.map(([name, ms]) => `  ${name.padEnd(48)} ${Math.abs(ms).toFixed(1).padStart(7)} ms`)]
+  lines.push(`  ${'sum of the pieces'.padEnd(48)} ${sum.toFixed(1).padStart(7)} ms`)
+  const names = Object.keys(engines)
+  for (const name of names) {
+    const engine = engines[name]
+    lines.push(`  ${`engine ${name}: computeMs (worker thread)`.padEnd(48)} ${engine.compute.toFixed(1).padStart(7)} ms`)
+    lines.push(`  ${`engine ${name}: invoke, wall`.padEnd(48)} ${engine.wall.toFixed(1).padStart(7)} ms`)
+    lines.push(`  ${`engine ${name}: CPU of all threads per change`.padEnd(48)} ${engine.cpu.toFixed(1).padStart(7)} ms`)
+  }
+  if (names.length === 2) {
+    const [a, b] = names.map((name) => engines[name])
+    lines.push(`  ${`${names[1]} / ${names[0]}: wall, CPU`.padEnd(48)} ${(b.wall / a.wall).toFixed(2).padStart(7)}×, ${(b.cpu / a.cpu).toFixed(2)}×`)
+  }
   return lines.join('\n')
 }
 
 const x = photo()
-const load = loadavg().map((v) => v.toFixed(2)).join(' ')
+const load = loadavg()
+  .map((v) => v.toFixed(2))
+  .join(' ')
 console.log(`Engine profile: ${cpus()[0]?.model ?? 'cpu'}, ${availableParallelism()} cores, load ${load}, Node ${process.version}, medians of ${RUNS}`)
 const parts = await pieces(x)
-const forward = await throughEngine(x, false)
-const backward = await throughEngine(x, true)
-console.log(`kernel path: ${forward.kernel}`)
+console.log('pieces: CPU time of this thread; engine rows: wall clock')
+// `-- --compare NAME=path/to/engine-worker.js`: another build's engine beside this one
+const root = process.env.CONVOLAB_ROOT ?? process.cwd()
+const workers: Record<string, string> = {}
+const compare = process.argv.indexOf('--compare')
+if (compare > 0) {
+  const [name, file] = process.argv[compare + 1].split('=')
+  workers[name] = file
+}
+workers.this = join(root, 'out/main/engine-worker.js')
+const forward = await throughEngines(x, false, workers)
+const backward = await throughEngines(x, true, workers)
+console.log(`kernel path: ${forward.this.kernel}`)
 console.log(table('bias change → maps (forward)', parts.forward, forward))
 console.log(table('forward + all gradients (dE/dy = ones): the backward part', parts.backward, backward))

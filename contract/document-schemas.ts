@@ -23,10 +23,7 @@ const saveSessionRequestSchema = z.object({
   suggestedName: fileName.optional(),
 })
 
-const openSessionRequestSchema = z.union([
-  z.object({ bytes, name: fileName, path: absolutePathSchema.optional() }),
-  z.object({ path: absolutePathSchema }),
-])
+const openSessionRequestSchema = z.union([z.object({ bytes, name: fileName, path: absolutePathSchema.optional() }), z.object({ path: absolutePathSchema })])
 
 const autosaveRequestSchema = z.object({
   text: sessionText,
@@ -52,7 +49,12 @@ export const settingSchemas = {
   colourMap: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/),
   decimals: count(0, 12),
   animationSpeed: z.number().min(0.1).max(10),
-  lastFolders: z.object(Object.fromEntries(folderPurposes.map((p) => [p, absolutePathSchema.optional()])) as Record<(typeof folderPurposes)[number], z.ZodOptional<typeof absolutePathSchema>>),
+  lastFolders: z.object(
+    Object.fromEntries(folderPurposes.map((p) => [p, absolutePathSchema.optional()])) as Record<
+      (typeof folderPurposes)[number],
+      z.ZodOptional<typeof absolutePathSchema>
+    >,
+  ),
   window: windowBoundsSchema.nullable(),
 } as const
 

@@ -38,10 +38,7 @@ export interface SaveSessionRequest {
  * 'download' (browser mode, no path): nothing is written; offer `text` as a download named `name`.
  * 'cancelled': the user closed the save dialog.
  */
-export type SaveSessionResult =
-  | { kind: 'saved'; path: string; name: string }
-  | { kind: 'download'; name: string; text: string }
-  | { kind: 'cancelled' }
+export type SaveSessionResult = { kind: 'saved'; path: string; name: string } | { kind: 'download'; name: string; text: string } | { kind: 'cancelled' }
 
 /**
  * A .convolab file by absolute path (read by main), or its bytes (a dropped file, an 'open-file'

@@ -10,23 +10,18 @@ import { padInput, unpadGradient } from '../padding'
 import { sizeOf } from '../tensor'
 import type { KernelKind } from './binaries'
 import { detectKernelKind, kernelBinary } from './binaries'
+import type { PlaneMaps } from './maps'
+import { mapsLayout, readMaps } from './maps'
 import type { Dtype, FloatArray } from './memory-layout'
-import { ensureMemory } from './memory-layout'
+import { ensureMemory, MAXIMUM_KERNEL_BYTES } from './memory-layout'
 import type { FastGradients, GradientRequest, KernelCall, PackedImage, Plan, ResultTargets } from './plans'
-import { packPlan, planBackward, planForward } from './plans'
+import { planBackward, planForward } from './plans'
 
 export interface FastKernels {
   /** Which kernels run: shown in the About panel and the benchmark. */
   readonly kind: KernelKind
   /** y = conv2d(x, w, b) for a geometry from convGeometry; Float32Array when dtype is 'f32'. */
-  forward(
-    x: Float64Array,
-    weight: Float64Array,
-    bias: Float64Array | null,
-    geometry: ConvGeometry,
-    dtype: Dtype,
-    into?: ResultTargets,
-  ): FloatArray
+  forward(x: Float64Array, weight: Float64Array, bias: Float64Array | null, geometry: ConvGeometry, dtype: Dtype, into?: ResultTargets): FloatArray
   /** Gradients of input, weight and bias (bias only when geometry.hasBias) from dE/dy. */
   backward(
     x: Float64Array,
@@ -37,6 +32,34 @@ export interface FastKernels {
     wants?: GradientRequest,
     into?: ResultTargets,
   ): FastGradients
+  /**
+   * forward in float64 with the display maps of y (at most maxSide per side) made in the kernels'
+   * memory: one pass over y instead of a copy and a pass. y itself is read back by readOutput(),
+   * which the caller may leave until the maps are on their way: a stable backward pass (its
+   * scratch goes past y) leaves it in place, and any run that would overwrite it reads it back
+   * first. Only the WebAssembly kernels.
+   */
+  forwardWithMaps?(
+    x: Float64Array,
+    weight: Float64Array,
+    bias: Float64Array | null,
+    geometry: ConvGeometry,
+    maxSide: number,
+    into?: ResultTargets,
+  ): { maps: PlaneMaps; readOutput: () => Float64Array }
+  /**
+   * backward in float64 with the display maps of dE/dx made in the kernels' memory where zero
+   * padding leaves dE/dx in place (gradInputMaps null otherwise: make them from gradInput).
+   */
+  backwardWithMaps?(
+    x: Float64Array,
+    weight: Float64Array,
+    gradOutput: Float64Array,
+    geometry: ConvGeometry,
+    wants: GradientRequest | undefined,
+    maxSide: number,
+    into?: ResultTargets,
+  ): { grads: FastGradients; gradInputMaps: PlaneMaps | null }
   /** Lets go of the kernels' memory (it grows to the largest run). */
   release(): void
 }
@@ -53,10 +76,7 @@ type Exports = Record<string, (...args: number[]) => void>
 export async function createFastKernels(options: FastKernelOptions = {}): Promise<FastKernels> {
   const kind = options.module ? (options.prefer ?? 'simd') : detectKernelKind({ prefer: options.prefer })
   if (kind === 'scalar') return scalarKernels()
-  const module =
-    options.module instanceof WebAssembly.Module
-      ? options.module
-      : await WebAssembly.compile(options.module ?? (kernelBinary(kind)))
+  const module = options.module instanceof WebAssembly.Module ? options.module : await WebAssembly.compile(options.module ?? kernelBinary(kind))
   return wasmKernels(kind, module)
 }
 
@@ -64,26 +84,100 @@ async function wasmKernels(kind: KernelKind, module: WebAssembly.Module): Promis
   let memory = new WebAssembly.Memory({ initial: 1 })
   let exports = (await WebAssembly.instantiate(module, { env: { memory } })).exports as unknown as Exports
 
-  // The padded input the memory holds (the input stays in kernel memory between runs: a settings
-  // change of the same input, and the backward pass after its forward, skip packing it again).
-  // Only for callers that said their x does not change between calls (ResultTargets.stableInput).
-  let packed: PackedImage | null = null
+  // Regions kept in kernel memory between runs, for callers whose arrays never change once passed
+  // (ResultTargets.stableInput): the padded input (a settings change of the same input, and the
+  // backward pass after its forward, do not pack x again) and the spread dE/dy of a backward pass
+  // (a remembered upstream gradient is not spread again on the next change).
+  let kept: PackedImage[] = []
+  // Bytes the last stable forward wrote (with its maps): a stable backward puts its scratch after
+  // them, so that forward's y and the kept spread dE/dy survive each other's runs.
+  let forwardEnd = 0
+  // a forward's y still in kernel memory, not read back by its caller yet (forwardWithMaps)
+  let unread: { read: () => void; from: number; to: number } | null = null
+
+  const holds = (region: PackedImage | undefined): boolean => !!region && kept.some((k) => k.x === region.x && k.key === region.key)
+
+  function compute<R>(plan: Plan<R>, stable: boolean, bytes = plan.bytes): void {
+    const imageHit = stable && holds(plan.image)
+    const spreadHit = stable && holds(plan.spread)
+    // what this run writes: its scratch (less a spread it finds in place) and an image it packs
+    const written: Array<[number, number]> = []
+    if (spreadHit && plan.spread) written.push([plan.imageEnd, plan.spread.from], [plan.spread.to, bytes])
+    else written.push([plan.imageEnd, bytes])
+    if (plan.image && !imageHit) written.push([plan.image.from, plan.image.to])
+    const writes = (from: number, to: number): boolean => written.some(([a, b]) => from < b && a < to)
+    if (unread && writes(unread.from, unread.to)) unread.read()
+    ensureMemory(memory, bytes)
+    plan.pack(memory.buffer, imageHit, spreadHit)
+    kept = kept.filter((k) => !writes(k.from, k.to))
+    if (stable) for (const region of [plan.image, plan.spread]) if (region && !holds(region)) kept.push(region)
+    for (const call of plan.calls(0)) invoke(exports, call)
+  }
+
+  function backwardPlan(
+    x: Float64Array,
+    weight: Float64Array,
+    gradOutput: Float64Array,
+    geometry: ConvGeometry,
+    dtype: Dtype,
+    wants: GradientRequest | undefined,
+    into: ResultTargets | undefined,
+  ): ReturnType<typeof planBackward> {
+    const plan = planBackward(x, weight, gradOutput, geometry, dtype, wants, 1, into, into?.stableInput ? forwardEnd : 0)
+    // past the forward's bytes only while that fits the 4 GiB of kernel memory; else from the start
+    return plan.bytes > MAXIMUM_KERNEL_BYTES ? planBackward(x, weight, gradOutput, geometry, dtype, wants, 1, into) : plan
+  }
 
   function run<R>(plan: Plan<R>, stableInput = false): R {
-    ensureMemory(memory, plan.bytes)
-    const image = packPlan(plan, memory.buffer, stableInput ? packed : null)
-    packed = stableInput ? image : null
-    for (const call of plan.calls(0)) invoke(exports, call)
+    compute(plan, stableInput)
     return plan.unpack(memory.buffer)
   }
 
   return {
     kind,
-    forward: (x, weight, bias, geometry, dtype, into) => run(planForward(x, weight, bias, geometry, dtype, 1, into), into?.stableInput),
+    forward: (x, weight, bias, geometry, dtype, into) => {
+      const plan = planForward(x, weight, bias, geometry, dtype, 1, into)
+      if (into?.stableInput) forwardEnd = plan.bytes
+      return run(plan, into?.stableInput)
+    },
     backward: (x, weight, gradOutput, geometry, dtype, wants, into) =>
-      run(planBackward(x, weight, gradOutput, geometry, dtype, wants, 1, into), into?.stableInput),
+      run(backwardPlan(x, weight, gradOutput, geometry, dtype, wants, into), into?.stableInput),
+    backwardWithMaps(x, weight, gradOutput, geometry, wants, maxSide, into) {
+      const g = geometry
+      const plan = backwardPlan(x, weight, gradOutput, g, 'f64', wants, into)
+      // zero padding: dE/dx is the covered part's interior, read in place; other modes fold sums
+      const inPlace = plan.covered && g.paddingMode === 'zeros' && plan.covered.height >= g.padTop + g.inH && plan.covered.width >= g.padLeft + g.inW
+      const layout = inPlace ? mapsLayout(g.batch * g.inChannels, g.inH, g.inW, maxSide, plan.bytes) : null
+      compute(plan, into?.stableInput ?? false, layout?.bytes ?? plan.bytes)
+      const grads = plan.unpack(memory.buffer)
+      if (!layout || !plan.covered || !grads.gradInput) return { grads, gradInputMaps: null }
+      const { at, height, width } = plan.covered
+      const first = at + (g.padTop * width + g.padLeft) * 8
+      exports.planeMaps_f64(first, layout.planes, g.inH, g.inW, width, height * width, layout.factor, layout.out, layout.sums, layout.ranges)
+      return { grads, gradInputMaps: readMaps(memory.buffer, layout, grads.gradInput as Float64Array, 0) }
+    },
+    forwardWithMaps(x, weight, bias, geometry, maxSide, into) {
+      const g = geometry
+      const plan = planForward(x, weight, bias, g, 'f64', 1, into)
+      const layout = mapsLayout(g.batch * g.outChannels, g.outH, g.outW, maxSide, plan.bytes)
+      if (into?.stableInput) forwardEnd = layout.bytes
+      compute(plan, into?.stableInput ?? false, layout.bytes)
+      exports.planeMaps_f64(plan.outputAt, layout.planes, g.outH, g.outW, g.outW, g.outH * g.outW, layout.factor, layout.out, layout.sums, layout.ranges)
+      const maps = readMaps(memory.buffer, layout, new Float64Array(memory.buffer), plan.outputAt / 8)
+      let output: Float64Array | null = null
+      const readOutput = (): Float64Array => {
+        if (unread?.read === readOutput) unread = null
+        output ??= plan.unpack(memory.buffer) as Float64Array
+        return output
+      }
+      const length = g.batch * g.outChannels * g.outH * g.outW
+      unread = { read: readOutput, from: plan.outputAt, to: plan.outputAt + length * 8 }
+      return { maps, readOutput }
+    },
     release() {
-      packed = null
+      unread?.read()
+      kept = []
+      forwardEnd = 0
       memory = new WebAssembly.Memory({ initial: 1 })
       exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Exports
     },

@@ -14,13 +14,23 @@ const ALIGN = 64
 const SLACK = 64
 
 export class MemoryLayout {
-  private end = ALIGN // address 0 stays unused, so a zero address is never a buffer
+  private end: number
+
+  /** `start`: the first byte it may use (address 0 stays unused, so a zero address is never a buffer). */
+  constructor(start = ALIGN) {
+    this.end = Math.max(ALIGN, start)
+  }
 
   /** Reserves `bytes` and returns the buffer's byte address. */
   take(bytes: number): number {
     const at = Math.ceil(this.end / ALIGN) * ALIGN
     this.end = at + bytes + SLACK
     return at
+  }
+
+  /** The next buffer starts at `address` or later. */
+  skipTo(address: number): void {
+    this.end = Math.max(this.end, address)
   }
 
   get bytes(): number {

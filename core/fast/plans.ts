@@ -20,14 +20,7 @@ import {
 } from './packing'
 
 export type KernelName =
-  | 'forward_f64'
-  | 'forward_f32'
-  | 'forwardNarrow_f64'
-  | 'forwardNarrow_f32'
-  | 'forwardThree_f64'
-  | 'forwardThree_f32'
-  | 'gradWeight_f64'
-  | 'gradWeight_f32'
+  'forward_f64' | 'forward_f32' | 'forwardNarrow_f64' | 'forwardNarrow_f32' | 'forwardThree_f64' | 'forwardThree_f32' | 'gradWeight_f64' | 'gradWeight_f32'
 
 export interface KernelCall {
   kernel: KernelName
@@ -39,11 +32,16 @@ export interface Plan<Result> {
   bytes: number
   /**
    * Copies the tensors into memory (call once, before the calls). `imagePacked`: the padded input
-   * is already where this plan wants it (see `image`), so only the rest is written.
+   * is already where this plan wants it (see `image`), so only the rest is written; `spreadPacked`
+   * likewise for the spread upstream gradient of a backward plan (see `spread`).
    */
-  pack(buffer: ArrayBufferLike, imagePacked?: boolean): void
+  pack(buffer: ArrayBufferLike, imagePacked?: boolean, spreadPacked?: boolean): void
   /** The packed padded input of this plan: which input, and a key of where and how it lies. */
   image?: PackedImage
+  /** A backward plan's spread dE/dy, likewise. */
+  spread?: PackedImage
+  /** Bytes [imageEnd, bytes) are this plan's scratch: written by every run (the image only when packed). */
+  imageEnd: number
   /** The kernel calls of one part; parts touch disjoint outputs and may run at the same time. */
   calls(part: number): KernelCall[]
   /** Reads the results back: into the caller's arrays where given (see ResultTargets), else fresh ones. */
@@ -55,11 +53,29 @@ export interface Plan<Result> {
 export interface PackedImage {
   x: Float64Array
   key: string
+  /** Its bytes in kernel memory: [from, to). */
+  from: number
+  to: number
 }
 
 function imageKey(geometry: ConvGeometry, dtype: Dtype, at: number, layout: { rowElements: number; planeElements: number }): string {
   const g = geometry
-  return [dtype, at, g.batch, g.inChannels, g.inH, g.inW, g.padTop, g.padLeft, g.paddedH, g.paddedW, g.paddingMode, g.strideW, layout.rowElements, layout.planeElements].join(' ')
+  return [
+    dtype,
+    at,
+    g.batch,
+    g.inChannels,
+    g.inH,
+    g.inW,
+    g.padTop,
+    g.padLeft,
+    g.paddedH,
+    g.paddedW,
+    g.paddingMode,
+    g.strideW,
+    layout.rowElements,
+    layout.planeElements,
+  ].join(' ')
 }
 
 export interface GradientRequest {
@@ -172,7 +188,7 @@ export function planForward(
   dtype: Dtype,
   parts = 1,
   into: ResultTargets = {},
-): Plan<FloatArray> {
+): Plan<FloatArray> & { outputAt: number } {
   const g = geometry
   const size = BYTES[dtype]
   const lanes = LANES[dtype]
@@ -205,7 +221,9 @@ export function planForward(
   return {
     bytes: memory.bytes,
     parts,
-    image: { x, key: imageKey(g, dtype, imageAt, image) },
+    outputAt,
+    image: { x, key: imageKey(g, dtype, imageAt, image), from: imageAt, to: offsetsAt },
+    imageEnd: offsetsAt,
     pack(buffer, imagePacked = false) {
       const view = floatView(buffer, dtype)
       if (!imagePacked) packPaddedInput(x, g, image, view, imageAt / size)
@@ -239,7 +257,8 @@ export function planBackward(
   wants: GradientRequest = {},
   parts = 1,
   into: ResultTargets = {},
-): Plan<FastGradients> {
+  scratchFrom = 0,
+): Plan<FastGradients> & { covered: { at: number; height: number; width: number } | null } {
   const g = geometry
   const size = BYTES[dtype]
   const lanes = LANES[dtype]
@@ -255,6 +274,10 @@ export function planBackward(
   const gradLength = g.batch * g.outChannels * g.outH * g.outW
   const weightLength = g.outChannels * taps
   const imageAt = wantWeight ? memory.take(g.batch * g.inChannels * image.planeElements * size) : 0
+  const imageEnd = memory.bytes
+  // everything else from scratchFrom on: a caller can keep an earlier result (the forward's y)
+  // and this plan's spread dE/dy in memory across runs by placing them past what a forward writes
+  memory.skipTo(scratchFrom)
   const offsetsAt = wantWeight ? memory.take(taps * 4) : 0
   const partialAt = wantWeight ? memory.take(parts * weightLength * 8) : 0
   const rowsPerTile = tileRows(g, image.rowElements, size)
@@ -334,8 +357,18 @@ export function planBackward(
   return {
     bytes: memory.bytes,
     parts,
-    image: wantWeight ? { x, key: imageKey(g, dtype, imageAt, image) } : undefined,
-    pack(buffer, imagePacked = false) {
+    image: wantWeight ? { x, key: imageKey(g, dtype, imageAt, image), from: imageAt, to: imageEnd } : undefined,
+    covered: wantInput ? { at: coveredAt, height: coveredH, width: coveredW } : null,
+    spread: wantInput
+      ? {
+          x: gradOutput,
+          key: [imageKey(g, dtype, spreadAt, spread), 'spread'].join(' '),
+          from: spreadAt,
+          to: spreadAt + g.batch * g.outChannels * spread.planeElements * size,
+        }
+      : undefined,
+    imageEnd,
+    pack(buffer, imagePacked = false, spreadPacked = false) {
       const view = floatView(buffer, dtype)
       if (wantWeight) {
         if (!imagePacked) packPaddedInput(x, g, image, view, imageAt / size)
@@ -344,22 +377,22 @@ export function planBackward(
         new Float64Array(buffer, partialAt, parts * weightLength).fill(0)
       }
       if (wantInput) {
-        packSpreadGradient(gradOutput, g, spread, view, spreadAt / size)
+        if (!spreadPacked) packSpreadGradient(gradOutput, g, spread, view, spreadAt / size)
         new Int32Array(buffer, spreadOffsetsAt, spreadTaps).set(spreadOffsets)
         packWeights(transposedWeight(weight, g), g.inChannels, g.groups, spreadTaps, lanes, view, flippedAt / size)
         view.fill(0, zeroBiasAt / size, zeroBiasAt / size + g.inChannels)
       }
     },
     calls(part) {
-      return [
-        ...(wantWeight ? weightCalls(part) : []),
-        ...(wantInput ? convolutionCalls(transposed, dtype, part, parts) : []),
-      ]
+      return [...(wantWeight ? weightCalls(part) : []), ...(wantInput ? convolutionCalls(transposed, dtype, part, parts) : [])]
     },
     unpack(buffer) {
       let gradInput: FloatArray | null = null
       if (wantInput) {
-        gradInput = target(dtype, x.length, into.gradInput, true)
+        // zero padding over a covered part that reaches every input cell sets each cell once:
+        // no need to clear the array first (24 MB for a 1024² RGB image)
+        const setsEveryCell = g.paddingMode === 'zeros' && coveredH >= g.padTop + g.inH && coveredW >= g.padLeft + g.inW
+        gradInput = target(dtype, x.length, into.gradInput, !setsEveryCell)
         foldPaddedGradient(floatView(buffer, dtype), coveredAt / size, coveredH, coveredW, g, gradInput)
       }
       let gradWeight: FloatArray | null = null

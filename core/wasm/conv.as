@@ -396,3 +396,72 @@ export function gradWeight_f32(
 ): void {
   gradWeight<f32>(x, rowStride, offsets, taps, gy, gyPitch, gyPlane, channels, outW, i0, i1, gw, tileRows)
 }
+
+// ─── Display maps ───────────────────────────────────────────────────────────────────────────
+// The screen's maps of float64 planes made where the planes already are (the kernels' memory):
+// box means as float32 and each plane's exact range, in one pass with no copy of the planes.
+
+/**
+ * src: `planes` planes of height × width f64, rows `pitch` and planes `planeStride` elements
+ * apart (so a crop of larger planes, e.g. the unpadded part of dE/dx, is read in place). For each plane: the means of factor × factor boxes
+ * (partial boxes at the right and bottom edges) as f32 in out (planes × displayH × displayW),
+ * and at ranges + 24·p: the minimum, the maximum and Σ v·0 (0 exactly when every value is
+ * finite; otherwise the caller counts the plane again). sums: displayW f64 of scratch.
+ * pmin/pmax (one instruction each, unlike min/max with their NaN and ±0 rules): a NaN never
+ * wins them, and a plane with a NaN is counted again anyway.
+ */
+export function planeMaps_f64(
+  src: usize, planes: i32, height: i32, width: i32, pitch: i32, planeStride: i32,
+  factor: i32, out: usize, sums: usize, ranges: usize,
+): void {
+  const displayH = (height + factor - 1) / factor
+  const displayW = (width + factor - 1) / factor
+  const plane = <usize>planeStride * 8
+  const zero = f64x2.splat(0)
+  for (let p = 0; p < planes; p++) {
+    const base = src + <usize>p * plane
+    let low = f64x2.splat(Infinity)
+    let high = f64x2.splat(-Infinity)
+    let poison = zero
+    for (let i = 0; i < displayH; i++) {
+      memory.fill(sums, 0, <usize>displayW * 8)
+      const r1 = min(height, (i + 1) * factor)
+      for (let r = i * factor; r < r1; r++) {
+        const row = base + <usize>r * <usize>pitch * 8
+        for (let j = 0; j < displayW; j++) {
+          const c1 = min(width, (j + 1) * factor)
+          let c = j * factor
+          let acc = zero
+          for (; c + 2 <= c1; c += 2) {
+            const v = v128.load(row + <usize>c * 8)
+            acc = f64x2.add(acc, v)
+            low = f64x2.pmin(low, v)
+            high = f64x2.pmax(high, v)
+            poison = f64x2.add(poison, f64x2.mul(v, zero))
+          }
+          let sum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1)
+          if (c < c1) {
+            const value = load<f64>(row + <usize>c * 8)
+            const v = f64x2.splat(value)
+            sum += value
+            low = f64x2.pmin(low, v)
+            high = f64x2.pmax(high, v)
+            poison = f64x2.add(poison, f64x2.mul(v, zero))
+          }
+          const at = sums + <usize>j * 8
+          store<f64>(at, load<f64>(at) + sum)
+        }
+      }
+      const rows = <f64>(r1 - i * factor)
+      const target = out + (<usize>(p * displayH + i) * <usize>displayW) * 4
+      for (let j = 0; j < displayW; j++) {
+        const columns = <f64>(min(width, (j + 1) * factor) - j * factor)
+        store<f32>(target + <usize>j * 4, <f32>(load<f64>(sums + <usize>j * 8) / (rows * columns)))
+      }
+    }
+    const at = ranges + <usize>p * 24
+    store<f64>(at, min(f64x2.extract_lane(low, 0), f64x2.extract_lane(low, 1)))
+    store<f64>(at + 8, max(f64x2.extract_lane(high, 0), f64x2.extract_lane(high, 1)))
+    store<f64>(at + 16, f64x2.extract_lane(poison, 0) + f64x2.extract_lane(poison, 1))
+  }
+}

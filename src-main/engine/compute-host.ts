@@ -50,6 +50,7 @@ export class ComputeHost {
   private async handle(message: ToWorker): Promise<void> {
     let transfer: ArrayBuffer[] = []
     let result: Result<unknown>
+    let afterPost: (() => void) | null = null
     try {
       switch (message.op) {
         case 'setInput':
@@ -70,7 +71,7 @@ export class ComputeHost {
           // taken out while the run may write into it, so it is never handed out twice
           this.spare = null
           const request = { ...message.request, gradOutput: resolveStoredTarget(message.request.gradOutput, this.inputs) }
-          const { result: value, exact } = await runCompute(input, request, this.kernel, isStale, spare)
+          const { result: value, settle } = await runCompute(input, request, this.kernel, isStale, spare)
             .catch((error: unknown) => {
               this.spare = spare
               throw error
@@ -78,8 +79,11 @@ export class ComputeHost {
             .finally(() => {
               this.computing = false
             })
-          this.spare = this.last
-          this.last = exact
+          // y is read back from the kernels' memory once the maps are on their way
+          afterPost = () => {
+            this.spare = this.last
+            this.last = settle()
+          }
           result = { ok: true, value }
           transfer = transferablesOf(value)
           break
@@ -125,6 +129,7 @@ export class ComputeHost {
       result = stopped ? errorOf('cancelled', requestIdOf(message)) : toEnvelope(error, this.log)
     }
     this.post({ id: message.id, result }, transfer)
+    afterPost?.()
   }
 
   private remember(inputId: string, tensor: Tensor): void {

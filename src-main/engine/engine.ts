@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto'
 import { Worker } from 'node:worker_threads'
 import type { Tensor } from '../../core'
 import type { AboutInfo, EngineEvent, Handlers, MethodName, RequestOf, ResponseOf, Result } from '../../contract'
-import { dispatch, errorOf, ok } from '../../contract'
+import { dispatch, ok } from '../../contract'
 import { methodName, parseRequest } from '../../contract/schemas'
 import { decodeImage } from '../image-io'
 import { readTensorFile } from '../tensor-files'
@@ -190,7 +190,9 @@ export class Engine {
         if (!target.ok) return target
         checked = { ...request, gradOutput: { kind: 'mse', target: target.value } }
       }
-      return this.checks.run<'checkGradients'>({ op: 'checkGradients', generation, input: input.value, request: checked }, [input.value.data.buffer as ArrayBuffer])
+      return this.checks.run<'checkGradients'>({ op: 'checkGradients', generation, input: input.value, request: checked }, [
+        input.value.data.buffer as ArrayBuffer,
+      ])
     },
     regionValues: (request) => this.compute.run<'region'>({ op: 'region', request }),
     learnStep: (request) => this.compute.run<'learn'>({ op: 'learn', request }),

@@ -31,6 +31,9 @@ interface Runner {
   threads: number
   forward: ParallelRunner['forward']
   backward: ParallelRunner['backward']
+  /** Only on the calling thread: the maps kernel runs in the same memory as the passes. */
+  forwardWithMaps?: FastKernels['forwardWithMaps']
+  backwardWithMaps?: FastKernels['backwardWithMaps']
   cancel(): void
 }
 
@@ -40,6 +43,8 @@ function sameThread(kernels: FastKernels): Runner {
     threads: 1,
     forward: async (...args) => kernels.forward(...args),
     backward: async (...args) => kernels.backward(...args),
+    forwardWithMaps: kernels.forwardWithMaps,
+    backwardWithMaps: kernels.backwardWithMaps,
     // a run on this thread is one synchronous call: nothing to stop mid-way; the engine checks
     // for a newer request between the passes
     cancel() {},
@@ -51,9 +56,7 @@ export async function createFastKernel(options: FastKernelOptions = {}): Promise
   enableRelaxedSimd()
   const threads = Math.max(0, Math.floor(options.threads ?? 0))
   const runner: Runner =
-    threads > 0
-      ? await createParallelRunner({ threads, prefer: options.prefer })
-      : sameThread(await createFastKernels({ prefer: options.prefer }))
+    threads > 0 ? await createParallelRunner({ threads, prefer: options.prefer }) : sameThread(await createFastKernels({ prefer: options.prefer }))
   if (runner.kind === 'scalar') return scalarKernel
   const name = kernelName(runner.kind, runner.threads)
 
@@ -64,17 +67,15 @@ export async function createFastKernel(options: FastKernelOptions = {}): Promise
       const data = await runner.forward(x.data, weight.data, bias?.data ?? null, geometry, 'f64', { output: into?.output, stableInput: into?.stableInput })
       return { output: { shape: outputShape(geometry), data: data as Float64Array }, geometry }
     },
-    async backward(
-      x: Tensor,
-      weight: Tensor,
-      bias: Tensor | null,
-      gradOutput: Tensor,
-      options: Conv2dOptions,
-      into?: ResultBuffers,
-    ): Promise<Conv2dGradients> {
+    ...(runner.forwardWithMaps ? { forwardWithMaps: withMaps(runner.forwardWithMaps) } : {}),
+    ...(runner.backwardWithMaps ? { backwardWithMaps: backwardWithMaps(runner.backwardWithMaps) } : {}),
+    async backward(x: Tensor, weight: Tensor, bias: Tensor | null, gradOutput: Tensor, options: Conv2dOptions, into?: ResultBuffers): Promise<Conv2dGradients> {
       const geometry = convGeometry(x.shape, weight.shape, options, bias?.data.length)
-      const wants = { input: true, weight: true, bias: bias !== null }
-      const grads = await runner.backward(x.data, weight.data, gradOutput.data, geometry, 'f64', wants, { gradInput: into?.gradInput, stableInput: into?.stableInput })
+      const wants = { input: true, weight: true, bias: bias !== null && !into?.knownGradBias }
+      const grads = await runner.backward(x.data, weight.data, gradOutput.data, geometry, 'f64', wants, {
+        gradInput: into?.gradInput,
+        stableInput: into?.stableInput,
+      })
       return {
         gradInput: { shape: [...x.shape], data: grads.gradInput as Float64Array },
         gradWeight: { shape: [...weight.shape], data: grads.gradWeight as Float64Array },
@@ -92,5 +93,35 @@ export async function createFastKernel(options: FastKernelOptions = {}): Promise
       }
     },
     cancel: () => runner.cancel(),
+  }
+}
+
+function withMaps(forwardWithMaps: NonNullable<FastKernels['forwardWithMaps']>): NonNullable<ConvKernel['forwardWithMaps']> {
+  return async (x, weight, bias, options, maxSide, into) => {
+    const geometry = convGeometry(x.shape, weight.shape, options, bias?.data.length)
+    const { maps, readOutput } = forwardWithMaps(x.data, weight.data, bias?.data ?? null, geometry, maxSide, {
+      output: into?.output,
+      stableInput: into?.stableInput,
+    })
+    const shape = outputShape(geometry)
+    return { geometry, maps, readOutput: () => ({ shape, data: readOutput() }) }
+  }
+}
+
+function backwardWithMaps(run: NonNullable<FastKernels['backwardWithMaps']>): NonNullable<ConvKernel['backwardWithMaps']> {
+  return async (x, weight, bias, gradOutput, options, maxSide, into) => {
+    const geometry = convGeometry(x.shape, weight.shape, options, bias?.data.length)
+    const wants = { input: true, weight: true, bias: bias !== null && !into?.knownGradBias }
+    const { grads, gradInputMaps } = run(x.data, weight.data, gradOutput.data, geometry, wants, maxSide, {
+      gradInput: into?.gradInput,
+      stableInput: into?.stableInput,
+    })
+    return {
+      gradInput: { shape: [...x.shape], data: grads.gradInput as Float64Array },
+      gradWeight: { shape: [...weight.shape], data: grads.gradWeight as Float64Array },
+      gradBias: bias && grads.gradBias ? { shape: [...bias.shape], data: grads.gradBias as Float64Array } : null,
+      geometry,
+      gradInputMaps,
+    }
   }
 }

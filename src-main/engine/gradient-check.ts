@@ -7,7 +7,7 @@
 // forward passes per element of w, not two whole convolutions per element.
 
 import type { Conv2dOptions, ConvGeometry, Tensor } from '../../core'
-import { convGeometry, paddingMaps, relativeError, seededSource } from '../../core'
+import { convGeometry, paddingMaps, relativeError, seededSource, unravel } from '../../core'
 import type { CheckedCount, GradientCheckReport, GradientCheckRequest } from '../../contract'
 import { upstreamGradient } from './grad-output'
 import type { ConvKernel } from './kernel'
@@ -91,15 +91,6 @@ function pick(size: number, wanted: number, source: () => number): number[] {
   const chosen = new Set<number>()
   while (chosen.size < wanted) chosen.add(Math.min(size - 1, Math.floor(source() * size)))
   return [...chosen].sort((a, b) => a - b)
-}
-
-function unravel(flat: number, shape: readonly number[]): number[] {
-  const index = new Array<number>(shape.length)
-  for (let d = shape.length - 1; d >= 0; d--) {
-    index[d] = flat % shape[d]
-    flat = Math.floor(flat / shape[d])
-  }
-  return index
 }
 
 /** Σ g·y over the outputs one element reaches, each y a fresh dot product of the current tensors. */

@@ -2,8 +2,9 @@
 // or the WebAssembly kernels of fast-kernel.ts (chosen in worker.ts), with the same inputs and
 // outputs, so nothing else in the engine changes.
 
-import type { Conv2dGradients, Conv2dOptions, Conv2dResult, Tensor } from '../../core'
+import type { Conv2dGradients, Conv2dOptions, Conv2dResult, ConvGeometry, Tensor } from '../../core'
 import { conv2d, conv2dBackward } from '../../core'
+import type { PlaneMaps } from '../../core/fast'
 
 /**
  * Arrays of an earlier result that no one reads any more: a kernel may write the new result into
@@ -15,18 +16,14 @@ export interface ResultBuffers {
   gradInput?: Float64Array
   /** x is a stored input that never changes: a kernel may keep its packed copy between calls. */
   stableInput?: boolean
+  /** The caller knows dE/db already (a remembered upstream gradient): a kernel may leave it out (null). */
+  knownGradBias?: boolean
 }
 
 export interface ConvKernel {
   /** Shown in About and in every result, e.g. "scalar" or "wasm relaxed-simd f64 ×1". */
   readonly name: string
-  forward(
-    x: Tensor,
-    weight: Tensor,
-    bias: Tensor | null,
-    options: Conv2dOptions,
-    into?: ResultBuffers,
-  ): Conv2dResult | Promise<Conv2dResult>
+  forward(x: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions, into?: ResultBuffers): Conv2dResult | Promise<Conv2dResult>
   backward(
     x: Tensor,
     weight: Tensor,
@@ -35,6 +32,33 @@ export interface ConvKernel {
     options: Conv2dOptions,
     into?: ResultBuffers,
   ): Conv2dGradients | Promise<Conv2dGradients>
+  /**
+   * forward with the display maps of y made as it runs (the WebAssembly kernels make them in
+   * their own memory); y itself comes from readOutput(), which may wait until the maps are sent
+   * (the kernel reads it back before its next run regardless). A kernel without it leaves the
+   * maps to toMapStack.
+   */
+  forwardWithMaps?(
+    x: Tensor,
+    weight: Tensor,
+    bias: Tensor | null,
+    options: Conv2dOptions,
+    maxSide: number,
+    into?: ResultBuffers,
+  ): Promise<{ geometry: ConvGeometry; maps: PlaneMaps; readOutput: () => Tensor }>
+  /**
+   * backward with the display maps of dE/dx made as it runs where the kernel can (null where it
+   * cannot: the caller makes them from gradInput).
+   */
+  backwardWithMaps?(
+    x: Tensor,
+    weight: Tensor,
+    bias: Tensor | null,
+    gradOutput: Tensor,
+    options: Conv2dOptions,
+    maxSide: number,
+    into?: ResultBuffers,
+  ): Promise<Conv2dGradients & { gradInputMaps: PlaneMaps | null }>
   /**
    * dE/dw and dE/db alone (learning the kernel reads nothing else); a kernel without it runs
    * backward() and the caller takes these two.

@@ -3,12 +3,9 @@
 
 import type { Tensor } from '../../core'
 import type { MapStack } from '../../contract'
+import { boxFactor, planeRange } from '../../core/fast'
 
-/** Box size that brings the longest side to at most maxSide (1 = full size). */
-export function boxFactor(height: number, width: number, maxSide: number): number {
-  if (maxSide <= 0) return 1
-  return Math.max(1, Math.ceil(Math.max(height, width) / maxSide))
-}
+export { boxFactor }
 
 export function toMapStack(tensor: Tensor, maxSide: number): MapStack {
   const [batch, channels, height, width] = tensor.shape
@@ -96,34 +93,4 @@ export function toMapStack(tensor: Tensor, maxSide: number): MapStack {
     nonFinite[p] = bad
   }
   return { shape: [batch, channels, height, width], displayH, displayW, data, min, max, nonFinite }
-}
-
-/**
- * Exact minimum and maximum of the finite values in [start, end) and the count of NaN/±∞.
- * The common all-finite plane takes one branch-light pass (x·0 is NaN only for NaN and ±∞);
- * a plane with a non-finite value is counted again exactly.
- */
-export function planeRange(values: Float64Array, start: number, end: number): [number, number, number] {
-  let low = Infinity
-  let high = -Infinity
-  let poison = 0
-  for (let k = start; k < end; k++) {
-    const v = values[k]
-    low = v < low ? v : low
-    high = v > high ? v : high
-    poison += v * 0
-  }
-  if (poison === 0) return [low, high, 0]
-  low = Infinity
-  high = -Infinity
-  let bad = 0
-  for (let k = start; k < end; k++) {
-    const v = values[k]
-    if (v - v !== 0) bad++
-    else {
-      low = v < low ? v : low
-      high = v > high ? v : high
-    }
-  }
-  return [low, high, bad]
 }

@@ -1,5 +1,5 @@
-// The two-thread runner: PyTorch reference cases at 1e-12 in float64, the same numbers as one
-// thread on shapes big enough to split, float32 within 1e-5 of float64, cancel and close.
+// The kernel-thread runner: PyTorch reference cases at 1e-12 in float64 on 1, 2 and 4 threads of
+// each kernel kind, the same numbers as one thread on shapes big enough to split, float32 within 1e-5 of float64, cancel and close.
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Tensor } from '../../core'
 import { ConvolabError, conv2d, conv2dBackward, convGeometry, normalTensor, outputShape, seededSource } from '../../core'
@@ -38,15 +38,18 @@ function runnerImplementation(run: ParallelRunner): Conv2dImplementation {
   }
 }
 
-referenceSuite('parallel runner (2 threads, relaxed-simd, float64)', runnerImplementation(runner))
-
-// the plain-SIMD kernels with shared memory: what runs where relaxed SIMD is missing
-const plainRunner = await createParallelRunner({ threads: 2, prefer: 'simd' })
-afterAll(() => plainRunner.close())
-describe('plain-simd parallel runner', () => {
-  it('runs plain simd', () => expect(plainRunner.kind).toBe('simd'))
-})
-referenceSuite('parallel runner (2 threads, simd, float64)', runnerImplementation(plainRunner))
+// Every kernel path with shared memory (relaxed SIMD, and plain SIMD where relaxed SIMD is
+// missing) on 1, 2 and 4 kernel threads: 4 threads work on a 2-core machine too, just slower.
+for (const prefer of ['relaxed-simd', 'simd'] as const) {
+  for (const threads of [1, 2, 4]) {
+    const each = await createParallelRunner({ threads, prefer })
+    afterAll(() => each.close())
+    describe(`${prefer} parallel runner, ${threads} thread${threads > 1 ? 's' : ''}`, () => {
+      it('runs the kind and thread count asked for', () => expect([each.kind, each.threads]).toEqual([prefer, threads]))
+    })
+    referenceSuite(`parallel runner (${threads} thread${threads > 1 ? 's' : ''}, ${prefer}, float64)`, runnerImplementation(each))
+  }
+}
 
 function worstRelative(actual: ArrayLike<number>, expected: ArrayLike<number>, scale: 'element' | 'tensor'): number {
   let largest = 0
