@@ -76,7 +76,11 @@ async function pieces(x: Tensor): Promise<{ forward: Row[]; backward: Row[] }> {
   const exports = (await WebAssembly.instantiate(module, { env: { memory } })).exports as unknown as Record<string, (...args: number[]) => void>
   const geometry = convGeometry(x.shape, weight.shape, options, 8)
   let packed: PackedImage | null = null
-  const stages = async <R>(make: () => Plan<R>, between?: (plan: Plan<R>) => void, keepSpread = false): Promise<{ pack: number; kernel: number; between: number; unpack: number; result: R }> => {
+  const stages = async <R>(
+    make: () => Plan<R>,
+    between?: (plan: Plan<R>) => void,
+    keepSpread = false,
+  ): Promise<{ pack: number; kernel: number; between: number; unpack: number; result: R }> => {
     let result!: R
     const pack: number[] = []
     const kernel: number[] = []
@@ -113,7 +117,7 @@ async function pieces(x: Tensor): Promise<{ forward: Row[]; backward: Row[] }> {
       // the engine's path: maps made in kernel memory before y is read back
       const at = (plan as ReturnType<typeof planForward>).outputAt
       const layout = mapsLayout(8, SIDE, SIDE, MAX_SIDE, plan.bytes)
-      exports.planeMaps_f64(at, 8, SIDE, SIDE, layout.factor, layout.out, layout.sums, layout.ranges)
+      exports.planeMaps_f64(at, 8, SIDE, SIDE, SIDE, SIDE * SIDE, layout.factor, layout.out, layout.sums, layout.ranges)
       readMaps(memory.buffer, layout, new Float64Array(memory.buffer), at / 8)
     },
   )
@@ -226,7 +230,9 @@ function table(title: string, rows: Row[], engines: Record<string, EngineTimes>)
 }
 
 const x = photo()
-const load = loadavg().map((v) => v.toFixed(2)).join(' ')
+const load = loadavg()
+  .map((v) => v.toFixed(2))
+  .join(' ')
 console.log(`Engine profile: ${cpus()[0]?.model ?? 'cpu'}, ${availableParallelism()} cores, load ${load}, Node ${process.version}, medians of ${RUNS}`)
 const parts = await pieces(x)
 console.log('pieces: CPU time of this thread; engine rows: wall clock')

@@ -28,18 +28,13 @@ function tensorPayload(rankMin: number, rankMax: number) {
 }
 
 /** An input (N, C, H, W) within the batch and channel limits. */
-const inputTensorSchema = tensorPayload(4, 4).refine(
-  (t) => t.shape[0] <= LIMITS.maxBatch && t.shape[1] <= LIMITS.maxChannels,
-  { message: `batch at most ${LIMITS.maxBatch}, channels at most ${LIMITS.maxChannels}` },
-)
+const inputTensorSchema = tensorPayload(4, 4).refine((t) => t.shape[0] <= LIMITS.maxBatch && t.shape[1] <= LIMITS.maxChannels, {
+  message: `batch at most ${LIMITS.maxBatch}, channels at most ${LIMITS.maxChannels}`,
+})
 
 /** A weight (C_out, C_in/groups, KH, KW) within the kernel and channel limits. */
 const weightSchema = tensorPayload(4, 4).refine(
-  (t) =>
-    t.shape[0] <= LIMITS.maxChannels &&
-    t.shape[1] <= LIMITS.maxChannels &&
-    t.shape[2] <= LIMITS.maxKernelSide &&
-    t.shape[3] <= LIMITS.maxKernelSide,
+  (t) => t.shape[0] <= LIMITS.maxChannels && t.shape[1] <= LIMITS.maxChannels && t.shape[2] <= LIMITS.maxKernelSide && t.shape[3] <= LIMITS.maxKernelSide,
   { message: `kernel sides at most ${LIMITS.maxKernelSide}, channels at most ${LIMITS.maxChannels}` },
 )
 

@@ -59,7 +59,7 @@ export function relativeError(numeric: number, analytic: number): number {
   return scale === 0 ? 0 : Math.abs(numeric - analytic) / scale
 }
 
-/** The index (one entry per axis) of flat position `flat` in a row-major tensor of `shape`. */
+/** The multi-index of a flat row-major position. */
 export function unravel(flat: number, shape: readonly number[]): number[] {
   const index = new Array<number>(shape.length)
   for (let d = shape.length - 1; d >= 0; d--) {

@@ -21,14 +21,7 @@ export interface FastKernels {
   /** Which kernels run: shown in the About panel and the benchmark. */
   readonly kind: KernelKind
   /** y = conv2d(x, w, b) for a geometry from convGeometry; Float32Array when dtype is 'f32'. */
-  forward(
-    x: Float64Array,
-    weight: Float64Array,
-    bias: Float64Array | null,
-    geometry: ConvGeometry,
-    dtype: Dtype,
-    into?: ResultTargets,
-  ): FloatArray
+  forward(x: Float64Array, weight: Float64Array, bias: Float64Array | null, geometry: ConvGeometry, dtype: Dtype, into?: ResultTargets): FloatArray
   /** Gradients of input, weight and bias (bias only when geometry.hasBias) from dE/dy. */
   backward(
     x: Float64Array,
@@ -83,10 +76,7 @@ type Exports = Record<string, (...args: number[]) => void>
 export async function createFastKernels(options: FastKernelOptions = {}): Promise<FastKernels> {
   const kind = options.module ? (options.prefer ?? 'simd') : detectKernelKind({ prefer: options.prefer })
   if (kind === 'scalar') return scalarKernels()
-  const module =
-    options.module instanceof WebAssembly.Module
-      ? options.module
-      : await WebAssembly.compile(options.module ?? (kernelBinary(kind)))
+  const module = options.module instanceof WebAssembly.Module ? options.module : await WebAssembly.compile(options.module ?? kernelBinary(kind))
   return wasmKernels(kind, module)
 }
 
@@ -150,7 +140,8 @@ async function wasmKernels(kind: KernelKind, module: WebAssembly.Module): Promis
       if (into?.stableInput) forwardEnd = plan.bytes
       return run(plan, into?.stableInput)
     },
-    backward: (x, weight, gradOutput, geometry, dtype, wants, into) => run(backwardPlan(x, weight, gradOutput, geometry, dtype, wants, into), into?.stableInput),
+    backward: (x, weight, gradOutput, geometry, dtype, wants, into) =>
+      run(backwardPlan(x, weight, gradOutput, geometry, dtype, wants, into), into?.stableInput),
     backwardWithMaps(x, weight, gradOutput, geometry, wants, maxSide, into) {
       const g = geometry
       const plan = backwardPlan(x, weight, gradOutput, g, 'f64', wants, into)

@@ -25,14 +25,7 @@ export function planarLayout(height: number, width: number, phases: number, lane
 }
 
 /** Element offset of tap (c, a, b) from output pixel (0, 0) of channel 0, for every tap in order. */
-export function tapOffsets(
-  layout: PlanarLayout,
-  channels: number,
-  kernelH: number,
-  kernelW: number,
-  dilationH: number,
-  dilationW: number,
-): Int32Array {
+export function tapOffsets(layout: PlanarLayout, channels: number, kernelH: number, kernelW: number, dilationH: number, dilationW: number): Int32Array {
   const offsets = new Int32Array(channels * kernelH * kernelW)
   let k = 0
   for (let c = 0; c < channels; c++) {
@@ -40,10 +33,7 @@ export function tapOffsets(
       for (let b = 0; b < kernelW; b++) {
         const column = b * dilationW
         offsets[k++] =
-          c * layout.planeElements +
-          a * dilationH * layout.rowElements +
-          (column % layout.phases) * layout.phaseWidth +
-          Math.floor(column / layout.phases)
+          c * layout.planeElements + a * dilationH * layout.rowElements + (column % layout.phases) * layout.phaseWidth + Math.floor(column / layout.phases)
       }
     }
   }
@@ -51,13 +41,7 @@ export function tapOffsets(
 }
 
 /** Writes padInput(x) (any padding mode, via core's paddingMaps) in the planar layout at `at`. */
-export function packPaddedInput(
-  x: Float64Array,
-  geometry: ConvGeometry,
-  layout: PlanarLayout,
-  target: FloatArray,
-  at: number,
-): void {
+export function packPaddedInput(x: Float64Array, geometry: ConvGeometry, layout: PlanarLayout, target: FloatArray, at: number): void {
   const { batch, inChannels, inH, inW, paddedH, paddedW, padLeft } = geometry
   const { rows, cols } = paddingMaps(geometry)
   const { phases, phaseWidth, rowElements, planeElements } = layout
@@ -100,13 +84,7 @@ export function spreadGradWidth(geometry: ConvGeometry): number {
   return (g.outW - 1) * g.strideW + 1 + 2 * g.dilationW * (g.kernelW - 1)
 }
 
-export function packSpreadGradient(
-  gradOutput: Float64Array,
-  geometry: ConvGeometry,
-  layout: PlanarLayout,
-  target: FloatArray,
-  at: number,
-): void {
+export function packSpreadGradient(gradOutput: Float64Array, geometry: ConvGeometry, layout: PlanarLayout, target: FloatArray, at: number): void {
   const g = geometry
   const top = g.dilationH * (g.kernelH - 1)
   const left = g.dilationW * (g.kernelW - 1)
@@ -145,15 +123,7 @@ export function channelBlocks(channelsPerGroup: number): number {
  * Weights (M, taps) of `groups` groups as [group][block][tap][4 channels] vectors, each weight
  * repeated over the lanes; channels past the group's end get zeros.
  */
-export function packWeights(
-  weight: Float64Array,
-  outChannels: number,
-  groups: number,
-  taps: number,
-  lanes: number,
-  target: FloatArray,
-  at: number,
-): void {
+export function packWeights(weight: Float64Array, outChannels: number, groups: number, taps: number, lanes: number, target: FloatArray, at: number): void {
   const perGroup = outChannels / groups
   const blocks = channelBlocks(perGroup)
   let offset = at
@@ -196,14 +166,7 @@ export function transposedWeight(weight: Float64Array, geometry: ConvGeometry): 
  * back onto the input, as core's unpadGradient does: zero padding drops the border, the other
  * modes add each padded cell to the cell it copied.
  */
-export function foldPaddedGradient(
-  source: FloatArray,
-  at: number,
-  height: number,
-  width: number,
-  geometry: ConvGeometry,
-  target: FloatArray,
-): void {
+export function foldPaddedGradient(source: FloatArray, at: number, height: number, width: number, geometry: ConvGeometry, target: FloatArray): void {
   const { batch, inChannels, inH, inW, padLeft, paddingMode } = geometry
   const { rows, cols } = paddingMaps(geometry)
   const interiorEnd = Math.min(width, padLeft + inW)

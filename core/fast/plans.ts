@@ -20,14 +20,7 @@ import {
 } from './packing'
 
 export type KernelName =
-  | 'forward_f64'
-  | 'forward_f32'
-  | 'forwardNarrow_f64'
-  | 'forwardNarrow_f32'
-  | 'forwardThree_f64'
-  | 'forwardThree_f32'
-  | 'gradWeight_f64'
-  | 'gradWeight_f32'
+  'forward_f64' | 'forward_f32' | 'forwardNarrow_f64' | 'forwardNarrow_f32' | 'forwardThree_f64' | 'forwardThree_f32' | 'gradWeight_f64' | 'gradWeight_f32'
 
 export interface KernelCall {
   kernel: KernelName
@@ -67,7 +60,22 @@ export interface PackedImage {
 
 function imageKey(geometry: ConvGeometry, dtype: Dtype, at: number, layout: { rowElements: number; planeElements: number }): string {
   const g = geometry
-  return [dtype, at, g.batch, g.inChannels, g.inH, g.inW, g.padTop, g.padLeft, g.paddedH, g.paddedW, g.paddingMode, g.strideW, layout.rowElements, layout.planeElements].join(' ')
+  return [
+    dtype,
+    at,
+    g.batch,
+    g.inChannels,
+    g.inH,
+    g.inW,
+    g.padTop,
+    g.padLeft,
+    g.paddedH,
+    g.paddedW,
+    g.paddingMode,
+    g.strideW,
+    layout.rowElements,
+    layout.planeElements,
+  ].join(' ')
 }
 
 export interface GradientRequest {
@@ -351,7 +359,14 @@ export function planBackward(
     parts,
     image: wantWeight ? { x, key: imageKey(g, dtype, imageAt, image), from: imageAt, to: imageEnd } : undefined,
     covered: wantInput ? { at: coveredAt, height: coveredH, width: coveredW } : null,
-    spread: wantInput ? { x: gradOutput, key: [imageKey(g, dtype, spreadAt, spread), 'spread'].join(' '), from: spreadAt, to: spreadAt + g.batch * g.outChannels * spread.planeElements * size } : undefined,
+    spread: wantInput
+      ? {
+          x: gradOutput,
+          key: [imageKey(g, dtype, spreadAt, spread), 'spread'].join(' '),
+          from: spreadAt,
+          to: spreadAt + g.batch * g.outChannels * spread.planeElements * size,
+        }
+      : undefined,
     imageEnd,
     pack(buffer, imagePacked = false, spreadPacked = false) {
       const view = floatView(buffer, dtype)
@@ -369,10 +384,7 @@ export function planBackward(
       }
     },
     calls(part) {
-      return [
-        ...(wantWeight ? weightCalls(part) : []),
-        ...(wantInput ? convolutionCalls(transposed, dtype, part, parts) : []),
-      ]
+      return [...(wantWeight ? weightCalls(part) : []), ...(wantInput ? convolutionCalls(transposed, dtype, part, parts) : [])]
     },
     unpack(buffer) {
       let gradInput: FloatArray | null = null

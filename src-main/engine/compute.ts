@@ -46,7 +46,11 @@ export async function runCompute(
   // kernels hand y over and its maps are made here.
   const forward = kernel.forwardWithMaps
     ? await kernel.forwardWithMaps(input, weight, bias, options, maxSide, into)
-    : await Promise.resolve(kernel.forward(input, weight, bias, options, into)).then(({ output, geometry }) => ({ geometry, maps: null, readOutput: () => output }))
+    : await Promise.resolve(kernel.forward(input, weight, bias, options, into)).then(({ output, geometry }) => ({
+        geometry,
+        maps: null,
+        readOutput: () => output,
+      }))
   if (isStale()) throw new Superseded()
   const { geometry, maps, readOutput } = forward
   const exact = (output: Tensor): ExactTensors => ({ requestId: request.requestId, geometry, input, output })
@@ -79,7 +83,9 @@ export async function runCompute(
     const { gradOutput, loss } = upstream
     const gradients = await backward
     if (isStale()) throw new Superseded()
-    result.gradInput = gradients.gradInputMaps ? { shape: mapShape(gradients.gradInput.shape), ...gradients.gradInputMaps } : toMapStack(gradients.gradInput, maxSide)
+    result.gradInput = gradients.gradInputMaps
+      ? { shape: mapShape(gradients.gradInput.shape), ...gradients.gradInputMaps }
+      : toMapStack(gradients.gradInput, maxSide)
     result.gradWeight = { shape: [...gradients.gradWeight.shape], data: gradients.gradWeight.data }
     const gradBias = gradients.gradBias ?? (knownBias && bias ? { shape: bias.shape, data: knownBias.slice() } : null)
     result.gradBias = gradBias ? { shape: [...gradBias.shape], data: gradBias.data } : null

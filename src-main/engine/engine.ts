@@ -191,7 +191,9 @@ export class Engine {
         if (!target.ok) return target
         checked = { ...request, gradOutput: { kind: 'mse', target: target.value } }
       }
-      return this.checks.run<'checkGradients'>({ op: 'checkGradients', generation, input: input.value, request: checked }, [input.value.data.buffer as ArrayBuffer])
+      return this.checks.run<'checkGradients'>({ op: 'checkGradients', generation, input: input.value, request: checked }, [
+        input.value.data.buffer as ArrayBuffer,
+      ])
     },
     regionValues: (request) => this.compute.run<'region'>({ op: 'region', request }),
     learnStep: (request) => this.compute.run<'learn'>({ op: 'learn', request }),

@@ -56,9 +56,7 @@ export async function createFastKernel(options: FastKernelOptions = {}): Promise
   enableRelaxedSimd()
   const threads = Math.max(0, Math.floor(options.threads ?? 0))
   const runner: Runner =
-    threads > 0
-      ? await createParallelRunner({ threads, prefer: options.prefer })
-      : sameThread(await createFastKernels({ prefer: options.prefer }))
+    threads > 0 ? await createParallelRunner({ threads, prefer: options.prefer }) : sameThread(await createFastKernels({ prefer: options.prefer }))
   if (runner.kind === 'scalar') return scalarKernel
   const name = kernelName(runner.kind, runner.threads)
 
@@ -71,17 +69,13 @@ export async function createFastKernel(options: FastKernelOptions = {}): Promise
     },
     ...(runner.forwardWithMaps ? { forwardWithMaps: withMaps(runner.forwardWithMaps) } : {}),
     ...(runner.backwardWithMaps ? { backwardWithMaps: backwardWithMaps(runner.backwardWithMaps) } : {}),
-    async backward(
-      x: Tensor,
-      weight: Tensor,
-      bias: Tensor | null,
-      gradOutput: Tensor,
-      options: Conv2dOptions,
-      into?: ResultBuffers,
-    ): Promise<Conv2dGradients> {
+    async backward(x: Tensor, weight: Tensor, bias: Tensor | null, gradOutput: Tensor, options: Conv2dOptions, into?: ResultBuffers): Promise<Conv2dGradients> {
       const geometry = convGeometry(x.shape, weight.shape, options, bias?.data.length)
       const wants = { input: true, weight: true, bias: bias !== null && !into?.knownGradBias }
-      const grads = await runner.backward(x.data, weight.data, gradOutput.data, geometry, 'f64', wants, { gradInput: into?.gradInput, stableInput: into?.stableInput })
+      const grads = await runner.backward(x.data, weight.data, gradOutput.data, geometry, 'f64', wants, {
+        gradInput: into?.gradInput,
+        stableInput: into?.stableInput,
+      })
       return {
         gradInput: { shape: [...x.shape], data: grads.gradInput as Float64Array },
         gradWeight: { shape: [...weight.shape], data: grads.gradWeight as Float64Array },
@@ -105,7 +99,10 @@ export async function createFastKernel(options: FastKernelOptions = {}): Promise
 function withMaps(forwardWithMaps: NonNullable<FastKernels['forwardWithMaps']>): NonNullable<ConvKernel['forwardWithMaps']> {
   return async (x, weight, bias, options, maxSide, into) => {
     const geometry = convGeometry(x.shape, weight.shape, options, bias?.data.length)
-    const { maps, readOutput } = forwardWithMaps(x.data, weight.data, bias?.data ?? null, geometry, maxSide, { output: into?.output, stableInput: into?.stableInput })
+    const { maps, readOutput } = forwardWithMaps(x.data, weight.data, bias?.data ?? null, geometry, maxSide, {
+      output: into?.output,
+      stableInput: into?.stableInput,
+    })
     const shape = outputShape(geometry)
     return { geometry, maps, readOutput: () => ({ shape, data: readOutput() }) }
   }
@@ -115,7 +112,10 @@ function backwardWithMaps(run: NonNullable<FastKernels['backwardWithMaps']>): No
   return async (x, weight, bias, gradOutput, options, maxSide, into) => {
     const geometry = convGeometry(x.shape, weight.shape, options, bias?.data.length)
     const wants = { input: true, weight: true, bias: bias !== null && !into?.knownGradBias }
-    const { grads, gradInputMaps } = run(x.data, weight.data, gradOutput.data, geometry, wants, maxSide, { gradInput: into?.gradInput, stableInput: into?.stableInput })
+    const { grads, gradInputMaps } = run(x.data, weight.data, gradOutput.data, geometry, wants, maxSide, {
+      gradInput: into?.gradInput,
+      stableInput: into?.stableInput,
+    })
     return {
       gradInput: { shape: [...x.shape], data: grads.gradInput as Float64Array },
       gradWeight: { shape: [...weight.shape], data: grads.gradWeight as Float64Array },

@@ -23,13 +23,7 @@ export interface ResultBuffers {
 export interface ConvKernel {
   /** Shown in About and in every result, e.g. "scalar" or "wasm relaxed-simd f64 ×1". */
   readonly name: string
-  forward(
-    x: Tensor,
-    weight: Tensor,
-    bias: Tensor | null,
-    options: Conv2dOptions,
-    into?: ResultBuffers,
-  ): Conv2dResult | Promise<Conv2dResult>
+  forward(x: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions, into?: ResultBuffers): Conv2dResult | Promise<Conv2dResult>
   backward(
     x: Tensor,
     weight: Tensor,

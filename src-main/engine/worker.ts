@@ -19,9 +19,6 @@ if (!port) throw new Error('engine-worker must run as a worker thread')
 // simd → scalar) are createFastKernel's; a kernel that fails to load at all leaves core's scalar one.
 const kernel: Promise<ConvKernel> = createPolicyKernel().catch(() => scalarKernel)
 const host = kernel.then(
-  (chosen) =>
-    new ComputeHost(chosen, (workerData as { control: Int32Array }).control, (message, transfer) =>
-      port.postMessage(message, transfer ?? []),
-    ),
+  (chosen) => new ComputeHost(chosen, (workerData as { control: Int32Array }).control, (message, transfer) => port.postMessage(message, transfer ?? [])),
 )
 port.on('message', (message: ToWorker) => void host.then((ready) => ready.receive(message)))

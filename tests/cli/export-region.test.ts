@@ -36,19 +36,42 @@ describe('convolab export --region', () => {
     expect(scene.plan.steps).toBe(3 * 3 * 6)
     const whole = conv2d(session.input, session.weight, session.bias, session.options).output
     const [, m, h, w] = whole.shape
-    for (let c = 0; c < m; c++) for (let r = 0; r < 3; r++) for (let q = 0; q < 6; q++) expect(scene.data.output[(c * 3 + r) * 6 + q]).toBe(whole.data[(c * h + 30 + r) * w + 7 + q])
+    for (let c = 0; c < m; c++)
+      for (let r = 0; r < 3; r++) for (let q = 0; q < 6; q++) expect(scene.data.output[(c * 3 + r) * 6 + q]).toBe(whole.data[(c * h + 30 + r) * w + 7 + q])
     // The frame's caption names the cell being written.
     expect(frameModel(scene, 0).title.length).toBeGreaterThan(0)
   })
 
   it('writes the frames of the region asked, and of the saved region by default', async () => {
     const out = join(scratch, 'asked')
-    const asked = await run(['export', '--session', path, '--animation', 'forward', '--format', 'png', '--out', out, '--size', '320x180', '--granularity', 'row', '--region', '40,2,4,8'], 'en')
+    const asked = await run(
+      [
+        'export',
+        '--session',
+        path,
+        '--animation',
+        'forward',
+        '--format',
+        'png',
+        '--out',
+        out,
+        '--size',
+        '320x180',
+        '--granularity',
+        'row',
+        '--region',
+        '40,2,4,8',
+      ],
+      'en',
+    )
     expect(asked.stderr).toBe('')
     expect(asked.stdout).toMatch(/^wrote 12 frames \(forward, row, region 40,2,4×8, 320×180\)/)
     expect(readdirSync(out)).toHaveLength(12)
     const saved = join(scratch, 'saved')
-    const result = await run(['export', '--session', path, '--animation', 'backward-scatter', '--format', 'png', '--out', saved, '--size', '160x90', '--from', '55'], 'es')
+    const result = await run(
+      ['export', '--session', path, '--animation', 'backward-scatter', '--format', 'png', '--out', saved, '--size', '160x90', '--from', '55'],
+      'es',
+    )
     expect(result.stdout).toMatch(/^escritos 6 fotogramas \(backward-scatter, cell, región 10,20,4×5, 160×90\)/)
     expect(regionOf({ session })).toEqual({ i: 10, j: 20, h: 4, w: 5 })
   })

@@ -318,8 +318,6 @@ describe('in Spanish, on a photo', () => {
     await page.getByLabel('Abrir imagen…').setInputFiles(photo)
     await expect.poll(() => page.getByText(/casa\.png: 96×64/).count()).toBe(1)
     // Two output channels: Sobel x and Sobel y, over the three colour channels.
-    const channels = page.locator('details', { has: page.getByText('Canales, filtro aleatorio, pintar, archivo', { exact: true }) })
-    if ((await channels.getAttribute('open')) === null) await channels.locator('summary').click()
     await page.getByLabel('Canales de salida C_out', { exact: true }).fill('2')
     await page.getByLabel('Predefinido').selectOption('sobel-x')
     await page.getByLabel('Filtro m').selectOption('1')

@@ -62,7 +62,6 @@ describe('every tab on a 1024×1024 photo', () => {
   })
 
   it('animates a region of the 8-channel output with core’s values and exports its frames', async () => {
-    await unfold('Channels, random filter, painting, file')
     await page.getByLabel('Output channels C_out', { exact: true }).fill('8')
     await expect.poll(() => page.locator('#output-title small').first().textContent(), { timeout: 60_000 }).toBe('(1, 8, 1022, 1022)')
     await page.getByRole('tab', { name: 'Animation' }).click()

@@ -63,8 +63,7 @@ describe('kernel memory kept between requests', () => {
       }
       const result = value(await engine.invoke('compute', request))
       const y = conv2d(x, weight, bias, options).output
-      const probe = async (tensor: ResultTensor, length: number) =>
-        value(await engine.invoke('probe', { requestId, which: tensor, start: 0, count: length }))
+      const probe = async (tensor: ResultTensor, length: number) => value(await engine.invoke('probe', { requestId, which: tensor, start: 0, count: length }))
       expectClose(await probe('output', y.data.length), y.data)
       expectClose(await probe('input', x.data.length), x.data)
       if (!gradOutput) continue

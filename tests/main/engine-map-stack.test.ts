@@ -99,7 +99,7 @@ describe.each(makers)('%s', (_, makeMaps) => {
 describe.each([
   ['simd', simd],
   ['relaxed-simd', relaxed],
-])('planeMaps_f64 over dE/dx in the %s kernels\' memory', (_, kernels) => {
+])("planeMaps_f64 over dE/dx in the %s kernels' memory", (_, kernels) => {
   const source = seededSource(23)
   const x = normalTensor([2, 3, 37, 50], source)
   const weight = normalTensor([4, 3, 3, 3], source)

@@ -23,7 +23,13 @@ const source = seededSource(77)
 const x = normalTensor([2, 4, 13, 12], source)
 const weight = normalTensor([6, 2, 3, 2], source)
 const bias = normalTensor([6], source)
-const options = { stride: [2, 1] as [number, number], padding: [2, 1] as [number, number], dilation: [1, 2] as [number, number], groups: 2, paddingMode: 'reflect' as const }
+const options = {
+  stride: [2, 1] as [number, number],
+  padding: [2, 1] as [number, number],
+  dilation: [1, 2] as [number, number],
+  groups: 2,
+  paddingMode: 'reflect' as const,
+}
 
 function expectWithin(got: ArrayLike<number>, want: ArrayLike<number>, tolerance: number): void {
   expect(got.length).toBe(want.length)
@@ -77,7 +83,10 @@ describe.each(kernels)('regionValues (%s)', (_, makeKernel) => {
     expect(got.gradInput!.rect).toEqual({ top: 0, left: 8, height: 5, width: 4 })
     expectWithin(got.gradInput!.tensor.data, crop(grads.gradInput, 1, 0, 8, 5, 4), 1e-12)
     // a region outside the output, or of another compute, is refused
-    expect(await engine.invoke('regionValues', { requestId: 9, batch: 0, region: { top: 7, left: 0, height: 2, width: 1 } })).toMatchObject({ ok: false, code: 'bad-request' })
+    expect(await engine.invoke('regionValues', { requestId: 9, batch: 0, region: { top: 7, left: 0, height: 2, width: 1 } })).toMatchObject({
+      ok: false,
+      code: 'bad-request',
+    })
     expect(await engine.invoke('regionValues', { requestId: 8, batch: 0, region })).toMatchObject({ ok: false, code: 'bad-request' })
     engine.close()
   })
@@ -102,7 +111,11 @@ describe('checkGradients', () => {
     engine.onEvent((event) => events.push(event))
     const inputId = value(await engine.invoke('setInput', payload(x)))
     const report = value(await engine.invoke('checkGradients', check(inputId.inputId)))
-    expect(report.counts).toEqual({ input: { checked: x.data.length, total: x.data.length }, weight: { checked: 72, total: 72 }, bias: { checked: 6, total: 6 } })
+    expect(report.counts).toEqual({
+      input: { checked: x.data.length, total: x.data.length },
+      weight: { checked: 72, total: 72 },
+      bias: { checked: 6, total: 6 },
+    })
     expect(report.checked).toBe(x.data.length + 72 + 6)
     expect(report.failures).toBe(0)
     expect(report.passed).toBe(true)

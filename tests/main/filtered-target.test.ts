@@ -41,7 +41,9 @@ describe('filteredTarget in the engine', () => {
       const stored = value(await engine.invoke('compute', { ...request, gradOutput: { kind: 'mse-stored', targetId: answer.targetId } }))
       const output = conv2d(input, weight, null, options).output
       expect(close(stored.loss!, meanSquaredError(output, expected).loss)).toBe(true)
-      const sent = value(await engine.invoke('compute', { ...request, requestId: 2, gradOutput: { kind: 'mse', target: { shape: answer.shape, data: answer.values! } } }))
+      const sent = value(
+        await engine.invoke('compute', { ...request, requestId: 2, gradOutput: { kind: 'mse', target: { shape: answer.shape, data: answer.values! } } }),
+      )
       expect(stored.loss).toBe(sent.loss)
       engine.close()
     }
@@ -65,7 +67,15 @@ describe('filteredTarget in the engine', () => {
     const inputId = await store(engine, input)
     const channels = await engine.invoke('filteredTarget', { inputId, weight: { shape: [1, 3, 3, 3], data: new Float64Array(27) }, options: {} })
     expect(!channels.ok && channels.code).toBe('input-channels')
-    const compute = await engine.invoke('compute', { requestId: 1, inputId, weight: payload(weight), bias: null, options, display: { maxSide: 0 }, gradOutput: { kind: 'mse-stored', targetId: 'gone' } })
+    const compute = await engine.invoke('compute', {
+      requestId: 1,
+      inputId,
+      weight: payload(weight),
+      bias: null,
+      options,
+      display: { maxSide: 0 },
+      gradOutput: { kind: 'mse-stored', targetId: 'gone' },
+    })
     expect(!compute.ok && compute.code).toBe('unknown-input')
     engine.close()
   })

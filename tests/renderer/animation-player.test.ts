@@ -50,7 +50,7 @@ afterEach(() => {
 
 describe('animation player controls', () => {
   it('steps forward and back and shows the cell being written with its value from core', async () => {
-    const { app, player, forward, mount } = await setUp()
+    const { app, forward, mount } = await setUp()
     mount()
     expect(counter()).toBe('step 0 of 25')
     await fireEvent.click(screen.getByRole('button', { name: 'Step forward' }))
@@ -78,7 +78,7 @@ describe('animation player controls', () => {
   })
 
   it('plays at 3 steps a second times the speed, pauses, and stops at the end unless looping', async () => {
-    const { player, mount } = await setUp()
+    const { mount } = await setUp()
     vi.useFakeTimers()
     mount()
     await fireEvent.click(screen.getByRole('button', { name: /Play/ }))

@@ -38,7 +38,26 @@ const close = (a: number, b: number) => Math.abs(a - b) <= 1e-12 * Math.max(1, M
 
 describe('command list', () => {
   it('has a command for every menu item, and each says whether it makes an undo step', () => {
-    const menu: MenuCommand[] = ['open-image', 'open-kernel', 'open-tensor', 'export', 'undo', 'redo', 'zoom-in', 'zoom-out', 'zoom-reset', 'language-en', 'language-es', 'theme-light', 'theme-dark', 'theme-system', 'about', 'shortcuts', 'save', 'save-as']
+    const menu: MenuCommand[] = [
+      'open-image',
+      'open-kernel',
+      'open-tensor',
+      'export',
+      'undo',
+      'redo',
+      'zoom-in',
+      'zoom-out',
+      'zoom-reset',
+      'language-en',
+      'language-es',
+      'theme-light',
+      'theme-dark',
+      'theme-system',
+      'about',
+      'shortcuts',
+      'save',
+      'save-as',
+    ]
     for (const id of menu) expect(commandById(id).id).toBe(id)
     expect(new Set(COMMANDS.map((c) => c.id)).size).toBe(COMMANDS.length)
     expect(commandById('open-image').undoable).toBe(true)
@@ -183,7 +202,8 @@ describe('the stage: a region of a large output', () => {
     const source = stage.source!
     for (let r = 0; r < 8; r++) for (let c = 0; c < 8; c++) expect(source.output[r * 8 + c]).toBe(core[(28 + r) * 64 + 28 + c])
     // The region's own small convolution gives the same cells.
-    const small = conv2d({ shape: [1, 1, source.geometry.inH, source.geometry.inW], data: source.input }, app.weight, { shape: [1], data: app.bias }, {}).output.data
+    const small = conv2d({ shape: [1, 1, source.geometry.inH, source.geometry.inW], data: source.input }, app.weight, { shape: [1], data: app.bias }, {}).output
+      .data
     for (let k = 0; k < 64; k++) expect(close(small[k], source.output[k])).toBe(true)
     player.region = { i: 60, j: 0, h: 8, w: 8 }
     await until(() => stage.source?.region?.i === 56)

@@ -9,7 +9,18 @@ import type { FakeTransport } from '../../src-renderer/src/lib/dev/fake-transpor
 import { fakeTransport } from '../../src-renderer/src/lib/dev/fake-transport'
 import { Engine, sameThreadWorker } from '../../src-main/engine/engine'
 
-const ENGINE_METHODS = new Set(['setInput', 'decodeImage', 'compute', 'probe', 'gradcheck', 'checkGradients', 'regionValues', 'learnStep', 'filteredTarget', 'cancel'])
+const ENGINE_METHODS = new Set([
+  'setInput',
+  'decodeImage',
+  'compute',
+  'probe',
+  'gradcheck',
+  'checkGradients',
+  'regionValues',
+  'learnStep',
+  'filteredTarget',
+  'cancel',
+])
 
 export interface EngineTransport extends FakeTransport {
   engine: Engine

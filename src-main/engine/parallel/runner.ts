@@ -6,26 +6,8 @@
 import { Worker } from 'node:worker_threads'
 import type { ConvGeometry } from '../../../core'
 import { ConvolabError } from '../../../core'
-import type {
-  Dtype,
-  FastGradients,
-  FastKernels,
-  FloatArray,
-  GradientRequest,
-  KernelKind,
-  PackedImage,
-  Plan,
-  ResultTargets,
-} from '../../../core/fast'
-import {
-  detectKernelKind,
-  ensureMemory,
-  kernelBinary,
-  packPlan,
-  planBackward,
-  planForward,
-  scalarKernels,
-} from '../../../core/fast'
+import type { Dtype, FastGradients, FastKernels, FloatArray, GradientRequest, KernelKind, PackedImage, Plan, ResultTargets } from '../../../core/fast'
+import { detectKernelKind, ensureMemory, kernelBinary, packPlan, planBackward, planForward, scalarKernels } from '../../../core/fast'
 import { WORKER_SOURCE } from './worker-source'
 
 export interface ParallelRunnerOptions {
@@ -38,14 +20,7 @@ export interface ParallelRunnerOptions {
 export interface ParallelRunner {
   readonly kind: KernelKind
   readonly threads: number
-  forward(
-    x: Float64Array,
-    weight: Float64Array,
-    bias: Float64Array | null,
-    geometry: ConvGeometry,
-    dtype: Dtype,
-    into?: ResultTargets,
-  ): Promise<FloatArray>
+  forward(x: Float64Array, weight: Float64Array, bias: Float64Array | null, geometry: ConvGeometry, dtype: Dtype, into?: ResultTargets): Promise<FloatArray>
   backward(
     x: Float64Array,
     weight: Float64Array,
@@ -177,8 +152,7 @@ export async function createParallelRunner(options: ParallelRunnerOptions = {}):
   return {
     kind,
     threads,
-    forward: (x, weight, bias, geometry, dtype, into) =>
-      enqueue(() => planForward(x, weight, bias, geometry, dtype, threads, into), into?.stableInput),
+    forward: (x, weight, bias, geometry, dtype, into) => enqueue(() => planForward(x, weight, bias, geometry, dtype, threads, into), into?.stableInput),
     backward: (x, weight, gradOutput, geometry, dtype, wants, into) =>
       enqueue(() => planBackward(x, weight, gradOutput, geometry, dtype, wants, threads, into), into?.stableInput),
     cancel() {

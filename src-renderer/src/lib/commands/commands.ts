@@ -7,13 +7,7 @@ import type { MessageKey } from '../i18n'
 import type { KeyCombo } from '../keyboard/shortcuts'
 import type { AppState } from '../state/app-state.svelte'
 
-export type CommandId =
-  | MenuCommand
-  | 'open-session'
-  | 'tool-brush'
-  | 'tool-eraser'
-  | 'tool-fill'
-  | 'tool-pointer'
+export type CommandId = MenuCommand | 'open-session' | 'tool-brush' | 'tool-eraser' | 'tool-fill' | 'tool-pointer'
 
 export interface Command {
   id: CommandId
@@ -54,25 +48,68 @@ const theme = (id: 'theme-light' | 'theme-dark' | 'theme-system', label: Message
 })
 
 export const COMMANDS: readonly Command[] = [
-  { id: 'undo', label: 'keys.undo', keys: [{ key: 'z', mod: true }], inMenu: true, undoable: false, enabled: (s) => s.history.canUndo, perform: (s) => void s.history.undo() },
+  {
+    id: 'undo',
+    label: 'keys.undo',
+    keys: [{ key: 'z', mod: true }],
+    inMenu: true,
+    undoable: false,
+    enabled: (s) => s.history.canUndo,
+    perform: (s) => void s.history.undo(),
+  },
   {
     id: 'redo',
     label: 'keys.redo',
-    keys: [{ key: 'z', mod: true, shift: true }, { key: 'y', mod: true, mac: false }],
+    keys: [
+      { key: 'z', mod: true, shift: true },
+      { key: 'y', mod: true, mac: false },
+    ],
     inMenu: true,
     undoable: false,
     enabled: (s) => s.history.canRedo,
     perform: (s) => void s.history.redo(),
   },
   { id: 'save', label: 'keys.save', keys: [{ key: 's', mod: true }], inMenu: true, undoable: false, perform: (s) => void s.session.save() },
-  { id: 'save-as', label: 'keys.saveAs', keys: [{ key: 's', mod: true, shift: true }], inMenu: true, undoable: false, perform: (s) => void s.session.save(true) },
-  { id: 'open-session', label: 'keys.openSession', keys: [{ key: 'o', mod: true }], inMenu: true, undoable: true, perform: (s) => s.view.sessionPicker?.click() },
+  {
+    id: 'save-as',
+    label: 'keys.saveAs',
+    keys: [{ key: 's', mod: true, shift: true }],
+    inMenu: true,
+    undoable: false,
+    perform: (s) => void s.session.save(true),
+  },
+  {
+    id: 'open-session',
+    label: 'keys.openSession',
+    keys: [{ key: 'o', mod: true }],
+    inMenu: true,
+    undoable: true,
+    perform: (s) => s.view.sessionPicker?.click(),
+  },
   { id: 'open-image', label: 'keys.openImage', keys: [{ key: 'i', mod: true }], inMenu: true, undoable: true, perform: () => clickFileInput('image/png') },
   { id: 'open-kernel', label: 'keys.openKernel', keys: [{ key: 'k', mod: true }], inMenu: true, undoable: true, perform: () => clickFileInput('.npy') },
   // Electron's menu opens the file itself and sends it as an open-file event.
   { id: 'open-tensor', label: 'keys.openKernel', keys: [], inMenu: true, undoable: true, perform: () => clickFileInput('.npy') },
-  { id: 'export', label: 'work.export', keys: [], inMenu: true, undoable: false, enabled: (s) => s.explorer.check.ok, perform: (s) => (s.view.exporting = true) },
-  { id: 'zoom-in', label: 'keys.zoomIn', keys: [{ key: '=', mod: true }, { key: '+', mod: true }], inMenu: true, undoable: false, perform: (s) => s.preferences.zoomBy(1) },
+  {
+    id: 'export',
+    label: 'work.export',
+    keys: [],
+    inMenu: true,
+    undoable: false,
+    enabled: (s) => s.explorer.check.ok,
+    perform: (s) => (s.view.exporting = true),
+  },
+  {
+    id: 'zoom-in',
+    label: 'keys.zoomIn',
+    keys: [
+      { key: '=', mod: true },
+      { key: '+', mod: true },
+    ],
+    inMenu: true,
+    undoable: false,
+    perform: (s) => s.preferences.zoomBy(1),
+  },
   { id: 'zoom-out', label: 'keys.zoomOut', keys: [{ key: '-', mod: true }], inMenu: true, undoable: false, perform: (s) => s.preferences.zoomBy(-1) },
   { id: 'zoom-reset', label: 'keys.zoomReset', keys: [{ key: '0', mod: true }], inMenu: true, undoable: false, perform: (s) => s.preferences.zoomReset() },
   { id: 'language-en', label: 'app.language', keys: [], inMenu: true, undoable: false, perform: (s) => (s.explorer.language = 'en') },
@@ -82,8 +119,15 @@ export const COMMANDS: readonly Command[] = [
   theme('theme-system', 'prefs.theme.system'),
   { id: 'about', label: 'about.button', keys: [], inMenu: true, undoable: false, perform: (s) => (s.view.aboutOpen = true) },
   { id: 'lessons', label: 'lessons.button', keys: [], inMenu: true, undoable: false, perform: (s) => (s.view.lessonsOpen = true) },
-  { id: 'present', label: 'present.button', keys: [{ key: 'F5' }], inMenu: true, undoable: false, perform: (s) => (s.view.presenting = !s.view.presenting) },
-  { id: 'shortcuts', label: 'keys.shortcuts', keys: [{ key: 'F1' }, { key: '?', plain: true }], inMenu: false, undoable: false, perform: (s) => (s.view.helpOpen = true) },
+  { id: 'present', label: 'keys.present', keys: [{ key: 'F5' }], inMenu: true, undoable: false, perform: (s) => (s.view.presenting = !s.view.presenting) },
+  {
+    id: 'shortcuts',
+    label: 'keys.shortcuts',
+    keys: [{ key: 'F1' }, { key: '?', plain: true }],
+    inMenu: false,
+    undoable: false,
+    perform: (s) => (s.view.helpOpen = true),
+  },
   tool('tool-brush', 'keys.toolBrush', 'b'),
   tool('tool-eraser', 'keys.toolEraser', 'e'),
   tool('tool-fill', 'keys.toolFill', 'f'),

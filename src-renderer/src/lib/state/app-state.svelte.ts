@@ -61,7 +61,9 @@ export class AppState implements DocumentOwners {
   }
 
   /** The views that show gradients are open: the engine computes the backward pass with the maps. */
-  readonly needsGradient = $derived.by(() => this.view.tab === 'backward' || (this.view.tab === 'animation' && this.player.kind !== 'forward') || this.view.exporting)
+  readonly needsGradient = $derived.by(
+    () => this.view.tab === 'backward' || (this.view.tab === 'animation' && this.player.kind !== 'forward') || this.view.exporting,
+  )
 
   /** Runs a command of the list (menu, keyboard, buttons); false when it cannot run now. */
   run(id: CommandId): boolean {

@@ -28,13 +28,23 @@ export async function exactValuesOf(transport: Transport, result: ComputeResult)
     const answer = await transport.invoke('probe', { requestId: result.requestId, which, start: 0, count: sizeOf(shape) })
     return answer.ok ? answer.value : undefined
   }
-  const [output, gradOutput, gradInput] = await Promise.all([read('output', result.output.shape), read('gradOutput', result.gradOutput?.shape), read('gradInput', result.gradInput?.shape)])
+  const [output, gradOutput, gradInput] = await Promise.all([
+    read('output', result.output.shape),
+    read('gradOutput', result.gradOutput?.shape),
+    read('gradInput', result.gradInput?.shape),
+  ])
   if (!output || gradOutput === undefined || gradInput === undefined) return null
   return { output, gradOutput, gradInput }
 }
 
 /** Exact values of a range of the latest result (the cell under the pointer, a region's row). */
-export async function probeValues(transport: Transport, requestId: number, which: 'output' | 'gradOutput' | 'gradInput', start: number, count: number): Promise<Float64Array | null> {
+export async function probeValues(
+  transport: Transport,
+  requestId: number,
+  which: 'output' | 'gradOutput' | 'gradInput',
+  start: number,
+  count: number,
+): Promise<Float64Array | null> {
   const answer = await transport.invoke('probe', { requestId, which, start, count })
   return answer.ok ? answer.value : null
 }

@@ -59,10 +59,22 @@ export class Stage {
       return
     }
     // The region's cells, its padded-input window (padding as the convolution sees it) and dE/dy, exact, from the engine.
-    const answer = await this.app.transport.invoke('regionValues', { requestId: shown.result.requestId, batch: n, region: { top: region.i, left: region.j, height: region.h, width: region.w } })
+    const answer = await this.app.transport.invoke('regionValues', {
+      requestId: shown.result.requestId,
+      batch: n,
+      region: { top: region.i, left: region.j, height: region.h, width: region.w },
+    })
     // A newer result or region asked meanwhile (the engine then no longer holds these values).
     if (ask !== this.asked || !answer.ok) return
     const values = answer.value
-    this.source = { ...common, geometry: regionGeometry(full, region), region, n, input: values.paddedInput.data, output: values.output.data, gradOutput: values.gradOutput?.data ?? null }
+    this.source = {
+      ...common,
+      geometry: regionGeometry(full, region),
+      region,
+      n,
+      input: values.paddedInput.data,
+      output: values.output.data,
+      gradOutput: values.gradOutput?.data ?? null,
+    }
   }
 }
