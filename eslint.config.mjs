@@ -13,9 +13,7 @@ import tseslint from 'typescript-eslint'
 
 // ESLint's own recommended rules (what @eslint/js exports as configs.recommended), read from the
 // rules' metadata so no extra package is needed.
-const eslintRecommended = Object.fromEntries(
-  [...builtinRules].filter(([, rule]) => rule.meta?.docs?.recommended).map(([name]) => [name, 'error']),
-)
+const eslintRecommended = Object.fromEntries([...builtinRules].filter(([, rule]) => rule.meta?.docs?.recommended).map(([name]) => [name, 'error']))
 
 const LAYERS = ['core', 'contract', 'frames', 'src-main', 'src-renderer']
 const SVELTE_FILES = ['**/*.svelte', '**/*.svelte.ts', '**/*.svelte.js']

@@ -64,10 +64,7 @@ function fast(impl: string, prefer: 'relaxed-simd' | 'simd', dtype: Dtype): Cont
         missing: {},
         run(op) {
           if (op === 'forward') return (into.output = kernels.forward(x.data, weight.data, bias.data, geometry, dtype, into))
-          return keep(
-            into,
-            kernels.backward(x.data, weight.data, gradOutput.data, geometry, dtype, wants(op), into),
-          )
+          return keep(into, kernels.backward(x.data, weight.data, gradOutput.data, geometry, dtype, wants(op), into))
         },
         dispose: () => kernels.release(),
       }

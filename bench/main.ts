@@ -69,13 +69,16 @@ async function main(): Promise<void> {
   }
   if (option('--family-child')) return familyChild(option('--family-child')!.split(','))
   const json = args.includes('--json')
-  const wanted = option('--shapes')?.split(',').map((s) => s.trim().toUpperCase())
+  const wanted = option('--shapes')
+    ?.split(',')
+    .map((s) => s.trim().toUpperCase())
   // --family-only (or --family T1,P1): just the ConvTranspose2d and pool rows; --no-family: just the Conv2d shapes
   const familyOnly = args.includes('--family-only') || option('--family') !== undefined
   const shapes = SHAPES.filter((s) => !familyOnly && (!wanted || wanted.includes(s.name)))
   // the stack row (its own section) runs with every shape, or alone with --shapes VGG
   const stackWanted = !familyOnly && (!wanted || wanted.includes(STACK_BENCH.name))
-  if (shapes.length === 0 && !familyOnly && !stackWanted) throw new Error(`no such shapes: ${wanted?.join(', ')} (have ${SHAPES.map((s) => s.name).join(', ')}, ${STACK_BENCH.name})`)
+  if (shapes.length === 0 && !familyOnly && !stackWanted)
+    throw new Error(`no such shapes: ${wanted?.join(', ')} (have ${SHAPES.map((s) => s.name).join(', ')}, ${STACK_BENCH.name})`)
   const impls = option('--impl')?.split(',')
   const root = process.env.CONVOLAB_ROOT ?? process.cwd()
   const python = '/usr/bin/python3'
@@ -122,7 +125,10 @@ async function main(): Promise<void> {
   if (stackWanted) printStackTable(stackRows)
   if (familyOnly || (!wanted && !impls && !args.includes('--no-family'))) {
     // --family T1,P2 limits the family's problems
-    const problems = option('--family')?.split(',').map((s) => s.trim().toUpperCase()) ?? FAMILY_PROBLEMS.map((p) => p.name)
+    const problems =
+      option('--family')
+        ?.split(',')
+        .map((s) => s.trim().toUpperCase()) ?? FAMILY_PROBLEMS.map((p) => p.name)
     const family = runFamily(root, python, torch, problems)
     printFamilyTable(family.rows, family.notes)
   }

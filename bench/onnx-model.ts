@@ -59,7 +59,10 @@ function valueInfo(name: string, shape: readonly number[]): Writer {
 function initializer(name: string, shape: readonly number[], values: Float32Array): Writer {
   const tensor = new Writer()
   for (const dim of shape) tensor.varint(1, dim)
-  return tensor.varint(2, FLOAT).string(8, name).bytesField(9, new Uint8Array(values.buffer, values.byteOffset, values.byteLength))
+  return tensor
+    .varint(2, FLOAT)
+    .string(8, name)
+    .bytesField(9, new Uint8Array(values.buffer, values.byteOffset, values.byteLength))
 }
 
 function ints(name: string, values: number[]): Writer {
@@ -86,13 +89,6 @@ export function onnxConvModel(geometry: ConvGeometry, weight: Float64Array, bias
   const graph = new Writer().message(1, node).string(2, 'convolab-bench')
   graph.message(5, initializer('W', weightShape, Float32Array.from(weight)))
   if (bias) graph.message(5, initializer('B', [g.outChannels], Float32Array.from(bias)))
-  graph
-    .message(11, valueInfo('X', [g.batch, g.inChannels, g.inH, g.inW]))
-    .message(12, valueInfo('Y', [g.batch, g.outChannels, g.outH, g.outW]))
-  return new Writer()
-    .varint(1, 8)
-    .string(2, 'convolab')
-    .message(7, graph)
-    .message(8, new Writer().string(1, '').varint(2, 13))
-    .finish()
+  graph.message(11, valueInfo('X', [g.batch, g.inChannels, g.inH, g.inW])).message(12, valueInfo('Y', [g.batch, g.outChannels, g.outH, g.outW]))
+  return new Writer().varint(1, 8).string(2, 'convolab').message(7, graph).message(8, new Writer().string(1, '').varint(2, 13)).finish()
 }

@@ -28,10 +28,9 @@ await build({
     rollupOptions: { output: { format: 'es', entryFileNames: 'bench.mjs' } },
   },
 })
-const result = spawnSync(
-  process.execPath,
-  ['--experimental-wasm-relaxed-simd', join(outDir, 'bench.mjs'), ...process.argv.slice(2)],
-  { stdio: 'inherit', env: { ...process.env, CONVOLAB_ROOT: root } },
-)
+const result = spawnSync(process.execPath, ['--experimental-wasm-relaxed-simd', join(outDir, 'bench.mjs'), ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  env: { ...process.env, CONVOLAB_ROOT: root },
+})
 rmSync(outDir, { recursive: true, force: true })
 process.exit(result.status ?? 1)

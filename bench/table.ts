@@ -11,22 +11,12 @@ function pad(text: string, width: number, right = false): string {
 export function printTable(rows: BenchRow[], shapes: readonly BenchShape[], notes: Map<string, string>): void {
   const header = ['op', 'impl', 'kernels', 'dtype', 'threads', 'median ms', 'GFLOP/s', 'peak MB']
   const widths = [11, 20, 12, 5, 7, 10, 8, 8]
-  const line = (cells: string[]) =>
-    console.log(cells.map((cell, i) => pad(cell, widths[i], i >= 4)).join('  '))
+  const line = (cells: string[]) => console.log(cells.map((cell, i) => pad(cell, widths[i], i >= 4)).join('  '))
   for (const shape of shapes) {
     console.log(`\n${shape.name}: ${describeShape(shape)}`)
     line(header)
     for (const row of rows.filter((r) => r.shape === shape.name)) {
-      line([
-        row.op,
-        row.impl,
-        row.kind ?? '',
-        row.dtype,
-        String(row.threads),
-        row.median_ms.toFixed(2),
-        row.gflops.toFixed(2),
-        row.peak_mb.toFixed(0),
-      ])
+      line([row.op, row.impl, row.kind ?? '', row.dtype, String(row.threads), row.median_ms.toFixed(2), row.gflops.toFixed(2), row.peak_mb.toFixed(0)])
     }
   }
   if (notes.size > 0) {

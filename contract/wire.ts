@@ -10,16 +10,7 @@ const MAGIC = [0x43, 0x56, 0x4c, 0x31] // "CVL1"
 const TYPED = '\u0000typed'
 const NUMBER = '\u0000number'
 
-type TypedArray =
-  | Float64Array
-  | Float32Array
-  | Int32Array
-  | Uint32Array
-  | Int16Array
-  | Uint16Array
-  | Int8Array
-  | Uint8Array
-  | Uint8ClampedArray
+type TypedArray = Float64Array | Float32Array | Int32Array | Uint32Array | Int16Array | Uint16Array | Int8Array | Uint8Array | Uint8ClampedArray
 
 const KINDS = {
   f64: Float64Array,
@@ -120,6 +111,4 @@ export function decodeMessage(frame: Uint8Array): unknown {
 
 /** What travels on the socket. */
 export type WireMessage =
-  | { kind: 'invoke'; id: number; method: string; request: unknown }
-  | { kind: 'result'; id: number; result: unknown }
-  | { kind: 'event'; event: unknown }
+  { kind: 'invoke'; id: number; method: string; request: unknown } | { kind: 'result'; id: number; result: unknown } | { kind: 'event'; event: unknown }

@@ -38,11 +38,7 @@ export function fullPadding(geometry: ConvGeometry): { rows: number; cols: numbe
  * Cell (p, q) of the padded input collects Σ rot180(w)[a, b] · dilated[p − D·(K−1) + a·D, q − D·(K−1) + b·D];
  * rows and columns past the last window (stride that does not divide) get zero.
  */
-export function gradPaddedByCorrelation(
-  dilated: DilatedGradient,
-  weight: Float64Array,
-  geometry: ConvGeometry,
-): Float64Array {
+export function gradPaddedByCorrelation(dilated: DilatedGradient, weight: Float64Array, geometry: ConvGeometry): Float64Array {
   const g = geometry
   const { rows: fullRows, cols: fullCols } = fullPadding(g)
   const gradPadded = new Float64Array(g.batch * g.inChannels * g.paddedH * g.paddedW)
@@ -84,11 +80,7 @@ export function gradInputByCorrelation(gradOutput: Float64Array, weight: Float64
 }
 
 /** dE/dw[m, c, a, b] = Σ_{n, i', j'} xpad[n, c, a·D + i', b·D + j'] · dilated[n, m, i', j']. */
-export function gradWeightByCorrelation(
-  paddedInput: Float64Array,
-  dilated: DilatedGradient,
-  geometry: ConvGeometry,
-): Float64Array {
+export function gradWeightByCorrelation(paddedInput: Float64Array, dilated: DilatedGradient, geometry: ConvGeometry): Float64Array {
   const g = geometry
   const gradWeight = new Float64Array(g.outChannels * g.inChannelsPerGroup * g.kernelH * g.kernelW)
   for (let m = 0; m < g.outChannels; m++) {
@@ -103,9 +95,7 @@ export function gradWeightByCorrelation(
             // Only every S-th cell of the dilated gradient is non-zero; visit those.
             for (let i = 0; i < dilated.height; i += g.strideH) {
               for (let j = 0; j < dilated.width; j += g.strideW) {
-                sum +=
-                  paddedInput[input + (a * g.dilationH + i) * g.paddedW + b * g.dilationW + j] *
-                  dilated.data[source + i * dilated.width + j]
+                sum += paddedInput[input + (a * g.dilationH + i) * g.paddedW + b * g.dilationW + j] * dilated.data[source + i * dilated.width + j]
               }
             }
           }

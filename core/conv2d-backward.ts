@@ -14,13 +14,7 @@ export interface Conv2dGradients {
   geometry: ConvGeometry
 }
 
-export function conv2dBackward(
-  x: Tensor,
-  weight: Tensor,
-  bias: Tensor | null,
-  gradOutput: Tensor,
-  options: Conv2dOptions = {},
-): Conv2dGradients {
+export function conv2dBackward(x: Tensor, weight: Tensor, bias: Tensor | null, gradOutput: Tensor, options: Conv2dOptions = {}): Conv2dGradients {
   const geometry = convGeometry(x.shape, weight.shape, options, bias ? bias.data.length : undefined)
   const expected = outputShape(geometry)
   if (!sameShape(gradOutput.shape, expected)) {

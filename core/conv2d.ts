@@ -19,13 +19,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null, options: 
 }
 
 /** The scalar kernel: y = b + Σ w·xpad, over an input already padded. */
-export function conv2dForward(
-  paddedInput: Float64Array,
-  weight: Float64Array,
-  bias: Float64Array | null,
-  output: Float64Array,
-  geometry: ConvGeometry,
-): void {
+export function conv2dForward(paddedInput: Float64Array, weight: Float64Array, bias: Float64Array | null, output: Float64Array, geometry: ConvGeometry): void {
   const g = geometry
   const outPlane = g.outH * g.outW
   const inPlane = g.paddedH * g.paddedW

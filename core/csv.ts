@@ -106,7 +106,10 @@ function splitCells(line: string, { separator }: Dialect): Cell[] {
 /** NaN and infinities are accepted as NumPy, spreadsheets and Convolab itself write them. */
 export function parseCsvNumber(text: string, decimalComma = false): number | null {
   // U+2212 is the minus sign Convolab displays; a copied value must read back.
-  let word = text.trim().toLowerCase().replace(/\u2212/g, '-')
+  let word = text
+    .trim()
+    .toLowerCase()
+    .replace(/\u2212/g, '-')
   if (word === 'nan') return NaN
   if (/^\+?(inf|infinity|∞)$/.test(word)) return Infinity
   if (/^-(inf|infinity|∞)$/.test(word)) return -Infinity

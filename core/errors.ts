@@ -67,10 +67,8 @@ const templates: Record<string, { en: Template; es: Template }> = {
     es: (p) => `grupos ${p.groups} debe dividir a out_channels ${p.outChannels}`,
   },
   'weight-channels': {
-    en: (p) =>
-      `the weight has ${p.got} input channels per filter but in_channels ${p.inChannels} / groups ${p.groups} = ${p.expected}`,
-    es: (p) =>
-      `el peso tiene ${p.got} canales de entrada por filtro pero in_channels ${p.inChannels} / grupos ${p.groups} = ${p.expected}`,
+    en: (p) => `the weight has ${p.got} input channels per filter but in_channels ${p.inChannels} / groups ${p.groups} = ${p.expected}`,
+    es: (p) => `el peso tiene ${p.got} canales de entrada por filtro pero in_channels ${p.inChannels} / grupos ${p.groups} = ${p.expected}`,
   },
   'bias-size': {
     en: (p) =>
@@ -114,28 +112,21 @@ const templates: Record<string, { en: Template; es: Template }> = {
     es: (p) => `${p.name} es demasiado grande: ${p.value} (el límite es ${p.limit})`,
   },
   'output-padding-too-large': {
-    en: (p) =>
-      `output padding ${p.outputPadding} on the ${p.axis} axis must be smaller than the stride ${p.stride} or the dilation ${p.dilation}`,
-    es: (p) =>
-      `el relleno de salida ${p.outputPadding} en el eje ${p.axisEs} debe ser menor que el paso ${p.stride} o la dilatación ${p.dilation}`,
+    en: (p) => `output padding ${p.outputPadding} on the ${p.axis} axis must be smaller than the stride ${p.stride} or the dilation ${p.dilation}`,
+    es: (p) => `el relleno de salida ${p.outputPadding} en el eje ${p.axisEs} debe ser menor que el paso ${p.stride} o la dilatación ${p.dilation}`,
   },
   'output-size-range': {
     en: (p) =>
       `the wanted output ${p.axis} ${p.wanted} cannot be reached: with these settings it is between ${p.min} and ${p.max} (input ${p.axis} ${p.input})`,
-    es: (p) =>
-      `no se puede obtener ${p.axisEs} de salida ${p.wanted}: con estos ajustes está entre ${p.min} y ${p.max} (${p.axisEs} de la entrada ${p.input})`,
+    es: (p) => `no se puede obtener ${p.axisEs} de salida ${p.wanted}: con estos ajustes está entre ${p.min} y ${p.max} (${p.axisEs} de la entrada ${p.input})`,
   },
   'output-size-and-padding': {
-    en: (p) =>
-      `output size ${p.size} needs output padding ${p.needed}, not the ${p.given} given; give one of the two`,
-    es: (p) =>
-      `el tamaño de salida ${p.size} necesita relleno de salida ${p.needed}, no el ${p.given} indicado; indique solo uno de los dos`,
+    en: (p) => `output size ${p.size} needs output padding ${p.needed}, not the ${p.given} given; give one of the two`,
+    es: (p) => `el tamaño de salida ${p.size} necesita relleno de salida ${p.needed}, no el ${p.given} indicado; indique solo uno de los dos`,
   },
   'transposed-output-too-small': {
-    en: (p) =>
-      `the output would be ${p.size} (${p.formula}); it must be at least 1×1: lower the padding or raise the stride or kernel`,
-    es: (p) =>
-      `la salida mediría ${p.size} (${p.formula}); debe ser al menos 1×1: reduzca el relleno o aumente el paso o el kernel`,
+    en: (p) => `the output would be ${p.size} (${p.formula}); it must be at least 1×1: lower the padding or raise the stride or kernel`,
+    es: (p) => `la salida mediría ${p.size} (${p.formula}); debe ser al menos 1×1: reduzca el relleno o aumente el paso o el kernel`,
   },
   'pool-padding': {
     en: (p) => `pool padding ${p.padding} must be at most half the kernel size ${p.kernel} (at most ${p.limit})`,
@@ -258,7 +249,8 @@ const templates: Record<string, { en: Template; es: Template }> = {
     es: (p) => `${p.name} no contiene números`,
   },
   'csv-ragged': {
-    en: (p) => `${p.name}, line ${p.line}: ${count('en', p.got, 'value', 'values')}, but the first row (line ${p.firstLine}) has ${p.expected}. ${CSV_CAUSES[p.cause]?.en ?? ''}`.trim(),
+    en: (p) =>
+      `${p.name}, line ${p.line}: ${count('en', p.got, 'value', 'values')}, but the first row (line ${p.firstLine}) has ${p.expected}. ${CSV_CAUSES[p.cause]?.en ?? ''}`.trim(),
     es: (p) =>
       `${p.name}, línea ${p.line}: ${count('es', p.got, 'valor', 'valores')}, pero la primera fila (línea ${p.firstLine}) tiene ${p.expected}. ${CSV_CAUSES[p.cause]?.es ?? ''}`.trim(),
   },
@@ -271,16 +263,20 @@ const templates: Record<string, { en: Template; es: Template }> = {
     es: (p) => `${p.name}: la línea ${p.line} ('${p.header}') es una fila de nombres, no de números; se ha omitido`,
   },
   'image-alpha': {
-    en: (p) => `${p.name} has transparency; it was dropped as PyTorch's PIL convert('RGB') drops it (the colours under transparent pixels are kept, not flattened onto white)`,
-    es: (p) => `${p.name} tiene transparencia; se ha descartado como la descarta convert('RGB') de PIL en PyTorch (se conservan los colores bajo los píxeles transparentes, sin fundirlos sobre blanco)`,
+    en: (p) =>
+      `${p.name} has transparency; it was dropped as PyTorch's PIL convert('RGB') drops it (the colours under transparent pixels are kept, not flattened onto white)`,
+    es: (p) =>
+      `${p.name} tiene transparencia; se ha descartado como la descarta convert('RGB') de PIL en PyTorch (se conservan los colores bajo los píxeles transparentes, sin fundirlos sobre blanco)`,
   },
   'image-16bit': {
     en: (p) => `${p.name} has 16 bits per sample; its values are read at full precision, v / 65535 (PIL would cut them to 8 bits)`,
     es: (p) => `${p.name} tiene 16 bits por muestra; sus valores se leen con toda su precisión, v / 65535 (PIL los recortaría a 8 bits)`,
   },
   'image-cmyk': {
-    en: (p) => `${p.name} is a CMYK image; it was converted to RGB with PIL's formula (no colour profile), so its values are PyTorch's but its colours may differ from an image viewer's`,
-    es: (p) => `${p.name} es una imagen CMYK; se ha convertido a RGB con la fórmula de PIL (sin perfil de color), así que sus valores son los de PyTorch pero sus colores pueden diferir de los de un visor de imágenes`,
+    en: (p) =>
+      `${p.name} is a CMYK image; it was converted to RGB with PIL's formula (no colour profile), so its values are PyTorch's but its colours may differ from an image viewer's`,
+    es: (p) =>
+      `${p.name} es una imagen CMYK; se ha convertido a RGB con la fórmula de PIL (sin perfil de color), así que sus valores son los de PyTorch pero sus colores pueden diferir de los de un visor de imágenes`,
   },
   'empty-dimension': {
     en: (p) => `${p.name} has size 0 in dimension ${p.axis} (shape ${p.shape}); every dimension needs at least 1`,
@@ -298,7 +294,7 @@ const templates: Record<string, { en: Template; es: Template }> = {
     en: (p) => `the request was refused: ${p.detail}`,
     es: (p) => `la petición fue rechazada: ${p.detail}`,
   },
-  'internal': {
+  internal: {
     en: (p) => `something went wrong inside Convolab (a bug; nothing was lost): ${p.detail}`,
     es: (p) => `algo falló dentro de Convolab (un error del programa; no se perdió nada): ${p.detail}`,
   },
@@ -306,7 +302,7 @@ const templates: Record<string, { en: Template; es: Template }> = {
     en: () => `the input is no longer loaded; load it again`,
     es: () => `la entrada ya no está cargada; vuelva a cargarla`,
   },
-  'cancelled': {
+  cancelled: {
     en: () => `cancelled`,
     es: () => `cancelado`,
   },
@@ -316,11 +312,13 @@ const templates: Record<string, { en: Template; es: Template }> = {
   },
   'session-newer': {
     en: (p) => `this session was saved by a newer Convolab (format version ${p.version}; this one reads up to ${p.supported}); update Convolab to open it`,
-    es: (p) => `esta sesión se guardó con un Convolab más nuevo (versión de formato ${p.version}; esta lee hasta la ${p.supported}); actualice Convolab para abrirla`,
+    es: (p) =>
+      `esta sesión se guardó con un Convolab más nuevo (versión de formato ${p.version}; esta lee hasta la ${p.supported}); actualice Convolab para abrirla`,
   },
   'image-pixels': {
     en: (p) => `the image is ${p.width}×${p.height} (${p.megapixels} megapixels); at most ${p.limit} megapixels can be read, even to resize`,
-    es: (p) => `la imagen mide ${p.width}×${p.height} (${p.megapixels} megapíxeles); se pueden leer como mucho ${p.limit} megapíxeles, incluso para redimensionarla`,
+    es: (p) =>
+      `la imagen mide ${p.width}×${p.height} (${p.megapixels} megapíxeles); se pueden leer como mucho ${p.limit} megapíxeles, incluso para redimensionarla`,
   },
   'file-write': {
     en: (p) => `cannot write ${p.name}: ${p.detail}`,

@@ -81,13 +81,7 @@ export function checkShape(name: string, shape: readonly number[], layout: strin
 }
 
 /** PyTorch's padding rules for one axis: [before, after]. */
-function axisPadding(
-  padding: Padding,
-  axis: 0 | 1,
-  kernel: number,
-  dilation: number,
-  stride: number,
-): [number, number] {
+function axisPadding(padding: Padding, axis: 0 | 1, kernel: number, dilation: number, stride: number): [number, number] {
   if (padding === 'valid') return [0, 0]
   if (padding === 'same') {
     if (stride !== 1) throw new ConvolabError('same-stride', { stride })
@@ -106,12 +100,7 @@ function axisPadding(
   throw new ConvolabError('padding-value', { value: JSON.stringify(padding) })
 }
 
-export function convGeometry(
-  inputShape: readonly number[],
-  weightShape: readonly number[],
-  options: Conv2dOptions = {},
-  biasLength?: number,
-): ConvGeometry {
+export function convGeometry(inputShape: readonly number[], weightShape: readonly number[], options: Conv2dOptions = {}, biasLength?: number): ConvGeometry {
   checkShape('input', inputShape, '(N, C, H, W)')
   checkShape('weight', weightShape, '(C_out, C_in/groups, KH, KW)')
   const [batch, inChannels, inH, inW] = inputShape

@@ -160,9 +160,7 @@ export function formatGradcheck(report: GradcheckReport, language: 'en' | 'es' =
   }
   const w = report.worst
   const where = w ? `${w.parameter}[${w.index.join(',')}]` : '?'
-  const detail = w
-    ? `numeric ${w.numeric.toPrecision(8)}, analytic ${w.analytic.toPrecision(8)}, relative error ${w.relativeError.toExponential(2)}`
-    : ''
+  const detail = w ? `numeric ${w.numeric.toPrecision(8)}, analytic ${w.analytic.toPrecision(8)}, relative error ${w.relativeError.toExponential(2)}` : ''
   if (language === 'es') {
     return `ERROR ${report.failures} de ${report.checked} derivadas parciales superan la tolerancia ${report.tolerance}; la peor: ${where} (${detail.replace('numeric', 'numérica').replace('analytic', 'analítica').replace('relative error', 'error relativo')})`
   }

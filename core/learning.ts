@@ -93,7 +93,10 @@ export function learningRunOf(session: Session): LearningRun | null {
     learning.target.kind === 'tensor'
       ? learning.target.tensor
       : filteredTarget(session.input, session.weight, presetById(learning.target.preset), session.options)
-  const start = learning.start === 'random' ? randomStart(session.weight, bias, learning.seed) : { weight: session.weight, bias: bias && { shape: bias.shape, data: new Float64Array(bias.data.length) } }
+  const start =
+    learning.start === 'random'
+      ? randomStart(session.weight, bias, learning.seed)
+      : { weight: session.weight, bias: bias && { shape: bias.shape, data: new Float64Array(bias.data.length) } }
   return {
     input: session.input,
     target,

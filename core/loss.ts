@@ -31,20 +31,12 @@ export interface LearningState {
 }
 
 /** One step of plain gradient descent on the kernel (and bias) toward `target`. */
-export function learnStep(
-  state: LearningState,
-  input: Tensor,
-  target: Tensor,
-  options: Conv2dOptions,
-  learningRate: number,
-): LearningState {
+export function learnStep(state: LearningState, input: Tensor, target: Tensor, options: Conv2dOptions, learningRate: number): LearningState {
   const { output } = conv2d(input, state.weight, state.bias, options)
   const { loss, gradOutput } = meanSquaredError(output, target)
   const grads = conv2dBackward(input, state.weight, state.bias, gradOutput, options)
   const weight = { shape: state.weight.shape, data: state.weight.data.map((w, k) => w - learningRate * grads.gradWeight.data[k]) }
   const bias =
-    state.bias && grads.gradBias
-      ? { shape: state.bias.shape, data: state.bias.data.map((b, k) => b - learningRate * grads.gradBias!.data[k]) }
-      : state.bias
+    state.bias && grads.gradBias ? { shape: state.bias.shape, data: state.bias.data.map((b, k) => b - learningRate * grads.gradBias!.data[k]) } : state.bias
   return { weight, bias, step: state.step + 1, losses: [...state.losses, loss] }
 }

@@ -4,18 +4,7 @@
 import { ConvolabError } from './errors'
 
 export type PresetId =
-  | 'identity'
-  | 'box-blur'
-  | 'gaussian'
-  | 'sharpen'
-  | 'laplacian'
-  | 'sobel-x'
-  | 'sobel-y'
-  | 'prewitt-x'
-  | 'prewitt-y'
-  | 'emboss'
-  | 'outline'
-  | 'motion-blur'
+  'identity' | 'box-blur' | 'gaussian' | 'sharpen' | 'laplacian' | 'sobel-x' | 'sobel-y' | 'prewitt-x' | 'prewitt-y' | 'emboss' | 'outline' | 'motion-blur'
 
 export interface KernelPreset {
   id: PresetId

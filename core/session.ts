@@ -50,11 +50,7 @@ export const SESSION_VERSION = 2
 /** The version of the single-text form serializeSession writes. */
 export const SESSION_TEXT_VERSION = 1
 
-export type SessionGradOutput =
-  | { kind: 'ones' }
-  | { kind: 'random'; seed: number }
-  | { kind: 'tensor'; tensor: Tensor }
-  | { kind: 'mse'; target: Tensor }
+export type SessionGradOutput = { kind: 'ones' } | { kind: 'random'; seed: number } | { kind: 'tensor'; tensor: Tensor } | { kind: 'mse'; target: Tensor }
 
 export type SessionLearningTarget = { kind: 'preset'; preset: PresetId } | { kind: 'tensor'; tensor: Tensor }
 
@@ -84,7 +80,16 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/
 const MAX_VALUES = 64 * 1024 * 1024
 
 const inlineTensorJson = z.object({
-  shape: z.array(z.number().int().min(1).max(1 << 16)).min(1).max(4),
+  shape: z
+    .array(
+      z
+        .number()
+        .int()
+        .min(1)
+        .max(1 << 16),
+    )
+    .min(1)
+    .max(4),
   data: z.union([z.string(), z.array(z.number().nullable())]),
 })
 /** Member names are plain file names ending in .npy, no folders. */
@@ -242,7 +247,8 @@ export function sessionDocument(session: Session, version: number, tensor: (t: T
       ? {
           learning: {
             ...learning,
-            target: learning.target.kind === 'tensor' ? { kind: 'tensor', tensor: tensor(learning.target.tensor, TENSOR_MEMBERS.learningTarget) } : learning.target,
+            target:
+              learning.target.kind === 'tensor' ? { kind: 'tensor', tensor: tensor(learning.target.tensor, TENSOR_MEMBERS.learningTarget) } : learning.target,
           },
         }
       : {}),

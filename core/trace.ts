@@ -53,13 +53,7 @@ export function outputCellAt(geometry: ConvGeometry, index: number): OutputCell 
  * Traces one output cell from the unpadded input, reading padding through the geometry's mode,
  * in the seed's order: channel, then kernel row, then kernel column.
  */
-export function traceCell(
-  input: Float64Array,
-  weight: Float64Array,
-  bias: Float64Array | null,
-  geometry: ConvGeometry,
-  cell: OutputCell,
-): CellTrace {
+export function traceCell(input: Float64Array, weight: Float64Array, bias: Float64Array | null, geometry: ConvGeometry, cell: OutputCell): CellTrace {
   const g = geometry
   const group = Math.floor(cell.m / g.outChannelsPerGroup)
   const terms: WindowTerm[] = []

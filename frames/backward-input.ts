@@ -78,9 +78,24 @@ export function backwardInputModel(scene: Scene, step: number): FrameModel {
     partials.push({ value: partial, label: `m=${m}` })
     if (!shown.has(m)) continue
     upstream.push(planePanel(`dE/dy${indexText(n, m)}`, inputs.gradOutput!, (n * g.outChannels + m) * g.outH * g.outW, g.outH, g.outW, scales.gradOutput))
-    spread.push({ title: `δ̃${indexText(n, m)}: ${words.dilatedPadded}`, rows: grid.rows, cols: grid.cols, value: grid.value, kind: grid.kind, scale: scales.gradOutput, outlines: unit ? [window.outline] : [], marked: unit ? window.marked : [] })
+    spread.push({
+      title: `δ̃${indexText(n, m)}: ${words.dilatedPadded}`,
+      rows: grid.rows,
+      cols: grid.cols,
+      value: grid.value,
+      kind: grid.kind,
+      scale: scales.gradOutput,
+      outlines: unit ? [window.outline] : [],
+      marked: unit ? window.marked : [],
+    })
     kernels.push({ title: `${words.rotated}${indexText(m, cInGroup)}`, rows: g.kernelH, cols: g.kernelW, value: kernel, scale: scales.weight })
-    products.push({ title: `${words.sum} = ${formatValue(partial, decimals)}`, rows: g.kernelH, cols: g.kernelW, value: (a, b) => (unit ? product(a, b) : NaN), scale: scales.gradProducts })
+    products.push({
+      title: `${words.sum} = ${formatValue(partial, decimals)}`,
+      rows: g.kernelH,
+      cols: g.kernelW,
+      value: (a, b) => (unit ? product(a, b) : NaN),
+      scale: scales.gradProducts,
+    })
   }
 
   const planeOffset = (n * g.inChannels + c) * plane
@@ -108,7 +123,11 @@ export function backwardInputModel(scene: Scene, step: number): FrameModel {
     formula.push(pairs.length <= 9 ? productLine(pairs, null, value, decimals) : sumLine(partials, value, decimals))
     if (step >= scene.plan.steps - 1) {
       const interior = `${words.gradPadded}[:, :, ${g.padTop}:${g.padTop + g.inH}, ${g.padLeft}:${g.padLeft + g.inW}]`
-      formula.push(g.paddingMode === 'zeros' ? `${cropWord}: ${words.gradInput} = ${interior}` : `${cropWord} (${g.paddingMode}): ${words.gradInput} = ${interior} + ${words.foldDetail}`)
+      formula.push(
+        g.paddingMode === 'zeros'
+          ? `${cropWord}: ${words.gradInput} = ${interior}`
+          : `${cropWord} (${g.paddingMode}): ${words.gradInput} = ${interior} + ${words.foldDetail}`,
+      )
     }
   }
   return {

@@ -55,8 +55,17 @@ export function backwardWeightModel(scene: Scene, step: number): FrameModel {
         marked: unit ? marked : [],
       }),
     )
-    gradients.push(planePanel(`δ̃${indexText(n, m)}: ${words.dilated}`, dilated.data, gradOffset, dilated.height, dilated.width, scales.gradOutput, { kind: dilatedKind }))
-    products.push({ title: `xpad·δ̃  ${words.sum} = ${formatValue(partial, decimals)}`, rows: dilated.height, cols: dilated.width, kind: dilatedKind, scale: scales.weightProducts, value: (r, c) => (unit ? product(r, c) : NaN) })
+    gradients.push(
+      planePanel(`δ̃${indexText(n, m)}: ${words.dilated}`, dilated.data, gradOffset, dilated.height, dilated.width, scales.gradOutput, { kind: dilatedKind }),
+    )
+    products.push({
+      title: `xpad·δ̃  ${words.sum} = ${formatValue(partial, decimals)}`,
+      rows: dilated.height,
+      cols: dilated.width,
+      kind: dilatedKind,
+      scale: scales.weightProducts,
+      value: (r, c) => (unit ? product(r, c) : NaN),
+    })
   }
 
   const gradWeight = data.gradWeight!
@@ -81,12 +90,7 @@ export function backwardWeightModel(scene: Scene, step: number): FrameModel {
   return {
     title: unit ? `${words.backwardWeight}: ${cell} = ${formatValue(value, decimals)}` : words.backwardWeight,
     counter: counterText(scene, step),
-    columns: [
-      { panels: inputsShown },
-      { panels: gradients, joiner: '·' },
-      { panels: products, joiner: '=' },
-      { panels: kernels, joiner: 'Σ→' },
-    ],
+    columns: [{ panels: inputsShown }, { panels: gradients, joiner: '·' }, { panels: products, joiner: '=' }, { panels: kernels, joiner: 'Σ→' }],
     formula,
     legend: legendText(words, g.strideH > 1 || g.strideW > 1),
   }

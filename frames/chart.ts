@@ -41,7 +41,9 @@ export function drawChart(ctx: FrameContext, chart: LineChart, box: ChartBox, fo
   const top = box.y + fontPx * 1.8
   const bottom = box.y + box.height - tickFont * 3.2
   if (right - left < 20 || bottom - top < 20) return
-  const x = scaleLinear().domain([0, Math.max(1, chart.xMax)]).range([left, right])
+  const x = scaleLinear()
+    .domain([0, Math.max(1, chart.xMax)])
+    .range([left, right])
   const y = (chart.log ? scaleLog() : scaleLinear()).domain(chart.yDomain).range([bottom, top]).clamp(true)
 
   ctx.save()

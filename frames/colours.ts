@@ -47,7 +47,10 @@ export function divergingScale(limit: number, map: DivergingMap = 'RdBu'): Colou
   const base = map === 'PuOr' ? interpolatePuOr : interpolateRdBu
   // Reversed so that positive is red (RdBu) / orange (PuOr), as heat maps of gradients usually are.
   const scale = scaleDiverging((t: number) => t).domain([bound, 0, -bound])
-  return table((t) => base(t), (value) => scale(value))
+  return table(
+    (t) => base(t),
+    (value) => scale(value),
+  )
 }
 
 /** Images and other non-negative inputs: viridis or grey from the minimum to the maximum. */

@@ -8,8 +8,7 @@ import type { Words } from './text'
 import { formatValue, wordsIn } from './text'
 
 export function paddingKind(g: ConvGeometry): (row: number, col: number) => CellKind {
-  return (row, col) =>
-    row < g.padTop || row >= g.padTop + g.inH || col < g.padLeft || col >= g.padLeft + g.inW ? 'padding' : 'value'
+  return (row, col) => (row < g.padTop || row >= g.padTop + g.inH || col < g.padLeft || col >= g.padLeft + g.inW ? 'padding' : 'value')
 }
 
 /** The span of a dilated kernel on each axis: D·(K−1) + 1. */

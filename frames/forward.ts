@@ -86,7 +86,14 @@ export function forwardModel(scene: Scene, step: number): FrameModel {
     const sum = `${cell} = b[${m}] + Σc Σa,b w[${m},c,a,b]·xpad[${n},c,${rowIndex},${colIndex}]`
     formula.push(options.trueConvolution ? `${sum}   (x ∗ k = x ⋆ rot180(k))` : sum)
     if (trace.terms.length <= 9) {
-      formula.push(productLine(trace.terms.map((t) => [t.weight, t.input]), g.hasBias ? trace.bias : null, trace.value, decimals))
+      formula.push(
+        productLine(
+          trace.terms.map((t) => [t.weight, t.input]),
+          g.hasBias ? trace.bias : null,
+          trace.value,
+          decimals,
+        ),
+      )
     } else {
       const parts = trace.partialSums.map((value, c) => ({ value, label: `c=${group * g.inChannelsPerGroup + c}` }))
       if (g.hasBias) parts.push({ value: trace.bias, label: 'b' })
@@ -95,4 +102,3 @@ export function forwardModel(scene: Scene, step: number): FrameModel {
   }
   return { title, counter: counterText(scene, step), columns, formula, legend: legendText(words, false) }
 }
-

@@ -60,11 +60,7 @@ export interface PlacedColumn {
   panels: PlacedPanel[]
 }
 
-export function layoutColumns(
-  columns: PanelColumn[],
-  area: { x: number; y: number; width: number; height: number },
-  metrics: Metrics,
-): PlacedColumn[] {
+export function layoutColumns(columns: PanelColumn[], area: { x: number; y: number; width: number; height: number }, metrics: Metrics): PlacedColumn[] {
   const units = columns.map((column) => ({
     width: Math.max(...column.panels.map((p) => p.cols * panelShrink(p))),
     height: column.panels.reduce((sum, p) => sum + p.rows * panelShrink(p), 0),
@@ -91,7 +87,13 @@ export function layoutColumns(
     let y = area.y + Math.max(0, (area.height - height) / 2)
     const panels = column.panels.map((panel) => {
       const panelCell = cell * panelShrink(panel)
-      const placed = { panel, x: x + (width - panel.cols * panelCell) / 2, y: y + metrics.panelTitle, cell: panelCell, titleWidth: width + metrics.columnGap * 0.5 }
+      const placed = {
+        panel,
+        x: x + (width - panel.cols * panelCell) / 2,
+        y: y + metrics.panelTitle,
+        cell: panelCell,
+        titleWidth: width + metrics.columnGap * 0.5,
+      }
       y += metrics.panelTitle + panel.rows * panelCell + metrics.rowGap
       return placed
     })

@@ -49,8 +49,14 @@ export function isLearningScene(scene: object): scene is LearningScene {
  * Runs the learning once (or takes its points, worked out by the caller with core's learningPoints)
  * and fixes the colour scales and the loss axis for every frame.
  */
-export function makeLearningScene(run: LearningRun, targetWeight: Tensor | null, options: FrameOptions, points: LearningPoint[] = learningTrajectory(run)): LearningScene {
-  if (points.length !== run.steps + 1) throw new ConvolabError('bad-request', { detail: `a learning run of ${run.steps} steps has ${run.steps + 1} points (got ${points.length})` })
+export function makeLearningScene(
+  run: LearningRun,
+  targetWeight: Tensor | null,
+  options: FrameOptions,
+  points: LearningPoint[] = learningTrajectory(run),
+): LearningScene {
+  if (points.length !== run.steps + 1)
+    throw new ConvolabError('bad-request', { detail: `a learning run of ${run.steps} steps has ${run.steps + 1} points (got ${points.length})` })
   const geometry = convGeometry(run.input.shape, run.initialWeight.shape, run.options, run.initialBias?.data.length)
   const map = options.diverging
   const kernelLimit = Math.max(...points.map((p) => maxAbs(p.weight.data)), targetWeight ? maxAbs(targetWeight.data) : 0)
@@ -113,10 +119,18 @@ export function learningModel(scene: LearningScene, step: number): FrameModel {
   const targets: Panel[] = scene.targetWeight
     ? [planePanel(`${words.targetKernel}${indexText(0, 0)}`, scene.targetWeight.data, 0, g.kernelH, g.kernelW, scene.scales.kernel)]
     : []
-  const difference = { title: `${words.difference}${indexText(0, 0)}`, rows: g.outH, cols: g.outW, scale: scene.scales.difference, value: (r: number, c: number) => output.data[r * g.outW + c] - run.target.data[r * g.outW + c] }
+  const difference = {
+    title: `${words.difference}${indexText(0, 0)}`,
+    rows: g.outH,
+    cols: g.outW,
+    scale: scene.scales.difference,
+    value: (r: number, c: number) => output.data[r * g.outW + c] - run.target.data[r * g.outW + c],
+  }
 
   const loss = point.loss
-  const bias = point.bias ? `   b = ${Array.from(point.bias.data.slice(0, 6), (v) => formatValue(v, decimals)).join(', ')}${point.bias.data.length > 6 ? ', …' : ''}` : ''
+  const bias = point.bias
+    ? `   b = ${Array.from(point.bias.data.slice(0, 6), (v) => formatValue(v, decimals)).join(', ')}${point.bias.data.length > 6 ? ', …' : ''}`
+    : ''
   return {
     title: `${words.learning}: ${words.step} ${index}, ${words.loss} = ${lossText(loss, decimals)}`,
     counter: `${words.step} ${index} / ${steps}`,

@@ -61,7 +61,12 @@ export function encodeStoredPng(width: number, height: number, rgba: Uint8Clampe
   view.setUint32(0, width)
   view.setUint32(4, height)
   header.set([8, 6, 0, 0, 0], 8)
-  const parts = [Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a), chunk('IHDR', header), chunk('IDAT', zlibStored(raw)), chunk('IEND', new Uint8Array(0))]
+  const parts = [
+    Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a),
+    chunk('IHDR', header),
+    chunk('IDAT', zlibStored(raw)),
+    chunk('IEND', new Uint8Array(0)),
+  ]
   const out = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0))
   let at = 0
   for (const p of parts) {

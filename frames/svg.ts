@@ -26,29 +26,67 @@ const num = (v: number) => String(Math.round(v * 100) / 100)
 const AVERAGE_ADVANCE = 0.6
 
 export class SvgContext implements FrameContext {
-  private state: State = { fillStyle: '#000', strokeStyle: '#000', lineWidth: 1, font: '10px sans-serif', textAlign: 'start', textBaseline: 'alphabetic', dash: [] }
+  private state: State = {
+    fillStyle: '#000',
+    strokeStyle: '#000',
+    lineWidth: 1,
+    font: '10px sans-serif',
+    textAlign: 'start',
+    textBaseline: 'alphabetic',
+    dash: [],
+  }
   private stack: State[] = []
   private path = ''
   private readonly parts: string[] = []
 
   constructor(private readonly size: FrameSize) {}
 
-  get fillStyle() { return this.state.fillStyle }
-  set fillStyle(v: string | object) { this.state.fillStyle = String(v) }
-  get strokeStyle() { return this.state.strokeStyle }
-  set strokeStyle(v: string | object) { this.state.strokeStyle = String(v) }
-  get lineWidth() { return this.state.lineWidth }
-  set lineWidth(v: number) { this.state.lineWidth = v }
-  get font() { return this.state.font }
-  set font(v: string) { this.state.font = v }
-  get textAlign() { return this.state.textAlign }
-  set textAlign(v: FrameContext['textAlign']) { this.state.textAlign = v }
-  get textBaseline() { return this.state.textBaseline }
-  set textBaseline(v: FrameContext['textBaseline']) { this.state.textBaseline = v }
+  get fillStyle() {
+    return this.state.fillStyle
+  }
+  set fillStyle(v: string | object) {
+    this.state.fillStyle = String(v)
+  }
+  get strokeStyle() {
+    return this.state.strokeStyle
+  }
+  set strokeStyle(v: string | object) {
+    this.state.strokeStyle = String(v)
+  }
+  get lineWidth() {
+    return this.state.lineWidth
+  }
+  set lineWidth(v: number) {
+    this.state.lineWidth = v
+  }
+  get font() {
+    return this.state.font
+  }
+  set font(v: string) {
+    this.state.font = v
+  }
+  get textAlign() {
+    return this.state.textAlign
+  }
+  set textAlign(v: FrameContext['textAlign']) {
+    this.state.textAlign = v
+  }
+  get textBaseline() {
+    return this.state.textBaseline
+  }
+  set textBaseline(v: FrameContext['textBaseline']) {
+    this.state.textBaseline = v
+  }
 
-  save(): void { this.stack.push({ ...this.state, dash: [...this.state.dash] }) }
-  restore(): void { this.state = this.stack.pop() ?? this.state }
-  setLineDash(segments: number[]): void { this.state.dash = [...segments] }
+  save(): void {
+    this.stack.push({ ...this.state, dash: [...this.state.dash] })
+  }
+  restore(): void {
+    this.state = this.stack.pop() ?? this.state
+  }
+  setLineDash(segments: number[]): void {
+    this.state.dash = [...segments]
+  }
 
   private strokeAttributes(): string {
     const dash = this.state.dash.length ? ` stroke-dasharray="${this.state.dash.map(num).join(' ')}"` : ''
@@ -64,13 +102,27 @@ export class SvgContext implements FrameContext {
   clearRect(x: number, y: number, w: number, h: number): void {
     this.parts.push(`<rect x="${num(x)}" y="${num(y)}" width="${num(w)}" height="${num(h)}" fill="#ffffff"/>`)
   }
-  beginPath(): void { this.path = '' }
-  moveTo(x: number, y: number): void { this.path += `M${num(x)} ${num(y)}` }
-  lineTo(x: number, y: number): void { this.path += `L${num(x)} ${num(y)}` }
-  rect(x: number, y: number, w: number, h: number): void { this.path += `M${num(x)} ${num(y)}h${num(w)}v${num(h)}h${num(-w)}Z` }
-  closePath(): void { this.path += 'Z' }
-  stroke(): void { if (this.path) this.parts.push(`<path d="${this.path}" ${this.strokeAttributes()}/>`) }
-  fill(): void { if (this.path) this.parts.push(`<path d="${this.path}" fill="${this.state.fillStyle}"/>`) }
+  beginPath(): void {
+    this.path = ''
+  }
+  moveTo(x: number, y: number): void {
+    this.path += `M${num(x)} ${num(y)}`
+  }
+  lineTo(x: number, y: number): void {
+    this.path += `L${num(x)} ${num(y)}`
+  }
+  rect(x: number, y: number, w: number, h: number): void {
+    this.path += `M${num(x)} ${num(y)}h${num(w)}v${num(h)}h${num(-w)}Z`
+  }
+  closePath(): void {
+    this.path += 'Z'
+  }
+  stroke(): void {
+    if (this.path) this.parts.push(`<path d="${this.path}" ${this.strokeAttributes()}/>`)
+  }
+  fill(): void {
+    if (this.path) this.parts.push(`<path d="${this.path}" fill="${this.state.fillStyle}"/>`)
+  }
   clip(): void {
     // Frames do not clip; kept for the interface.
   }
@@ -83,7 +135,9 @@ export class SvgContext implements FrameContext {
   }
   fillText(text: string, x: number, y: number, maxWidth?: number): void {
     const anchor = this.state.textAlign === 'center' ? 'middle' : this.state.textAlign === 'right' || this.state.textAlign === 'end' ? 'end' : 'start'
-    const baseline = { middle: 'central', top: 'hanging', hanging: 'hanging', bottom: 'text-after-edge', alphabetic: 'alphabetic', ideographic: 'ideographic' }[this.state.textBaseline]
+    const baseline = { middle: 'central', top: 'hanging', hanging: 'hanging', bottom: 'text-after-edge', alphabetic: 'alphabetic', ideographic: 'ideographic' }[
+      this.state.textBaseline
+    ]
     const bold = /\bbold\b/.test(this.state.font) ? ' font-weight="bold"' : ''
     const squeeze = maxWidth !== undefined && this.measureText(text).width > maxWidth ? ` textLength="${num(maxWidth)}" lengthAdjust="spacingAndGlyphs"` : ''
     this.parts.push(
@@ -95,7 +149,9 @@ export class SvgContext implements FrameContext {
   }
   putImageData(image: FrameImageData, x: number, y: number): void {
     const png = fromByteArray(encodeStoredPng(image.width, image.height, Uint8Array.from(image.data as ArrayLike<number>)))
-    this.parts.push(`<image x="${num(x)}" y="${num(y)}" width="${image.width}" height="${image.height}" image-rendering="pixelated" href="data:image/png;base64,${png}"/>`)
+    this.parts.push(
+      `<image x="${num(x)}" y="${num(y)}" width="${image.width}" height="${image.height}" image-rendering="pixelated" href="data:image/png;base64,${png}"/>`,
+    )
   }
 
   toString(): string {

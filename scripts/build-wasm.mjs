@@ -39,17 +39,14 @@ export async function buildWasm({ force = false, quiet = false } = {}) {
   for (const [name, flags] of Object.entries(VARIANTS)) {
     let binary = null
     const errors = []
-    const { error } = await asc.main(
-      ['conv.ts', '--outFile', 'conv.wasm', '-O3', '--runtime', 'stub', '--noAssert', '--importMemory', ...flags],
-      {
-        readFile: (filename) => (filename === 'conv.ts' ? source : null),
-        writeFile: (filename, contents) => {
-          if (filename.endsWith('.wasm')) binary = contents
-        },
-        stdout: { write: () => true },
-        stderr: { write: (text) => (errors.push(String(text)), true) },
+    const { error } = await asc.main(['conv.ts', '--outFile', 'conv.wasm', '-O3', '--runtime', 'stub', '--noAssert', '--importMemory', ...flags], {
+      readFile: (filename) => (filename === 'conv.ts' ? source : null),
+      writeFile: (filename, contents) => {
+        if (filename.endsWith('.wasm')) binary = contents
       },
-    )
+      stdout: { write: () => true },
+      stderr: { write: (text) => (errors.push(String(text)), true) },
+    })
     if (error || !binary) throw new Error(`building the ${name} kernels failed:\n${errors.join('')}${error ?? ''}`)
     binaries[name] = Buffer.from(binary).toString('base64')
   }

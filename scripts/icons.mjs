@@ -23,10 +23,7 @@ const ALL_SIZES = [...new Set([...LINUX_SIZES, ...ICO_SIZES])]
 async function renderIcon(svg, size) {
   // The SVG is drawn on 1024 user units at 72 dpi; scale the density to land on `size` pixels.
   const density = (72 * size) / 1024
-  return sharp(svg, { density })
-    .resize(size, size)
-    .png({ compressionLevel: 9, palette: false })
-    .toBuffer()
+  return sharp(svg, { density }).resize(size, size).png({ compressionLevel: 9, palette: false }).toBuffer()
 }
 
 async function main(outDir) {

@@ -120,7 +120,13 @@ function securityHeaders(port: number): Record<string, string> {
   }
 }
 
-async function answer(request: IncomingMessage, response: ServerResponse, access: Access, rendererDir: string, pageLog: (payload: unknown) => boolean): Promise<void> {
+async function answer(
+  request: IncomingMessage,
+  response: ServerResponse,
+  access: Access,
+  rendererDir: string,
+  pageLog: (payload: unknown) => boolean,
+): Promise<void> {
   const headers = securityHeaders(access.port)
   const refuse = (status: number, text: string): void => {
     response.writeHead(status, { ...headers, 'Content-Type': 'text/plain; charset=utf-8' })
@@ -142,11 +148,7 @@ async function answer(request: IncomingMessage, response: ServerResponse, access
 /** Opens a URL in the system's browser; false when no way to open one is found. */
 export function openInBrowser(url: string): boolean {
   const [command, args] =
-    process.platform === 'darwin'
-      ? ['open', [url]]
-      : process.platform === 'win32'
-        ? ['cmd', ['/c', 'start', '""', url]]
-        : ['xdg-open', [url]]
+    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : ['xdg-open', [url]]
   if (process.platform !== 'win32' && !onPath(command)) return false
   try {
     const child = spawn(command, args, { detached: true, stdio: 'ignore' })

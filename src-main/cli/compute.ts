@@ -2,14 +2,7 @@
 
 import { existsSync } from 'node:fs'
 import type { Language, Notice, Tensor } from '../../core'
-import {
-  ConvolabError,
-  conv2d,
-  conv2dBackward,
-  describeOutputSize,
-  encodeNpy,
-  formatShape,
-} from '../../core'
+import { ConvolabError, conv2d, conv2dBackward, describeOutputSize, encodeNpy, formatShape } from '../../core'
 import type { OptionValues } from './args'
 import { CONV_OPTIONS, convOptions, parseCommand, parseShape } from './args'
 import { FAMILY_USAGE, computeLayer } from './compute-family'
@@ -59,9 +52,7 @@ export async function computeCommand(args: string[], language: Language): Promis
   const notices: Notice[] = []
   const input = await readInputFile(values.input as string, Boolean(values.grayscale), maxSide, notices)
   const { files, lines } =
-    layer === 'conv2d'
-      ? await computeConv2d(input, values, language, notices)
-      : await computeLayer(layer, input, values, language, notices)
+    layer === 'conv2d' ? await computeConv2d(input, values, language, notices) : await computeLayer(layer, input, values, language, notices)
 
   const dir = values.out as string
   if (existsSync(dir) && !(await import('node:fs')).statSync(dir).isDirectory()) {

@@ -44,7 +44,9 @@ function regionArg(word: string | undefined): Region | undefined {
   if (word === undefined) return undefined
   const match = /^\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*$/.exec(word)
   if (!match || Number(match[3]) < 1 || Number(match[4]) < 1) {
-    throw new ConvolabError('bad-request', { detail: `--region must be I,J,H,W: the first output row and column and the region's height and width, e.g. 100,200,8,8 (got ${word})` })
+    throw new ConvolabError('bad-request', {
+      detail: `--region must be I,J,H,W: the first output row and column and the region's height and width, e.g. 100,200,8,8 (got ${word})`,
+    })
   }
   return { i: Number(match[1]), j: Number(match[2]), h: Number(match[3]), w: Number(match[4]) }
 }

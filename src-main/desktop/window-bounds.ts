@@ -21,11 +21,7 @@ export function restoreBounds(saved: WindowBounds | null, workAreas: readonly Re
   const width = Math.max(saved.width, MIN_SIZE.width)
   const height = Math.max(saved.height, MIN_SIZE.height)
   const onScreen = workAreas.some(
-    (area) =>
-      saved.x + width - VISIBLE >= area.x &&
-      saved.x + VISIBLE <= area.x + area.width &&
-      saved.y >= area.y &&
-      saved.y + VISIBLE <= area.y + area.height,
+    (area) => saved.x + width - VISIBLE >= area.x && saved.x + VISIBLE <= area.x + area.width && saved.y >= area.y && saved.y + VISIBLE <= area.y + area.height,
   )
   if (!onScreen) return { bounds: { width, height }, maximized: saved.maximized }
   return { bounds: { x: saved.x, y: saved.y, width, height }, maximized: saved.maximized }

@@ -15,7 +15,10 @@ export function appUrl(): string {
 }
 
 export function createMainWindow(saved: WindowBounds | null = null): BrowserWindow {
-  const { bounds, maximized } = restoreBounds(saved, screen.getAllDisplays().map((display) => display.workArea))
+  const { bounds, maximized } = restoreBounds(
+    saved,
+    screen.getAllDisplays().map((display) => display.workArea),
+  )
   const window = new BrowserWindow({
     ...bounds,
     minWidth: MIN_SIZE.width,

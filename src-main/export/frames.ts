@@ -70,7 +70,10 @@ export interface ExportResult {
 
 function checkRequest(request: ExportFramesRequest, steps: number): [number, number] {
   const { width, height } = request.size
-  for (const [name, value] of [['width', width], ['height', height]] as const) {
+  for (const [name, value] of [
+    ['width', width],
+    ['height', height],
+  ] as const) {
     if (!Number.isInteger(value) || value < 16) throw new ConvolabError('not-positive-int', { name: `frame ${name}`, min: 16, value: String(value) })
     if (value > MAX_FRAME_SIDE) throw new ConvolabError('too-large', { name: `frame ${name}`, value, limit: MAX_FRAME_SIDE })
   }

@@ -42,7 +42,14 @@ export function gradOutputSpec(saved: SessionGradOutput): GradOutputSpec {
  * The scene of one animation of the session; with a region, the frames step through that region
  * of the output of batch item `batch` (its padded-input window as the input of a small convolution).
  */
-export function sceneFromSession(session: Session, kind: AnimationKind, granularity: Granularity, options: FrameOptions, region: Region | null = null, batch = 0): Scene {
+export function sceneFromSession(
+  session: Session,
+  kind: AnimationKind,
+  granularity: Granularity,
+  options: FrameOptions,
+  region: Region | null = null,
+  batch = 0,
+): Scene {
   const bias = session.bias ? { shape: [session.bias.data.length], data: session.bias.data } : null
   const { output, geometry } = conv2d(session.input, session.weight, bias, session.options)
   const gradOutput = kind === 'forward' ? null : upstreamGradient(gradOutputSpec(session.gradOutput), output).gradOutput

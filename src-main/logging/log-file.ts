@@ -60,7 +60,9 @@ export function openLog(dataDir: string, processName: 'main' | 'server'): AppLog
   logger.transports.file.resolvePathFn = () => file
   logger.transports.file.maxSize = LOG_MAX_BYTES
   logger.transports.file.level = 'info'
-  logger.transports.file.format = ({ message, data }) => [`[${stamp(message.date)}] [${message.level}] [${processName}]${message.scope ? ` (${message.scope})` : ''} ${data.join(' ')}`]
+  logger.transports.file.format = ({ message, data }) => [
+    `[${stamp(message.date)}] [${message.level}] [${processName}]${message.scope ? ` (${message.scope})` : ''} ${data.join(' ')}`,
+  ]
   // The terminal shows problems only; the file keeps the story around them.
   logger.transports.console.level = 'warn'
   logger.transports.console.format = ({ message, data }) => [`[convolab ${processName}]${message.scope ? ` (${message.scope})` : ''} ${data.join(' ')}`]

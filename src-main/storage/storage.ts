@@ -227,7 +227,8 @@ export class Storage {
   private adoptCrashedRuns(): void {
     // Leftovers of an interrupted adoption (see below) and of interrupted atomic writes.
     for (const name of readdirSync(this.dir)) {
-      if (name.startsWith(`${DATA_FILES.recovery}.old-`) || name.startsWith(`${DATA_FILES.recovery}.new-`) || isTemporaryName(name)) rmSync(join(this.dir, name), { recursive: true, force: true })
+      if (name.startsWith(`${DATA_FILES.recovery}.old-`) || name.startsWith(`${DATA_FILES.recovery}.new-`) || isTemporaryName(name))
+        rmSync(join(this.dir, name), { recursive: true, force: true })
     }
     const runsDir = join(this.dir, DATA_FILES.runs)
     const over: Array<{ dir: string; savedAt: number | null }> = []

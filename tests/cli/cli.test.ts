@@ -58,8 +58,23 @@ describe('convolab compute', () => {
     writeFileSync(bias, encodeNpy({ shape: [4], data: Float64Array.of(0.5, -1, 2, 0) }))
     const out = join(scratch, 'variant')
     const result = await run(
-      ['compute', '--input', `${variant}/x.npy`, '--weight', `${variant}/weight.npy`, '--bias', bias,
-        '--grad-output', `${variant}/grad_output.npy`, '--stride', '2', '--padding', '1', '--out', out],
+      [
+        'compute',
+        '--input',
+        `${variant}/x.npy`,
+        '--weight',
+        `${variant}/weight.npy`,
+        '--bias',
+        bias,
+        '--grad-output',
+        `${variant}/grad_output.npy`,
+        '--stride',
+        '2',
+        '--padding',
+        '1',
+        '--out',
+        out,
+      ],
       'en',
     )
     expect(result.code).toBe(0)
@@ -81,7 +96,9 @@ describe('convolab compute', () => {
     const image = join(scratch, 'photo.png')
     const pixels = Buffer.alloc(6 * 5 * 3)
     pixels[0] = 255 // top-left red
-    await sharp(pixels, { raw: { width: 6, height: 5, channels: 3 } }).png().toFile(image)
+    await sharp(pixels, { raw: { width: 6, height: 5, channels: 3 } })
+      .png()
+      .toFile(image)
     const weight = join(scratch, 'identity.npy')
     writeFileSync(weight, encodeNpy({ shape: [3, 3, 1, 1], data: Float64Array.of(1, 0, 0, 0, 1, 0, 0, 0, 1) }))
     const out = join(scratch, 'image')
@@ -102,14 +119,18 @@ describe('convolab compute', () => {
 
   it("prints the readers' notices: a skipped CSV header, an image's dropped transparency (en/es)", async () => {
     const image = join(scratch, 'clear.png')
-    await sharp(Buffer.alloc(4 * 4 * 4, 0), { raw: { width: 4, height: 4, channels: 4 } }).png().toFile(image)
+    await sharp(Buffer.alloc(4 * 4 * 4, 0), { raw: { width: 4, height: 4, channels: 4 } })
+      .png()
+      .toFile(image)
     const weight = join(scratch, 'kernel.csv')
     writeFileSync(weight, '\uFEFF# shape (1, 1, 2, 2)\r\na;b\r\n0,5;0,25\r\n1,5;−1,5\r\n')
     const out = join(scratch, 'notices')
     const en = await run(['compute', '--input', image, '--grayscale', '--weight', weight, '--out', out], 'en')
     expect(en.stderr).toBe('')
     const lines = en.stdout.split('\n')
-    expect(lines[0]).toBe(`note: ${image} has transparency; it was dropped as PyTorch's PIL convert('RGB') drops it (the colours under transparent pixels are kept, not flattened onto white)`)
+    expect(lines[0]).toBe(
+      `note: ${image} has transparency; it was dropped as PyTorch's PIL convert('RGB') drops it (the colours under transparent pixels are kept, not flattened onto white)`,
+    )
     expect(lines[1]).toBe(`note: ${weight}: line 2 ('a;b') is a row of names, not numbers; it was skipped`)
     expect(lines[2]).toBe('output shape (1, 1, 3, 3)')
     const es = await run(['compute', '--input', image, '--grayscale', '--weight', weight, '--out', join(scratch, 'notas')], 'es')
@@ -149,12 +170,24 @@ describe('bad input', () => {
     ['a truncated .npy', () => ['--input', corrupt(), '--weight', `${seed}/weight.npy`], /truncated/],
     ['an image that is not one', () => ['--input', notAnImage(), '--weight', `${seed}/weight.npy`], /is not an image/],
     ['a channel mismatch', () => ['--input', `${seed}/x.npy`, '--weight', 'tests/reference/cases/single-channel/weight.npy'], /channels/],
-    ["'same' with stride 2", () => ['--input', `${seed}/x.npy`, '--weight', `${seed}/weight.npy`, '--padding', 'same', '--stride', '2'], /padding 'same' needs stride 1 \(got stride 2\)/],
-    ['stride 0', () => ['--input', `${seed}/x.npy`, '--weight', `${seed}/weight.npy`, '--stride', '0'], /stride must be a whole number of at least 1 \(got 0\)/],
+    [
+      "'same' with stride 2",
+      () => ['--input', `${seed}/x.npy`, '--weight', `${seed}/weight.npy`, '--padding', 'same', '--stride', '2'],
+      /padding 'same' needs stride 1 \(got stride 2\)/,
+    ],
+    [
+      'stride 0',
+      () => ['--input', `${seed}/x.npy`, '--weight', `${seed}/weight.npy`, '--stride', '0'],
+      /stride must be a whole number of at least 1 \(got 0\)/,
+    ],
     ['an unknown padding mode', () => ['--input', `${seed}/x.npy`, '--weight', `${seed}/weight.npy`, '--padding-mode', 'mirror'], /padding mode must be/],
     ['a kernel larger than the input', () => ['--input', `${seed}/x.npy`, '--weight', `${seed}/weight.npy`, '--dilation', '2'], /larger than the padded input/],
     ['an unknown flag', () => ['--input', `${seed}/x.npy`, '--weight', `${seed}/weight.npy`, '--strid', '2'], /Unknown option '--strid'/],
-    ['a wrong grad-output shape', () => ['--input', `${seed}/x.npy`, '--weight', `${seed}/weight.npy`, '--grad-output', `${seed}/x.npy`], /output gradient has shape/],
+    [
+      'a wrong grad-output shape',
+      () => ['--input', `${seed}/x.npy`, '--weight', `${seed}/weight.npy`, '--grad-output', `${seed}/x.npy`],
+      /output gradient has shape/,
+    ],
   ]
   for (const [name, args, message] of cases) {
     it(`${name}: exit 2, one line on stderr, nothing written`, async () => {

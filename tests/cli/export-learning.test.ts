@@ -26,7 +26,10 @@ describe('convolab export --animation learning', () => {
 
   it('writes a GIF that decodes, --from alone running to the last frame, in Spanish', async () => {
     const out = join(scratch, 'learning.gif')
-    const result = await run(['export', '--session', sample, '--animation', 'learning', '--format', 'gif', '--out', out, '--size', '240x135', '--fps', '10', '--from', '55'], 'es')
+    const result = await run(
+      ['export', '--session', sample, '--animation', 'learning', '--format', 'gif', '--out', out, '--size', '240x135', '--fps', '10', '--from', '55'],
+      'es',
+    )
     expect(result.code).toBe(0)
     expect(result.stdout).toMatch(/^escritos 7 fotogramas \(learning, 240×135\)/)
     const meta = await sharp(out, { pages: -1 }).metadata()

@@ -17,7 +17,10 @@ beforeAll(() => {
 describe('convolab export', () => {
   it('writes the forward frames of the seed example as PNGs at the size asked', async () => {
     const out = join(scratch, 'forward')
-    const result = await run(['export', '--session', sample, '--animation', 'forward', '--format', 'png', '--out', out, '--size', '400x240', '--granularity', 'row'], 'en')
+    const result = await run(
+      ['export', '--session', sample, '--animation', 'forward', '--format', 'png', '--out', out, '--size', '400x240', '--granularity', 'row'],
+      'en',
+    )
     expect(result.stderr).toBe('')
     expect(result.code).toBe(0)
     expect(result.stdout).toMatch(/^wrote 24 frames \(forward, row, 400×240\) to .* in \d+\.\d s$/)
@@ -28,23 +31,84 @@ describe('convolab export', () => {
 
   it('writes a GIF of a range of backward steps, and says so in Spanish', async () => {
     const out = join(scratch, 'weight.gif')
-    const result = await run(['export', '--session', sample, '--animation', 'backward-weight', '--format', 'gif', '--out', out, '--size', '320x180', '--fps', '10', '--from', '5', '--to', '9'], 'es')
+    const result = await run(
+      [
+        'export',
+        '--session',
+        sample,
+        '--animation',
+        'backward-weight',
+        '--format',
+        'gif',
+        '--out',
+        out,
+        '--size',
+        '320x180',
+        '--fps',
+        '10',
+        '--from',
+        '5',
+        '--to',
+        '9',
+      ],
+      'es',
+    )
     expect(result.code).toBe(0)
     expect(result.stdout).toMatch(/^escritos 5 fotogramas \(backward-weight, cell, 320×180\)/)
     const meta = await sharp(out, { pages: -1 }).metadata()
     expect([meta.pages, meta.delay?.[0]]).toEqual([5, 100])
   })
 
-  it('--from 0 starts at the empty start, as the page\'s export does', async () => {
+  it("--from 0 starts at the empty start, as the page's export does", async () => {
     const out = join(scratch, 'from-zero')
-    const result = await run(['export', '--session', sample, '--animation', 'backward-input', '--format', 'png', '--out', out, '--size', '160x90', '--granularity', 'channel', '--from', '0', '--to', '1'], 'en')
+    const result = await run(
+      [
+        'export',
+        '--session',
+        sample,
+        '--animation',
+        'backward-input',
+        '--format',
+        'png',
+        '--out',
+        out,
+        '--size',
+        '160x90',
+        '--granularity',
+        'channel',
+        '--from',
+        '0',
+        '--to',
+        '1',
+      ],
+      'en',
+    )
     expect(result.code).toBe(0)
     expect(readdirSync(out)).toEqual(['frame-0001.png', 'frame-0002.png'])
   })
 
   it('--from alone runs to the last step', async () => {
     const out = join(scratch, 'tail')
-    const result = await run(['export', '--session', sample, '--animation', 'backward-input', '--format', 'png', '--out', out, '--size', '160x90', '--granularity', 'channel', '--from', '5'], 'en')
+    const result = await run(
+      [
+        'export',
+        '--session',
+        sample,
+        '--animation',
+        'backward-input',
+        '--format',
+        'png',
+        '--out',
+        out,
+        '--size',
+        '160x90',
+        '--granularity',
+        'channel',
+        '--from',
+        '5',
+      ],
+      'en',
+    )
     expect(result.code).toBe(0)
     expect(readdirSync(out)).toEqual(['frame-0001.png', 'frame-0002.png'])
   })
@@ -60,14 +124,30 @@ describe('convolab export', () => {
     return path
   }
   const cases: Array<[string, () => string[], RegExp]> = [
-    ['a missing session file', () => ['--session', join(scratch, 'none.convolab'), '--animation', 'forward', '--format', 'png'], /cannot read .*none\.convolab/],
+    [
+      'a missing session file',
+      () => ['--session', join(scratch, 'none.convolab'), '--animation', 'forward', '--format', 'png'],
+      /cannot read .*none\.convolab/,
+    ],
     ['a corrupt session', () => ['--session', corrupt(), '--animation', 'forward', '--format', 'png'], /not a valid Convolab session: input/],
     ['a session from a newer Convolab', () => ['--session', newer(), '--animation', 'forward', '--format', 'png'], /newer Convolab/],
-    ['an unknown animation', () => ['--session', sample, '--animation', 'sideways', '--format', 'png'], /--animation must be one of forward, backward-input, backward-weight, backward-scatter/],
+    [
+      'an unknown animation',
+      () => ['--session', sample, '--animation', 'sideways', '--format', 'png'],
+      /--animation must be one of forward, backward-input, backward-weight, backward-scatter/,
+    ],
     ['an unknown format', () => ['--session', sample, '--animation', 'forward', '--format', 'webm'], /--format must be one of png, gif/],
-    ['an unknown granularity', () => ['--session', sample, '--animation', 'forward', '--format', 'png', '--granularity', 'pixel'], /--granularity must be one of/],
+    [
+      'an unknown granularity',
+      () => ['--session', sample, '--animation', 'forward', '--format', 'png', '--granularity', 'pixel'],
+      /--granularity must be one of/,
+    ],
     ['a bad size', () => ['--session', sample, '--animation', 'forward', '--format', 'png', '--size', '1280'], /--size must be WIDTHxHEIGHT/],
-    ['a size too small', () => ['--session', sample, '--animation', 'forward', '--format', 'png', '--size', '8x8'], /frame width must be a whole number of at least 16/],
+    [
+      'a size too small',
+      () => ['--session', sample, '--animation', 'forward', '--format', 'png', '--size', '8x8'],
+      /frame width must be a whole number of at least 16/,
+    ],
     ['a size too large', () => ['--session', sample, '--animation', 'forward', '--format', 'png', '--size', '100000x10'], /frame width/],
     ['fps 0', () => ['--session', sample, '--animation', 'forward', '--format', 'gif', '--fps', '0'], /--fps must be a whole number of at least 1/],
     ['fps too high', () => ['--session', sample, '--animation', 'forward', '--format', 'gif', '--fps', '60'], /fps must be more than 0 and at most 50/],

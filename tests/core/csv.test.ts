@@ -69,7 +69,9 @@ describe('refusals', () => {
     const hole = refusal(() => decodeCsv('1;2;3\n4;;6;7\n', 'k.csv'))
     expect(hole.params).toMatchObject({ line: 2, got: 4, expected: 3, cause: 'empty-cell' })
     const one = refusal(() => decodeCsv('1.5;2.5\n4.5\n', 'k.csv'))
-    expect(one.messageIn('en')).toBe('k.csv, line 2: 1 value, but the first row (line 1) has 2. A value is missing from this row, or the rows have different lengths.')
+    expect(one.messageIn('en')).toBe(
+      'k.csv, line 2: 1 value, but the first row (line 1) has 2. A value is missing from this row, or the rows have different lengths.',
+    )
     expect(one.messageIn('es')).toMatch(/^k\.csv, línea 2: 1 valor, pero/)
   })
 

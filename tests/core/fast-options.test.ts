@@ -101,11 +101,17 @@ function check(kernels: FastKernels, dtype: Dtype, s: Setting): void {
 
 describe('wasm simd kernels over random settings', () => {
   it('float64 equals the scalar core within 1e-12', () => {
-    fc.assert(fc.property(setting, (s) => check(simd, 'f64', s)), { numRuns: 150, seed: 20261126 })
+    fc.assert(
+      fc.property(setting, (s) => check(simd, 'f64', s)),
+      { numRuns: 150, seed: 20261126 },
+    )
   })
 
   it('float32 is within 1e-5 of float64', () => {
-    fc.assert(fc.property(setting, (s) => check(simd, 'f32', s)), { numRuns: 150, seed: 7 })
+    fc.assert(
+      fc.property(setting, (s) => check(simd, 'f32', s)),
+      { numRuns: 150, seed: 7 },
+    )
   })
 
   it('computes only the gradients asked for', () => {
@@ -120,7 +126,7 @@ describe('wasm simd kernels over random settings', () => {
   })
 })
 
-describe('results into the caller\'s arrays', () => {
+describe("results into the caller's arrays", () => {
   it('reuses arrays of the right type and length, and ignores others', () => {
     const source = seededSource(3)
     const x = normalTensor([1, 3, 9, 11], source)

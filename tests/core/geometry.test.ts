@@ -29,18 +29,14 @@ describe('convGeometry', () => {
   })
 
   it('names the parameter, its value and the rule in every error', () => {
-    expect(errorOf(() => convGeometry([1, 1, 5, 5], [1, 1, 3, 3], { padding: 'same', stride: 2 })).message).toBe(
-      "padding 'same' needs stride 1 (got stride 2)",
-    )
-    expect(errorOf(() => convGeometry([1, 4, 5, 5], [3, 1, 3, 3], { groups: 3 })).message).toBe(
-      'groups 3 must divide in_channels 4',
-    )
+    expect(errorOf(() => convGeometry([1, 1, 5, 5], [1, 1, 3, 3], { padding: 'same', stride: 2 })).message).toBe("padding 'same' needs stride 1 (got stride 2)")
+    expect(errorOf(() => convGeometry([1, 4, 5, 5], [3, 1, 3, 3], { groups: 3 })).message).toBe('groups 3 must divide in_channels 4')
     expect(errorOf(() => convGeometry([1, 1, 7, 7], [1, 1, 5, 5], { dilation: 2 })).message).toBe(
       'the dilated kernel (9×9) is larger than the padded input (7×7)',
     )
-    expect(
-      errorOf(() => convGeometry([1, 1, 4, 4], [1, 1, 3, 3], { padding: 4, paddingMode: 'reflect' })).message,
-    ).toBe('reflect padding 4 must be smaller than the input height 4')
+    expect(errorOf(() => convGeometry([1, 1, 4, 4], [1, 1, 3, 3], { padding: 4, paddingMode: 'reflect' })).message).toBe(
+      'reflect padding 4 must be smaller than the input height 4',
+    )
   })
 
   it('speaks Spanish too', () => {

@@ -66,7 +66,14 @@ describe('learningTrajectory', () => {
 describe('the session’s learning setup', () => {
   const base = (): Session => {
     const run = sobelRun(0)
-    return { input: run.input, weight: { shape: [1, 1, 3, 3], data: new Float64Array(9) }, bias: { shape: [1], data: Float64Array.of(0.25) }, options: { padding: 1 }, gradOutput: { kind: 'ones' }, view: {} }
+    return {
+      input: run.input,
+      weight: { shape: [1, 1, 3, 3], data: new Float64Array(9) },
+      bias: { shape: [1], data: Float64Array.of(0.25) },
+      options: { padding: 1 },
+      gradOutput: { kind: 'ones' },
+      view: {},
+    }
   }
 
   it('is optional: a session without it parses as before and gives no run', () => {
@@ -77,7 +84,9 @@ describe('the session’s learning setup', () => {
   })
 
   it('round-trips a preset target and gives the run the app would start (seeded N(0,1), zero bias)', () => {
-    const session = parseSession(serializeSession({ ...base(), learning: { target: { kind: 'preset', preset: 'sobel-x' }, learningRate: 0.3, steps: 12, start: 'random', seed: 5 } }))
+    const session = parseSession(
+      serializeSession({ ...base(), learning: { target: { kind: 'preset', preset: 'sobel-x' }, learningRate: 0.3, steps: 12, start: 'random', seed: 5 } }),
+    )
     expect(session.learning).toEqual({ target: { kind: 'preset', preset: 'sobel-x' }, learningRate: 0.3, steps: 12, start: 'random', seed: 5 })
     const run = learningRunOf(session)!
     const expected = sobelRun(12)
@@ -90,16 +99,30 @@ describe('the session’s learning setup', () => {
   it('round-trips a tensor target bit for bit and starts from the current kernel when asked', () => {
     const target = { shape: [1, 1, 16, 16], data: Float64Array.from({ length: 256 }, (_, k) => Math.sin(k) * 1e-300) }
     const weight = { shape: [1, 1, 3, 3], data: Float64Array.from(sobelX) }
-    const session = parseSession(serializeSession({ ...base(), weight, learning: { target: { kind: 'tensor', tensor: target }, learningRate: 0.1, steps: 3, start: 'current', seed: 1 } }))
+    const session = parseSession(
+      serializeSession({ ...base(), weight, learning: { target: { kind: 'tensor', tensor: target }, learningRate: 0.1, steps: 3, start: 'current', seed: 1 } }),
+    )
     const run = learningRunOf(session)!
     expect([...run.target.data]).toEqual([...target.data])
     expect([...run.initialWeight.data]).toEqual(sobelX)
   })
 
   it('refuses a target of another shape than the output, an unknown preset and a non-positive rate', () => {
-    const wrong = { ...base(), learning: { target: { kind: 'tensor' as const, tensor: { shape: [1, 1, 4, 4], data: new Float64Array(16) } }, learningRate: 0.1, steps: 3, start: 'random' as const, seed: 1 } }
+    const wrong = {
+      ...base(),
+      learning: {
+        target: { kind: 'tensor' as const, tensor: { shape: [1, 1, 4, 4], data: new Float64Array(16) } },
+        learningRate: 0.1,
+        steps: 3,
+        start: 'random' as const,
+        seed: 1,
+      },
+    }
     expect(() => parseSession(serializeSession(wrong))).toThrow(expect.objectContaining({ code: 'grad-output-shape' }))
-    const text = serializeSession({ ...base(), learning: { target: { kind: 'preset', preset: 'sobel-x' }, learningRate: 0.1, steps: 3, start: 'random', seed: 1 } })
+    const text = serializeSession({
+      ...base(),
+      learning: { target: { kind: 'preset', preset: 'sobel-x' }, learningRate: 0.1, steps: 3, start: 'random', seed: 1 },
+    })
     expect(() => parseSession(text.replace('"sobel-x"', '"sobel-z"'))).toThrow(expect.objectContaining({ code: 'session-corrupt' }))
     expect(() => parseSession(text.replace('"learningRate": 0.1', '"learningRate": -1'))).toThrow(expect.objectContaining({ code: 'session-corrupt' }))
   })

@@ -11,9 +11,7 @@ interface FormatEntry {
   savedByNpSave?: boolean
 }
 
-const manifest: { readable: FormatEntry[]; refused: string[] } = JSON.parse(
-  new TextDecoder().decode(referenceFile('npy-formats/manifest.json')),
-)
+const manifest: { readable: FormatEntry[]; refused: string[] } = JSON.parse(new TextDecoder().decode(referenceFile('npy-formats/manifest.json')))
 const formatFile = (name: string): Uint8Array => referenceFile(`npy-formats/${name}`)
 
 function errorCode(run: () => unknown): string {
@@ -43,12 +41,13 @@ function handMade(header: string | Uint8Array, data: Uint8Array = new Uint8Array
 describe('parseNpy reads files written by NumPy', () => {
   it(`covers every dtype, byte order, memory order and version (${manifest.readable.length} files)`, () => {
     const kinds = new Set(manifest.readable.map((entry) => entry.dtype))
-    expect([...kinds].sort()).toEqual(
-      ['bool', 'float16', 'float32', 'float64', 'int16', 'int32', 'int64', 'int8', 'uint16', 'uint32', 'uint64', 'uint8'],
-    )
+    expect([...kinds].sort()).toEqual(['bool', 'float16', 'float32', 'float64', 'int16', 'int32', 'int64', 'int8', 'uint16', 'uint32', 'uint64', 'uint8'])
     const files = manifest.readable.map((entry) => entry.file)
     for (const mark of ['-be-', '-le-', '-F', '-v2', '-v3', 'rank0', 'empty']) {
-      expect(files.some((file) => file.includes(mark)), mark).toBe(true)
+      expect(
+        files.some((file) => file.includes(mark)),
+        mark,
+      ).toBe(true)
     }
   })
 
@@ -110,9 +109,7 @@ describe('parseNpy refuses what it cannot read, with a clear error', () => {
     try {
       parseNpy(formatFile('complex128.npy'))
     } catch (error) {
-      expect((error as ConvolabError).message).toBe(
-        'the .npy dtype <c16 is not supported (use float64, float32, an integer or bool type)',
-      )
+      expect((error as ConvolabError).message).toBe('the .npy dtype <c16 is not supported (use float64, float32, an integer or bool type)')
       return
     }
     throw new Error('expected an error')
@@ -146,7 +143,10 @@ describe('parseNpy refuses what it cannot read, with a clear error', () => {
       const bytes = formatFile('f8-le-C.npy').slice()
       bytes[6] = major
       bytes[7] = minor
-      expect(errorCode(() => parseNpy(bytes)), `${major}.${minor}`).toBe('npy-version')
+      expect(
+        errorCode(() => parseNpy(bytes)),
+        `${major}.${minor}`,
+      ).toBe('npy-version')
     }
   })
 
@@ -164,10 +164,13 @@ describe('parseNpy refuses what it cannot read, with a clear error', () => {
       "{'descr': '<f8 , 'fortran_order': False, 'shape': (1,)}",
       "{'descr': '<f8', 'fortran_order': False, 'shape': (1,)} trailing",
       `{'descr': ${'('.repeat(5000)}`,
-      "{1: 2}",
+      '{1: 2}',
     ]
     for (const header of headers) {
-      expect(errorCode(() => parseNpy(handMade(header, new Uint8Array(8)))), header.slice(0, 60)).toBe('npy-header')
+      expect(
+        errorCode(() => parseNpy(handMade(header, new Uint8Array(8)))),
+        header.slice(0, 60),
+      ).toBe('npy-header')
     }
     expect(errorCode(() => parseNpy(handMade(new Uint8Array([0x7b, 0xff, 0xfe]), new Uint8Array(), 3)))).toBe('npy-header')
   })
@@ -186,26 +189,22 @@ describe('parseNpy refuses what it cannot read, with a clear error', () => {
   it('random bytes and corrupted files end in a ConvolabError or a valid array, never anything else', () => {
     const valid = formatFile('f4-be-F.npy')
     fc.assert(
-      fc.property(
-        fc.array(fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 8 }),
-        fc.nat(valid.length),
-        (edits, length) => {
-          const bytes = valid.slice(0, length)
-          for (const [at, value] of edits) if (at < bytes.length) bytes[at] = value
-          try {
-            const array = parseNpy(bytes)
-            expect(array.data.length).toBe(array.shape.reduce((a, b) => a * b, 1))
-          } catch (error) {
-            expect(error).toBeInstanceOf(ConvolabError)
-          }
-        },
-      ),
+      fc.property(fc.array(fc.tuple(fc.nat(valid.length - 1), fc.integer({ min: 0, max: 255 })), { maxLength: 8 }), fc.nat(valid.length), (edits, length) => {
+        const bytes = valid.slice(0, length)
+        for (const [at, value] of edits) if (at < bytes.length) bytes[at] = value
+        try {
+          const array = parseNpy(bytes)
+          expect(array.data.length).toBe(array.shape.reduce((a, b) => a * b, 1))
+        } catch (error) {
+          expect(error).toBeInstanceOf(ConvolabError)
+        }
+      }),
       { numRuns: 500 },
     )
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 200 }), (tail) => {
         const bytes = new Uint8Array(8 + tail.length)
-        bytes.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1 + (tail[0] ?? 0) % 3, 0])
+        bytes.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1 + ((tail[0] ?? 0) % 3), 0])
         bytes.set(tail, 8)
         expect(() => parseNpy(bytes)).toThrow(ConvolabError)
       }),

@@ -34,10 +34,7 @@ describe("the seed's example: x (2,3,7,7), w (4,3,5,5), stride 1, padding 0, no 
     const y = conv2d(x, w, null, { stride: 1, padding: 0 }).output
     expect(y.shape).toEqual([2, 4, 3, 3])
     expectPrinted(y.data.subarray(0, 3), [18.91400336, 17.74220249, 17.04932403])
-    expectPrinted(y.data.subarray(0, 9), [
-      18.91400336, 17.74220249, 17.04932403, 18.39506163, 18.76882808, 17.30981571, 19.12504344, 18.17784254,
-      17.33288676,
-    ])
+    expectPrinted(y.data.subarray(0, 9), [18.91400336, 17.74220249, 17.04932403, 18.39506163, 18.76882808, 17.30981571, 19.12504344, 18.17784254, 17.33288676])
     // y[0,1,1,0] from the notebook's second channel.
     expectPrinted([y.data[9 + 3]], [20.4349386])
   })
@@ -45,11 +42,7 @@ describe("the seed's example: x (2,3,7,7), w (4,3,5,5), stride 1, padding 0, no 
   it('with dE/dy = ones, dE/dx[0,0,0,:3] = 1.34111656, 4.72856081, 7.41120998 and the rest of the row', () => {
     const { gradInput } = conv2dBackward(x, w, null, filled([2, 4, 3, 3], 1), { stride: 1, padding: 0 })
     expectPrinted(gradInput.data.subarray(0, 3), [1.34111656, 4.72856081, 7.41120998])
-    expectPrinted(gradInput.data.subarray(0, 7), [
-      1.34111656, 4.72856081, 7.41120998, 8.41821486, 6.52373009, 3.84108092, 1.49295947,
-    ])
-    expectPrinted(gradInput.data.subarray(7, 14), [
-      3.045064, 7.06538423, 12.27498094, 12.74519571, 12.52338572, 7.31378901, 3.79851025,
-    ])
+    expectPrinted(gradInput.data.subarray(0, 7), [1.34111656, 4.72856081, 7.41120998, 8.41821486, 6.52373009, 3.84108092, 1.49295947])
+    expectPrinted(gradInput.data.subarray(7, 14), [3.045064, 7.06538423, 12.27498094, 12.74519571, 12.52338572, 7.31378901, 3.79851025])
   })
 })

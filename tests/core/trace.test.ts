@@ -1,15 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import {
-  cellsReading,
-  conv2d,
-  convGeometry,
-  normalTensor,
-  outputCellAt,
-  outputIndex,
-  seededSource,
-  traceCell,
-  type Conv2dOptions,
-} from '../../core'
+import { cellsReading, conv2d, convGeometry, normalTensor, outputCellAt, outputIndex, seededSource, traceCell, type Conv2dOptions } from '../../core'
 
 describe('traceCell', () => {
   const settings: Array<Conv2dOptions> = [
@@ -60,7 +50,11 @@ describe('cellsReading', () => {
             if (trace.terms.some((t) => t.paddedRow === p && t.paddedCol === q)) expected.push(`${i},${j}`)
           }
         }
-        expect(cellsReading(geometry, p, q).map(([i, j]) => `${i},${j}`).sort()).toEqual(expected.sort())
+        expect(
+          cellsReading(geometry, p, q)
+            .map(([i, j]) => `${i},${j}`)
+            .sort(),
+        ).toEqual(expected.sort())
       }
     }
   })

@@ -47,7 +47,15 @@ async function check(page: Page, screen: string): Promise<AxeViolation[]> {
   rules[screen] = violations.map((violation) => `${violation.id} (${violation.impact})`)
   await page.screenshot({ path: join(SHOTS, `a11y-${screen}.png`) })
   const grave = violations.filter((violation) => violation.impact === 'moderate' || violation.impact === 'serious' || violation.impact === 'critical')
-  if (grave.length) console.log(screen, JSON.stringify(grave.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.slice(0, 4).map((n) => n.target.join(' ')) })), null, 1))
+  if (grave.length)
+    console.log(
+      screen,
+      JSON.stringify(
+        grave.map((v) => ({ id: v.id, help: v.help, nodes: v.nodes.slice(0, 4).map((n) => n.target.join(' ')) })),
+        null,
+        1,
+      ),
+    )
   return grave
 }
 
@@ -71,7 +79,11 @@ beforeAll(async () => {
 })
 
 afterAll(async () => {
-  console.log(`axe-core violations (nodes) by impact:\n${Object.entries(report).map(([screen, counts]) => `  ${screen}: ${JSON.stringify(counts)} ${rules[screen].join(', ')}`).join('\n')}`)
+  console.log(
+    `axe-core violations (nodes) by impact:\n${Object.entries(report)
+      .map(([screen, counts]) => `  ${screen}: ${JSON.stringify(counts)} ${rules[screen].join(', ')}`)
+      .join('\n')}`,
+  )
   await browser?.close()
   await server?.stop()
 })

@@ -126,7 +126,7 @@ describe("the seed's example: backward, gradient check, export, learning", () =>
     await shot('backward-input-en')
   })
 
-  it("shows the value under the pointer on the animation frame: y[0,0,0,0] = 18.91400336 as the seed prints", async () => {
+  it('shows the value under the pointer on the animation frame: y[0,0,0,0] = 18.91400336 as the seed prints', async () => {
     // Values are shown to the decimals preference: 8, as the seed prints them.
     await page.getByLabel('Decimals').fill('8')
     await page.getByRole('tab', { name: 'Animation' }).click()
@@ -158,7 +158,14 @@ describe("the seed's example: backward, gradient check, export, learning", () =>
     const sessionPath = join(folder, 'stride2.convolab')
     writeFileSync(
       sessionPath,
-      serializeSession({ input: tensor('x'), weight: tensor('weight'), bias: null, options: { stride: 2, padding: 1 }, gradOutput: { kind: 'tensor', tensor: tensor('grad_output') }, view: {} }),
+      serializeSession({
+        input: tensor('x'),
+        weight: tensor('weight'),
+        bias: null,
+        options: { stride: 2, padding: 1 },
+        gradOutput: { kind: 'tensor', tensor: tensor('grad_output') },
+        view: {},
+      }),
     )
     await page.locator('input[type="file"][accept=".convolab"]').setInputFiles(sessionPath)
     await expect.poll(() => page.getByTestId('output-shape').textContent()).toBe('Output shape y: (2, 4, 3, 3)')
@@ -166,7 +173,11 @@ describe("the seed's example: backward, gradient check, export, learning", () =>
     // The session's dE/dy arrives as a drawn one.
     await expect(page.getByLabel('drawn by hand').isChecked()).resolves.toBe(true)
     const torch = caseFile('grad_input')
-    for (const [r, c] of [[0, 0], [3, 4], [6, 6]]) {
+    for (const [r, c] of [
+      [0, 0],
+      [3, 4],
+      [6, 6],
+    ]) {
       const shown = await hoverMapCell(/^dE\/dx\[0, 1\]/, 7, 7, r, c)
       const expected = torch.data[49 + r * 7 + c]
       expect(Math.abs(shown - expected)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(expected)))
@@ -183,7 +194,14 @@ describe("the seed's example: backward, gradient check, export, learning", () =>
     await page.getByRole('button', { name: 'Check gradients' }).click()
     // Every element of x (2·3·7·7 = 294) and w (4·3·5·5 = 300) of the seed's own tensors; no bias.
     await expect
-      .poll(() => page.getByTestId('gradcheck-report').textContent({ timeout: 1000 }).catch(() => page.locator('#work-panel').textContent()), { timeout: 60_000 })
+      .poll(
+        () =>
+          page
+            .getByTestId('gradcheck-report')
+            .textContent({ timeout: 1000 })
+            .catch(() => page.locator('#work-panel').textContent()),
+        { timeout: 60_000 },
+      )
       .toContain('SUCCESS 594 partial derivatives checked')
     expect(await page.getByTestId('gradcheck-counts').textContent()).toBe('294 of 294 elements of x, 300 of 300 of w, 0 of 0 of b')
     await shot('gradcheck-en')

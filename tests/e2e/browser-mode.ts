@@ -64,8 +64,13 @@ export async function writePhoto(path: string, width: number, height: number): P
       let rgb = sky ? [110 + (80 * y) / height, 160 + (60 * y) / height, 230] : [70 + 40 * Math.sin(x / 3), 110 + 30 * Math.cos(y / 2), 60]
       if ((x - width * 0.7) ** 2 + (y - height * 0.25) ** 2 < (height * 0.12) ** 2) rgb = [255, 220, 120]
       if (y > height * 0.35 && y < height * 0.7 && Math.abs(x - width * 0.3) < width * 0.12) rgb = [180, 60, 50]
-      data.set(rgb.map((v) => Math.round(Math.max(0, Math.min(255, v)))), (y * width + x) * 3)
+      data.set(
+        rgb.map((v) => Math.round(Math.max(0, Math.min(255, v)))),
+        (y * width + x) * 3,
+      )
     }
   }
-  await sharp(data, { raw: { width, height, channels: 3 } }).png().toFile(path)
+  await sharp(data, { raw: { width, height, channels: 3 } })
+    .png()
+    .toFile(path)
 }

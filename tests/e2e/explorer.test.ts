@@ -111,7 +111,7 @@ describe('explorer in browser mode', () => {
     await shot('image-en')
   })
 
-  it('moves through a feature map with the arrow keys and shows each cell\'s sum', async () => {
+  it("moves through a feature map with the arrow keys and shows each cell's sum", async () => {
     const map = page.getByRole('grid', { name: /Feature map y\[0, 0\]/ })
     await map.focus()
     await page.keyboard.press('ArrowRight')
@@ -179,7 +179,10 @@ describe('explorer in browser mode', () => {
     await expect.poll(() => page.locator('#output-title small').first().textContent(), { timeout: 30_000 }).toBe('(1, 1, 1024, 512)')
     await page.evaluate(() => ((window as unknown as { started: number }).started = performance.now()))
     await page.getByLabel('Paso (stride), columnas (W)').fill('1')
-    await page.waitForFunction(() => document.querySelector('#output-title small')?.textContent === '(1, 1, 1024, 1024)', null, { polling: 'raf', timeout: 30_000 })
+    await page.waitForFunction(() => document.querySelector('#output-title small')?.textContent === '(1, 1, 1024, 1024)', null, {
+      polling: 'raf',
+      timeout: 30_000,
+    })
     const elapsed = await page.evaluate(() => performance.now() - (window as unknown as { started: number }).started)
     console.log(`1024×1024 RGB, Sobel x 3×3: setting change to updated map in ${elapsed.toFixed(0)} ms`)
     expect(elapsed).toBeLessThan(10_000)

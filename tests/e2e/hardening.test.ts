@@ -54,7 +54,11 @@ const tensor = (shape: number[], values: number[]): TensorPayload => ({ shape, d
 
 /** A real 1×1 PNG whose header claims width×height (IHDR CRC recomputed): decoding it would be a disaster. */
 async function pngClaiming(width: number, height: number): Promise<Uint8Array> {
-  const png = new Uint8Array(await sharp({ create: { width: 1, height: 1, channels: 3, background: '#000' } }).png().toBuffer())
+  const png = new Uint8Array(
+    await sharp({ create: { width: 1, height: 1, channels: 3, background: '#000' } })
+      .png()
+      .toBuffer(),
+  )
   const view = new DataView(png.buffer, png.byteOffset)
   view.setUint32(16, width)
   view.setUint32(20, height)
@@ -64,7 +68,11 @@ async function pngClaiming(width: number, height: number): Promise<Uint8Array> {
 
 describe('images', () => {
   it('refuses corrupt and truncated images by name', async () => {
-    const real = new Uint8Array(await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 200, g: 20, b: 90 } } }).png().toBuffer())
+    const real = new Uint8Array(
+      await sharp({ create: { width: 64, height: 64, channels: 3, background: { r: 200, g: 20, b: 90 } } })
+        .png()
+        .toBuffer(),
+    )
     const cases: Array<[string, Uint8Array]> = [
       ['noise.png', Uint8Array.from({ length: 500 }, (_, k) => (k * 131) % 251)],
       ['half.png', real.subarray(0, Math.floor(real.length / 2))],
@@ -81,7 +89,10 @@ describe('images', () => {
   it('refuses an image claiming 20000×20000 from its header, without decoding it, even when asked to downscale', async () => {
     const before = process.memoryUsage().rss
     for (const maxSide of [0, 1024]) {
-      const { en, es } = refusal(await engine.invoke('decodeImage', { bytes: await pngClaiming(20000, 20000), name: 'huge.png', grayscale: false, maxSide }), 'image-pixels')
+      const { en, es } = refusal(
+        await engine.invoke('decodeImage', { bytes: await pngClaiming(20000, 20000), name: 'huge.png', grayscale: false, maxSide }),
+        'image-pixels',
+      )
       expect(en).toMatch(/20000×20000 \(400 megapixels\)/)
       expect(es).toMatch(/20000×20000 \(400 megapíxeles\)/)
     }
@@ -90,7 +101,11 @@ describe('images', () => {
   })
 
   it('refuses a 6000×4000 photo at full size, and downscales it when a working size is given', async () => {
-    const bytes = new Uint8Array(await sharp({ create: { width: 6000, height: 4000, channels: 3, background: { r: 10, g: 120, b: 240 } } }).jpeg().toBuffer())
+    const bytes = new Uint8Array(
+      await sharp({ create: { width: 6000, height: 4000, channels: 3, background: { r: 10, g: 120, b: 240 } } })
+        .jpeg()
+        .toBuffer(),
+    )
     const { en } = refusal(await engine.invoke('decodeImage', { bytes, name: 'photo.jpg', grayscale: true, maxSide: 0 }), 'image-too-large')
     expect(en).toMatch(/6000×4000/)
     const decoded = value(await engine.invoke('decodeImage', { bytes, name: 'photo.jpg', grayscale: true, maxSide: 512 }))
@@ -111,7 +126,10 @@ describe('.npy, CSV and JSON tensors', () => {
   })
 
   it('refuses non-numeric kernel cells, naming the line', async () => {
-    const { en, es } = refusal(await engine.invoke('readTensorFile', { bytes: new TextEncoder().encode('1,0,-1\n2,abc,-2\n1,0,-1\n'), name: 'sobel.csv' }), 'csv-value')
+    const { en, es } = refusal(
+      await engine.invoke('readTensorFile', { bytes: new TextEncoder().encode('1,0,-1\n2,abc,-2\n1,0,-1\n'), name: 'sobel.csv' }),
+      'csv-value',
+    )
     expect(en).toMatch(/sobel\.csv, line 2/)
     expect(es).toMatch(/sobel\.csv, línea 2/)
     refusal(await engine.invoke('readTensorFile', { bytes: new TextEncoder().encode('[[1, "x"], [0, 1]]'), name: 'k.json' }), 'json-tensor')
@@ -134,7 +152,10 @@ describe('requests', () => {
   })
 
   it('explains a kernel larger than the input, with both sizes', async () => {
-    const { en, es } = refusal(await engine.invoke('compute', request({ weight: tensor([1, 1, 5, 5], new Array(25).fill(1)), options: {} })), 'kernel-too-large')
+    const { en, es } = refusal(
+      await engine.invoke('compute', request({ weight: tensor([1, 1, 5, 5], new Array(25).fill(1)), options: {} })),
+      'kernel-too-large',
+    )
     expect(en).toBe('the dilated kernel (5×5) is larger than the padded input (3×3)')
     expect(es).toContain('(5×5)')
   })
@@ -186,7 +207,7 @@ describe('requests', () => {
 })
 
 describe('after all of the above', () => {
-  it('no bad input reached the engine\'s unexpected-error path: every refusal was a known error', () => {
+  it("no bad input reached the engine's unexpected-error path: every refusal was a known error", () => {
     expect(logged).toEqual([])
   })
 })

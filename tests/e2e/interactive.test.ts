@@ -57,10 +57,15 @@ async function photo(side: number): Promise<Buffer> {
     for (let x = 0; x < side; x++) {
       const sky = y < side * 0.55
       const rgb = sky ? [110 + (80 * y) / side, 160 + (60 * y) / side, 230] : [70 + 40 * Math.sin(x / 3), 110 + 30 * Math.cos(y / 2), 60]
-      data.set(rgb.map((v) => Math.round(Math.max(0, Math.min(255, v)))), (y * side + x) * 3)
+      data.set(
+        rgb.map((v) => Math.round(Math.max(0, Math.min(255, v)))),
+        (y * side + x) * 3,
+      )
     }
   }
-  return sharp(data, { raw: { width: side, height: side, channels: 3 } }).png().toBuffer()
+  return sharp(data, { raw: { width: side, height: side, channels: 3 } })
+    .png()
+    .toBuffer()
 }
 
 /** contract/wire.ts (the app's codec) as a page script that sets window.convolabWire. */
@@ -102,7 +107,7 @@ async function forwardBackwardInPage(maxSide: number, runs: number, gradients = 
         if (data.kind === 'result') waiting.get(data.id)?.(data.result)
       }
       let nextId = 1
-      const invoke = async <T,>(method: string, request: unknown): Promise<T> => {
+      const invoke = async <T>(method: string, request: unknown): Promise<T> => {
         const id = nextId++
         const result = await new Promise<{ ok: boolean; value?: unknown; message?: string }>((resolve) => {
           waiting.set(id, resolve)
@@ -203,20 +208,27 @@ async function changesThroughPage(gradients: boolean): Promise<{ endToEnd: numbe
   for (let run = 0; run < WARM_UP + RUNS; run++) {
     const before = Number(await page.locator(OUTPUT_MAPS).getAttribute('data-request-id'))
     // the change and the clock start in one page task, as a keystroke would
-    await page.evaluate((value) => {
-      const field = [...document.querySelectorAll('label')].find((label) => label.textContent?.trim().startsWith('b[0]'))?.querySelector('input')
-      if (!field) throw new Error('no b[0] field')
-      ;(window as unknown as { started: number }).started = performance.now()
-      field.value = String(value)
-      field.dispatchEvent(new Event('input', { bubbles: true }))
-    }, 0.01 * (run + 1) + (gradients ? 0.5 : 0))
+    await page.evaluate(
+      (value) => {
+        const field = [...document.querySelectorAll('label')].find((label) => label.textContent?.trim().startsWith('b[0]'))?.querySelector('input')
+        if (!field) throw new Error('no b[0] field')
+        ;(window as unknown as { started: number }).started = performance.now()
+        field.value = String(value)
+        field.dispatchEvent(new Event('input', { bubbles: true }))
+      },
+      0.01 * (run + 1) + (gradients ? 0.5 : 0),
+    )
     const handle = await page.waitForFunction(
       ({ previous, gradients, selector }) => {
         const id = Number(document.querySelector(selector)?.getAttribute('data-request-id'))
         if (!(id > previous)) return null
         if (gradients && Number(document.querySelector('[data-testid="backward"]')?.getAttribute('data-request-id')) !== id) return null
         const status = document.querySelector('#output-title .status')
-        return { elapsed: performance.now() - (window as unknown as { started: number }).started, status: status?.textContent ?? '', engine: status?.getAttribute('data-kernel') ?? '' }
+        return {
+          elapsed: performance.now() - (window as unknown as { started: number }).started,
+          status: status?.textContent ?? '',
+          engine: status?.getAttribute('data-kernel') ?? '',
+        }
       },
       { previous: before, gradients, selector: OUTPUT_MAPS },
       { polling: 'raf', timeout: 30_000 },

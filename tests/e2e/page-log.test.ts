@@ -23,7 +23,7 @@ const readLog = () => {
 }
 
 describe('the log file in browser mode', () => {
-  it("holds an uncaught error and an unhandled rejection forced in the page, with their stacks", async () => {
+  it('holds an uncaught error and an unhandled rejection forced in the page, with their stacks', async () => {
     const mark = `e2e-${Date.now().toString(36)}`
     await mode.page.evaluate((id) => {
       setTimeout(() => {
@@ -34,13 +34,22 @@ describe('the log file in browser mode', () => {
     await vi.waitFor(() => expect(readLog()).toContain(`forced rejection ${mark}`), { timeout: 10_000 })
     await vi.waitFor(() => expect(readLog()).toContain(`forced uncaught ${mark}`), { timeout: 10_000 })
     const log = readLog()
-    expect(log).toMatch(new RegExp(`\\[error\\] \\[server\\] \\(renderer\\) uncaught error in the page: TypeError: forced uncaught ${mark}\\nTypeError: forced uncaught ${mark}\\n\\s+at `))
-    expect(log).toMatch(new RegExp(`\\[error\\] \\[server\\] \\(renderer\\) unhandled promise rejection in the page: Error: forced rejection ${mark}\\nError: forced rejection ${mark}\\n\\s+at `))
+    expect(log).toMatch(
+      new RegExp(
+        `\\[error\\] \\[server\\] \\(renderer\\) uncaught error in the page: TypeError: forced uncaught ${mark}\\nTypeError: forced uncaught ${mark}\\n\\s+at `,
+      ),
+    )
+    expect(log).toMatch(
+      new RegExp(
+        `\\[error\\] \\[server\\] \\(renderer\\) unhandled promise rejection in the page: Error: forced rejection ${mark}\\nError: forced rejection ${mark}\\n\\s+at `,
+      ),
+    )
   })
 
   it('refuses reports from another origin, without the token, or too large', async () => {
     const origin = new URL(mode.server.url).origin
-    const post = (url: string, headers: Record<string, string>, body: string) => fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body })
+    const post = (url: string, headers: Record<string, string>, body: string) =>
+      fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body })
     const report = JSON.stringify({ kind: 'error', message: 'forged-report' })
     const withToken = `${origin}/log?token=${mode.server.token}`
     expect((await post(withToken, { Origin: 'http://evil.example' }, report)).status).toBe(403)

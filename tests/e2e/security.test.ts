@@ -140,7 +140,12 @@ describe('browser mode security', () => {
       }
       const weight = { shape: [1, 1, 1, 1], data: Float64Array.from([0.5]) }
       const computed = (await invoke(ws, 3, 'compute', {
-        requestId: 9, inputId: stored.value.inputId, weight, bias: null, options: {}, display: { maxSide: 0 },
+        requestId: 9,
+        inputId: stored.value.inputId,
+        weight,
+        bias: null,
+        options: {},
+        display: { maxSide: 0 },
       })) as { ok: boolean; value: { output: { data: Float32Array } } }
       expect(computed.ok).toBe(true)
       expect(Array.from(computed.value.output.data)).toEqual([0.5, 1, 1.5, 2])

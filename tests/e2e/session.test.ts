@@ -32,7 +32,10 @@ async function openPage(url: string, locale = 'en-US'): Promise<Page> {
 
 /** Paints input cells (r, c) of the 7×7 drawing in one stroke. */
 async function stroke(p: Page, cells: [number, number][]): Promise<void> {
-  const box = await p.getByRole('grid', { name: /Padded input x/ }).locator('canvas').boundingBox()
+  const box = await p
+    .getByRole('grid', { name: /Padded input x/ })
+    .locator('canvas')
+    .boundingBox()
   if (!box) throw new Error('no input canvas')
   const at = ([r, c]: [number, number]) => [box.x + ((c + 0.5) * box.width) / 7, box.y + ((r + 0.5) * box.height) / 7] as const
   await p.mouse.move(...at(cells[0]))
@@ -85,7 +88,12 @@ describe('sessions in browser mode', () => {
     const beforeStroke = await code(page)
     await page.getByRole('button', { name: 'Clear' }).click()
     const cleared = await code(page)
-    await stroke(page, [[1, 1], [1, 2], [2, 2], [3, 2]])
+    await stroke(page, [
+      [1, 1],
+      [1, 2],
+      [2, 2],
+      [3, 2],
+    ])
     await expect.poll(() => code(page)).not.toBe(cleared)
     await page.getByRole('button', { name: 'Undo', exact: true }).click()
     await expect.poll(() => code(page)).toBe(cleared)
@@ -134,7 +142,9 @@ describe('sessions in browser mode', () => {
 
   it('refuses a corrupt and a newer session with the core message, in the user language, and changes nothing', async () => {
     const title = await page.title()
-    await page.getByLabel('Open a session (.convolab)').setInputFiles({ name: 'broken.convolab', mimeType: 'application/json', buffer: Buffer.from('{"format": "convolab-session", "version": 1, "input": ') })
+    await page
+      .getByLabel('Open a session (.convolab)')
+      .setInputFiles({ name: 'broken.convolab', mimeType: 'application/json', buffer: Buffer.from('{"format": "convolab-session", "version": 1, "input": ') })
     const corrupt = page.getByRole('alert').filter({ hasText: 'not a valid Convolab session' })
     await corrupt.waitFor()
     expect(await code(page)).toBe(savedCode)
@@ -172,7 +182,9 @@ describe('sessions in browser mode', () => {
     const background = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor)
     expect(background).toBe('rgb(18, 20, 24)') // app.css --bg of the dark theme
     // Saved through the engine to the data folder.
-    await expect.poll(() => existsSync(join(dataDir, 'settings.json')) && JSON.parse(readFileSync(join(dataDir, 'settings.json'), 'utf8'))).toMatchObject({ language: 'es', theme: 'dark' })
+    await expect
+      .poll(() => existsSync(join(dataDir, 'settings.json')) && JSON.parse(readFileSync(join(dataDir, 'settings.json'), 'utf8')))
+      .toMatchObject({ language: 'es', theme: 'dark' })
     page.once('dialog', (dialog) => void dialog.accept())
     await page.reload()
     await page.getByTestId('output-shape').waitFor()

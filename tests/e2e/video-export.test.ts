@@ -182,7 +182,10 @@ describe('video export, encoded in the page', () => {
 
     const decodePage = await mode.browser.newPage()
     const results: string[] = []
-    for (const [name, file, type, codec] of [['WebM', webm, 'video/webm', 'vp9'], ['MP4', mp4, 'video/mp4', 'avc']] as const) {
+    for (const [name, file, type, codec] of [
+      ['WebM', webm, 'video/webm', 'vp9'],
+      ['MP4', mp4, 'video/mp4', 'avc'],
+    ] as const) {
       if (!file) {
         results.push(`${name}: this Chromium has no encoder for it (the option is disabled)`)
         continue
@@ -202,7 +205,9 @@ describe('video export, encoded in the page', () => {
       expect(decoded.differenceFromPng).toBeLessThan(6)
       // Faster than real time (12 s of video) and within the issue's bound.
       expect(file.seconds).toBeLessThan(MAX_SECONDS)
-      results.push(`${name}: ${FRAMES} frames ${WIDTH}×${HEIGHT} in ${file.seconds.toFixed(1)} s (${(file.bytes.length / 1e6).toFixed(2)} MB), mean difference from the PNG ${decoded.differenceFromPng.toFixed(2)}/255`)
+      results.push(
+        `${name}: ${FRAMES} frames ${WIDTH}×${HEIGHT} in ${file.seconds.toFixed(1)} s (${(file.bytes.length / 1e6).toFixed(2)} MB), mean difference from the PNG ${decoded.differenceFromPng.toFixed(2)}/255`,
+      )
     }
     await decodePage.close()
     console.log(`video export (${estimate}): ${results.join('; ')}`)
@@ -211,7 +216,7 @@ describe('video export, encoded in the page', () => {
 })
 
 describe('GIF for slides, from the page', () => {
-  it('starts on a 960×540 GIF from step 0, with the frame\'s greys still grey after the palette', async () => {
+  it("starts on a 960×540 GIF from step 0, with the frame's greys still grey after the palette", async () => {
     await page.getByRole('button', { name: 'Export…' }).click()
     const dialog = page.getByRole('dialog', { name: 'Export' })
     await dialog.getByLabel('Animation').selectOption('forward')

@@ -25,7 +25,12 @@ describe('PNG sequences', () => {
   it('writes one frame per step of the plan at each granularity, at the size asked', async () => {
     const session = seedSession()
     const geometry = convGeometry([2, 3, 7, 7], [4, 3, 5, 5], {})
-    for (const [animation, granularity] of [['forward', 'row'], ['backward-weight', 'channel'], ['backward-input', 'channel'], ['backward-scatter', 'row']] as const) {
+    for (const [animation, granularity] of [
+      ['forward', 'row'],
+      ['backward-weight', 'channel'],
+      ['backward-input', 'channel'],
+      ['backward-scatter', 'row'],
+    ] as const) {
       const out = join(scratch, `${animation}-${granularity}`)
       const progress: number[] = []
       const result = await exportFrames({ session, animation, granularity, format: 'png', size: small, out, onProgress: (p) => progress.push(p.done) })
@@ -45,7 +50,9 @@ describe('PNG sequences', () => {
     expect(listing(out)).toEqual(['frame-0001.png', 'frame-0002.png', 'frame-0003.png'])
     const meta = await sharp(join(out, 'frame-0003.png')).metadata()
     expect([meta.width, meta.height]).toEqual([1280, 720])
-    await expect(exportFrames({ session: seedSession(), animation: 'forward', format: 'png', size: small, range: [70, 73], out: join(scratch, 'bad-range') })).rejects.toMatchObject({ code: 'bad-request' })
+    await expect(
+      exportFrames({ session: seedSession(), animation: 'forward', format: 'png', size: small, range: [70, 73], out: join(scratch, 'bad-range') }),
+    ).rejects.toMatchObject({ code: 'bad-request' })
     expect(existsSync(join(scratch, 'bad-range'))).toBe(false)
   })
 
@@ -53,7 +60,8 @@ describe('PNG sequences', () => {
     const session = seedSession('seed-stride2-padding1', { stride: 2, padding: 1 })
     const first = join(scratch, 'twice-1')
     const second = join(scratch, 'twice-2')
-    for (const out of [first, second]) await exportFrames({ session, animation: 'backward-input', format: 'png', size: { width: 640, height: 360 }, range: [1, 12], out })
+    for (const out of [first, second])
+      await exportFrames({ session, animation: 'backward-input', format: 'png', size: { width: 640, height: 360 }, range: [1, 12], out })
     for (const name of listing(first)) expect(Buffer.compare(readFileSync(join(first, name)), readFileSync(join(second, name)))).toBe(0)
     // And the frames differ from each other: something moves.
     expect(Buffer.compare(readFileSync(join(first, 'frame-0001.png')), readFileSync(join(first, 'frame-0002.png')))).not.toBe(0)
@@ -102,7 +110,9 @@ describe('GIF', () => {
     writeFileSync(out, 'previous')
     const controller = new AbortController()
     controller.abort()
-    await expect(exportFrames({ session: seedSession(), animation: 'forward', format: 'gif', size: small, out, signal: controller.signal })).rejects.toMatchObject({ code: 'cancelled' })
+    await expect(
+      exportFrames({ session: seedSession(), animation: 'forward', format: 'gif', size: small, out, signal: controller.signal }),
+    ).rejects.toMatchObject({ code: 'cancelled' })
     expect(readFileSync(out, 'utf8')).toBe('previous')
   })
 })

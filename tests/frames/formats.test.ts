@@ -36,7 +36,9 @@ describe('PNG inside SVG views', () => {
     const height = 250
     const rgba = new Uint8Array(width * height * 4).map((_, k) => (k * 7919) % 251)
     for (let k = 3; k < rgba.length; k += 4) rgba[k] = 255
-    const { data, info } = await sharp(encodePngStoredForTest(width, height, rgba)).raw().toBuffer({ resolveWithObject: true })
+    const { data, info } = await sharp(encodePngStoredForTest(width, height, rgba))
+      .raw()
+      .toBuffer({ resolveWithObject: true })
     expect([info.width, info.height, info.channels]).toEqual([width, height, 4])
     expect(Buffer.compare(data, Buffer.from(rgba))).toBe(0)
   })

@@ -9,7 +9,13 @@ import { RecordingContext, fixture } from './helpers'
 
 const OPTIONS: FrameOptions = { colourMap: 'viridis', language: 'en', decimals: 2 }
 
-function seedScene(kind: AnimationKind, caseName = 'seed-stride1-padding0', options = {}, granularity: Granularity = 'cell', frame: Partial<FrameOptions> = {}): Scene {
+function seedScene(
+  kind: AnimationKind,
+  caseName = 'seed-stride1-padding0',
+  options = {},
+  granularity: Granularity = 'cell',
+  frame: Partial<FrameOptions> = {},
+): Scene {
   const x = fixture(caseName, 'x.npy')
   const w = fixture(caseName, 'weight.npy')
   const { output, geometry } = conv2d(x, w, null, options)
@@ -153,7 +159,14 @@ describe('backward frames end in core backward numbers', () => {
     const options = { padding: 2, dilation: 2, paddingMode: 'reflect' as const, stride: [2, 1] as const }
     const { output, geometry } = conv2d(x, w, null, options)
     const gradOutput = normalTensor(output.shape, source)
-    const scene = makeScene(geometry, { input: x.data, weight: w.data, bias: null, gradOutput: gradOutput.data }, output.data, 'backward-input', 'channel', OPTIONS)
+    const scene = makeScene(
+      geometry,
+      { input: x.data, weight: w.data, bias: null, gradOutput: gradOutput.data },
+      output.data,
+      'backward-input',
+      'channel',
+      OPTIONS,
+    )
     const core = conv2dBackward(x, w, null, gradOutput, options)
     const last = frameModel(scene, scene.plan.steps - 1)
     const result = last.columns[4].panels[1]
@@ -189,9 +202,10 @@ describe('backward frames end in core backward numbers', () => {
     const targets = last.columns[3].panels
     expect(targets[0].title).toBe('dE/d(xpad) so far[1,0]')
     targets.forEach((panel, c) => {
-      for (let r = 0; r < g.paddedH; r++) for (let q = 0; q < g.paddedW; q++) {
-        expect(Math.abs(panel.value(r, q) - reference[((3 + c) * g.paddedH + r) * g.paddedW + q])).toBeLessThanOrEqual(1e-12)
-      }
+      for (let r = 0; r < g.paddedH; r++)
+        for (let q = 0; q < g.paddedW; q++) {
+          expect(Math.abs(panel.value(r, q) - reference[((3 + c) * g.paddedH + r) * g.paddedW + q])).toBeLessThanOrEqual(1e-12)
+        }
     })
     // After the first row of outputs, only the rows its windows reach (0..D·(K−1)) have received anything.
     const first = frameModel(scene, 0).columns[3].panels[0]

@@ -26,7 +26,14 @@ function testFrame(): Uint8ClampedArray {
         const hue = (x / WIDTH) * 6
         const shade = (y - HEIGHT / 2) / (HEIGHT / 2)
         const f = hue % 1
-        const [r, g, b] = [[1, f, 0], [1 - f, 1, 0], [0, 1, f], [0, 1 - f, 1], [f, 0, 1], [1, 0, 1 - f]][Math.floor(hue) % 6]
+        const [r, g, b] = [
+          [1, f, 0],
+          [1 - f, 1, 0],
+          [0, 1, f],
+          [0, 1 - f, 1],
+          [f, 0, 1],
+          [1, 0, 1 - f],
+        ][Math.floor(hue) % 6]
         rgba.set([r * 255 * (0.3 + 0.7 * shade), g * 255 * (0.3 + 0.7 * shade), b * 255 * (0.3 + 0.7 * shade)], p)
       }
       rgba[p + 3] = 255

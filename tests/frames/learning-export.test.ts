@@ -43,7 +43,15 @@ describe('exporting the learning animation', () => {
 
   it('writes a GIF of a range that decodes with its pages', async () => {
     const out = join(scratch, 'learning.gif')
-    const result = await exportFrames({ session: sample(), animation: 'learning', format: 'gif', size: { width: 320, height: 180 }, fps: 5, range: [3, 8], out })
+    const result = await exportFrames({
+      session: sample(),
+      animation: 'learning',
+      format: 'gif',
+      size: { width: 320, height: 180 },
+      fps: 5,
+      range: [3, 8],
+      out,
+    })
     expect(result.frames).toBe(6)
     const meta = await sharp(out, { pages: -1 }).metadata()
     expect([meta.pages, meta.width, meta.pageHeight, meta.delay?.[0]]).toEqual([6, 320, 180, 200])
@@ -51,7 +59,9 @@ describe('exporting the learning animation', () => {
 
   it('refuses a session without a learning setup, writing nothing', async () => {
     const out = join(scratch, 'none')
-    await expect(exportFrames({ session: seedSession(), animation: 'learning', format: 'png', size: { width: 320, height: 180 }, out })).rejects.toMatchObject({ code: 'bad-request' })
+    await expect(exportFrames({ session: seedSession(), animation: 'learning', format: 'png', size: { width: 320, height: 180 }, out })).rejects.toMatchObject({
+      code: 'bad-request',
+    })
     expect(existsSync(out)).toBe(false)
   })
 })

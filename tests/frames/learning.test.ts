@@ -96,7 +96,14 @@ describe('learning frames', () => {
 
   it('leaves the other kinds as they were', () => {
     const geometry = convGeometry([1, 1, 4, 4], [1, 1, 3, 3], {})
-    const forward = makeScene(geometry, { input: new Float64Array(16), weight: new Float64Array(9), bias: null, gradOutput: null }, new Float64Array(4), 'forward', 'cell', options('en'))
+    const forward = makeScene(
+      geometry,
+      { input: new Float64Array(16), weight: new Float64Array(9), bias: null, gradOutput: null },
+      new Float64Array(4),
+      'forward',
+      'cell',
+      options('en'),
+    )
     expect(isLearningScene(forward)).toBe(false)
     expect(frameModel(forward, 0).chart).toBeUndefined()
   })

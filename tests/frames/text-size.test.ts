@@ -36,7 +36,11 @@ function drawingGridScene(kind: AnimationKind) {
   const weight = { shape: [1, 1, 3, 3], data: Float64Array.from([-1, 0, 1, -2, 0, 2, -1, 0, 1]) }
   const { output, geometry } = conv2d(input, weight, null, {})
   const gradOutput = kind === 'forward' ? null : filled(output.shape, 1).data
-  return makeScene(geometry, { input: input.data, weight: weight.data, bias: null, gradOutput }, output.data, kind, 'cell', { colourMap: 'viridis', language: 'en', decimals: 2 })
+  return makeScene(geometry, { input: input.data, weight: weight.data, bias: null, gradOutput }, output.data, kind, 'cell', {
+    colourMap: 'viridis',
+    language: 'en',
+    decimals: 2,
+  })
 }
 
 function seedScene(kind: AnimationKind) {
@@ -44,7 +48,11 @@ function seedScene(kind: AnimationKind) {
   const w = fixture('seed-stride1-padding0', 'weight.npy')
   const { output, geometry } = conv2d(x, w, null, {})
   const gradOutput = kind === 'forward' ? null : filled(output.shape, 1).data
-  return makeScene(geometry, { input: x.data, weight: w.data, bias: null, gradOutput }, output.data, kind, 'cell', { colourMap: 'viridis', language: 'es', decimals: 2 })
+  return makeScene(geometry, { input: x.data, weight: w.data, bias: null, gradOutput }, output.data, kind, 'cell', {
+    colourMap: 'viridis',
+    language: 'es',
+    decimals: 2,
+  })
 }
 
 describe('text sizes at 960×540', () => {
@@ -54,7 +62,10 @@ describe('text sizes at 960×540', () => {
     expect(metricsFor({ width: 320, height: 180 }).minText).toBeLessThan(14)
   })
 
-  for (const [name, sceneOf] of [['the drawing-grid example', drawingGridScene], ["the seed's example", seedScene]] as const) {
+  for (const [name, sceneOf] of [
+    ['the drawing-grid example', drawingGridScene],
+    ["the seed's example", seedScene],
+  ] as const) {
     it(`draws nothing under 14 px in any animation of ${name}`, () => {
       for (const kind of KINDS) {
         const scene = sceneOf(kind)
@@ -69,12 +80,16 @@ describe('text sizes at 960×540', () => {
     })
   }
 
-  it("the drawing-grid example still shows its numbers in the cells, at 14 px or more", () => {
+  it('the drawing-grid example still shows its numbers in the cells, at 14 px or more', () => {
     const scene = drawingGridScene('forward')
     const { ctx, texts } = recordText()
     paintFrame(ctx, scene, 4, SLIDE)
     const firstOutputs = Array.from(scene.data.output.subarray(0, 5), (v) => formatValue(v, 2))
-    for (const value of firstOutputs) expect(texts.some((t) => t.text === value && t.px >= 14), value).toBe(true)
+    for (const value of firstOutputs)
+      expect(
+        texts.some((t) => t.text === value && t.px >= 14),
+        value,
+      ).toBe(true)
     // The kernel's numbers too.
     expect(texts.some((t) => t.text === formatValue(-2, 2) && t.px >= 14)).toBe(true)
   })

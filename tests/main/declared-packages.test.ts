@@ -35,7 +35,9 @@ describe('declared packages', () => {
     let imports = 0
     for (const file of FOLDERS.flatMap((folder) => sourceFiles(join(ROOT, folder)))) {
       const text = readFileSync(file, 'utf8')
-      for (const match of text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?\bfrom\s+['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)|\brequire\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+      for (const match of text.matchAll(
+        /(?:^|\n)\s*(?:import|export)\b[^'"]*?\bfrom\s+['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)|\brequire\(\s*['"]([^'"]+)['"]\s*\)/g,
+      )) {
         const name = packageOf(match[1] ?? match[2] ?? match[3])
         if (!name) continue
         imports++

@@ -182,8 +182,7 @@ export function fakeElectron(options: FakeOptions = {}) {
     },
     Menu: {
       // The template itself stands for the menu; popup records it as a shown context menu.
-      buildFromTemplate: (template: Array<Record<string, unknown>>) =>
-        Object.assign(template, { popup: () => seen.popups.push(template) }),
+      buildFromTemplate: (template: Array<Record<string, unknown>>) => Object.assign(template, { popup: () => seen.popups.push(template) }),
       setApplicationMenu: (template: Array<Record<string, unknown>>) => seen.menus.push(template),
     },
     nativeTheme: {
@@ -225,7 +224,9 @@ export function fakeElectron(options: FakeOptions = {}) {
               return cancelled
             }
           },
-          onHeadersReceived: (handler: (d: { responseHeaders: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void) => {
+          onHeadersReceived: (
+            handler: (d: { responseHeaders: Record<string, string[]> }, cb: (r: { responseHeaders: Record<string, string[]> }) => void) => void,
+          ) => {
             seen.headers = (responseHeaders) => {
               let out: Record<string, string[]> = {}
               handler({ responseHeaders }, (r) => (out = r.responseHeaders))

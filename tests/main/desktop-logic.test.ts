@@ -21,7 +21,15 @@ describe('argvFiles', () => {
 
   it('gives each extension its purpose', () => {
     expect(['a.convolab', 'b.PNG', 'c.jpeg', 'd.webp', 'e.gif', 'f.bmp', 'g.npy', 'h.csv', 'i'].map(purposeFor)).toEqual([
-      'session', 'image', 'image', 'image', 'image', 'image', 'tensor', null, null,
+      'session',
+      'image',
+      'image',
+      'image',
+      'image',
+      'image',
+      'tensor',
+      null,
+      null,
     ])
   })
 })
@@ -40,7 +48,7 @@ describe('CloseGuard', () => {
     expect(new CloseGuard().closeRequested()).toBe('close')
   })
 
-  it('asks with unsaved changes; Cancel stays, Don\'t Save closes', () => {
+  it("asks with unsaved changes; Cancel stays, Don't Save closes", () => {
     const guard = new CloseGuard()
     guard.setDirty(true)
     expect(guard.closeRequested()).toBe('ask')
@@ -73,7 +81,10 @@ describe('CloseGuard', () => {
 })
 
 describe('window bounds', () => {
-  const screens = [{ x: 0, y: 0, width: 1920, height: 1040 }, { x: 1920, y: 0, width: 1280, height: 1024 }]
+  const screens = [
+    { x: 0, y: 0, width: 1920, height: 1040 },
+    { x: 1920, y: 0, width: 1280, height: 1024 },
+  ]
   it('reopens where it was when a screen shows it', () => {
     expect(restoreBounds({ x: 2000, y: 100, width: 900, height: 700, maximized: true }, screens)).toEqual({
       bounds: { x: 2000, y: 100, width: 900, height: 700 },
@@ -81,7 +92,10 @@ describe('window bounds', () => {
     })
   })
   it('keeps the size but lets the system place it when its screen is gone, and never goes below the minimum', () => {
-    expect(restoreBounds({ x: 4000, y: 100, width: 900, height: 700, maximized: false }, screens)).toEqual({ bounds: { width: 900, height: 700 }, maximized: false })
+    expect(restoreBounds({ x: 4000, y: 100, width: 900, height: 700, maximized: false }, screens)).toEqual({
+      bounds: { width: 900, height: 700 },
+      maximized: false,
+    })
     expect(restoreBounds({ x: 10, y: -500, width: 900, height: 700, maximized: false }, screens).bounds).toEqual({ width: 900, height: 700 })
     expect(restoreBounds({ x: 10, y: 10, width: 100, height: 100, maximized: false }, screens).bounds).toEqual({ x: 10, y: 10, width: 720, height: 480 })
   })

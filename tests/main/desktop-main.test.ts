@@ -71,7 +71,7 @@ describe('the first Convolab', () => {
     expect(readdirSync(join(data, 'runs'))).toEqual([String(process.pid)])
   })
 
-  it('opens the command line\'s files once the page has loaded, each with its purpose', async () => {
+  it("opens the command line's files once the page has loaded, each with its purpose", async () => {
     expect(openFiles(primary)).toEqual([])
     window(primary).webContents.emit('did-finish-load')
     await vi.waitFor(() => expect(openFiles(primary)).toHaveLength(2))
@@ -90,13 +90,17 @@ describe('the first Convolab', () => {
     await vi.waitFor(() => expect(openFiles(primary).length).toBe(before + 2))
     expect(fromOs.prevented).toBe(true)
     expect(window(primary).focused).toBe(focused + 1)
-    expect(openFiles(primary).slice(before).map((e) => [e.name, e.purpose])).toEqual([
+    expect(
+      openFiles(primary)
+        .slice(before)
+        .map((e) => [e.name, e.purpose]),
+    ).toEqual([
       ['weights.npy', 'tensor'],
       ['lesson.convolab', 'session'],
     ])
   })
 
-  it('says so when a file cannot be read, in the menu\'s language', async () => {
+  it("says so when a file cannot be read, in the menu's language", async () => {
     primary.module.app.emit('open-file', electronEvent(), join(files, 'missing.png'))
     await vi.waitFor(() => expect(primary.seen.errors).toHaveLength(1))
     expect(primary.seen.errors.at(-1)).toMatch(/^no se puede leer missing\.png/)

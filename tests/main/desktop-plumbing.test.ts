@@ -53,12 +53,18 @@ describe('the log file and crash reports', () => {
 
   it("writes the page's uncaught errors and rejections, from our page only", () => {
     const report = fake.seen.ipcOn['convolab:page-error']
-    report(fromPage(), { kind: 'error', message: 'TypeError: plumbing-test-error', stack: 'TypeError: plumbing-test-error\n    at app://convolab/assets/index.js:1:2' })
+    report(fromPage(), {
+      kind: 'error',
+      message: 'TypeError: plumbing-test-error',
+      stack: 'TypeError: plumbing-test-error\n    at app://convolab/assets/index.js:1:2',
+    })
     report(fromPage(), { kind: 'rejection', message: 'Error: plumbing-test-rejection' })
     for (const event of strangers()) report(event, { kind: 'error', message: 'Error: forged-by-a-stranger' })
     report(fromPage(), { kind: 'error', message: 42 })
     const text = readLog()
-    expect(text).toMatch(/\[error\] \[main\] \(renderer\) uncaught error in the page: TypeError: plumbing-test-error\nTypeError: plumbing-test-error\n {4}at app:\/\/convolab/)
+    expect(text).toMatch(
+      /\[error\] \[main\] \(renderer\) uncaught error in the page: TypeError: plumbing-test-error\nTypeError: plumbing-test-error\n {4}at app:\/\/convolab/,
+    )
     expect(text).toMatch(/\(renderer\) unhandled promise rejection in the page: Error: plumbing-test-rejection/)
     expect(text).not.toMatch(/forged-by-a-stranger/)
     expect(text).toMatch(/\[warn\] \[main\] \(renderer\) the page sent an error report that is not one/)
@@ -111,7 +117,7 @@ describe('the right-click menus', () => {
 })
 
 describe('Help ▸ Open the Log Folder', () => {
-  it('opens the data folder\'s logs/ in the file manager', async () => {
+  it("opens the data folder's logs/ in the file manager", async () => {
     const help = (fake.seen.menus.at(-1) as Item[]).find((menu) => menu.label === 'Ayuda')!
     const item = help.submenu!.find((entry) => entry.label === 'Abrir la carpeta del registro')!
     item.click!()

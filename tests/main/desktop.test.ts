@@ -59,7 +59,25 @@ describe('menuTemplate', () => {
     const help = template.find((m) => m.label === 'Help')?.submenu as MenuItemConstructorOptions[]
     expect(help.map((item) => item.label)).toContain('Open the Log Folder')
     expect(new Set(sent)).toEqual(
-      new Set(['save', 'save-as', 'export', 'undo', 'redo', 'zoom-in', 'zoom-out', 'zoom-reset', 'language-en', 'language-es', 'theme-light', 'theme-dark', 'theme-system', 'shortcuts', 'about', 'lessons', 'present']),
+      new Set([
+        'save',
+        'save-as',
+        'export',
+        'undo',
+        'redo',
+        'zoom-in',
+        'zoom-out',
+        'zoom-reset',
+        'language-en',
+        'language-es',
+        'theme-light',
+        'theme-dark',
+        'theme-system',
+        'shortcuts',
+        'about',
+        'lessons',
+        'present',
+      ]),
     )
   })
 
@@ -73,7 +91,12 @@ describe('menuTemplate', () => {
     expect(linux.some((item) => item.role === 'quit')).toBe(true)
     expect(mac.map((m) => m.label)).toEqual(['Convolab', 'File', 'Edit', 'View', 'Window', 'Help'])
     expect((mac[1].submenu as MenuItemConstructorOptions[]).some((item) => item.role === 'quit')).toBe(false)
-    for (const [label, key] of [['Open Session…', 'CmdOrCtrl+O'], ['Save', 'CmdOrCtrl+S'], ['Save As…', 'CmdOrCtrl+Shift+S'], ['Undo', 'CmdOrCtrl+Z']]) {
+    for (const [label, key] of [
+      ['Open Session…', 'CmdOrCtrl+O'],
+      ['Save', 'CmdOrCtrl+S'],
+      ['Save As…', 'CmdOrCtrl+Shift+S'],
+      ['Undo', 'CmdOrCtrl+Z'],
+    ]) {
       expect(accelerator(linux, label)).toBe(key)
       expect(accelerator(items(mac), label)).toBe(key)
     }
@@ -97,7 +120,7 @@ describe('menuTemplate', () => {
 })
 
 describe('preload', () => {
-  it('uses the contract\'s channel names and imports nothing but electron', () => {
+  it("uses the contract's channel names and imports nothing but electron", () => {
     const source = readFileSync(resolve(__dirname, '../../src-main/preload.ts'), 'utf8')
     expect(source).toContain(`'${IPC_INVOKE}'`)
     expect(source).toContain(`'${IPC_EVENT}'`)

@@ -133,10 +133,13 @@ describe('Electron main (with a stand-in electron module)', () => {
 
   it('denies new windows and navigation away from the app page', () => {
     const handlers: Record<string, (...args: unknown[]) => unknown> = {}
-    seen.onContents[0]({}, {
-      setWindowOpenHandler: (handler: (...args: unknown[]) => unknown) => (handlers.open = handler),
-      on: (name: string, handler: (...args: unknown[]) => unknown) => (handlers[name] = handler),
-    })
+    seen.onContents[0](
+      {},
+      {
+        setWindowOpenHandler: (handler: (...args: unknown[]) => unknown) => (handlers.open = handler),
+        on: (name: string, handler: (...args: unknown[]) => unknown) => (handlers[name] = handler),
+      },
+    )
     expect(handlers.open({ url: 'https://example.com/' })).toEqual({ action: 'deny' })
     const navigate = (url: string): boolean => {
       let prevented = false

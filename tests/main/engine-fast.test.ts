@@ -98,7 +98,16 @@ describe('fast kernels in the engine', () => {
     const inputId = await storeInput(relaxedEngine, x)
     const weights = [1, 2, 3].map((seed) => normalTensor([4, 3, 3, 3], seededSource(100 + seed)))
     for (const [k, weight] of weights.entries()) {
-      value(await relaxedEngine.invoke('compute', { requestId: 10 + k, inputId, weight: payload(weight), bias: null, options: { padding: 1 }, display: { maxSide: 0 } }))
+      value(
+        await relaxedEngine.invoke('compute', {
+          requestId: 10 + k,
+          inputId,
+          weight: payload(weight),
+          bias: null,
+          options: { padding: 1 },
+          display: { maxSide: 0 },
+        }),
+      )
     }
     const last = conv2d(x, weights[2], null, { padding: 1 }).output
     const probed = value(await relaxedEngine.invoke('probe', { requestId: 12, which: 'output', start: 0, count: last.data.length }))
@@ -136,7 +145,15 @@ describe('fast kernels in the engine', () => {
     const weight = payload(normalTensor([8, 3, 3, 3], seededSource(13)))
     const bias = payload(normalTensor([8], seededSource(14)))
     const result = value(
-      await relaxedEngine.invoke('compute', { requestId: 60, inputId, weight, bias, options: { padding: 1 }, gradOutput: { kind: 'ones' }, display: { maxSide: 64 } }),
+      await relaxedEngine.invoke('compute', {
+        requestId: 60,
+        inputId,
+        weight,
+        bias,
+        options: { padding: 1 },
+        gradOutput: { kind: 'ones' },
+        display: { maxSide: 64 },
+      }),
     )
     const arrays: ArrayBufferView[] = []
     const collect = (node: unknown): void => {

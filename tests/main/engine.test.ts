@@ -240,7 +240,13 @@ describe('engine in the same thread (deterministic ordering)', () => {
 
   it('answers user errors with their codes, bad payloads with bad-request, bugs with internal, and goes on working', async () => {
     const log = vi.fn()
-    const broken: ConvKernel = { name: 'broken', forward: () => { throw new TypeError('boom') }, backward: scalarKernel.backward }
+    const broken: ConvKernel = {
+      name: 'broken',
+      forward: () => {
+        throw new TypeError('boom')
+      },
+      backward: scalarKernel.backward,
+    }
     const engine = new Engine({ host: 'browser', spawn: sameThreadWorker(broken, log), log })
     const inputId = await storeInput(engine, x)
     expect(failure(await engine.invoke('compute', request('no-such-input'))).code).toBe('unknown-input')
@@ -259,18 +265,24 @@ describe('engine in the same thread (deterministic ordering)', () => {
 
   it('decodes an image and keeps it as an input for compute', async () => {
     const sharp = (await import('sharp')).default
-    const png = await sharp({ create: { width: 6, height: 4, channels: 3, background: { r: 255, g: 0, b: 51 } } }).png().toBuffer()
+    const png = await sharp({ create: { width: 6, height: 4, channels: 3, background: { r: 255, g: 0, b: 51 } } })
+      .png()
+      .toBuffer()
     const engine = new Engine({ host: 'browser', spawn: sameThreadWorker() })
     const decoded = value(await engine.invoke('decodeImage', { bytes: new Uint8Array(png), name: 'red.png', grayscale: false, maxSide: 0 }))
     expect(decoded.tensor.shape).toEqual([1, 3, 4, 6])
     const sum = { shape: [1, 3, 1, 1], data: Float64Array.from([1, 1, 1]) }
-    const result: ComputeResult = value(await engine.invoke('compute', { requestId: 1, inputId: decoded.inputId, weight: sum, bias: null, options: {}, display: { maxSide: 0 } }))
+    const result: ComputeResult = value(
+      await engine.invoke('compute', { requestId: 1, inputId: decoded.inputId, weight: sum, bias: null, options: {}, display: { maxSide: 0 } }),
+    )
     expect(result.output.data[0]).toBe(Math.fround(1 + 0 + 51 / 255))
   })
 
   it("hands the readers' notices to the page with the values (transparency dropped, a CSV header skipped)", async () => {
     const sharp = (await import('sharp')).default
-    const png = await sharp({ create: { width: 2, height: 2, channels: 4, background: { r: 10, g: 20, b: 30, alpha: 0 } } }).png().toBuffer()
+    const png = await sharp({ create: { width: 2, height: 2, channels: 4, background: { r: 10, g: 20, b: 30, alpha: 0 } } })
+      .png()
+      .toBuffer()
     const engine = new Engine({ host: 'browser', spawn: sameThreadWorker() })
     const decoded = value(await engine.invoke('decodeImage', { bytes: new Uint8Array(png), name: 'clear.png', grayscale: false, maxSide: 0 }))
     expect(decoded.notices).toEqual([{ code: 'image-alpha', params: { name: 'clear.png' } }])

@@ -24,8 +24,7 @@ function pattern(width: number, height: number): Buffer {
   return raw
 }
 
-const fromRaw = (raw: Buffer, width: number, height: number, channels: 3 | 4 = 3) =>
-  sharp(raw, { raw: { width, height, channels } })
+const fromRaw = (raw: Buffer, width: number, height: number, channels: 3 | 4 = 3) => sharp(raw, { raw: { width, height, channels } })
 
 /** Expected (1, 3, H, W) values of the pattern. */
 function expectedPattern(width: number, height: number): Float64Array {
@@ -68,7 +67,10 @@ describe('decodeImage', () => {
 
   it('reads a gray source exactly as v / 255: 255 is 1, not 0.9999', async () => {
     const gray = Buffer.from([0, 1, 128, 254, 255, 77])
-    const png = await sharp(gray, { raw: { width: 3, height: 2, channels: 1 } }).toColourspace('b-w').png().toBuffer()
+    const png = await sharp(gray, { raw: { width: 3, height: 2, channels: 1 } })
+      .toColourspace('b-w')
+      .png()
+      .toBuffer()
     for (const grayscale of [true, false]) {
       const { tensor } = await decodeImage(png, { name: 'g.png', grayscale })
       expect(tensor.shape).toEqual([1, grayscale ? 1 : 3, 2, 3])
@@ -84,9 +86,15 @@ describe('decodeImage', () => {
   })
 
   it('reads the first frame of an animated GIF', async () => {
-    const white = await fromRaw(Buffer.alloc(4 * 4 * 3, 255), 4, 4).png().toBuffer()
-    const black = await fromRaw(Buffer.alloc(4 * 4 * 3, 0), 4, 4).png().toBuffer()
-    const gif = await sharp([white, black], { join: { animated: true } }).gif().toBuffer()
+    const white = await fromRaw(Buffer.alloc(4 * 4 * 3, 255), 4, 4)
+      .png()
+      .toBuffer()
+    const black = await fromRaw(Buffer.alloc(4 * 4 * 3, 0), 4, 4)
+      .png()
+      .toBuffer()
+    const gif = await sharp([white, black], { join: { animated: true } })
+      .gif()
+      .toBuffer()
     expect((await sharp(gif).metadata()).pages).toBe(2)
     const { tensor } = await decodeImage(gif, { name: 'a.gif' })
     expect(tensor.shape).toEqual([1, 3, 4, 4])
@@ -189,7 +197,9 @@ describe('decodeImage', () => {
 
   it('refuses an image above the limit at full size, and accepts it with a working size', async () => {
     const wide = LIMITS.maxImageSide + 4
-    const png = await sharp({ create: { width: wide, height: 8, channels: 3, background: '#808080' } }).png().toBuffer()
+    const png = await sharp({ create: { width: wide, height: 8, channels: 3, background: '#808080' } })
+      .png()
+      .toBuffer()
     expect(await codeOf(decodeImage(png, { name: 'wide.png' }))).toBe('image-too-large')
     const { tensor } = await decodeImage(png, { name: 'wide.png', maxSide: 1024 })
     expect(tensor.shape).toEqual([1, 3, 2, 1024])
@@ -216,7 +226,11 @@ describe('decodeImage', () => {
 
   it('refuses a 20000×20000 PNG from its header, with a message, before decoding', async () => {
     // A real 1×1 PNG whose IHDR is rewritten to claim 20000×20000 (CRC recomputed).
-    const png = new Uint8Array(await sharp({ create: { width: 1, height: 1, channels: 3, background: '#000' } }).png().toBuffer())
+    const png = new Uint8Array(
+      await sharp({ create: { width: 1, height: 1, channels: 3, background: '#000' } })
+        .png()
+        .toBuffer(),
+    )
     const view = new DataView(png.buffer)
     view.setUint32(16, 20000)
     view.setUint32(20, 20000)

@@ -31,13 +31,23 @@ describe('learnStep in the engine', () => {
     const engine = new Engine({ host: 'browser', spawn: sameThreadWorker() })
     const [inputId, targetId] = [await store(engine, input), await store(engine, target)]
     const answer = value(
-      await engine.invoke('learnStep', { inputId, targetId, weight: { shape: [3, 2, 3, 3], data: start.weight.data }, bias: { shape: [3], data: start.bias!.data }, options, learningRate: 0.05, steps: 4 }),
+      await engine.invoke('learnStep', {
+        inputId,
+        targetId,
+        weight: { shape: [3, 2, 3, 3], data: start.weight.data },
+        bias: { shape: [3], data: start.bias!.data },
+        options,
+        learningRate: 0.05,
+        steps: 4,
+      }),
     )
     let expected = start
     for (let k = 0; k < 4; k++) expected = learnStep(expected, input, target, options, 0.05)
     expect(answer.losses).toHaveLength(4)
     answer.losses.forEach((loss, k) => expect(Math.abs(loss - expected.losses[k])).toBeLessThanOrEqual(1e-12 * Math.max(1, expected.losses[k])))
-    answer.weight.data.forEach((w, k) => expect(Math.abs(w - expected.weight.data[k])).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(expected.weight.data[k]))))
+    answer.weight.data.forEach((w, k) =>
+      expect(Math.abs(w - expected.weight.data[k])).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(expected.weight.data[k]))),
+    )
     answer.bias!.data.forEach((b, k) => expect(Math.abs(b - expected.bias!.data[k])).toBeLessThanOrEqual(1e-12))
     engine.close()
   })
@@ -50,13 +60,23 @@ describe('learnStep in the engine', () => {
     const engine = new Engine({ host: 'browser', spawn: sameThreadWorker(kernel) })
     const [inputId, targetId] = [await store(engine, input), await store(engine, target)]
     const answer = value(
-      await engine.invoke('learnStep', { inputId, targetId, weight: { shape: [3, 2, 3, 3], data: start.weight.data }, bias: { shape: [3], data: start.bias!.data }, options, learningRate: 0.05, steps: 4 }),
+      await engine.invoke('learnStep', {
+        inputId,
+        targetId,
+        weight: { shape: [3, 2, 3, 3], data: start.weight.data },
+        bias: { shape: [3], data: start.bias!.data },
+        options,
+        learningRate: 0.05,
+        steps: 4,
+      }),
     )
     let expected = start
     for (let k = 0; k < 4; k++) expected = learnStep(expected, input, target, options, 0.05)
     expect(fullBackwards).toBe(0)
     answer.losses.forEach((loss, k) => expect(Math.abs(loss - expected.losses[k])).toBeLessThanOrEqual(1e-12 * Math.max(1, expected.losses[k])))
-    answer.weight.data.forEach((w, k) => expect(Math.abs(w - expected.weight.data[k])).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(expected.weight.data[k]))))
+    answer.weight.data.forEach((w, k) =>
+      expect(Math.abs(w - expected.weight.data[k])).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(expected.weight.data[k]))),
+    )
     answer.bias!.data.forEach((b, k) => expect(Math.abs(b - expected.bias!.data[k])).toBeLessThanOrEqual(1e-12))
     engine.close()
   })

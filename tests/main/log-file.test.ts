@@ -12,7 +12,6 @@ import { describePageError, MAX_PER_MINUTE, pageErrorWriter } from '../../src-ma
 const scratch = mkdtempSync(join(tmpdir(), 'convolab-log-test-'))
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
 
-
 describe('openLog', () => {
   it('writes to logs/convolab.log in the data folder, with time, level, process and scope', () => {
     const dir = join(scratch, 'a')
@@ -55,7 +54,16 @@ describe('pageErrorWriter', () => {
   it('writes a report with its kind, message, place and stack', () => {
     const { lines, log } = collect()
     const write = pageErrorWriter(log)
-    expect(write({ kind: 'error', message: 'TypeError: x is undefined', stack: 'TypeError: x is undefined\n    at f (app.js:3:9)', source: 'app://convolab/assets/index.js', line: 3, column: 9 })).toBe(true)
+    expect(
+      write({
+        kind: 'error',
+        message: 'TypeError: x is undefined',
+        stack: 'TypeError: x is undefined\n    at f (app.js:3:9)',
+        source: 'app://convolab/assets/index.js',
+        line: 3,
+        column: 9,
+      }),
+    ).toBe(true)
     expect(write({ kind: 'rejection', message: 'Error: no engine' })).toBe(true)
     expect(lines).toEqual([
       'E uncaught error in the page: TypeError: x is undefined at app://convolab/assets/index.js:3:9\nTypeError: x is undefined\n    at f (app.js:3:9)',
@@ -90,7 +98,7 @@ describe('pageErrorWriter', () => {
 })
 
 describe('engine workers', () => {
-  it("log what the thread writes to stderr and the uncaught error that stops it", async () => {
+  it('log what the thread writes to stderr and the uncaught error that stops it', async () => {
     const file = join(scratch, 'failing-worker.cjs')
     writeFileSync(file, "console.error('worker-side message for the log')\nsetTimeout(() => { throw new Error('worker-side uncaught') }, 50)\n")
     const lines: string[] = []

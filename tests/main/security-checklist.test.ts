@@ -84,7 +84,12 @@ describe("Electron's security checklist", () => {
     ]
     expect(policies[1]).toBe(contentSecurityPolicy())
     for (const policy of policies) {
-      const directives = Object.fromEntries(policy.split(';').map((d) => d.trim().split(/\s+/)).map(([name, ...values]) => [name, values]))
+      const directives = Object.fromEntries(
+        policy
+          .split(';')
+          .map((d) => d.trim().split(/\s+/))
+          .map(([name, ...values]) => [name, values]),
+      )
       expect(directives['default-src']).toEqual(["'self'"])
       expect(directives['script-src']).toEqual(["'self'"])
       expect(directives['object-src']).toEqual(["'none'"])
@@ -98,10 +103,13 @@ describe("Electron's security checklist", () => {
   it('11, 12. no <webview>: the tag is off and any attach is prevented', () => {
     expect(window().opts.webPreferences).toMatchObject({ webviewTag: false })
     const handlers: Record<string, (...args: unknown[]) => unknown> = {}
-    fake.seen.contentsCreated[0]({}, {
-      setWindowOpenHandler: (h: (...args: unknown[]) => unknown) => (handlers.open = h),
-      on: (name: string, h: (...args: unknown[]) => unknown) => (handlers[name] = h),
-    })
+    fake.seen.contentsCreated[0](
+      {},
+      {
+        setWindowOpenHandler: (h: (...args: unknown[]) => unknown) => (handlers.open = h),
+        on: (name: string, h: (...args: unknown[]) => unknown) => (handlers[name] = h),
+      },
+    )
     const attach = electronEvent()
     handlers['will-attach-webview'](attach, {}, { src: 'https://example.com' })
     expect(attach.prevented).toBe(true)
@@ -110,10 +118,13 @@ describe("Electron's security checklist", () => {
 
   it('13, 14. navigation away from the page and new windows are blocked', () => {
     const handlers: Record<string, (...args: unknown[]) => unknown> = {}
-    fake.seen.contentsCreated[0]({}, {
-      setWindowOpenHandler: (h: (...args: unknown[]) => unknown) => (handlers.open = h),
-      on: (name: string, h: (...args: unknown[]) => unknown) => (handlers[name] = h),
-    })
+    fake.seen.contentsCreated[0](
+      {},
+      {
+        setWindowOpenHandler: (h: (...args: unknown[]) => unknown) => (handlers.open = h),
+        on: (name: string, h: (...args: unknown[]) => unknown) => (handlers[name] = h),
+      },
+    )
     for (const url of ['https://example.com/', 'file:///etc/passwd', 'javascript:alert(1)', 'app://convolab/other.html', 'app://another/index.html']) {
       expect(handlers.open({ url })).toEqual({ action: 'deny' })
       const event = electronEvent()
@@ -188,11 +199,18 @@ describe("Electron's security checklist", () => {
     const page = await serve({ url: 'app://convolab/index.html', method: 'GET' })
     expect(page.status).toBe(200)
     expect(page.headers.get('content-security-policy')).toBe(contentSecurityPolicy())
-    for (const url of ['app://convolab/../../main/index.js', 'app://convolab/%2e%2e/main/index.js', 'app://convolab/..%2fmain%2findex.js', 'app://other/index.html']) {
+    for (const url of [
+      'app://convolab/../../main/index.js',
+      'app://convolab/%2e%2e/main/index.js',
+      'app://convolab/..%2fmain%2findex.js',
+      'app://other/index.html',
+    ]) {
       expect((await serve({ url, method: 'GET' })).status, url).toBe(404)
     }
     // Another page of the scheme is no page of ours (see 13 and 17).
-    expect(await handler()({ sender: window().webContents, senderFrame: { url: window().loaded.replace('index.html', 'other.html') } }, 'about', undefined)).toMatchObject({
+    expect(
+      await handler()({ sender: window().webContents, senderFrame: { url: window().loaded.replace('index.html', 'other.html') } }, 'about', undefined),
+    ).toMatchObject({
       ok: false,
     })
   })
@@ -202,7 +220,10 @@ describe("Electron's security checklist", () => {
     expect([...preload.matchAll(/exposeInMainWorld\('(\w+)'/g)].map((m) => m[1])).toEqual(['convolab'])
     expect(preload).toMatch(/const bridge: ConvolabBridge = \{\s*invoke:[^\n]+\n\s*onEvent:/)
     // One-way sends only on the two report channels, with the page's payload and nothing else.
-    expect([...preload.matchAll(/ipcRenderer\.send\((\w+), (\w+)\)/g)].map((m) => `${m[1]}(${m[2]})`)).toEqual(['IPC_PAGE_ERROR(report)', 'IPC_CONTEXT_MENU(request)'])
+    expect([...preload.matchAll(/ipcRenderer\.send\((\w+), (\w+)\)/g)].map((m) => `${m[1]}(${m[2]})`)).toEqual([
+      'IPC_PAGE_ERROR(report)',
+      'IPC_CONTEXT_MENU(request)',
+    ])
     expect(preload).not.toMatch(/ipcRenderer\.(sendSync|sendTo|postMessage)\b|exposeInMainWorld\([^)]*ipcRenderer\s*\)/)
     // The event listener gets the event's data, never Electron's IpcRendererEvent (which carries `sender`).
     expect(preload).toMatch(/listener\(engineEvent\)/)

@@ -59,10 +59,15 @@ describe('browser mode and the data folder', () => {
       expect(await other('getSettings')).toMatchObject({ ok: true, value: { decimals: 2 } })
       expect(await invoke('autosave', { text, name: 'x.convolab' })).toMatchObject({ ok: true, value: { written: true } })
       expect(await invoke('saveSession', { text, suggestedName: 'x' })).toEqual({ ok: true, value: { kind: 'download', name: 'x.convolab', text } })
-      const opened = (await invoke('openSession', { bytes: new TextEncoder().encode(text), name: 'x.convolab' })) as Result<{ session: { input: { data: Float64Array } } }>
+      const opened = (await invoke('openSession', { bytes: new TextEncoder().encode(text), name: 'x.convolab' })) as Result<{
+        session: { input: { data: Float64Array } }
+      }>
       // NaN and infinity travel through the session and the socket as themselves.
       expect(opened.ok && Array.from(opened.value.session.input.data)).toEqual([1, NaN, Infinity, 4])
-      expect(await invoke('setDocumentState', { name: 'x.convolab', dirty: true })).toMatchObject({ ok: true, value: { title: expect.stringContaining('x.convolab — Convolab') } })
+      expect(await invoke('setDocumentState', { name: 'x.convolab', dirty: true })).toMatchObject({
+        ok: true,
+        value: { title: expect.stringContaining('x.convolab — Convolab') },
+      })
       expect(readdirSync(join(dataDir, 'runs'))).toEqual([String(process.pid)])
     } finally {
       await server.close()

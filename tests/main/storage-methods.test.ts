@@ -198,7 +198,14 @@ describe('settings and document state through the engine', () => {
     const settings = value(await engine.invoke('setSettings', patch))
     expect(settings).toEqual({ ...DEFAULT_SETTINGS, language: 'es', theme: 'dark', animationSpeed: 0.5, lastFolders: { image: '/home/ana/pics' } })
     expect(shell!.settings.at(-1)).toEqual(settings)
-    for (const bad of [{ decimals: 2.5 }, { decimals: 40 }, { theme: 'purple' }, { animationSpeed: Infinity }, { lastFolders: { image: 'relative/dir' } }, { window: { x: 0, y: 0, width: 5, height: 5, maximized: false } }]) {
+    for (const bad of [
+      { decimals: 2.5 },
+      { decimals: 40 },
+      { theme: 'purple' },
+      { animationSpeed: Infinity },
+      { lastFolders: { image: 'relative/dir' } },
+      { window: { x: 0, y: 0, width: 5, height: 5, maximized: false } },
+    ]) {
       expect(failure(await engine.invoke('setSettings', bad as never)).code).toBe('bad-request')
     }
     expect(value(await engine.invoke('getSettings', undefined))).toEqual(settings)

@@ -40,7 +40,7 @@ function runOf(pid: number, alive: number[] = [], bootTime = 1_700_000_000): Run
 }
 
 describe('dataFolder', () => {
-  it('is the platform\'s application data folder, or CONVOLAB_DATA_DIR', () => {
+  it("is the platform's application data folder, or CONVOLAB_DATA_DIR", () => {
     expect(dataFolder({}, 'linux', '/home/ana')).toBe('/home/ana/.config/Convolab')
     expect(dataFolder({ XDG_CONFIG_HOME: '/xdg' }, 'linux', '/home/ana')).toBe('/xdg/Convolab')
     expect(dataFolder({}, 'darwin', '/Users/ana')).toBe('/Users/ana/Library/Application Support/Convolab')
@@ -234,7 +234,7 @@ describe('runs and recovery', () => {
     expect(new Storage({ dir, host: 'electron', run: runOf(103) }).recovery()).toBeNull()
   })
 
-  it('offer this run\'s own autosave when the page crashed and main lives on', async () => {
+  it("offer this run's own autosave when the page crashed and main lives on", async () => {
     const dir = freshFolder()
     const storage = new Storage({ dir, host: 'electron', run: runOf(151), log: () => {} })
     expect(storage.offerOwnAutosave()).toBe(false)

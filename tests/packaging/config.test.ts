@@ -11,7 +11,13 @@ const build = join(root, 'build')
 const requireFromBuilder = createRequire(createRequire(__filename).resolve('app-builder-lib/package.json'))
 const yaml = requireFromBuilder('js-yaml') as { load(text: string): unknown }
 
-interface FileAssociation { ext: string; name?: string; description?: string; mimeType?: string; icon?: string }
+interface FileAssociation {
+  ext: string
+  name?: string
+  description?: string
+  mimeType?: string
+  icon?: string
+}
 interface BuilderConfig {
   appId: string
   afterPack: string
@@ -62,7 +68,7 @@ describe('electron-builder.yml', () => {
     readIco(readFileSync(join(build, config.win.icon)))
   })
 
-  it('packs only the built app into an asar, with sharp\'s native parts outside it', () => {
+  it("packs only the built app into an asar, with sharp's native parts outside it", () => {
     expect(config.asar).toBe(true)
     expect(config.files).toEqual(expect.arrayContaining(['package.json', 'out/**', '!**/*.map']))
     expect(config.asarUnpack).toEqual(expect.arrayContaining(['node_modules/sharp/**', 'node_modules/@img/**']))

@@ -35,7 +35,7 @@ export function readIcns(file: Buffer): ContainedImage[] {
   if (file.toString('ascii', 0, 4) !== 'icns') throw new Error('not an ICNS file')
   if (file.readUInt32BE(4) !== file.length) throw new Error('ICNS length field does not match the file size')
   const images: ContainedImage[] = []
-  for (let at = 8; at < file.length; ) {
+  for (let at = 8; at < file.length;) {
     const type = file.toString('ascii', at, at + 4)
     const length = file.readUInt32BE(at + 4)
     if (length < 8 || at + length > file.length) throw new Error(`ICNS element ${type} has a bad length`)

@@ -15,8 +15,17 @@ const LINUX_SIZES = [16, 24, 32, 48, 64, 128, 256, 512, 1024]
 const ICO_SIZES = [16, 24, 32, 48, 64, 128, 256]
 // ICNS PNG element types and the pixel size each must hold (Apple's icns type table).
 const ICNS_SIZES: Record<string, number> = {
-  icp4: 16, icp5: 32, ic11: 32, icp6: 64, ic12: 64, ic07: 128,
-  ic08: 256, ic13: 256, ic09: 512, ic14: 512, ic10: 1024,
+  icp4: 16,
+  icp5: 32,
+  ic11: 32,
+  icp6: 64,
+  ic12: 64,
+  ic07: 128,
+  ic08: 256,
+  ic13: 256,
+  ic09: 512,
+  ic14: 512,
+  ic10: 1024,
 }
 
 async function pngSize(data: Buffer): Promise<{ width: number; height: number; channels: number }> {
@@ -82,7 +91,10 @@ describe('icons in build/ (generated from build/icon.svg)', () => {
     })
 
     it('every image in icon.ico and icon.icns matches a fresh render', async () => {
-      for (const [name, read] of [['icon.ico', readIco], ['icon.icns', readIcns]] as const) {
+      for (const [name, read] of [
+        ['icon.ico', readIco],
+        ['icon.icns', readIcns],
+      ] as const) {
         const committed = read(readFileSync(join(build, name)))
         const rendered = read(readFileSync(join(fresh, name)))
         expect(committed.map((i) => i.key)).toEqual(rendered.map((i) => i.key))

@@ -14,7 +14,12 @@ const root = join(__dirname, '..', '..')
 const requireFromBuilder = createRequire(createRequire(__filename).resolve('app-builder-lib/package.json'))
 const plist = requireFromBuilder('plist') as { parse(text: string): unknown }
 
-interface DocumentType { CFBundleTypeExtensions: string[]; CFBundleTypeIconFile: string; CFBundleTypeName: string; CFBundleTypeRole: string }
+interface DocumentType {
+  CFBundleTypeExtensions: string[]
+  CFBundleTypeIconFile: string
+  CFBundleTypeName: string
+  CFBundleTypeRole: string
+}
 interface InfoPlist {
   CFBundleIdentifier: string
   CFBundleName: string

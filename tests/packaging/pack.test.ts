@@ -69,9 +69,7 @@ describe('electron-builder --dir with a stub Electron', () => {
     timings.pack = packDir('linux', linuxElectronStub(join(work, 'electron-dist')), join(work, 'dist'))
     appDir = join(work, 'dist', process.arch === 'arm64' ? 'linux-arm64-unpacked' : 'linux-unpacked')
     archive = join(appDir, 'resources', 'app.asar')
-    packed = asar
-      .listPackage(archive, { isPack: false })
-      .map((p) => p.split(sep).join('/').replace(/^\//, ''))
+    packed = asar.listPackage(archive, { isPack: false }).map((p) => p.split(sep).join('/').replace(/^\//, ''))
     console.log(`packaging timings (ms): ${JSON.stringify(timings)}; ${packed.length} entries in app.asar`)
   })
 
@@ -126,7 +124,10 @@ describe('electron-builder --dir with a stub Electron', () => {
     const files = own.filter((p) => !packed.some((q) => q.startsWith(`${p}/`))) // leaves only
     expect(files.filter((p) => p !== 'package.json' && !p.startsWith('out/'))).toEqual([])
     for (const dir of ['core/', 'contract/', 'src-main/', 'src-renderer/', 'tests/', 'scripts/', 'build/']) {
-      expect(packed.filter((p) => p.startsWith(dir)), dir).toEqual([])
+      expect(
+        packed.filter((p) => p.startsWith(dir)),
+        dir,
+      ).toEqual([])
     }
     expect(own.filter((p) => /\.(ts|mts|cts|tsx|svelte)$/.test(p))).toEqual([])
   })

@@ -28,10 +28,14 @@ export function ensureBuilt(): number {
  */
 export const FUSE_SENTINEL = 'dL7pKGdnNz796PbbjQWNKmHXBZaB9tsX'
 export const DEFAULT_FUSES = '10110001'
-const fuseWire = (): Buffer => Buffer.concat([Buffer.from(`# fuses: ${FUSE_SENTINEL}`), Buffer.from([1, DEFAULT_FUSES.length]), Buffer.from(`${DEFAULT_FUSES}\n`)])
+const fuseWire = (): Buffer =>
+  Buffer.concat([Buffer.from(`# fuses: ${FUSE_SENTINEL}`), Buffer.from([1, DEFAULT_FUSES.length]), Buffer.from(`${DEFAULT_FUSES}\n`)])
 
 function stubExecutable(file: string, withFuses = true): void {
-  writeFileSync(file, Buffer.concat([Buffer.from('#!/bin/sh\necho "stub Electron used by the packaging tests" >&2\nexit 1\n'), withFuses ? fuseWire() : Buffer.alloc(0)]))
+  writeFileSync(
+    file,
+    Buffer.concat([Buffer.from('#!/bin/sh\necho "stub Electron used by the packaging tests" >&2\nexit 1\n'), withFuses ? fuseWire() : Buffer.alloc(0)]),
+  )
   chmodSync(file, 0o755)
 }
 
@@ -79,8 +83,11 @@ export function packDir(platform: 'linux' | 'mac', electronDist: string, output:
     process.execPath,
     [
       join(root, 'node_modules', 'electron-builder', 'cli.js'),
-      `--${platform}`, '--dir', process.arch === 'arm64' ? '--arm64' : '--x64',
-      '--publish', 'never',
+      `--${platform}`,
+      '--dir',
+      process.arch === 'arm64' ? '--arm64' : '--x64',
+      '--publish',
+      'never',
       `-c.electronDist=${electronDist}`,
       `-c.directories.output=${output}`,
     ],

@@ -75,8 +75,7 @@ export interface Comparison {
 }
 
 export function compareWithReference(actual: Tensor, expected: Tensor, tolerance = REFERENCE_TOLERANCE): Comparison {
-  const sameShape =
-    actual.shape.length === expected.shape.length && actual.shape.every((dim, i) => dim === expected.shape[i])
+  const sameShape = actual.shape.length === expected.shape.length && actual.shape.every((dim, i) => dim === expected.shape[i])
   if (!sameShape || actual.data.length !== expected.data.length) {
     return { worstError: Infinity, worstIndex: -1, passed: false }
   }

@@ -23,7 +23,14 @@ async function setUp() {
   await until(() => state.stage.source !== null)
   const { explorer: app, player, stage } = state
   const forward = { input: app.input, weight: app.weight, bias: { shape: [1], data: app.bias } }
-  const scene = () => sceneOf(stage.source!, { kind: player.kind, granularity: player.granularity, trueConvolution: player.trueConvolution, colourMap: 'viridis', language: 'en' })
+  const scene = () =>
+    sceneOf(stage.source!, {
+      kind: player.kind,
+      granularity: player.granularity,
+      trueConvolution: player.trueConvolution,
+      colourMap: 'viridis',
+      language: 'en',
+    })
   const mount = () => render(AnimationPanel, { context })
   return { app, player, forward, scene, mount }
 }

@@ -117,7 +117,9 @@ describe('upstream gradient in the saved session', () => {
     backward.choice = 'mse'
     await backward.refreshPresetTarget()
     const mse = backward.sessionGradOutput()
-    expect(mse.kind === 'mse' && Array.from(mse.target.data)).toEqual(Array.from(filteredTarget(app.input, app.weight, presetById('sobel-x'), app.options).data))
+    expect(mse.kind === 'mse' && Array.from(mse.target.data)).toEqual(
+      Array.from(filteredTarget(app.input, app.weight, presetById('sobel-x'), app.options).data),
+    )
 
     const other = new Backward(app)
     other.restoreSession(drawn)

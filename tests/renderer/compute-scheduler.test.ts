@@ -38,7 +38,13 @@ describe('compute scheduler', () => {
   it('sends only the last of a burst of edits', async () => {
     const transport = slowTransport(new Set(), 0)
     const outcomes: ComputeOutcome[] = []
-    const scheduler = new ComputeScheduler(transport, (o) => outcomes.push(o), () => {}, () => {}, 10)
+    const scheduler = new ComputeScheduler(
+      transport,
+      (o) => outcomes.push(o),
+      () => {},
+      () => {},
+      10,
+    )
     for (let value = 1; value <= 5; value++) scheduler.schedule(job(value))
     await wait(80)
     expect(transport.computed).toHaveLength(1)
@@ -50,7 +56,13 @@ describe('compute scheduler', () => {
   it('drops a slow result that a newer request superseded', async () => {
     const transport = slowTransport(new Set([1]), 60)
     const outcomes: number[] = []
-    const scheduler = new ComputeScheduler(transport, (o) => outcomes.push(o.result.output.data[0]), () => {}, () => {}, 1)
+    const scheduler = new ComputeScheduler(
+      transport,
+      (o) => outcomes.push(o.result.output.data[0]),
+      () => {},
+      () => {},
+      1,
+    )
     scheduler.schedule(job(1))
     await wait(20)
     scheduler.schedule(job(2))
@@ -61,7 +73,13 @@ describe('compute scheduler', () => {
 
   it('stores an input once and sends it again only when it changed', async () => {
     const transport = fakeTransport()
-    const scheduler = new ComputeScheduler(transport, () => {}, () => {}, () => {}, 1)
+    const scheduler = new ComputeScheduler(
+      transport,
+      () => {},
+      () => {},
+      () => {},
+      1,
+    )
     const first = job(1)
     scheduler.schedule(first)
     await wait(20)
@@ -74,7 +92,13 @@ describe('compute scheduler', () => {
 
   it("reports the engine's error for the latest request", async () => {
     const errors: string[] = []
-    const scheduler = new ComputeScheduler(fakeTransport(), () => {}, (e) => errors.push(e.code), () => {}, 1)
+    const scheduler = new ComputeScheduler(
+      fakeTransport(),
+      () => {},
+      (e) => errors.push(e.code),
+      () => {},
+      1,
+    )
     scheduler.schedule({ ...job(1), weight: { shape: [1, 2, 3, 3], data: new Float64Array(18) } })
     await wait(20)
     expect(errors).toEqual(['weight-channels'])
@@ -84,7 +108,13 @@ describe('compute scheduler', () => {
     const transport = slowTransport(new Set([1]), 60)
     const outcomes: number[] = []
     // a long debounce: a single change must not wait for it
-    const scheduler = new ComputeScheduler(transport, (o) => outcomes.push(o.result.output.data[0]), () => {}, () => {}, 200)
+    const scheduler = new ComputeScheduler(
+      transport,
+      (o) => outcomes.push(o.result.output.data[0]),
+      () => {},
+      () => {},
+      200,
+    )
     scheduler.schedule(job(1))
     await wait(20)
     expect(transport.computed).toEqual([1])

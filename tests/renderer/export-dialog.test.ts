@@ -61,7 +61,10 @@ describe('export dialog', () => {
     const preset = screen.getByTestId('export-preset') as HTMLSelectElement
     const format = screen.getByTestId('export-format') as HTMLSelectElement
     expect([preset.value, format.value]).toEqual(['slides', 'gif'])
-    expect([(screen.getByLabelText('Width (px)') as HTMLInputElement).value, (screen.getByLabelText('Height (px)') as HTMLInputElement).value]).toEqual(['960', '540'])
+    expect([(screen.getByLabelText('Width (px)') as HTMLInputElement).value, (screen.getByLabelText('Height (px)') as HTMLInputElement).value]).toEqual([
+      '960',
+      '540',
+    ])
     await fireEvent.change(format, { target: { value: 'png' } })
     expect(preset.value).toBe('custom')
     await fireEvent.change(preset, { target: { value: 'slides' } })

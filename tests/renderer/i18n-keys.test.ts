@@ -12,11 +12,21 @@ const SOURCE = resolve(__dirname, '../../src-renderer/src')
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
-    entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : /\.(svelte|ts)$/.test(entry.name) && !/\/i18n\//.test(join(dir, entry.name)) ? [join(dir, entry.name)] : [],
+    entry.isDirectory()
+      ? sourceFiles(join(dir, entry.name))
+      : /\.(svelte|ts)$/.test(entry.name) && !/\/i18n\//.test(join(dir, entry.name))
+        ? [join(dir, entry.name)]
+        : [],
   )
 }
 
-const USES = [/\bt\(\s*'([\w.-]+)'/g, /\btranslate\([^,()]+,\s*'([\w.-]+)'/g, /\bdescription:\s*'([\w.-]+)'/g, /\bt\(\s*`([\w.-]+)\$\{/g, /\btranslate\([^,()]+,\s*`([\w.-]+)\$\{/g]
+const USES = [
+  /\bt\(\s*'([\w.-]+)'/g,
+  /\btranslate\([^,()]+,\s*'([\w.-]+)'/g,
+  /\bdescription:\s*'([\w.-]+)'/g,
+  /\bt\(\s*`([\w.-]+)\$\{/g,
+  /\btranslate\([^,()]+,\s*`([\w.-]+)\$\{/g,
+]
 
 describe('interface text used by the renderer', () => {
   const used = new Map<string, string>()
@@ -33,7 +43,10 @@ describe('interface text used by the renderer', () => {
   it('has every key the source uses in both languages (a key ending in "." is a family: some key must start with it)', () => {
     const missing: string[] = []
     for (const [key, file] of used) {
-      for (const [language, catalogue] of [['en', en], ['es', es]] as const) {
+      for (const [language, catalogue] of [
+        ['en', en],
+        ['es', es],
+      ] as const) {
         const known = key.endsWith('.') ? Object.keys(catalogue).some((k) => k.startsWith(key)) : key in catalogue
         if (!known) missing.push(`${language}: ${key} (${file})`)
       }

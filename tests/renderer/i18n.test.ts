@@ -57,7 +57,10 @@ describe('interface text', () => {
   })
 
   it('leaves no brace unfilled in any plural message, for any count', () => {
-    for (const [language, catalogue] of [['en', en], ['es', es]] as const) {
+    for (const [language, catalogue] of [
+      ['en', en],
+      ['es', es],
+    ] as const) {
       for (const key of Object.keys(catalogue) as (keyof typeof en)[]) {
         if (!catalogue[key].includes(', plural,')) continue
         const values = Object.fromEntries(placeholders(catalogue[key]).map((name) => [name, 1]))

@@ -82,7 +82,10 @@ describe('drawing', () => {
     for (const id of ['checkerboard', 'gradient', 'digit', 'disc'] as const) {
       const image = sampleImage(id, 9, 13)
       expect(image).toHaveLength(117)
-      expect(Array.from(image).every((v) => v >= 0 && v <= 1), id).toBe(true)
+      expect(
+        Array.from(image).every((v) => v >= 0 && v <= 1),
+        id,
+      ).toBe(true)
       expect(sum(image), id).toBeGreaterThan(0)
     }
   })
@@ -92,12 +95,25 @@ describe('PyTorch code', () => {
   it('writes only the options that differ from the defaults', () => {
     const plain = toOptions(DEFAULT_SETTINGS)
     expect(pytorchLine(convGeometry([1, 1, 7, 7], [1, 1, 3, 3], plain, 1), plain)).toBe('torch.nn.Conv2d(1, 1, kernel_size=3, dtype=torch.float64)')
-    const options = toOptions({ ...DEFAULT_SETTINGS, strideH: 2, strideW: 1, paddingKind: 'number', paddingH: 1, paddingW: 1, dilationH: 2, dilationW: 2, groups: 3, paddingMode: 'circular' })
+    const options = toOptions({
+      ...DEFAULT_SETTINGS,
+      strideH: 2,
+      strideW: 1,
+      paddingKind: 'number',
+      paddingH: 1,
+      paddingW: 1,
+      dilationH: 2,
+      dilationW: 2,
+      groups: 3,
+      paddingMode: 'circular',
+    })
     expect(pytorchLine(convGeometry([1, 3, 9, 9], [6, 1, 2, 3], options), options)).toBe(
       "torch.nn.Conv2d(3, 6, kernel_size=(2, 3), stride=(2, 1), padding=1, dilation=2, groups=3, bias=False, padding_mode='circular', dtype=torch.float64)",
     )
     const same = toOptions({ ...DEFAULT_SETTINGS, paddingKind: 'same' })
-    expect(pytorchLine(convGeometry([1, 1, 5, 5], [1, 1, 4, 4], same, 1), same)).toBe("torch.nn.Conv2d(1, 1, kernel_size=4, padding='same', dtype=torch.float64)")
+    expect(pytorchLine(convGeometry([1, 1, 5, 5], [1, 1, 4, 4], same, 1), same)).toBe(
+      "torch.nn.Conv2d(1, 1, kernel_size=4, padding='same', dtype=torch.float64)",
+    )
   })
 })
 
@@ -119,11 +135,15 @@ describe('PyTorch snippet', () => {
       'x = torch.tensor([[[[0.1, 0.2, 0.30000000000000004], [1, 2, 3], [-1, -2, -3]]]], dtype=torch.float64)',
       'y = conv(x)  # y: (1, 1, 1, 1)',
     ])
-    const big = pytorchCode(convGeometry([1, 3, 64, 96], [1, 3, 3, 3], {}), {}, {
-      input: { shape: [1, 3, 64, 96], data: new Float64Array(3 * 64 * 96) },
-      weight: { shape: [1, 3, 3, 3], data: new Float64Array(27) },
-      bias: null,
-    })
+    const big = pytorchCode(
+      convGeometry([1, 3, 64, 96], [1, 3, 3, 3], {}),
+      {},
+      {
+        input: { shape: [1, 3, 64, 96], data: new Float64Array(3 * 64 * 96) },
+        weight: { shape: [1, 3, 3, 3], data: new Float64Array(27) },
+        bias: null,
+      },
+    )
     expect(big).toContain('x = torch.rand(1, 3, 64, 96, dtype=torch.float64)  # x: (1, 3, 64, 96)')
     expect(big).toContain('bias=False')
   })

@@ -5,7 +5,11 @@ import { describe, expect, it } from 'vitest'
 import { colourTable, paintPlane, valueScale } from '../../src-renderer/src/lib/colour/scales'
 
 describe('paintPlane', () => {
-  for (const [map, low, high] of [['viridis', -1, 3], ['diverging', -2, 5], ['grayscale', 4, 4]] as const) {
+  for (const [map, low, high] of [
+    ['viridis', -1, 3],
+    ['diverging', -2, 5],
+    ['grayscale', 4, 4],
+  ] as const) {
     it(`gives each value its table colour (${map} over [${low}, ${high}])`, () => {
       const scale = valueScale(map, low, high)
       const values = [low, high, (low + high) / 2, low - 10, high + 10, 0.1234, NaN, Infinity, -Infinity, 1e308]

@@ -21,7 +21,10 @@ describe('the learning setup in the session', () => {
 
   it('opens into the Learn tab (rate, steps, start, seed, preset) and is saved again the same', () => {
     const source = workbench()
-    const session = { ...sessionOf(source.app), learning: { target: { kind: 'preset' as const, preset: 'sobel-y' as const }, learningRate: 0.05, steps: 42, start: 'current' as const, seed: 3 } }
+    const session = {
+      ...sessionOf(source.app),
+      learning: { target: { kind: 'preset' as const, preset: 'sobel-y' as const }, learningRate: 0.05, steps: 42, start: 'current' as const, seed: 3 },
+    }
     const opened = workbench()
     applySession(opened.app, parseSession(serializeSession(session)))
     expect([opened.learning.rate, opened.learning.steps, opened.learning.start, opened.learning.seed]).toEqual([0.05, 42, 'current', 3])

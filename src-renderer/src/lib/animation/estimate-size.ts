@@ -38,7 +38,9 @@ export async function estimateFileSize(request: EstimateRequest): Promise<number
   if (!ctx || total < 1) return null
   if (isVideoFormat(format)) {
     const frames = Math.min(total, VIDEO_SAMPLES)
-    const blob = await encodeVideo({ format, canvas, fps: request.fps, frames, drawFrame: (k) => paintFrame(ctx, scene, from - 1 + k, size), signal }).catch(() => null)
+    const blob = await encodeVideo({ format, canvas, fps: request.fps, frames, drawFrame: (k) => paintFrame(ctx, scene, from - 1 + k, size), signal }).catch(
+      () => null,
+    )
     return blob && !signal?.aborted ? Math.round((blob.size * total) / frames) : null
   }
   const count = Math.min(total, STILL_SAMPLES)

@@ -50,7 +50,17 @@ export interface ExportedFile {
 export function checkFramesRequest(request: Pick<FramesRequest, 'size' | 'fps' | 'from' | 'to'>, steps: number): boolean {
   const side = (v: number) => Number.isInteger(v) && v >= 16 && v <= MAX_FRAME_SIDE
   const { from, to, fps } = request
-  return side(request.size.width) && side(request.size.height) && fps >= 1 && fps <= 50 && Number.isInteger(from) && Number.isInteger(to) && from >= 0 && to <= steps && from <= to
+  return (
+    side(request.size.width) &&
+    side(request.size.height) &&
+    fps >= 1 &&
+    fps <= 50 &&
+    Number.isInteger(from) &&
+    Number.isInteger(to) &&
+    from >= 0 &&
+    to <= steps &&
+    from <= to
+  )
 }
 
 function canvasOf(size: FrameSize): { canvas: HTMLCanvasElement; ctx: CanvasRenderingContext2D } {
@@ -64,7 +74,10 @@ function canvasOf(size: FrameSize): { canvas: HTMLCanvasElement; ctx: CanvasRend
 
 const pngOf = (canvas: HTMLCanvasElement): Promise<Uint8Array> =>
   new Promise((resolve, reject) =>
-    canvas.toBlob((blob) => (blob ? blob.arrayBuffer().then((b) => resolve(new Uint8Array(b)), reject) : reject(new Error('the canvas gave no PNG'))), 'image/png'),
+    canvas.toBlob(
+      (blob) => (blob ? blob.arrayBuffer().then((b) => resolve(new Uint8Array(b)), reject) : reject(new Error('the canvas gave no PNG'))),
+      'image/png',
+    ),
   )
 
 /** Lets clicks (Cancel) and painting in between frames. */

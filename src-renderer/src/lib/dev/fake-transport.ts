@@ -67,12 +67,20 @@ export function fakeTransport(engine?: EngineDelegate): FakeTransport {
       inputs.set(inputId, { shape: [...request.shape], data: Float64Array.from(request.data) })
       return { inputId }
     },
-    compute(request: Parameters<Transport['invoke']>[1] & { requestId: number; inputId: string; weight: Tensor; bias: Tensor | null; options: object }): ComputeResult {
+    compute(
+      request: Parameters<Transport['invoke']>[1] & { requestId: number; inputId: string; weight: Tensor; bias: Tensor | null; options: object },
+    ): ComputeResult {
       const input = inputs.get(request.inputId)
       if (!input) throw new ConvolabError('unknown-input')
       const started = performance.now()
       const { output, geometry } = conv2d(input, request.weight, request.bias, request.options)
-      return { requestId: request.requestId, geometry, output: toMapStack(output), kernel: 'in-page scalar', timings: { computeMs: performance.now() - started } }
+      return {
+        requestId: request.requestId,
+        geometry,
+        output: toMapStack(output),
+        kernel: 'in-page scalar',
+        timings: { computeMs: performance.now() - started },
+      }
     },
     readTensorFile(request: { bytes: Uint8Array; name: string }) {
       if (!request.name.endsWith('.json')) throw new ConvolabError('file-type', { name: request.name, expected: '.json' })

@@ -14,7 +14,7 @@ export function reportOf(kind: PageErrorReport['kind'], reason: unknown, where: 
   if (error) message = `${error.name}: ${error.message}`
   else {
     try {
-      message = typeof reason === 'string' ? reason : JSON.stringify(reason) ?? String(reason)
+      message = typeof reason === 'string' ? reason : (JSON.stringify(reason) ?? String(reason))
     } catch {
       message = String(reason)
     }
@@ -37,7 +37,10 @@ export function postReport(report: PageErrorReport, location: Pick<Location, 'se
 }
 
 /** Listens for the page's uncaught errors and rejections for as long as it lives. */
-export function reportUncaughtErrors(target: Window = window, bridge: ConvolabBridge | undefined = (target as Window & { convolab?: ConvolabBridge }).convolab): void {
+export function reportUncaughtErrors(
+  target: Window = window,
+  bridge: ConvolabBridge | undefined = (target as Window & { convolab?: ConvolabBridge }).convolab,
+): void {
   const send = (report: PageErrorReport): void => {
     try {
       if (bridge) bridge.reportError(report)

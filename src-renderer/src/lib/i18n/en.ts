@@ -213,7 +213,8 @@ export const en = {
   'back.engineWaiting': 'Computing the gradients…',
 
   'check.title': 'Gradient check by finite differences',
-  'check.explain': 'On your own input, kernel and bias, with the dE/dy chosen under “Backward”: each checked partial derivative of L = Σ y·dE/dy is compared with a central difference (h = 1e-5) by its relative error. Small tensors are checked whole; larger ones at the stated number of random elements.',
+  'check.explain':
+    'On your own input, kernel and bias, with the dE/dy chosen under “Backward”: each checked partial derivative of L = Σ y·dE/dy is compared with a central difference (h = 1e-5) by its relative error. Small tensors are checked whole; larger ones at the stated number of random elements.',
   'check.setting': 'Checks x {input} and w {weight} with the current stride, padding, dilation, groups and padding mode{bias}.',
   'check.withBias': ' and a bias',
   'check.elements': 'Elements of x and of w',
@@ -223,11 +224,13 @@ export const en = {
   'check.cancel': 'Cancel',
   'check.progress': 'element {done} of {total}',
   'check.success': 'SUCCESS {checked, plural, one {# partial derivative} other {# partial derivatives}} checked',
-  'check.failure': 'FAILED: {failures} of {checked, plural, one {# partial derivative} other {# partial derivatives}} {failures, plural, one {is} other {are}} off by more than {tolerance}',
+  'check.failure':
+    'FAILED: {failures} of {checked, plural, one {# partial derivative} other {# partial derivatives}} {failures, plural, one {is} other {are}} off by more than {tolerance}',
   'check.worst': 'worst element: d{parameter}[{index}]: numeric {numeric}, analytic {analytic}, relative error {error}',
   'check.cancelled': 'Cancelled: {checked, plural, one {# partial derivative} other {# partial derivatives}} checked before the cancel',
 
-  'learn.explain': 'Gradient descent toward a target: w ← w − η·dE/dw and b ← b − η·dE/db, with E = mean((x ⋆ w + b − target)²). The target is chosen under “Backward” (by default the input filtered by Sobel x).',
+  'learn.explain':
+    'Gradient descent toward a target: w ← w − η·dE/dw and b ← b − η·dE/db, with E = mean((x ⋆ w + b − target)²). The target is chosen under “Backward” (by default the input filtered by Sobel x).',
   'learn.rate': 'Learning rate η',
   'learn.from': 'Start from',
   'learn.from.random': 'a random kernel',
@@ -271,7 +274,8 @@ export const en = {
   'export.to': 'to step',
   'export.count': '{count, plural, one {# frame} other {# frames}}',
   'export.learnSteps': 'Learning steps',
-  'export.learnNote': 'One frame per gradient-descent step from the start (step 0), with the Learn tab’s rate η = {rate}, start and seed, toward the target chosen under Backward.',
+  'export.learnNote':
+    'One frame per gradient-descent step from the start (step 0), with the Learn tab’s rate η = {rate}, start and seed, toward the target chosen under Backward.',
   'export.start': 'Export the frames',
   'export.cancel': 'Cancel',
   'export.close': 'Close',
@@ -354,7 +358,8 @@ export const en = {
   'learn.fastest': 'as fast as the engine goes',
   'learn.wasReset': 'The run was reset: the input, the settings or the target changed since it started. Step or Play starts a new run on what is shown now.',
   'anim.stepsPerSecond': '{steps} steps/s',
-  'anim.region': 'Stepping through rows {i}–{last} and columns {j}–{lastCol} of the output ({h}×{w}, every channel): the whole output has too many cells to step through. Click or drag on either thumbnail to choose another region; its values are exact, from the engine.',
+  'anim.region':
+    'Stepping through rows {i}–{last} and columns {j}–{lastCol} of the output ({h}×{w}, every channel): the whole output has too many cells to step through. Click or drag on either thumbnail to choose another region; its values are exact, from the engine.',
   'anim.regionInput': 'Input (the region’s windows outlined)',
   'anim.regionInputLabel': 'Input thumbnail: click or drag to choose the output region that reads these cells',
   'anim.regionOutput': 'Output y[{n}, 0] (the region outlined)',
@@ -362,7 +367,8 @@ export const en = {
   'anim.regionCell': 'thumbnail cell {r}, {c}',
   'anim.regionCentre': 'Back to the centre',
   'anim.regionBackward': 'On a region, the backward animations show what the region’s dE/dy cells contribute to dE/dx and dE/dw.',
-  'export.learnWhole': 'Learning frames draw the whole output at every step: export them for a smaller input, or from the command line with convolab export --animation learning.',
+  'export.learnWhole':
+    'Learning frames draw the whole output at every step: export them for a smaller input, or from the command line with convolab export --animation learning.',
   'export.region': 'Frames of the region rows {i}.. and columns {j}.. ({h}×{w}) of the output, as on the stage.',
   ...layoutEn,
 } as const

@@ -117,7 +117,8 @@ export const es: Messages = {
   'grid.padding': 'relleno',
 
   'arith.title': 'Cómo se calcula este valor',
-  'arith.hint': 'Pase el ratón o el foco por una celda de un mapa para ver su suma; sobre la entrada, para ver todas las celdas de salida a las que contribuye.',
+  'arith.hint':
+    'Pase el ratón o el foco por una celda de un mapa para ver su suma; sobre la entrada, para ver todas las celdas de salida a las que contribuye.',
   'arith.cell': 'y[{n}, {m}, {i}, {j}]',
   'arith.channel': 'canal {c}',
   'arith.partial': 'suma parcial',
@@ -208,11 +209,13 @@ export const es: Messages = {
   'back.hoverHint': 'Pasa el puntero o enfoca una celda para leer su valor.',
   'back.value': '{name}[{index}] = {value}',
   'back.someShown': 'se muestran {shown} de {total}',
-  'back.engine': 'Calculado por el motor ({kernel}) con la pasada hacia adelante; mapas mostrados a {h}×{w} (medias por bloques), el valor bajo el puntero es exacto.',
+  'back.engine':
+    'Calculado por el motor ({kernel}) con la pasada hacia adelante; mapas mostrados a {h}×{w} (medias por bloques), el valor bajo el puntero es exacto.',
   'back.engineWaiting': 'Calculando los gradientes…',
 
   'check.title': 'Comprobación de gradientes por diferencias finitas',
-  'check.explain': 'Sobre tu propia entrada, núcleo y sesgo, con el dE/dy elegido en «Hacia atrás»: cada derivada parcial comprobada de L = Σ y·dE/dy se compara con una diferencia central (h = 1e-5) por su error relativo. Los tensores pequeños se comprueban enteros; los grandes en el número indicado de elementos al azar.',
+  'check.explain':
+    'Sobre tu propia entrada, núcleo y sesgo, con el dE/dy elegido en «Hacia atrás»: cada derivada parcial comprobada de L = Σ y·dE/dy se compara con una diferencia central (h = 1e-5) por su error relativo. Los tensores pequeños se comprueban enteros; los grandes en el número indicado de elementos al azar.',
   'check.setting': 'Comprueba x {input} y w {weight} con el paso, el relleno, la dilatación, los grupos y el modo de relleno actuales{bias}.',
   'check.withBias': ' y un sesgo',
   'check.elements': 'Elementos de x y de w',
@@ -222,11 +225,13 @@ export const es: Messages = {
   'check.cancel': 'Cancelar',
   'check.progress': 'elemento {done} de {total}',
   'check.success': 'SUCCESS {checked, plural, one {# derivada parcial comprobada} other {# derivadas parciales comprobadas}}',
-  'check.failure': 'FALLO: {failures} de {checked, plural, one {# derivada parcial} other {# derivadas parciales}} {failures, plural, one {se desvía} other {se desvían}} más de {tolerance}',
+  'check.failure':
+    'FALLO: {failures} de {checked, plural, one {# derivada parcial} other {# derivadas parciales}} {failures, plural, one {se desvía} other {se desvían}} más de {tolerance}',
   'check.worst': 'peor elemento: d{parameter}[{index}]: numérico {numeric}, analítico {analytic}, error relativo {error}',
   'check.cancelled': 'Cancelado: {checked, plural, one {# derivada parcial comprobada} other {# derivadas parciales comprobadas}} antes de cancelar',
 
-  'learn.explain': 'Descenso por gradiente hacia un objetivo: w ← w − η·dE/dw y b ← b − η·dE/db, con E = media((x ⋆ w + b − objetivo)²). El objetivo se elige en «Hacia atrás» (por defecto, la entrada filtrada con Sobel x).',
+  'learn.explain':
+    'Descenso por gradiente hacia un objetivo: w ← w − η·dE/dw y b ← b − η·dE/db, con E = media((x ⋆ w + b − objetivo)²). El objetivo se elige en «Hacia atrás» (por defecto, la entrada filtrada con Sobel x).',
   'learn.rate': 'Tasa de aprendizaje η',
   'learn.from': 'Empezar desde',
   'learn.from.random': 'un kernel aleatorio',
@@ -270,7 +275,8 @@ export const es: Messages = {
   'export.to': 'hasta el paso',
   'export.count': '{count, plural, one {# fotograma} other {# fotogramas}}',
   'export.learnSteps': 'Pasos de aprendizaje',
-  'export.learnNote': 'Un fotograma por paso de descenso por gradiente desde el inicio (paso 0), con la tasa η = {rate}, el inicio y la semilla de la pestaña Aprender, hacia el objetivo elegido en Hacia atrás.',
+  'export.learnNote':
+    'Un fotograma por paso de descenso por gradiente desde el inicio (paso 0), con la tasa η = {rate}, el inicio y la semilla de la pestaña Aprender, hacia el objetivo elegido en Hacia atrás.',
   'export.start': 'Exportar los fotogramas',
   'export.cancel': 'Cancelar',
   'export.close': 'Cerrar',
@@ -286,7 +292,8 @@ export const es: Messages = {
   'export.tensor': 'Tensor',
   'export.npy': 'Guardar .npy',
   'export.csv': 'Guardar .csv',
-  'export.invalid': 'El tamaño del fotograma debe ser de 16 a 8192 píxeles enteros, la velocidad de 1 a 50 fotogramas por segundo y los pasos entre 0 y {steps}.',
+  'export.invalid':
+    'El tamaño del fotograma debe ser de 16 a 8192 píxeles enteros, la velocidad de 1 a 50 fotogramas por segundo y los pasos entre 0 y {steps}.',
 
   'session.toolbar': 'Documento',
   'session.untitled': 'sin título',
@@ -351,9 +358,11 @@ export const es: Messages = {
   'learn.speed': 'Ritmo',
   'learn.perSecond': '{steps} pasos por segundo',
   'learn.fastest': 'tan rápido como pueda el motor',
-  'learn.wasReset': 'La ejecución se reinició: la entrada, los ajustes o el objetivo cambiaron desde que empezó. Paso o Reproducir empiezan una nueva con lo que se muestra ahora.',
+  'learn.wasReset':
+    'La ejecución se reinició: la entrada, los ajustes o el objetivo cambiaron desde que empezó. Paso o Reproducir empiezan una nueva con lo que se muestra ahora.',
   'anim.stepsPerSecond': '{steps} pasos/s',
-  'anim.region': 'Recorriendo las filas {i}–{last} y las columnas {j}–{lastCol} de la salida ({h}×{w}, todos los canales): la salida entera tiene demasiadas celdas para recorrerla. Haz clic o arrastra en cualquiera de las miniaturas para elegir otra región; sus valores son exactos, del motor.',
+  'anim.region':
+    'Recorriendo las filas {i}–{last} y las columnas {j}–{lastCol} de la salida ({h}×{w}, todos los canales): la salida entera tiene demasiadas celdas para recorrerla. Haz clic o arrastra en cualquiera de las miniaturas para elegir otra región; sus valores son exactos, del motor.',
   'anim.regionInput': 'Entrada (las ventanas de la región, marcadas)',
   'anim.regionInputLabel': 'Miniatura de la entrada: haz clic o arrastra para elegir la región de salida que lee estas celdas',
   'anim.regionOutput': 'Salida y[{n}, 0] (la región, marcada)',
@@ -361,7 +370,8 @@ export const es: Messages = {
   'anim.regionCell': 'celda {r}, {c} de la miniatura',
   'anim.regionCentre': 'Volver al centro',
   'anim.regionBackward': 'En una región, las animaciones hacia atrás muestran lo que aportan las celdas dE/dy de la región a dE/dx y dE/dw.',
-  'export.learnWhole': 'Los cuadros de aprendizaje dibujan la salida entera en cada paso: expórtalos para una entrada más pequeña, o desde la línea de órdenes con convolab export --animation learning.',
+  'export.learnWhole':
+    'Los cuadros de aprendizaje dibujan la salida entera en cada paso: expórtalos para una entrada más pequeña, o desde la línea de órdenes con convolab export --animation learning.',
   'export.region': 'Cuadros de la región de filas {i}.. y columnas {j}.. ({h}×{w}) de la salida, como en el escenario.',
   ...layoutEs,
 }

@@ -74,9 +74,6 @@ export function formatNumber(value: number, digits = 4): string {
   if (Number.isNaN(value)) return 'NaN'
   if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞'
   const magnitude = Math.abs(value)
-  const text =
-    magnitude !== 0 && (magnitude >= 1e6 || magnitude < 10 ** -digits)
-      ? value.toExponential(2)
-      : String(Number(value.toFixed(digits)))
+  const text = magnitude !== 0 && (magnitude >= 1e6 || magnitude < 10 ** -digits) ? value.toExponential(2) : String(Number(value.toFixed(digits)))
   return text.replace('-', '−')
 }

@@ -62,11 +62,7 @@ export function randomFilter(weight: Tensor, m: number, init: RandomInit, seed: 
   const source = seededSource(seed)
   const sliceShape = [1, inC, kh, kw]
   const drawn =
-    init === 'uniform'
-      ? uniformTensor(sliceShape, source, -1, 1)
-      : init === 'normal'
-        ? normalTensor(sliceShape, source)
-        : kaimingTensor(sliceShape, source)
+    init === 'uniform' ? uniformTensor(sliceShape, source, -1, 1) : init === 'normal' ? normalTensor(sliceShape, source) : kaimingTensor(sliceShape, source)
   const data = Float64Array.from(weight.data)
   data.set(drawn.data, m * inC * kh * kw)
   return { shape: weight.shape, data }

@@ -68,7 +68,12 @@ export class Backward {
   readonly presetKey: string | null = $derived.by(() => {
     if (this.targetChoice !== 'preset' || !this.outputShape) return null
     const origin = this.app.origin
-    return JSON.stringify([origin.kind === 'image' ? origin.inputId : `drawn ${tensorId(this.app.input)}`, this.app.weight.shape, this.app.options, this.targetPreset])
+    return JSON.stringify([
+      origin.kind === 'image' ? origin.inputId : `drawn ${tensorId(this.app.input)}`,
+      this.app.weight.shape,
+      this.app.options,
+      this.targetPreset,
+    ])
   })
 
   /** Why the target cannot be used (a loaded one of another shape), or null. */
@@ -128,7 +133,11 @@ export class Backward {
       if (answer.code === 'unknown-input') this.app.forgetEngineInput()
       return this.app.report(answer)
     }
-    this.presetTarget = { key, targetId: answer.value.targetId, values: answer.value.values ? { shape: [...answer.value.shape], data: answer.value.values } : null }
+    this.presetTarget = {
+      key,
+      targetId: answer.value.targetId,
+      values: answer.value.values ? { shape: [...answer.value.shape], data: answer.value.values } : null,
+    }
   }
 
   /** The document's part of this state. */
@@ -187,7 +196,8 @@ export class Backward {
     const current = fitted(which === 'gradient' ? this.drawnGradient : this.drawnTarget, shape)
     const [, , h, w] = shape
     let changed = false
-    for (let r = box.top; r < box.bottom && !changed; r++) for (let c = box.left; c < box.right && !changed; c++) changed = current.data[(plane * h + r) * w + c] !== value
+    for (let r = box.top; r < box.bottom && !changed; r++)
+      for (let c = box.left; c < box.right && !changed; c++) changed = current.data[(plane * h + r) * w + c] !== value
     if (!changed) return
     const data = Float64Array.from(current.data)
     for (let r = box.top; r < box.bottom; r++) data.fill(value, (plane * h + r) * w + box.left, (plane * h + r) * w + box.right)

@@ -23,14 +23,11 @@ import { ComputeScheduler } from './compute-scheduler'
 import type { ExactValues } from './exact-values'
 import { exactValuesOf } from './exact-values'
 
-export type Hover =
-  | { view: 'output'; m: number; i: number; j: number }
-  | { view: 'input'; r: number; c: number }
+export type Hover = { view: 'output'; m: number; i: number; j: number } | { view: 'input'; r: number; c: number }
 
 export type InputOrigin =
   /** name: the file a restored session's input came from (kept until the values are edited). */
-  | { kind: 'drawn'; name?: string }
-  | { kind: 'image'; name: string; inputId: string; originalWidth: number; originalHeight: number }
+  { kind: 'drawn'; name?: string } | { kind: 'image'; name: string; inputId: string; originalWidth: number; originalHeight: number }
 
 export interface Notice {
   id: number
@@ -144,7 +141,15 @@ export class Explorer {
         const exact = await exactValuesOf(this.transport, result)
         if (answer !== answered) return
         this.computeError = null
-        this.shown = { result, input: job.input, weight: job.weight, bias: job.bias, map: this.mapOf(result.geometry), exact, gradOutputSpec: job.gradOutput ?? null }
+        this.shown = {
+          result,
+          input: job.input,
+          weight: job.weight,
+          bias: job.bias,
+          map: this.mapOf(result.geometry),
+          exact,
+          gradOutputSpec: job.gradOutput ?? null,
+        }
       },
       (error) => (this.computeError = error),
       (busy) => (this.busy = busy),
@@ -211,7 +216,7 @@ export class Explorer {
   /** A zoomable map reports its zoom factor (1 = not zoomed); `key` names the map. */
   setZoom(key: string, k: number): void {
     const zoomed = k > 1.01
-    if (zoomed === (this.zooms[key] > 1.01)) return
+    if (zoomed === this.zooms[key] > 1.01) return
     if (zoomed) this.zooms[key] = k
     else delete this.zooms[key]
   }

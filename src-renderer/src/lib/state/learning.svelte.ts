@@ -60,7 +60,12 @@ export class Learning {
   /** What a run depends on: the input, the settings and kernel shape, the bias, and the target. */
   readonly settingKey: string = $derived.by(() => {
     const b = this.backward
-    const target = b.targetChoice === 'preset' ? b.presetKey : b.targetChoice === 'drawn' ? `drawn ${b.drawnTarget ? tensorId(b.drawnTarget) : 0}` : `loaded ${b.loadedTarget ? tensorId(b.loadedTarget) : 0}`
+    const target =
+      b.targetChoice === 'preset'
+        ? b.presetKey
+        : b.targetChoice === 'drawn'
+          ? `drawn ${b.drawnTarget ? tensorId(b.drawnTarget) : 0}`
+          : `loaded ${b.loadedTarget ? tensorId(b.loadedTarget) : 0}`
     const origin = this.app.origin
     const input = origin.kind === 'image' ? origin.inputId : `drawn ${tensorId(this.app.input)}`
     return JSON.stringify([input, this.app.options, this.app.weight.shape, this.app.useBias, b.targetChoice, target])
@@ -267,7 +272,11 @@ export class Learning {
    * The points of a whole run from its starting point, each step taken by the engine (the export
    * draws them as frames): steps + 1 kernels with their losses. Stops when `signal` aborts.
    */
-  async trajectory(steps: number, onProgress: (done: number, total: number) => void, signal: AbortSignal): Promise<{ weight: Tensor; bias: Tensor | null; loss: number; step: number }[] | null> {
+  async trajectory(
+    steps: number,
+    onProgress: (done: number, total: number) => void,
+    signal: AbortSignal,
+  ): Promise<{ weight: Tensor; bias: Tensor | null; loss: number; step: number }[] | null> {
     const ids = await this.engineIds()
     if (!ids) return null
     const bias = this.app.useBias ? { shape: [this.app.bias.length], data: this.app.bias } : null
@@ -289,7 +298,10 @@ export class Learning {
         return null
       }
       points.push({ step: k, weight: point.weight, bias: point.bias, loss: answer.value.losses[0] })
-      point = { weight: { shape: [...answer.value.weight.shape], data: answer.value.weight.data }, bias: answer.value.bias ? { shape: [...answer.value.bias.shape], data: answer.value.bias.data } : null }
+      point = {
+        weight: { shape: [...answer.value.weight.shape], data: answer.value.weight.data },
+        bias: answer.value.bias ? { shape: [...answer.value.bias.shape], data: answer.value.bias.data } : null,
+      }
       onProgress(k + 1, steps + 1)
     }
     return points

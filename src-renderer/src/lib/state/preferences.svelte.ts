@@ -39,7 +39,13 @@ export class Preferences {
       if ((COLOUR_MAPS as readonly string[]).includes(settings.colourMap)) this.app.colourMap = settings.colourMap as ColourMap
       this.app.decimals = settings.decimals
       this.app.animationSpeed = settings.animationSpeed
-      this.remembered = { language: settings.language, theme: settings.theme, colourMap: settings.colourMap, decimals: settings.decimals, animationSpeed: settings.animationSpeed }
+      this.remembered = {
+        language: settings.language,
+        theme: settings.theme,
+        colourMap: settings.colourMap,
+        decimals: settings.decimals,
+        animationSpeed: settings.animationSpeed,
+      }
     }
     this.loaded = true
   }
@@ -49,7 +55,13 @@ export class Preferences {
    * calls it reruns on each change.
    */
   save(): void {
-    const now = { language: this.app.language, theme: this.theme, colourMap: this.app.colourMap, decimals: this.app.decimals, animationSpeed: this.app.animationSpeed }
+    const now = {
+      language: this.app.language,
+      theme: this.theme,
+      colourMap: this.app.colourMap,
+      decimals: this.app.decimals,
+      animationSpeed: this.app.animationSpeed,
+    }
     if (!this.loaded || !this.remembered) return
     const known = this.remembered
     const patch: SettingsPatch = {}

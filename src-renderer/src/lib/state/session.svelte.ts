@@ -115,7 +115,11 @@ export class SessionStore {
       this.app.report(sent)
       return false
     }
-    const result = await this.transport.invoke('saveSession', { upload: sent.upload, ...(path ? { path } : {}), suggestedName: this.name ?? translate(this.app.language, 'session.untitled') })
+    const result = await this.transport.invoke('saveSession', {
+      upload: sent.upload,
+      ...(path ? { path } : {}),
+      suggestedName: this.name ?? translate(this.app.language, 'session.untitled'),
+    })
     if (!result.ok) {
       this.app.report(result)
       return false
@@ -163,7 +167,11 @@ export class SessionStore {
     try {
       const sent = await sendSession(this.transport, sessionOf(this.owners, this.options.zoom?.()))
       if (!sent.ok) return
-      const result = await this.transport.invoke('autosave', { upload: sent.upload, ...(this.name ? { name: this.name } : {}), ...(this.path ? { path: this.path } : {}) })
+      const result = await this.transport.invoke('autosave', {
+        upload: sent.upload,
+        ...(this.name ? { name: this.name } : {}),
+        ...(this.path ? { path: this.path } : {}),
+      })
       if (result.ok) this.autosavedId = stepId
     } finally {
       this.autosaving = false
