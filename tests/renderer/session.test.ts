@@ -133,12 +133,14 @@ describe('session store (in-page engine)', () => {
     await session.autosave()
     expect(transport.calls.filter((call) => call === 'autosave')).toHaveLength(2)
     expect(await session.save()).toBe(true)
-    const text = download.mock.calls[0][1] as string
-    const reopened = parseSession(text)
+    const pieces = download.mock.calls[0][1] as Uint8Array[]
+    const file = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0))
+    pieces.reduce((at, p) => (file.set(p, at), at + p.length), 0)
+    const reopened = decodeSessionFile(file)
     expect(reopened.options.dilation).toBe(5)
     expect(reopened.weight.data[4]).toBe(3.5)
     const other = setup()
-    expect(await other.session.open({ bytes: bytes(text), name: 'impossible.convolab' })).toBe(true)
+    expect(await other.session.open({ bytes: file, name: 'impossible.convolab' })).toBe(true)
     expect([other.app.settings.dilationH, other.app.settings.dilationW]).toEqual([5, 5])
     expect(other.app.check.ok).toBe(false)
     expect(app.notices).toHaveLength(0)
