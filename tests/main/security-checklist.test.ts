@@ -79,7 +79,7 @@ describe("Electron's security checklist", () => {
 
   it('7. a strict Content-Security-Policy: in the page and on every response', () => {
     const policies = [
-      readFileSync(join(root, 'src-renderer', 'index.html'), 'utf8').match(/http-equiv="Content-Security-Policy" content="([^"]+)"/)![1],
+      readFileSync(join(root, 'src-renderer', 'index.html'), 'utf8').match(/http-equiv="Content-Security-Policy"\s+content="([^"]+)"/)![1],
       fake.seen.headers!({ 'Content-Type': ['text/html'] })['Content-Security-Policy'][0],
     ]
     expect(policies[1]).toBe(contentSecurityPolicy())
