@@ -5,7 +5,7 @@
 // Part frame: "CVLP" | u32 message number | u32 part index | u32 part count (all LE) | bytes.
 // A message that fits in one frame is sent as it is (a "CVL1" frame of ./wire.ts).
 
-import { decodeMessage, encodeMessage } from './wire'
+import { copyBytes, decodeMessage, encodeMessage } from './wire'
 
 const PART_MAGIC = [0x43, 0x56, 0x4c, 0x50] // "CVLP"
 const PART_HEADER = 16
@@ -82,7 +82,7 @@ export class FrameAssembler {
     partial.bytes += frame.length - PART_HEADER
     if (partial.bytes > this.maxMessageBytes) throw new WireError(`a message over ${this.maxMessageBytes} bytes`, 1009)
     // A copy: the network layer may reuse the frame's memory.
-    partial.pieces.push(frame.slice(PART_HEADER))
+    partial.pieces.push(copyBytes(frame.subarray(PART_HEADER)))
     if (partial.pieces.length < partial.count) return undefined
     this.open.delete(number)
     const whole = new Uint8Array(partial.bytes)
@@ -98,7 +98,7 @@ export class FrameAssembler {
 function decodeWhole(frame: Uint8Array): unknown {
   try {
     // A copy the receiver owns: decoded typed arrays are views into these bytes.
-    return decodeMessage(frame.byteOffset === 0 && frame.byteLength === frame.buffer.byteLength ? frame : frame.slice())
+    return decodeMessage(frame.byteOffset === 0 && frame.byteLength === frame.buffer.byteLength ? frame : copyBytes(frame))
   } catch (error) {
     throw new WireError((error as Error).message, 1007)
   }

@@ -90,7 +90,7 @@ export function decodeMessage(frame: Uint8Array): unknown {
     if (start + offset + byteLength > frame.length) throw new Error('truncated frame data')
     // View in place when aligned; copy otherwise (Node may hand over a Buffer at any offset).
     if (byteStart % Ctor.BYTES_PER_ELEMENT === 0) return new Ctor(frame.buffer as ArrayBuffer, byteStart, length)
-    return new Ctor(frame.slice(start + offset, start + offset + byteLength).buffer as ArrayBuffer, 0, length)
+    return new Ctor(copyBytes(frame.subarray(start + offset, start + offset + byteLength)).buffer as ArrayBuffer, 0, length)
   })
   const revive = (node: unknown): unknown => {
     if (node === null || typeof node !== 'object') return node
@@ -112,3 +112,12 @@ export function decodeMessage(frame: Uint8Array): unknown {
 /** What travels on the socket. */
 export type WireMessage =
   { kind: 'invoke'; id: number; method: string; request: unknown } | { kind: 'result'; id: number; result: unknown } | { kind: 'event'; event: unknown }
+
+/**
+ * A copy of `bytes` in a new ArrayBuffer of its own. Not `bytes.slice()`: on a Node Buffer (what
+ * the socket delivers) slice is a view that shares the memory, so its `.buffer` is the whole
+ * network buffer and reading it from offset 0 reads other bytes.
+ */
+export function copyBytes(bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(bytes)
+}

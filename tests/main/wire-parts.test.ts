@@ -34,6 +34,36 @@ describe('messages in parts', () => {
     )
   })
 
+  it('receives frames handed over as Node Buffers inside larger buffers, exactly and as its own copy', () => {
+    // what ws delivers: Buffers that may sit at any offset of a buffer the network layer owns
+    // (their slice() is a view, not a copy)
+    const asNetworkBuffer = (frame: Uint8Array, at: number): Buffer => {
+      const network = Buffer.alloc(frame.length + at + 3, 0xab)
+      network.set(frame, at)
+      return network.subarray(at, at + frame.length)
+    }
+    const small = Float64Array.from({ length: 49 }, (_, k) => Math.cos(k) * 5)
+    for (const at of [0, 1, 3, 4, 7, 8]) {
+      const delivered = asNetworkBuffer(encodeFrames({ kind: 'invoke', id: at, method: 'setInput', request: { shape: [1, 1, 7, 7], data: small } }, at)[0], at)
+      const message = new FrameAssembler().push(delivered) as { request: { data: Float64Array } }
+      delivered.fill(0xcd)
+      expect(Array.from(message.request.data)).toEqual(Array.from(small))
+    }
+
+    const large = Float64Array.from({ length: 40_000 }, (_, k) => Math.sin(k) * 1e-3)
+    const frames = encodeFrames({ kind: 'invoke', id: 9, method: 'setInput', request: { shape: [1, 1, 200, 200], data: large } }, 2, 50_001)
+    expect(frames.length).toBeGreaterThan(2)
+    const assembler = new FrameAssembler()
+    let message: { request: { data: Float64Array } } | undefined
+    frames.forEach((frame, index) => {
+      const delivered = asNetworkBuffer(frame, index % 5)
+      message = assembler.push(delivered) as typeof message
+      // the network layer reuses its memory once the frame is handed over
+      delivered.fill(0xcd)
+    })
+    expect(Array.from(message!.request.data)).toEqual(Array.from(large))
+  })
+
   it('refuses what a hostile client could send, with the close code', () => {
     const big = encodeFrames({ data: new Uint8Array(PART_BYTES * 2) }, 1)
     expect(big).toHaveLength(3)

@@ -54,6 +54,20 @@ describe('wire codec', () => {
     expect(Array.from(back.data)).toEqual([1, 2, 3])
   })
 
+  it('reads a frame that the socket hands over as a Node Buffer at an odd offset of a larger buffer', () => {
+    // Buffer.prototype.slice is a view, not a copy: an unaligned array must be copied from its own
+    // bytes, not read from the start of the shared buffer (what once showed a photo's map as 1e285)
+    const data = Float64Array.from({ length: 49 }, (_, k) => k / 7 - 3)
+    const frame = encodeMessage({ kind: 'invoke', id: 3, method: 'setInput', request: { shape: [1, 1, 7, 7], data } })
+    const network = Buffer.alloc(frame.length + 5, 0xab)
+    network.set(frame, 5)
+    const back = decodeMessage(network.subarray(5)) as { request: { data: Float64Array } }
+    expect(Array.from(back.request.data)).toEqual(Array.from(data))
+    // and the values are the receiver's own: the network buffer may be reused
+    network.fill(0xcd)
+    expect(Array.from(back.request.data)).toEqual(Array.from(data))
+  })
+
   it('sends a view of part of a buffer, not the whole buffer', () => {
     const whole = Float64Array.from([9, 1, 2, 9])
     const back = decodeMessage(encodeMessage({ part: whole.subarray(1, 3) })) as { part: Float64Array }
