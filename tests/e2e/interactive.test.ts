@@ -68,11 +68,16 @@ async function photo(side: number): Promise<Buffer> {
     .toBuffer()
 }
 
-/** contract/wire.ts (the app's codec) as a page script that sets window.convolabWire. */
+/** contract/wire.ts and wire-parts.ts (the app's codec, messages in parts) as a page script that sets window.convolabWire. */
 function wireScript(): string {
-  const source = readFileSync(join(ROOT, 'contract/wire.ts'), 'utf8')
-  const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 } }).outputText
-  return `(() => { const exports = {}; const module = { exports };\n${js}\nwindow.convolabWire = exports })()`
+  const module = (file: string) =>
+    ts.transpileModule(readFileSync(join(ROOT, 'contract', file), 'utf8'), {
+      compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
+    }).outputText
+  return `(() => {
+const wire = {}; (function (exports) {\n${module('wire.ts')}\n})(wire)
+const parts = {}; (function (exports, require) {\n${module('wire-parts.ts')}\n})(parts, () => wire)
+window.convolabWire = { ...wire, ...parts } })()`
 }
 
 interface EngineReport {
@@ -92,8 +97,10 @@ async function forwardBackwardInPage(maxSide: number, runs: number, gradients = 
   await page.evaluate(wireScript())
   return page.evaluate(
     async ({ pngBase64, side, runs, warmUp, maxSide, gradients }) => {
-      type Wire = { encodeMessage(value: unknown): Uint8Array; decodeMessage(bytes: Uint8Array): unknown }
+      type Wire = { encodeMessage(value: unknown): Uint8Array; FrameAssembler: new () => { push(frame: Uint8Array): unknown } }
       const wire = (window as unknown as { convolabWire: Wire }).convolabWire
+      // Results over 8 MB (full-resolution maps) arrive in parts, as the page's own transport joins them.
+      const assembler = new wire.FrameAssembler()
       const token = new URLSearchParams(location.search).get('token') ?? ''
       const socket = new WebSocket(`ws://${location.host}/engine?token=${encodeURIComponent(token)}`)
       socket.binaryType = 'arraybuffer'
@@ -103,8 +110,8 @@ async function forwardBackwardInPage(maxSide: number, runs: number, gradients = 
       })
       const waiting = new Map<number, (result: { ok: boolean; value?: unknown; message?: string }) => void>()
       socket.onmessage = (message) => {
-        const data = wire.decodeMessage(new Uint8Array(message.data as ArrayBuffer)) as { kind: string; id: number; result: { ok: boolean } }
-        if (data.kind === 'result') waiting.get(data.id)?.(data.result)
+        const data = assembler.push(new Uint8Array(message.data as ArrayBuffer)) as { kind: string; id: number; result: { ok: boolean } } | undefined
+        if (data?.kind === 'result') waiting.get(data.id)?.(data.result)
       }
       let nextId = 1
       const invoke = async <T>(method: string, request: unknown): Promise<T> => {
