@@ -58,6 +58,28 @@ describe('the Backward tab on the 7×7 drawing grid', () => {
     expect(await page.getByTestId('all-zero').count()).toBe(0)
   })
 
+  it('derives a hovered dE/dw and dE/dx value as its sum of products, equal to the engine value', async () => {
+    for (const [name, side, r, c, formula] of [
+      [/^dE\/dw\[0, 0\]/, 3, 1, 2, 'dE/dw[0, 0, 1, 2] = Σ'],
+      [/^dE\/dx\[0, 0\]/, 7, 0, 1, 'dE/dx[0, 0, 0, 1] = Σ'],
+    ] as const) {
+      const canvas = page.getByRole('grid', { name }).locator('canvas')
+      await canvas.scrollIntoViewIfNeeded()
+      const box = (await canvas.boundingBox())!
+      await page.mouse.move(box.x + ((c + 0.5) * box.width) / side, box.y + ((r + 0.5) * box.height) / side)
+      const derivation = page.getByTestId('grad-derivation')
+      await expect.poll(() => derivation.textContent()).toContain(formula)
+      const engine = Number(await page.getByTestId('grad-value').getAttribute('data-value'))
+      const sum = Number(await page.getByTestId('grad-derivation-sum').getAttribute('data-value'))
+      // The page sums the products in its own order: equal to the engine's float64 value to 1e-12 relative.
+      expect(Math.abs(sum - engine)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(engine)))
+      expect(await derivation.textContent()).toMatch(/\(−?[\d.]+\)·\(−?[\d.]+\)/)
+      // dE/dw sums one product per output cell (5×5); dE/dx[0, 0, 0, 1] is read by 2 windows of the 3×3 kernel.
+      expect(await derivation.textContent()).toContain(formula.startsWith('dE/dw') ? '(25 products)' : '(2 products)')
+    }
+    await page.mouse.move(0, 0)
+  })
+
   it('says why every map is zero when nothing is drawn on dE/dy, in English and Spanish', async () => {
     await page.getByLabel('drawn by hand').check()
     const notes = page.getByTestId('all-zero')

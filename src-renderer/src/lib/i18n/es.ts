@@ -218,6 +218,9 @@ export const es: Messages = {
   'back.zero.gradInput':
     'dE/dx es cero: cada celda de entrada suma w · dE/dy sobre las salidas a las que contribuye, y cada producto encuentra un peso cero o un dE/dy cero.',
   'back.zero.gradWeight': 'dE/dw es cero: cada peso suma dE/dy · x sobre las posiciones de salida, y donde dE/dy no es cero la entrada bajo ese peso es cero.',
+  'back.derive.reads': 'sobre cada salida (i, j) y desplazamiento del kernel (a, b) cuya ventana lee x[{r}, {s}]',
+  'back.derive.more': '{count, plural, one {# producto más} other {# productos más}}',
+  'back.derive.count': '{count, plural, one {# producto} other {# productos}}',
   'back.engineWaiting': 'Calculando los gradientes…',
 
   'check.title': 'Comprobación de gradientes por diferencias finitas',
