@@ -211,6 +211,16 @@ export const en = {
   'back.someShown': 'showing {shown} of {total}',
   'back.engine': 'Computed by the engine ({kernel}) with the forward pass; maps shown at {h}×{w} (box means), the value under the pointer is exact.',
   'back.engineWaiting': 'Computing the gradients…',
+  'back.derive.reads': 'over every output (i, j) and kernel offset (a, b) whose window reads x[{r}, {s}]',
+  'back.derive.more': '{count, plural, one {# more product} other {# more products}}',
+  'back.derive.count': '{count, plural, one {# product} other {# products}}',
+  'back.zero.gradOutput': 'dE/dy is zero everywhere, so dE/dx, dE/dw and dE/db are all zero too.',
+  'back.zero.drawn': 'Nothing is drawn on dE/dy yet: paint on it to send a gradient back.',
+  'back.zero.mse': 'The output equals the target, so dE/dy = 2·(y − target)/N is zero everywhere: there is nothing to learn.',
+  'back.zero.becauseUpstream': '{name} is zero because dE/dy is zero everywhere.',
+  'back.zero.gradInput': 'dE/dx is zero: each input cell sums w · dE/dy over the outputs it feeds, and every such product meets a zero weight or a zero dE/dy.',
+  'back.zero.gradWeight':
+    'dE/dw is zero: each weight sums dE/dy · x over the output positions, and wherever dE/dy is non-zero the input under that weight is zero.',
 
   'check.title': 'Gradient check by finite differences',
   'check.explain':

@@ -211,6 +211,16 @@ export const es: Messages = {
   'back.someShown': 'se muestran {shown} de {total}',
   'back.engine':
     'Calculado por el motor ({kernel}) con la pasada hacia adelante; mapas mostrados a {h}×{w} (medias por bloques), el valor bajo el puntero es exacto.',
+  'back.zero.gradOutput': 'dE/dy es cero en todas partes, así que dE/dx, dE/dw y dE/db también son cero.',
+  'back.zero.drawn': 'Aún no hay nada dibujado en dE/dy: pinta en él para enviar un gradiente hacia atrás.',
+  'back.zero.mse': 'La salida es igual al objetivo, así que dE/dy = 2·(y − objetivo)/N es cero en todas partes: no hay nada que aprender.',
+  'back.zero.becauseUpstream': '{name} es cero porque dE/dy es cero en todas partes.',
+  'back.zero.gradInput':
+    'dE/dx es cero: cada celda de entrada suma w · dE/dy sobre las salidas a las que contribuye, y cada producto encuentra un peso cero o un dE/dy cero.',
+  'back.zero.gradWeight': 'dE/dw es cero: cada peso suma dE/dy · x sobre las posiciones de salida, y donde dE/dy no es cero la entrada bajo ese peso es cero.',
+  'back.derive.reads': 'sobre cada salida (i, j) y desplazamiento del kernel (a, b) cuya ventana lee x[{r}, {s}]',
+  'back.derive.more': '{count, plural, one {# producto más} other {# productos más}}',
+  'back.derive.count': '{count, plural, one {# producto} other {# productos}}',
   'back.engineWaiting': 'Calculando los gradientes…',
 
   'check.title': 'Comprobación de gradientes por diferencias finitas',

@@ -78,3 +78,9 @@ export interface PlaneShown {
   title: string
   leading: number[]
 }
+
+/** Every value of the tensor is exactly zero (from the exact per-plane ranges, so at any size). */
+export function allZero(stack: Pick<MapStack, 'min' | 'max' | 'nonFinite'>): boolean {
+  for (let p = 0; p < stack.min.length; p++) if (stack.min[p] !== 0 || stack.max[p] !== 0 || stack.nonFinite[p] !== 0) return false
+  return stack.min.length > 0
+}
