@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { unzipSync } from 'fflate'
 import sharp from 'sharp'
-import { parseSession } from '../../core/session'
+import { decodeSessionFile } from '../../core/session-file'
 import { run } from '../../src-main/cli'
 import { openBrowserMode, SHOTS, type BrowserMode } from './browser-mode'
 
@@ -65,7 +65,7 @@ describe('exporting the learning animation from the app', () => {
     const [sessionDownload] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Control+s')])
     const sessionPath = join(folder, 'learned.convolab')
     await sessionDownload.saveAs(sessionPath)
-    const session = parseSession(readFileSync(sessionPath, 'utf8'))
+    const session = decodeSessionFile(new Uint8Array(readFileSync(sessionPath)))
     expect(session.learning).toEqual({ target: { kind: 'preset', preset: 'sobel-x' }, learningRate: 0.05, steps: 12, start: 'random', seed: 7 })
     const out = join(folder, 'cli-frames')
     const result = await run(['export', '--session', sessionPath, '--animation', 'learning', '--format', 'png', '--out', out, '--size', '640x360'], 'en')

@@ -12,7 +12,7 @@ import type { Page } from 'playwright-core'
 import { unzipSync } from 'fflate'
 import sharp from 'sharp'
 import { conv2d } from '../../core/conv2d'
-import { parseSession } from '../../core/session'
+import { decodeSessionFile } from '../../core/session-file'
 import { openBrowserMode, SHOTS, writePhoto, type BrowserMode } from './browser-mode'
 
 const SIDE = 1024
@@ -90,7 +90,7 @@ describe('every tab on a 1024×1024 photo', () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Control+s')])
     const sessionPath = join(folder, 'photo.convolab')
     await download.saveAs(sessionPath)
-    const session = parseSession(readFileSync(sessionPath, 'utf8'))
+    const session = decodeSessionFile(new Uint8Array(readFileSync(sessionPath)))
     expect(session.view.region).toEqual({ i: region[0], j: region[1], h: 8, w: 8 })
     const output = conv2d(session.input, session.weight, session.bias, session.options).output
     const expected = output.data[(0 * 1022 + region[0] + 1) * 1022 + region[1] + 4]
