@@ -279,6 +279,7 @@ export const en = {
   'export.estimating': 'Estimating the file size…',
   'export.width': 'Width (px)',
   'export.height': 'Height (px)',
+  'export.darkFrame': 'Dark frame (as on a dark screen)',
   'export.fps': 'Frames per second',
   'export.from': 'From step (0 = start)',
   'export.to': 'to step',

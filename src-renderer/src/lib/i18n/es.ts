@@ -280,6 +280,7 @@ export const es: Messages = {
   'export.estimating': 'Estimando el tamaño del archivo…',
   'export.width': 'Ancho (px)',
   'export.height': 'Alto (px)',
+  'export.darkFrame': 'Fotograma oscuro (como en una pantalla oscura)',
   'export.fps': 'Cuadros por segundo',
   'export.from': 'Desde el paso (0 = inicio)',
   'export.to': 'hasta el paso',
