@@ -115,32 +115,7 @@ export function gradcheck(settings: GradcheckSettings): GradcheckReport {
     ]
     if (bias && analytic.gradBias) parameters.push(['bias', bias, analytic.gradBias])
 
-    for (const [parameter, values, gradient] of parameters) {
-      for (let k = 0; k < values.data.length; k++) {
-        const original = values.data[k]
-        values.data[k] = original + step
-        const plus = loss()
-        values.data[k] = original - step
-        const minus = loss()
-        values.data[k] = original
-        const numeric = (plus - minus) / (2 * step)
-        const measured = relativeError(numeric, gradient.data[k])
-        // A NaN (or a missing analytic value) is the worst error there is, never a pass.
-        const error = Number.isNaN(measured) ? Infinity : measured
-        report.checked++
-        if (error > tolerance) report.failures++
-        if (!report.worst || error > report.worst.relativeError) {
-          report.worst = {
-            sample,
-            parameter,
-            index: unravel(k, values.shape),
-            numeric,
-            analytic: gradient.data[k] ?? NaN,
-            relativeError: error,
-          }
-        }
-      }
-    }
+    for (const [parameter, values, gradient] of parameters) checkTensor(report, sample, parameter, values, gradient, loss, step, tolerance)
     report.samples++
     if (settings.onSample?.(sample + 1, samples) === false) {
       report.cancelled = true
@@ -149,6 +124,43 @@ export function gradcheck(settings: GradcheckSettings): GradcheckReport {
   }
   report.passed = report.failures === 0 && !report.cancelled
   return report
+}
+
+/**
+ * The seed's central difference for every element of one tensor against its analytic gradient,
+ * counted into the report. True when this tensor now holds the report's worst element.
+ */
+export function checkTensor(
+  report: GradcheckReport,
+  sample: number,
+  parameter: WorstElement['parameter'],
+  values: Tensor,
+  gradient: Tensor | null | undefined,
+  loss: () => number,
+  step: number,
+  tolerance: number,
+): boolean {
+  let setWorst = false
+  for (let k = 0; k < values.data.length; k++) {
+    const original = values.data[k]
+    values.data[k] = original + step
+    const plus = loss()
+    values.data[k] = original - step
+    const minus = loss()
+    values.data[k] = original
+    const numeric = (plus - minus) / (2 * step)
+    const analytic = gradient?.data[k] ?? NaN
+    const measured = relativeError(numeric, analytic)
+    // A NaN (or a missing analytic value) is the worst error there is, never a pass.
+    const error = Number.isNaN(measured) ? Infinity : measured
+    report.checked++
+    if (error > tolerance) report.failures++
+    if (!report.worst || error > report.worst.relativeError) {
+      report.worst = { sample, parameter, index: unravel(k, values.shape), numeric, analytic, relativeError: error }
+      setWorst = true
+    }
+  }
+  return setWorst
 }
 
 /** The seed's one-line report. */

@@ -7,7 +7,7 @@ import type { ConvTranspose2dOptions } from './conv-transpose2d-geometry'
 import { convTranspose2dGeometry, transposedOutputShape } from './conv-transpose2d-geometry'
 import { ConvolabError } from './errors'
 import type { GradcheckReport, WorstElement } from './gradcheck'
-import { formatGradcheck, relativeError, unravel } from './gradcheck'
+import { checkTensor, formatGradcheck } from './gradcheck'
 import { maxPool2d, maxPool2dBackward } from './max-pool2d'
 import type { Pool2dOptions, PoolGeometry } from './pool-geometry'
 import { poolGeometry, poolOutputShape } from './pool-geometry'
@@ -57,26 +57,7 @@ function finiteDifferences(settings: LayerGradcheckSettings, draw: (source: Rand
   const report: GradcheckReport = { passed: true, checked: 0, samples: 0, failures: 0, tolerance, worst: null, cancelled: false }
   for (let sample = 0; sample < samples; sample++) {
     const { parameters, loss } = draw(source)
-    for (const [parameter, values, gradient] of parameters) {
-      for (let k = 0; k < values.data.length; k++) {
-        const original = values.data[k]
-        values.data[k] = original + step
-        const plus = loss()
-        values.data[k] = original - step
-        const minus = loss()
-        values.data[k] = original
-        const numeric = (plus - minus) / (2 * step)
-        const analytic = gradient?.data[k] ?? NaN
-        const measured = relativeError(numeric, analytic)
-        // a NaN (or a missing analytic value) is the worst error there is, never a pass
-        const error = Number.isNaN(measured) ? Infinity : measured
-        report.checked++
-        if (error > tolerance) report.failures++
-        if (!report.worst || error > report.worst.relativeError) {
-          report.worst = { sample, parameter, index: unravel(k, values.shape), numeric, analytic, relativeError: error }
-        }
-      }
-    }
+    for (const [parameter, values, gradient] of parameters) checkTensor(report, sample, parameter, values, gradient, loss, step, tolerance)
     report.samples++
     if (settings.onSample?.(sample + 1, samples) === false) {
       report.cancelled = true

@@ -3,7 +3,7 @@
 // every layer's parameters compared with the stack's backward pass.
 
 import type { GradcheckReport } from './gradcheck'
-import { formatGradcheck, relativeError, unravel } from './gradcheck'
+import { checkTensor, formatGradcheck } from './gradcheck'
 import type { Layer } from './layer'
 import { hasWeights } from './layer'
 import type { RandomSource } from './random'
@@ -73,24 +73,7 @@ export function stackGradcheck(settings: StackGradcheckSettings): StackGradcheck
       if (layer.bias) parameters.push([i, 'bias', layer.bias, analytic.gradBiases[i]])
     })
     for (const [layer, parameter, values, gradient] of parameters) {
-      for (let k = 0; k < values.data.length; k++) {
-        const original = values.data[k]
-        values.data[k] = original + step
-        const plus = loss()
-        values.data[k] = original - step
-        const minus = loss()
-        values.data[k] = original
-        const numeric = (plus - minus) / (2 * step)
-        const analyticValue = gradient?.data[k] ?? NaN
-        const measured = relativeError(numeric, analyticValue)
-        const error = Number.isNaN(measured) ? Infinity : measured
-        report.checked++
-        if (error > tolerance) report.failures++
-        if (!report.worst || error > report.worst.relativeError) {
-          report.worst = { sample, parameter, index: unravel(k, values.shape), numeric, analytic: analyticValue, relativeError: error }
-          report.worstLayer = layer
-        }
-      }
+      if (checkTensor(report, sample, parameter, values, gradient, loss, step, tolerance)) report.worstLayer = layer
     }
     report.samples++
     if (settings.onSample?.(sample + 1, samples) === false) {
