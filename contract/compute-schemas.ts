@@ -33,18 +33,18 @@ const inputTensorSchema = tensorPayload(4, 4).refine((t) => t.shape[0] <= LIMITS
 })
 
 /** A weight (C_out, C_in/groups, KH, KW) within the kernel and channel limits. */
-const weightSchema = tensorPayload(4, 4).refine(
+export const weightSchema = tensorPayload(4, 4).refine(
   (t) => t.shape[0] <= LIMITS.maxChannels && t.shape[1] <= LIMITS.maxChannels && t.shape[2] <= LIMITS.maxKernelSide && t.shape[3] <= LIMITS.maxKernelSide,
   { message: `kernel sides at most ${LIMITS.maxKernelSide}, channels at most ${LIMITS.maxChannels}` },
 )
 
-const biasSchema = tensorPayload(1, 1).refine((t) => t.shape[0] <= LIMITS.maxChannels, {
+export const biasSchema = tensorPayload(1, 1).refine((t) => t.shape[0] <= LIMITS.maxChannels, {
   message: `at most ${LIMITS.maxChannels} bias values`,
 })
 
-const pair = (min: number) => z.union([count(min, MAX_DIMENSION), z.tuple([count(min, MAX_DIMENSION), count(min, MAX_DIMENSION)])])
+export const pair = (min: number) => z.union([count(min, MAX_DIMENSION), z.tuple([count(min, MAX_DIMENSION), count(min, MAX_DIMENSION)])])
 
-const conv2dOptionsSchema = z.object({
+export const conv2dOptionsSchema = z.object({
   stride: pair(1).optional(),
   padding: z.union([pair(0), z.literal('same'), z.literal('valid')]).optional(),
   dilation: pair(1).optional(),
@@ -52,7 +52,7 @@ const conv2dOptionsSchema = z.object({
   paddingMode: z.enum(['zeros', 'reflect', 'replicate', 'circular']).optional(),
 })
 
-const gradOutputSchema = z.discriminatedUnion('kind', [
+export const gradOutputSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('ones') }),
   z.object({ kind: z.literal('random'), seed: z.number().int() }),
   z.object({ kind: z.literal('tensor'), tensor: inputTensorSchema }),
@@ -60,9 +60,9 @@ const gradOutputSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('mse-stored'), targetId: z.string().min(1).max(64) }),
 ])
 
-const displaySchema = z.object({ maxSide: count(0, 1 << 14) })
+export const displaySchema = z.object({ maxSide: count(0, 1 << 14) })
 
-const requestId = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)
+export const requestId = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER)
 
 const computeRequestSchema = z.object({
   requestId,

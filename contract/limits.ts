@@ -11,4 +11,6 @@ export const LIMITS = {
   maxTensorValues: 64 * 1024 * 1024,
   /** Largest file accepted, in bytes. */
   maxFileBytes: 256 * 1024 * 1024,
+  /** Most layers in a stack. */
+  maxStackLayers: 32,
 } as const

@@ -3,6 +3,7 @@
 
 import type { ComputeMethods } from './compute'
 import type { DocumentMethods } from './documents'
+import type { StackMethods } from './layers'
 import type { z } from 'zod'
 import type { Result } from './envelope'
 
@@ -13,7 +14,7 @@ export interface Method<Request, Response> {
 }
 
 /** Every request the renderer can make, by method name (one interface per concern). */
-export interface EngineMethods extends ComputeMethods, DocumentMethods {}
+export interface EngineMethods extends ComputeMethods, DocumentMethods, StackMethods {}
 
 export type MethodName = keyof EngineMethods
 export type RequestOf<M extends MethodName> = EngineMethods[M]['request']

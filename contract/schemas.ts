@@ -4,12 +4,13 @@
 import { ConvolabError } from '../core/errors'
 import { computeSchemas } from './compute-schemas'
 import { documentSchemas } from './document-schemas'
+import { stackSchemas } from './layer-schemas'
 import type { EngineMethods, MethodName, RequestOf, RequestSchemas } from './methods'
 
 export { absolutePathSchema, settingSchemas } from './document-schemas'
 
 /** One schema per method, gathered from each concern's table. */
-export const requestSchemas: RequestSchemas<EngineMethods> = { ...computeSchemas, ...documentSchemas }
+export const requestSchemas: RequestSchemas<EngineMethods> = { ...computeSchemas, ...documentSchemas, ...stackSchemas }
 
 export function isMethodName(value: unknown): value is MethodName {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(requestSchemas, value)

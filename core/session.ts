@@ -42,6 +42,9 @@ import { PADDING_MODES, convGeometry } from './geometry'
 import type { PresetId } from './presets'
 import { PRESET_IDS } from './presets'
 import type { Tensor } from './tensor'
+import type { ConvTranspose2dOptions } from './conv-transpose2d-geometry'
+import type { Layer } from './layer'
+import type { Pool2dOptions } from './pool-geometry'
 import { formatShape, sizeOf } from './tensor'
 
 export const SESSION_FORMAT = 'convolab-session'
@@ -65,7 +68,30 @@ export interface SessionLearning {
 /** Longest learning run a session may ask for (each step is a forward and a backward pass). */
 export const MAX_LEARNING_STEPS = 10000
 
+/**
+ * The explorer's layer (version 3). Conv2d reads `options` and `weight` as before; a transposed
+ * layer reads `weight` as (C_in, C_out/groups, KH, KW) and its own options; pools have no weight
+ * (the session's `weight` then keeps the Conv2d kernel the user had, to switch back to).
+ */
+export type SessionLayer =
+  | { type: 'conv2d' }
+  | { type: 'conv-transpose2d'; options: ConvTranspose2dOptions }
+  | { type: 'max-pool2d'; options: Omit<Pool2dOptions, 'countIncludePad' | 'divisorOverride'> }
+  | { type: 'avg-pool2d'; options: Omit<Pool2dOptions, 'dilation'> }
+
+/** A stack of layers (version 3): nn.Sequential's layers in order, which one is open, and whether the app shows the stack. */
+export interface SessionStack {
+  layers: Layer[]
+  selected: number
+  /** The stack view is open (false: the single-layer explorer, with the stack kept). */
+  active: boolean
+}
+
 export interface Session {
+  /** Version 3; absent in older files: Conv2d. */
+  layer?: SessionLayer
+  /** Version 3; absent: no stack. */
+  stack?: SessionStack
   input: Tensor
   inputName?: string
   weight: Tensor

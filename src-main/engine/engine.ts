@@ -204,6 +204,9 @@ export class Engine {
       return ok(undefined)
     },
     about: () => this.about(),
+    // Stacks and the layer family (built on the engine branch; these placeholders never land alone).
+    computeStack: () => Promise.reject(new Error('computeStack is not built yet')),
+    probeStack: () => Promise.reject(new Error('probeStack is not built yet')),
     // Sessions, autosave and settings (src-main/storage/documents.ts).
     sessionChunk: (request) => this.withDocuments((documents) => documents.sessionChunk(request)),
     saveSession: (request) => this.withDocuments((documents) => documents.saveSession(request)),
