@@ -101,6 +101,37 @@ const gradcheckRequestSchema = z.object({
   seed: z.number().int(),
 })
 
+const poolBase = { kernelSize: pair(1), stride: pair(1).optional(), padding: pair(0).optional(), ceilMode: z.boolean().optional() }
+
+/** FamilyLayerSpec: a transposed layer's or a pool's options. */
+export const familyLayerSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('conv-transpose2d'),
+    options: z.object({
+      stride: pair(1).optional(),
+      padding: pair(0).optional(),
+      outputPadding: pair(0).optional(),
+      outputSize: z.tuple([count(1, MAX_DIMENSION), count(1, MAX_DIMENSION)]).optional(),
+      dilation: pair(1).optional(),
+      groups: count(1, LIMITS.maxChannels).optional(),
+    }),
+  }),
+  z.object({ type: z.literal('max-pool2d'), options: z.object({ ...poolBase, dilation: pair(1).optional() }) }),
+  z.object({
+    type: z.literal('avg-pool2d'),
+    options: z.object({
+      ...poolBase,
+      countIncludePad: z.boolean().optional(),
+      divisorOverride: z
+        .number()
+        .int()
+        .refine((v) => v !== 0, { message: 'divisor_override must not be 0' })
+        .nullable()
+        .optional(),
+    }),
+  }),
+])
+
 const learnStepRequestSchema = z.object({
   inputId: z.string().min(1).max(64),
   targetId: z.string().min(1).max(64),
@@ -109,12 +140,14 @@ const learnStepRequestSchema = z.object({
   options: conv2dOptionsSchema,
   learningRate: z.number().positive().finite(),
   steps: count(1, 10_000),
+  layer: familyLayerSchema.optional(),
 })
 
 const filteredTargetRequestSchema = z.object({
   inputId: z.string().min(1).max(64),
   weight: weightSchema,
   options: conv2dOptionsSchema,
+  layer: familyLayerSchema.optional(),
 })
 
 const planeRect = z.object({ top: count(0, MAX_DIMENSION), left: count(0, MAX_DIMENSION), height: dimension, width: dimension })
@@ -134,6 +167,7 @@ const gradientCheckRequestSchema = z.object({
   elements: count(1, 100_000),
   tolerance: z.number().positive().finite(),
   seed: z.number().int(),
+  layer: familyLayerSchema.optional(),
 })
 
 /** One schema per compute method. */

@@ -3,7 +3,19 @@
 
 import type { Conv2dOptions, ConvGeometry, GradcheckReport } from '../core'
 import type { Notice } from '../core/errors'
+import type { ConvTranspose2dOptions } from '../core/conv-transpose2d-geometry'
+import type { Pool2dOptions } from '../core/pool-geometry'
 import type { Method } from './methods'
+
+/**
+ * The layer a learn step, a gradient check or a filtered target is about, when it is not the
+ * Conv2d of `options`: a transposed layer (weight (C_in, C_out/groups, KH, KW)) or a pool (no
+ * weight: the check covers dE/dx only; learning and targets refuse it with a message).
+ */
+export type FamilyLayerSpec =
+  | { type: 'conv-transpose2d'; options: ConvTranspose2dOptions }
+  | { type: 'max-pool2d'; options: Omit<Pool2dOptions, 'countIncludePad' | 'divisorOverride'> }
+  | { type: 'avg-pool2d'; options: Omit<Pool2dOptions, 'dilation'> }
 
 /** A tensor on the wire: shape plus float64 values, row-major NCHW. */
 export interface TensorPayload {
@@ -136,6 +148,8 @@ export interface LearnStepRequest {
   options: Conv2dOptions
   learningRate: number
   steps: number
+  /** Absent: the Conv2d of `options`. */
+  layer?: FamilyLayerSpec
 }
 
 export interface LearnStepResult {
@@ -150,6 +164,8 @@ export interface FilteredTargetRequest {
   inputId: string
   weight: TensorPayload
   options: Conv2dOptions
+  /** Absent: the Conv2d of `options`. */
+  layer?: FamilyLayerSpec
 }
 
 export interface FilteredTarget {
@@ -214,6 +230,8 @@ export interface GradientCheckRequest {
   tolerance: number
   /** Picks the random elements. */
   seed: number
+  /** Absent: the Conv2d of `options`. */
+  layer?: FamilyLayerSpec
 }
 
 export interface CheckedCount {

@@ -3,6 +3,7 @@
 // true-convolution view and the animation's region). View state (hover, zoom, tabs, colour map)
 // lives elsewhere. Read from and written to the state objects that edit it.
 
+import type { SessionLayer, SessionStack } from '../../../../core/session'
 import type { Tensor } from '../../../../core/tensor'
 import type { Region } from '../animation/region'
 import { sameRegion } from '../animation/region'
@@ -19,6 +20,10 @@ export interface ConvDocument {
   readonly bias: Float64Array
   readonly useBias: boolean
   readonly settings: Readonly<SettingsForm>
+  /** The layer of the family (replaced, never changed in place). */
+  readonly layer: SessionLayer
+  /** The stack (replaced, never changed in place), or null. */
+  readonly stack: SessionStack | null
   readonly upstream: Readonly<UpstreamSetup>
   readonly learning: Readonly<LearningSetup>
   readonly trueConvolution: boolean
@@ -43,6 +48,8 @@ export function readDocument(owners: DocumentOwners): ConvDocument {
     bias: app.bias,
     useBias: app.useBias,
     settings: { ...app.settings },
+    layer: app.layer,
+    stack: app.stack,
     upstream: backward.setup(),
     learning: learning.setup(),
     trueConvolution: player.trueConvolution,
@@ -59,6 +66,8 @@ export function writeDocument(owners: DocumentOwners, doc: ConvDocument): void {
   app.bias = doc.bias
   app.useBias = doc.useBias
   Object.assign(app.settings, doc.settings)
+  app.layer = doc.layer
+  app.stack = doc.stack
   app.batchIndex = Math.min(app.batchIndex, doc.input.shape[0] - 1)
   app.filter = Math.min(app.filter, doc.weight.shape[0] - 1)
   app.slice = Math.min(app.slice, doc.weight.shape[1] - 1)
@@ -84,6 +93,8 @@ export function sameApartFromInput(a: ConvDocument, b: ConvDocument): boolean {
     a.bias === b.bias &&
     a.useBias === b.useBias &&
     sameFields(a.settings, b.settings) &&
+    a.layer === b.layer &&
+    a.stack === b.stack &&
     sameFields(a.upstream, b.upstream) &&
     sameFields(a.learning, b.learning) &&
     a.trueConvolution === b.trueConvolution &&

@@ -22,6 +22,7 @@ import type { ComputeJob } from './compute-scheduler'
 import { ComputeScheduler } from './compute-scheduler'
 import type { ExactValues } from './exact-values'
 import { exactValuesOf } from './exact-values'
+import type { SessionLayer, SessionStack } from '../../../../core/session'
 
 export type Hover = { view: 'output'; m: number; i: number; j: number } | { view: 'input'; r: number; c: number }
 
@@ -87,6 +88,10 @@ export class Explorer {
   slice = $state(0)
 
   settings = $state<SettingsForm>({ ...DEFAULT_SETTINGS })
+  /** Which layer of the family the explorer shows (Conv2d reads `settings`; the others carry their own options). */
+  layer = $state.raw<SessionLayer>({ type: 'conv2d' })
+  /** The stack of layers the user built (null: none); `stack.active` shows the stack view. */
+  stack = $state.raw<SessionStack | null>(null)
   colourMap = $state<ColourMap>('auto')
   normalise = $state<'perMap' | 'shared'>('perMap')
   /** Decimals shown in numbers (a remembered preference). */
