@@ -37,6 +37,7 @@ export const ERROR_CODES = [
   'pool-output-too-small',
   'divisor-zero',
   'avg-pool-dilation',
+  'pool-no-weights',
   'layer-value',
   'boolean-value',
   'whole-number',
@@ -52,6 +53,7 @@ export const ERROR_CODES = [
   'stack-unit',
   'stack-no-layer',
   'stack-not-computed',
+  'stack-memory',
   'stack-file',
   'stack-file-layer',
   // causes of a refused stack file or layer

@@ -118,6 +118,11 @@ export const ERROR_TEMPLATES: Record<ErrorCode, { en: Template; es: Template }> 
     en: (p) => `AvgPool2d has no dilation (got ${p.value}); only MaxPool2d dilates its window`,
     es: (p) => `AvgPool2d no tiene dilatación (se recibió ${p.value}); solo MaxPool2d dilata su ventana`,
   },
+  'pool-no-weights': {
+    en: (p) => `${p.layer} has no weights to learn, so it can neither learn a kernel nor filter a target with a preset; pick Conv2d or ConvTranspose2d`,
+    es: (p) =>
+      `${p.layer} no tiene pesos que aprender, así que no puede aprender un kernel ni filtrar un objetivo con un preset; elija Conv2d o ConvTranspose2d`,
+  },
   'layer-value': {
     en: (p) => `--layer must be ${p.layers} (got ${p.value})`,
     es: (p) => `--layer debe ser ${p.layers} (se recibió ${p.value})`,
@@ -161,6 +166,12 @@ export const ERROR_TEMPLATES: Record<ErrorCode, { en: Template; es: Template }> 
   'stack-not-computed': {
     en: (p) => `layer ${p.index} was not computed (the stack stops at layer ${p.failed})`,
     es: (p) => `la capa ${p.index} no se calculó (la pila se detiene en la capa ${p.failed})`,
+  },
+  'stack-memory': {
+    en: (p) =>
+      `layer ${p.index} (${p.kind}) is not computed: with it the stack would hold ${p.mib} MiB of exact values, more than the ${p.limitMib} MiB kept at most; use a smaller input (or fewer layers)`,
+    es: (p) =>
+      `la capa ${p.index} (${p.kind}) no se calcula: con ella la pila ocuparía ${p.mib} MiB de valores exactos, más de los ${p.limitMib} MiB que se guardan como máximo; use una entrada más pequeña (o menos capas)`,
   },
   'stack-file': {
     en: (p, cause) => `${p.name}: ${cause}`,
