@@ -3,6 +3,7 @@
 
 import type { Conv2dOptions, ConvGeometry, GradcheckReport } from '../core'
 import type { Notice } from '../core/errors'
+import type { PlaneMaps } from '../core/fast/maps'
 import type { ConvTranspose2dOptions } from '../core/conv-transpose2d-geometry'
 import type { Pool2dOptions } from '../core/pool-geometry'
 import type { Method } from './methods'
@@ -40,17 +41,9 @@ export interface DisplaySpec {
 }
 
 /** A displayable stack of maps (N·C planes of H×W), float32 for the screen. */
-export interface MapStack {
+export interface MapStack extends PlaneMaps {
   /** Shape of the exact tensor (N, C, H, W). */
   shape: [number, number, number, number]
-  /** Size of each plane in `data` after downsampling. */
-  displayH: number
-  displayW: number
-  data: Float32Array
-  /** Per plane (N·C entries): minimum and maximum of the exact values, and counts of NaN/±∞. */
-  min: Float64Array
-  max: Float64Array
-  nonFinite: Uint32Array
 }
 
 export interface ComputeRequest {
