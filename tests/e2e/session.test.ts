@@ -158,7 +158,7 @@ describe('sessions in browser mode', () => {
     const newer = zipSync({ ...members, 'session.json': strToU8(JSON.stringify({ ...document, version: 7 })) })
     await page.getByLabel('Abrir una sesión (.convolab)').setInputFiles({ name: 'future.convolab', mimeType: 'application/zip', buffer: Buffer.from(newer) })
     const alert = page.getByRole('alert').filter({ hasText: 'Convolab más nuevo' })
-    await expect.poll(() => alert.textContent()).toMatch(/versión de formato 7; esta lee hasta la 2/)
+    await expect.poll(() => alert.textContent()).toMatch(/versión de formato 7; esta lee hasta la 3/)
     expect(await code(page)).toBe(savedCode)
     await page.screenshot({ path: join(SHOTS, 'session-newer-es.png') })
     await alert.getByRole('button', { name: 'Cerrar' }).click()
