@@ -60,6 +60,7 @@ export const ERROR_CODES = [
   'stack-file-json',
   'stack-file-not-object',
   'stack-file-extra-key',
+  'stack-file-too-many-layers',
   'stack-file-layer-not-object',
   'stack-file-type-required',
   'stack-file-type-unknown',

@@ -193,6 +193,10 @@ export const ERROR_TEMPLATES: Record<ErrorCode, { en: Template; es: Template }> 
     en: (p) => `unknown key ${p.keys} (a stack has only "layers")`,
     es: (p) => `clave desconocida ${p.keys} (una pila solo tiene "layers")`,
   },
+  'stack-file-too-many-layers': {
+    en: (p) => `a stack has at most ${p.limit} layers (this one has ${p.count})`,
+    es: (p) => `una pila tiene como mucho ${p.limit} capas (esta tiene ${p.count})`,
+  },
   'stack-file-layer-not-object': {
     en: () => 'a layer is an object {"type": ...}',
     es: () => 'una capa es un objeto {"type": ...}',

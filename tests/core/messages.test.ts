@@ -61,6 +61,11 @@ describe('the words of every code', () => {
       }
     }
     expect(seen.size).toBeGreaterThan(50)
+    // words passed as values ({ en: ..., es: ... }) bypass messages/: a nested reason is a code
+    const worded = /ConvolabError\('[a-z0-9-]+',\s*\{[^}]*\b(?:en|es|\w+Es):/
+    for (const folder of ['core', 'contract', 'frames', 'src-main', 'src-renderer']) {
+      for (const file of sources(join(ROOT, folder))) expect(worded.test(readFileSync(file, 'utf8')), relative(ROOT, file)).toBe(false)
+    }
     for (const [code, file] of seen) {
       if (RENDERER_CODES.has(code)) continue
       expect(hasMessage(code), `${code} (${file})`).toBe(true)
