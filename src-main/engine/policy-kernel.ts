@@ -66,9 +66,10 @@ function policyStack(single: ConvKernel, many: ConvKernel, available: number): C
   const several = many.stack.conv
   return {
     conv: {
-      forward: (x, weight, bias, geometry, dtype) => (threadsFor(geometry, available) > 1 ? several : one).forward(x, weight, bias, geometry, dtype),
-      backward: (x, weight, gradOutput, geometry, dtype, wants) =>
-        (threadsFor(geometry, available) > 1 ? several : one).backward(x, weight, gradOutput, geometry, dtype, wants),
+      forward: (x, weight, bias, geometry, dtype, into) =>
+        (threadsFor(geometry, available) > 1 ? several : one).forward(x, weight, bias, geometry, dtype, into),
+      backward: (x, weight, gradOutput, geometry, dtype, wants, into) =>
+        (threadsFor(geometry, available) > 1 ? several : one).backward(x, weight, gradOutput, geometry, dtype, wants, into),
     },
     kernels: single.stack.kernels,
   }

@@ -6,7 +6,7 @@
 
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Layer, Tensor } from '../../core'
-import { effectiveReceptiveField, normalTensor, planStack, receptiveFields, seededSource, stackForward, stackPreset } from '../../core'
+import { effectiveReceptiveField, normalTensor, planStack, receptiveFields, seededSource, stackBackward, stackForward, stackPreset } from '../../core'
 import type { ErrorEnvelope, Result, StackComputeRequest, StackComputeResult, TensorPayload, WireLayer } from '../../contract'
 import { Engine, sameThreadWorker } from '../../src-main/engine/engine'
 import { createFastKernel } from '../../src-main/engine/fast-kernel'
@@ -222,6 +222,32 @@ describe('computeStack results', () => {
         }),
       ).code,
     ).toBe('grad-output-shape')
+  })
+
+  it("write into the previous stack's arrays without changing any number", async () => {
+    const x = normalTensor([1, 3, 20, 24], seededSource(45))
+    const stacks = [11, 12, 11].map((seed) => stackPreset('vgg-block', 3, seed))
+    for (const [engineName, engine] of engines) {
+      const id = await storeInput(engine, x)
+      for (const layers of stacks) {
+        const requestId = nextId++
+        const gradient = { kind: 'output' as const, gradOutput: { kind: 'random' as const, seed: 3 } }
+        value(await engine.invoke('computeStack', { requestId, inputId: id, layers: wire(layers), gradient, display: { maxSide: 0 } }))
+        const forward = stackForward(layers, x)
+        const upstream = normalTensor(forward.output.shape, seededSource(3))
+        const grads = stackBackward(layers, forward, { kind: 'output', gradOutput: upstream })
+        for (let i = 0; i < layers.length; i++) {
+          const shape = forward.layers[i].output.shape
+          expect(largestError(await probe(engine, requestId, i, 'output', shape), forward.layers[i].output), engineName).toBeLessThanOrEqual(
+            REFERENCE_TOLERANCE,
+          )
+          expect(largestError(await probe(engine, requestId, i, 'gradOutput', shape), grads.gradOutputs[i]!)).toBeLessThanOrEqual(REFERENCE_TOLERANCE)
+        }
+        expect(largestError(await probe(engine, requestId, -1, 'gradOutput', x.shape), grads.gradInput)).toBeLessThanOrEqual(REFERENCE_TOLERANCE)
+        // the stored input is never written into
+        expect(await probe(engine, requestId, -1, 'output', x.shape)).toEqual(x.data)
+      }
+    }
   })
 
   it('send display maps at the asked size and only small float64 tensors', async () => {
