@@ -131,6 +131,7 @@ export async function runStack(
   const started = performance.now()
   const layers: readonly Layer[] = request.layers
   const run = kernel.stack ?? scalarStack
+  kernel.stack?.begin?.()
   const seed = request.gradient
   const plan = boundedPlan(layers, input.shape, seed !== undefined)
   const refusedAt = plan.plans.length
@@ -218,7 +219,7 @@ export async function runStack(
     requestId: request.requestId,
     inputShape: [input.shape[0], input.shape[1], input.shape[2], input.shape[3]],
     layers: results,
-    kernel: kernel.name,
+    kernel: kernel.stack?.name ?? kernel.name,
     timings: { computeMs: 0 },
   }
   if (plan.failure) result.refused = refusalOf(plan.failure, refusedAt)
