@@ -1,7 +1,8 @@
 // The stack row of `npm run bench`: the VGG-block preset (three conv 3×3 with 16 channels,
 // padding 1, ReLU between) on a 512×512 RGB input, forward and every gradient (dE/dx and each
 // conv's dE/dw, dE/db) through core's stack on the fast kernels, float64, on one thread and with
-// the Conv2d layers on the engine's two-thread runner; with
+// the Conv2d layers on the engine's two-thread runner, and as the app runs it: computeStack
+// through the Engine and its worker thread (maps of every layer, exact dE/dw, dE/db); with
 // PyTorch float64 (one thread, nn.Sequential) beside it (bench/torch_stack_bench.py).
 
 import { spawnSync } from 'node:child_process'
@@ -20,8 +21,11 @@ export const STACK_BENCH = {
   input: [1, 3, 512, 512] as [number, number, number, number],
   /** The issue's budget for forward + all gradients, median. */
   targetMs: 300,
-  /** Display maps asked of the engine: full size (every value of every map is read). */
-  maxSide: 512,
+  /**
+   * Display maps asked of the engine: thumbnails at most 256 per side (as a strip of layers shows
+   * them), and full size (every value of every map sent as float32).
+   */
+  maxSides: [256, 512],
 }
 
 export interface StackRow {
@@ -111,7 +115,7 @@ async function measureEngine(layers: Layer[], x: { shape: readonly number[]; dat
     const wire = layers as WireLayer[]
     let requestId = 0
     const rows: StackRow[] = []
-    for (const op of ['forward', 'forward+gradients'] as const) {
+    for (const [maxSide, op] of STACK_BENCH.maxSides.flatMap((side) => (['forward', 'forward+gradients'] as const).map((op) => [side, op] as const))) {
       const computeMs: number[] = []
       let kernel = ''
       const request = (): StackComputeRequest => ({
@@ -119,7 +123,7 @@ async function measureEngine(layers: Layer[], x: { shape: readonly number[]; dat
         inputId: stored.value.inputId,
         layers: wire,
         ...(op === 'forward' ? {} : { gradient: { kind: 'output' as const, gradOutput: { kind: 'random' as const, seed: 2026 } } }),
-        display: { maxSide: STACK_BENCH.maxSide },
+        display: { maxSide },
       })
       const measured = await time(async () => {
         const result = await engine.invoke('computeStack', request())
@@ -130,7 +134,7 @@ async function measureEngine(layers: Layer[], x: { shape: readonly number[]; dat
       // the warm-up's computeMs is left out, as its wall time is
       const threads = Number(/×(\d+)/.exec(kernel)?.[1] ?? 1)
       rows.push({
-        impl: 'convolab-engine',
+        impl: `convolab-engine ${maxSide}`,
         kernels: kernel.replace(/^wasm /, '').replace(/ f64.*/, ''),
         op,
         threads,

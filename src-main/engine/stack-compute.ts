@@ -39,13 +39,23 @@ export interface KeptStack {
   owned: Float64Array[]
 }
 
-/** Arrays of an earlier stack result no one reads any more, handed out by length (see core's Scratch). */
-export function spareArrays(arrays: readonly Float64Array[]): Scratch {
+/**
+ * Arrays of an earlier stack result no one reads any more, handed out by length (see core's
+ * Scratch). Only as many of each length as this run can write are kept; the others are let go
+ * before it computes, so the two results' values never add up.
+ */
+export function spareArrays(arrays: readonly Float64Array[], plan: StackPlan, withGradients: boolean): Scratch {
+  const wanted = new Map<number, number>()
+  const want = (shape: readonly number[], times: number): void => {
+    const length = sizeOf(shape)
+    wanted.set(length, (wanted.get(length) ?? 0) + times)
+  }
+  for (const layer of plan.plans) want(layer.outputShape, withGradients ? 2 : 1)
+  if (withGradients) want(plan.inputShape, 1)
   const byLength = new Map<number, Float64Array[]>()
   for (const array of arrays) {
-    const same = byLength.get(array.length)
-    if (same) same.push(array)
-    else byLength.set(array.length, [array])
+    const same = byLength.get(array.length) ?? []
+    if (same.length < (wanted.get(array.length) ?? 0)) byLength.set(array.length, [...same, array])
   }
   return (length) => byLength.get(length)?.pop()
 }
@@ -126,7 +136,7 @@ export async function runStack(
   request: StackComputeRequest,
   kernel: ConvKernel,
   isStale: () => boolean = () => false,
-  spare?: Scratch,
+  previous: readonly Float64Array[] = [],
 ): Promise<{ result: StackComputeResult; kept: KeptStack }> {
   const started = performance.now()
   const layers: readonly Layer[] = request.layers
@@ -135,6 +145,7 @@ export async function runStack(
   const seed = request.gradient
   const plan = boundedPlan(layers, input.shape, seed !== undefined)
   const refusedAt = plan.plans.length
+  const spare = spareArrays(previous, plan, seed !== undefined)
 
   // The display maps are made while the kernel threads compute the next layer (a kernel on this
   // thread computes first, then its maps are made: the same work in a row).

@@ -11,7 +11,7 @@ import { resolveStoredTarget } from './filtered-target'
 import type { ConvKernel } from './kernel'
 import { CONTROL } from './messages'
 import type { KeptStack } from './stack-compute'
-import { runStack, spareArrays, stackTransferables } from './stack-compute'
+import { runStack, stackTransferables } from './stack-compute'
 import { probeStack } from './stack-probe'
 
 export class StackJobs {
@@ -33,9 +33,9 @@ export class StackJobs {
         ? { ...request.gradient, gradOutput: resolveStoredTarget(request.gradient.gradOutput, this.inputs)! }
         : request.gradient
     // the last result's arrays take this one's values (a probe of it answers 'no result' from now)
-    const spare = spareArrays(this.last?.owned ?? [])
+    const previous = this.last?.owned ?? []
     this.last = null
-    const { result, kept } = await runStack(input, { ...request, gradient }, this.kernel, isStale, spare)
+    const { result, kept } = await runStack(input, { ...request, gradient }, this.kernel, isStale, previous)
     this.last = kept
     return { value: result, transfer: stackTransferables(result) }
   }

@@ -10,7 +10,7 @@ import { effectiveReceptiveField, normalTensor, planStack, receptiveFields, seed
 import type { ErrorEnvelope, Result, StackComputeRequest, StackComputeResult, TensorPayload, WireLayer } from '../../contract'
 import { Engine, sameThreadWorker } from '../../src-main/engine/engine'
 import { createFastKernel } from '../../src-main/engine/fast-kernel'
-import { STACK_VALUE_BUDGET, boundedPlan } from '../../src-main/engine/stack-compute'
+import { STACK_VALUE_BUDGET, boundedPlan, spareArrays } from '../../src-main/engine/stack-compute'
 import { REFERENCE_TOLERANCE } from '../reference/cases'
 import { loadStackCase, stackCaseNames } from '../reference/stacks'
 import { realWorker, removeMainBundle } from './helpers/worker-bundle'
@@ -386,6 +386,23 @@ describe('a layer that cannot take its input', () => {
     expect(kept).toBeLessThanOrEqual(STACK_VALUE_BUDGET)
     // forward only keeps half as much: more layers fit
     expect(boundedPlan(eight, [1, 3, 2048, 2048], false).plans.length).toBeGreaterThan(large.plans.length)
+  })
+})
+
+describe("the previous stack's arrays", () => {
+  it('are kept only where this stack can write into them, as many as it can', () => {
+    const layers: Layer[] = [{ type: 'relu' }, { type: 'max-pool2d', kernelSize: 2 }]
+    const plan = planStack(layers, [1, 1, 4, 4])
+    // outputs of 16 and 4 values; with gradients two of each and one of the input's 16
+    const old = [16, 16, 16, 16, 4, 4, 4, 9].map((length) => new Float64Array(length))
+    const take = spareArrays(old, plan, true)
+    const taken = Array.from({ length: 8 }, () => [take(16), take(4), take(9)]).flat()
+    expect(taken.filter((a) => a?.length === 16)).toHaveLength(3)
+    expect(taken.filter((a) => a?.length === 4)).toHaveLength(2)
+    expect(taken.filter((a) => a?.length === 9)).toHaveLength(0)
+    expect(new Set(taken.filter(Boolean)).size).toBe(5)
+    const forwardOnly = spareArrays(old, plan, false)
+    expect([forwardOnly(16), forwardOnly(16), forwardOnly(4), forwardOnly(4)].map((a) => a?.length)).toEqual([16, undefined, 4, undefined])
   })
 })
 
