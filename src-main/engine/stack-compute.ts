@@ -7,6 +7,7 @@
 import type { AsyncStackKernels, Layer, LayerForward, Scratch, StackForward, StackPlan, Tensor } from '../../core'
 import { ConvolabError, formatShape, layerBackwardAsync, layerForwardAsync, planStack, receptiveFields, sizeOf, startGradient, TORCH_CLASS } from '../../core'
 import { scalarKernels } from '../../core/fast'
+import { formatMessage } from '../../messages'
 import type { MapStack, StackComputeRequest, StackComputeResult, StackLayerResult, StackRefusal, TensorPayload, WireReceptiveField } from '../../contract'
 import { fixedGradientMaps, Superseded } from './compute'
 import { upstreamGradient } from './grad-output'
@@ -122,7 +123,7 @@ export function boundedPlan(layers: readonly Layer[], inputShape: readonly numbe
 }
 
 function refusalOf(failure: ConvolabError, layer: number): StackRefusal {
-  return { layer, code: failure.code, params: failure.params, message: failure.messageIn('en') }
+  return { layer, code: failure.code, params: failure.params, message: formatMessage(failure.code, failure.params, 'en') }
 }
 
 const exactPayload = (tensor: Tensor): TensorPayload => ({ shape: [...tensor.shape], data: tensor.data.slice() })
