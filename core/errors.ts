@@ -52,6 +52,7 @@ export const ERROR_CODES = [
   'stack-unit',
   'stack-no-layer',
   'stack-not-computed',
+  'stack-memory',
   'stack-file',
   'stack-file-layer',
   // causes of a refused stack file or layer
