@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises'
 import { dirname, isAbsolute, join } from 'node:path'
 import type { Layer, StackPresetId, Tensor } from '../../core'
-import { ConvolabError, STACK_PRESET_IDS, causeParams, nestedParams, layersFromEntries, parseStackFile, stackPreset } from '../../core'
+import { ConvolabError, STACK_PRESET_IDS, causeParams, layersFromEntries, nestedParams, parseStackFile, stackPreset } from '../../core'
 import { LIMITS } from '../../contract'
 import { readTensorPath } from './inputs'
 
@@ -23,8 +23,8 @@ export async function readStackFile(path: string): Promise<Layer[]> {
   const entries = parseStackFile(text, path)
   // the most the app and a session hold
   if (entries.length > LIMITS.maxStackLayers) {
-    const reason = nestedParams('stack-file-too-many-layers', { limit: LIMITS.maxStackLayers, count: entries.length })
-    throw new ConvolabError('stack-file', { name: path, ...reason })
+    const cause = nestedParams('stack-file-too-many-layers', { count: entries.length, limit: LIMITS.maxStackLayers })
+    throw new ConvolabError('stack-file', { name: path, ...cause })
   }
   const folder = dirname(path)
   const tensors = new Map<string, Tensor>()
