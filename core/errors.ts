@@ -160,6 +160,11 @@ const templates: Record<string, { en: Template; es: Template }> = {
     en: (p) => `${p.flag} is required`,
     es: (p) => `falta ${p.flag}`,
   },
+  'pool-no-weights': {
+    en: (p) => `${p.layer} has no weights to learn, so it can neither learn a kernel nor filter a target with a preset; pick Conv2d or ConvTranspose2d`,
+    es: (p) =>
+      `${p.layer} no tiene pesos que aprender, así que no puede aprender un kernel ni filtrar un objetivo con un preset; elija Conv2d o ConvTranspose2d`,
+  },
   'no-tie-free-input': {
     en: (p) => `no input without ties was drawn in ${p.attempts} tries; use smaller windows`,
     es: (p) => `no se sorteó ninguna entrada sin empates en ${p.attempts} intentos; use ventanas más pequeñas`,
