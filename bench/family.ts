@@ -130,13 +130,19 @@ function poolRows(kernels: FastKernels, name: string): FamilyRow[] {
   const g = poolGeometry(x.shape, options)
   const gy = normalTensor(poolOutputShape(g), source)
   const { indices } = maxPool2d(x, g)
-  const impl = 'convolab-ts'
-  const rows: FamilyRow[] = [
-    { problem: name, op: 'max forward', impl, median_ms: time(() => maxPool2d(x, g)) },
-    { problem: name, op: 'max grad-input', impl, median_ms: time(() => maxPool2dBackward(gy, indices, g)) },
-    { problem: name, op: 'avg forward', impl, median_ms: time(() => avgPool2d(x, g)) },
-    { problem: name, op: 'avg grad-input', impl, median_ms: time(() => avgPool2dBackward(gy, g)) },
-  ]
+  const rows: FamilyRow[] = []
+  // the WebAssembly pool kernels (core/wasm/pool.as) through the public API, then core's loops
+  for (const [impl, k] of [
+    [`convolab-wasm (${kernels.kind})`, kernels],
+    ['convolab-ts', undefined],
+  ] as const) {
+    rows.push(
+      { problem: name, op: 'max forward', impl, median_ms: time(() => maxPool2d(x, g, k)) },
+      { problem: name, op: 'max grad-input', impl, median_ms: time(() => maxPool2dBackward(gy, indices, g, k)) },
+      { problem: name, op: 'avg forward', impl, median_ms: time(() => avgPool2d(x, g, k)) },
+      { problem: name, op: 'avg grad-input', impl, median_ms: time(() => avgPool2dBackward(gy, g, k)) },
+    )
+  }
   const stride = options.stride ?? 3
   const padding = options.padding ?? 0
   const conv = convGeometry(x.shape, [3, 1, 3, 3], { stride, padding, groups: 3 })
