@@ -29,6 +29,7 @@ export function maxPool_f64(
   const step = <usize>strideW
   const minusInfinity = f64x2.splat(-Infinity)
   const laneOffsets = i64x2.replace_lane(i64x2.splat(0), 1, <i64>strideW)
+  const farOffsets = i64x2.add(laneOffsets, i64x2.splat(<i64>(2 * strideW)))
   let k: usize = 0
   for (let plane = 0; plane < planes; plane++) {
     const base = x + <usize>plane * inPlane * 8
@@ -37,6 +38,41 @@ export function maxPool_f64(
       const h1 = load<i32>(rows + (<usize>i << 3), 4)
       let j = 0
       while (j < outW) {
+        if (j >= j0 && j + 3 < j1) {
+          // four whole windows in two independent chains (columns j, j+1 and j+2, j+3): one
+          // chain's compare and select wait on each other, two keep the core busy
+          const c0 = load<i32>(cols + (<usize>j << 3))
+          let maxA = minusInfinity
+          let maxB = minusInfinity
+          const first = i64x2.splat(<i64>(h0 * inW + c0))
+          let indexA = i64x2.add(first, laneOffsets)
+          let indexB = i64x2.add(first, farOffsets)
+          for (let h = h0; h < h1; h += dilationH) {
+            const row = h * inW
+            for (let b = 0; b < kernelW; b++) {
+              const at = row + c0 + b * dilationW
+              const p = base + <usize>at * 8
+              const vA = loadPair(p, step)
+              const vB = loadPair(p + (step << 4), step)
+              const atV = i64x2.splat(<i64>at)
+              const takeA = v128.or(f64x2.gt(vA, maxA), f64x2.ne(vA, vA))
+              const takeB = v128.or(f64x2.gt(vB, maxB), f64x2.ne(vB, vB))
+              maxA = v128.bitselect(vA, maxA, takeA)
+              maxB = v128.bitselect(vB, maxB, takeB)
+              indexA = v128.bitselect(i64x2.add(atV, laneOffsets), indexA, takeA)
+              indexB = v128.bitselect(i64x2.add(atV, farOffsets), indexB, takeB)
+            }
+          }
+          v128.store(y + (k << 3), maxA)
+          v128.store(y + (k << 3), maxB, 16)
+          store<i32>(idx + (k << 2), <i32>i64x2.extract_lane(indexA, 0))
+          store<i32>(idx + (k << 2), <i32>i64x2.extract_lane(indexA, 1), 4)
+          store<i32>(idx + (k << 2), <i32>i64x2.extract_lane(indexB, 0), 8)
+          store<i32>(idx + (k << 2), <i32>i64x2.extract_lane(indexB, 1), 12)
+          k += 4
+          j += 4
+          continue
+        }
         if (j >= j0 && j + 1 < j1) {
           // two whole windows: lane 0 column j, lane 1 column j + 1
           const c0 = load<i32>(cols + (<usize>j << 3))
@@ -128,6 +164,26 @@ export function avgPool_f64(
       const rowCount = load<f64>(rowCounts + (<usize>i << 3))
       let j = 0
       while (j < outW) {
+        if (j >= j0 && j + 3 < j1 && h0 < h1) {
+          // four whole windows in two independent running sums (columns j, j+1 and j+2, j+3)
+          const c0 = load<i32>(cols + (<usize>j << 3))
+          let sumA = zero
+          let sumB = zero
+          for (let h = h0; h < h1; h++) {
+            const row = base + <usize>(h * inW + c0) * 8
+            for (let b = 0; b < kernelW; b++) {
+              const p = row + <usize>b * 8
+              sumA = f64x2.add(sumA, loadPair(p, step))
+              sumB = f64x2.add(sumB, loadPair(p + (step << 4), step))
+            }
+          }
+          const c = colCounts + (<usize>j << 3)
+          v128.store(y + (k << 3), f64x2.div(sumA, divisorPair(rowCount, c, fixedDivisor)))
+          v128.store(y + (k << 3), f64x2.div(sumB, divisorPair(rowCount, c + 16, fixedDivisor)), 16)
+          k += 4
+          j += 4
+          continue
+        }
         if (j >= j0 && j + 1 < j1 && h0 < h1) {
           const c0 = load<i32>(cols + (<usize>j << 3))
           let sum = zero
@@ -196,6 +252,23 @@ export function avgPoolBackward_f64(
       const row = out + <usize>(h * inW) * 8
       let w = 0
       while (w < inW) {
+        if (strideW == 1 && w >= w0 && w + 3 < w1) {
+          // cells w..w+3 in two independent sums
+          const first = load<i32>(colReach + (<usize>w << 3))
+          let sumA = zero
+          let sumB = zero
+          for (let i = i0; i < i1; i++) {
+            const s = shares + <usize>(i * outW + first) * 8
+            for (let b = 0; b < kernelW; b++) {
+              sumA = f64x2.add(sumA, v128.load(s + <usize>b * 8))
+              sumB = f64x2.add(sumB, v128.load(s + <usize>b * 8, 16))
+            }
+          }
+          v128.store(row + <usize>w * 8, sumA)
+          v128.store(row + <usize>w * 8, sumB, 16)
+          w += 4
+          continue
+        }
         if (strideW == 1 && w >= w0 && w + 1 < w1) {
           // lane 0 cell w, lane 1 cell w + 1: their windows are the same columns shifted by one
           const first = load<i32>(colReach + (<usize>w << 3))
