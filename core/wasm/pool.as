@@ -21,15 +21,48 @@
  * wins). rows: [start, end) per output row (start the first real row, stepping by the dilation);
  * cols likewise per output column; columns j0..j1−1 have whole windows (start = j·sW − pW).
  */
+/** Whether any of n f64 from x is NaN (then the max kernels test every value for NaN too). */
+function anyNaN(x: usize, n: usize): bool {
+  let seen = f64x2.splat(0)
+  let k: usize = 0
+  for (; k + 2 <= n; k += 2) {
+    const v = v128.load(x + (k << 3))
+    seen = v128.or(seen, f64x2.ne(v, v))
+  }
+  if (k < n) {
+    const value = load<f64>(x + (k << 3))
+    if (value != value) return true
+  }
+  return v128.any_true(seen)
+}
+
+/** The two i64 lanes of index as i32 at address. */
+// @ts-ignore: decorator
+@inline function storeIndices(address: usize, index: v128): void {
+  store<i32>(address, <i32>i64x2.extract_lane(index, 0))
+  store<i32>(address, <i32>i64x2.extract_lane(index, 1), 4)
+}
+
+/** The lanes where v takes the place of max: `v > max`, or NaN where the planes hold any. */
+// @ts-ignore: decorator
+@inline function takes(v: v128, max: v128, nanFree: bool): v128 {
+  if (nanFree) return f64x2.gt(v, max)
+  return v128.or(f64x2.gt(v, max), f64x2.ne(v, v))
+}
+
 export function maxPool_f64(
   x: usize, y: usize, idx: usize, planes: i32, inH: i32, inW: i32, outH: i32, outW: i32,
   kernelW: i32, strideW: i32, dilationH: i32, dilationW: i32, rows: usize, cols: usize, j0: i32, j1: i32,
+  taps: usize, tapCount: i32, i0: i32, i1: i32,
 ): void {
   const inPlane = <usize>(inH * inW)
+  const tapsEnd = taps + (<usize>tapCount << 2)
   const step = <usize>strideW
   const minusInfinity = f64x2.splat(-Infinity)
   const laneOffsets = i64x2.replace_lane(i64x2.splat(0), 1, <i64>strideW)
   const farOffsets = i64x2.add(laneOffsets, i64x2.splat(<i64>(2 * strideW)))
+  // without NaN, `value > max` alone decides (one test less per value)
+  const nanFree = !anyNaN(x, <usize>planes * inPlane)
   let k: usize = 0
   for (let plane = 0; plane < planes; plane++) {
     const base = x + <usize>plane * inPlane * 8
@@ -38,15 +71,55 @@ export function maxPool_f64(
       const h1 = load<i32>(rows + (<usize>i << 3), 4)
       let j = 0
       while (j < outW) {
+        if (step == 1 && i >= i0 && i < i1 && j >= j0 && j + 7 < j1) {
+          // stride 1, eight whole windows in four chains over the window's flat tap list
+          // (row-major offsets from its first cell, as the loops below visit them)
+          const c0 = load<i32>(cols + (<usize>j << 3))
+          const first = base + <usize>(h0 * inW + c0) * 8
+          let maxA = minusInfinity, maxB = minusInfinity, maxC = minusInfinity, maxD = minusInfinity
+          const zeroAt = i64x2.splat(0)
+          let atA = zeroAt, atB = zeroAt, atC = zeroAt, atD = zeroAt
+          for (let op = taps; op < tapsEnd; op += 4) {
+            const offset = load<i32>(op)
+            const p = first + (<usize>offset << 3)
+            const atV = i64x2.splat(<i64>offset)
+            const vA = v128.load(p)
+            const vB = v128.load(p, 16)
+            const vC = v128.load(p, 32)
+            const vD = v128.load(p, 48)
+            const tA = takes(vA, maxA, nanFree)
+            const tB = takes(vB, maxB, nanFree)
+            const tC = takes(vC, maxC, nanFree)
+            const tD = takes(vD, maxD, nanFree)
+            maxA = v128.bitselect(vA, maxA, tA)
+            maxB = v128.bitselect(vB, maxB, tB)
+            maxC = v128.bitselect(vC, maxC, tC)
+            maxD = v128.bitselect(vD, maxD, tD)
+            atA = v128.bitselect(atV, atA, tA)
+            atB = v128.bitselect(atV, atB, tB)
+            atC = v128.bitselect(atV, atC, tC)
+            atD = v128.bitselect(atV, atD, tD)
+          }
+          const origin = i64x2.splat(<i64>(h0 * inW + c0))
+          const yp = y + (k << 3)
+          v128.store(yp, maxA); v128.store(yp, maxB, 16); v128.store(yp, maxC, 32); v128.store(yp, maxD, 48)
+          storeIndices(idx + (k << 2), i64x2.add(i64x2.add(atA, origin), laneOffsets))
+          storeIndices(idx + (k << 2) + 8, i64x2.add(i64x2.add(atB, origin), farOffsets))
+          storeIndices(idx + (k << 2) + 16, i64x2.add(i64x2.add(atC, origin), i64x2.add(laneOffsets, i64x2.splat(4))))
+          storeIndices(idx + (k << 2) + 24, i64x2.add(i64x2.add(atD, origin), i64x2.add(farOffsets, i64x2.splat(4))))
+          k += 8
+          j += 8
+          continue
+        }
         if (j >= j0 && j + 3 < j1) {
           // four whole windows in two independent chains (columns j, j+1 and j+2, j+3): one
-          // chain's compare and select wait on each other, two keep the core busy
+          // chain's compare and select wait on each other, two keep the core busy. The index
+          // selected is the tap's position in lane 0's window; each lane's offset is added after.
           const c0 = load<i32>(cols + (<usize>j << 3))
           let maxA = minusInfinity
           let maxB = minusInfinity
-          const first = i64x2.splat(<i64>(h0 * inW + c0))
-          let indexA = i64x2.add(first, laneOffsets)
-          let indexB = i64x2.add(first, farOffsets)
+          let atA = i64x2.splat(<i64>(h0 * inW + c0))
+          let atB = atA
           for (let h = h0; h < h1; h += dilationH) {
             const row = h * inW
             for (let b = 0; b < kernelW; b++) {
@@ -55,14 +128,16 @@ export function maxPool_f64(
               const vA = loadPair(p, step)
               const vB = loadPair(p + (step << 4), step)
               const atV = i64x2.splat(<i64>at)
-              const takeA = v128.or(f64x2.gt(vA, maxA), f64x2.ne(vA, vA))
-              const takeB = v128.or(f64x2.gt(vB, maxB), f64x2.ne(vB, vB))
+              const takeA = takes(vA, maxA, nanFree)
+              const takeB = takes(vB, maxB, nanFree)
               maxA = v128.bitselect(vA, maxA, takeA)
               maxB = v128.bitselect(vB, maxB, takeB)
-              indexA = v128.bitselect(i64x2.add(atV, laneOffsets), indexA, takeA)
-              indexB = v128.bitselect(i64x2.add(atV, farOffsets), indexB, takeB)
+              atA = v128.bitselect(atV, atA, takeA)
+              atB = v128.bitselect(atV, atB, takeB)
             }
           }
+          const indexA = i64x2.add(atA, laneOffsets)
+          const indexB = i64x2.add(atB, farOffsets)
           v128.store(y + (k << 3), maxA)
           v128.store(y + (k << 3), maxB, 16)
           store<i32>(idx + (k << 2), <i32>i64x2.extract_lane(indexA, 0))
@@ -77,17 +152,18 @@ export function maxPool_f64(
           // two whole windows: lane 0 column j, lane 1 column j + 1
           const c0 = load<i32>(cols + (<usize>j << 3))
           let max = minusInfinity
-          let index = i64x2.add(i64x2.splat(<i64>(h0 * inW + c0)), laneOffsets)
+          let at0 = i64x2.splat(<i64>(h0 * inW + c0))
           for (let h = h0; h < h1; h += dilationH) {
             const row = h * inW
             for (let b = 0; b < kernelW; b++) {
               const at = row + c0 + b * dilationW
               const v = loadPair(base + <usize>at * 8, step)
-              const take = v128.or(f64x2.gt(v, max), f64x2.ne(v, v))
+              const take = takes(v, max, nanFree)
               max = v128.bitselect(v, max, take)
-              index = v128.bitselect(i64x2.add(i64x2.splat(<i64>at), laneOffsets), index, take)
+              at0 = v128.bitselect(i64x2.splat(<i64>at), at0, take)
             }
           }
+          const index = i64x2.add(at0, laneOffsets)
           v128.store(y + (k << 3), max)
           store<i32>(idx + (k << 2), <i32>i64x2.extract_lane(index, 0))
           store<i32>(idx + (k << 2), <i32>i64x2.extract_lane(index, 1), 4)
@@ -151,8 +227,10 @@ export function maxPoolBackward_f64(gy: usize, idx: usize, gx: usize, planes: i3
 export function avgPool_f64(
   x: usize, y: usize, planes: i32, inH: i32, inW: i32, outH: i32, outW: i32,
   kernelW: i32, strideW: i32, rows: usize, cols: usize, rowCounts: usize, colCounts: usize, fixedDivisor: f64, j0: i32, j1: i32,
+  taps: usize, tapCount: i32, i0: i32, i1: i32,
 ): void {
   const inPlane = <usize>(inH * inW)
+  const tapsEnd = taps + (<usize>tapCount << 2)
   const step = <usize>strideW
   const zero = f64x2.splat(0)
   let k: usize = 0
@@ -164,6 +242,32 @@ export function avgPool_f64(
       const rowCount = load<f64>(rowCounts + (<usize>i << 3))
       let j = 0
       while (j < outW) {
+        if (step == 1 && i >= i0 && i < i1 && j >= j0 && j + 11 < j1) {
+          // stride 1, twelve whole windows in six running sums over the flat tap list (row-major)
+          const c0 = load<i32>(cols + (<usize>j << 3))
+          const first = base + <usize>(h0 * inW + c0) * 8
+          let s0 = zero, s1 = zero, s2 = zero, s3 = zero, s4 = zero, s5 = zero
+          for (let op = taps; op < tapsEnd; op += 4) {
+            const p = first + (<usize>load<i32>(op) << 3)
+            s0 = f64x2.add(s0, v128.load(p))
+            s1 = f64x2.add(s1, v128.load(p, 16))
+            s2 = f64x2.add(s2, v128.load(p, 32))
+            s3 = f64x2.add(s3, v128.load(p, 48))
+            s4 = f64x2.add(s4, v128.load(p, 64))
+            s5 = f64x2.add(s5, v128.load(p, 80))
+          }
+          const c = colCounts + (<usize>j << 3)
+          const yp = y + (k << 3)
+          v128.store(yp, f64x2.div(s0, divisorPair(rowCount, c, fixedDivisor)))
+          v128.store(yp, f64x2.div(s1, divisorPair(rowCount, c + 16, fixedDivisor)), 16)
+          v128.store(yp, f64x2.div(s2, divisorPair(rowCount, c + 32, fixedDivisor)), 32)
+          v128.store(yp, f64x2.div(s3, divisorPair(rowCount, c + 48, fixedDivisor)), 48)
+          v128.store(yp, f64x2.div(s4, divisorPair(rowCount, c + 64, fixedDivisor)), 64)
+          v128.store(yp, f64x2.div(s5, divisorPair(rowCount, c + 80, fixedDivisor)), 80)
+          k += 12
+          j += 12
+          continue
+        }
         if (j >= j0 && j + 3 < j1 && h0 < h1) {
           // four whole windows in two independent running sums (columns j, j+1 and j+2, j+3)
           const c0 = load<i32>(cols + (<usize>j << 3))
