@@ -203,9 +203,14 @@ export function planAvgPoolBackward(gradOutput: Float64Array, g: PoolGeometry): 
   const colsAt = memory.take(colReach.length * 4)
   const rowCountsAt = memory.take(rowCounts.length * 8)
   const colCountsAt = memory.take(colCounts.length * 8)
+  // the shares a whole cell sums, as offsets from its first window's, row-major
+  const taps = new Int32Array(g.kernelH * g.kernelW)
+  for (let a = 0; a < g.kernelH; a++) for (let b = 0; b < g.kernelW; b++) taps[a * g.kernelW + b] = a * g.outW + b
+  const tapsAt = memory.take(taps.length * 4)
   return {
     bytes: memory.bytes,
     pack(buffer) {
+      new Int32Array(buffer, tapsAt, taps.length).set(taps)
       new Float64Array(buffer, gyAt, gradOutput.length).set(gradOutput)
       new Int32Array(buffer, rowsAt, rowReach.length).set(rowReach)
       new Int32Array(buffer, colsAt, colReach.length).set(colReach)
@@ -214,7 +219,10 @@ export function planAvgPoolBackward(gradOutput: Float64Array, g: PoolGeometry): 
     },
     call: {
       kernel: 'avgPoolBackward_f64',
-      args: [gyAt, gxAt, shareAt, planes, g.inH, g.inW, g.outH, g.outW, g.kernelW, g.strideW, rowsAt, colsAt, rowCountsAt, colCountsAt, override, w0, w1],
+      args: [
+        ...[gyAt, gxAt, shareAt, planes, g.inH, g.inW, g.outH, g.outW, g.kernelW, g.strideW, rowsAt, colsAt, rowCountsAt, colCountsAt, override],
+        ...[w0, w1, tapsAt, taps.length, g.kernelH],
+      ],
     },
     unpack: (buffer) => copyOut(new Float64Array(buffer, gxAt, inLength), newFloat64),
   }

@@ -36,11 +36,20 @@ function anyNaN(x: usize, n: usize): bool {
   return v128.any_true(seen)
 }
 
-/** The two i64 lanes of index as i32 at address. */
+/** [a0, a1, b0, b1] as i32x4 from two i64x2 (their low halves). */
 // @ts-ignore: decorator
-@inline function storeIndices(address: usize, index: v128): void {
-  store<i32>(address, <i32>i64x2.extract_lane(index, 0))
-  store<i32>(address, <i32>i64x2.extract_lane(index, 1), 4)
+@inline function lowHalves(a: v128, b: v128): v128 {
+  return i8x16.shuffle(a, b, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27)
+}
+
+/**
+ * The new maximum where `take` holds: without NaN, pmax (max < v ? v : max, the same lanes as
+ * `take`) keeps the chain to one instruction.
+ */
+// @ts-ignore: decorator
+@inline function larger(v: v128, max: v128, take: v128, nanFree: bool): v128 {
+  if (nanFree) return f64x2.pmax(max, v)
+  return v128.bitselect(v, max, take)
 }
 
 /** The lanes where v takes the place of max: `v > max`, or NaN where the planes hold any. */
@@ -91,10 +100,10 @@ export function maxPool_f64(
             const tB = takes(vB, maxB, nanFree)
             const tC = takes(vC, maxC, nanFree)
             const tD = takes(vD, maxD, nanFree)
-            maxA = v128.bitselect(vA, maxA, tA)
-            maxB = v128.bitselect(vB, maxB, tB)
-            maxC = v128.bitselect(vC, maxC, tC)
-            maxD = v128.bitselect(vD, maxD, tD)
+            maxA = larger(vA, maxA, tA, nanFree)
+            maxB = larger(vB, maxB, tB, nanFree)
+            maxC = larger(vC, maxC, tC, nanFree)
+            maxD = larger(vD, maxD, tD, nanFree)
             atA = v128.bitselect(atV, atA, tA)
             atB = v128.bitselect(atV, atB, tB)
             atC = v128.bitselect(atV, atC, tC)
@@ -103,10 +112,11 @@ export function maxPool_f64(
           const origin = i64x2.splat(<i64>(h0 * inW + c0))
           const yp = y + (k << 3)
           v128.store(yp, maxA); v128.store(yp, maxB, 16); v128.store(yp, maxC, 32); v128.store(yp, maxD, 48)
-          storeIndices(idx + (k << 2), i64x2.add(i64x2.add(atA, origin), laneOffsets))
-          storeIndices(idx + (k << 2) + 8, i64x2.add(i64x2.add(atB, origin), farOffsets))
-          storeIndices(idx + (k << 2) + 16, i64x2.add(i64x2.add(atC, origin), i64x2.add(laneOffsets, i64x2.splat(4))))
-          storeIndices(idx + (k << 2) + 24, i64x2.add(i64x2.add(atD, origin), i64x2.add(farOffsets, i64x2.splat(4))))
+          // the low halves of the i64 lanes (the indices fit in i32) as four i32 per store
+          const ip = idx + (k << 2)
+          v128.store(ip, lowHalves(i64x2.add(i64x2.add(atA, origin), laneOffsets), i64x2.add(i64x2.add(atB, origin), farOffsets)))
+          const far = i64x2.splat(4)
+          v128.store(ip, lowHalves(i64x2.add(i64x2.add(atC, origin), i64x2.add(laneOffsets, far)), i64x2.add(i64x2.add(atD, origin), i64x2.add(farOffsets, far))), 16)
           k += 8
           j += 8
           continue
@@ -327,9 +337,10 @@ export function avgPool_f64(
 export function avgPoolBackward_f64(
   gy: usize, gx: usize, share: usize, planes: i32, inH: i32, inW: i32, outH: i32, outW: i32,
   kernelW: i32, strideW: i32, rowReach: usize, colReach: usize, rowCounts: usize, colCounts: usize, fixedDivisor: f64,
-  w0: i32, w1: i32,
+  w0: i32, w1: i32, taps: usize, tapCount: i32, kernelH: i32,
 ): void {
   const outPlane = <usize>(outH * outW)
+  const tapsEnd = taps + (<usize>tapCount << 2)
   let k: usize = 0
   for (let plane = 0; plane < planes; plane++) {
     for (let i = 0; i < outH; i++) {
@@ -354,8 +365,29 @@ export function avgPoolBackward_f64(
       const i0 = load<i32>(rowReach + (<usize>h << 3))
       const i1 = load<i32>(rowReach + (<usize>h << 3), 4)
       const row = out + <usize>(h * inW) * 8
+      // rows reached by kernelH windows: whole cells go twelve at a time over the flat list of
+      // the windows' shares (row-major offsets, the order core's scatter adds them in)
+      const wholeRow = strideW == 1 && i1 - i0 == kernelH
       let w = 0
       while (w < inW) {
+        if (wholeRow && w >= w0 && w + 11 < w1) {
+          const first = shares + <usize>(i0 * outW + load<i32>(colReach + (<usize>w << 3))) * 8
+          let s0 = zero, s1 = zero, s2 = zero, s3 = zero, s4 = zero, s5 = zero
+          for (let op = taps; op < tapsEnd; op += 4) {
+            const p = first + (<usize>load<i32>(op) << 3)
+            s0 = f64x2.add(s0, v128.load(p))
+            s1 = f64x2.add(s1, v128.load(p, 16))
+            s2 = f64x2.add(s2, v128.load(p, 32))
+            s3 = f64x2.add(s3, v128.load(p, 48))
+            s4 = f64x2.add(s4, v128.load(p, 64))
+            s5 = f64x2.add(s5, v128.load(p, 80))
+          }
+          const q = row + <usize>w * 8
+          v128.store(q, s0); v128.store(q, s1, 16); v128.store(q, s2, 32)
+          v128.store(q, s3, 48); v128.store(q, s4, 64); v128.store(q, s5, 80)
+          w += 12
+          continue
+        }
         if (strideW == 1 && w >= w0 && w + 3 < w1) {
           // cells w..w+3 in two independent sums
           const first = load<i32>(colReach + (<usize>w << 3))
