@@ -419,6 +419,12 @@ export function avgPoolBackward_f64(
         }
         const j0 = load<i32>(colReach + (<usize>w << 3))
         const j1 = load<i32>(colReach + (<usize>w << 3), 4)
+        if (i1 - i0 == 1 && j1 - j0 == 1) {
+          // one window holds the cell (stride ≥ kernel): 0 + its share, as core's scatter adds it
+          store<f64>(row + <usize>w * 8, 0 + load<f64>(shares + <usize>(i0 * outW + j0) * 8))
+          w++
+          continue
+        }
         let sum: f64 = 0
         for (let i = i0; i < i1; i++) {
           const s = shares + <usize>(i * outW) * 8
