@@ -332,6 +332,9 @@ describe('checkGradients for the pools (dE/dx only)', () => {
     const inputId = await store(engine, x)
     const report = value(await engine.invoke('checkGradients', checkRequest(inputId, noWeight, null, { type: 'max-pool2d', options: { kernelSize: 2 } })))
     expect(report.excluded).toEqual({ input: tied, reason: 'max-pool-tie' })
+    // the reason is a notice the page shows in either language
+    expect(formatMessage(report.excluded!.reason, { count: tied }, 'en')).toMatch(new RegExp(`^${tied} elements of x left out of the check`))
+    expect(formatMessage(report.excluded!.reason, { count: tied }, 'es')).toMatch(new RegExp(`^${tied} elementos de x fuera de la comprobación`))
     expect(report.counts.input).toEqual({ checked: 64 - tied, total: 64 })
     expect(report.passed).toBe(true)
     // a large input: the stated number of elements, drawn away from ties
