@@ -4,18 +4,19 @@
 
 import type { ConvGeometry } from './geometry'
 import type { Layer } from './layer'
-import type { LayerForward, LayerGradients, LayerPlan } from './layer-compute'
+import type { LayerForward, LayerGradients, LayerPlan, Scratch } from './layer-compute'
 import { layerBackward, layerForward } from './layer-compute'
 import type { BackwardOptions, GradientSeed, StackForward, StackGradients } from './stack'
 import { planStack, startGradient } from './stack'
 import type { Tensor } from './tensor'
+import { sizeOf } from './tensor'
 import type { FastKernels } from './fast/kernels'
-import type { FastGradients, GradientRequest } from './fast/plans'
+import type { FastGradients, GradientRequest, ResultTargets } from './fast/plans'
 import type { FloatArray } from './fast/memory-layout'
 
 /** FastKernels' two calls, asynchronous (ParallelRunner in src-main/engine/parallel has them). */
 export interface AsyncConvKernels {
-  forward(x: Float64Array, weight: Float64Array, bias: Float64Array | null, geometry: ConvGeometry, dtype: 'f64'): Promise<FloatArray>
+  forward(x: Float64Array, weight: Float64Array, bias: Float64Array | null, geometry: ConvGeometry, dtype: 'f64', into?: ResultTargets): Promise<FloatArray>
   backward(
     x: Float64Array,
     weight: Float64Array,
@@ -23,6 +24,7 @@ export interface AsyncConvKernels {
     geometry: ConvGeometry,
     dtype: 'f64',
     wants?: GradientRequest,
+    into?: ResultTargets,
   ): Promise<FastGradients>
 }
 
@@ -33,13 +35,16 @@ export interface AsyncStackKernels {
   kernels?: FastKernels
 }
 
-async function forwardLayer(layer: Layer, plan: LayerPlan, x: Tensor, run: AsyncStackKernels): Promise<LayerForward> {
-  if (layer.type !== 'conv2d' || plan.type !== 'conv2d') return layerForward(layer, plan, x, run.kernels)
-  const data = await run.conv.forward(x.data, layer.weight.data, layer.bias?.data ?? null, plan.geometry, 'f64')
+/** One layer's forward, its Conv2d on the asynchronous runner. */
+export async function layerForwardAsync(layer: Layer, plan: LayerPlan, x: Tensor, run: AsyncStackKernels, scratch?: Scratch): Promise<LayerForward> {
+  if (layer.type !== 'conv2d' || plan.type !== 'conv2d') return layerForward(layer, plan, x, run.kernels, scratch)
+  const output = scratch?.(sizeOf(plan.outputShape))
+  const data = await run.conv.forward(x.data, layer.weight.data, layer.bias?.data ?? null, plan.geometry, 'f64', { output })
   return { output: { shape: plan.outputShape, data: data as Float64Array } }
 }
 
-async function backwardLayer(
+/** One layer's backward, its Conv2d on the asynchronous runner. */
+export async function layerBackwardAsync(
   layer: Layer,
   plan: LayerPlan,
   x: Tensor,
@@ -47,14 +52,14 @@ async function backwardLayer(
   gradOutput: Tensor,
   run: AsyncStackKernels,
   withWeights: boolean,
+  scratch?: Scratch,
 ): Promise<LayerGradients> {
   if (layer.type !== 'conv2d' || plan.type !== 'conv2d') {
-    return layerBackward(layer, plan, x, forward, gradOutput, run.kernels, withWeights)
+    return layerBackward(layer, plan, x, forward, gradOutput, run.kernels, withWeights, scratch)
   }
-  const grads = await run.conv.backward(x.data, layer.weight.data, gradOutput.data, plan.geometry, 'f64', {
-    input: true,
-    weight: withWeights,
-    bias: withWeights,
+  const wants = { input: true, weight: withWeights, bias: withWeights }
+  const grads = await run.conv.backward(x.data, layer.weight.data, gradOutput.data, plan.geometry, 'f64', wants, {
+    gradInput: scratch?.(sizeOf(plan.inputShape)),
   })
   return {
     gradInput: { shape: plan.inputShape, data: grads.gradInput as Float64Array },
@@ -69,7 +74,7 @@ export async function stackForwardAsync(layers: readonly Layer[], x: Tensor, run
   const computed: LayerForward[] = []
   let current = x
   for (let index = 0; index < plan.plans.length; index++) {
-    const result = await forwardLayer(layers[index], plan.plans[index], current, run)
+    const result = await layerForwardAsync(layers[index], plan.plans[index], current, run)
     computed.push(result)
     current = result.output
   }
@@ -93,7 +98,7 @@ export async function stackBackwardAsync(
   for (let index = from; index >= 0; index--) {
     gradOutputs[index] = grad
     const input = index === 0 ? forward.input : forward.layers[index - 1].output
-    const result = await backwardLayer(layers[index], forward.plan.plans[index], input, forward.layers[index], grad, run, options.weights ?? true)
+    const result = await layerBackwardAsync(layers[index], forward.plan.plans[index], input, forward.layers[index], grad, run, options.weights ?? true)
     gradWeights[index] = result.gradWeight
     gradBiases[index] = result.gradBias
     grad = result.gradInput

@@ -2,7 +2,7 @@
 // or the WebAssembly kernels of fast-kernel.ts (chosen in worker.ts), with the same inputs and
 // outputs, so nothing else in the engine changes.
 
-import type { Conv2dGradients, Conv2dOptions, Conv2dResult, ConvGeometry, Tensor } from '../../core'
+import type { AsyncStackKernels, Conv2dGradients, Conv2dOptions, Conv2dResult, ConvGeometry, Tensor } from '../../core'
 import { conv2d, conv2dBackward } from '../../core'
 import type { PlaneMaps } from '../../core/fast'
 
@@ -78,6 +78,19 @@ export interface ConvKernel {
   inputGradient?(inputShape: readonly number[], weight: Tensor, gradOutput: Tensor, options: Conv2dOptions, into?: ResultBuffers): Promise<Tensor>
   /** Stops the run in progress, whose promise then rejects; called when a newer compute arrives. */
   cancel?(): void
+  /**
+   * The same kernels at core/fast's level (flat arrays and a geometry), for stacks of layers
+   * (core/stack-async.ts): without them a stack runs on core's scalar loops.
+   */
+  readonly stack?: StackKernels
+}
+
+/** A stack's kernels, named by the widest path its passes took since begin(). */
+export interface StackKernels extends AsyncStackKernels {
+  /** e.g. "wasm relaxed-simd f64 ×2" when any pass ran on two kernel threads. */
+  readonly name?: string
+  /** Starts a new stack's count of paths. */
+  begin?(): void
 }
 
 export const scalarKernel: ConvKernel = {
