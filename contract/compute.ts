@@ -252,7 +252,7 @@ export interface GradientCheckReport {
    * Elements of x left out of a MaxPool2d check, and why: 'max-pool-tie' = within 2h of another
    * value of a window it is in (or in a window with NaN or ±∞), where the maximum has no
    * derivative and a central difference would not measure the routed gradient. The reason is
-   * also a notice code: formatMessage(reason, { count: input }, language) says it in en/es.
+   * also a notice code: messages/' formatMessage(reason, { count: input }, language) says it in en/es.
    */
   excluded?: { input: number; reason: 'max-pool-tie' }
   worst: {

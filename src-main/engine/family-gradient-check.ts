@@ -4,7 +4,7 @@
 // windows) touch, each recomputed from its definition; for w and b, one output channel by the
 // kernel. MaxPool2d leaves out the elements at a tie (see `excluded` in the report).
 
-import type { PoolGeometry, Tensor } from '../../core'
+import type { PoolGeometry, PoolKernels, Tensor } from '../../core'
 import {
   avgPool2d,
   avgPool2dBackward,
@@ -33,7 +33,8 @@ export async function checkFamilyGradients(
 ): Promise<GradientCheckReport> {
   const x: Tensor = { shape: [...input.shape], data: Float64Array.from(input.data) }
   if (layer.type === 'conv-transpose2d') return checkTransposed(kernel, x, request, layer.options, progress)
-  return checkPool(x, request, layer, progress)
+  // the pools' own WebAssembly kernels where the engine has them (the same numbers as core's loops)
+  return checkPool(x, request, layer, progress, kernel.stack?.kernels)
 }
 
 async function checkTransposed(
@@ -225,13 +226,14 @@ async function checkPool(
   request: GradientCheckRequest,
   layer: Extract<FamilyLayerSpec, { type: 'max-pool2d' | 'avg-pool2d' }>,
   progress: CheckProgress,
+  kernels?: PoolKernels,
 ): Promise<GradientCheckReport> {
   const isMax = layer.type === 'max-pool2d'
   const geometry = isMax ? poolGeometry(x.shape, layer.options) : avgPoolGeometry(x.shape, layer.options)
-  const forward = isMax ? maxPool2d(x, geometry) : null
-  const output = forward ? forward.output : avgPool2d(x, geometry).output
+  const forward = isMax ? maxPool2d(x, geometry, kernels) : null
+  const output = forward ? forward.output : avgPool2d(x, geometry, kernels).output
   const g = upstreamGradient(request.gradOutput, output).gradOutput
-  const gradInput = forward ? maxPool2dBackward(g, forward.indices, geometry) : avgPool2dBackward(g, geometry)
+  const gradInput = forward ? maxPool2dBackward(g, forward.indices, geometry, kernels) : avgPool2dBackward(g, geometry, kernels)
   const windows = new PoolWindows(geometry, x.data)
   const source = seededSource(request.seed)
   const { chosen, excluded } = isMax
