@@ -63,13 +63,13 @@ export function avgPoolDivisors(geometry: PoolGeometry): Float64Array {
   return divisors
 }
 
-/** Given kernels, the WebAssembly pool kernels run, with the very same results. */
-export function avgPool2d(x: Tensor, options: Pool2dOptions | PoolGeometry, kernels?: PoolKernels): AvgPool2dResult {
+/** Given kernels, the WebAssembly pool kernels run, with the very same results (into: as maxPool2d's). */
+export function avgPool2d(x: Tensor, options: Pool2dOptions | PoolGeometry, kernels?: PoolKernels, into?: Float64Array): AvgPool2dResult {
   const geometry = resolvePoolGeometry(x, options)
   checkGeometry(geometry)
   const g = geometry
   const shape = poolOutputShape(g)
-  if (kernels) return { output: { shape, data: kernels.avgPool(x.data, g) }, geometry }
+  if (kernels) return { output: { shape, data: kernels.avgPool(x.data, g, into) }, geometry }
   const output = new Float64Array(sizeOf(shape))
   const rows = avgPoolAxisWindows(g.outH, g.strideH, g.padH, g.kernelH, g.inH)
   const cols = avgPoolAxisWindows(g.outW, g.strideW, g.padW, g.kernelW, g.inW)
@@ -101,14 +101,14 @@ export function avgPool2d(x: Tensor, options: Pool2dOptions | PoolGeometry, kern
 }
 
 /** dE/dx: each dE/dy cell spreads g / divisor over its window's real input cells. */
-export function avgPool2dBackward(gradOutput: Tensor, geometry: PoolGeometry, kernels?: PoolKernels): Tensor {
+export function avgPool2dBackward(gradOutput: Tensor, geometry: PoolGeometry, kernels?: PoolKernels, into?: Float64Array): Tensor {
   const g = geometry
   checkGeometry(g)
   const expected = poolOutputShape(g)
   if (!sameShape(gradOutput.shape, expected)) {
     throw new ConvolabError('grad-output-shape', { got: formatShape(gradOutput.shape), expected: formatShape(expected) })
   }
-  if (kernels) return { shape: [g.batch, g.channels, g.inH, g.inW], data: kernels.avgPoolBackward(gradOutput.data, g) }
+  if (kernels) return { shape: [g.batch, g.channels, g.inH, g.inW], data: kernels.avgPoolBackward(gradOutput.data, g, into) }
   const rows = avgPoolAxisWindows(g.outH, g.strideH, g.padH, g.kernelH, g.inH)
   const cols = avgPoolAxisWindows(g.outW, g.strideW, g.padW, g.kernelW, g.inW)
   const divisors = avgPoolDivisors(g)

@@ -34,12 +34,15 @@ export function resolvePoolGeometry(x: Tensor, optionsOrGeometry: Pool2dOptions 
   return g
 }
 
-/** Given kernels, the WebAssembly pool kernels run, with the very same results. */
-export function maxPool2d(x: Tensor, options: Pool2dOptions | PoolGeometry, kernels?: PoolKernels): MaxPool2dResult {
+/**
+ * Given kernels, the WebAssembly pool kernels run, with the very same results (and may write
+ * them into `into`, an array of the output's length no one reads any more).
+ */
+export function maxPool2d(x: Tensor, options: Pool2dOptions | PoolGeometry, kernels?: PoolKernels, into?: Float64Array): MaxPool2dResult {
   const geometry = resolvePoolGeometry(x, options)
   const shape = poolOutputShape(geometry)
   if (kernels) {
-    const { output, indices } = kernels.maxPool(x.data, geometry)
+    const { output, indices } = kernels.maxPool(x.data, geometry, into)
     return { output: { shape, data: output }, indices, geometry }
   }
   const output = new Float64Array(sizeOf(shape))
@@ -117,7 +120,13 @@ export function maxPoolWindowRange(
 }
 
 /** dE/dx: each dE/dy cell is added at its argmax; overlapping windows accumulate. */
-export function maxPool2dBackward(gradOutput: Tensor, indices: Int32Array | Float64Array, geometry: PoolGeometry, kernels?: PoolKernels): Tensor {
+export function maxPool2dBackward(
+  gradOutput: Tensor,
+  indices: Int32Array | Float64Array,
+  geometry: PoolGeometry,
+  kernels?: PoolKernels,
+  into?: Float64Array,
+): Tensor {
   const g = geometry
   const expected = poolOutputShape(g)
   if (!sameShape(gradOutput.shape, expected)) {
@@ -127,7 +136,7 @@ export function maxPool2dBackward(gradOutput: Tensor, indices: Int32Array | Floa
     throw new ConvolabError('data-size', { name: 'indices', got: indices.length, expected: gradOutput.data.length, shape: formatShape(expected) })
   }
   const shape = [g.batch, g.channels, g.inH, g.inW]
-  if (kernels) return { shape, data: kernels.maxPoolBackward(gradOutput.data, indices instanceof Int32Array ? indices : Int32Array.from(indices), g) }
+  if (kernels) return { shape, data: kernels.maxPoolBackward(gradOutput.data, indices instanceof Int32Array ? indices : Int32Array.from(indices), g, into) }
   return { shape, data: maxPoolBackwardLoop(gradOutput.data, indices, g) }
 }
 

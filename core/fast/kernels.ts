@@ -69,13 +69,13 @@ export interface FastKernels {
    * MaxPool2d of float64 planes for a geometry from poolGeometry: the maxima and, for each, the
    * flat position of its argmax in its input plane (core's maxPool2d, exactly).
    */
-  maxPool(x: Float64Array, geometry: PoolGeometry): { output: Float64Array; indices: Int32Array }
+  maxPool(x: Float64Array, geometry: PoolGeometry, into?: Float64Array): { output: Float64Array; indices: Int32Array }
   /** MaxPool2d's dE/dx: each dE/dy cell added at its argmax (core's maxPool2dBackward, exactly). */
-  maxPoolBackward(gradOutput: Float64Array, indices: Int32Array, geometry: PoolGeometry): Float64Array
+  maxPoolBackward(gradOutput: Float64Array, indices: Int32Array, geometry: PoolGeometry, into?: Float64Array): Float64Array
   /** AvgPool2d (core's avgPool2d, exactly: the same sums in the same order). */
-  avgPool(x: Float64Array, geometry: PoolGeometry): Float64Array
-  /** AvgPool2d's dE/dx (core's avgPool2dBackward, exactly). */
-  avgPoolBackward(gradOutput: Float64Array, geometry: PoolGeometry): Float64Array
+  avgPool(x: Float64Array, geometry: PoolGeometry, into?: Float64Array): Float64Array
+  /** AvgPool2d's dE/dx (core's avgPool2dBackward, exactly). `into`: an array of the result's length to write it into (see ResultTargets). */
+  avgPoolBackward(gradOutput: Float64Array, geometry: PoolGeometry, into?: Float64Array): Float64Array
   /** Lets go of the kernels' memory (it grows to the largest run). */
   release(): void
 }
@@ -200,10 +200,10 @@ async function wasmKernels(kind: KernelKind, module: WebAssembly.Module): Promis
       unread = { read: readOutput, from: plan.outputAt, to: plan.outputAt + length * 8 }
       return { maps, readOutput }
     },
-    maxPool: (x, geometry) => runPool(planMaxPool(x, geometry)),
-    maxPoolBackward: (gradOutput, indices, geometry) => runPool(planMaxPoolBackward(gradOutput, indices, geometry)),
-    avgPool: (x, geometry) => runPool(planAvgPool(x, geometry)),
-    avgPoolBackward: (gradOutput, geometry) => runPool(planAvgPoolBackward(gradOutput, geometry)),
+    maxPool: (x, geometry, into) => runPool(planMaxPool(x, geometry, into)),
+    maxPoolBackward: (gradOutput, indices, geometry, into) => runPool(planMaxPoolBackward(gradOutput, indices, geometry, into)),
+    avgPool: (x, geometry, into) => runPool(planAvgPool(x, geometry, into)),
+    avgPoolBackward: (gradOutput, geometry, into) => runPool(planAvgPoolBackward(gradOutput, geometry, into)),
     release() {
       unread?.read()
       kept = []

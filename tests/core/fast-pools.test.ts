@@ -121,6 +121,33 @@ describe.each(paths)('%s: the pools exactly as core computes them', (_name, kern
   })
 })
 
+describe.each(paths.slice(1))('%s: results written into given arrays', (_name, kernels) => {
+  it('fills an array of the right length (old values and all) with the same numbers, and ignores one of another length', () => {
+    const source = seededSource(45)
+    const x = input([1, 2, 20, 30], 'integers', source)
+    const g = poolGeometry(x.shape, { kernelSize: 3, stride: 1, padding: 1 })
+    const garbage = (length: number) => Float64Array.from({ length }, () => source() * 100)
+    const outLength = g.batch * g.channels * g.outH * g.outW
+    const gy = normalTensor([g.batch, g.channels, g.outH, g.outW], source)
+    const into = garbage(outLength)
+    const max = maxPool2d(x, g, kernels, into)
+    expect(max.output.data).toBe(into)
+    expectIdentical(max.output.data, maxPool2d(x, g).output.data, 'max output')
+    const gradInto = garbage(x.data.length)
+    const grad = maxPool2dBackward(gy, max.indices, g, kernels, gradInto)
+    expect(grad.data).toBe(gradInto)
+    expectIdentical(grad.data, maxPool2dBackward(gy, max.indices, g).data, 'max dE/dx')
+    const avgInto = garbage(outLength)
+    expect(avgPool2d(x, g, kernels, avgInto).output.data).toBe(avgInto)
+    expectIdentical(avgInto, avgPool2d(x, g).output.data, 'avg output')
+    const avgGradInto = garbage(x.data.length)
+    expect(avgPool2dBackward(gy, g, kernels, avgGradInto).data).toBe(avgGradInto)
+    expectIdentical(avgGradInto, avgPool2dBackward(gy, g).data, 'avg dE/dx')
+    const wrong = garbage(outLength + 1)
+    expect(avgPool2d(x, g, kernels, wrong).output.data).not.toBe(wrong)
+  })
+})
+
 it('a pool run between a forward with maps and its read-back leaves that output intact', async () => {
   const kernels = await createFastKernels()
   const { convGeometry } = await import('../../core')
