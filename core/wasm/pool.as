@@ -4,9 +4,11 @@
 // every lane does the scalar loop's operations in the scalar loop's order.
 //
 // The caller (core/fast/pools.ts) lays out the planes unpadded and, per output row and column,
-// the first real cell and the end of the window (tables of i32), and which output columns have
-// whole windows inside the input: those go two at a time (one f64x2 lane per output column),
-// the edge columns one at a time.
+// the first real cell and the end of the window (tables of i32), which output rows and columns
+// have whole windows inside the input, and a whole window's cells as a flat row-major tap list.
+// Whole windows go one f64x2 lane per output column, several vectors at a time in independent
+// chains (at stride 1: 8 max columns, 12 avg columns over the tap list; else 4, then 2); the
+// edge columns go one at a time.
 
 /** Two f64 at address and address + step·8 (adjacent when step is 1). */
 // @ts-ignore: decorator
