@@ -241,6 +241,13 @@ export interface GradientCheckReport {
   failures: number
   /** How many elements of each tensor were checked, out of how many it has. */
   counts: { input: CheckedCount; weight: CheckedCount; bias: CheckedCount }
+  /**
+   * Elements of x left out of a MaxPool2d check, and why: 'max-pool-tie' = within 2h of another
+   * value of a window it is in (or in a window with NaN or ±∞), where the maximum has no
+   * derivative and a central difference would not measure the routed gradient. The reason is
+   * also a notice code: messages/' formatMessage(reason, { count: input }, language) says it in en/es.
+   */
+  excluded?: { input: number; reason: 'max-pool-tie' }
   worst: {
     parameter: 'input' | 'weight' | 'bias'
     /** Index of the element (NCHW for x, (C_out, C_in/groups, KH, KW) for w). */

@@ -43,6 +43,7 @@ export const ERROR_CODES = [
   'whole-number',
   'flag-required',
   'no-tie-free-input',
+  'pool-no-weights',
   'tensor-shape',
   'grad-output-shape',
   'input-channels',
@@ -95,6 +96,7 @@ export const ERROR_CODES = [
   'image-alpha',
   'image-16bit',
   'image-cmyk',
+  'max-pool-tie',
   // the engine and the app
   'bad-request',
   'internal',
@@ -113,7 +115,7 @@ export interface Notice {
 }
 
 /** Codes that are notices of what a reader did, not errors: shown as a note, not as an error. */
-const NOTICE_CODES = new Set(['csv-header', 'image-16bit', 'image-alpha', 'image-cmyk'])
+const NOTICE_CODES = new Set(['csv-header', 'image-16bit', 'image-alpha', 'image-cmyk', 'max-pool-tie'])
 
 export function isNoticeCode(code: string): boolean {
   return NOTICE_CODES.has(code)

@@ -139,6 +139,21 @@ export const ERROR_TEMPLATES: Record<ErrorCode, { en: Template; es: Template }> 
     en: (p) => `${p.flag} is required`,
     es: (p) => `falta ${p.flag}`,
   },
+  'pool-no-weights': {
+    en: (p) => `${p.layer} has no weights to learn, so it can neither learn a kernel nor filter a target with a preset; pick Conv2d or ConvTranspose2d`,
+    es: (p) =>
+      `${p.layer} no tiene pesos que aprender, así que no puede aprender un kernel ni filtrar un objetivo con un preset; elija Conv2d o ConvTranspose2d`,
+  },
+  'max-pool-tie': {
+    en: (p) =>
+      `${count('en', p.count, 'element', 'elements')} of x left out of the check: each lies within 2h of another value of a window it is in ` +
+      `(or in a window with NaN or ±∞), where the maximum has no derivative; a central difference would split the gradient between the ` +
+      `tied cells, while PyTorch and Convolab send it all to the first maximum`,
+    es: (p) =>
+      `${count('es', p.count, 'elemento', 'elementos')} de x fuera de la comprobación: cada uno está a menos de 2h de otro valor de una ventana ` +
+      `en la que está (o en una ventana con NaN o ±∞), donde el máximo no tiene derivada; una diferencia central repartiría el gradiente ` +
+      `entre las celdas empatadas, mientras que PyTorch y Convolab lo envían entero al primer máximo`,
+  },
   'no-tie-free-input': {
     en: (p) => `no input without ties was drawn in ${p.attempts} tries; use smaller windows`,
     es: (p) => `no se sorteó ninguna entrada sin empates en ${p.attempts} intentos; use ventanas más pequeñas`,
