@@ -54,6 +54,8 @@ function expectClose(actual: number, expected: number): void {
 describe('the layer family on the drawn grid', () => {
   it('computes a ConvTranspose2d with its own formula and code, and a hovered value is core’s', async () => {
     await page.getByTestId('layer-type').selectOption('conv-transpose2d')
+    // its maps come at once, before any other edit: (7 − 1)·1 + 3 = 9
+    await page.getByRole('grid', { name: /^Feature map y\[0, 0\], 9×9/ }).waitFor()
     for (const axis of ['rows (H)', 'columns (W)']) await page.getByLabel(`Stride (paso), ${axis}`).fill('2')
     await expect.poll(() => page.getByTestId('output-shape').textContent()).toBe('Output shape y: (1, 1, 15, 15)')
     expect(await page.getByTestId('output-formula').first().textContent()).toBe('H_out = (7 − 1)·2 − 2·0 + 1·(3−1) + 0 + 1 = 15')
@@ -72,6 +74,7 @@ describe('the layer family on the drawn grid', () => {
 
   it('computes a MaxPool2d in ceil mode: the hovered maximum is core’s, with where it is', async () => {
     await page.getByTestId('layer-type').selectOption('max-pool2d')
+    await page.getByRole('grid', { name: /^Feature map y\[0, 0\], 2×2/ }).waitFor()
     await expect(page.getByTestId('kernel-pool').isVisible()).resolves.toBe(true)
     await page.getByLabel(/Ceil mode/).check()
     // window 3 (the kernel's size), stride 3 by default: ⌈(7 − 3)/3⌉ + 1 = 3
@@ -122,6 +125,7 @@ describe('the layer family on the drawn grid', () => {
     // the stride 2 set on the transposed layer carried over to the Conv2d
     await expect.poll(() => page.getByTestId('output-shape').textContent()).toBe('Output shape y: (1, 1, 3, 3)')
     await expect.poll(() => page.getByTestId('feature-maps').locator('.maps').getAttribute('data-layer')).toBe('conv2d')
+    await page.getByRole('grid', { name: /^Feature map y\[0, 0\], 3×3/ }).waitFor()
     expect(await page.getByLabel('Preset').inputValue()).toBe('sobel-x')
     await page.getByRole('button', { name: 'Undo', exact: true }).click()
     await expect.poll(() => page.getByTestId('layer-type').inputValue()).toBe('avg-pool2d')
