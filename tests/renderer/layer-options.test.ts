@@ -11,7 +11,7 @@ import type { SessionLayer } from '../../core/session'
 import { convToTransposed, transposedToConv } from '../../src-renderer/src/lib/kernels/layout'
 import { layerCode } from '../../src-renderer/src/lib/settings/layer-code'
 import { layerFieldErrors } from '../../src-renderer/src/lib/settings/layer-field-errors'
-import { checkLayer, coreLayerOf, outputSizeLines, switchLayer, wireLayerOf } from '../../src-renderer/src/lib/settings/layer-options'
+import { checkLayer, coreLayerOf, outputSizeLines, poolWindowGeometry, switchLayer, wireLayerOf } from '../../src-renderer/src/lib/settings/layer-options'
 import { DEFAULT_SETTINGS } from '../../src-renderer/src/lib/settings/options'
 
 const random = (shape: number[], seed: number) => normalTensor(shape, seededSource(seed))
@@ -140,6 +140,12 @@ describe('checking a layer', () => {
     expect(layerFieldErrors({ code: 'groups-divide-in', params: { groups: 4, inChannels: 6 } }, 6, 'en').groups).toBe(
       'groups ∈ {1, 2, 3, 6}: they must divide the input channels C_in = 6',
     )
+  })
+
+  it("gives a pool's windows as a depthwise Conv2d's for the input view, and none when ceil mode adds windows", () => {
+    const g = poolGeometry([1, 3, 7, 7], { kernelSize: 3, stride: 2, padding: 1, dilation: 2 })
+    expect(poolWindowGeometry(g)).toMatchObject({ groups: 3, outChannels: 3, kernelH: 3, strideH: 2, padTop: 1, dilationH: 2, outH: g.outH, outW: g.outW })
+    expect(poolWindowGeometry(poolGeometry([1, 1, 7, 7], { kernelSize: 3, ceilMode: true }))).toBeNull()
   })
 
   it('puts the layer on the wire with its weight only when it has one', () => {

@@ -6,7 +6,9 @@ import type { WireLayer } from '../../../../contract'
 import type { ConvTranspose2dOptions } from '../../../../core/conv-transpose2d-geometry'
 import { describeTransposedOutputSize } from '../../../../core/conv-transpose2d-geometry'
 import { ConvolabError } from '../../../../core/errors'
-import type { Conv2dOptions, Pair } from '../../../../core/geometry'
+import type { Conv2dOptions, ConvGeometry, Pair } from '../../../../core/geometry'
+import { convGeometry } from '../../../../core/geometry'
+import type { PoolGeometry } from '../../../../core/pool-geometry'
 import type { Layer } from '../../../../core/layer'
 import type { LayerPlan } from '../../../../core/layer-compute'
 import { planLayer } from '../../../../core/layer-compute'
@@ -152,4 +154,23 @@ export function outputSizeLines(plan: LayerPlan): string[] {
   if (plan.type === 'conv-transpose2d') return [describeTransposedOutputSize(plan.geometry, 'H'), describeTransposedOutputSize(plan.geometry, 'W')]
   if (plan.type === 'max-pool2d' || plan.type === 'avg-pool2d') return [describePoolOutputSize(plan.geometry, 'H'), describePoolOutputSize(plan.geometry, 'W')]
   return []
+}
+
+/**
+ * A pool's windows as the depthwise Conv2d geometry with the same window, stride, padding and
+ * dilation, for the input view (its padding and the hovered cell's window); null when ceil mode
+ * adds windows the Conv2d formula has not (those cells then show no window).
+ */
+export function poolWindowGeometry(g: PoolGeometry): ConvGeometry | null {
+  try {
+    const conv = convGeometry([g.batch, g.channels, g.inH, g.inW], [g.channels, 1, g.kernelH, g.kernelW], {
+      stride: [g.strideH, g.strideW],
+      padding: [g.padH, g.padW],
+      dilation: [g.dilationH, g.dilationW],
+      groups: g.channels,
+    })
+    return conv.outH === g.outH && conv.outW === g.outW ? conv : null
+  } catch {
+    return null
+  }
 }

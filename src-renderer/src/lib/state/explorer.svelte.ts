@@ -26,7 +26,7 @@ import type { SessionLayer, SessionStack } from '../../../../core/session'
 import type { LayerPlan } from '../../../../core/layer-compute'
 import { asConvLayout, fromConvLayout } from '../kernels/layout'
 import type { FamilyType, LayerCheck } from '../settings/layer-options'
-import { checkLayer, coreLayerOf, groupsOf, layoutOf, switchLayer, wireLayerOf } from '../settings/layer-options'
+import { checkLayer, coreLayerOf, groupsOf, layoutOf, poolWindowGeometry, switchLayer, wireLayerOf } from '../settings/layer-options'
 import type { LayerExactValues } from './layer-values'
 import { layerExactValuesOf } from './layer-values'
 
@@ -141,7 +141,16 @@ export class Explorer {
    * Index map of the current settings, for the input view (padding and hover). The same object
    * while the geometry is the same (a kernel value edit), so the input view is not redrawn.
    */
-  readonly fieldMap = $derived(this.check.ok ? this.mapOf(this.check.geometry) : null)
+  readonly fieldMap = $derived.by(() => {
+    // A pool's windows are a depthwise Conv2d's; a transposed layer's inputs are not a window (the hover arithmetic lists them)
+    const layerCheck = this.layerCheck
+    if (layerCheck) {
+      const plan = layerCheck.ok ? layerCheck.plan : null
+      const windows = plan?.type === 'max-pool2d' || plan?.type === 'avg-pool2d' ? poolWindowGeometry(plan.geometry) : null
+      return windows ? this.mapOf(windows) : null
+    }
+    return this.check.ok ? this.mapOf(this.check.geometry) : null
+  })
   private lastMap: { key: string; map: ReceptiveFieldMap } | null = null
   readonly drawable = $derived(this.input.shape[2] <= LIMITS.maxDrawSide && this.input.shape[3] <= LIMITS.maxDrawSide)
 
