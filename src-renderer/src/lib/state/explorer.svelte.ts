@@ -179,7 +179,9 @@ export class Explorer {
   readonly computable = $derived(this.layerCheck ? this.layerCheck.ok : this.check.ok)
 
   /** Device pixels of one map's longest side on screen, unzoomed. */
-  readonly mapScreenPx = $derived(mapSizeFor(this.weight.shape[0]) * (globalThis.devicePixelRatio || 1))
+  readonly mapScreenPx = $derived(
+    mapSizeFor(this.layer.type === 'conv2d' ? this.weight.shape[0] : (this.outputShape?.[1] ?? 1)) * (globalThis.devicePixelRatio || 1),
+  )
   /** Some map is zoomed in beyond what a display-sized map resolves: ask for full resolution. */
   readonly fullResolution = $derived(Object.values(this.zooms).some((k) => k > 1.01))
 
