@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises'
 import { dirname, isAbsolute, join } from 'node:path'
 import type { Layer, StackPresetId, Tensor } from '../../core'
-import { ConvolabError, STACK_PRESET_IDS, layersFromEntries, parseStackFile, stackPreset } from '../../core'
+import { ConvolabError, STACK_PRESET_IDS, causeParams, layersFromEntries, nestedParams, parseStackFile, stackPreset } from '../../core'
 import { LIMITS } from '../../contract'
 import { readTensorPath } from './inputs'
 
@@ -21,6 +21,11 @@ export async function readStackFile(path: string): Promise<Layer[]> {
     throw new ConvolabError('file-missing', { name: path, detail: (error as NodeJS.ErrnoException).code ?? String(error) })
   }
   const entries = parseStackFile(text, path)
+  // the most the app and a session hold
+  if (entries.length > LIMITS.maxStackLayers) {
+    const cause = nestedParams('stack-file-too-many-layers', { count: entries.length, limit: LIMITS.maxStackLayers })
+    throw new ConvolabError('stack-file', { name: path, ...cause })
+  }
   const folder = dirname(path)
   const tensors = new Map<string, Tensor>()
   for (const entry of entries) {
@@ -30,13 +35,7 @@ export async function readStackFile(path: string): Promise<Layer[]> {
         tensors.set(file, await readTensorPath(isAbsolute(file) ? file : join(folder, file)))
       } catch (error) {
         const inner = error instanceof ConvolabError ? error : new ConvolabError('file-missing', { name: file, detail: String(error) })
-        throw new ConvolabError('stack-file-layer', {
-          name: path,
-          index: entry.index,
-          kind: entry.type,
-          en: inner.messageIn('en'),
-          es: inner.messageIn('es'),
-        })
+        throw new ConvolabError('stack-file-layer', { name: path, index: entry.index, kind: entry.type, ...causeParams(inner) })
       }
     }
   }
