@@ -1,7 +1,8 @@
 // Which control of a ConvTranspose2d or pool setting a failed check is about, and what to say
 // next to it: core's own reason (English or Spanish), or the valid groups where there are few.
 
-import { formatMessage, type Language } from '../../../../core/errors'
+import type { Language } from '../../../../core/errors'
+import { formatMessage } from '../../../../messages'
 import { translate } from '../i18n'
 import type { CheckError } from './field-errors'
 import { commonDivisors } from './field-errors'
