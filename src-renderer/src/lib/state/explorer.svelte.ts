@@ -384,11 +384,11 @@ export class Explorer {
       const groups = layer.options.groups ?? 1
       const view = this.kernelView
       if (channels % groups !== 0 || view.shape[0] % groups !== 0) this.layer = { ...layer, options: { ...layer.options, groups: 1 } }
+      // the view read with the groups the weight had, regrouped with the ones it keeps
       const fitted = this.weightGroups
       const perGroup = channels / fitted
-      const [outC, inC, kh, kw] = asConvLayout(this.weight, 'transposed', fitted).shape
-      if (inC !== perGroup)
-        this.weight = fromConvLayout(reshapeWeight(asConvLayout(this.weight, 'transposed', fitted), [outC, perGroup, kh, kw]), 'transposed', fitted)
+      const [outC, inC, kh, kw] = view.shape
+      if (inC !== perGroup || fitted !== groups) this.weight = fromConvLayout(reshapeWeight(view, [outC, perGroup, kh, kw]), 'transposed', fitted)
       this.slice = Math.min(this.slice, perGroup - 1)
       return
     }
