@@ -8,7 +8,7 @@ import { convTranspose2d } from '../../core/conv-transpose2d'
 import { maxPool2d } from '../../core/max-pool2d'
 import { poolGeometry } from '../../core/pool-geometry'
 import { normalTensor, seededSource } from '../../core/random'
-import { avgDivisor, poolWindow, tiedCells, transposedStamps } from '../../src-renderer/src/lib/geometry/layer-terms'
+import { avgDivisor, poolWindow, tiedCells, transposedReach, transposedStamps } from '../../src-renderer/src/lib/geometry/layer-terms'
 
 describe('pool windows', () => {
   const x = normalTensor([2, 2, 7, 8], seededSource(11))
@@ -78,6 +78,10 @@ describe('transposed stamps', () => {
               const sum = stamps.reduce((s, t) => s + t.x * t.w, 0)
               const expected = output.data[((n * g.outChannels + m) * g.outH + i) * g.outW + j]
               expect(Math.abs(sum - expected)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(expected)))
+              // the input view lights exactly the cells the stamps come from
+              const reach = transposedReach(g, i, j)
+              expect(reach.rows).toEqual([...new Set(stamps.map((t) => t.p))].sort((a, b) => a - b))
+              expect(reach.cols).toEqual([...new Set(stamps.map((t) => t.q))].sort((a, b) => a - b))
               for (const t of stamps) {
                 expect(t.p * g.strideH - g.padH + t.a * g.dilationH).toBe(i)
                 expect(t.q * g.strideW - g.padW + t.b * g.dilationW).toBe(j)

@@ -112,3 +112,19 @@ export function transposedStamps(
   }
   return stamps
 }
+
+/** The input rows and columns whose stamps reach transposed output (i, j): every stamp comes from one of these cells (a product of the two). */
+export function transposedReach(g: ConvTranspose2dGeometry, i: number, j: number): { rows: number[]; cols: number[] } {
+  const along = (out: number, kernel: number, stride: number, padding: number, dilation: number, size: number) => {
+    const found: number[] = []
+    for (let a = 0; a < kernel; a++) {
+      const offset = out + padding - a * dilation
+      if (offset >= 0 && offset % stride === 0 && offset / stride < size) found.push(offset / stride)
+    }
+    return [...new Set(found)].sort((x, y) => x - y)
+  }
+  const rows = along(i, g.kernelH, g.strideH, g.padH, g.dilationH, g.inH)
+  const cols = along(j, g.kernelW, g.strideW, g.padW, g.dilationW, g.inW)
+  // no stamp reaches the cell unless both axes have a source
+  return rows.length && cols.length ? { rows, cols } : { rows: [], cols: [] }
+}
