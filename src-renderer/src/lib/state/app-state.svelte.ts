@@ -62,7 +62,12 @@ export class AppState implements DocumentOwners {
 
   /** The views that show gradients are open: the engine computes the backward pass with the maps. */
   readonly needsGradient = $derived.by(
-    () => this.view.tab === 'backward' || (this.view.tab === 'animation' && this.player.kind !== 'forward') || this.view.exporting,
+    () =>
+      this.view.tab === 'backward' ||
+      (this.view.tab === 'animation' && this.player.kind !== 'forward') ||
+      this.view.exporting ||
+      // the Matrix tab shows dE/dy and dE/dx beside Cᵀ
+      this.view.tab === 'matrix',
   )
 
   /** Runs a command of the list (menu, keyboard, buttons); false when it cannot run now. */
