@@ -31,6 +31,11 @@ async function canvasLayout(on: Page = page) {
   return { box, cellPx: await read('data-cell-px'), top: await read('data-top'), matrixX: await read('data-matrix-x'), colsX: await read('data-cols-x') }
 }
 
+/** Waits until the shown matrix has the engine's values for it (the picture then stays still). */
+async function settled(on: Page = page) {
+  await expect.poll(() => on.getByTestId('matrix-view').getAttribute('data-values')).toBe('ready')
+}
+
 /** Moves the pointer onto entry (row, col) of the matrix. */
 async function hoverEntry(row: number, col: number, on: Page = page) {
   const { box, cellPx, top, matrixX } = await canvasLayout(on)
@@ -58,6 +63,7 @@ describe('the Matrix tab on the 7×7 drawing grid', () => {
   it('shows Conv2d as the 25 × 49 matrix C, a hovered row lighting the window of input cells it reads', async () => {
     await page.getByRole('tab', { name: 'Matrix' }).click()
     await expect.poll(() => page.getByTestId('matrix-stats').textContent()).toContain('A 25 × 49 matrix: 225 entries can be nonzero')
+    await settled()
     // y[0, 0, 1, 2] is row 1·5 + 2 = 7: its window covers input rows 1–3 and columns 2–4
     await hoverRow(7)
     await expect.poll(() => litCells('matrix-cols-grid')).toEqual(window3x3(1, 2))
@@ -94,7 +100,9 @@ describe('the Matrix tab on the 7×7 drawing grid', () => {
     await page.getByLabel('Backward: dE/dx = Cᵀ·dE/dy').check()
     await expect.poll(() => page.getByTestId('matrix-stats').textContent()).toContain('A 49 × 25 matrix')
     // the backward values arrive with the engine's next result (the tab asks for the gradient)
-    await expect.poll(() => page.getByTestId('matrix-stats').textContent()).not.toContain('once it has computed')
+    await settled()
+    // the pointer rests away from the matrix, which the keys drive alone
+    await page.mouse.move(0, 0)
     await page.getByTestId('matrix-canvas').focus()
     await page.keyboard.press('ArrowDown')
     await page.keyboard.press('ArrowDown')
@@ -113,6 +121,7 @@ describe('the Matrix tab on the 7×7 drawing grid', () => {
     await page.getByLabel('Padding (relleno), columns (W)').fill('1')
     await page.getByLabel('Padding mode').selectOption('reflect')
     await expect.poll(() => page.getByTestId('matrix-stats').textContent()).toContain('A 49 × 49 matrix')
+    await settled()
     // y[0, 0, 0, 0] reads padded rows and columns −1, 0, 1, which reflect to 1, 0, 1: x[0, 0, 1, 1] four times
     await hoverEntry(0, 8)
     await expect
@@ -138,10 +147,17 @@ describe('the Matrix tab on the 7×7 drawing grid', () => {
       await other.getByTestId('output-shape').waitFor()
       await other.getByRole('tab', { name: tab }).click()
       await other.getByTestId('matrix-canvas').waitFor()
-      await expect.poll(() => other.getByTestId('matrix-view').getAttribute('data-request-id')).not.toBe('')
+      await settled(other)
       await hoverRow(12, other)
       await other.waitForTimeout(300)
       await other.screenshot({ path: join(SHOTS, `matrix-${locale}-${scheme}.png`) })
+      if (scheme === 'light') {
+        // larger cells: the entries carry their kernel position p,q and the vectors their values
+        for (let k = 0; k < 2; k++) await other.getByRole('button', { name: locale === 'en-US' ? 'Larger cells' : 'Celdas más grandes' }).click()
+        await hoverRow(12, other)
+        await other.waitForTimeout(300)
+        await other.getByTestId('matrix-view').screenshot({ path: join(SHOTS, `matrix-zoomed-${locale}.png`) })
+      }
       await context.close()
     }
   })

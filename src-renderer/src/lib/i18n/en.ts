@@ -400,7 +400,7 @@ export const en = {
     ' With {mode} padding the padded cells copy input cells: where a window reads one input cell twice, its two weights add up in one entry (marked +).',
   'matrix.about.bias': ' The bias is not in the matrix: y = C·x + b adds b[m] to every cell of output channel m.',
   'matrix.stats': 'A {rows} × {cols} matrix: {nonzero} entries can be nonzero ({percent}%), the rest are zero for every weight.',
-  'matrix.noValues': ' The engine’s values appear here once it has computed this layer.',
+  'matrix.noValues': 'The engine’s values appear here once it has computed this layer.',
   'matrix.grid.rows': '{name}: the rows of {symbol}',
   'matrix.grid.cols': '{name}: the columns of {symbol}',
   'matrix.hint':

@@ -403,7 +403,7 @@ export const es: Messages = {
     ' Con relleno {mode} las celdas del relleno copian celdas de la entrada: cuando una ventana lee dos veces la misma celda, sus dos pesos se suman en una sola entrada (marcada con +).',
   'matrix.about.bias': ' El bias no está en la matriz: y = C·x + b suma b[m] a todas las celdas del canal de salida m.',
   'matrix.stats': 'Una matriz de {rows} × {cols}: {nonzero} entradas pueden ser distintas de cero ({percent} %); las demás son cero con cualquier peso.',
-  'matrix.noValues': ' Los valores del motor aparecen aquí cuando haya calculado esta capa.',
+  'matrix.noValues': 'Los valores del motor aparecen aquí cuando haya calculado esta capa.',
   'matrix.grid.rows': '{name}: las filas de {symbol}',
   'matrix.grid.cols': '{name}: las columnas de {symbol}',
   'matrix.hint':

@@ -47,10 +47,8 @@ export function matrixLayout(rows: number, cols: number, cellPx: number): Matrix
 
 /** The largest whole cell size (at least 1 px, at most 40) that fits the matrix and its vectors in `width`. */
 export function fitCellPx(cols: number, width: number): number {
-  const room = (cell: number) => matrixLayout(1, cols, cell).width
-  let cell = Math.max(1, Math.floor((width - 2 * 64 - 2 * GAP) / Math.max(1, cols)))
-  while (cell > 1 && room(cell) > width) cell--
-  return Math.min(40, cell)
+  for (let cell = 40; cell > 1; cell--) if (matrixLayout(1, cols, cell).width <= width) return cell
+  return 1
 }
 
 /** What a point of the picture is on: an entry, a row (its left vector cell) or a column (its right vector cell). */

@@ -39,8 +39,10 @@ export function matrixValues(
   const x = item(input, n, sizes.inputs)
   if (layer.type !== 'conv2d' || !shown) return { ...NONE, x }
   const exact = shown.exact
-  // a result of another shape (the settings just changed) is not this matrix's
-  if (!exact || shown.input.data.length !== input.length) return { ...NONE, x }
+  const g = shown.result.geometry
+  // a result of other settings (computed before the last edit) is not this matrix's
+  const same = g.outChannels * g.outH * g.outW === sizes.outputs && g.inChannels * g.inH * g.inW === sizes.inputs && shown.input.data.length === input.length
+  if (!exact || !same) return { ...NONE, x }
   return {
     x: item(shown.input.data, n, sizes.inputs),
     y: item(exact.output, n, sizes.outputs),
