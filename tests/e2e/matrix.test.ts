@@ -148,7 +148,8 @@ describe('the Matrix tab on the 7×7 drawing grid', () => {
       await other.getByRole('tab', { name: tab }).click()
       await other.getByTestId('matrix-canvas').waitFor()
       await settled(other)
-      await hoverRow(12, other)
+      // row 12 from its output cell (1, 2... of the 5×5 map: (2, 2)), the panel unscrolled
+      await other.getByTestId('matrix-rows-grid').locator('rect[data-cell="0,2,2"]').hover()
       await other.waitForTimeout(300)
       await other.screenshot({ path: join(SHOTS, `matrix-${locale}-${scheme}.png`) })
       if (scheme === 'light') {

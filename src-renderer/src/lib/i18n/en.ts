@@ -385,6 +385,7 @@ export const en = {
   'matrix.direction': 'Which product',
   'matrix.direction.forward': 'Forward: {rows} = {symbol}·{cols}',
   'matrix.direction.backward': 'Backward: {rows} = {symbol}·{cols}',
+  'matrix.entryColours': 'Entries of {symbol}',
   'matrix.zoom': 'Cell size',
   'matrix.zoomIn': 'Larger cells',
   'matrix.zoomOut': 'Smaller cells',

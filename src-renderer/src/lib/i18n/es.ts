@@ -388,6 +388,7 @@ export const es: Messages = {
   'matrix.direction': 'Qué producto',
   'matrix.direction.forward': 'Hacia delante: {rows} = {symbol}·{cols}',
   'matrix.direction.backward': 'Hacia atrás: {rows} = {symbol}·{cols}',
+  'matrix.entryColours': 'Entradas de {symbol}',
   'matrix.zoom': 'Tamaño de las celdas',
   'matrix.zoomIn': 'Celdas más grandes',
   'matrix.zoomOut': 'Celdas más pequeñas',
