@@ -163,6 +163,22 @@ describe('the Matrix tab on the 7×7 drawing grid', () => {
     }
   })
 
+  it('draws the channel blocks of an RGB photo of 16×12 (C_in = 3, two filters)', async () => {
+    const photo = join(mkdtempSync(join(tmpdir(), 'convolab-matrix-')), 'small.png')
+    await writePhoto(photo, 16, 12)
+    await page.getByLabel('Open image…').setInputFiles(photo)
+    await page.getByLabel('Output channels C_out').fill('2')
+    // 2 filters of 3×3 over 3 channels of 12×16: 2·10·14 = 280 rows, 3·12·16 = 576 columns, 27 entries a row
+    await expect.poll(() => page.getByTestId('matrix-stats').textContent()).toContain('A 280 × 576 matrix: 7560 entries')
+    await settled()
+    await page.getByTestId('matrix-rows-grid').locator('rect[data-cell="1,0,0"]').hover()
+    // output channel 1's first cell reads the 3×3 corner of all three input channels
+    await expect.poll(async () => (await litCells('matrix-cols-grid')).length).toBe(27)
+    expect(await page.getByTestId('matrix-readout').textContent()).toContain('y[0, 1, 0, 0]')
+    await page.screenshot({ path: join(SHOTS, 'matrix-rgb-en-light.png') })
+    expect(mode.pageErrors).toEqual([])
+  })
+
   it('says why it is off for an input larger than 16×16', async () => {
     const photo = join(mkdtempSync(join(tmpdir(), 'convolab-matrix-')), 'house.png')
     await writePhoto(photo, 40, 30)
