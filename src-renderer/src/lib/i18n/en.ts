@@ -399,7 +399,7 @@ export const en = {
     'MaxPool2d is not linear: this selection matrix (a 1 at each window’s maximum) holds for this input only; another input picks other cells.',
   'matrix.about.merged':
     ' With {mode} padding the padded cells copy input cells: where a window reads one input cell twice, its two weights add up in one entry (marked +).',
-  'matrix.about.bias': ' The bias is not in the matrix: y = C·x + b adds b[m] to every cell of output channel m.',
+  'matrix.about.bias': ' The bias is not in the matrix: y = {symbol}·x + b adds b[m] to every cell of output channel m.',
   'matrix.stats': 'A {rows} × {cols} matrix: {nonzero} entries can be nonzero ({percent}%), the rest are zero for every weight.',
   'matrix.noValues': 'The engine’s values appear here once it has computed this layer.',
   'matrix.grid.rows': '{name}: the rows of {symbol}',
@@ -407,7 +407,7 @@ export const en = {
   'matrix.hint':
     'Point at a row, a column or an entry of the matrix, or at a cell of either grid; or focus the matrix and use the arrow keys (↑↓ rows, ←→ columns, Esc clears).',
   'matrix.readout.row':
-    '{cell}: row {row} of {symbol}, the sum of {count, plural, =0 {no products: no weight reaches it} one {# product} other {# products}} over {cols}:',
+    '{cell}: row {row} of {symbol}, the sum of {count, plural, =0 {no products: nothing reaches it} one {# product} other {# products}} over {cols}:',
   'matrix.readout.col': '{cell}: column {col} of {symbol}, reaches {count, plural, =0 {no cell} one {# cell} other {# cells}} of {rows}:',
   'matrix.readout.entry': '{symbol}[{row}, {col}] = {value}: the weight joining {rowCell} and {colCell}.',
   'matrix.readout.zero': '{symbol}[{row}, {col}] = 0: no weight joins {rowCell} and {colCell}.',

@@ -402,7 +402,7 @@ export const es: Messages = {
     'MaxPool2d no es lineal: esta matriz de selección (un 1 en el máximo de cada ventana) vale solo para esta entrada; otra entrada elige otras celdas.',
   'matrix.about.merged':
     ' Con relleno {mode} las celdas del relleno copian celdas de la entrada: cuando una ventana lee dos veces la misma celda, sus dos pesos se suman en una sola entrada (marcada con +).',
-  'matrix.about.bias': ' El bias no está en la matriz: y = C·x + b suma b[m] a todas las celdas del canal de salida m.',
+  'matrix.about.bias': ' El bias no está en la matriz: y = {symbol}·x + b suma b[m] a todas las celdas del canal de salida m.',
   'matrix.stats': 'Una matriz de {rows} × {cols}: {nonzero} entradas pueden ser distintas de cero ({percent} %); las demás son cero con cualquier peso.',
   'matrix.noValues': 'Los valores del motor aparecen aquí cuando haya calculado esta capa.',
   'matrix.grid.rows': '{name}: las filas de {symbol}',
@@ -410,7 +410,7 @@ export const es: Messages = {
   'matrix.hint':
     'Señale una fila, una columna o una entrada de la matriz, o una celda de cualquiera de las dos rejillas; o enfoque la matriz y use las flechas (↑↓ filas, ←→ columnas, Esc borra).',
   'matrix.readout.row':
-    '{cell}: fila {row} de {symbol}, la suma de {count, plural, =0 {ningún producto: ningún peso llega a ella} one {# producto} other {# productos}} sobre {cols}:',
+    '{cell}: fila {row} de {symbol}, la suma de {count, plural, =0 {ningún producto: nada llega a ella} one {# producto} other {# productos}} sobre {cols}:',
   'matrix.readout.col': '{cell}: columna {col} de {symbol}, llega a {count, plural, =0 {ninguna celda} one {# celda} other {# celdas}} de {rows}:',
   'matrix.readout.entry': '{symbol}[{row}, {col}] = {value}: el peso que une {rowCell} y {colCell}.',
   'matrix.readout.zero': '{symbol}[{row}, {col}] = 0: ningún peso une {rowCell} y {colCell}.',
