@@ -3,6 +3,7 @@
 // entry naming its weight (two or more with reflect padding), Cᵀ for dE/dx, the arrow keys, the
 // 16×16 limit said in words, and screenshots in English and Spanish, light and dark.
 
+import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -10,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { openBrowserMode, SHOTS, writePhoto, type BrowserMode } from './browser-mode'
 
+const axePath = createRequire(__filename).resolve('axe-core/axe.min.js')
 let mode: BrowserMode
 let page: Page
 
@@ -29,6 +31,18 @@ async function canvasLayout(on: Page = page) {
   const box = (await canvas.boundingBox())!
   const read = async (name: string) => Number(await canvas.getAttribute(name))
   return { box, cellPx: await read('data-cell-px'), top: await read('data-top'), matrixX: await read('data-matrix-x'), colsX: await read('data-cols-x') }
+}
+
+/** axe-core's moderate, serious and critical findings inside the Matrix tab. */
+async function axe(on: Page): Promise<string[]> {
+  await on.addScriptTag({ path: axePath })
+  const violations = (await on.evaluate(async () => {
+    const run = (
+      window as unknown as { axe: { run(context: Element): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }
+    ).axe
+    return (await run.run(document.querySelector('[data-testid="matrix-view"]')!)).violations
+  })) as { id: string; impact: string; nodes: { target: string[] }[] }[]
+  return violations.filter((v) => ['moderate', 'serious', 'critical'].includes(v.impact)).map((v) => `${v.id} (${v.impact}): ${v.nodes[0]?.target.join(' ')}`)
 }
 
 /** Waits until the shown matrix has the engine's values for it (the picture then stays still). */
@@ -141,7 +155,7 @@ describe('the Matrix tab on the 7×7 drawing grid', () => {
       ['es-ES', 'light', 'Matriz'],
       ['es-ES', 'dark', 'Matriz'],
     ] as const) {
-      const context = await mode.browser.newContext({ viewport: { width: 1440, height: 900 }, locale, colorScheme: scheme })
+      const context = await mode.browser.newContext({ viewport: { width: 1440, height: 900 }, locale, colorScheme: scheme, bypassCSP: true })
       const other = await context.newPage()
       await other.goto(mode.server.url)
       await other.getByTestId('output-shape').waitFor()
@@ -152,6 +166,7 @@ describe('the Matrix tab on the 7×7 drawing grid', () => {
       await other.getByTestId('matrix-rows-grid').locator('rect[data-cell="0,2,2"]').hover()
       await other.waitForTimeout(300)
       await other.screenshot({ path: join(SHOTS, `matrix-${locale}-${scheme}.png`) })
+      expect(await axe(other), `${locale} ${scheme}`).toEqual([])
       if (scheme === 'light') {
         // larger cells: the entries carry their kernel position p,q and the vectors their values
         for (let k = 0; k < 2; k++) await other.getByRole('button', { name: locale === 'en-US' ? 'Larger cells' : 'Celdas más grandes' }).click()
