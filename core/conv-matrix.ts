@@ -231,8 +231,3 @@ export function planeIndex(index: number, shape: PlaneShape): [number, number, n
   const [, height, width] = shape
   return [Math.floor(index / (height * width)), Math.floor(index / width) % height, index % width]
 }
-
-/** Entries of the matrix: rows·cols cells, of which this many are not structurally zero. */
-export function nonZeroCount(matrix: LayerMatrix): number {
-  return matrix.column.length
-}

@@ -70,7 +70,6 @@ export interface MatrixPalette {
   grid: string
   block: string
   text: string
-  muted: string
   highlight: string
   band: string
 }
