@@ -47,7 +47,8 @@ async function axe(on: Page): Promise<string[]> {
 
 /** Waits until the shown matrix has the engine's values for it (the picture then stays still). */
 async function settled(on: Page = page) {
-  await expect.poll(() => on.getByTestId('matrix-view').getAttribute('data-values')).toBe('ready')
+  // a fresh page under a loaded machine can take seconds for its first result
+  await expect.poll(() => on.getByTestId('matrix-view').getAttribute('data-values'), { timeout: 15_000 }).toBe('ready')
 }
 
 /** Moves the pointer onto entry (row, col) of the matrix. */
@@ -160,7 +161,7 @@ describe('the Matrix tab on the 7×7 drawing grid', () => {
       await other.goto(mode.server.url)
       await other.getByTestId('output-shape').waitFor()
       await other.getByRole('tab', { name: tab }).click()
-      await other.getByTestId('matrix-canvas').waitFor()
+      await other.getByTestId('matrix-canvas').waitFor({ timeout: 15_000 })
       await settled(other)
       // row 12 from its output cell (1, 2... of the 5×5 map: (2, 2)), the panel unscrolled
       await other.getByTestId('matrix-rows-grid').locator('rect[data-cell="0,2,2"]').hover()
