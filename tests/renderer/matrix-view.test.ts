@@ -6,6 +6,10 @@ import type { Tensor } from '../../core/tensor'
 import { fitCellPx, hitTest, matrixLayout } from '../../src-renderer/src/lib/matrix/draw-matrix'
 import { cellName, entryAt, entryLabel, entryWeights, layerMatrices } from '../../src-renderer/src/lib/matrix/layer-matrix'
 import { linkedCells, moveFocus } from '../../src-renderer/src/lib/matrix/links'
+import type { LayerResultValues } from '../../src-renderer/src/lib/matrix/values'
+import { matrixValues, poolIndices } from '../../src-renderer/src/lib/matrix/values'
+import type { Shown } from '../../src-renderer/src/lib/state/explorer.svelte'
+import type { SessionLayer } from '../../core/session'
 
 const sobel: Tensor = { shape: [1, 1, 3, 3], data: Float64Array.of(-1, 0, 1, -2, 0, 2, -1, 0, 1) }
 const sevenBySeven = [1, 1, 7, 7]
@@ -129,5 +133,41 @@ describe('hover links and names', () => {
     // below the matrix's last row only the taller x column answers
     expect(hitTest(layout, layout.matrixX + 2, layout.top + 40.5 * cell)).toBeNull()
     expect(hitTest(layout, 2, 1)).toBeNull()
+  })
+})
+
+describe('the values beside the matrix', () => {
+  const input = Float64Array.from({ length: 2 * 49 }, (_, k) => k)
+  const sizes = { inputs: 49, outputs: 25 }
+  const shown = (outH: number) =>
+    ({
+      result: { requestId: 7, geometry: { outChannels: 1, outH, outW: 5, inChannels: 1, inH: 7, inW: 7 } },
+      input: { shape: [2, 1, 7, 7], data: input },
+      exact: { output: Float64Array.from({ length: 2 * outH * 5 }, (_, k) => 100 + k), gradOutput: null, gradInput: null },
+    }) as unknown as Shown
+
+  it('reads batch item n of the engine’s Conv2d result, and nothing from a result of other settings', () => {
+    const values = matrixValues({ type: 'conv2d' }, shown(5), null, input, 1, sizes)
+    expect([values.x?.[0], values.y?.[0], values.y?.length, values.gradInput, values.requestId]).toEqual([49, 125, 25, null, 7])
+    // a 4×5 output (computed before the last edit) is not this 25-row matrix's: x alone
+    const stale = matrixValues({ type: 'conv2d' }, shown(4), null, input, 1, sizes)
+    expect([stale.x?.[0], stale.y, stale.requestId]).toEqual([49, null, null])
+  })
+
+  it('reads another layer’s stack-of-one result only while it is the current layer, with MaxPool2d’s indices per item', () => {
+    const layer: SessionLayer = { type: 'max-pool2d', options: { kernelSize: 2 } }
+    const layerShown: LayerResultValues = {
+      layer,
+      input: { shape: [2, 1, 4, 4], data: new Float64Array(32) },
+      exact: { output: new Float64Array(8), gradOutput: null, gradInput: null },
+      result: { requestId: 3, layers: [{ indices: { shape: [2, 1, 2, 2], data: Float64Array.of(0, 2, 8, 10, 5, 7, 13, 15) } }] },
+    }
+    expect([...poolIndices(layer, layerShown, [2, 1, 4, 4], 1)!]).toEqual([5, 7, 13, 15])
+    // another layer object (options edited since) or another input shape: no indices
+    expect(poolIndices({ ...layer }, layerShown, [2, 1, 4, 4], 1)).toBeNull()
+    expect(poolIndices(layer, layerShown, [2, 1, 6, 6], 1)).toBeNull()
+    const values = matrixValues(layer, null, layerShown, new Float64Array(32), 0, { inputs: 16, outputs: 4 })
+    expect([values.requestId, Array.from(values.indices!)]).toEqual([3, [0, 2, 8, 10]])
+    expect(matrixValues({ type: 'avg-pool2d', options: { kernelSize: 2 } }, null, layerShown, new Float64Array(32), 0, { inputs: 16, outputs: 4 }).y).toBeNull()
   })
 })
