@@ -142,6 +142,7 @@ export const en = {
   'work.tab.backward': 'Backward: gradient maps',
   'work.tab.check': 'Gradient check',
   'work.tab.learn': 'Learn the kernel',
+  'work.tab.matrix': 'Matrix',
   'work.export': 'Export…',
   'work.invalid': 'Fix the settings to see the animation and the gradients.',
 
@@ -418,6 +419,42 @@ export const en = {
     '{cell} = b[{m}] + Σ x[{n}, c, p, q] · w[c, {local}, a, b] over every input cell whose stamp reaches it (p·{sh} − {ph} + a·{dh} = {i}, q·{sw} − {pw} + b·{dw} = {j})',
   'family.arith.noStamps': 'No input cell’s stamp reaches this cell: y is the bias alone.',
   'family.arith.engine': 'value computed by the engine',
+  'matrix.direction': 'Which product',
+  'matrix.direction.forward': 'Forward: {rows} = {symbol}·{cols}',
+  'matrix.direction.backward': 'Backward: {rows} = {symbol}·{cols}',
+  'matrix.entryColours': 'Entries of {symbol}',
+  'matrix.zoom': 'Cell size',
+  'matrix.zoomIn': 'Larger cells',
+  'matrix.zoomOut': 'Smaller cells',
+  'matrix.about.conv2d':
+    'Each row of C is one output cell: the kernel’s weights laid along the input cells its window reads, zeros everywhere else (Dumoulin & Visin, “A guide to convolution arithmetic”, §4.1). The backward pass multiplies by the transpose: dE/dx = Cᵀ·dE/dy.',
+  'matrix.about.convTranspose2d':
+    'The transposed convolution is the matrix Cᵀ, where C is the Conv2d with the same weights, stride and padding whose dE/dx it computes. Its backward pass multiplies by C: the Conv2d’s forward.',
+  'matrix.about.avgPool2d':
+    'Average pooling is linear: each row holds 1/divisor at the real input cells of its window. Its backward pass spreads dE/dy with Aᵀ.',
+  'matrix.about.maxPool2d':
+    'MaxPool2d is not linear: this selection matrix (a 1 at each window’s maximum) holds for this input only; another input picks other cells.',
+  'matrix.about.merged':
+    ' With {mode} padding the padded cells copy input cells: where a window reads one input cell twice, its two weights add up in one entry (marked +).',
+  'matrix.about.bias': ' The bias is not in the matrix: y = {symbol}·x + b adds b[m] to every cell of output channel m.',
+  'matrix.stats': 'A {rows} × {cols} matrix: {nonzero} entries can be nonzero ({percent}%), the rest are zero for every weight.',
+  'matrix.noValues': 'The engine’s values appear here once it has computed this layer.',
+  'matrix.grid.rows': '{name}: the rows of {symbol}',
+  'matrix.grid.cols': '{name}: the columns of {symbol}',
+  'matrix.hint':
+    'Point at a row, a column or an entry of the matrix, or at a cell of either grid; or focus the matrix and use the arrow keys (↑↓ rows, ←→ columns, Esc clears).',
+  'matrix.readout.row':
+    '{cell}: row {row} of {symbol}, the sum of {count, plural, =0 {no products: nothing reaches it} one {# product} other {# products}} over {cols}:',
+  'matrix.readout.col': '{cell}: column {col} of {symbol}, reaches {count, plural, =0 {no cell} one {# cell} other {# cells}} of {rows}:',
+  'matrix.readout.entry': '{symbol}[{row}, {col}] = {value}: the weight joining {rowCell} and {colCell}.',
+  'matrix.readout.zero': '{symbol}[{row}, {col}] = 0: no weight joins {rowCell} and {colCell}.',
+  'matrix.more': '… and {count} more',
+  'matrix.canvas': 'The matrix {symbol}, {rows} rows by {cols} columns. Arrow keys move the highlighted row or column.',
+  'matrix.off.size':
+    'The matrix view is for inputs up to {max}×{max}; this one is {h}×{w}, whose matrix would have too many cells to read. Draw on a smaller grid (Input, size) to see it.',
+  'matrix.off.cells': 'This matrix would have {rows} × {cols} cells, too many to draw: use fewer channels.',
+  'matrix.off.maxPool':
+    'MaxPool2d is not linear, so it has no matrix of its own: for one input it acts as a selection matrix (a 1 at each window’s maximum), drawn once the engine has computed this layer’s maxima for the input.',
   ...layoutEn,
 } as const
 

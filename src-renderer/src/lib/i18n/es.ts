@@ -142,6 +142,7 @@ export const es: Messages = {
   'work.tab.backward': 'Hacia atrás: mapas de gradientes',
   'work.tab.check': 'Comprobación de gradientes',
   'work.tab.learn': 'Aprender el kernel',
+  'work.tab.matrix': 'Matriz',
   'work.export': 'Exportar…',
   'work.invalid': 'Corrige los ajustes para ver la animación y los gradientes.',
 
@@ -421,5 +422,41 @@ export const es: Messages = {
     '{cell} = b[{m}] + Σ x[{n}, c, p, q] · w[c, {local}, a, b] sobre cada celda de entrada cuyo sello la alcanza (p·{sh} − {ph} + a·{dh} = {i}, q·{sw} − {pw} + b·{dw} = {j})',
   'family.arith.noStamps': 'El sello de ninguna celda de entrada alcanza esta celda: y es solo el sesgo.',
   'family.arith.engine': 'valor calculado por el motor',
+  'matrix.direction': 'Qué producto',
+  'matrix.direction.forward': 'Hacia delante: {rows} = {symbol}·{cols}',
+  'matrix.direction.backward': 'Hacia atrás: {rows} = {symbol}·{cols}',
+  'matrix.entryColours': 'Entradas de {symbol}',
+  'matrix.zoom': 'Tamaño de las celdas',
+  'matrix.zoomIn': 'Celdas más grandes',
+  'matrix.zoomOut': 'Celdas más pequeñas',
+  'matrix.about.conv2d':
+    'Cada fila de C es una celda de la salida: los pesos del kernel colocados sobre las celdas de la entrada que lee su ventana, y ceros en todo lo demás (Dumoulin y Visin, «A guide to convolution arithmetic», §4.1). La pasada hacia atrás multiplica por la traspuesta: dE/dx = Cᵀ·dE/dy.',
+  'matrix.about.convTranspose2d':
+    'La convolución traspuesta es la matriz Cᵀ, donde C es la Conv2d con los mismos pesos, paso y relleno cuyo dE/dx calcula. Su pasada hacia atrás multiplica por C: la pasada hacia delante de la Conv2d.',
+  'matrix.about.avgPool2d':
+    'El pooling promedio es lineal: cada fila tiene 1/divisor en las celdas reales de la entrada de su ventana. Su pasada hacia atrás reparte dE/dy con Aᵀ.',
+  'matrix.about.maxPool2d':
+    'MaxPool2d no es lineal: esta matriz de selección (un 1 en el máximo de cada ventana) vale solo para esta entrada; otra entrada elige otras celdas.',
+  'matrix.about.merged':
+    ' Con relleno {mode} las celdas del relleno copian celdas de la entrada: cuando una ventana lee dos veces la misma celda, sus dos pesos se suman en una sola entrada (marcada con +).',
+  'matrix.about.bias': ' El bias no está en la matriz: y = {symbol}·x + b suma b[m] a todas las celdas del canal de salida m.',
+  'matrix.stats': 'Una matriz de {rows} × {cols}: {nonzero} entradas pueden ser distintas de cero ({percent} %); las demás son cero con cualquier peso.',
+  'matrix.noValues': 'Los valores del motor aparecen aquí cuando haya calculado esta capa.',
+  'matrix.grid.rows': '{name}: las filas de {symbol}',
+  'matrix.grid.cols': '{name}: las columnas de {symbol}',
+  'matrix.hint':
+    'Señale una fila, una columna o una entrada de la matriz, o una celda de cualquiera de las dos rejillas; o enfoque la matriz y use las flechas (↑↓ filas, ←→ columnas, Esc borra).',
+  'matrix.readout.row':
+    '{cell}: fila {row} de {symbol}, la suma de {count, plural, =0 {ningún producto: nada llega a ella} one {# producto} other {# productos}} sobre {cols}:',
+  'matrix.readout.col': '{cell}: columna {col} de {symbol}, llega a {count, plural, =0 {ninguna celda} one {# celda} other {# celdas}} de {rows}:',
+  'matrix.readout.entry': '{symbol}[{row}, {col}] = {value}: el peso que une {rowCell} y {colCell}.',
+  'matrix.readout.zero': '{symbol}[{row}, {col}] = 0: ningún peso une {rowCell} y {colCell}.',
+  'matrix.more': '… y {count} más',
+  'matrix.canvas': 'La matriz {symbol}, de {rows} filas por {cols} columnas. Las flechas mueven la fila o la columna resaltada.',
+  'matrix.off.size':
+    'La vista de matriz es para entradas de hasta {max}×{max}; esta es de {h}×{w} y su matriz tendría demasiadas celdas para leerla. Dibuje en una rejilla más pequeña (Entrada, tamaño) para verla.',
+  'matrix.off.cells': 'Esta matriz tendría {rows} × {cols} celdas, demasiadas para dibujarla: use menos canales.',
+  'matrix.off.maxPool':
+    'MaxPool2d no es lineal, así que no tiene una matriz propia: para una entrada actúa como una matriz de selección (un 1 en el máximo de cada ventana), que se dibuja cuando el motor haya calculado los máximos de esta capa para la entrada.',
   ...layoutEs,
 }
