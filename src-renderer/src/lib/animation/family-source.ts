@@ -42,6 +42,8 @@ export interface FamilySource {
   region: Region | null
   /** ConvTranspose2d on a large input: the crop is an input patch transposed on its own. */
   patch: boolean
+  /** The input rows and columns cropped for a region (null: the whole input). */
+  crop: { top: number; left: number; height: number; width: number } | null
   /** Why there is no dE/dy (the chosen one does not apply to a region), or null. */
   gradientNote: 'region-mse' | null
 }
@@ -161,6 +163,7 @@ export async function loadFamilySource(transport: Transport, request: FamilyRequ
   let input = request.input
   let region: Region | null = null
   let patch = false
+  let cropped: FamilySource['crop'] = null
   let gradientNote: FamilySource['gradientNote'] = null
   let spec = request.gradOutput
   if (!whole) {
@@ -170,6 +173,7 @@ export async function loadFamilySource(transport: Transport, request: FamilyRequ
     layer = crop.layer
     region = crop.region
     patch = crop.patch
+    cropped = { top: crop.top, left: crop.left, height: crop.height, width: crop.width }
     try {
       plan = planLayer(layer, input.shape) as FamilyPlan
     } catch (error) {
@@ -212,5 +216,5 @@ export async function loadFamilySource(transport: Transport, request: FamilyRequ
       // No pair: the view says it needs one.
     }
   }
-  return { ok: true, value: { layer: familyLayerOf(layer, plan), values, region, patch, gradientNote } }
+  return { ok: true, value: { layer: familyLayerOf(layer, plan), values, region, patch, crop: cropped, gradientNote } }
 }
