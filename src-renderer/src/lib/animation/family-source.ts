@@ -60,6 +60,12 @@ const payload = (t: Tensor): TensorPayload => ({ shape: [...t.shape], data: t.da
 export function wireLayerOf(layer: Layer): WireLayer {
   if (layer.type === 'conv2d' || layer.type === 'conv-transpose2d')
     return { ...layer, weight: payload(layer.weight), bias: layer.bias ? payload(layer.bias) : null } as WireLayer
+  // A pool's stride null is PyTorch's "the kernel size", which the wire says by leaving it out.
+  if ('stride' in layer && (layer.stride === null || layer.stride === undefined)) {
+    const { stride: _kernelSize, ...rest } = layer
+    void _kernelSize
+    return rest as WireLayer
+  }
   return layer
 }
 

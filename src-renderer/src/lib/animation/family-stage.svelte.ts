@@ -8,6 +8,14 @@ import type { FamilyView, TransposedForward } from './family-choice'
 import type { FamilyRequest, FamilySource } from './family-source'
 import { loadFamilySource } from './family-source'
 
+const RETRIES = 5
+const RETRY_MS = 300
+
+/** A failure that asking again can cure: superseded by a later compute, or its result replaced before it was read. */
+function isTransient(error: ErrorEnvelope): boolean {
+  return error.code === 'cancelled' || (error.code === 'bad-request' && String(error.params.detail ?? '').startsWith('probeStack: no result'))
+}
+
 export class FamilyStage {
   view = $state<FamilyView>('forward')
   transposedForward = $state<TransposedForward>('scatter')
@@ -20,14 +28,24 @@ export class FamilyStage {
   private lastKey = ''
 
   /** Loads the tensors for `request` unless they are loaded already (call from an effect). */
-  async refresh(transport: Transport, request: FamilyRequest, key: string): Promise<void> {
-    if (key === this.lastKey && (this.source || this.error)) return
+  async refresh(transport: Transport, request: FamilyRequest, key: string, retries = RETRIES): Promise<void> {
+    if (key === this.lastKey && (this.source || this.error || this.loading)) return
     this.lastKey = key
     const ask = ++this.asked
     this.loading = true
     const answer = await loadFamilySource(transport, request)
     // A newer request was made meanwhile: its answer is the one to show.
     if (ask !== this.asked) return
+    if (!answer.ok && isTransient(answer) && retries > 0) {
+      // The engine's compute and this one share its one worker: a compute that came later
+      // superseded it (or its result was replaced before it was read). Ask again shortly.
+      this.lastKey = ''
+      this.loading = false
+      setTimeout(() => {
+        if (ask === this.asked) void this.refresh(transport, request, key, retries - 1)
+      }, RETRY_MS)
+      return
+    }
     this.loading = false
     if (answer.ok) {
       this.source = answer.value
