@@ -66,7 +66,9 @@ const transposed = compute(
   },
   normalTensor([1, 1, 3, 3], seededSource(4)),
 )
-const maxPool = compute({ type: 'max-pool2d', kernelSize: 3, stride: 2, padding: 1 }, digit(6, 6))
+// A plateau of equal maxima (PyTorch keeps the first), with padding −∞ around it.
+const plateau: Tensor = { shape: [1, 1, 4, 4], data: Float64Array.from([1, 3, 3, 0, 3, 3, 2, 1, 0, 1, 5, 5, 2, 5, 5, 4]) }
+const maxPool = compute({ type: 'max-pool2d', kernelSize: 3, stride: 1, padding: 1 }, plateau)
 const avgPool = compute({ type: 'avg-pool2d', kernelSize: 3, stride: 2, padding: 1, ceilMode: true, countIncludePad: false }, digit(6, 6))
 
 const samples: Array<[FamilyAnimation, { family: FamilyLayer; values: FamilyValues }, number]> = [
@@ -75,8 +77,8 @@ const samples: Array<[FamilyAnimation, { family: FamilyLayer; values: FamilyValu
   ['transposed-grad-input', transposed, 4],
   ['transposed-grad-weight', transposed, 4],
   ['conv-vs-transposed', transposed, 2],
-  ['max-forward', maxPool, 4],
-  ['max-backward', maxPool, 5],
+  ['max-forward', maxPool, 1],
+  ['max-backward', maxPool, 6],
   ['avg-forward', avgPool, 3],
   ['avg-backward', avgPool, 3],
 ]

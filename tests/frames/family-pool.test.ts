@@ -48,11 +48,11 @@ describe('MaxPool2d frames', () => {
     // Window (0,0) holds 1, 3 / 3, 3: three 3s, PyTorch keeps x[0,0,0,1].
     const model = frameModel(scene, 0)
     expect(model.formula[2]).toBe(
-      'tie: x[0,0,0,1] = x[0,0,1,0] = x[0,0,1,1]: PyTorch keeps the first maximum in row-major order (a later cell takes its place only if larger, or NaN)',
+      'tie: x[0,0,0,1] = x[0,0,1,0] = x[0,0,1,1]: PyTorch keeps the first in row-major order (only a larger value or a NaN replaces it)',
     )
     expect(model.columns[0].panels[0].outlines!.filter((o) => o.dashed)).toHaveLength(2)
     const es = familyScene(...(Object.values(computeLayer(maxLayer(c), tensorOf(c))) as [never, never]), 'max-forward', 'cell', { language: 'es' })
-    expect(frameModel(es, 0).formula[2]).toMatch(/^empate: .*PyTorch se queda con el primer máximo/)
+    expect(frameModel(es, 0).formula[2]).toMatch(/^empate: .*PyTorch se queda con el primero en orden de filas/)
   })
 
   it('a NaN in the window wins, and the frame says so', () => {

@@ -74,7 +74,8 @@ describe('ConvTranspose2d as scatter', () => {
     expect(close(after[0 * cols + 1], x.data[0] * w[1] + x.data[1] * w[0])).toBe(true)
     const model = frameModel(scene, 1)
     const fmt = (v: number) => v.toFixed(6).replace('-', '−')
-    expect(model.formula[1]).toBe(`running sum: y_full[0,0,0,1] = ${fmt(x.data[0] * w[1])} + ${fmt(x.data[1] * w[0])} = ${fmt(after[1])}`)
+    const added = x.data[1] * w[0]
+    expect(model.formula[1]).toBe(`running sum: y_full[0,0,0,1] = ${fmt(x.data[0] * w[1])} + ${added < 0 ? `(${fmt(added)})` : fmt(added)} = ${fmt(after[1])}`)
     expect(model.title).toBe(`ConvTranspose2d forward as scatter: x[0,0,0,1] = ${fmt(x.data[1])}`)
   })
 
