@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises'
 import { dirname, isAbsolute, join } from 'node:path'
 import type { Layer, StackPresetId, Tensor } from '../../core'
-import { ConvolabError, STACK_PRESET_IDS, layersFromEntries, parseStackFile, stackPreset } from '../../core'
+import { ConvolabError, STACK_PRESET_IDS, causeParams, layersFromEntries, parseStackFile, stackPreset } from '../../core'
 import { LIMITS } from '../../contract'
 import { readTensorPath } from './inputs'
 
@@ -30,13 +30,7 @@ export async function readStackFile(path: string): Promise<Layer[]> {
         tensors.set(file, await readTensorPath(isAbsolute(file) ? file : join(folder, file)))
       } catch (error) {
         const inner = error instanceof ConvolabError ? error : new ConvolabError('file-missing', { name: file, detail: String(error) })
-        throw new ConvolabError('stack-file-layer', {
-          name: path,
-          index: entry.index,
-          kind: entry.type,
-          en: inner.messageIn('en'),
-          es: inner.messageIn('es'),
-        })
+        throw new ConvolabError('stack-file-layer', { name: path, index: entry.index, kind: entry.type, ...causeParams(inner) })
       }
     }
   }

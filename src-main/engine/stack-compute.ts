@@ -12,6 +12,7 @@ import { Superseded } from './compute'
 import { upstreamGradient } from './grad-output'
 import type { ConvKernel } from './kernel'
 import { toMapStack } from './map-stack'
+import { messageOf } from '../../messages'
 
 /**
  * Most float64 values one stack result holds: every layer's output, and with a backward pass
@@ -73,7 +74,7 @@ export function boundedPlan(layers: readonly Layer[], inputShape: readonly numbe
 }
 
 function refusalOf(failure: ConvolabError, layer: number): StackRefusal {
-  return { layer, code: failure.code, params: failure.params, message: failure.messageIn('en') }
+  return { layer, code: failure.code, params: failure.params, message: messageOf(failure, 'en') }
 }
 
 const exactPayload = (tensor: Tensor): TensorPayload => ({ shape: [...tensor.shape], data: tensor.data.slice() })
