@@ -1,0 +1,93 @@
+// The family's animations in browser mode with the real engine: on the drawn 7×7 grid, pick
+// MaxPool2d, AvgPool2d and ConvTranspose2d in the layer picker, step their animations and read
+// the frames' numbers (the caption a screen reader hears): each equals core's layer; switch
+// ConvTranspose2d's forward between scatter and the Conv2d dE/dx frames; the Conv2d ↔
+// ConvTranspose2d view ends with the two numbers equal; a frame exports as PNG.
+
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { avgPool2d } from '../../core/avg-pool2d'
+import { maxPool2d } from '../../core/max-pool2d'
+import type { Tensor } from '../../core/tensor'
+import { formatValue } from '../../frames/text'
+import { sampleImage } from '../../src-renderer/src/lib/input/samples'
+import { openBrowserMode, SHOTS, type BrowserMode } from './browser-mode'
+
+let mode: BrowserMode
+let page: Page
+
+/** The app's start: the 7×7 drawn digit. */
+const x: Tensor = { shape: [1, 1, 7, 7], data: sampleImage('digit', 7, 7) }
+/** The app shows 4 decimals unless told otherwise. */
+const shown = (v: number) => formatValue(v, 4)
+
+beforeAll(async () => {
+  mode = await openBrowserMode('en-US')
+  page = mode.page
+})
+
+afterAll(async () => {
+  await mode?.close()
+})
+
+const caption = () => page.getByTestId('anim-caption').textContent()
+const counter = () => page.getByTestId('anim-counter').textContent()
+const shot = (name: string) => page.screenshot({ path: join(SHOTS, `family-animation-${name}.png`), fullPage: true })
+
+async function stepTo(step: number): Promise<void> {
+  await page.getByRole('slider', { name: 'Timeline' }).fill(String(step - 1))
+  await expect.poll(counter).toMatch(new RegExp(`^step ${step} of `))
+}
+
+describe('the family animated', () => {
+  it("MaxPool2d forward marks the maximum, and its backward routes dE/dy to it: core's numbers", async () => {
+    await page.getByTestId('layer-type').selectOption('max-pool2d')
+    await page.getByRole('tab', { name: 'Animation' }).click()
+    await expect.poll(() => page.getByTestId('family-view').isVisible()).toBe(true)
+    const { output, indices } = maxPool2d(x, { kernelSize: 3 })
+    // window 3, stride 3: 2×2 outputs
+    await expect.poll(counter).toBe('step 0 of 4')
+    for (const step of [1, 4]) {
+      await stepTo(step)
+      const text = (await caption()) ?? ''
+      expect(text).toContain(`MaxPool2d forward: y[0,0,${Math.floor((step - 1) / 2)},${(step - 1) % 2}] = ${shown(output.data[step - 1])}`)
+      expect(text).toContain(`= ${indices[step - 1]}`)
+    }
+    await shot('max-forward')
+    await page.getByTestId('family-view').selectOption('backward-input')
+    await stepTo(2)
+    expect(await caption()).toContain('MaxPool2d backward dE/dx: dE/dy[0,0,0,1] = 1.0000')
+    expect(await caption()).toContain(`(argmax = ${indices[1]};`)
+  })
+
+  it("AvgPool2d forward shows each window's divisor", async () => {
+    await page.getByTestId('layer-type').selectOption('avg-pool2d')
+    await page.getByTestId('family-view').selectOption('forward')
+    const { output } = avgPool2d(x, { kernelSize: 3 })
+    await stepTo(3)
+    const text = (await caption()) ?? ''
+    expect(text).toContain(`AvgPool2d forward: y[0,0,1,0] = ${shown(output.data[2])}`)
+    expect(text).toContain('divisor = 3·3 = 9')
+    await shot('avg-forward')
+  })
+
+  it('ConvTranspose2d forward switches between scatter and the Conv2d dE/dx frames; the pair view ends equal', async () => {
+    await page.getByTestId('layer-type').selectOption('conv-transpose2d')
+    await page.getByTestId('family-view').selectOption('forward')
+    await expect.poll(counter).toBe('step 0 of 49')
+    await stepTo(2)
+    expect(await caption()).toContain('ConvTranspose2d forward as scatter: x[0,0,0,1]')
+    await page.getByLabel(/the Conv2d dE\/dx/).check()
+    await expect.poll(caption).toContain('ConvTranspose2d forward = Conv2d dE/dx: insert S−1 zeros, pad D·(K−1)−P, correlate with rot180(w)')
+    await shot('transposed-correlation')
+    await page.getByTestId('family-view').selectOption('pair')
+    await expect.poll(counter).toBe('step 0 of 3')
+    await stepTo(3)
+    const text = (await caption()) ?? ''
+    expect(text).toContain("ConvTranspose2d's forward is Conv2d's backward (dE/dx)")
+    const difference = Number(/largest \|difference\| = ([\d.e+-]+)/.exec(text)![1])
+    expect(difference).toBeLessThanOrEqual(1e-12)
+    await shot('pair')
+  })
+})
