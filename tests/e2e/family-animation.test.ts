@@ -2,9 +2,11 @@
 // MaxPool2d, AvgPool2d and ConvTranspose2d in the layer picker, step their animations and read
 // the frames' numbers (the caption a screen reader hears): each equals core's layer; switch
 // ConvTranspose2d's forward between scatter and the Conv2d dE/dx frames; the Conv2d ↔
-// ConvTranspose2d view ends with the two numbers equal; a frame exports as PNG.
+// ConvTranspose2d view ends with the two numbers equal; its frames export as PNGs.
 
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { unzipSync } from 'fflate'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { avgPool2d } from '../../core/avg-pool2d'
@@ -89,5 +91,23 @@ describe('the family animated', () => {
     const difference = Number(/largest \|difference\| = ([\d.e+-]+)/.exec(text)![1])
     expect(difference).toBeLessThanOrEqual(1e-12)
     await shot('pair')
+  })
+
+  it('exports the frames the player shows: the pair view as a zip of PNGs', async () => {
+    await page.getByRole('button', { name: 'Export…' }).click()
+    const dialog = page.getByRole('dialog', { name: 'Export' })
+    await expect.poll(() => dialog.getByTestId('export-family-view').textContent()).toBe('Conv2d ↔ ConvTranspose2d')
+    await dialog.getByTestId('export-format').selectOption('png')
+    await dialog.getByLabel('Width (px)').fill('320')
+    await dialog.getByLabel('Height (px)').fill('180')
+    // the empty start and 3 steps
+    await expect.poll(() => dialog.getByTestId('export-count').textContent()).toBe('4 frames')
+    const downloading = page.waitForEvent('download')
+    await dialog.getByRole('button', { name: 'Export the frames' }).click()
+    const download = await downloading
+    expect(download.suggestedFilename()).toBe('convolab-conv-vs-transposed-cell-png.zip')
+    const files = unzipSync(new Uint8Array(readFileSync(await download.path())))
+    expect(Object.keys(files).sort()).toEqual(['frame-0001.png', 'frame-0002.png', 'frame-0003.png', 'frame-0004.png'])
+    await dialog.getByRole('button', { name: 'Close' }).click()
   })
 })
