@@ -53,7 +53,7 @@ const FAMILY_WORDS = {
     correlation: 'ConvTranspose2d hacia adelante = dE/dx de Conv2d: insertar S−1 ceros, rellenar D·(K−1)−P, correlacionar con rot180(w)',
     correlationShort: 'ConvTranspose2d hacia adelante = dE/dx de Conv2d',
     transposedGradInput: 'dE/dx de ConvTranspose2d = Conv2d hacia adelante de dE/dy',
-    transposedGradWeight: 'dE/dw de ConvTranspose2d = dE/dw de Conv2d, con x y dE/dy intercambiados',
+    transposedGradWeight: 'dE/dw de ConvTranspose2d = dE/dw de Conv2d, x y dE/dy intercambiados',
     pair: 'Conv2d ↔ ConvTranspose2d',
     stamp: 'x·w estampado',
     canvas: 'y antes del recorte, hasta ahora',
