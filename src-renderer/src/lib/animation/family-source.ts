@@ -42,6 +42,8 @@ export interface FamilySource {
   region: Region | null
   /** ConvTranspose2d on a large input: the crop is an input patch transposed on its own. */
   patch: boolean
+  /** The layer's plan on the whole input (a region's crop has its own, in `layer`). */
+  full: FamilyPlan
   /** The input rows and columns cropped for a region (null: the whole input). */
   crop: { top: number; left: number; height: number; width: number } | null
   /** Why there is no dE/dy (the chosen one does not apply to a region), or null. */
@@ -165,6 +167,7 @@ export async function loadFamilySource(transport: Transport, request: FamilyRequ
   } catch (error) {
     return failure(error)
   }
+  const full = plan
   const whole = familyAnimatesWhole(plan)
   let input = request.input
   let region: Region | null = null
@@ -222,5 +225,5 @@ export async function loadFamilySource(transport: Transport, request: FamilyRequ
       // No pair: the view says it needs one.
     }
   }
-  return { ok: true, value: { layer: familyLayerOf(layer, plan), values, region, patch, crop: cropped, gradientNote } }
+  return { ok: true, value: { layer: familyLayerOf(layer, plan), values, region, patch, full, crop: cropped, gradientNote } }
 }

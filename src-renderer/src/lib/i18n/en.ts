@@ -402,6 +402,7 @@ export const en = {
     'ConvTranspose2d here transposes the input patch whose stamps reach the region (rows {top}.., columns {left}.., {h}×{w}): cells near its border lack their neighbours’ stamps.',
   'family.anim.regionRow': 'Region top row',
   'family.anim.regionCol': 'Region left column',
+  'family.anim.regionPick': 'Input thumbnail: click a cell to animate the output region that reads it',
   'family.anim.pairNote':
     'The same w: Conv2d takes ConvTranspose2d’s output shape down to x’s, ConvTranspose2d takes x back up; Conv2d’s dE/dx at dE/dy = x equals ConvTranspose2d(x) − b.',
   ...layoutEn,

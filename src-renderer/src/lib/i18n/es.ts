@@ -405,6 +405,7 @@ export const es: Messages = {
     'Aquí ConvTranspose2d transpone el trozo de entrada cuyos estampados alcanzan la región (filas {top}.., columnas {left}.., {h}×{w}): a las celdas cerca de su borde les faltan los estampados de sus vecinas.',
   'family.anim.regionRow': 'Fila superior de la región',
   'family.anim.regionCol': 'Columna izquierda de la región',
+  'family.anim.regionPick': 'Miniatura de la entrada: pulsa una celda para animar la región de la salida que la lee',
   'family.anim.pairNote':
     'El mismo w: Conv2d lleva la forma de la salida de ConvTranspose2d a la de x, ConvTranspose2d devuelve x a la grande; el dE/dx de Conv2d con dE/dy = x es igual a ConvTranspose2d(x) − b.',
   ...layoutEs,
