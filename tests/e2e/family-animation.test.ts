@@ -2,11 +2,13 @@
 // MaxPool2d, AvgPool2d and ConvTranspose2d in the layer picker, step their animations and read
 // the frames' numbers (the caption a screen reader hears): each equals core's layer; switch
 // ConvTranspose2d's forward between scatter and the Conv2d dE/dx frames; the Conv2d ↔
-// ConvTranspose2d view ends with the two numbers equal; its frames export as PNGs.
+// ConvTranspose2d view ends with the two numbers equal; its frames export as PNGs; on a photo, a region picked on the input thumbnail steps through the whole output's numbers.
 
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { unzipSync } from 'fflate'
+import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { avgPool2d } from '../../core/avg-pool2d'
@@ -109,5 +111,38 @@ describe('the family animated', () => {
     const files = unzipSync(new Uint8Array(readFileSync(await download.path())))
     expect(Object.keys(files).sort()).toEqual(['frame-0001.png', 'frame-0002.png', 'frame-0003.png', 'frame-0004.png'])
     await dialog.getByRole('button', { name: 'Close' }).click()
+  })
+
+  it("on a photo, MaxPool2d steps through a region picked on the input thumbnail: the whole output's numbers", async () => {
+    const [width, height] = [300, 200]
+    const raw = Buffer.alloc(width * height * 3)
+    for (let p = 0; p < width * height; p++) for (let c = 0; c < 3; c++) raw[p * 3 + c] = (p * 7 + c * 50 + Math.floor(p / width) * 13) % 256
+    const photo = join(mkdtempSync(join(tmpdir(), 'convolab-family-')), 'family-photo.png')
+    await sharp(raw, { raw: { width, height, channels: 3 } })
+      .png()
+      .toFile(photo)
+    await page.locator('input[type=file][accept^="image/"]').setInputFiles(photo)
+    await page.getByTestId('layer-type').selectOption('max-pool2d')
+    await page.getByRole('tab', { name: 'Animation' }).click()
+    await page.getByTestId('family-view').selectOption('forward')
+    const picker = page.getByTestId('family-region-picker')
+    await picker.waitFor({ timeout: 60_000 })
+    // A click near the top-left corner of the thumbnail picks a region there.
+    const box = (await picker.locator('canvas').first().boundingBox())!
+    await page.mouse.click(box.x + box.width * 0.2, box.y + box.height * 0.3)
+    await expect.poll(() => page.getByTestId('family-region').textContent()).not.toContain('rows 9..16')
+    const note = (await page.getByTestId('family-region').textContent()) ?? ''
+    const [, i, , j] = /rows (\d+)\.\.(\d+) and columns (\d+)\.\.(\d+)/.exec(note)!.map(Number)
+    // what to_tensor gives: channel planes of v / 255
+    const x: Tensor = { shape: [1, 3, height, width], data: new Float64Array(3 * width * height) }
+    for (let p = 0; p < width * height; p++) for (let c = 0; c < 3; c++) x.data[c * width * height + p] = raw[p * 3 + c] / 255
+    const { output } = maxPool2d(x, { kernelSize: 3 })
+    const [outH, outW] = [Math.floor(height / 3), Math.floor(width / 3)]
+    await expect.poll(counter).toBe('step 0 of 192')
+    await stepTo(1)
+    expect(await caption()).toContain(`MaxPool2d forward: y[0,0,0,0] = ${shown(output.data[i * outW + j])}`)
+    await stepTo(65)
+    expect(await caption()).toContain(`MaxPool2d forward: y[0,1,0,0] = ${shown(output.data[(outH + i) * outW + j])}`)
+    await shot('photo-region')
   })
 })
