@@ -127,10 +127,11 @@ describe('the family animated', () => {
     await page.getByTestId('family-view').selectOption('forward')
     const picker = page.getByTestId('family-region-picker')
     await picker.waitFor({ timeout: 60_000 })
-    // A click near the top-left corner of the thumbnail picks a region there.
+    // The region starts at the centre; a click near the top-left corner of the thumbnail picks one there.
+    await expect.poll(() => page.getByTestId('family-region').textContent()).toContain('rows 29..36 and columns 46..53')
     const box = (await picker.locator('canvas').first().boundingBox())!
     await page.mouse.click(box.x + box.width * 0.2, box.y + box.height * 0.3)
-    await expect.poll(() => page.getByTestId('family-region').textContent()).not.toContain('rows 9..16')
+    await expect.poll(() => page.getByTestId('family-region').textContent()).not.toContain('rows 29..36 and columns 46..53')
     const note = (await page.getByTestId('family-region').textContent()) ?? ''
     const [, i, , j] = /rows (\d+)\.\.(\d+) and columns (\d+)\.\.(\d+)/.exec(note)!.map(Number)
     // what to_tensor gives: channel planes of v / 255
