@@ -21,6 +21,15 @@ export async function readStackFile(path: string): Promise<Layer[]> {
     throw new ConvolabError('file-missing', { name: path, detail: (error as NodeJS.ErrnoException).code ?? String(error) })
   }
   const entries = parseStackFile(text, path)
+  // the most the app and a session hold
+  if (entries.length > LIMITS.maxStackLayers) {
+    const [count, limit] = [entries.length, LIMITS.maxStackLayers]
+    throw new ConvolabError('stack-file', {
+      name: path,
+      en: `a stack has at most ${limit} layers (this one has ${count})`,
+      es: `una pila tiene como mucho ${limit} capas (esta tiene ${count})`,
+    })
+  }
   const folder = dirname(path)
   const tensors = new Map<string, Tensor>()
   for (const entry of entries) {

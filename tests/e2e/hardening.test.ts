@@ -185,7 +185,7 @@ describe('requests', () => {
     expect(value(await open(fine)).session.weight.shape).toEqual([1, 1, 2, 2])
     refusal(await open(fine.slice(0, 200)), 'session-corrupt')
     refusal(await open(fine.replace(/"data": "[^"]+"/, '"data": "!!!!"')), 'session-corrupt')
-    refusal(await open(fine.replace('"version": 1', '"version": 99')), 'session-newer')
+    refusal(await open(fine.replace(/"version": \d+/, '"version": 99')), 'session-newer')
     refusal(await open(fine.replace(/"data": "[^"]+"/, '"data": "AAAA"')), 'data-size')
   })
 
