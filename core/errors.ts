@@ -66,6 +66,7 @@ export const ERROR_CODES = [
   'stack-file-option-value',
   'stack-file-weight-rank',
   'stack-file-weight-mismatch',
+  'stack-file-too-many-layers',
   // files and formats
   'npy-magic',
   'npy-truncated',

@@ -216,6 +216,10 @@ export const ERROR_TEMPLATES: Record<ErrorCode, { en: Template; es: Template }> 
     en: (p) => `${p.key} ${p.value} does not match the weight of shape ${p.shape} (${p.fromWeight})`,
     es: (p) => `${p.key} ${p.value} no coincide con el peso de shape ${p.shape} (${p.fromWeight})`,
   },
+  'stack-file-too-many-layers': {
+    en: (p) => `a stack has at most ${p.limit} layers (this one has ${p.count})`,
+    es: (p) => `una pila tiene como mucho ${p.limit} capas (esta tiene ${p.count})`,
+  },
   'npy-magic': {
     en: () => `not a NumPy .npy file (the magic string is missing)`,
     es: () => `no es un archivo .npy de NumPy (falta la cadena mágica)`,
