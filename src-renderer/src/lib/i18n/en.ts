@@ -455,6 +455,30 @@ export const en = {
   'matrix.off.cells': 'This matrix would have {rows} × {cols} cells, too many to draw: use fewer channels.',
   'matrix.off.maxPool':
     'MaxPool2d is not linear, so it has no matrix of its own: for one input it acts as a selection matrix (a 1 at each window’s maximum), drawn once the engine has computed this layer’s maxima for the input.',
+  'family.anim.view': 'Animation',
+  'family.anim.view.forward': 'Forward',
+  'family.anim.view.backward-input': 'Backward dE/dx',
+  'family.anim.view.backward-weight': 'Backward dE/dw',
+  'family.anim.view.pair': 'Conv2d ↔ ConvTranspose2d',
+  'family.anim.forwardAs': 'Forward shown as',
+  'family.anim.forward.scatter': 'scatter: each input cell stamps x·w',
+  'family.anim.forward.correlation': 'the Conv2d dE/dx: zeros inserted, padded, rot180(w)',
+  'family.anim.loading': 'Computing the layer in the engine…',
+  'family.anim.failed': 'This animation cannot be shown: {detail}',
+  'family.anim.needsGradient': 'The backward animations start from the dE/dy chosen under “Backward”.',
+  'family.anim.noPair':
+    'The Conv2d ↔ ConvTranspose2d view needs the Conv2d of the same weight to give back x’s shape; with an output padding that reaches the stride it does not.',
+  'family.anim.regionMse':
+    'On a region the chosen dE/dy (a loss, or a drawn tensor of another shape) does not apply: the backward animations need the whole input, or dE/dy = 1 or random.',
+  'family.anim.region': 'Large input: the animation steps through output rows {i}..{iEnd} and columns {j}..{jEnd} of sample {n}.',
+  'family.anim.regionPool': 'The region is kept where no window reads padding, so its numbers are exactly the whole output’s.',
+  'family.anim.regionPatch':
+    'ConvTranspose2d here transposes the input patch whose stamps reach the region (rows {top}.., columns {left}.., {h}×{w}): cells near its border lack their neighbours’ stamps.',
+  'family.anim.regionRow': 'Region top row',
+  'family.anim.regionCol': 'Region left column',
+  'family.anim.regionPick': 'Input thumbnail: click a cell to animate the output region that reads it',
+  'family.anim.pairNote':
+    'The same w: Conv2d takes ConvTranspose2d’s output shape down to x’s, ConvTranspose2d takes x back up; Conv2d’s dE/dx at dE/dy = x equals ConvTranspose2d(x) − b.',
   ...layoutEn,
 } as const
 

@@ -458,5 +458,29 @@ export const es: Messages = {
   'matrix.off.cells': 'Esta matriz tendría {rows} × {cols} celdas, demasiadas para dibujarla: use menos canales.',
   'matrix.off.maxPool':
     'MaxPool2d no es lineal, así que no tiene una matriz propia: para una entrada actúa como una matriz de selección (un 1 en el máximo de cada ventana), que se dibuja cuando el motor haya calculado los máximos de esta capa para la entrada.',
+  'family.anim.view': 'Animación',
+  'family.anim.view.forward': 'Hacia adelante',
+  'family.anim.view.backward-input': 'Hacia atrás dE/dx',
+  'family.anim.view.backward-weight': 'Hacia atrás dE/dw',
+  'family.anim.view.pair': 'Conv2d ↔ ConvTranspose2d',
+  'family.anim.forwardAs': 'Hacia adelante mostrada como',
+  'family.anim.forward.scatter': 'dispersión: cada celda de la entrada estampa x·w',
+  'family.anim.forward.correlation': 'el dE/dx de Conv2d: ceros insertados, relleno, rot180(w)',
+  'family.anim.loading': 'Calculando la capa en el motor…',
+  'family.anim.failed': 'No se puede mostrar esta animación: {detail}',
+  'family.anim.needsGradient': 'Las animaciones hacia atrás parten del dE/dy elegido en “Hacia atrás”.',
+  'family.anim.noPair':
+    'La vista Conv2d ↔ ConvTranspose2d necesita que la Conv2d del mismo peso devuelva la forma de x; con un relleno de salida que alcanza el paso no la devuelve.',
+  'family.anim.regionMse':
+    'En una región el dE/dy elegido (una pérdida, o un tensor dibujado de otra forma) no se aplica: las animaciones hacia atrás necesitan la entrada entera, o dE/dy = 1 o aleatorio.',
+  'family.anim.region': 'Entrada grande: la animación recorre las filas {i}..{iEnd} y las columnas {j}..{jEnd} de la salida de la muestra {n}.',
+  'family.anim.regionPool': 'La región se mantiene donde ninguna ventana lee relleno, así que sus números son exactamente los de la salida entera.',
+  'family.anim.regionPatch':
+    'Aquí ConvTranspose2d transpone el trozo de entrada cuyos estampados alcanzan la región (filas {top}.., columnas {left}.., {h}×{w}): a las celdas cerca de su borde les faltan los estampados de sus vecinas.',
+  'family.anim.regionRow': 'Fila superior de la región',
+  'family.anim.regionCol': 'Columna izquierda de la región',
+  'family.anim.regionPick': 'Miniatura de la entrada: pulsa una celda para animar la región de la salida que la lee',
+  'family.anim.pairNote':
+    'El mismo w: Conv2d lleva la forma de la salida de ConvTranspose2d a la de x, ConvTranspose2d devuelve x a la grande; el dE/dx de Conv2d con dE/dy = x es igual a ConvTranspose2d(x) − b.',
   ...layoutEs,
 }
