@@ -3,6 +3,7 @@
 // form for the count (Intl.PluralRules), # being the count.
 
 import { layoutEn } from './layout-en'
+import { stackEn } from '../stack/messages-en'
 
 export const en = {
   'app.title': 'Convolab',
@@ -382,6 +383,7 @@ export const en = {
     'Learning frames draw the whole output at every step: export them for a smaller input, or from the command line with convolab export --animation learning.',
   'export.region': 'Frames of the region rows {i}.. and columns {j}.. ({h}×{w}) of the output, as on the stage.',
   ...layoutEn,
+  ...stackEn,
 } as const
 
 export type MessageKey = keyof typeof en

@@ -2,6 +2,7 @@
 
 import type { Messages } from './en'
 import { layoutEs } from './layout-es'
+import { stackEs } from '../stack/messages-es'
 
 export const es: Messages = {
   'app.title': 'Convolab',
@@ -385,4 +386,5 @@ export const es: Messages = {
     'Los cuadros de aprendizaje dibujan la salida entera en cada paso: expórtalos para una entrada más pequeña, o desde la línea de órdenes con convolab export --animation learning.',
   'export.region': 'Cuadros de la región de filas {i}.. y columnas {j}.. ({h}×{w}) de la salida, como en el escenario.',
   ...layoutEs,
+  ...stackEs,
 }
