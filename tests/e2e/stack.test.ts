@@ -1,0 +1,132 @@
+// Stacks in the app, end to end in browser mode (real server, engine worker and Chromium):
+// - the dilated preset (3×3 convs with dilation 1, 2, 4, 8): hovering a unit of the last layer
+//   reads its receptive field, 31×31 = 1 + 2·(1 + 2 + 4 + 8), on screen; the effective field's
+//   heat map shows over the input; leaving the stack gives back the single-layer explorer.
+// - interactive timing through the page: the VGG block (three conv3 with 16 channels, padding 1,
+//   ReLU between) on a 512×512 RGB photo, forward + every gradient (dE/dy = 1 at the output). A
+//   weight of layer 0 changes (as typing does) and the clock stops when the strip shows the
+//   answer to that request. Medians printed: the engine's compute and the page's round trip
+//   (target of issue 13: ≤ 300 ms in the engine on the 2-core machine). The machine is shared,
+//   so only a bound that holds under load is asserted.
+
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Page } from 'playwright-core'
+import { openBrowserMode, writePhoto, type BrowserMode } from './browser-mode'
+
+const RUNS = 9
+const WARM_UP = 2
+/** Generous: holds on a loaded machine; the issue's target is printed, not asserted. */
+const MEDIAN_BOUND_MS = 5000
+const SHOTS = process.env.CONVOLAB_SHOTS ?? mkdtempSync(join(tmpdir(), 'convolab-shots-'))
+
+let mode: BrowserMode
+let page: Page
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b)
+  const middle = sorted.length >> 1
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2
+}
+
+beforeAll(async () => {
+  mode = await openBrowserMode('en-US')
+  page = mode.page
+})
+
+afterAll(async () => {
+  await mode?.close()
+})
+
+async function usePreset(name: string): Promise<void> {
+  await page.getByTestId('stack-preset').selectOption({ label: name })
+  await page.getByTestId('stack-preset-apply').click()
+}
+
+describe('stacks in the app', () => {
+  it('builds the dilated preset and reads a last-layer unit’s receptive field, 31×31', async () => {
+    await page.getByTestId('stack-open').click()
+    // today's Conv2d is the stack of one it starts from
+    await expect.poll(() => page.getByTestId('stack-layer').count()).toBe(1)
+    await usePreset('Dilated (WaveNet)')
+    await expect.poll(() => page.getByTestId('stack-layer').count()).toBe(7)
+    await expect.poll(() => page.getByTestId('stack-card').count(), { timeout: 60_000 }).toBe(7)
+    await expect.poll(() => page.getByTestId('stack-card-shape').last().textContent()).toBe('(1, 8, 7, 7)')
+
+    await page.getByTestId('stack-card').last().getByRole('img').hover()
+    await expect.poll(() => page.getByTestId('stack-field-size').textContent()).toBe('31×31')
+    // the field's outline is drawn on the input and on every layer between
+    expect(await page.locator('[data-testid="stack-strip"] .outline').count()).toBe(8)
+
+    // the effective receptive field: |dE/dx| for dE/dy = 1 at the unit, over the input
+    await page.getByTestId('stack-field-toggle').check()
+    await page.getByTestId('stack-card').last().getByRole('img').hover({ position: { x: 60, y: 60 } })
+    await expect.poll(() => page.getByTestId('stack-field-heat').count(), { timeout: 60_000 }).toBe(1)
+
+    // the PyTorch panel writes the nn.Sequential
+    const code = await page.getByTestId('pytorch-code').textContent()
+    expect(code).toContain('torch.nn.Sequential(')
+    expect(code).toContain('dilation=8')
+
+    // the backward animation goes back through the stack
+    await page.getByTestId('stack-direction').selectOption('backward')
+    await page.getByTestId('stack-next').click()
+    await page.screenshot({ path: join(SHOTS, 'stack-dilated.png') })
+
+    // leaving the stack gives back the single-layer explorer as it was
+    await page.getByTestId('stack-close').click()
+    await expect.poll(() => page.getByTestId('output-shape').textContent()).toBe('Output shape y: (1, 1, 5, 5)')
+    expect(mode.pageErrors).toEqual([])
+  })
+
+  it('names a layer that cannot take its input, with the layers before it still shown', async () => {
+    await page.getByTestId('stack-open').click()
+    await usePreset('LeNet-like')
+    // a 7×7 drawing: the second 5×5 conv gets a 1×1 map
+    await expect.poll(() => page.getByTestId('stack-refused').textContent(), { timeout: 60_000 }).toMatch(/layer 3 \(Conv2d\) cannot take its input/)
+    await expect.poll(() => page.getByTestId('stack-card').count(), { timeout: 60_000 }).toBe(3)
+    await page.getByTestId('stack-close').click()
+  })
+
+  it('times forward + every gradient of the VGG block on a 512×512 RGB photo through the page', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'convolab-stack-'))
+    const file = join(folder, 'photo.png')
+    await writePhoto(file, 512, 512)
+    await page.getByText('Size, batch and photo').click()
+    await page.getByLabel('Working size (longest side)').selectOption('512')
+    await page.getByLabel('Open image…').setInputFiles(file)
+    await expect.poll(() => page.locator('[data-testid="side-panel"]').getByText(/\(1, 3, 512, 512\)/).count(), { timeout: 60_000 }).toBeGreaterThan(0)
+    await page.getByTestId('stack-open').click()
+    await usePreset('VGG block')
+    await expect.poll(() => page.getByTestId('stack-card-shape').last().textContent(), { timeout: 120_000 }).toBe('(1, 16, 512, 512)')
+    const status = page.getByTestId('stack-status')
+    await page.getByTestId('stack-layer').first().getByRole('button').first().click()
+    const cell = page.getByLabel('layer 0, w[0, 0, 0, 0]')
+
+    const engine: number[] = []
+    const roundTrip: number[] = []
+    const endToEnd: number[] = []
+    for (let run = 0; run < WARM_UP + RUNS; run++) {
+      const before = await status.getAttribute('data-request-id')
+      const started = Date.now()
+      await cell.fill(String(0.1 + run / 100))
+      await expect.poll(() => status.getAttribute('data-request-id'), { timeout: 60_000, interval: 20 }).not.toBe(before)
+      const took = Date.now() - started
+      if (run < WARM_UP) continue
+      endToEnd.push(took)
+      engine.push(Number(await status.getAttribute('data-engine-ms')))
+      roundTrip.push(Number(await status.getAttribute('data-page-ms')))
+    }
+    await page.screenshot({ path: join(SHOTS, 'stack-vgg.png') })
+    console.log(
+      `stack VGG block 512×512 RGB, forward + all gradients through the page: engine median ${median(engine).toFixed(1)} ms ` +
+        `(min ${Math.min(...engine).toFixed(1)}, max ${Math.max(...engine).toFixed(1)}; target 300), ` +
+        `request to answer median ${median(roundTrip).toFixed(1)} ms, edit to strip median ${median(endToEnd).toFixed(1)} ms, ${RUNS} edits`,
+    )
+    expect(engine.every((ms) => ms > 0)).toBe(true)
+    expect(median(engine)).toBeLessThan(MEDIAN_BOUND_MS)
+    expect(mode.pageErrors).toEqual([])
+  })
+})
