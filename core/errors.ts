@@ -188,6 +188,12 @@ const templates: Record<string, { en: Template; es: Template }> = {
     en: (p) => `layer ${p.index} was not computed (the stack stops at layer ${p.failed})`,
     es: (p) => `la capa ${p.index} no se calculó (la pila se detiene en la capa ${p.failed})`,
   },
+  'stack-memory': {
+    en: (p) =>
+      `layer ${p.index} (${p.kind}) is not computed: with it the stack would hold ${p.mib} MiB of exact values, more than the ${p.limitMib} MiB kept at most; use a smaller input (or fewer layers)`,
+    es: (p) =>
+      `la capa ${p.index} (${p.kind}) no se calcula: con ella la pila ocuparía ${p.mib} MiB de valores exactos, más de los ${p.limitMib} MiB que se guardan como máximo; use una entrada más pequeña (o menos capas)`,
+  },
   'stack-file': {
     en: (p) => `${p.name}: ${p.en}`,
     es: (p) => `${p.name}: ${p.es}`,

@@ -33,13 +33,15 @@ export interface AsyncStackKernels {
   kernels?: FastKernels
 }
 
-async function forwardLayer(layer: Layer, plan: LayerPlan, x: Tensor, run: AsyncStackKernels): Promise<LayerForward> {
+/** One layer's forward, its Conv2d on the asynchronous runner. */
+export async function layerForwardAsync(layer: Layer, plan: LayerPlan, x: Tensor, run: AsyncStackKernels): Promise<LayerForward> {
   if (layer.type !== 'conv2d' || plan.type !== 'conv2d') return layerForward(layer, plan, x, run.kernels)
   const data = await run.conv.forward(x.data, layer.weight.data, layer.bias?.data ?? null, plan.geometry, 'f64')
   return { output: { shape: plan.outputShape, data: data as Float64Array } }
 }
 
-async function backwardLayer(
+/** One layer's backward, its Conv2d on the asynchronous runner. */
+export async function layerBackwardAsync(
   layer: Layer,
   plan: LayerPlan,
   x: Tensor,
@@ -69,7 +71,7 @@ export async function stackForwardAsync(layers: readonly Layer[], x: Tensor, run
   const computed: LayerForward[] = []
   let current = x
   for (let index = 0; index < plan.plans.length; index++) {
-    const result = await forwardLayer(layers[index], plan.plans[index], current, run)
+    const result = await layerForwardAsync(layers[index], plan.plans[index], current, run)
     computed.push(result)
     current = result.output
   }
@@ -93,7 +95,7 @@ export async function stackBackwardAsync(
   for (let index = from; index >= 0; index--) {
     gradOutputs[index] = grad
     const input = index === 0 ? forward.input : forward.layers[index - 1].output
-    const result = await backwardLayer(layers[index], forward.plan.plans[index], input, forward.layers[index], grad, run, options.weights ?? true)
+    const result = await layerBackwardAsync(layers[index], forward.plan.plans[index], input, forward.layers[index], grad, run, options.weights ?? true)
     gradWeights[index] = result.gradWeight
     gradBiases[index] = result.gradBias
     grad = result.gradInput

@@ -16,6 +16,7 @@ import { checkGradients } from './gradient-check'
 import { learnSteps } from './learn'
 import { filteredTarget, resolveStoredTarget } from './filtered-target'
 import { regionValues } from './region'
+import { StackJobs } from './stack-host'
 
 /** Inputs kept at once; the least recently used goes first. */
 export const MAX_INPUTS = 16
@@ -31,18 +32,21 @@ export class ComputeHost {
   private spare: ExactTensors | null = null
   private queue: Promise<void> = Promise.resolve()
   private computing = false
+  private readonly stacks: StackJobs
 
   constructor(
     private readonly kernel: ConvKernel,
     private readonly control: Int32Array,
     private readonly post: Post,
     private readonly log: Logger = consoleLogger,
-  ) {}
+  ) {
+    this.stacks = new StackJobs(kernel, control, this.inputs)
+  }
 
   /** Messages are handled one after the other, in arrival order. */
   receive(message: ToWorker): Promise<void> {
     // An asynchronous kernel leaves this thread free while it runs: a newer compute stops it now.
-    if (message.op === 'compute' && this.computing) this.kernel.cancel?.()
+    if ((message.op === 'compute' || message.op === 'computeStack') && this.computing) this.kernel.cancel?.()
     this.queue = this.queue.then(() => this.handle(message))
     return this.queue
   }
@@ -90,6 +94,20 @@ export class ComputeHost {
         }
         case 'probe':
           result = { ok: true, value: this.probe(message.request) }
+          break
+        case 'computeStack': {
+          const input = this.inputs.get(message.request.inputId)
+          if (input) this.remember(message.request.inputId, input)
+          this.computing = true
+          const stack = await this.stacks.compute(message.seq, message.request).finally(() => {
+            this.computing = false
+          })
+          result = { ok: true, value: stack.value }
+          transfer = stack.transfer
+          break
+        }
+        case 'probeStack':
+          result = { ok: true, value: this.stacks.probe(message.request) }
           break
         case 'gradcheck':
           result = { ok: true, value: this.gradcheck(message) }
@@ -182,5 +200,5 @@ export class ComputeHost {
 }
 
 function requestIdOf(message: ToWorker): Record<string, number> {
-  return message.op === 'compute' ? { requestId: message.request.requestId } : {}
+  return message.op === 'compute' || message.op === 'computeStack' ? { requestId: message.request.requestId } : {}
 }

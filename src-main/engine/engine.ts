@@ -204,9 +204,13 @@ export class Engine {
       return ok(undefined)
     },
     about: () => this.about(),
-    // Stacks and the layer family (built on the engine branch; these placeholders never land alone).
-    computeStack: () => Promise.reject(new Error('computeStack is not built yet')),
-    probeStack: () => Promise.reject(new Error('probeStack is not built yet')),
+    // Stacks and the layer family, in the compute worker: a stack and a compute supersede each other.
+    computeStack: (request) => {
+      const seq = ++this.arrivals
+      Atomics.store(this.compute.control, CONTROL.latestCompute, seq)
+      return this.compute.run<'computeStack'>({ op: 'computeStack', seq, request })
+    },
+    probeStack: (request) => this.compute.run<'probeStack'>({ op: 'probeStack', request }),
     // Sessions, autosave and settings (src-main/storage/documents.ts).
     sessionChunk: (request) => this.withDocuments((documents) => documents.sessionChunk(request)),
     saveSession: (request) => this.withDocuments((documents) => documents.saveSession(request)),

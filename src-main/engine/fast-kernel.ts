@@ -34,6 +34,8 @@ interface Runner {
   /** Only on the calling thread: the maps kernel runs in the same memory as the passes. */
   forwardWithMaps?: FastKernels['forwardWithMaps']
   backwardWithMaps?: FastKernels['backwardWithMaps']
+  /** The kernels on the calling thread (the runner itself, or beside the kernel threads). */
+  sync: FastKernels
   cancel(): void
 }
 
@@ -45,6 +47,7 @@ function sameThread(kernels: FastKernels): Runner {
     backward: async (...args) => kernels.backward(...args),
     forwardWithMaps: kernels.forwardWithMaps,
     backwardWithMaps: kernels.backwardWithMaps,
+    sync: kernels,
     // a run on this thread is one synchronous call: nothing to stop mid-way; the engine checks
     // for a newer request between the passes
     cancel() {},
@@ -55,8 +58,9 @@ export async function createFastKernel(options: FastKernelOptions = {}): Promise
   // Node 20 (browser mode, CLI) keeps fused multiply-add behind a flag; Electron has it on.
   enableRelaxedSimd()
   const threads = Math.max(0, Math.floor(options.threads ?? 0))
-  const runner: Runner =
-    threads > 0 ? await createParallelRunner({ threads, prefer: options.prefer }) : sameThread(await createFastKernels({ prefer: options.prefer }))
+  const sync = await createFastKernels({ prefer: options.prefer })
+  // a stack's other layers (the transposed convolution) run on this thread's kernels beside the runner
+  const runner: Runner = threads > 0 ? { ...(await createParallelRunner({ threads, prefer: options.prefer })), sync } : sameThread(sync)
   if (runner.kind === 'scalar') return scalarKernel
   const name = kernelName(runner.kind, runner.threads)
 
@@ -93,6 +97,10 @@ export async function createFastKernel(options: FastKernelOptions = {}): Promise
       }
     },
     cancel: () => runner.cancel(),
+    stack: {
+      conv: { forward: (...args) => runner.forward(...args), backward: (...args) => runner.backward(...args) },
+      kernels: runner.sync,
+    },
   }
 }
 

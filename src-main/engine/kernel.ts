@@ -2,7 +2,7 @@
 // or the WebAssembly kernels of fast-kernel.ts (chosen in worker.ts), with the same inputs and
 // outputs, so nothing else in the engine changes.
 
-import type { Conv2dGradients, Conv2dOptions, Conv2dResult, ConvGeometry, Tensor } from '../../core'
+import type { AsyncStackKernels, Conv2dGradients, Conv2dOptions, Conv2dResult, ConvGeometry, Tensor } from '../../core'
 import { conv2d, conv2dBackward } from '../../core'
 import type { PlaneMaps } from '../../core/fast'
 
@@ -73,6 +73,11 @@ export interface ConvKernel {
   ): Promise<Pick<Conv2dGradients, 'gradWeight' | 'gradBias'>>
   /** Stops the run in progress, whose promise then rejects; called when a newer compute arrives. */
   cancel?(): void
+  /**
+   * The same kernels at core/fast's level (flat arrays and a geometry), for stacks of layers
+   * (core/stack-async.ts): without them a stack runs on core's scalar loops.
+   */
+  readonly stack?: AsyncStackKernels
 }
 
 export const scalarKernel: ConvKernel = {

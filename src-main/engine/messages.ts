@@ -16,6 +16,9 @@ import type {
   RegionValues,
   RegionValuesRequest,
   Result,
+  StackComputeRequest,
+  StackComputeResult,
+  StackProbeRequest,
   TensorPayload,
 } from '../../contract'
 import type { GradcheckReport } from '../../core'
@@ -32,6 +35,9 @@ export interface WorkerJobs {
   /** A copy of a stored input (for the checks worker). */
   inputCopy: { job: { inputId: string }; answer: TensorPayload }
   checkGradients: { job: { generation: number; input: TensorPayload; request: GradientCheckRequest }; answer: GradientCheckReport }
+  /** A stack, superseded like compute (same arrival counter). */
+  computeStack: { job: { seq: number; request: StackComputeRequest }; answer: StackComputeResult }
+  probeStack: { job: { request: StackProbeRequest }; answer: Float64Array }
 }
 
 export type Op = keyof WorkerJobs

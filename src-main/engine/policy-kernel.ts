@@ -55,5 +55,21 @@ export async function createPolicyKernel(options: PolicyKernelOptions = {}): Pro
       single.cancel?.()
       many.cancel?.()
     },
+    stack: policyStack(single, many, available),
+  }
+}
+
+/** A stack's convolutions under the same policy, pass by pass; its other layers on this thread. */
+function policyStack(single: ConvKernel, many: ConvKernel, available: number): ConvKernel['stack'] {
+  if (!single.stack || !many.stack) return single.stack ?? many.stack
+  const one = single.stack.conv
+  const several = many.stack.conv
+  return {
+    conv: {
+      forward: (x, weight, bias, geometry, dtype) => (threadsFor(geometry, available) > 1 ? several : one).forward(x, weight, bias, geometry, dtype),
+      backward: (x, weight, gradOutput, geometry, dtype, wants) =>
+        (threadsFor(geometry, available) > 1 ? several : one).backward(x, weight, gradOutput, geometry, dtype, wants),
+    },
+    kernels: single.stack.kernels,
   }
 }
