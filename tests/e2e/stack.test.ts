@@ -67,7 +67,7 @@ describe('stacks in the app', () => {
       .last()
       .getByRole('img')
       .hover({ position: { x: 60, y: 60 } })
-    await expect.poll(() => page.getByTestId('stack-field-heat').count(), { timeout: 60_000 }).toBe(1)
+    await expect.poll(() => page.getByTestId('stack-field-heat').count(), { timeout: 60_000 }).toBeGreaterThan(0)
 
     // the PyTorch panel writes the nn.Sequential
     const code = await page.getByTestId('pytorch-code').textContent()

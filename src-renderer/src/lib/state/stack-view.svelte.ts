@@ -43,7 +43,11 @@ export class StackView {
   showGradients = $state(false)
   /** The effective receptive field over the input while a unit is hovered. */
   fieldOn = $state(false)
-  field = $state.raw<{ unit: StackUnit; map: MapStack } | null>(null)
+  field = $state.raw<{ unit: StackUnit; map: MapStack; result: StackComputeResult; layers: Layer[] } | null>(null)
+  /** A unit clicked in the strip stays chosen when the pointer leaves (its field and its backward animation). */
+  pinned = $state.raw<StackUnit | null>(null)
+  /** Where the backward animation starts: dE/dy = 1 at every output, or at the chosen unit alone. */
+  seed = $state<'output' | 'unit'>('output')
   direction = $state<StackDirection>('backward')
   step = $state(-1)
   playing = $state(false)
@@ -102,10 +106,27 @@ export class StackView {
     const stack = this.explorer.stack
     if (stack) this.explorer.stack = setActive(stack, false)
     this.hover = null
+    this.pinned = null
     this.playing = false
   }
 
+  /** The pointer over a unit (or off the maps: back to the pinned unit, if any). */
+  hoverUnit(unit: StackUnit | null): void {
+    this.hover = unit ?? this.pinned
+  }
+
+  /** Clicking a unit pins it; clicking it again lets it go. */
+  pin(): void {
+    const hover = this.hover
+    const same =
+      hover && this.pinned && hover.layer === this.pinned.layer && hover.row === this.pinned.row && hover.col === this.pinned.col && hover.c === this.pinned.c
+    this.pinned = same ? null : hover
+  }
+
   usePreset(id: StackPresetId): void {
+    this.pinned = null
+    this.hover = null
+    this.field = null
     this.explorer.stack = presetStack(id, this.explorer.input.shape[1])
     this.channels = {}
     this.step = -1
@@ -154,7 +175,8 @@ export class StackView {
     const timer = setTimeout(() => {
       const gradient = { kind: 'unit' as const, layer: hover.layer, unit: [hover.n, hover.c, hover.row, hover.col] as [number, number, number, number] }
       void this.send('field', { layers: layersOnWire(shown.layers), gradient, display: { maxSide: FIELD_MAP_SIDE } }).then((answer) => {
-        if (answer?.ok && answer.value.result.gradInput) this.field = { unit: hover, map: answer.value.result.gradInput }
+        const result = answer?.ok ? answer.value.result : null
+        if (result?.gradInput) this.field = { unit: hover, map: result.gradInput, result, layers: shown.layers }
       })
     }, FIELD_DELAY_MS)
     return () => clearTimeout(timer)
