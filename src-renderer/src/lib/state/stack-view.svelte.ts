@@ -3,6 +3,7 @@
 // from dE/dy = 1 at the output), the hovered unit with its receptive field, the effective
 // receptive field of that unit (a second computeStack with the unit seed) and the animation player.
 
+import { untrack } from 'svelte'
 import type { ErrorEnvelope, MapStack, StackComputeRequest, StackComputeResult, Transport } from '../../../../contract'
 import type { Layer } from '../../../../core/layer'
 import type { SessionStack } from '../../../../core/session'
@@ -69,11 +70,15 @@ export class StackView {
 
   readonly active = $derived.by(() => !!this.explorer.stack?.active)
 
+  /** The layers alone: choosing another layer to edit (or undoing that) replaces the stack but keeps them, and asks nothing again. */
+  readonly layers = $derived.by((): Layer[] | null => this.explorer.stack?.layers ?? null)
+  private readonly inputShape = $derived.by(() => this.explorer.input.shape.join(','))
+
   /** Shapes layer by layer for the current input, and the first layer that cannot take its input. */
   readonly plan = $derived.by((): StackPlan | null => {
-    const stack = this.explorer.stack
-    if (!stack) return null
-    return planStack(stack.layers, this.explorer.input.shape)
+    const layers = this.layers
+    if (!layers) return null
+    return planStack(layers, this.inputShape.split(',').map(Number))
   })
 
   /** The hovered unit's outlines on the input and every map before its layer. */
@@ -139,13 +144,17 @@ export class StackView {
 
   /** Asks the engine for every layer's maps and gradients; an effect calling it reruns on any edit. */
   requestCompute(): void {
-    const stack = this.explorer.stack
+    const active = this.active
+    const layers = this.layers
     const plan = this.plan
     // read the input so an edit to it asks again
     void this.explorer.input
     void this.explorer.origin
-    if (!stack?.active || !plan) return
-    const layers = stack.layers
+    if (!active || !layers || !plan) return
+    // the effective field of other layers would animate a stack that is no more
+    untrack(() => {
+      if (this.field && this.field.layers !== layers) this.field = null
+    })
     if (layers.length === 0) {
       this.shown = null
       this.error = null
