@@ -60,6 +60,14 @@ describe('stacks in the app', () => {
     // the field's outline is drawn on the input and on every layer between
     expect(await page.locator('[data-testid="stack-strip"] .outline').count()).toBe(8)
 
+    // the keyboard reaches the units too: focus a map, arrows choose a unit
+    await page.mouse.move(1, 1)
+    await page.getByTestId('stack-card').nth(2).getByRole('img').focus()
+    await page.keyboard.press('ArrowDown')
+    await page.keyboard.press('ArrowRight')
+    await expect.poll(() => page.getByTestId('stack-field-size').textContent()).toBe('7×7')
+    expect(await page.getByTestId('stack-results').textContent()).toContain('Layer 2, unit [0, 0, 3, 4]')
+
     // the effective receptive field: |dE/dx| for dE/dy = 1 at the unit, over the input
     await page.getByTestId('stack-field-toggle').check()
     await page

@@ -52,7 +52,7 @@ export const stackEn = {
   'stack.showGradients': 'Gradients dE/dy',
   'stack.effectiveField': 'Effective receptive field',
   'stack.inputLabel': 'Input x; hovering a unit of a layer outlines its receptive field here',
-  'stack.mapLabel': 'Output of layer {index}, channel {c}; hover a unit to see its receptive field',
+  'stack.mapLabel': 'Output of layer {index}, channel {c}; hover a unit, or focus and use the arrow keys, to see its receptive field; Enter keeps it chosen',
   'stack.gradLabel': 'dE/dy at the output of layer {index}, channel {c}',
   'stack.channelOf': 'Channel shown of {name}',
   'stack.animation': 'Animation',

@@ -54,7 +54,8 @@ export const stackEs: Record<keyof typeof stackEn, string> = {
   'stack.showGradients': 'Gradientes dE/dy',
   'stack.effectiveField': 'Campo receptivo efectivo',
   'stack.inputLabel': 'Entrada x; al pasar por una unidad de una capa aquí se marca su campo receptivo',
-  'stack.mapLabel': 'Salida de la capa {index}, canal {c}; pase el ratón por una unidad para ver su campo receptivo',
+  'stack.mapLabel':
+    'Salida de la capa {index}, canal {c}; pase el ratón por una unidad, o enfoque y use las flechas, para ver su campo receptivo; Intro la deja elegida',
   'stack.gradLabel': 'dE/dy en la salida de la capa {index}, canal {c}',
   'stack.channelOf': 'Canal que se muestra de {name}',
   'stack.animation': 'Animación',
