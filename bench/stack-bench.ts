@@ -1,16 +1,19 @@
 // The stack row of `npm run bench`: the VGG-block preset (three conv 3×3 with 16 channels,
 // padding 1, ReLU between) on a 512×512 RGB input, forward and every gradient (dE/dx and each
 // conv's dE/dw, dE/db) through core's stack on the fast kernels, float64, on one thread and with
-// the Conv2d layers on the engine's two-thread runner; with
+// the Conv2d layers on the engine's two-thread runner, and as the app runs it: computeStack
+// through the Engine and its worker thread (maps of every layer, exact dE/dw, dE/db); with
 // PyTorch float64 (one thread, nn.Sequential) beside it (bench/torch_stack_bench.py).
 
 import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
+import type { StackComputeRequest, WireLayer } from '../contract'
 import type { Layer } from '../core'
 import { normalTensor, planStack, seededSource, stackBackward, stackBackwardAsync, stackForward, stackForwardAsync, stackPreset } from '../core'
 import { createFastKernels } from '../core/fast'
 import { createParallelRunner } from '../src-main/engine/parallel'
+import { Engine, nodeWorker } from '../src-main/engine/engine'
 
 export const STACK_BENCH = {
   name: 'VGG',
@@ -18,10 +21,17 @@ export const STACK_BENCH = {
   input: [1, 3, 512, 512] as [number, number, number, number],
   /** The issue's budget for forward + all gradients, median. */
   targetMs: 300,
+  /**
+   * Display maps asked of the engine: thumbnails at most 256 per side (as a strip of layers shows
+   * them), and full size (every value of every map sent as float32).
+   */
+  maxSides: [256, 512],
 }
 
 export interface StackRow {
   impl: string
+  /** Engine rows: the median computeMs the worker reports (the rest of the wall time is the hop between threads). */
+  compute_ms?: number
   kernels: string
   op: 'forward' | 'forward+gradients'
   threads: number
@@ -77,6 +87,7 @@ export async function measureStack(): Promise<StackRow[]> {
   })
   await runner.close()
   kernels.release()
+  const engine = await measureEngine(layers, x)
   const row = (op: StackRow['op'], threads: number, measured: { median: number; cpu: number; runs: number }): StackRow => ({
     impl: 'convolab-stack',
     kernels: threads === 1 ? kernels.kind : runner.kind,
@@ -86,7 +97,57 @@ export async function measureStack(): Promise<StackRow[]> {
     cpu_ms: measured.cpu,
     runs: measured.runs,
   })
-  return [row('forward', 1, forward), row('forward+gradients', 1, both), row('forward', 2, forward2), row('forward+gradients', 2, both2)]
+  return [row('forward', 1, forward), row('forward+gradients', 1, both), row('forward', 2, forward2), row('forward+gradients', 2, both2), ...engine]
+}
+
+/**
+ * computeStack through the Engine and its real worker thread (bench/run.mjs builds
+ * engine-worker.mjs beside this bundle), as the page asks it: the maps of every layer's output
+ * and dE/dy and of dE/dx, the exact dE/dw and dE/db, from a random dE/dy (seeded).
+ */
+async function measureEngine(layers: Layer[], x: { shape: readonly number[]; data: Float64Array }): Promise<StackRow[]> {
+  const file = join(dirname(process.argv[1]), 'engine-worker.mjs')
+  if (!existsSync(file)) return []
+  const engine = new Engine({ host: 'browser', spawn: (control) => nodeWorker(file, control) })
+  try {
+    const stored = await engine.invoke('setInput', { shape: [...x.shape], data: x.data.slice() })
+    if (!stored.ok) throw new Error(stored.message)
+    const wire = layers as WireLayer[]
+    let requestId = 0
+    const rows: StackRow[] = []
+    for (const [maxSide, op] of STACK_BENCH.maxSides.flatMap((side) => (['forward', 'forward+gradients'] as const).map((op) => [side, op] as const))) {
+      const computeMs: number[] = []
+      let kernel = ''
+      const request = (): StackComputeRequest => ({
+        requestId: ++requestId,
+        inputId: stored.value.inputId,
+        layers: wire,
+        ...(op === 'forward' ? {} : { gradient: { kind: 'output' as const, gradOutput: { kind: 'random' as const, seed: 2026 } } }),
+        display: { maxSide },
+      })
+      const measured = await time(async () => {
+        const result = await engine.invoke('computeStack', request())
+        if (!result.ok) throw new Error(result.message)
+        computeMs.push(result.value.timings.computeMs)
+        kernel = result.value.kernel
+      })
+      // the warm-up's computeMs is left out, as its wall time is
+      const threads = Number(/×(\d+)/.exec(kernel)?.[1] ?? 1)
+      rows.push({
+        impl: `convolab-engine ${maxSide}`,
+        kernels: kernel.replace(/^wasm /, '').replace(/ f64.*/, ''),
+        op,
+        threads,
+        median_ms: measured.median,
+        compute_ms: median(computeMs.slice(1)),
+        cpu_ms: measured.cpu,
+        runs: measured.runs,
+      })
+    }
+    return rows
+  } finally {
+    engine.close()
+  }
 }
 
 /** Runs our measurement in a child process and PyTorch's beside it; prints the section. */
@@ -113,11 +174,11 @@ export function printStackTable(rows: readonly StackRow[]): void {
     `${STACK_BENCH.name}: VGG-block preset (conv3 ${c}→16, ReLU, conv3 16→16, ReLU, conv3 16→16; padding 1) on N${n} C${c} ${h}×${w}, float64; target forward+gradients ≤ ${STACK_BENCH.targetMs} ms`,
   )
   console.log(
-    `${'op'.padEnd(19)}${'impl'.padEnd(22)}${'kernels'.padEnd(14)}${'threads'.padStart(7)}${'median ms'.padStart(11)}${'cpu ms'.padStart(10)}${'runs'.padStart(6)}`,
+    `${'op'.padEnd(19)}${'impl'.padEnd(22)}${'kernels'.padEnd(14)}${'threads'.padStart(7)}${'median ms'.padStart(11)}${'worker ms'.padStart(11)}${'cpu ms'.padStart(10)}${'runs'.padStart(6)}`,
   )
   for (const row of rows) {
     console.log(
-      `${row.op.padEnd(19)}${row.impl.padEnd(22)}${row.kernels.padEnd(14)}${String(row.threads).padStart(7)}${row.median_ms.toFixed(1).padStart(11)}${row.cpu_ms.toFixed(1).padStart(10)}${String(row.runs).padStart(6)}`,
+      `${row.op.padEnd(19)}${row.impl.padEnd(22)}${row.kernels.padEnd(14)}${String(row.threads).padStart(7)}${row.median_ms.toFixed(1).padStart(11)}${(row.compute_ms?.toFixed(1) ?? '').padStart(11)}${row.cpu_ms.toFixed(1).padStart(10)}${String(row.runs).padStart(6)}`,
     )
   }
 }

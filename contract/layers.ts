@@ -44,7 +44,7 @@ export interface StackLayerResult {
   output: MapStack
   /** dE/d(this layer's output), when the backward pass reached it. */
   gradOutput?: MapStack
-  /** Small tensors travel exactly (as in ComputeResult). */
+  /** Small tensors travel exactly (as in ComputeResult); absent for a 'unit' seed, which computes dE/dx alone. */
   gradWeight?: TensorPayload
   gradBias?: TensorPayload | null
   /** MaxPool2d: the argmax of each output, flat positions in each input plane (PyTorch's return_indices), when small. */

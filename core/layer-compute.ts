@@ -16,6 +16,7 @@ import { maxPool2d, maxPool2dBackward } from './max-pool2d'
 import type { Pool2dOptions, PoolGeometry } from './pool-geometry'
 import { poolGeometry, poolOutputShape } from './pool-geometry'
 import type { Tensor } from './tensor'
+import { sizeOf } from './tensor'
 import type { FastKernels } from './fast/kernels'
 
 /** The shape rules of one layer for one input shape; made once, read by forward and backward. */
@@ -39,6 +40,13 @@ export interface LayerGradients {
 }
 
 type PlanOf<T extends LayerPlan['type']> = Extract<LayerPlan, { type: T }>
+
+/**
+ * Where a result may go instead of a fresh array: an array of that length no one reads any more
+ * (the engine's arrays of its previous stack), or undefined for a new one. Fresh large arrays
+ * cost their page faults on every run; Conv2d and the activations take them from here.
+ */
+export type Scratch = (length: number) => Float64Array | undefined
 
 /** Conv2d forward (no bias) of an unpadded input on core's loops. */
 function conv2dForwardPadded(x: Float64Array, weight: Float64Array, geometry: ConvGeometry): Float64Array {
@@ -78,13 +86,14 @@ export function planLayer(layer: Layer, inputShape: readonly number[]): LayerPla
   throw new Error(`unknown layer type ${(layer as Layer).type}`)
 }
 
-export function layerForward(layer: Layer, plan: LayerPlan, x: Tensor, kernels?: FastKernels): LayerForward {
+export function layerForward(layer: Layer, plan: LayerPlan, x: Tensor, kernels?: FastKernels, scratch?: Scratch): LayerForward {
   const shape = plan.outputShape
+  const into = (): Float64Array | undefined => scratch?.(sizeOf(shape))
   switch (layer.type) {
     case 'conv2d': {
       const { geometry } = plan as PlanOf<'conv2d'>
       if (kernels) {
-        const data = kernels.forward(x.data, layer.weight.data, layer.bias?.data ?? null, geometry, 'f64') as Float64Array
+        const data = kernels.forward(x.data, layer.weight.data, layer.bias?.data ?? null, geometry, 'f64', { output: into() }) as Float64Array
         return { output: { shape, data } }
       }
       return { output: conv2d(x, layer.weight, layer.bias, layer).output }
@@ -102,9 +111,9 @@ export function layerForward(layer: Layer, plan: LayerPlan, x: Tensor, kernels?:
     case 'relu':
     case 'tanh':
     case 'sigmoid':
-      return { output: { shape, data: activationForward(layer.type, x.data) } }
+      return { output: { shape, data: activationForward(layer.type, x.data, undefined, into()) } }
     case 'leaky-relu':
-      return { output: { shape, data: activationForward('leaky-relu', x.data, layer.negativeSlope ?? DEFAULT_NEGATIVE_SLOPE) } }
+      return { output: { shape, data: activationForward('leaky-relu', x.data, layer.negativeSlope ?? DEFAULT_NEGATIVE_SLOPE, into()) } }
   }
   throw new Error(`unknown layer type ${(layer as Layer).type}`)
 }
@@ -121,17 +130,16 @@ export function layerBackward(
   gradOutput: Tensor,
   kernels?: FastKernels,
   withWeights = true,
+  scratch?: Scratch,
 ): LayerGradients {
   const inputShape = plan.inputShape
+  const into = (): Float64Array | undefined => scratch?.(sizeOf(inputShape))
   switch (layer.type) {
     case 'conv2d': {
       const { geometry } = plan as PlanOf<'conv2d'>
       if (kernels) {
-        const grads = kernels.backward(x.data, layer.weight.data, gradOutput.data, geometry, 'f64', {
-          input: true,
-          weight: withWeights,
-          bias: withWeights,
-        })
+        const wants = { input: true, weight: withWeights, bias: withWeights }
+        const grads = kernels.backward(x.data, layer.weight.data, gradOutput.data, geometry, 'f64', wants, { gradInput: into() })
         return {
           gradInput: { shape: inputShape, data: grads.gradInput as Float64Array },
           gradWeight: grads.gradWeight ? { shape: [...layer.weight.shape], data: grads.gradWeight as Float64Array } : null,
@@ -169,7 +177,7 @@ export function layerBackward(
     case 'sigmoid':
     case 'leaky-relu': {
       const slope = layer.type === 'leaky-relu' ? (layer.negativeSlope ?? DEFAULT_NEGATIVE_SLOPE) : 0
-      const data = activationBackward(layer.type, gradOutput.data, x.data, forward.output.data, slope)
+      const data = activationBackward(layer.type, gradOutput.data, x.data, forward.output.data, slope, into())
       return { gradInput: { shape: inputShape, data }, gradWeight: null, gradBias: null }
     }
   }

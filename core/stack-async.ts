@@ -4,18 +4,19 @@
 
 import type { ConvGeometry } from './geometry'
 import type { Layer } from './layer'
-import type { LayerForward, LayerGradients, LayerPlan } from './layer-compute'
+import type { LayerForward, LayerGradients, LayerPlan, Scratch } from './layer-compute'
 import { layerBackward, layerForward } from './layer-compute'
 import type { BackwardOptions, GradientSeed, StackForward, StackGradients } from './stack'
 import { planStack, startGradient } from './stack'
 import type { Tensor } from './tensor'
+import { sizeOf } from './tensor'
 import type { FastKernels } from './fast/kernels'
-import type { FastGradients, GradientRequest } from './fast/plans'
+import type { FastGradients, GradientRequest, ResultTargets } from './fast/plans'
 import type { FloatArray } from './fast/memory-layout'
 
 /** FastKernels' two calls, asynchronous (ParallelRunner in src-main/engine/parallel has them). */
 export interface AsyncConvKernels {
-  forward(x: Float64Array, weight: Float64Array, bias: Float64Array | null, geometry: ConvGeometry, dtype: 'f64'): Promise<FloatArray>
+  forward(x: Float64Array, weight: Float64Array, bias: Float64Array | null, geometry: ConvGeometry, dtype: 'f64', into?: ResultTargets): Promise<FloatArray>
   backward(
     x: Float64Array,
     weight: Float64Array,
@@ -23,6 +24,7 @@ export interface AsyncConvKernels {
     geometry: ConvGeometry,
     dtype: 'f64',
     wants?: GradientRequest,
+    into?: ResultTargets,
   ): Promise<FastGradients>
 }
 
@@ -34,9 +36,10 @@ export interface AsyncStackKernels {
 }
 
 /** One layer's forward, its Conv2d on the asynchronous runner. */
-export async function layerForwardAsync(layer: Layer, plan: LayerPlan, x: Tensor, run: AsyncStackKernels): Promise<LayerForward> {
-  if (layer.type !== 'conv2d' || plan.type !== 'conv2d') return layerForward(layer, plan, x, run.kernels)
-  const data = await run.conv.forward(x.data, layer.weight.data, layer.bias?.data ?? null, plan.geometry, 'f64')
+export async function layerForwardAsync(layer: Layer, plan: LayerPlan, x: Tensor, run: AsyncStackKernels, scratch?: Scratch): Promise<LayerForward> {
+  if (layer.type !== 'conv2d' || plan.type !== 'conv2d') return layerForward(layer, plan, x, run.kernels, scratch)
+  const output = scratch?.(sizeOf(plan.outputShape))
+  const data = await run.conv.forward(x.data, layer.weight.data, layer.bias?.data ?? null, plan.geometry, 'f64', { output })
   return { output: { shape: plan.outputShape, data: data as Float64Array } }
 }
 
@@ -49,14 +52,14 @@ export async function layerBackwardAsync(
   gradOutput: Tensor,
   run: AsyncStackKernels,
   withWeights: boolean,
+  scratch?: Scratch,
 ): Promise<LayerGradients> {
   if (layer.type !== 'conv2d' || plan.type !== 'conv2d') {
-    return layerBackward(layer, plan, x, forward, gradOutput, run.kernels, withWeights)
+    return layerBackward(layer, plan, x, forward, gradOutput, run.kernels, withWeights, scratch)
   }
-  const grads = await run.conv.backward(x.data, layer.weight.data, gradOutput.data, plan.geometry, 'f64', {
-    input: true,
-    weight: withWeights,
-    bias: withWeights,
+  const wants = { input: true, weight: withWeights, bias: withWeights }
+  const grads = await run.conv.backward(x.data, layer.weight.data, gradOutput.data, plan.geometry, 'f64', wants, {
+    gradInput: scratch?.(sizeOf(plan.inputShape)),
   })
   return {
     gradInput: { shape: plan.inputShape, data: grads.gradInput as Float64Array },

@@ -113,7 +113,7 @@ function fixedBiasGradient(tensor: Tensor, geometry: ConvGeometry): Float64Array
  */
 let fixedMaps: { tensor: Tensor; maxSide: number; maps: MapStack } | null = null
 
-function fixedGradientMaps(tensor: Tensor, maxSide: number): MapStack {
+export function fixedGradientMaps(tensor: Tensor, maxSide: number): MapStack {
   if (fixedMaps?.tensor !== tensor || fixedMaps.maxSide !== maxSide) fixedMaps = { tensor, maxSide, maps: toMapStack(tensor, maxSide) }
   const { maps } = fixedMaps
   return { ...maps, shape: [...maps.shape], data: maps.data.slice(), min: maps.min.slice(), max: maps.max.slice(), nonFinite: maps.nonFinite.slice() }

@@ -77,7 +77,15 @@ export interface ConvKernel {
    * The same kernels at core/fast's level (flat arrays and a geometry), for stacks of layers
    * (core/stack-async.ts): without them a stack runs on core's scalar loops.
    */
-  readonly stack?: AsyncStackKernels
+  readonly stack?: StackKernels
+}
+
+/** A stack's kernels, named by the widest path its passes took since begin(). */
+export interface StackKernels extends AsyncStackKernels {
+  /** e.g. "wasm relaxed-simd f64 ×2" when any pass ran on two kernel threads. */
+  readonly name?: string
+  /** Starts a new stack's count of paths. */
+  begin?(): void
 }
 
 export const scalarKernel: ConvKernel = {

@@ -2,25 +2,43 @@
 // compute worker's own thread, and where the machine has more cores, the same kernels on the
 // kernel-thread runner for passes above the work threshold. Every result names the path it ran.
 
-import type { Conv2dOptions, Tensor } from '../../core'
+import type { Conv2dOptions, ConvGeometry, Tensor } from '../../core'
 import { convGeometry } from '../../core'
 import type { KernelKind } from '../../core/fast'
 import { createFastKernel } from './fast-kernel'
-import type { ConvKernel, ResultBuffers } from './kernel'
+import type { ConvKernel, ResultBuffers, StackKernels } from './kernel'
 import { toMapStack } from './map-stack'
-import { kernelThreads, threadsFor } from './thread-policy'
+import { kernelThreads, stackKernelThreads, threadsFor } from './thread-policy'
 
 export interface PolicyKernelOptions {
   /** Kernel threads available (default: the policy's, from this machine's cores). */
   threads?: number
+  /** Kernel threads for a stack's convolutions (default: stackKernelThreads(), every core). */
+  stackThreads?: number
   prefer?: KernelKind
 }
 
 export async function createPolicyKernel(options: PolicyKernelOptions = {}): Promise<ConvKernel> {
   const available = options.threads ?? kernelThreads()
+  const stackThreads = options.stackThreads ?? stackKernelThreads()
   const single = await createFastKernel({ threads: 0, prefer: options.prefer })
-  if (available <= 1 || single.name === 'scalar') return single
-  const many = await createFastKernel({ threads: available, prefer: options.prefer })
+  if (single.name === 'scalar') return single
+  const forStacks = stackThreads > 1 ? await createFastKernel({ threads: stackThreads, prefer: options.prefer }) : single
+  // a newer request stops the stack's kernel threads too
+  const cancelStacks = (): void => {
+    if (forStacks !== single) forStacks.cancel?.()
+  }
+  if (available <= 1) {
+    return {
+      ...single,
+      cancel: () => {
+        single.cancel?.()
+        cancelStacks()
+      },
+      stack: policyStack(single, forStacks, stackThreads),
+    }
+  }
+  const many = available === stackThreads ? forStacks : await createFastKernel({ threads: available, prefer: options.prefer })
   let last: ConvKernel = single
   const pick = (x: Tensor, weight: Tensor, bias: Tensor | null, options: Conv2dOptions): ConvKernel => {
     last = threadsFor(convGeometry(x.shape, weight.shape, options, bias?.data.length), available) > 1 ? many : single
@@ -54,22 +72,34 @@ export async function createPolicyKernel(options: PolicyKernelOptions = {}): Pro
     cancel() {
       single.cancel?.()
       many.cancel?.()
+      if (many !== forStacks) cancelStacks()
     },
-    stack: policyStack(single, many, available),
+    stack: policyStack(single, forStacks, stackThreads),
   }
 }
 
-/** A stack's convolutions under the same policy, pass by pass; its other layers on this thread. */
-function policyStack(single: ConvKernel, many: ConvKernel, available: number): ConvKernel['stack'] {
-  if (!single.stack || !many.stack) return single.stack ?? many.stack
+/** A stack's convolutions on `many` kernel threads above the work threshold; its other layers on this thread. */
+function policyStack(single: ConvKernel, many: ConvKernel, threads: number): StackKernels | undefined {
+  if (!single.stack || !many.stack || many === single) return single.stack
   const one = single.stack.conv
   const several = many.stack.conv
+  let widest: ConvKernel = single
+  const pick = (geometry: ConvGeometry) => {
+    if (threadsFor(geometry, threads) <= 1) return one
+    widest = many
+    return several
+  }
   return {
     conv: {
-      forward: (x, weight, bias, geometry, dtype) => (threadsFor(geometry, available) > 1 ? several : one).forward(x, weight, bias, geometry, dtype),
-      backward: (x, weight, gradOutput, geometry, dtype, wants) =>
-        (threadsFor(geometry, available) > 1 ? several : one).backward(x, weight, gradOutput, geometry, dtype, wants),
+      forward: (x, weight, bias, geometry, dtype, into) => pick(geometry).forward(x, weight, bias, geometry, dtype, into),
+      backward: (x, weight, gradOutput, geometry, dtype, wants, into) => pick(geometry).backward(x, weight, gradOutput, geometry, dtype, wants, into),
     },
     kernels: single.stack.kernels,
+    get name() {
+      return widest.name
+    },
+    begin() {
+      widest = single
+    },
   }
 }

@@ -4,11 +4,11 @@
 // refusal; the layers before it are still computed and returned. `isStale` is asked between
 // layers so superseded work stops early. The exact tensors stay in the worker for probeStack.
 
-import type { AsyncStackKernels, Layer, LayerForward, StackForward, StackPlan, Tensor } from '../../core'
+import type { AsyncStackKernels, Layer, LayerForward, Scratch, StackForward, StackPlan, Tensor } from '../../core'
 import { ConvolabError, formatShape, layerBackwardAsync, layerForwardAsync, planStack, receptiveFields, sizeOf, startGradient, TORCH_CLASS } from '../../core'
 import { scalarKernels } from '../../core/fast'
-import type { StackComputeRequest, StackComputeResult, StackLayerResult, StackRefusal, TensorPayload, WireReceptiveField } from '../../contract'
-import { Superseded } from './compute'
+import type { MapStack, StackComputeRequest, StackComputeResult, StackLayerResult, StackRefusal, TensorPayload, WireReceptiveField } from '../../contract'
+import { fixedGradientMaps, Superseded } from './compute'
 import { upstreamGradient } from './grad-output'
 import type { ConvKernel } from './kernel'
 import { toMapStack } from './map-stack'
@@ -35,6 +35,55 @@ export interface KeptStack {
   gradInput: Tensor | null
   /** Max-pool layers' argmax, flat positions in each input plane. */
   indices: Array<Int32Array | null>
+  /** The arrays this run made (not the input, not the seed's dE/dy): the next run may write into them. */
+  owned: Float64Array[]
+}
+
+/**
+ * Arrays of an earlier stack result no one reads any more, handed out by length (see core's
+ * Scratch). Only as many of each length as this run can write are kept; the others are let go
+ * before it computes, so the two results' values never add up.
+ */
+export function spareArrays(arrays: readonly Float64Array[], plan: StackPlan, withGradients: boolean): Scratch {
+  const wanted = new Map<number, number>()
+  const want = (shape: readonly number[], times: number): void => {
+    const length = sizeOf(shape)
+    wanted.set(length, (wanted.get(length) ?? 0) + times)
+  }
+  for (const layer of plan.plans) want(layer.outputShape, withGradients ? 2 : 1)
+  if (withGradients) want(plan.inputShape, 1)
+  const byLength = new Map<number, Float64Array[]>()
+  for (const array of arrays) {
+    const same = byLength.get(array.length) ?? []
+    if (same.length < (wanted.get(array.length) ?? 0)) byLength.set(array.length, [...same, array])
+  }
+  return (length) => byLength.get(length)?.pop()
+}
+
+/** Display maps of tensors, made when there is time (drain) or when asked for (of). */
+class MapQueue {
+  private readonly queued: Tensor[] = []
+  private readonly made = new Map<Tensor, MapStack>()
+
+  constructor(private readonly maxSide: number) {}
+
+  add(tensor: Tensor): void {
+    if (!this.made.has(tensor) && !this.queued.includes(tensor)) this.queued.push(tensor)
+  }
+
+  set(tensor: Tensor, maps: MapStack): void {
+    this.made.set(tensor, maps)
+  }
+
+  drain(): void {
+    for (const tensor of this.queued.splice(0)) if (!this.made.has(tensor)) this.made.set(tensor, toMapStack(tensor, this.maxSide))
+  }
+
+  of(tensor: Tensor): MapStack {
+    let maps = this.made.get(tensor)
+    if (!maps) this.made.set(tensor, (maps = toMapStack(tensor, this.maxSide)))
+    return maps
+  }
 }
 
 /** core's scalar loops behind the asynchronous face, for a kernel without stack kernels. */
@@ -87,21 +136,36 @@ export async function runStack(
   request: StackComputeRequest,
   kernel: ConvKernel,
   isStale: () => boolean = () => false,
+  previous: readonly Float64Array[] = [],
 ): Promise<{ result: StackComputeResult; kept: KeptStack }> {
   const started = performance.now()
   const layers: readonly Layer[] = request.layers
   const run = kernel.stack ?? scalarStack
+  kernel.stack?.begin?.()
   const seed = request.gradient
   const plan = boundedPlan(layers, input.shape, seed !== undefined)
   const refusedAt = plan.plans.length
+  const spare = spareArrays(previous, plan, seed !== undefined)
+
+  // The display maps are made while the kernel threads compute the next layer (a kernel on this
+  // thread computes first, then its maps are made: the same work in a row).
+  const maps = new MapQueue(request.display.maxSide)
+  const step = async <T>(work: Promise<T>): Promise<T> => {
+    // the runner posts its work to the kernel threads a few microtasks on: let it, then make maps
+    await new Promise((resolve) => setImmediate(resolve))
+    maps.drain()
+    const done = await work
+    if (isStale()) throw new Superseded()
+    return done
+  }
 
   // forward through every layer that fits
   const computed: LayerForward[] = []
   let current = input
   for (let index = 0; index < plan.plans.length; index++) {
-    const result = await layerForwardAsync(layers[index], plan.plans[index], current, run)
-    if (isStale()) throw new Superseded()
+    const result = await step(layerForwardAsync(layers[index], plan.plans[index], current, run, spare))
     computed.push(result)
+    maps.add(result.output)
     current = result.output
   }
   const forward: StackForward = { plan, input, layers: computed, output: current, failure: plan.failure }
@@ -111,6 +175,7 @@ export async function runStack(
   const gradWeights: Array<Tensor | null> = computed.map(() => null)
   const gradBiases: Array<Tensor | null> = computed.map(() => null)
   let gradInput: Tensor | null = null
+  let seedGradient: Tensor | null = null
   let loss: number | undefined
   const reachable = seed && (seed.kind === 'output' ? !plan.failure : seed.layer < refusedAt || !plan.failure)
   if (seed && reachable) {
@@ -119,17 +184,21 @@ export async function runStack(
       const upstream = upstreamGradient(seed.gradOutput, current)
       loss = upstream.loss
       start = startGradient(forward, { kind: 'output', gradOutput: upstream.gradOutput })
+      // the remembered ones / N(0,1) tensor is the same on every change: its maps are made once
+      const fixed = seed.gradOutput.kind === 'ones' || seed.gradOutput.kind === 'random'
+      if (fixed) maps.set(start.grad, fixedGradientMaps(start.grad, request.display.maxSide))
     } else {
       start = startGradient(forward, { kind: 'unit', layer: seed.layer, unit: seed.unit })
     }
     // a unit's gradient is its effective receptive field: dE/dx alone, about half the work
     const withWeights = seed.kind === 'output'
     let grad = start.grad
+    seedGradient = grad
     for (let index = start.from; index >= 0; index--) {
       gradOutputs[index] = grad
+      maps.add(grad)
       const x = index === 0 ? input : computed[index - 1].output
-      const result = await layerBackwardAsync(layers[index], plan.plans[index], x, computed[index], grad, run, withWeights)
-      if (isStale()) throw new Superseded()
+      const result = await step(layerBackwardAsync(layers[index], plan.plans[index], x, computed[index], grad, run, withWeights, spare))
       gradWeights[index] = result.gradWeight
       gradBiases[index] = result.gradBias
       grad = result.gradInput
@@ -137,16 +206,15 @@ export async function runStack(
     gradInput = grad
   }
 
-  const maxSide = request.display.maxSide
   const fields = receptiveFields(layers, plan)
   const results: StackLayerResult[] = computed.map((layer, index) => {
     const entry: StackLayerResult = {
       type: layers[index].type,
-      output: toMapStack(layer.output, maxSide),
+      output: maps.of(layer.output),
       receptiveField: wireField(fields[index]),
     }
     const gradOutput = gradOutputs[index]
-    if (gradOutput) entry.gradOutput = toMapStack(gradOutput, maxSide)
+    if (gradOutput) entry.gradOutput = maps.of(gradOutput)
     const gradWeight = gradWeights[index]
     if (gradWeight) {
       entry.gradWeight = exactPayload(gradWeight)
@@ -162,13 +230,15 @@ export async function runStack(
     requestId: request.requestId,
     inputShape: [input.shape[0], input.shape[1], input.shape[2], input.shape[3]],
     layers: results,
-    kernel: kernel.name,
+    kernel: kernel.stack?.name ?? kernel.name,
     timings: { computeMs: 0 },
   }
   if (plan.failure) result.refused = refusalOf(plan.failure, refusedAt)
-  if (gradInput) result.gradInput = toMapStack(gradInput, maxSide)
+  if (gradInput) result.gradInput = maps.of(gradInput)
   if (loss !== undefined) result.loss = loss
   result.timings.computeMs = performance.now() - started
+  // the seed's dE/dy may be the request's, or the remembered ones / N(0,1) tensor: never reused
+  const made = [...computed.map((layer) => layer.output), ...gradOutputs, gradInput].filter((t): t is Tensor => t !== null && t !== seedGradient && t !== input)
   const kept: KeptStack = {
     requestId: request.requestId,
     input,
@@ -176,6 +246,7 @@ export async function runStack(
     gradOutputs,
     gradInput,
     indices: computed.map((layer) => layer.indices ?? null),
+    owned: [...new Set(made.map((t) => t.data))].filter((data) => data !== input.data),
   }
   return { result, kept }
 }

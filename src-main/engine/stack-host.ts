@@ -32,9 +32,10 @@ export class StackJobs {
       request.gradient?.kind === 'output'
         ? { ...request.gradient, gradOutput: resolveStoredTarget(request.gradient.gradOutput, this.inputs)! }
         : request.gradient
-    // the last result's tensors go before this one's are made (a probe of it answers 'no result')
+    // the last result's arrays take this one's values (a probe of it answers 'no result' from now)
+    const previous = this.last?.owned ?? []
     this.last = null
-    const { result, kept } = await runStack(input, { ...request, gradient }, this.kernel, isStale)
+    const { result, kept } = await runStack(input, { ...request, gradient }, this.kernel, isStale, previous)
     this.last = kept
     return { value: result, transfer: stackTransferables(result) }
   }

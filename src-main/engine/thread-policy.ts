@@ -27,3 +27,14 @@ export function kernelThreads(cores: number = availableParallelism()): number {
 export function threadsFor(geometry: ConvGeometry, available: number): number {
   return available > 1 && multiplyAdds(geometry) >= THREAD_WORK_THRESHOLD ? available : 1
 }
+
+/**
+ * Kernel threads for a stack's convolutions: every core, at most 4. A stack's passes are large
+ * (the VGG block on a 512×512 photo: 0.6 G multiply-adds each) and while they run the compute
+ * worker only makes the display maps of the layers before, so unlike a single Conv2d change the
+ * stack takes the core the policy above keeps for the app. Passes below the work threshold stay
+ * on the worker's thread.
+ */
+export function stackKernelThreads(cores: number = availableParallelism()): number {
+  return Math.max(1, Math.min(cores, MAX_KERNEL_THREADS))
+}

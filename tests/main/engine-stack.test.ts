@@ -6,11 +6,11 @@
 
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Layer, Tensor } from '../../core'
-import { effectiveReceptiveField, normalTensor, planStack, receptiveFields, seededSource, stackForward, stackPreset } from '../../core'
+import { effectiveReceptiveField, normalTensor, planStack, receptiveFields, seededSource, stackBackward, stackForward, stackPreset } from '../../core'
 import type { ErrorEnvelope, Result, StackComputeRequest, StackComputeResult, TensorPayload, WireLayer } from '../../contract'
 import { Engine, sameThreadWorker } from '../../src-main/engine/engine'
 import { createFastKernel } from '../../src-main/engine/fast-kernel'
-import { STACK_VALUE_BUDGET, boundedPlan } from '../../src-main/engine/stack-compute'
+import { STACK_VALUE_BUDGET, boundedPlan, spareArrays } from '../../src-main/engine/stack-compute'
 import { REFERENCE_TOLERANCE } from '../reference/cases'
 import { loadStackCase, stackCaseNames } from '../reference/stacks'
 import { realWorker, removeMainBundle } from './helpers/worker-bundle'
@@ -224,6 +224,32 @@ describe('computeStack results', () => {
     ).toBe('grad-output-shape')
   })
 
+  it("write into the previous stack's arrays without changing any number", async () => {
+    const x = normalTensor([1, 3, 20, 24], seededSource(45))
+    const stacks = [11, 12, 11].map((seed) => stackPreset('vgg-block', 3, seed))
+    for (const [engineName, engine] of engines) {
+      const id = await storeInput(engine, x)
+      for (const layers of stacks) {
+        const requestId = nextId++
+        const gradient = { kind: 'output' as const, gradOutput: { kind: 'random' as const, seed: 3 } }
+        value(await engine.invoke('computeStack', { requestId, inputId: id, layers: wire(layers), gradient, display: { maxSide: 0 } }))
+        const forward = stackForward(layers, x)
+        const upstream = normalTensor(forward.output.shape, seededSource(3))
+        const grads = stackBackward(layers, forward, { kind: 'output', gradOutput: upstream })
+        for (let i = 0; i < layers.length; i++) {
+          const shape = forward.layers[i].output.shape
+          expect(largestError(await probe(engine, requestId, i, 'output', shape), forward.layers[i].output), engineName).toBeLessThanOrEqual(
+            REFERENCE_TOLERANCE,
+          )
+          expect(largestError(await probe(engine, requestId, i, 'gradOutput', shape), grads.gradOutputs[i]!)).toBeLessThanOrEqual(REFERENCE_TOLERANCE)
+        }
+        expect(largestError(await probe(engine, requestId, -1, 'gradOutput', x.shape), grads.gradInput)).toBeLessThanOrEqual(REFERENCE_TOLERANCE)
+        // the stored input is never written into
+        expect(await probe(engine, requestId, -1, 'output', x.shape)).toEqual(x.data)
+      }
+    }
+  })
+
   it('send display maps at the asked size and only small float64 tensors', async () => {
     const x = normalTensor([1, 3, 200, 150], seededSource(51))
     const inputId = await storeInput(fast, x)
@@ -360,6 +386,23 @@ describe('a layer that cannot take its input', () => {
     expect(kept).toBeLessThanOrEqual(STACK_VALUE_BUDGET)
     // forward only keeps half as much: more layers fit
     expect(boundedPlan(eight, [1, 3, 2048, 2048], false).plans.length).toBeGreaterThan(large.plans.length)
+  })
+})
+
+describe("the previous stack's arrays", () => {
+  it('are kept only where this stack can write into them, as many as it can', () => {
+    const layers: Layer[] = [{ type: 'relu' }, { type: 'max-pool2d', kernelSize: 2 }]
+    const plan = planStack(layers, [1, 1, 4, 4])
+    // outputs of 16 and 4 values; with gradients two of each and one of the input's 16
+    const old = [16, 16, 16, 16, 4, 4, 4, 9].map((length) => new Float64Array(length))
+    const take = spareArrays(old, plan, true)
+    const taken = Array.from({ length: 8 }, () => [take(16), take(4), take(9)]).flat()
+    expect(taken.filter((a) => a?.length === 16)).toHaveLength(3)
+    expect(taken.filter((a) => a?.length === 4)).toHaveLength(2)
+    expect(taken.filter((a) => a?.length === 9)).toHaveLength(0)
+    expect(new Set(taken.filter(Boolean)).size).toBe(5)
+    const forwardOnly = spareArrays(old, plan, false)
+    expect([forwardOnly(16), forwardOnly(16), forwardOnly(4), forwardOnly(4)].map((a) => a?.length)).toEqual([16, undefined, 4, undefined])
   })
 })
 
