@@ -256,15 +256,16 @@ function backwardModel(scene: StackScene, step: number): FrameModel {
     const c = channelOf(scene, k - 1)
     const [a, b] = layer.type === 'conv2d' ? [m, c % B] : [c, m % B]
     const offset = (a * B + b) * kh * kw
-    // rot180(w): the backward correlation reads the kernel turned half a turn
+    // Conv2d's dE/dx correlates with rot180(w); a transposed conv's dE/dx is a plain correlation with w
+    const turned = layer.type === 'conv2d'
     columns.push({
       panels: [
         {
-          title: `rot180(w${k})${indexText(a, b)}`,
+          title: `${turned ? `rot180(w${k})` : `w${k}`}${indexText(a, b)}`,
           rows: kh,
           cols: kw,
           scale,
-          value: (r, col) => layer.weight.data[offset + (kh - 1 - r) * kw + (kw - 1 - col)],
+          value: (r, col) => layer.weight.data[turned ? offset + (kh - 1 - r) * kw + (kw - 1 - col) : offset + r * kw + col],
         },
       ],
       joiner: '⋆',

@@ -113,3 +113,34 @@ describe('stack frames', () => {
     }
   })
 })
+
+describe('stack frames of a transposed convolution', () => {
+  it('correlates dE/dy with w itself (not turned) on the way back', () => {
+    const layers = stackPreset('encoder-decoder', 1)
+    const x = normalTensor([1, 1, 8, 8], seededSource(2))
+    const forward = stackForward(layers, x)
+    const ones = { shape: forward.output.shape, data: new Float64Array(forward.output.data.length).fill(1) }
+    const grads = stackBackward(layers, forward, { kind: 'output', gradOutput: ones })
+    const scene = makeStackScene(
+      {
+        layers,
+        input: maps(x),
+        outputs: forward.layers.map((l) => maps(l.output)),
+        gradOutputs: grads.gradOutputs.map((g) => (g ? maps(g) : null)),
+        gradInput: maps(grads.gradInput),
+        gradWeights: grads.gradWeights,
+      },
+      'backward',
+      0,
+      [0, 0, 0, 0, 0, 0, 0, 0],
+      options('en'),
+    )
+    const last = frameModel(scene, 0)
+    expect(last.title).toContain('ConvTranspose2d 3×3, stride 2')
+    const kernel = last.columns[1].panels[0]
+    expect(kernel.title).toBe('w6[0,0]')
+    const w = layers[6]
+    if (w.type !== 'conv-transpose2d') throw new Error('layer 6 is transposed')
+    expect(kernel.value(0, 1)).toBe(w.weight.data[1])
+  })
+})
