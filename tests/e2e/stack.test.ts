@@ -10,11 +10,32 @@
 //   so only a bound that holds under load is asserted.
 
 import { mkdtempSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { openBrowserMode, writePhoto, type BrowserMode } from './browser-mode'
+
+const axePath = createRequire(__filename).resolve('axe-core/axe.min.js')
+
+/** axe-core's moderate, serious and critical findings on the page as it is. */
+async function axe(on: Page): Promise<string[]> {
+  await on.addScriptTag({ path: axePath })
+  const violations = (await on.evaluate(async () => {
+    const run = (window as unknown as { axe: { run(context: Document): Promise<{ violations: unknown[] }> } }).axe.run
+    return (await run(document)).violations
+  })) as { id: string; impact: string; nodes: { target: string[] }[] }[]
+  return violations
+    .filter((v) => ['moderate', 'serious', 'critical'].includes(v.impact))
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.nodes
+          .slice(0, 3)
+          .map((n) => n.target.join(' '))
+          .join(', ')}`,
+    )
+}
 
 const RUNS = 9
 const WARM_UP = 2
@@ -91,6 +112,26 @@ describe('stacks in the app', () => {
     await page.getByTestId('stack-close').click()
     await expect.poll(() => page.getByTestId('output-shape').textContent()).toBe('Output shape y: (1, 1, 5, 5)')
     expect(mode.pageErrors).toEqual([])
+  })
+
+  it('is axe clean in stack mode, in both themes and languages', async () => {
+    for (const [locale, scheme] of [
+      ['en-US', 'light'],
+      ['es-ES', 'dark'],
+    ] as const) {
+      // the page's CSP allows only its own scripts: the check's script comes with the test
+      const context = await mode.browser.newContext({ viewport: { width: 1366, height: 768 }, locale, colorScheme: scheme, bypassCSP: true })
+      const checked = await context.newPage()
+      await checked.goto(mode.server.url)
+      await checked.getByTestId('stack-open').click()
+      await checked.getByTestId('stack-preset').selectOption('vgg-block')
+      await checked.getByTestId('stack-preset-apply').click()
+      await checked.getByTestId('stack-card').nth(4).waitFor({ timeout: 60_000 })
+      await checked.getByTestId('stack-card').last().getByRole('img').hover()
+      await checked.getByTestId('stack-field-size').waitFor()
+      expect(await axe(checked), `${locale} ${scheme}`).toEqual([])
+      await context.close()
+    }
   })
 
   it('names a layer that cannot take its input, with the layers before it still shown', async () => {
