@@ -140,6 +140,14 @@ describe('stacks in the app', () => {
     // a 7×7 drawing: the second 5×5 conv gets a 1×1 map
     await expect.poll(() => page.getByTestId('stack-refused').textContent(), { timeout: 60_000 }).toMatch(/layer 3 \(Conv2d\) cannot take its input/)
     await expect.poll(() => page.getByTestId('stack-card').count(), { timeout: 60_000 }).toBe(3)
+    // every edit of the stack is a step of the one document's undo
+    await page.getByTestId('stack-kind').selectOption('tanh')
+    await page.getByTestId('stack-add').click()
+    await expect.poll(() => page.getByTestId('stack-layer').count()).toBe(7)
+    await page.getByRole('button', { name: 'Undo' }).click()
+    await expect.poll(() => page.getByTestId('stack-layer').count()).toBe(6)
+    await page.getByRole('button', { name: 'Redo' }).click()
+    await expect.poll(() => page.getByTestId('stack-layer').count()).toBe(7)
     await page.getByTestId('stack-close').click()
   })
 
