@@ -21,6 +21,15 @@ import type { Explorer } from './explorer.svelte'
 export const STACK_MAP_SIDE = 128
 /** Longest side of the effective receptive field's heat map over the photo. */
 export const FIELD_MAP_SIDE = 256
+/** Values (every layer's output and gradient) below which the effective field's maps come whole, so its frames show exact values. */
+const FIELD_WHOLE_VALUES = 3_000_000
+
+/** Full size when the stack's maps are small enough to travel whole, the heat map's size otherwise. */
+export function fieldSide(plan: StackPlan): number {
+  const values = plan.plans.reduce((total, layer) => total + 2 * layer.outputShape.reduce((a, b) => a * b, 1), 0)
+  return values <= FIELD_WHOLE_VALUES ? 0 : FIELD_MAP_SIDE
+}
+
 /** A pause in the pointer's moves before the effective receptive field is asked for. */
 const FIELD_DELAY_MS = 120
 
@@ -183,7 +192,7 @@ export class StackView {
     if (!this.fieldOn || !hover || hover.layer < 0 || !shown) return
     const timer = setTimeout(() => {
       const gradient = { kind: 'unit' as const, layer: hover.layer, unit: [hover.n, hover.c, hover.row, hover.col] as [number, number, number, number] }
-      void this.send('field', { layers: layersOnWire(shown.layers), gradient, display: { maxSide: FIELD_MAP_SIDE } }).then((answer) => {
+      void this.send('field', { layers: layersOnWire(shown.layers), gradient, display: { maxSide: fieldSide(shown.plan) } }).then((answer) => {
         const result = answer?.ok ? answer.value.result : null
         if (result?.gradInput) this.field = { unit: hover, map: result.gradInput, result, layers: shown.layers }
       })
