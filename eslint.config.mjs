@@ -3,7 +3,10 @@
 //   core, contract and frames import nothing from src-main or src-renderer, and no Node built-in
 //   (they run in the page too); frames imports no DOM-only package; src-renderer never imports
 //   src-main (it talks to the engine through the contract).
-// Dependencies point one way: renderer → contract ← main → core (README, STYLE.md).
+//   messages (the English and Spanish words of core's codes) is for the UI and the CLI: core,
+//   contract and frames never import it (they carry codes and values), and it imports only core.
+// Dependencies point one way: renderer → contract ← main → core (README, STYLE.md); renderer and
+// main → messages → core.
 
 import boundaries from 'eslint-plugin-boundaries'
 import svelte from 'eslint-plugin-svelte'
@@ -15,7 +18,7 @@ import tseslint from 'typescript-eslint'
 // rules' metadata so no extra package is needed.
 const eslintRecommended = Object.fromEntries([...builtinRules].filter(([, rule]) => rule.meta?.docs?.recommended).map(([name]) => [name, 'error']))
 
-const LAYERS = ['core', 'contract', 'frames', 'src-main', 'src-renderer']
+const LAYERS = ['core', 'messages', 'contract', 'frames', 'src-main', 'src-renderer']
 const SVELTE_FILES = ['**/*.svelte', '**/*.svelte.ts', '**/*.svelte.js']
 
 /** Packages that need a DOM (d3's selection and everything built on it, Svelte). */
@@ -88,8 +91,18 @@ export default tseslint.config(
             },
             {
               from: { element: { types: { anyOf: ['core', 'contract', 'frames'] } } },
+              disallow: { to: { element: { type: 'messages' } } },
+              message: 'core, contract and frames carry codes and values, not words: messages/ is for the UI and the CLI',
+            },
+            {
+              from: { element: { type: 'messages' } },
+              disallow: { to: { element: { types: { anyOf: ['contract', 'frames', 'src-main', 'src-renderer'] } } } },
+              message: 'messages imports only core (the codes and types it words)',
+            },
+            {
+              from: { element: { types: { anyOf: ['core', 'messages', 'contract', 'frames'] } } },
               disallow: { to: { module: { origin: 'core' } } },
-              message: 'core, contract and frames run in the page too: no Node built-ins',
+              message: 'core, messages, contract and frames run in the page too: no Node built-ins',
             },
             {
               from: { element: { type: 'frames' } },

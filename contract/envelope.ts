@@ -1,14 +1,19 @@
 // Results as they cross the contract: a value, or an error envelope with a code and values so the
-// renderer can say it in its language. The one builder of envelopes for every side.
+// renderer can say it in its language (messages/ words them; the contract carries no language).
+// The one builder of envelopes for every side.
 
-import { ConvolabError } from '../core/errors'
+import { ConvolabError, type ErrorCode } from '../core/errors'
 
 /** An error, with the code and values so the renderer can say it in its language. */
 export interface ErrorEnvelope {
   ok: false
   code: string
   params: Record<string, string | number>
-  /** English message, for logs and for codes the renderer does not know. */
+  /**
+   * The code and values as plain text, in no language (core's plainMessage): for logs and tests,
+   * and for a code this build's messages/ does not know. What the user reads comes from
+   * formatMessage(code, params, language) in messages/.
+   */
   message: string
 }
 
@@ -28,7 +33,7 @@ export function errorEnvelope(error: unknown): ErrorEnvelope {
 }
 
 /** The envelope of a code and its values, e.g. errorOf('cancelled', { requestId }). */
-export function errorOf(code: string, params: Record<string, string | number> = {}): ErrorEnvelope {
+export function errorOf(code: ErrorCode, params: Record<string, string | number> = {}): ErrorEnvelope {
   return errorEnvelope(new ConvolabError(code, params))
 }
 

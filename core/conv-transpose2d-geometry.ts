@@ -59,7 +59,6 @@ function smallestOutput(size: number, stride: number, padding: number, dilation:
 
 interface Axis {
   name: 'height' | 'width'
-  nameEs: string
   size: number
   kernel: number
   stride: number
@@ -76,7 +75,6 @@ function outputPaddingFor(axis: Axis, given: number | undefined, wanted: number 
     if (wanted < smallest || wanted > largest) {
       throw new ConvolabError('output-size-range', {
         axis: axis.name,
-        axisEs: axis.name === 'height' ? 'la altura' : 'el ancho',
         wanted,
         min: smallest,
         max: largest,
@@ -95,7 +93,6 @@ function outputPaddingFor(axis: Axis, given: number | undefined, wanted: number 
     throw new ConvolabError('output-padding-too-large', {
       outputPadding,
       axis: axis.name,
-      axisEs: axis.nameEs,
       stride: axis.stride,
       dilation: axis.dilation,
     })
@@ -143,8 +140,8 @@ export function convTranspose2dGeometry(
     wanted = [checkInteger('output height', size[0], 1), checkInteger('output width', size[1], 1)]
   }
 
-  const height: Axis = { name: 'height', nameEs: 'alto', size: inH, kernel: kernelH, stride: strideH, padding: padH, dilation: dilationH }
-  const width: Axis = { name: 'width', nameEs: 'ancho', size: inW, kernel: kernelW, stride: strideW, padding: padW, dilation: dilationW }
+  const height: Axis = { name: 'height', size: inH, kernel: kernelH, stride: strideH, padding: padH, dilation: dilationH }
+  const width: Axis = { name: 'width', size: inW, kernel: kernelW, stride: strideW, padding: padW, dilation: dilationW }
   const outputPaddingH = outputPaddingFor(height, given?.[0], wanted?.[0])
   const outputPaddingW = outputPaddingFor(width, given?.[1], wanted?.[1])
   const outH = smallestOutput(inH, strideH, padH, dilationH, kernelH) + outputPaddingH

@@ -32,12 +32,9 @@ function isGeometry(value: ConvTranspose2dOptions | ConvTranspose2dGeometry): va
   return 'conv' in value
 }
 
-const TENSOR_NAMES = { input: ['the input', 'la entrada'], weight: ['the weight', 'el peso'], bias: ['the bias', 'el bias'] } as const
-
-function expectShape(which: keyof typeof TENSOR_NAMES, got: readonly number[], expected: readonly number[]): void {
+function expectShape(which: 'input' | 'weight' | 'bias', got: readonly number[], expected: readonly number[]): void {
   if (!sameShape(got, expected)) {
-    const [name, nameEs] = TENSOR_NAMES[which]
-    throw new ConvolabError('tensor-shape', { name, nameEs, got: formatShape(got), expected: formatShape(expected) })
+    throw new ConvolabError('tensor-shape', { tensor: which, got: formatShape(got), expected: formatShape(expected) })
   }
 }
 

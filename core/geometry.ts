@@ -131,8 +131,8 @@ export function convGeometry(inputShape: readonly number[], weightShape: readonl
   const [padTop, padBottom] = axisPadding(padding, 0, kernelH, dilationH, Math.max(strideH, strideW))
   const [padLeft, padRight] = axisPadding(padding, 1, kernelW, dilationW, Math.max(strideH, strideW))
 
-  checkPaddingMode(paddingMode, Math.max(padTop, padBottom), inH, 'height', 'la altura')
-  checkPaddingMode(paddingMode, Math.max(padLeft, padRight), inW, 'width', 'el ancho')
+  checkPaddingMode(paddingMode, Math.max(padTop, padBottom), inH, 'height')
+  checkPaddingMode(paddingMode, Math.max(padLeft, padRight), inW, 'width')
 
   const paddedH = inH + padTop + padBottom
   const paddedW = inW + padLeft + padRight
@@ -173,12 +173,12 @@ export function convGeometry(inputShape: readonly number[], weightShape: readonl
   }
 }
 
-function checkPaddingMode(mode: PaddingMode, padding: number, size: number, axis: string, axisEs: string): void {
+function checkPaddingMode(mode: PaddingMode, padding: number, size: number, axis: 'height' | 'width'): void {
   if (mode === 'reflect' && padding >= size) {
-    throw new ConvolabError('reflect-padding', { padding, axis, axisEs, size })
+    throw new ConvolabError('reflect-padding', { padding, axis, size })
   }
   if (mode === 'circular' && padding > size) {
-    throw new ConvolabError('circular-padding', { padding, axis, axisEs, size })
+    throw new ConvolabError('circular-padding', { padding, axis, size })
   }
 }
 

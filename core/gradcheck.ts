@@ -162,19 +162,3 @@ export function checkTensor(
   }
   return setWorst
 }
-
-/** The seed's one-line report. */
-export function formatGradcheck(report: GradcheckReport, language: 'en' | 'es' = 'en'): string {
-  if (report.passed) {
-    return language === 'es'
-      ? `SUCCESS ${report.checked} derivadas parciales comprobadas (${report.samples} muestras aleatorias de entrada)`
-      : `SUCCESS ${report.checked} partial derivatives checked (${report.samples} random input samples)`
-  }
-  const w = report.worst
-  const where = w ? `${w.parameter}[${w.index.join(',')}]` : '?'
-  const detail = w ? `numeric ${w.numeric.toPrecision(8)}, analytic ${w.analytic.toPrecision(8)}, relative error ${w.relativeError.toExponential(2)}` : ''
-  if (language === 'es') {
-    return `ERROR ${report.failures} de ${report.checked} derivadas parciales superan la tolerancia ${report.tolerance}; la peor: ${where} (${detail.replace('numeric', 'numérica').replace('analytic', 'analítica').replace('relative error', 'error relativo')})`
-  }
-  return `FAILURE ${report.failures} of ${report.checked} partial derivatives exceed the tolerance ${report.tolerance}; worst: ${where} (${detail})`
-}

@@ -7,7 +7,7 @@ import type { ConvTranspose2dOptions } from './conv-transpose2d-geometry'
 import { convTranspose2dGeometry, transposedOutputShape } from './conv-transpose2d-geometry'
 import { ConvolabError } from './errors'
 import type { GradcheckReport, WorstElement } from './gradcheck'
-import { checkTensor, formatGradcheck } from './gradcheck'
+import { checkTensor } from './gradcheck'
 import { maxPool2d, maxPool2dBackward } from './max-pool2d'
 import type { Pool2dOptions, PoolGeometry } from './pool-geometry'
 import { poolGeometry, poolOutputShape } from './pool-geometry'
@@ -153,22 +153,4 @@ export function gradcheckAvgPool2d(settings: PoolGradcheckSettings): GradcheckRe
     const gradInput = avgPool2dBackward(gradOutput, geometry)
     return { parameters: [['input', x, gradInput]], loss: () => dot(avgPool2d(x, geometry).output.data, gradOutput.data) }
   })
-}
-
-/** Why the max-pool check draws inputs without ties, in the report's language. */
-export const MAX_POOL_TIES_NOTE = {
-  en:
-    'Inputs were drawn without ties (each window’s largest value more than 2h above the next): at a tie the maximum has no ' +
-    'derivative; a central difference would split the gradient between the tied cells, while PyTorch and Convolab send it ' +
-    'all to the first maximum.',
-  es:
-    'Las entradas se sortearon sin empates (el mayor valor de cada ventana supera al siguiente en más de 2h): en un empate ' +
-    'el máximo no tiene derivada; una diferencia central repartiría el gradiente entre las celdas empatadas, mientras que ' +
-    'PyTorch y Convolab lo envían entero al primer máximo.',
-}
-
-/** The seed's one-line report, with the max-pool's note on ties on a second line. */
-export function formatLayerGradcheck(report: GradcheckReport, layer: string, language: 'en' | 'es' = 'en'): string {
-  const line = formatGradcheck(report, language)
-  return layer === 'max-pool2d' ? `${line}\n${MAX_POOL_TIES_NOTE[language]}` : line
 }

@@ -24,7 +24,7 @@ export function resolvePoolGeometry(x: Tensor, optionsOrGeometry: Pool2dOptions 
   const g = optionsOrGeometry
   const expected = [g.batch, g.channels, g.inH, g.inW]
   if (!sameShape(x.shape, expected)) {
-    throw new ConvolabError('tensor-shape', { name: 'the input', nameEs: 'la entrada', got: formatShape(x.shape), expected: formatShape(expected) })
+    throw new ConvolabError('tensor-shape', { tensor: 'input', got: formatShape(x.shape), expected: formatShape(expected) })
   }
   return g
 }

@@ -1,5 +1,6 @@
 // The .convolab file, format 2: a zip of `session.json` (core/session.ts) and one deflated .npy
-// member per tensor, readable with `unzip` and `numpy.load`. Written as a stream of chunks (a
+// member per tensor (input.npy, weight.npy, ..., and stack-{i}-weight.npy, stack-{i}-bias.npy for
+// each layer of a stack that has them), readable with `unzip` and `numpy.load`. Written as a stream of chunks (a
 // 12-megapixel photo is never one giant string or buffer), read member by member. A file that is
 // not a zip is read as a version-1 JSON text session.
 

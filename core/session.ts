@@ -1,16 +1,35 @@
 // The .convolab session document: the input, the kernels, the settings, the upstream gradient,
-// the view and the learning set-up, as versioned JSON. The file around it is format 2, a zip
-// (core/session-file.ts): this JSON as `session.json` and every tensor as an .npy member.
+// the explorer's layer, the stack, the view and the learning set-up, as versioned JSON. The file
+// around it is format 2, a zip (core/session-file.ts): this JSON as `session.json` and every
+// tensor as an .npy member.
 //
-// session.json (version 2):
+// session.json (version 3):
 // {
-//   "format": "convolab-session", "version": 2,
+//   "format": "convolab-session", "version": 3,
 //   "input":  { "npy": "input.npy", "divisor": 255 },   (a tensor: see below)
 //   "inputName": "photo.jpg",                       (optional: the file the input came from)
 //   "weight": { "npy": "weight.npy" },
 //   "bias":   { "npy": "bias.npy" } | null,
 //   "options": { "stride": 1 | [h, w], "padding": 1 | [h, w] | "same" | "valid",
 //                "dilation": 1 | [h, w], "groups": 1, "paddingMode": "zeros" },
+//   "layer": { "type": "conv2d" }                   (the explorer's layer; the Conv2d reads "options")
+//          | { "type": "conv-transpose2d", "options": { "stride", "padding", "outputPadding",
+//                "outputSize": [h, w], "dilation", "groups" } }   ("weight" is (C_in, C_out/groups, KH, KW))
+//          | { "type": "max-pool2d", "options": { "kernelSize", "stride", "padding", "dilation", "ceilMode" } }
+//          | { "type": "avg-pool2d", "options": { "kernelSize", "stride", "padding", "ceilMode",
+//                "countIncludePad", "divisorOverride": 3 | null } },
+//   "stack": {                                      (optional: the stack of layers the user built)
+//     "layers": [                                   (nn.Sequential's layers in order, at most MAX_STACK_LAYERS)
+//       { "type": "conv2d", "weight": { "npy": "stack-0-weight.npy" }, "bias": { "npy": "stack-0-bias.npy" } | null,
+//         "stride", "padding", "dilation", "groups", "paddingMode" },
+//       { "type": "conv-transpose2d", "weight": {...}, "bias": {...} | null, "stride", "padding",
+//         "outputPadding", "outputSize", "dilation", "groups" },
+//       { "type": "max-pool2d", "kernelSize", ... }, { "type": "avg-pool2d", "kernelSize", ... },
+//       { "type": "relu" }, { "type": "leaky-relu", "negativeSlope": 0.01 }, { "type": "tanh" }, { "type": "sigmoid" }
+//     ],
+//     "selected": 0,                                (the layer open in the editor)
+//     "active": true                                (the stack view is shown; false: the single layer)
+//   },
 //   "gradOutput": { "kind": "ones" } | { "kind": "random", "seed": 1 }
 //               | { "kind": "tensor", "tensor": {...} } | { "kind": "mse", "target": {...} },
 //   "view": { ...free-form view state the app restores (colour map, zoom, language...) },
@@ -21,6 +40,8 @@
 //     "seed": 7                         (optional, 7)
 //   }
 // }
+// Options mean what PyTorch's keyword arguments of the same name (in camelCase) mean, with the
+// same defaults when left out; a pair is an int or [h, w].
 // A tensor is either a zip member, { "npy": "name.npy" } (the shape is the .npy's own), or inline,
 // { "shape": [N, C, H, W], "data": "<base64 of float64 little-endian>" | [numbers, null for NaN] }.
 // A member is float64 ('<f8'), or, when every value is exactly k/255 (an 8-bit image, as
@@ -29,10 +50,13 @@
 // "learning" is what `convolab export --animation learning` replays: the preset target is the
 // input filtered by that preset (centred in a kernel of the weight's size), a tensor target has
 // the output's shape.
+// Settings that cannot be computed (a layer that cannot take its input, a stack that stops at
+// layer 3) are the user's work: they are saved and opened as they are.
 //
-// Version 1 was this document alone as the whole file (UTF-8 JSON, tensors inline in base64):
-// such files still open, migrated by MIGRATIONS below. serializeSession still writes that text
-// form (handy for tests and hand-made files); the app writes format 2.
+// Older versions open through MIGRATIONS below: version 1 was this document alone as the whole
+// file (UTF-8 JSON, tensors inline in base64); version 2 had no "layer" (a Conv2d) and no
+// "stack". serializeSession writes the single-text form of the current version, every tensor
+// inline (handy for tests and hand-made files); the app writes format 2.
 
 import { fromByteArray, toByteArray } from 'base64-js'
 import { z } from 'zod'
@@ -44,14 +68,18 @@ import { PRESET_IDS } from './presets'
 import type { Tensor } from './tensor'
 import type { ConvTranspose2dOptions } from './conv-transpose2d-geometry'
 import type { Layer } from './layer'
+import { hasWeights } from './layer'
+import { planLayer } from './layer-compute'
 import type { Pool2dOptions } from './pool-geometry'
 import { formatShape, sizeOf } from './tensor'
 
 export const SESSION_FORMAT = 'convolab-session'
 /** The version of session.json this code writes. */
-export const SESSION_VERSION = 2
-/** The version of the single-text form serializeSession writes. */
-export const SESSION_TEXT_VERSION = 1
+export const SESSION_VERSION = 3
+/** The version of the single-text form serializeSession writes (the same document, tensors inline). */
+export const SESSION_TEXT_VERSION = SESSION_VERSION
+/** Most layers in a stack (contract's LIMITS.maxStackLayers is this number). */
+export const MAX_STACK_LAYERS = 32
 
 export type SessionGradOutput = { kind: 'ones' } | { kind: 'random'; seed: number } | { kind: 'tensor'; tensor: Tensor } | { kind: 'mse'; target: Tensor }
 
@@ -125,13 +153,66 @@ const memberTensorJson = z.object({
 })
 const tensorJson = z.union([inlineTensorJson, memberTensorJson])
 const pair = z.union([z.number().int(), z.tuple([z.number().int(), z.number().int()])])
-const optionsJson = z.object({
+// Options are checked for their kind only (whole numbers, pairs, flags): values no layer can
+// take are the user's settings, opened as saved and explained by the app.
+const optionsShape = {
   stride: pair.optional(),
   padding: z.union([pair, z.literal('same'), z.literal('valid')]).optional(),
   dilation: pair.optional(),
   groups: z.number().int().optional(),
   paddingMode: z.enum(PADDING_MODES as [string, ...string[]]).optional(),
-})
+}
+const optionsJson = z.object(optionsShape)
+const transposedShape = {
+  stride: pair.optional(),
+  padding: pair.optional(),
+  outputPadding: pair.optional(),
+  outputSize: z.tuple([z.number().int(), z.number().int()]).optional(),
+  dilation: pair.optional(),
+  groups: z.number().int().optional(),
+}
+const maxPoolShape = {
+  kernelSize: pair,
+  stride: pair.optional(),
+  padding: pair.optional(),
+  dilation: pair.optional(),
+  ceilMode: z.boolean().optional(),
+}
+const avgPoolShape = {
+  kernelSize: pair,
+  stride: pair.optional(),
+  padding: pair.optional(),
+  ceilMode: z.boolean().optional(),
+  countIncludePad: z.boolean().optional(),
+  divisorOverride: z.number().int().nullable().optional(),
+}
+const layerJson = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('conv2d') }),
+  z.object({ type: z.literal('conv-transpose2d'), options: z.object(transposedShape) }),
+  z.object({ type: z.literal('max-pool2d'), options: z.object(maxPoolShape) }),
+  z.object({ type: z.literal('avg-pool2d'), options: z.object(avgPoolShape) }),
+])
+const weightsShape = { weight: tensorJson, bias: tensorJson.nullable().optional() }
+const stackLayerJson = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('conv2d'), ...weightsShape, ...optionsShape }),
+  z.object({ type: z.literal('conv-transpose2d'), ...weightsShape, ...transposedShape }),
+  z.object({ type: z.literal('max-pool2d'), ...maxPoolShape }),
+  z.object({ type: z.literal('avg-pool2d'), ...avgPoolShape }),
+  z.object({ type: z.literal('relu') }),
+  z.object({ type: z.literal('leaky-relu'), negativeSlope: z.number().finite().optional() }),
+  z.object({ type: z.literal('tanh') }),
+  z.object({ type: z.literal('sigmoid') }),
+])
+const stackJson = z
+  .object({
+    layers: z.array(stackLayerJson).max(MAX_STACK_LAYERS, { message: `a stack has at most ${MAX_STACK_LAYERS} layers` }),
+    selected: z.number().int().min(0),
+    active: z.boolean(),
+  })
+  .refine((stack) => stack.selected < Math.max(1, stack.layers.length), {
+    message: 'the selected layer is not in the stack',
+    path: ['selected'],
+  })
 const sessionJson = z.object({
   format: z.literal(SESSION_FORMAT),
   version: z.literal(SESSION_VERSION),
@@ -140,6 +221,8 @@ const sessionJson = z.object({
   weight: tensorJson,
   bias: tensorJson.nullable(),
   options: optionsJson,
+  layer: layerJson.default({ type: 'conv2d' }),
+  stack: stackJson.nullable().optional(),
   gradOutput: z.discriminatedUnion('kind', [
     z.object({ kind: z.literal('ones') }),
     z.object({ kind: z.literal('random'), seed: z.number().int() }),
@@ -164,10 +247,15 @@ const sessionJson = z.object({
 /**
  * Migrations from older versions, each to the next one. Version 1 → 2: version 2 moved the
  * tensors into zip members but still reads inline ones, so a version-1 document is a version-2
- * one with inline tensors.
+ * one with inline tensors. Version 2 → 3: the explorer was always a Conv2d and there was no
+ * stack (whatever "layer" or "stack" an older file carries was not written by Convolab).
  */
 export const MIGRATIONS: Record<number, (doc: Record<string, unknown>) => Record<string, unknown>> = {
   1: (doc) => ({ ...doc, version: 2 }),
+  2: (doc) => {
+    const { stack: _ignored, ...rest } = doc
+    return { ...rest, version: 3, layer: { type: 'conv2d' } }
+  },
 }
 
 /** A tensor member of a session file, read: its .npy shape and values. */
@@ -236,7 +324,7 @@ function memberTensor(json: z.infer<typeof memberTensorJson>, name: string, memb
   return { shape: [...shape], data }
 }
 
-/** The member names of a session's tensors in a format-2 file. */
+/** The member names of a session's tensors in a format-2 file (and stackMember's for the stack). */
 export const TENSOR_MEMBERS = {
   input: 'input.npy',
   weight: 'weight.npy',
@@ -245,7 +333,22 @@ export const TENSOR_MEMBERS = {
   target: 'target.npy',
   learningTarget: 'learning-target.npy',
 } as const
-export type TensorMemberName = (typeof TENSOR_MEMBERS)[keyof typeof TENSOR_MEMBERS]
+export type TensorMemberName = (typeof TENSOR_MEMBERS)[keyof typeof TENSOR_MEMBERS] | `stack-${number}-${'weight' | 'bias'}.npy`
+
+/** The member of layer `index`'s weight or bias in a stack: stack-0-weight.npy, stack-0-bias.npy. */
+export function stackMember(index: number, which: 'weight' | 'bias'): TensorMemberName {
+  return `stack-${index}-${which}.npy`
+}
+
+/** The stack as JSON: each layer's options as they are, its tensors written by `tensor`. */
+function stackDocument(stack: SessionStack, tensor: (t: Tensor, member: TensorMemberName) => unknown): Record<string, unknown> {
+  const layers = stack.layers.map((layer, index) =>
+    hasWeights(layer)
+      ? { ...layer, weight: tensor(layer.weight, stackMember(index, 'weight')), bias: layer.bias ? tensor(layer.bias, stackMember(index, 'bias')) : null }
+      : { ...layer },
+  )
+  return { layers, selected: stack.selected, active: stack.active }
+}
 
 /**
  * The session as a JSON document of the given version, each tensor written by `tensor` (inline
@@ -267,6 +370,8 @@ export function sessionDocument(session: Session, version: number, tensor: (t: T
     weight: tensor(session.weight, TENSOR_MEMBERS.weight),
     bias: session.bias ? tensor(session.bias, TENSOR_MEMBERS.bias) : null,
     options: session.options,
+    layer: session.layer ?? { type: 'conv2d' },
+    ...(session.stack ? { stack: stackDocument(session.stack, tensor) } : {}),
     gradOutput,
     view: session.view,
     ...(learning
@@ -281,19 +386,61 @@ export function sessionDocument(session: Session, version: number, tensor: (t: T
   }
 }
 
-/** The version-1 text form: one JSON document with every tensor inline in base64. */
+/** The single-text form: one JSON document with every tensor inline in base64. */
 export function serializeSession(session: Session): string {
   const document = sessionDocument(session, SESSION_TEXT_VERSION, (t) => encodeTensor(t))
   return JSON.stringify(document, null, 1) + '\n'
 }
 
-function computableGeometry(session: Session): ConvGeometry | null {
+/** The explorer's single layer as core's Layer: the session's kernel and bias with the layer's options. */
+export function explorerLayer(session: Session): Layer {
+  const layer = session.layer ?? { type: 'conv2d' }
+  switch (layer.type) {
+    case 'conv2d':
+      return { type: 'conv2d', weight: session.weight, bias: session.bias, ...session.options }
+    case 'conv-transpose2d':
+      return { type: 'conv-transpose2d', weight: session.weight, bias: session.bias, ...layer.options }
+    case 'max-pool2d':
+      return { type: 'max-pool2d', ...layer.options }
+    case 'avg-pool2d':
+      return { type: 'avg-pool2d', ...layer.options }
+  }
+}
+
+/** The shape of the explorer layer's output, or null when its settings cannot be computed. */
+function computableOutputShape(session: Session): number[] | null {
   try {
-    return convGeometry(session.input.shape, session.weight.shape, session.options, session.bias?.data.length)
+    if ((session.layer ?? { type: 'conv2d' }).type === 'conv2d') {
+      const geometry: ConvGeometry = convGeometry(session.input.shape, session.weight.shape, session.options, session.bias?.data.length)
+      return [geometry.batch, geometry.outChannels, geometry.outH, geometry.outW]
+    }
+    return planLayer(explorerLayer(session), session.input.shape).outputShape
   } catch (error) {
     if (error instanceof ConvolabError) return null
     throw error
   }
+}
+
+/** Keys whose value is undefined left out, so a layer read back equals the layer written. */
+function defined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T
+}
+
+function sessionLayerOf(json: z.infer<typeof layerJson>): SessionLayer {
+  return json.type === 'conv2d' ? { type: 'conv2d' } : ({ type: json.type, options: defined(json.options) } as SessionLayer)
+}
+
+function stackOf(json: z.infer<typeof stackJson>, members: MemberReader): SessionStack {
+  const layers = json.layers.map((entry, index): Layer => {
+    if (entry.type !== 'conv2d' && entry.type !== 'conv-transpose2d') return defined(entry) as Layer
+    const { weight, bias, ...options } = entry
+    return defined({
+      ...options,
+      weight: decodeTensor(weight, `stack.layers.${index}.weight`, members),
+      bias: bias ? decodeTensor(bias, `stack.layers.${index}.bias`, members) : null,
+    }) as Layer
+  })
+  return { layers, selected: json.selected, active: json.active }
 }
 
 /** Parses, migrates and validates a session text (session.json, or a whole version-1 file); a ConvolabError says what is wrong. */
@@ -335,6 +482,8 @@ export function sessionFromDocument(document: unknown, members: MemberReader = n
     weight: decodeTensor(json.weight, 'weight', members),
     bias: json.bias ? decodeTensor(json.bias, 'bias', members) : null,
     options: json.options as Conv2dOptions,
+    layer: sessionLayerOf(json.layer),
+    ...(json.stack ? { stack: stackOf(json.stack, members) } : {}),
     gradOutput:
       json.gradOutput.kind === 'tensor'
         ? { kind: 'tensor', tensor: decodeTensor(json.gradOutput.tensor, 'gradOutput', members) }
@@ -350,12 +499,12 @@ export function sessionFromDocument(document: unknown, members: MemberReader = n
       target: target.kind === 'tensor' ? { kind: 'tensor', tensor: decodeTensor(target.tensor, 'learning.target', members) } : target,
     }
   }
-  // Settings that cannot be computed (dilation 5 on a 7×7 input) are part of the document the user
-  // was editing: saved and opened as they are, so no work is lost; the app says why it cannot
-  // compute them. A learning target is checked against the output only when there is one.
-  const geometry = computableGeometry(session)
-  if (geometry && session.learning?.target.kind === 'tensor') {
-    const expected = [geometry.batch, geometry.outChannels, geometry.outH, geometry.outW]
+  // Settings that cannot be computed (dilation 5 on a 7×7 input, a stack whose layer 3 cannot
+  // take its input) are part of the document the user was editing: saved and opened as they are,
+  // so no work is lost; the app says why it cannot compute them. A learning target is checked
+  // against the explorer layer's output only when there is one.
+  const expected = session.learning?.target.kind === 'tensor' ? computableOutputShape(session) : null
+  if (expected && session.learning?.target.kind === 'tensor') {
     const got = session.learning.target.tensor.shape
     if (got.length !== 4 || got.some((v, k) => v !== expected[k])) {
       throw new ConvolabError('grad-output-shape', { got: formatShape(got), expected: formatShape(expected) })

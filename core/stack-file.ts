@@ -1,5 +1,5 @@
 // STACK.json, a stack written with PyTorch's keyword names: read, validated layer by layer
-// (a refusal names the layer index and the reason, in English and Spanish), and turned into
+// (a refusal names the layer index and the reason as a code; messages/ words it), and turned into
 // core's Layers once its .npy files are read. Pure: the caller reads the files.
 //
 //   {"layers": [{"type": "conv2d", "weight": "w0.npy", "bias": "b0.npy", "stride": 1,
@@ -7,7 +7,7 @@
 //               {"type": "relu"}, {"type": "max-pool2d", "kernel_size": 2}, ...]}
 
 import { z } from 'zod'
-import { ConvolabError } from './errors'
+import { ConvolabError, nestedParams, type ErrorCode, type Params } from './errors'
 import type { Layer, LayerType } from './layer'
 import { LAYER_TYPES } from './layer'
 import type { Pair, Padding, PaddingMode } from './geometry'
@@ -75,26 +75,6 @@ const SCHEMAS: Record<LayerType, z.ZodObject> = {
   sigmoid: z.strictObject({ type: z.literal('sigmoid') }),
 }
 
-/** What each option must be, for refusals in both languages. */
-const EXPECTED: Record<string, { en: string; es: string }> = {
-  weight: { en: 'the path of a .npy file', es: 'la ruta de un archivo .npy' },
-  bias: { en: 'the path of a .npy file, or null', es: 'la ruta de un archivo .npy, o null' },
-  padding: {
-    en: "a whole number, a pair [h, w], 'same' or 'valid'",
-    es: "un entero, un par [h, w], 'same' o 'valid'",
-  },
-  padding_mode: { en: 'zeros, reflect, replicate or circular', es: 'zeros, reflect, replicate o circular' },
-  negative_slope: { en: 'a number', es: 'un número' },
-  divisor_override: { en: 'a whole number or null', es: 'un entero o null' },
-  groups: { en: 'a whole number', es: 'un entero' },
-  in_channels: { en: 'a whole number', es: 'un entero' },
-  out_channels: { en: 'a whole number', es: 'un entero' },
-  ceil_mode: { en: 'true or false', es: 'true o false' },
-  count_include_pad: { en: 'true or false', es: 'true o false' },
-  inplace: { en: 'true or false', es: 'true o false' },
-}
-const PAIR_EXPECTED = { en: 'a whole number or a pair [h, w]', es: 'un entero o un par [h, w]' }
-
 /** A layer of STACK.json, validated, with its .npy paths not yet read. */
 export interface LayerEntry {
   index: number
@@ -104,25 +84,19 @@ export interface LayerEntry {
   biasPath: string | null
 }
 
-type Bilingual = { en: string; es: string }
+/** Why a layer was refused: a cause code (messages/ says it) and its values. */
+type Refusal = { code: ErrorCode; params?: Params }
 
-function layerRefusal(name: string, index: number, kind: string, message: Bilingual): ConvolabError {
-  return new ConvolabError('stack-file-layer', { name, index, kind, en: message.en, es: message.es })
+function layerRefusal(name: string, index: number, kind: string, reason: Refusal): ConvolabError {
+  return new ConvolabError('stack-file-layer', { name, index, kind, ...nestedParams(reason.code, reason.params) })
 }
 
-function describeIssue(issue: z.core.$ZodIssue, entry: Record<string, unknown>, type: LayerType): Bilingual {
-  if (issue.code === 'unrecognized_keys') {
-    const keys = issue.keys.join(', ')
-    return {
-      en: `unknown option ${keys} for ${type} (options use PyTorch's keyword names)`,
-      es: `opción desconocida ${keys} para ${type} (las opciones usan los nombres de PyTorch)`,
-    }
-  }
+function describeIssue(issue: z.core.$ZodIssue, entry: Record<string, unknown>, type: LayerType): Refusal {
+  if (issue.code === 'unrecognized_keys') return { code: 'stack-file-option-unknown', params: { keys: issue.keys.join(', '), type } }
   const key = String(issue.path[0] ?? '')
-  if (!(key in entry)) return { en: `${key} is required`, es: `falta ${key}` }
-  const expected = EXPECTED[key] ?? PAIR_EXPECTED
-  const got = JSON.stringify(entry[key])
-  return { en: `${key} must be ${expected.en} (got ${got})`, es: `${key} debe ser ${expected.es} (se recibió ${got})` }
+  if (!(key in entry)) return { code: 'flag-required', params: { flag: key } }
+  // messages/ says what each option must be, by its key
+  return { code: 'stack-file-option-value', params: { key, got: JSON.stringify(entry[key]) } }
 }
 
 /** Reads the text of a STACK.json; `name` is how refusals name the file. */
@@ -131,40 +105,28 @@ export function parseStackFile(text: string, name: string): LayerEntry[] {
   try {
     document = JSON.parse(text)
   } catch (error) {
-    const detail = (error as Error).message
-    throw new ConvolabError('stack-file', { name, en: `not valid JSON: ${detail}`, es: `no es un JSON válido: ${detail}` })
+    throw new ConvolabError('stack-file', { name, ...nestedParams('stack-file-json', { detail: (error as Error).message }) })
   }
   const layers = (document as { layers?: unknown } | null)?.layers
   if (typeof document !== 'object' || document === null || Array.isArray(document) || !Array.isArray(layers)) {
-    throw new ConvolabError('stack-file', {
-      name,
-      en: 'a stack is an object {"layers": [...]}',
-      es: 'una pila es un objeto {"layers": [...]}',
-    })
+    throw new ConvolabError('stack-file', { name, ...nestedParams('stack-file-not-object') })
   }
   const extra = Object.keys(document).filter((key) => key !== 'layers')
   if (extra.length > 0) {
-    throw new ConvolabError('stack-file', {
-      name,
-      en: `unknown key ${extra.join(', ')} (a stack has only "layers")`,
-      es: `clave desconocida ${extra.join(', ')} (una pila solo tiene "layers")`,
-    })
+    throw new ConvolabError('stack-file', { name, ...nestedParams('stack-file-extra-key', { keys: extra.join(', ') }) })
   }
   return layers.map((raw, index) => {
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-      throw layerRefusal(name, index, '', { en: 'a layer is an object {"type": ...}', es: 'una capa es un objeto {"type": ...}' })
+      throw layerRefusal(name, index, '', { code: 'stack-file-layer-not-object' })
     }
     const entry = raw as Record<string, unknown>
     const type = entry.type
     if (type === undefined) {
-      throw layerRefusal(name, index, '', { en: `type is required (one of ${LAYER_TYPES.join(', ')})`, es: `falta type (uno de ${LAYER_TYPES.join(', ')})` })
+      throw layerRefusal(name, index, '', { code: 'stack-file-type-required', params: { types: LAYER_TYPES.join(', ') } })
     }
     if (typeof type !== 'string' || !LAYER_TYPES.includes(type as LayerType)) {
-      const list = LAYER_TYPES.join(', ')
-      throw layerRefusal(name, index, '', {
-        en: `unknown layer type ${JSON.stringify(type)} (one of ${list})`,
-        es: `tipo de capa desconocido ${JSON.stringify(type)} (uno de ${list})`,
-      })
+      const params = { type: JSON.stringify(type), types: LAYER_TYPES.join(', ') }
+      throw layerRefusal(name, index, '', { code: 'stack-file-type-unknown', params })
     }
     const parsed = SCHEMAS[type as LayerType].safeParse(entry)
     if (!parsed.success) throw layerRefusal(name, index, type, describeIssue(parsed.error.issues[0], entry, type as LayerType))
@@ -186,15 +148,12 @@ function pairOf(value: unknown): Pair | undefined {
 }
 
 function checkConvShape(name: string, entry: LayerEntry, weight: Tensor, transposed: boolean): void {
-  const refuse = (message: Bilingual): never => {
-    throw layerRefusal(name, entry.index, entry.type, message)
+  const refuse = (reason: Refusal): never => {
+    throw layerRefusal(name, entry.index, entry.type, reason)
   }
   if (weight.shape.length !== 4) {
     const layout = transposed ? '(C_in, C_out/groups, KH, KW)' : '(C_out, C_in/groups, KH, KW)'
-    refuse({
-      en: `the weight must have 4 dimensions ${layout} (got shape ${formatShape(weight.shape)})`,
-      es: `el peso debe tener 4 dimensiones ${layout} (se recibió el shape ${formatShape(weight.shape)})`,
-    })
+    refuse({ code: 'stack-file-weight-rank', params: { layout, shape: formatShape(weight.shape) } })
   }
   const groups = (entry.options.groups as number | undefined) ?? 1
   const [first, second, kh, kw] = weight.shape
@@ -211,10 +170,7 @@ function checkConvShape(name: string, entry: LayerEntry, weight: Tensor, transpo
   }
   for (const [key, value, fromWeight] of given) {
     if (value !== undefined && value !== fromWeight) {
-      refuse({
-        en: `${key} ${value} does not match the weight of shape ${formatShape(weight.shape)} (${fromWeight})`,
-        es: `${key} ${value} no coincide con el peso de shape ${formatShape(weight.shape)} (${fromWeight})`,
-      })
+      refuse({ code: 'stack-file-weight-mismatch', params: { key, value: String(value), shape: formatShape(weight.shape), fromWeight: String(fromWeight) } })
     }
   }
 }

@@ -3,7 +3,7 @@
 // every layer's parameters compared with the stack's backward pass.
 
 import type { GradcheckReport } from './gradcheck'
-import { checkTensor, formatGradcheck } from './gradcheck'
+import { checkTensor } from './gradcheck'
 import type { Layer } from './layer'
 import { hasWeights } from './layer'
 import type { RandomSource } from './random'
@@ -83,13 +83,4 @@ export function stackGradcheck(settings: StackGradcheckSettings): StackGradcheck
   }
   report.passed = report.failures === 0 && !report.cancelled
   return report
-}
-
-/** The seed's one-line report; a failure names the layer of the worst element. */
-export function formatStackGradcheck(report: StackGradcheckReport, language: 'en' | 'es' = 'en'): string {
-  const text = formatGradcheck(report, language)
-  if (report.passed || report.worstLayer === null || !report.worst) return text
-  const where = `${report.worst.parameter}[${report.worst.index.join(',')}]`
-  const layer = language === 'es' ? `capa ${report.worstLayer} ${where}` : `layer ${report.worstLayer} ${where}`
-  return text.replace(where, layer)
 }

@@ -3,7 +3,7 @@
 // unit of any layer. A layer that cannot take its input stops the stack there, named with its
 // index and the reason; the layers before it are still computed.
 
-import { ConvolabError } from './errors'
+import { ConvolabError, causeParams } from './errors'
 import type { Layer } from './layer'
 import { TORCH_CLASS } from './layer'
 import type { LayerForward, LayerPlan } from './layer-compute'
@@ -53,16 +53,13 @@ function checkInput(shape: readonly number[]): void {
   }
 }
 
-/** The error of layer `index` that cannot take an input of this shape, in both languages. */
+/** The error of layer `index` that cannot take an input of this shape, with the layer's own reason nested. */
 export function layerError(layer: Layer, index: number, shape: readonly number[], cause: unknown): ConvolabError {
-  const inner = cause instanceof ConvolabError ? cause : null
-  const detail = inner ? null : String((cause as Error)?.message ?? cause)
   return new ConvolabError('stack-layer', {
     index,
     kind: TORCH_CLASS[layer.type] ?? String(layer.type),
     shape: formatShape(shape),
-    en: inner ? inner.messageIn('en') : (detail as string),
-    es: inner ? inner.messageIn('es') : (detail as string),
+    ...causeParams(cause),
   })
 }
 

@@ -6,6 +6,7 @@ import { app, BrowserWindow, clipboard, crashReporter, dialog, ipcMain, Menu, na
 import { dirname, join } from 'node:path'
 import type { Language } from '../core/errors'
 import { ConvolabError } from '../core/errors'
+import { messageOf } from '../messages'
 import type { EngineEvent, MenuCommand, Settings } from '../contract'
 import { IPC_EVENT, IPC_INVOKE } from '../contract'
 import { contextMenuRequestSchema } from '../contract/page-report-schemas'
@@ -56,7 +57,7 @@ function send(event: EngineEvent): void {
 }
 
 function report(error: unknown): void {
-  const message = error instanceof ConvolabError ? error.messageIn(language) : String(error)
+  const message = error instanceof ConvolabError ? messageOf(error, language) : String(error)
   if (!(error instanceof ConvolabError)) log.error('unexpected error', error)
   dialog.showErrorBox('Convolab', message)
 }

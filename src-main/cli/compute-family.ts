@@ -1,7 +1,7 @@
 // convolab compute --layer conv-transpose2d | max-pool2d | avg-pool2d: one layer's forward (and
 // backward with --grad-output) as .npy files, with the output-size formula and its numbers.
 
-import type { Language, Notice, PoolGeometry, Tensor } from '../../core'
+import type { ConvTranspose2dOptions, Language, Notice, Pool2dOptions, PoolGeometry, Tensor } from '../../core'
 import {
   avgPool2d,
   avgPool2dBackward,
@@ -46,6 +46,9 @@ async function gradOutputOf(values: OptionValues, notices: Notice[]): Promise<Te
   return values['grad-output'] ? readTensorPath(values['grad-output'] as string, notices) : null
 }
 
+/** dE/dy for the layer's output, or null for the forward pass only. */
+export type GradOutputOf = (output: Tensor) => Tensor | null
+
 export async function computeLayer(
   layer: Exclude<Layer, 'conv2d'>,
   input: Tensor,
@@ -57,9 +60,21 @@ export async function computeLayer(
   const options = poolOptions(values)
   // every input file is read and every setting checked before anything is computed
   const gradOutput = await gradOutputOf(values, notices)
+  return poolFiles(layer, input, options, () => gradOutput, language)
+}
+
+/** A pool's files and lines (also for `compute --session`, whose dE/dy depends on the output). */
+export function poolFiles(
+  layer: 'max-pool2d' | 'avg-pool2d',
+  input: Tensor,
+  options: Pool2dOptions,
+  gradOutputFor: GradOutputOf,
+  language: Language,
+): LayerResult {
   const files = new Map<string, Uint8Array>()
   if (layer === 'max-pool2d') {
     const { output, indices, geometry } = maxPool2d(input, options)
+    const gradOutput = gradOutputFor(output)
     files.set('output.npy', encodeNpy(output))
     files.set('indices.npy', encodeNpyInt64({ shape: output.shape, data: indices }))
     if (gradOutput) files.set('grad_input.npy', encodeNpy(maxPool2dBackward(gradOutput, indices, geometry)))
@@ -67,6 +82,7 @@ export async function computeLayer(
   }
   const geometry = avgPoolGeometry(input.shape, options)
   const { output } = avgPool2d(input, geometry)
+  const gradOutput = gradOutputFor(output)
   files.set('output.npy', encodeNpy(output))
   if (gradOutput) files.set('grad_input.npy', encodeNpy(avgPool2dBackward(gradOutput, geometry)))
   return {
@@ -100,7 +116,20 @@ async function computeTransposed(input: Tensor, values: OptionValues, language: 
   const bias = values.bias ? await readTensorPath(values.bias as string, notices) : null
   const gradOutput = await gradOutputOf(values, notices)
   const flatBias: Tensor | null = bias ? { shape: [bias.data.length], data: bias.data } : null
+  return transposedFiles(input, weight, flatBias, options, () => gradOutput, language)
+}
+
+/** ConvTranspose2d's files and lines (also for `compute --session`). */
+export function transposedFiles(
+  input: Tensor,
+  weight: Tensor,
+  flatBias: Tensor | null,
+  options: ConvTranspose2dOptions,
+  gradOutputFor: GradOutputOf,
+  language: Language,
+): LayerResult {
   const { output, geometry } = convTranspose2d(input, weight, flatBias, options)
+  const gradOutput = gradOutputFor(output)
   const files = new Map<string, Uint8Array>([['output.npy', encodeNpy(output)]])
   if (gradOutput) {
     const grads = convTranspose2dBackward(input, weight, gradOutput, geometry, flatBias !== null)

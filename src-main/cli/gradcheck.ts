@@ -1,7 +1,8 @@
 // convolab gradcheck: the seed's finite-difference check on random N(0,1) samples.
 
 import type { GradcheckReport, Language } from '../../core'
-import { ConvolabError, formatLayerGradcheck, gradcheck, gradcheckAvgPool2d, gradcheckConvTranspose2d, gradcheckMaxPool2d } from '../../core'
+import { ConvolabError, gradcheck, gradcheckAvgPool2d, gradcheckConvTranspose2d, gradcheckMaxPool2d } from '../../core'
+import { formatLayerGradcheck } from '../../messages'
 import type { OptionValues } from './args'
 import { CONV_OPTIONS, convOptions, parseCommand, parsePair, parseShape } from './args'
 import type { Layer } from './layers'

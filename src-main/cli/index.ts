@@ -2,6 +2,7 @@
 
 import type { Language } from '../../core'
 import { ConvolabError } from '../../core'
+import { messageOf } from '../../messages'
 import { COMPUTE_USAGE, computeCommand } from './compute'
 import { GRADCHECK_USAGE, gradcheckCommand } from './gradcheck'
 import { EXPORT_USAGE, exportCommand } from './export'
@@ -74,7 +75,7 @@ export async function run(argv: string[], language: Language = languageFromEnvir
         throw new ConvolabError('bad-request', { detail: `unknown command '${command}' (try convolab --help)` })
     }
   } catch (error) {
-    const message = error instanceof ConvolabError ? error.messageIn(language) : String((error as Error)?.message ?? error)
+    const message = error instanceof ConvolabError ? messageOf(error, language) : String((error as Error)?.message ?? error)
     return { code: 2, stdout: '', stderr: `convolab: ${message}` }
   }
 }

@@ -1,9 +1,12 @@
 // convolab compute --stack: forward (and backward with --grad-output, or from one unit with
 // --unit, whose dE/dx is the unit's effective receptive field) through a STACK.json,
-// every layer's output and gradients written as .npy, all files or none.
+// every layer's output and gradients written as .npy, all files or none, and none left over
+// from an earlier run into the same folder.
 
-import { existsSync, statSync } from 'node:fs'
-import type { GradientSeed, Language, StackForward, StackGradients } from '../../core'
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { GradientSeed, Language, Layer, StackForward, StackGradients, Tensor } from '../../core'
 import { ConvolabError, TORCH_CLASS, encodeNpy, formatShape, stackBackward, stackForward } from '../../core'
 import { createFastKernels } from '../../core/fast'
 import { enableRelaxedSimd } from '../engine/parallel/relaxed-simd'
@@ -35,6 +38,72 @@ export function stackFiles(forward: StackForward, grads: StackGradients | null):
     if (gradBias) files.set(`layers/${i}_grad_bias.npy`, encodeNpy(gradBias))
   })
   return files
+}
+
+/** The files a stack run writes, by name: a name a run may write that this one does not is stale. */
+const RUN_FILE = /^(output|grad_input)\.npy$/
+const LAYER_FILE = /^\d+_(output|grad_output|grad_weight|grad_bias)\.npy$/
+
+/** Files of an earlier run in `dir` that this run's `files` do not replace (other files are the user's). */
+function staleFiles(dir: string, files: Map<string, Uint8Array>): string[] {
+  const list = (folder: string): string[] => {
+    try {
+      return readdirSync(folder)
+    } catch {
+      return []
+    }
+  }
+  const top = list(dir).filter((name) => RUN_FILE.test(name))
+  const layers = list(join(dir, 'layers'))
+    .filter((name) => LAYER_FILE.test(name))
+    .map((name) => `layers/${name}`)
+  return [...top, ...layers].filter((name) => !files.has(name))
+}
+
+/**
+ * Writes a run's files all at once or not at all, then removes what an earlier run left that
+ * this one does not write (layers/5_output.npy of a longer stack, grad_input.npy of a run with
+ * a gradient), so the folder holds one run.
+ */
+export async function writeStackFiles(dir: string, files: Map<string, Uint8Array>): Promise<void> {
+  const stale = staleFiles(dir, files)
+  await writeAllOrNothing(dir, files)
+  for (const name of stale) await rm(join(dir, name), { force: true })
+}
+
+/**
+ * Forward through the layers, backward from the seed `seedFor` gives once the forward pass is
+ * known (null: forward only), the files written to `dir`; the lines to print. A layer that cannot
+ * take its input refuses the whole run: nothing is written.
+ */
+export async function runStack(
+  layers: readonly Layer[],
+  input: Tensor,
+  seedFor: (forward: StackForward) => GradientSeed | null,
+  dir: string,
+  language: Language,
+): Promise<string> {
+  // fused multiply-add kernels where Node has them behind a flag, as the engine does
+  enableRelaxedSimd()
+  const kernels = await createFastKernels()
+  try {
+    const forward = stackForward(layers, input, kernels)
+    if (forward.failure) throw forward.failure
+    const seed = seedFor(forward)
+    const grads = seed ? stackBackward(layers, forward, seed, kernels) : null
+    const files = stackFiles(forward, grads)
+    await writeStackFiles(dir, files)
+
+    const es = language === 'es'
+    const lines = forward.plan.plans.map(
+      (plan, i) => `${es ? 'capa' : 'layer'} ${i} ${TORCH_CLASS[layers[i].type]}: ${formatShape(plan.inputShape)} → ${formatShape(plan.outputShape)}`,
+    )
+    lines.push(`${es ? 'forma de la salida' : 'output shape'} ${formatShape(forward.output.shape)}`)
+    lines.push(`${es ? 'escrito' : 'wrote'}: ${[...files.keys()].join(', ')}`)
+    return lines.join('\n')
+  } finally {
+    kernels.release()
+  }
 }
 
 /** --unit LAYER,N,C,H,W: dE/dy = 1 at that unit of that layer (indices from 0). */
@@ -73,26 +142,6 @@ export async function stackComputeCommand(args: string[], language: Language): P
   const unit = values.unit === undefined ? null : parseUnit(values.unit as string)
   const gradOutput = values['grad-output'] ? await readTensorPath(values['grad-output'] as string) : null
 
-  // fused multiply-add kernels where Node has them behind a flag, as the engine does
-  enableRelaxedSimd()
-  const kernels = await createFastKernels()
-  try {
-    const forward = stackForward(layers, input, kernels)
-    // a layer that cannot take its input refuses the whole run: nothing is written
-    if (forward.failure) throw forward.failure
-    const seed: GradientSeed | null = gradOutput ? { kind: 'output', gradOutput } : unit
-    const grads = seed ? stackBackward(layers, forward, seed, kernels) : null
-    const files = stackFiles(forward, grads)
-    await writeAllOrNothing(dir, files)
-
-    const es = language === 'es'
-    const lines = forward.plan.plans.map(
-      (plan, i) => `${es ? 'capa' : 'layer'} ${i} ${TORCH_CLASS[layers[i].type]}: ${formatShape(plan.inputShape)} → ${formatShape(plan.outputShape)}`,
-    )
-    lines.push(`${es ? 'forma de la salida' : 'output shape'} ${formatShape(forward.output.shape)}`)
-    lines.push(`${es ? 'escrito' : 'wrote'}: ${[...files.keys()].join(', ')}`)
-    return lines.join('\n')
-  } finally {
-    kernels.release()
-  }
+  const seed: GradientSeed | null = gradOutput ? { kind: 'output', gradOutput } : unit
+  return runStack(layers, input, () => seed, dir, language)
 }

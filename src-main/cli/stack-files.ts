@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises'
 import { dirname, isAbsolute, join } from 'node:path'
 import type { Layer, StackPresetId, Tensor } from '../../core'
-import { ConvolabError, STACK_PRESET_IDS, layersFromEntries, parseStackFile, stackPreset } from '../../core'
+import { ConvolabError, STACK_PRESET_IDS, causeParams, layersFromEntries, parseStackFile, stackPreset } from '../../core'
 import { LIMITS } from '../../contract'
 import { readTensorPath } from './inputs'
 
@@ -21,6 +21,15 @@ export async function readStackFile(path: string): Promise<Layer[]> {
     throw new ConvolabError('file-missing', { name: path, detail: (error as NodeJS.ErrnoException).code ?? String(error) })
   }
   const entries = parseStackFile(text, path)
+  // the most the app and a session hold
+  if (entries.length > LIMITS.maxStackLayers) {
+    const [count, limit] = [entries.length, LIMITS.maxStackLayers]
+    throw new ConvolabError('stack-file', {
+      name: path,
+      en: `a stack has at most ${limit} layers (this one has ${count})`,
+      es: `una pila tiene como mucho ${limit} capas (esta tiene ${count})`,
+    })
+  }
   const folder = dirname(path)
   const tensors = new Map<string, Tensor>()
   for (const entry of entries) {
@@ -30,13 +39,7 @@ export async function readStackFile(path: string): Promise<Layer[]> {
         tensors.set(file, await readTensorPath(isAbsolute(file) ? file : join(folder, file)))
       } catch (error) {
         const inner = error instanceof ConvolabError ? error : new ConvolabError('file-missing', { name: file, detail: String(error) })
-        throw new ConvolabError('stack-file-layer', {
-          name: path,
-          index: entry.index,
-          kind: entry.type,
-          en: inner.messageIn('en'),
-          es: inner.messageIn('es'),
-        })
+        throw new ConvolabError('stack-file-layer', { name: path, index: entry.index, kind: entry.type, ...causeParams(inner) })
       }
     }
   }

@@ -2,7 +2,8 @@
 // (x, every weight and bias redrawn from N(0, 1) per sample; the file gives shapes and options).
 
 import type { Language } from '../../core'
-import { ConvolabError, formatStackGradcheck, stackGradcheck } from '../../core'
+import { ConvolabError, stackGradcheck } from '../../core'
+import { formatStackGradcheck } from '../../messages'
 import { parseCommand, parseShape } from './args'
 import { readStackFile } from './stack-files'
 

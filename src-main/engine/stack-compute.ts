@@ -4,6 +4,7 @@
 // refusal; the layers before it are still computed and returned. `isStale` is asked between
 // layers so superseded work stops early. The exact tensors stay in the worker for probeStack.
 
+import { messageOf } from '../../messages'
 import type { AsyncStackKernels, Layer, LayerForward, Scratch, StackForward, StackPlan, Tensor } from '../../core'
 import { ConvolabError, formatShape, layerBackwardAsync, layerForwardAsync, planStack, receptiveFields, sizeOf, startGradient, TORCH_CLASS } from '../../core'
 import { scalarKernels } from '../../core/fast'
@@ -122,7 +123,7 @@ export function boundedPlan(layers: readonly Layer[], inputShape: readonly numbe
 }
 
 function refusalOf(failure: ConvolabError, layer: number): StackRefusal {
-  return { layer, code: failure.code, params: failure.params, message: failure.messageIn('en') }
+  return { layer, code: failure.code, params: failure.params, message: messageOf(failure, 'en') }
 }
 
 const exactPayload = (tensor: Tensor): TensorPayload => ({ shape: [...tensor.shape], data: tensor.data.slice() })

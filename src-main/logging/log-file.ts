@@ -5,6 +5,8 @@
 import log from 'electron-log/node'
 import { join } from 'node:path'
 import { inspect } from 'node:util'
+import { ConvolabError } from '../../core/errors'
+import { messageOf } from '../../messages'
 import type { Logger } from '../engine/envelope'
 
 export const LOG_FOLDER = 'logs'
@@ -35,10 +37,14 @@ export interface AppLog {
   catchProcessErrors(): void
 }
 
-/** An error with its stack (and its cause's); anything else as Node's inspect prints it. */
+/**
+ * An error with its stack (and its cause's), a ConvolabError first in English words (its own
+ * message is its code and values); anything else as Node's inspect prints it.
+ */
 export function describe(detail: unknown): string {
   if (detail instanceof Error) {
-    const own = detail.stack ?? `${detail.name}: ${detail.message}`
+    const words = detail instanceof ConvolabError ? `${messageOf(detail, 'en')}\n` : ''
+    const own = words + (detail.stack ?? `${detail.name}: ${detail.message}`)
     return detail.cause !== undefined ? `${own}\ncaused by ${describe(detail.cause)}` : own
   }
   return typeof detail === 'string' ? detail : inspect(detail, { depth: 4, breakLength: Infinity })

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { decodeCsv, encodeCsv } from '../../core/csv'
-import { ConvolabError, formatMessage } from '../../core/errors'
+import { ConvolabError } from '../../core/errors'
+import { formatMessage, messageOf } from '../../messages'
 
 const fixture = (name: string) => readFileSync(join(__dirname, 'csv', name), 'utf8')
 
@@ -60,19 +61,19 @@ describe('refusals', () => {
     const error = refusal(() => decodeCsv(fixture('ragged-decimal-comma.csv'), 'k.csv'))
     expect(error.code).toBe('csv-ragged')
     expect(error.params).toMatchObject({ line: 2, got: 5, expected: 4, firstLine: 1, cause: 'decimal-comma' })
-    expect(error.messageIn('en')).toBe(
+    expect(messageOf(error, 'en')).toBe(
       "k.csv, line 2: 5 values, but the first row (line 1) has 4. If the numbers use decimal commas (0,5), separate the values with ';' (or add a first line sep=;), as a spreadsheet in Spanish does.",
     )
-    expect(error.messageIn('es')).toMatch(/^k\.csv, línea 2: 5 valores, pero la primera fila \(línea 1\) tiene 4\. Si los números usan coma decimal/)
+    expect(messageOf(error, 'es')).toMatch(/^k\.csv, línea 2: 5 valores, pero la primera fila \(línea 1\) tiene 4\. Si los números usan coma decimal/)
     const short = refusal(() => decodeCsv('1.5,2.5,3\n4.5,5.5\n', 'k.csv'))
     expect(short.params).toMatchObject({ line: 2, got: 2, expected: 3, cause: 'missing' })
     const hole = refusal(() => decodeCsv('1;2;3\n4;;6;7\n', 'k.csv'))
     expect(hole.params).toMatchObject({ line: 2, got: 4, expected: 3, cause: 'empty-cell' })
     const one = refusal(() => decodeCsv('1.5;2.5\n4.5\n', 'k.csv'))
-    expect(one.messageIn('en')).toBe(
+    expect(messageOf(one, 'en')).toBe(
       'k.csv, line 2: 1 value, but the first row (line 1) has 2. A value is missing from this row, or the rows have different lengths.',
     )
-    expect(one.messageIn('es')).toMatch(/^k\.csv, línea 2: 1 valor, pero/)
+    expect(messageOf(one, 'es')).toMatch(/^k\.csv, línea 2: 1 valor, pero/)
   })
 
   it('a word among numbers names the line and column; a file of comments holds no numbers', () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ConvolabError, convGeometry } from '../../core'
+import { messageOf } from '../../messages'
+import { refusalOf } from '../support/refusal'
 
 function errorOf(run: () => unknown): ConvolabError {
   try {
@@ -29,32 +31,30 @@ describe('convGeometry', () => {
   })
 
   it('names the parameter, its value and the rule in every error', () => {
-    expect(errorOf(() => convGeometry([1, 1, 5, 5], [1, 1, 3, 3], { padding: 'same', stride: 2 })).message).toBe("padding 'same' needs stride 1 (got stride 2)")
-    expect(errorOf(() => convGeometry([1, 4, 5, 5], [3, 1, 3, 3], { groups: 3 })).message).toBe('groups 3 must divide in_channels 4')
-    expect(errorOf(() => convGeometry([1, 1, 7, 7], [1, 1, 5, 5], { dilation: 2 })).message).toBe(
-      'the dilated kernel (9×9) is larger than the padded input (7×7)',
-    )
-    expect(errorOf(() => convGeometry([1, 1, 4, 4], [1, 1, 3, 3], { padding: 4, paddingMode: 'reflect' })).message).toBe(
+    expect(refusalOf(() => convGeometry([1, 1, 5, 5], [1, 1, 3, 3], { padding: 'same', stride: 2 }))).toBe("padding 'same' needs stride 1 (got stride 2)")
+    expect(refusalOf(() => convGeometry([1, 4, 5, 5], [3, 1, 3, 3], { groups: 3 }))).toBe('groups 3 must divide in_channels 4')
+    expect(refusalOf(() => convGeometry([1, 1, 7, 7], [1, 1, 5, 5], { dilation: 2 }))).toBe('the dilated kernel (9×9) is larger than the padded input (7×7)')
+    expect(refusalOf(() => convGeometry([1, 1, 4, 4], [1, 1, 3, 3], { padding: 4, paddingMode: 'reflect' }))).toBe(
       'reflect padding 4 must be smaller than the input height 4',
     )
   })
 
   it('speaks Spanish too', () => {
     const error = errorOf(() => convGeometry([1, 4, 5, 5], [3, 1, 3, 3], { groups: 3 }))
-    expect(error.messageIn('es')).toBe('grupos 3 debe dividir a in_channels 4')
+    expect(messageOf(error, 'es')).toBe('grupos 3 debe dividir a in_channels 4')
   })
 
   it('names the dimension that has size 0', () => {
     const empty = errorOf(() => convGeometry([1, 1, 0, 5], [1, 1, 3, 3]))
     expect(empty.code).toBe('empty-dimension')
-    expect(empty.message).toBe('input has size 0 in dimension H (shape (1, 1, 0, 5)); every dimension needs at least 1')
-    expect(empty.messageIn('es')).toBe('input tiene tamaño 0 en la dimensión H (shape (1, 1, 0, 5)); cada dimensión necesita al menos 1')
+    expect(messageOf(empty)).toBe('input has size 0 in dimension H (shape (1, 1, 0, 5)); every dimension needs at least 1')
+    expect(messageOf(empty, 'es')).toBe('input tiene tamaño 0 en la dimensión H (shape (1, 1, 0, 5)); cada dimensión necesita al menos 1')
     expect(errorOf(() => convGeometry([1, 1, 5, 5], [2, 1, 3, 0])).params).toMatchObject({ name: 'weight', axis: 'KW' })
     expect(errorOf(() => convGeometry([0, 1, 5, 5], [1, 1, 3, 3])).params.axis).toBe('N')
   })
 
   it('says counts in the plural form of each language', () => {
-    expect(errorOf(() => convGeometry([1, 1, 5, 5], [1, 1, 3, 3], {}, 2)).message).toBe('the bias has 2 values but there is 1 output channel')
-    expect(errorOf(() => convGeometry([1, 1, 5, 5], [3, 1, 3, 3], {}, 1)).messageIn('es')).toBe('el bias tiene 1 valor pero hay 3 canales de salida')
+    expect(refusalOf(() => convGeometry([1, 1, 5, 5], [1, 1, 3, 3], {}, 2))).toBe('the bias has 2 values but there is 1 output channel')
+    expect(refusalOf(() => convGeometry([1, 1, 5, 5], [3, 1, 3, 3], {}, 1), 'es')).toBe('el bias tiene 1 valor pero hay 3 canales de salida')
   })
 })

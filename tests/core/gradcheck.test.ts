@@ -2,7 +2,8 @@
 // and proof that it catches a wrong backward and says where.
 import { describe, expect, it } from 'vitest'
 import type { BackwardFunction, GradcheckSettings } from '../../core'
-import { ConvolabError, conv2dBackward, formatGradcheck, gradcheck } from '../../core'
+import { ConvolabError, conv2dBackward, gradcheck } from '../../core'
+import { formatGradcheck } from '../../messages'
 
 describe("the notebook's gradient check", () => {
   it('input (2,3,5,5), 5 filters 3×3, no bias, 100 samples, tolerance 1e-5: SUCCESS 28500', () => {

@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { ConvolabError, encodeNpy, parseNpy } from '../../core'
 import { referenceFile } from '../reference/cases'
+import { messageOf } from '../../messages'
 
 interface FormatEntry {
   file: string
@@ -109,7 +110,7 @@ describe('parseNpy refuses what it cannot read, with a clear error', () => {
     try {
       parseNpy(formatFile('complex128.npy'))
     } catch (error) {
-      expect((error as ConvolabError).message).toBe('the .npy dtype <c16 is not supported (use float64, float32, an integer or bool type)')
+      expect(messageOf(error)).toBe('the .npy dtype <c16 is not supported (use float64, float32, an integer or bool type)')
       return
     }
     throw new Error('expected an error')

@@ -1,6 +1,7 @@
 // Session format 2 (a zip of session.json and .npy members): bit-exact round trips, the exact
-// integer encoding of 8/16-bit images, version-1 files through the migration table, refusals.
+// integer encoding of 8/16-bit images, a committed version-1 file through the migration table, refusals.
 
+import { readFileSync } from 'node:fs'
 import { strToU8, unzipSync, zipSync } from 'fflate'
 import { describe, expect, it } from 'vitest'
 import {
@@ -113,13 +114,21 @@ describe('session format 2', () => {
 
   it('opens version-1 JSON text sessions through the migration table', () => {
     expect(MIGRATIONS[1]({ format: 'convolab-session', version: 1 })).toEqual({ format: 'convolab-session', version: 2 })
+    // written by the version-1 code (tests/core/session-v3.test.ts checks every value of it)
+    const v1 = readFileSync('tests/core/sessions/version-1.convolab')
+    expect(isZipFile(v1)).toBe(false)
+    expect(JSON.parse(v1.toString('utf8')).version).toBe(1)
+    const back = decodeSessionFile(new Uint8Array(v1))
+    expect(back.inputName).toBe('grid.npy')
+    expect(back.layer).toEqual({ type: 'conv2d' })
+    expect(back.learning).toEqual({ target: { kind: 'preset', preset: 'sobel-x' }, learningRate: 0.05, steps: 20, start: 'random', seed: 7 })
+    // the text form of today's version opens too
     const session = sample(normalTensor([1, 3, 16, 20], seededSource(2)))
-    const v1 = serializeSession(session)
-    expect(JSON.parse(v1).version).toBe(1)
-    const back = decodeSessionFile(new TextEncoder().encode(v1))
-    expect(sameBits(back.input.data, session.input.data)).toBe(true)
-    expect(back.inputName).toBe('photo.png')
-    expect(back.learning).toEqual(session.learning)
+    const text = serializeSession(session)
+    expect(JSON.parse(text).version).toBe(SESSION_VERSION)
+    const again = decodeSessionFile(new TextEncoder().encode(text))
+    expect(sameBits(again.input.data, session.input.data)).toBe(true)
+    expect(again.learning).toEqual(session.learning)
   })
 
   it('refuses damaged, incomplete or newer files with a reason, never half a session', () => {
@@ -136,7 +145,7 @@ describe('session format 2', () => {
     expect(codeOf(() => decodeSessionFile(rezip({ 'input.npy': members['weight.npy'] })))).toBe('session-corrupt')
     expect(codeOf(() => decodeSessionFile(rezip({ 'weight.npy': members['input.npy'] })))).toBe('session-corrupt')
     const json = JSON.parse(new TextDecoder().decode(members['session.json']))
-    expect(codeOf(() => decodeSessionFile(rezip({ 'session.json': strToU8(JSON.stringify({ ...json, version: 3 })) })))).toBe('session-newer')
+    expect(codeOf(() => decodeSessionFile(rezip({ 'session.json': strToU8(JSON.stringify({ ...json, version: SESSION_VERSION + 1 })) })))).toBe('session-newer')
     expect(codeOf(() => decodeSessionFile(rezip({ 'session.json': strToU8(JSON.stringify({ ...json, input: { npy: '../etc.npy' } })) })))).toBe(
       'session-corrupt',
     )

@@ -8,7 +8,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate'
-import { decodeSessionFile, isZipFile } from '../../core/session-file'
+import { decodeSessionFile, encodeSessionFile, isZipFile } from '../../core/session-file'
+import type { Session, SessionLayer, SessionStack } from '../../core/session'
 import { SHOTS, buildApp, launchChromium, newDataFolder, startServe, type ServeProcess } from './session-server'
 
 let browser: Browser
@@ -158,7 +159,7 @@ describe('sessions in browser mode', () => {
     const newer = zipSync({ ...members, 'session.json': strToU8(JSON.stringify({ ...document, version: 7 })) })
     await page.getByLabel('Abrir una sesión (.convolab)').setInputFiles({ name: 'future.convolab', mimeType: 'application/zip', buffer: Buffer.from(newer) })
     const alert = page.getByRole('alert').filter({ hasText: 'Convolab más nuevo' })
-    await expect.poll(() => alert.textContent()).toMatch(/versión de formato 7; esta lee hasta la 2/)
+    await expect.poll(() => alert.textContent()).toMatch(/versión de formato 7; esta lee hasta la 3/)
     expect(await code(page)).toBe(savedCode)
     await page.screenshot({ path: join(SHOTS, 'session-newer-es.png') })
     await alert.getByRole('button', { name: 'Cerrar' }).click()
@@ -235,6 +236,60 @@ describe('sessions in browser mode', () => {
     await again.waitForTimeout(1000)
     expect(await again.getByRole('dialog', { name: 'Restore your unsaved work?' }).count()).toBe(0)
     await again.close()
+    expect(pageErrors).toEqual([])
+  })
+})
+
+describe('the layer and the stack in sessions (version 3)', () => {
+  it('keeps the layer and the stack of an opened session when it is saved again; a version-2 file opens as a Conv2d without a stack', async () => {
+    const fresh = await openPage(server.url)
+    const layer: SessionLayer = { type: 'avg-pool2d', options: { kernelSize: 3, stride: 1, padding: 1, countIncludePad: false, divisorOverride: 2 } }
+    const stack: SessionStack = {
+      layers: [
+        {
+          type: 'conv2d',
+          weight: { shape: [2, 1, 3, 3], data: Float64Array.from({ length: 18 }, (_, k) => k / 4 - 2) },
+          bias: { shape: [2], data: Float64Array.from([0.5, -1]) },
+          padding: 1,
+        },
+        { type: 'relu' },
+        { type: 'max-pool2d', kernelSize: 2, ceilMode: true },
+        { type: 'conv-transpose2d', weight: { shape: [2, 1, 2, 2], data: Float64Array.from([1, 2, 3, 4, -1, -2, -3, -0.125]) }, bias: null, stride: 2 },
+      ],
+      selected: 2,
+      active: true,
+    }
+    const session: Session = {
+      input: { shape: [1, 1, 6, 6], data: Float64Array.from({ length: 36 }, (_, k) => (k % 5) - 2) },
+      weight: { shape: [1, 1, 3, 3], data: Float64Array.from([0, 1, 0, 1, -4, 1, 0, 1, 0]) },
+      bias: null,
+      options: {},
+      layer,
+      stack,
+      gradOutput: { kind: 'ones' },
+      view: {},
+    }
+    const saveAs = async (name: string): Promise<Session> => {
+      const [download] = await Promise.all([fresh.waitForEvent('download'), fresh.keyboard.press('Control+s')])
+      const path = join(dataDir, name)
+      await download.saveAs(path)
+      return decodeSessionFile(new Uint8Array(readFileSync(path)))
+    }
+    await fresh
+      .getByLabel('Open a session (.convolab)')
+      .setInputFiles({ name: 'stack.convolab', mimeType: 'application/zip', buffer: Buffer.from(encodeSessionFile(session)) })
+    await expect.poll(() => fresh.title()).toBe('stack.convolab — Convolab')
+    const saved = await saveAs('stack-saved.convolab')
+    expect(saved.layer).toEqual(layer)
+    expect(saved.stack).toEqual(stack)
+
+    await fresh.getByLabel('Open a session (.convolab)').setInputFiles('tests/core/sessions/version-2.convolab')
+    await expect.poll(() => fresh.title()).toBe('version-2.convolab — Convolab')
+    const old = await saveAs('version-2-saved.convolab')
+    expect(old.layer).toEqual({ type: 'conv2d' })
+    expect(old.stack).toBeUndefined()
+    expect(old.options).toEqual({ stride: 2, padding: 1, dilation: 1, groups: 1, paddingMode: 'zeros' })
+    await fresh.close()
     expect(pageErrors).toEqual([])
   })
 })

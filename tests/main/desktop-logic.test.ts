@@ -10,6 +10,7 @@ import { OpenQueue, readFileEvent } from '../../src-main/desktop/file-event'
 import { titleFor } from '../../src-main/desktop/title'
 import { boundsToSave, DEFAULT_SIZE, restoreBounds } from '../../src-main/desktop/window-bounds'
 import { ConvolabError } from '../../core/errors'
+import { messageOf } from '../../messages'
 
 describe('argvFiles', () => {
   it('keeps the files Convolab opens, resolved from the working folder, once each', () => {
@@ -135,7 +136,7 @@ describe('files for the page', () => {
     const missing = await readFileEvent(join(dir, 'nope.png'), 'image').catch((e: unknown) => e)
     expect(missing).toBeInstanceOf(ConvolabError)
     expect((missing as ConvolabError).code).toBe('file-missing')
-    expect((missing as ConvolabError).messageIn('es')).toBe('no se puede leer nope.png: ENOENT')
+    expect(messageOf(missing, 'es')).toBe('no se puede leer nope.png: ENOENT')
     const folder = (await readFileEvent(dir, 'image').catch((e: unknown) => e)) as ConvolabError
     expect(folder.code).toBe('file-missing')
   })

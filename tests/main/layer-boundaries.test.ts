@@ -24,11 +24,33 @@ describe('import boundaries', () => {
     expect(await boundaryErrors('core/example.ts', renderer)).toHaveLength(1)
   })
 
-  it('core, contract and frames use no Node built-in', async () => {
+  it('core, messages, contract and frames use no Node built-in', async () => {
     for (const source of ['node:fs', 'path']) {
       const code = `import * as m from '${source}'\nexport const a = m\n`
-      expect(await boundaryErrors('core/example.ts', code), source).toEqual(['core, contract and frames run in the page too: no Node built-ins'])
+      for (const layer of ['core', 'messages']) {
+        expect(await boundaryErrors(`${layer}/example.ts`, code), `${layer} ${source}`).toEqual([
+          'core, messages, contract and frames run in the page too: no Node built-ins',
+        ])
+      }
     }
+  })
+
+  it('core, contract and frames never import messages/; the renderer and main may', async () => {
+    const code = "import { formatMessage } from '../messages'\nexport const a = formatMessage\n"
+    for (const layer of ['core', 'contract', 'frames']) {
+      expect(await boundaryErrors(`${layer}/example.ts`, code), layer).toEqual([
+        'core, contract and frames carry codes and values, not words: messages/ is for the UI and the CLI',
+      ])
+    }
+    expect(await boundaryErrors('src-main/example.ts', code)).toEqual([])
+    expect(await boundaryErrors('src-renderer/src/example.ts', "import { formatMessage } from '../../messages'\nexport const a = formatMessage\n")).toEqual([])
+  })
+
+  it('messages imports only core', async () => {
+    expect(await boundaryErrors('messages/example.ts', "import type { Language } from '../core/errors'\nexport type A = Language\n")).toEqual([])
+    expect(await boundaryErrors('messages/example.ts', "import { LIMITS } from '../contract'\nexport const a = LIMITS\n")).toEqual([
+      'messages imports only core (the codes and types it words)',
+    ])
   })
 
   it('frames imports no DOM-only package, but may use d3-scale', async () => {

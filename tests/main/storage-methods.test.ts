@@ -13,6 +13,7 @@ import type { DocumentShell } from '../../src-main/storage/documents'
 import { Storage } from '../../src-main/storage/storage'
 import { DEFAULT_SETTINGS } from '../../src-main/storage/settings'
 import type { RunEnvironment } from '../../src-main/storage/runs'
+import { messageOf } from '../../messages'
 
 const scratch = mkdtempSync(join(resolve(__dirname, '../..'), 'node_modules', '.cache', 'convolab-methods-test-'))
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
@@ -111,7 +112,7 @@ describe('saveSession and openSession (Electron, with a save dialog)', () => {
     shell!.nextPath = join(dir, 'no-such-folder', 'x.convolab')
     const refused = failure(await engine.invoke('saveSession', { text }))
     expect(refused.code).toBe('file-write')
-    expect(refused.message).toMatch(/^cannot write x\.convolab: ENOENT/)
+    expect(messageOf(refused)).toMatch(/^cannot write x\.convolab: ENOENT/)
     expect(failure(await engine.invoke('saveSession', { text: 'not a session' })).code).toBe('session-corrupt')
     expect(shell!.saved).toEqual([null, null])
   })
@@ -136,7 +137,7 @@ describe('saveSession and openSession (Electron, with a save dialog)', () => {
       settings: value(await engine.invoke('getSettings', undefined)),
       recent: value(await engine.invoke('recentFiles', undefined)),
     }
-    const newer = text.replace('"version": 1', '"version": 7')
+    const newer = text.replace(/"version": \d+/, '"version": 7')
     const cases: Array<[string, string, RegExp]> = [
       ['newer.convolab', newer, /newer Convolab \(format version 7/],
       ['truncated.convolab', text.slice(0, text.length / 2), /not a valid Convolab session/],
@@ -145,13 +146,14 @@ describe('saveSession and openSession (Electron, with a save dialog)', () => {
     for (const [name, content, english] of cases) {
       writeFileSync(join(dir, name), content)
       const refused = failure(await engine.invoke('openSession', { path: join(dir, name) }))
-      expect(refused.message).toMatch(english)
+      expect(messageOf(refused, 'en')).toMatch(english)
+      expect(messageOf(refused, 'es')).not.toBe(messageOf(refused, 'en'))
       expect(['session-newer', 'session-corrupt']).toContain(refused.code)
       const fromBytes = failure(await engine.invoke('openSession', { bytes: new TextEncoder().encode(content), name }))
       expect(fromBytes.code).toBe(refused.code)
     }
     const notText = failure(await engine.invoke('openSession', { bytes: Uint8Array.from([0xff, 0xfe, 0x00, 0xd8]), name: 'binary.convolab' }))
-    expect(notText.message).toMatch(/neither a zip nor UTF-8 text/)
+    expect(messageOf(notText)).toMatch(/neither a zip nor UTF-8 text/)
     expect(value(await engine.invoke('getSettings', undefined))).toEqual(before.settings)
     expect(value(await engine.invoke('recentFiles', undefined))).toEqual(before.recent)
   })

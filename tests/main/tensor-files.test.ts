@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import { ConvolabError } from '../../core'
 import { encodeNpy } from '../../core/npy'
 import { readTensorFile } from '../../src-main/tensor-files'
+import { messageOf } from '../../messages'
 
 const text = (s: string) => new TextEncoder().encode(s)
 
@@ -79,7 +80,7 @@ describe('readTensorFile', () => {
   it('names the dimension of size 0 in a .npy or JSON tensor', () => {
     const npy = errorOf(() => readTensorFile(encodeNpy({ shape: [3, 0, 2], data: new Float64Array(0) }), 'empty.npy'))
     expect(npy.code).toBe('empty-dimension')
-    expect(npy.message).toBe('empty.npy has size 0 in dimension 1 (shape (3, 0, 2)); every dimension needs at least 1')
+    expect(messageOf(npy)).toBe('empty.npy has size 0 in dimension 1 (shape (3, 0, 2)); every dimension needs at least 1')
     expect(errorOf(() => readTensorFile(text('{"shape": [2, 0], "data": []}'), 'e.json')).params).toMatchObject({ axis: '1' })
   })
 })

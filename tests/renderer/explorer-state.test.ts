@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { flushSync } from 'svelte'
 import { displaySide, Explorer } from '../../src-renderer/src/lib/state/explorer.svelte'
 import { fakeTransport } from '../../src-renderer/src/lib/dev/fake-transport'
+import { messageOf } from '../../messages'
 
 describe('explorer state', () => {
   it("follows the input's channels with the kernel, keeping each filter's values", () => {
@@ -23,7 +24,7 @@ describe('explorer state', () => {
     expect(app.check.ok).toBe(true)
     app.setGroups(2)
     expect(app.check.ok).toBe(false)
-    if (!app.check.ok) expect(app.check.error.messageIn('es')).toBe('grupos 2 debe dividir a in_channels 3')
+    if (!app.check.ok) expect(messageOf(app.check.error, 'es')).toBe('grupos 2 debe dividir a in_channels 3')
   })
 
   it('keeps one bias per filter and reports a kernel file of the wrong shape', () => {

@@ -2,9 +2,11 @@
 // settings, view), and the session store's Save, Open, refusals, unsaved state and autosave
 // through the in-page engine.
 
+import { readFileSync } from 'node:fs'
 import { describe, expect, it, vi } from 'vitest'
+import type { SessionLayer, SessionStack } from '../../core/session'
 import { parseSession, serializeSession } from '../../core/session'
-import { decodeSessionFile } from '../../core/session-file'
+import { decodeSessionFile, encodeSessionFile } from '../../core/session-file'
 import { fakeTransport } from '../../src-renderer/src/lib/dev/fake-transport'
 import { setWeightCell } from '../../src-renderer/src/lib/kernels/weights'
 import { AppState } from '../../src-renderer/src/lib/state/app-state.svelte'
@@ -20,6 +22,28 @@ function setup() {
 }
 
 const bytes = (text: string) => new TextEncoder().encode(text)
+
+const LAYER: SessionLayer = {
+  type: 'avg-pool2d',
+  options: { kernelSize: [3, 2], stride: 2, padding: 1, ceilMode: true, countIncludePad: false, divisorOverride: 4 },
+}
+const STACK: SessionStack = {
+  layers: [
+    {
+      type: 'conv2d',
+      weight: { shape: [2, 1, 3, 3], data: Float64Array.from({ length: 18 }, (_, k) => k / 8 - 1) },
+      bias: { shape: [2], data: Float64Array.from([0.5, -0.25]) },
+      padding: 1,
+      dilation: [1, 2],
+    },
+    { type: 'leaky-relu', negativeSlope: 0.2 },
+    { type: 'max-pool2d', kernelSize: 2, ceilMode: true },
+    { type: 'conv-transpose2d', weight: { shape: [2, 1, 2, 2], data: Float64Array.from([1, -1, 2, 0.125, 3, 4, -5, 6]) }, bias: null, stride: 2 },
+    { type: 'sigmoid' },
+  ],
+  selected: 3,
+  active: true,
+}
 
 describe('session document', () => {
   it('turns settings forms into options and back for every padding kind', () => {
@@ -60,6 +84,69 @@ describe('session document', () => {
   })
 })
 
+describe('the explorer layer and the stack (session version 3)', () => {
+  it('are saved and restored as they are, tensors bit for bit', () => {
+    const { app, state } = setup()
+    app.layer = LAYER
+    app.stack = STACK
+    const session = sessionOf(state)
+    expect(session.layer).toBe(LAYER)
+    expect(session.stack).toBe(STACK)
+    const reopened = decodeSessionFile(encodeSessionFile(session))
+    const other = setup()
+    applySession(other.state, reopened)
+    expect(other.app.layer).toEqual(LAYER)
+    expect(other.app.stack).toEqual(STACK)
+    // an empty document has a Conv2d and no stack, and so does its file
+    const plain = decodeSessionFile(encodeSessionFile(sessionOf(setup().state)))
+    expect([plain.layer, plain.stack]).toEqual([{ type: 'conv2d' }, undefined])
+  })
+
+  it('opening a version-2 session gives a Conv2d and no stack', async () => {
+    const { app, history, session } = setup()
+    app.layer = LAYER
+    app.stack = STACK
+    history.observe()
+    const v2 = new Uint8Array(readFileSync('tests/core/sessions/version-2.convolab'))
+    expect(await session.open({ bytes: v2, name: 'old.convolab' })).toBe(true)
+    expect(app.layer).toEqual({ type: 'conv2d' })
+    expect(app.stack).toBeNull()
+    expect(app.weight.shape).toEqual([1, 1, 3, 3])
+    // undo brings the layer and the stack back
+    history.undo()
+    expect(app.layer).toBe(LAYER)
+    expect(app.stack).toBe(STACK)
+  })
+
+  it('autosave and Save carry them', async () => {
+    const { app, history, session, transport, download } = setup()
+    const uploaded: Uint8Array[] = []
+    const invoke = transport.invoke.bind(transport)
+    transport.invoke = ((method: string, request: never) => {
+      if (method === 'sessionChunk') uploaded.push((request as { bytes: Uint8Array }).bytes.slice())
+      return invoke(method as never, request)
+    }) as typeof transport.invoke
+    app.layer = LAYER
+    app.stack = { ...STACK, active: false }
+    history.observe()
+    await session.autosave()
+    expect(transport.calls.filter((call) => call === 'autosave')).toHaveLength(1)
+    const autosaved = decodeSessionFile(join(uploaded))
+    expect(autosaved.layer).toEqual(LAYER)
+    expect(autosaved.stack).toEqual({ ...STACK, active: false })
+    expect(await session.save()).toBe(true)
+    const saved = decodeSessionFile(join(download.mock.calls[0][1] as Uint8Array[]))
+    expect(saved.layer).toEqual(LAYER)
+    expect(saved.stack?.selected).toBe(3)
+  })
+})
+
+function join(pieces: Uint8Array[]): Uint8Array {
+  const file = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0))
+  pieces.reduce((at, p) => (file.set(p, at), at + p.length), 0)
+  return file
+}
+
 describe('session store (in-page engine)', () => {
   it('is clean at start, dirty after an edit, clean again after Save (a download in browser mode)', async () => {
     const { app, history, session, download } = setup()
@@ -92,7 +179,7 @@ describe('session store (in-page engine)', () => {
 
     const before = Array.from(app.weight.data)
     expect(await session.open({ bytes: bytes('{"format": "convolab-session", "version": 1'), name: 'cut.convolab' })).toBe(false)
-    expect(await session.open({ bytes: bytes(text.replace('"version": 1', '"version": 3')), name: 'new.convolab' })).toBe(false)
+    expect(await session.open({ bytes: bytes(text.replace(/"version": \d+/, '"version": 4')), name: 'new.convolab' })).toBe(false)
     expect(app.notices.map((notice) => notice.code)).toEqual(['session-corrupt', 'session-newer'])
     expect(Array.from(app.weight.data)).toEqual(before)
     expect(history.past).toHaveLength(0)

@@ -2,7 +2,8 @@
 // where there are few ("groups ∈ {1, 3}"), or the core's own reason. Fields that are simply not
 // whole numbers in range are marked by the stepper itself.
 
-import { formatMessage, type Language } from '../../../../core/errors'
+import type { Language } from '../../../../core/errors'
+import { formatMessage } from '../../../../messages'
 import { translate } from '../i18n'
 
 export type SettingField = 'stride' | 'padding' | 'dilation' | 'groups'

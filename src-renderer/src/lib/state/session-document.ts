@@ -1,10 +1,11 @@
-// The document as a core Session and back: input, kernel, bias, settings, the upstream gradient
-// (as core's SessionGradOutput, plus the page's own setup so a preset target reopens as a preset),
-// the learning setup, and the view saved with it (colour map, scale, zoom, filter and slice, the
-// true-convolution view and the animation's region).
+// The document as a core Session and back: input, kernel, bias, settings, the explorer's layer and
+// the stack (session version 3; an older file opens as a Conv2d without a stack), the upstream
+// gradient (as core's SessionGradOutput, plus the page's own setup so a preset target reopens as a
+// preset), the learning setup, and the view saved with it (colour map, scale, zoom, filter and
+// slice, the true-convolution view and the animation's region).
 
 import type { Conv2dOptions, Pair } from '../../../../core/geometry'
-import type { Session } from '../../../../core/session'
+import type { Session, SessionLayer } from '../../../../core/session'
 import type { Tensor } from '../../../../core/tensor'
 import type { Region } from '../animation/region'
 import { COLOUR_MAPS, type ColourMap } from '../colour/scales'
@@ -75,6 +76,10 @@ export function sessionOf(owners: DocumentOwners, zoom?: number): Session {
     weight: app.weight,
     bias: app.useBias ? { shape: [app.bias.length], data: app.bias } : null,
     options: toOptions(app.settings),
+    // Saved as they are, computable or not: they are the user's work. Both are replaced, never
+    // changed in place, so the session holds this step's values while it is written.
+    layer: app.layer,
+    ...(app.stack ? { stack: app.stack } : {}),
     gradOutput: backward.sessionGradOutput(),
     view: view as unknown as Record<string, unknown>,
     ...(saved ? { learning: saved } : {}),
@@ -90,12 +95,20 @@ function regionOf(value: unknown): Region | null {
   return r && ok(r.i, 0) && ok(r.j, 0) && ok(r.h, 1) && ok(r.w, 1) ? { i: r.i!, j: r.j!, h: r.h!, w: r.w! } : null
 }
 
+/** Output channels of the explorer's layer: a transposed weight is (C_in, C_out/groups, KH, KW). */
+function outChannelsOf(weightShape: readonly number[], layer: SessionLayer): number {
+  if (layer.type !== 'conv-transpose2d') return weightShape[0]
+  const groups = layer.options.groups
+  return weightShape[1] * (Number.isInteger(groups) && groups! >= 1 ? groups! : 1)
+}
+
 /** Puts a session into the owners; returns the zoom it was saved with, if any. */
 export function applySession(owners: DocumentOwners, session: Session): number | undefined {
   const { explorer: app, backward, learning, player } = owners
   const view = session.view as Partial<SessionView> & { parts?: Record<string, unknown> }
   const input: Tensor = { shape: [...session.input.shape], data: session.input.data }
-  const [outC] = session.weight.shape
+  const layer: SessionLayer = session.layer ?? { type: 'conv2d' }
+  const outC = outChannelsOf(session.weight.shape, layer)
   app.input = input
   // An image's pixels are kept in the session, not the image: the input is now plain values,
   // still named after the file they came from.
@@ -104,6 +117,8 @@ export function applySession(owners: DocumentOwners, session: Session): number |
   app.useBias = session.bias !== null
   app.bias = session.bias ? session.bias.data : new Float64Array(outC)
   Object.assign(app.settings, settingsFromOptions(session.options))
+  app.layer = layer
+  app.stack = session.stack ?? null
   app.batchIndex = whole(view.batchIndex, 0, input.shape[0])
   app.filter = whole(view.filter, 0, outC)
   app.slice = whole(view.slice, 0, session.weight.shape[1])
