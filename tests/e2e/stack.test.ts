@@ -9,7 +9,7 @@
 //   (target of issue 13: ≤ 300 ms in the engine on the 2-core machine). The machine is shared,
 //   so only a bound that holds under load is asserted.
 
-import { mkdtempSync } from 'node:fs'
+import { mkdtempSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -107,6 +107,12 @@ describe('stacks in the app', () => {
     await page.getByTestId('stack-direction').selectOption('backward')
     await page.getByTestId('stack-next').click()
     await page.screenshot({ path: join(SHOTS, 'stack-dilated.png') })
+    // its frames export as the explorer's do (GIF for slides by default)
+    const [download] = await Promise.all([page.waitForEvent('download', { timeout: 60_000 }), page.getByTestId('stack-export').click()])
+    expect(download.suggestedFilename()).toBe('convolab-stack-backward.gif')
+    const gif = join(SHOTS, 'stack-backward.gif')
+    await download.saveAs(gif)
+    expect(readFileSync(gif).subarray(0, 6).toString('latin1')).toBe('GIF89a')
 
     // leaving the stack gives back the single-layer explorer as it was
     await page.getByTestId('stack-close').click()
