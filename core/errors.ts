@@ -49,10 +49,10 @@ export const ERROR_CODES = [
   'non-finite',
   // stacks
   'stack-layer',
-  'stack-memory',
   'stack-unit',
   'stack-no-layer',
   'stack-not-computed',
+  'stack-memory',
   'stack-file',
   'stack-file-layer',
   // causes of a refused stack file or layer
@@ -66,6 +66,7 @@ export const ERROR_CODES = [
   'stack-file-option-value',
   'stack-file-weight-rank',
   'stack-file-weight-mismatch',
+  'stack-file-too-many-layers',
   // files and formats
   'npy-magic',
   'npy-truncated',

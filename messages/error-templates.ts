@@ -150,12 +150,6 @@ export const ERROR_TEMPLATES: Record<ErrorCode, { en: Template; es: Template }> 
     en: (p, cause) => `layer ${p.index} (${p.kind}) cannot take its input ${p.shape}: ${cause}`,
     es: (p, cause) => `la capa ${p.index} (${p.kind}) no puede tomar su entrada ${p.shape}: ${cause}`,
   },
-  'stack-memory': {
-    en: (p) =>
-      `layer ${p.index} (${p.kind}) is not computed: with it the stack would hold ${p.mib} MiB of exact values, more than the ${p.limitMib} MiB kept at most; use a smaller input (or fewer layers)`,
-    es: (p) =>
-      `la capa ${p.index} (${p.kind}) no se calcula: con ella la pila ocuparía ${p.mib} MiB de valores exactos, más de los ${p.limitMib} MiB que se guardan como máximo; use una entrada más pequeña (o menos capas)`,
-  },
   'stack-unit': {
     en: (p) => `there is no unit ${p.unit} in layer ${p.index}, whose output has shape ${p.shape}`,
     es: (p) => `no hay ninguna unidad ${p.unit} en la capa ${p.index}, cuya salida tiene shape ${p.shape}`,
@@ -167,6 +161,12 @@ export const ERROR_TEMPLATES: Record<ErrorCode, { en: Template; es: Template }> 
   'stack-not-computed': {
     en: (p) => `layer ${p.index} was not computed (the stack stops at layer ${p.failed})`,
     es: (p) => `la capa ${p.index} no se calculó (la pila se detiene en la capa ${p.failed})`,
+  },
+  'stack-memory': {
+    en: (p) =>
+      `layer ${p.index} (${p.kind}) is not computed: with it the stack would hold ${p.mib} MiB of exact values, more than the ${p.limitMib} MiB kept at most; use a smaller input (or fewer layers)`,
+    es: (p) =>
+      `la capa ${p.index} (${p.kind}) no se calcula: con ella la pila ocuparía ${p.mib} MiB de valores exactos, más de los ${p.limitMib} MiB que se guardan como máximo; use una entrada más pequeña (o menos capas)`,
   },
   'stack-file': {
     en: (p, cause) => `${p.name}: ${cause}`,
@@ -215,6 +215,10 @@ export const ERROR_TEMPLATES: Record<ErrorCode, { en: Template; es: Template }> 
   'stack-file-weight-mismatch': {
     en: (p) => `${p.key} ${p.value} does not match the weight of shape ${p.shape} (${p.fromWeight})`,
     es: (p) => `${p.key} ${p.value} no coincide con el peso de shape ${p.shape} (${p.fromWeight})`,
+  },
+  'stack-file-too-many-layers': {
+    en: (p) => `a stack has at most ${p.limit} layers (this one has ${p.count})`,
+    es: (p) => `una pila tiene como mucho ${p.limit} capas (esta tiene ${p.count})`,
   },
   'npy-magic': {
     en: () => `not a NumPy .npy file (the magic string is missing)`,

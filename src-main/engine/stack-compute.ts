@@ -4,10 +4,10 @@
 // refusal; the layers before it are still computed and returned. `isStale` is asked between
 // layers so superseded work stops early. The exact tensors stay in the worker for probeStack.
 
-import { messageOf } from '../../messages'
 import type { AsyncStackKernels, Layer, LayerForward, Scratch, StackForward, StackPlan, Tensor } from '../../core'
 import { ConvolabError, formatShape, layerBackwardAsync, layerForwardAsync, planStack, receptiveFields, sizeOf, startGradient, TORCH_CLASS } from '../../core'
 import { scalarKernels } from '../../core/fast'
+import { formatMessage } from '../../messages'
 import type { MapStack, StackComputeRequest, StackComputeResult, StackLayerResult, StackRefusal, TensorPayload, WireReceptiveField } from '../../contract'
 import { fixedGradientMaps, Superseded } from './compute'
 import { upstreamGradient } from './grad-output'
@@ -17,9 +17,12 @@ import { toMapStack } from './map-stack'
 /**
  * Most float64 values one stack result holds: every layer's output, and with a backward pass
  * every dE/dy and dE/dx too (2^27 values, 1 GiB). A 512×512 photo through 8 layers of 16
- * channels with its gradients is 67 M values; a layer that would go past the bound is refused
- * (code 'stack-memory') and the layers before it are computed, so a 2048×2048 photo through
- * 16-channel layers computes what fits instead of exhausting the machine.
+ * channels with its gradients is 68 M values and fits. A layer that would go past the bound is
+ * refused (code 'stack-memory', saying how much it would take) and the layers before it are
+ * computed: a 2048×2048 photo through 16-channel layers computes two of them forward only, and
+ * none with gradients (the first one's output and dE/dy are already 1 GiB), instead of
+ * exhausting the machine. The kernels' own memory (about the largest layer's input and output)
+ * comes on top.
  */
 export const STACK_VALUE_BUDGET = 1 << 27
 
@@ -123,7 +126,7 @@ export function boundedPlan(layers: readonly Layer[], inputShape: readonly numbe
 }
 
 function refusalOf(failure: ConvolabError, layer: number): StackRefusal {
-  return { layer, code: failure.code, params: failure.params, message: messageOf(failure, 'en') }
+  return { layer, code: failure.code, params: failure.params, message: formatMessage(failure.code, failure.params, 'en') }
 }
 
 const exactPayload = (tensor: Tensor): TensorPayload => ({ shape: [...tensor.shape], data: tensor.data.slice() })

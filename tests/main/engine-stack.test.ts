@@ -11,9 +11,9 @@ import type { ErrorEnvelope, Result, StackComputeRequest, StackComputeResult, Te
 import { Engine, sameThreadWorker } from '../../src-main/engine/engine'
 import { createFastKernel } from '../../src-main/engine/fast-kernel'
 import { STACK_VALUE_BUDGET, boundedPlan, spareArrays } from '../../src-main/engine/stack-compute'
-import { formatMessage } from '../../messages'
 import { REFERENCE_TOLERANCE } from '../reference/cases'
 import { loadStackCase, stackCaseNames } from '../reference/stacks'
+import { formatMessage } from '../../messages'
 import { realWorker, removeMainBundle } from './helpers/worker-bundle'
 
 function value<T>(result: Result<T>): T {
@@ -307,7 +307,9 @@ describe('a layer that cannot take its input', () => {
       expect(result.layers, name).toHaveLength(2)
       expect(result.refused).toMatchObject({ layer: 2, code: 'stack-layer', params: { index: 2, kind: 'Conv2d', shape: '(1, 4, 12, 12)' } })
       expect(result.refused!.message).toContain('layer 2 (Conv2d) cannot take its input (1, 4, 12, 12)')
-      // the page words it in Spanish from the code and values alone (the cause travels as a code)
+      // the reason is nested as its own code and values, worded by the page in its language
+      expect(typeof result.refused!.params.cause).toBe('string')
+      expect(formatMessage(result.refused!.code, result.refused!.params, 'en')).toBe(result.refused!.message)
       expect(formatMessage(result.refused!.code, result.refused!.params, 'es')).toContain('la capa 2 (Conv2d) no puede tomar su entrada (1, 4, 12, 12)')
       const expected = stackForward(layers, x)
       expect(largestError(await probe(engine, requestId, 1, 'output', [1, 4, 12, 12]), expected.layers[1].output)).toBeLessThanOrEqual(REFERENCE_TOLERANCE)
