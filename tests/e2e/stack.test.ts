@@ -154,6 +154,10 @@ describe('stacks in the app', () => {
     await expect.poll(() => page.getByTestId('stack-layer').count()).toBe(6)
     await page.getByRole('button', { name: 'Redo' }).click()
     await expect.poll(() => page.getByTestId('stack-layer').count()).toBe(7)
+    // the new Tanh went after the selected layer (0); dragging it onto layer 0 moves it first
+    await expect.poll(() => page.getByTestId('stack-layer').nth(1).textContent()).toContain('Tanh')
+    await page.getByTestId('stack-layer').nth(1).dragTo(page.getByTestId('stack-layer').nth(0))
+    await expect.poll(() => page.getByTestId('stack-layer').nth(0).textContent()).toContain('Tanh')
     await page.getByTestId('stack-close').click()
   })
 
