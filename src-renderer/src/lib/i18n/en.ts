@@ -3,6 +3,7 @@
 // form for the count (Intl.PluralRules), # being the count.
 
 import { layoutEn } from './layout-en'
+import { stackEn } from '../stack/messages-en'
 
 export const en = {
   'app.title': 'Convolab',
@@ -480,6 +481,7 @@ export const en = {
   'family.anim.pairNote':
     'The same w: Conv2d takes ConvTranspose2d’s output shape down to x’s, ConvTranspose2d takes x back up; Conv2d’s dE/dx at dE/dy = x equals ConvTranspose2d(x) − b.',
   ...layoutEn,
+  ...stackEn,
 } as const
 
 export type MessageKey = keyof typeof en

@@ -2,6 +2,7 @@
 
 import type { Messages } from './en'
 import { layoutEs } from './layout-es'
+import { stackEs } from '../stack/messages-es'
 
 export const es: Messages = {
   'app.title': 'Convolab',
@@ -483,4 +484,5 @@ export const es: Messages = {
   'family.anim.pairNote':
     'El mismo w: Conv2d lleva la forma de la salida de ConvTranspose2d a la de x, ConvTranspose2d devuelve x a la grande; el dE/dx de Conv2d con dE/dy = x es igual a ConvTranspose2d(x) − b.',
   ...layoutEs,
+  ...stackEs,
 }
