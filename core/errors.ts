@@ -43,7 +43,6 @@ export const ERROR_CODES = [
   'whole-number',
   'flag-required',
   'no-tie-free-input',
-  'pool-no-weights',
   'tensor-shape',
   'grad-output-shape',
   'input-channels',

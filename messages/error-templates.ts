@@ -139,11 +139,6 @@ export const ERROR_TEMPLATES: Record<ErrorCode, { en: Template; es: Template }> 
     en: (p) => `${p.flag} is required`,
     es: (p) => `falta ${p.flag}`,
   },
-  'pool-no-weights': {
-    en: (p) => `${p.layer} has no weights to learn, so it can neither learn a kernel nor filter a target with a preset; pick Conv2d or ConvTranspose2d`,
-    es: (p) =>
-      `${p.layer} no tiene pesos que aprender, así que no puede aprender un kernel ni filtrar un objetivo con un preset; elija Conv2d o ConvTranspose2d`,
-  },
   'max-pool-tie': {
     en: (p) =>
       `${count('en', p.count, 'element', 'elements')} of x left out of the check: each lies within 2h of another value of a window it is in ` +
