@@ -51,3 +51,10 @@ export const STACK_PRESETS: readonly StackPreset[] = [
     },
   },
 ]
+
+/** A classic stack's name and description in one language. */
+export function stackPresetText(id: StackPresetId, language: 'en' | 'es'): { name: string; description: string } {
+  const preset = STACK_PRESETS.find((p) => p.id === id)
+  if (!preset) return { name: id, description: '' }
+  return { name: preset.name[language], description: preset.description[language] }
+}
