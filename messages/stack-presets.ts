@@ -1,6 +1,7 @@
 // The names and one-line descriptions of core's classic stacks (core/stack-presets.ts builds
 // their layers), in both languages, in the order a menu lists them.
 
+import type { Language } from '../core/errors'
 import type { StackPresetId } from '../core/stack-presets'
 
 export interface StackPreset {
@@ -52,9 +53,8 @@ export const STACK_PRESETS: readonly StackPreset[] = [
   },
 ]
 
-/** A classic stack's name and description in one language. */
-export function stackPresetText(id: StackPresetId, language: 'en' | 'es'): { name: string; description: string } {
-  const preset = STACK_PRESETS.find((p) => p.id === id)
-  if (!preset) return { name: id, description: '' }
+/** A stack preset's name and description in a language. */
+export function stackPresetText(id: StackPresetId, language: Language): { name: string; description: string } {
+  const preset = STACK_PRESETS.find((p) => p.id === id) ?? STACK_PRESETS[0]
   return { name: preset.name[language], description: preset.description[language] }
 }

@@ -6,7 +6,7 @@ import { join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ConvolabError, ERROR_CODES, causeParams, nestedParams, plainMessage, type Params } from '../../core/errors'
 import { STACK_PRESET_IDS } from '../../core/stack-presets'
-import { ERROR_TEMPLATES, STACK_PRESETS, formatMessage, hasMessage, messageOf } from '../../messages'
+import { ERROR_TEMPLATES, STACK_PRESETS, formatMessage, hasMessage, messageOf, stackPresetText } from '../../messages'
 
 const ROOT = join(__dirname, '..', '..')
 
@@ -101,5 +101,6 @@ describe('stack preset names', () => {
     for (const preset of STACK_PRESETS) {
       for (const text of [preset.name.en, preset.name.es, preset.description.en, preset.description.es]) expect(text.length, preset.id).toBeGreaterThan(3)
     }
+    expect(stackPresetText('vgg-block', 'es')).toEqual({ name: 'Bloque VGG', description: 'tres conv 3×3 de 16 canales con relleno 1, ReLU entre ellas' })
   })
 })
