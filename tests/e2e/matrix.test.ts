@@ -179,6 +179,37 @@ describe('the Matrix tab on the 7×7 drawing grid', () => {
     }
   })
 
+  it('shows the transposed layer as Cᵀ (its dE/dx as C), AvgPool2d with 1/9 entries and MaxPool2d as the selection matrix of this input', async () => {
+    await page.getByTestId('layer-type').selectOption('conv-transpose2d')
+    for (const axis of ['rows (H)', 'columns (W)']) await page.getByLabel(`Stride (paso), ${axis}`).fill('2')
+    // (7 − 1)·2 + 3 = 15: a 225 × 49 matrix, one weight per input cell in each row at most
+    await expect.poll(() => page.getByTestId('matrix-stats').textContent(), { timeout: 15_000 }).toContain('A 225 × 49 matrix')
+    await settled()
+    await page.getByTestId('matrix-rows-grid').locator('rect[data-cell="0,7,7"]').hover()
+    const readout = page.getByTestId('matrix-readout')
+    await expect.poll(() => readout.textContent()).toContain('row 112 of Cᵀ, the sum of 1 product over x')
+    expect(await readout.locator('li').first().textContent()).toMatch(/^w\[0, 0, 1, 1\] \(0\) · x\[0, 0, 3, 3\]/)
+    await page.getByRole('radio', { name: 'Backward: dE/dx = C·dE/dy' }).check()
+    await expect.poll(() => page.getByTestId('matrix-stats').textContent()).toContain('A 49 × 225 matrix')
+    await page.getByRole('radio', { name: 'Forward: y = Cᵀ·x' }).check()
+
+    await page.getByTestId('layer-type').selectOption('avg-pool2d')
+    await settled()
+    await page.getByTestId('matrix-rows-grid').locator('rect[data-cell="0,1,1"]').hover()
+    await expect.poll(() => readout.textContent()).toContain('row 3 of A, the sum of 9 products over x')
+    expect(await readout.locator('li').first().textContent()).toMatch(/^1\/9 · x\[0, 0, 3, 3\]/)
+
+    await page.getByTestId('layer-type').selectOption('max-pool2d')
+    await expect.poll(() => page.getByTestId('matrix-stats').textContent(), { timeout: 15_000 }).toContain('A 4 × 49 matrix: 4 entries')
+    expect(await page.getByTestId('matrix-view').textContent()).toContain('MaxPool2d is not linear')
+    // back to Conv2d: the stride 2 carried over from the transposed layer (3×3 outputs), then 1 again
+    await page.getByTestId('layer-type').selectOption('conv2d')
+    await expect.poll(() => page.getByTestId('matrix-stats').textContent(), { timeout: 15_000 }).toContain('A 9 × 49 matrix')
+    for (const axis of ['rows (H)', 'columns (W)']) await page.getByLabel(`Stride (paso), ${axis}`).fill('1')
+    await expect.poll(() => page.getByTestId('matrix-stats').textContent(), { timeout: 15_000 }).toContain('A 25 × 49 matrix')
+    expect(mode.pageErrors).toEqual([])
+  })
+
   it('draws the channel blocks of an RGB photo of 16×12 (C_in = 3, two filters)', async () => {
     const photo = join(mkdtempSync(join(tmpdir(), 'convolab-matrix-')), 'small.png')
     await writePhoto(photo, 16, 12)
