@@ -5,7 +5,7 @@ import { z } from 'zod'
 import type { ComputeMethods } from './compute'
 import { LIMITS } from './limits'
 import type { RequestSchemas } from './methods'
-import { bytes, count, name } from './schema-parts'
+import { bytes, count, divisorOverride, name } from './schema-parts'
 
 const MAX_DIMENSION = 1 << 16
 
@@ -122,12 +122,7 @@ export const familyLayerSchema = z.discriminatedUnion('type', [
     options: z.object({
       ...poolBase,
       countIncludePad: z.boolean().optional(),
-      divisorOverride: z
-        .number()
-        .int()
-        .refine((v) => v !== 0, { message: 'divisor_override must not be 0' })
-        .nullable()
-        .optional(),
+      divisorOverride: divisorOverride,
     }),
   }),
 ])

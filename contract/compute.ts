@@ -3,6 +3,7 @@
 
 import type { Conv2dOptions, ConvGeometry, GradcheckReport } from '../core'
 import type { Notice } from '../core/errors'
+import type { PlaneMaps } from '../core/fast/maps'
 import type { ConvTranspose2dOptions } from '../core/conv-transpose2d-geometry'
 import type { Pool2dOptions } from '../core/pool-geometry'
 import type { Method } from './methods'
@@ -40,17 +41,9 @@ export interface DisplaySpec {
 }
 
 /** A displayable stack of maps (N·C planes of H×W), float32 for the screen. */
-export interface MapStack {
+export interface MapStack extends PlaneMaps {
   /** Shape of the exact tensor (N, C, H, W). */
   shape: [number, number, number, number]
-  /** Size of each plane in `data` after downsampling. */
-  displayH: number
-  displayW: number
-  data: Float32Array
-  /** Per plane (N·C entries): minimum and maximum of the exact values, and counts of NaN/±∞. */
-  min: Float64Array
-  max: Float64Array
-  nonFinite: Uint32Array
 }
 
 export interface ComputeRequest {
@@ -248,6 +241,13 @@ export interface GradientCheckReport {
   failures: number
   /** How many elements of each tensor were checked, out of how many it has. */
   counts: { input: CheckedCount; weight: CheckedCount; bias: CheckedCount }
+  /**
+   * Elements of x left out of a MaxPool2d check, and why: 'max-pool-tie' = within 2h of another
+   * value of a window it is in (or in a window with NaN or ±∞), where the maximum has no
+   * derivative and a central difference would not measure the routed gradient. The reason is
+   * also a notice code: messages/' formatMessage(reason, { count: input }, language) says it in en/es.
+   */
+  excluded?: { input: number; reason: 'max-pool-tie' }
   worst: {
     parameter: 'input' | 'weight' | 'bias'
     /** Index of the element (NCHW for x, (C_out, C_in/groups, KH, KW) for w). */

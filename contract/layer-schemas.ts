@@ -6,7 +6,7 @@ import { biasSchema, conv2dOptionsSchema, displaySchema, gradOutputSchema, pair,
 import type { StackMethods } from './layers'
 import { LIMITS } from './limits'
 import type { RequestSchemas } from './methods'
-import { count } from './schema-parts'
+import { count, divisorOverride } from './schema-parts'
 
 const conv2dLayer = conv2dOptionsSchema.extend({ type: z.literal('conv2d'), weight: weightSchema, bias: biasSchema.nullable() })
 
@@ -35,12 +35,7 @@ const avgPool2dLayer = z.object({
   type: z.literal('avg-pool2d'),
   ...poolOptions,
   countIncludePad: z.boolean().optional(),
-  divisorOverride: z
-    .number()
-    .int()
-    .refine((v) => v !== 0, { message: 'divisor_override must not be 0' })
-    .nullable()
-    .optional(),
+  divisorOverride: divisorOverride,
 })
 
 const activationLayer = z.object({ type: z.enum(['relu', 'tanh', 'sigmoid']) })

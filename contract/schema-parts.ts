@@ -10,3 +10,10 @@ export const bytes = z.instanceof(Uint8Array).refine((b) => b.length <= LIMITS.m
 })
 /** For methods that take no parameter: only `undefined` (what an omitted argument arrives as). */
 export const nothing = z.undefined()
+/** AvgPool2d's divisor_override: any whole number but 0, or null for the window's own count. */
+export const divisorOverride = z
+  .number()
+  .int()
+  .refine((v) => v !== 0, { message: 'divisor_override must not be 0' })
+  .nullable()
+  .optional()

@@ -6,6 +6,7 @@
 // A message that fits in one frame is sent as it is (a "CVL1" frame of ./wire.ts).
 
 import { copyBytes, decodeMessage, encodeMessage } from './wire'
+import { concatBytes } from '../core/bytes'
 
 const PART_MAGIC = [0x43, 0x56, 0x4c, 0x50] // "CVLP"
 const PART_HEADER = 16
@@ -85,13 +86,7 @@ export class FrameAssembler {
     partial.pieces.push(copyBytes(frame.subarray(PART_HEADER)))
     if (partial.pieces.length < partial.count) return undefined
     this.open.delete(number)
-    const whole = new Uint8Array(partial.bytes)
-    let at = 0
-    for (const piece of partial.pieces) {
-      whole.set(piece, at)
-      at += piece.length
-    }
-    return decodeWhole(whole)
+    return decodeWhole(concatBytes(partial.pieces))
   }
 }
 

@@ -3,6 +3,7 @@
 // else its real cells only).
 
 import { ConvolabError } from './errors'
+import type { PoolKernels } from './max-pool2d'
 import { resolvePoolGeometry } from './max-pool2d'
 import type { Pool2dOptions, PoolGeometry } from './pool-geometry'
 import { poolGeometry, poolOutputShape } from './pool-geometry'
@@ -15,13 +16,13 @@ export interface AvgPool2dResult {
 }
 
 /** One axis of every window: first and last+1 real cell, and the span counted with padding. */
-interface AxisWindows {
+export interface AvgPoolAxisWindows {
   start: Int32Array
   end: Int32Array
   padded: Int32Array
 }
 
-function axisWindows(out: number, stride: number, padding: number, kernel: number, size: number): AxisWindows {
+export function avgPoolAxisWindows(out: number, stride: number, padding: number, kernel: number, size: number): AvgPoolAxisWindows {
   const windows = { start: new Int32Array(out), end: new Int32Array(out), padded: new Int32Array(out) }
   for (let i = 0; i < out; i++) {
     const first = i * stride - padding
@@ -50,8 +51,8 @@ function checkGeometry(geometry: PoolGeometry): void {
 /** The divisor of every output window (SEMANTICS.md's rule), one row of the output plane. */
 export function avgPoolDivisors(geometry: PoolGeometry): Float64Array {
   const g = geometry
-  const rows = axisWindows(g.outH, g.strideH, g.padH, g.kernelH, g.inH)
-  const cols = axisWindows(g.outW, g.strideW, g.padW, g.kernelW, g.inW)
+  const rows = avgPoolAxisWindows(g.outH, g.strideH, g.padH, g.kernelH, g.inH)
+  const cols = avgPoolAxisWindows(g.outW, g.strideW, g.padW, g.kernelW, g.inW)
   const divisors = new Float64Array(g.outH * g.outW)
   for (let i = 0; i < g.outH; i++) {
     for (let j = 0; j < g.outW; j++) {
@@ -62,14 +63,16 @@ export function avgPoolDivisors(geometry: PoolGeometry): Float64Array {
   return divisors
 }
 
-export function avgPool2d(x: Tensor, options: Pool2dOptions | PoolGeometry): AvgPool2dResult {
+/** Given kernels, the WebAssembly pool kernels run, with the very same results (into: as maxPool2d's). */
+export function avgPool2d(x: Tensor, options: Pool2dOptions | PoolGeometry, kernels?: PoolKernels, into?: Float64Array): AvgPool2dResult {
   const geometry = resolvePoolGeometry(x, options)
   checkGeometry(geometry)
   const g = geometry
   const shape = poolOutputShape(g)
+  if (kernels) return { output: { shape, data: kernels.avgPool(x.data, g, into) }, geometry }
   const output = new Float64Array(sizeOf(shape))
-  const rows = axisWindows(g.outH, g.strideH, g.padH, g.kernelH, g.inH)
-  const cols = axisWindows(g.outW, g.strideW, g.padW, g.kernelW, g.inW)
+  const rows = avgPoolAxisWindows(g.outH, g.strideH, g.padH, g.kernelH, g.inH)
+  const cols = avgPoolAxisWindows(g.outW, g.strideW, g.padW, g.kernelW, g.inW)
   const divisors = avgPoolDivisors(g)
   const inPlane = g.inH * g.inW
   const data = x.data
@@ -98,15 +101,16 @@ export function avgPool2d(x: Tensor, options: Pool2dOptions | PoolGeometry): Avg
 }
 
 /** dE/dx: each dE/dy cell spreads g / divisor over its window's real input cells. */
-export function avgPool2dBackward(gradOutput: Tensor, geometry: PoolGeometry): Tensor {
+export function avgPool2dBackward(gradOutput: Tensor, geometry: PoolGeometry, kernels?: PoolKernels, into?: Float64Array): Tensor {
   const g = geometry
   checkGeometry(g)
   const expected = poolOutputShape(g)
   if (!sameShape(gradOutput.shape, expected)) {
     throw new ConvolabError('grad-output-shape', { got: formatShape(gradOutput.shape), expected: formatShape(expected) })
   }
-  const rows = axisWindows(g.outH, g.strideH, g.padH, g.kernelH, g.inH)
-  const cols = axisWindows(g.outW, g.strideW, g.padW, g.kernelW, g.inW)
+  if (kernels) return { shape: [g.batch, g.channels, g.inH, g.inW], data: kernels.avgPoolBackward(gradOutput.data, g, into) }
+  const rows = avgPoolAxisWindows(g.outH, g.strideH, g.padH, g.kernelH, g.inH)
+  const cols = avgPoolAxisWindows(g.outW, g.strideW, g.padW, g.kernelW, g.inW)
   const divisors = avgPoolDivisors(g)
   const inPlane = g.inH * g.inW
   const gradInput = new Float64Array(g.batch * g.channels * inPlane)

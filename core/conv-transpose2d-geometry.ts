@@ -2,7 +2,7 @@
 // once, with the Conv2d whose input gradient it is: forward, backward and frames read the same object.
 
 import { ConvolabError } from './errors'
-import type { ConvGeometry, Pair } from './geometry'
+import type { ChannelGeometry, ConvGeometry, Pair } from './geometry'
 import { MAX_DIMENSION, checkInteger, checkShape, convGeometry, toPair } from './geometry'
 
 export interface ConvTranspose2dOptions {
@@ -17,30 +17,15 @@ export interface ConvTranspose2dOptions {
   groups?: number
 }
 
-export interface ConvTranspose2dGeometry {
-  batch: number
+export interface ConvTranspose2dGeometry extends ChannelGeometry {
   /** C_in: the channels of the transposed layer's input, weight.shape[0]. */
   inChannels: number
   /** C_out = weight.shape[1] · groups. */
   outChannels: number
-  groups: number
-  inChannelsPerGroup: number
-  outChannelsPerGroup: number
-  inH: number
-  inW: number
-  kernelH: number
-  kernelW: number
-  strideH: number
-  strideW: number
   padH: number
   padW: number
-  dilationH: number
-  dilationW: number
   outputPaddingH: number
   outputPaddingW: number
-  outH: number
-  outW: number
-  hasBias: boolean
   /**
    * The Conv2d of the same weight, stride, padding, dilation and groups whose input is this
    * layer's output (N, C_out, outH, outW) and whose output is this layer's input (N, C_in, inH,

@@ -37,6 +37,7 @@ export const ERROR_CODES = [
   'pool-output-too-small',
   'divisor-zero',
   'avg-pool-dilation',
+  'pool-no-weights',
   'layer-value',
   'boolean-value',
   'whole-number',
@@ -59,6 +60,7 @@ export const ERROR_CODES = [
   'stack-file-json',
   'stack-file-not-object',
   'stack-file-extra-key',
+  'stack-file-too-many-layers',
   'stack-file-layer-not-object',
   'stack-file-type-required',
   'stack-file-type-unknown',
@@ -93,6 +95,7 @@ export const ERROR_CODES = [
   'image-alpha',
   'image-16bit',
   'image-cmyk',
+  'max-pool-tie',
   // the engine and the app
   'bad-request',
   'internal',
@@ -111,7 +114,7 @@ export interface Notice {
 }
 
 /** Codes that are notices of what a reader did, not errors: shown as a note, not as an error. */
-const NOTICE_CODES = new Set(['csv-header', 'image-16bit', 'image-alpha', 'image-cmyk'])
+const NOTICE_CODES = new Set(['csv-header', 'image-16bit', 'image-alpha', 'image-cmyk', 'max-pool-tie'])
 
 export function isNoticeCode(code: string): boolean {
   return NOTICE_CODES.has(code)

@@ -17,13 +17,9 @@ export interface Conv2dOptions {
   paddingMode?: PaddingMode
 }
 
-export interface ConvGeometry {
+/** What every sliding-window layer's geometry has: the input's size, the window, its steps and the output's size. */
+export interface WindowGeometry {
   batch: number
-  inChannels: number
-  outChannels: number
-  groups: number
-  inChannelsPerGroup: number
-  outChannelsPerGroup: number
   inH: number
   inW: number
   kernelH: number
@@ -32,6 +28,21 @@ export interface ConvGeometry {
   strideW: number
   dilationH: number
   dilationW: number
+  outH: number
+  outW: number
+}
+
+/** What a convolution's geometry adds (Conv2d and ConvTranspose2d): channels, groups and bias. */
+export interface ChannelGeometry extends WindowGeometry {
+  inChannels: number
+  outChannels: number
+  groups: number
+  inChannelsPerGroup: number
+  outChannelsPerGroup: number
+  hasBias: boolean
+}
+
+export interface ConvGeometry extends ChannelGeometry {
   padTop: number
   padBottom: number
   padLeft: number
@@ -39,9 +50,6 @@ export interface ConvGeometry {
   paddingMode: PaddingMode
   paddedH: number
   paddedW: number
-  outH: number
-  outW: number
-  hasBias: boolean
 }
 
 /** Largest value accepted for any one dimension or hyper-parameter; beyond it nothing is useful. */

@@ -85,30 +85,17 @@ export function gradcheck(settings: GradcheckSettings): GradcheckReport {
   const source: RandomSource = seededSource(settings.seed ?? 123)
   const backward: BackwardFunction = settings.backward ?? conv2dBackward
 
-  const report: GradcheckReport = {
-    passed: true,
-    checked: 0,
-    samples: 0,
-    failures: 0,
-    tolerance,
-    worst: null,
-    cancelled: false,
-  }
   void batch
 
-  for (let sample = 0; sample < samples; sample++) {
+  const report = emptyReport(tolerance)
+  return runSamples(report, samples, settings.onSample, (sample) => {
     const x = normalTensor(settings.inputShape, source)
     const weight = normalTensor(weightShape, source)
     const bias = settings.bias ? normalTensor([settings.outChannels], source) : null
     const gradOutput = normalTensor(outputShape(geometry), source)
     const analytic = backward(x, weight, bias, gradOutput, options)
 
-    const loss = (): number => {
-      const y = conv2d(x, weight, bias, options).output.data
-      let sum = 0
-      for (let k = 0; k < y.length; k++) sum += y[k] * gradOutput.data[k]
-      return sum
-    }
+    const loss = () => dotLoss(conv2d(x, weight, bias, options).output, gradOutput)
     const parameters: Array<[WorstElement['parameter'], Tensor, Tensor]> = [
       ['input', x, analytic.gradInput],
       ['weight', weight, analytic.gradWeight],
@@ -116,8 +103,35 @@ export function gradcheck(settings: GradcheckSettings): GradcheckReport {
     if (bias && analytic.gradBias) parameters.push(['bias', bias, analytic.gradBias])
 
     for (const [parameter, values, gradient] of parameters) checkTensor(report, sample, parameter, values, gradient, loss, step, tolerance)
+  })
+}
+
+/** A report with nothing checked yet. */
+export function emptyReport(tolerance: number): GradcheckReport {
+  return { passed: true, checked: 0, samples: 0, failures: 0, tolerance, worst: null, cancelled: false }
+}
+
+/** The loss whose gradient at y is dE/dy: Σ y ⊙ dE/dy. */
+export function dotLoss(y: Tensor, gradOutput: Tensor): number {
+  let sum = 0
+  for (let k = 0; k < y.data.length; k++) sum += y.data[k] * gradOutput.data[k]
+  return sum
+}
+
+/**
+ * The seed's loop over random samples, shared by every check: `checkSample(sample)` draws one
+ * sample and counts its tensors into the report; a false from onSample cancels the run.
+ */
+export function runSamples<R extends GradcheckReport>(
+  report: R,
+  samples: number,
+  onSample: ((done: number, total: number) => boolean | void) | undefined,
+  checkSample: (sample: number) => void,
+): R {
+  for (let sample = 0; sample < samples; sample++) {
+    checkSample(sample)
     report.samples++
-    if (settings.onSample?.(sample + 1, samples) === false) {
+    if (onSample?.(sample + 1, samples) === false) {
       report.cancelled = true
       break
     }

@@ -103,11 +103,11 @@ export function layerForward(layer: Layer, plan: LayerPlan, x: Tensor, kernels?:
       return { output: convTranspose2d(x, layer.weight, layer.bias, geometry, kernels).output }
     }
     case 'max-pool2d': {
-      const { output, indices } = maxPool2d(x, (plan as PlanOf<'max-pool2d'>).geometry)
+      const { output, indices } = maxPool2d(x, (plan as PlanOf<'max-pool2d'>).geometry, kernels, into())
       return { output, indices }
     }
     case 'avg-pool2d':
-      return { output: avgPool2d(x, (plan as PlanOf<'avg-pool2d'>).geometry).output }
+      return { output: avgPool2d(x, (plan as PlanOf<'avg-pool2d'>).geometry, kernels, into()).output }
     case 'relu':
     case 'tanh':
     case 'sigmoid':
@@ -168,10 +168,11 @@ export function layerBackward(
     }
     case 'max-pool2d': {
       const { geometry } = plan as PlanOf<'max-pool2d'>
-      return { gradInput: maxPool2dBackward(gradOutput, forward.indices as Int32Array, geometry), gradWeight: null, gradBias: null }
+      const gradInput = maxPool2dBackward(gradOutput, forward.indices as Int32Array, geometry, kernels, into())
+      return { gradInput, gradWeight: null, gradBias: null }
     }
     case 'avg-pool2d':
-      return { gradInput: avgPool2dBackward(gradOutput, (plan as PlanOf<'avg-pool2d'>).geometry), gradWeight: null, gradBias: null }
+      return { gradInput: avgPool2dBackward(gradOutput, (plan as PlanOf<'avg-pool2d'>).geometry, kernels, into()), gradWeight: null, gradBias: null }
     case 'relu':
     case 'tanh':
     case 'sigmoid':

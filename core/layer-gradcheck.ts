@@ -7,7 +7,7 @@ import type { ConvTranspose2dOptions } from './conv-transpose2d-geometry'
 import { convTranspose2dGeometry, transposedOutputShape } from './conv-transpose2d-geometry'
 import { ConvolabError } from './errors'
 import type { GradcheckReport, WorstElement } from './gradcheck'
-import { checkTensor } from './gradcheck'
+import { checkTensor, dotLoss, emptyReport, runSamples } from './gradcheck'
 import { maxPool2d, maxPool2dBackward } from './max-pool2d'
 import type { Pool2dOptions, PoolGeometry } from './pool-geometry'
 import { poolGeometry, poolOutputShape } from './pool-geometry'
@@ -43,29 +43,16 @@ interface Sample {
   loss(): number
 }
 
-function dot(y: Float64Array, gradOutput: Float64Array): number {
-  let sum = 0
-  for (let k = 0; k < y.length; k++) sum += y[k] * gradOutput[k]
-  return sum
-}
-
 function finiteDifferences(settings: LayerGradcheckSettings, draw: (source: RandomSource) => Sample): GradcheckReport {
   const samples = settings.samples ?? 100
   const tolerance = settings.tolerance ?? 1e-5
   const step = settings.step ?? 1e-5
   const source = seededSource(settings.seed ?? 123)
-  const report: GradcheckReport = { passed: true, checked: 0, samples: 0, failures: 0, tolerance, worst: null, cancelled: false }
-  for (let sample = 0; sample < samples; sample++) {
+  const report = emptyReport(tolerance)
+  return runSamples(report, samples, settings.onSample, (sample) => {
     const { parameters, loss } = draw(source)
     for (const [parameter, values, gradient] of parameters) checkTensor(report, sample, parameter, values, gradient, loss, step, tolerance)
-    report.samples++
-    if (settings.onSample?.(sample + 1, samples) === false) {
-      report.cancelled = true
-      break
-    }
-  }
-  report.passed = report.failures === 0 && !report.cancelled
-  return report
+  })
 }
 
 export function gradcheckConvTranspose2d(settings: TransposedGradcheckSettings): GradcheckReport {
@@ -90,7 +77,7 @@ export function gradcheckConvTranspose2d(settings: TransposedGradcheckSettings):
       ['weight', weight, grads.gradWeight],
     ]
     if (bias) parameters.push(['bias', bias, grads.gradBias])
-    return { parameters, loss: () => dot(convTranspose2d(x, weight, bias, geometry).output.data, gradOutput.data) }
+    return { parameters, loss: () => dotLoss(convTranspose2d(x, weight, bias, geometry).output, gradOutput) }
   })
 }
 
@@ -141,7 +128,7 @@ export function gradcheckMaxPool2d(settings: PoolGradcheckSettings): GradcheckRe
     const gradOutput = normalTensor(poolOutputShape(geometry), source)
     const { indices } = maxPool2d(x, geometry)
     const gradInput = maxPool2dBackward(gradOutput, indices, geometry)
-    return { parameters: [['input', x, gradInput]], loss: () => dot(maxPool2d(x, geometry).output.data, gradOutput.data) }
+    return { parameters: [['input', x, gradInput]], loss: () => dotLoss(maxPool2d(x, geometry).output, gradOutput) }
   })
 }
 
@@ -151,6 +138,6 @@ export function gradcheckAvgPool2d(settings: PoolGradcheckSettings): GradcheckRe
     const x = normalTensor(settings.inputShape, source)
     const gradOutput = normalTensor(poolOutputShape(geometry), source)
     const gradInput = avgPool2dBackward(gradOutput, geometry)
-    return { parameters: [['input', x, gradInput]], loss: () => dot(avgPool2d(x, geometry).output.data, gradOutput.data) }
+    return { parameters: [['input', x, gradInput]], loss: () => dotLoss(avgPool2d(x, geometry).output, gradOutput) }
   })
 }

@@ -6,6 +6,11 @@ import type { Pool2dOptions, PoolGeometry } from './pool-geometry'
 import { poolGeometry, poolOutputShape } from './pool-geometry'
 import type { Tensor } from './tensor'
 import { formatShape, sameShape, sizeOf } from './tensor'
+// type only: core stays free of the wasm bytes unless a caller brings its kernels
+import type { FastKernels } from './fast/kernels'
+
+/** The part of FastKernels the pools use (core/fast's createFastKernels gives one). */
+export type PoolKernels = Pick<FastKernels, 'maxPool' | 'maxPoolBackward' | 'avgPool' | 'avgPoolBackward'>
 
 export interface MaxPool2dResult {
   output: Tensor
@@ -29,9 +34,17 @@ export function resolvePoolGeometry(x: Tensor, optionsOrGeometry: Pool2dOptions 
   return g
 }
 
-export function maxPool2d(x: Tensor, options: Pool2dOptions | PoolGeometry): MaxPool2dResult {
+/**
+ * Given kernels, the WebAssembly pool kernels run, with the very same results (and may write
+ * them into `into`, an array of the output's length no one reads any more).
+ */
+export function maxPool2d(x: Tensor, options: Pool2dOptions | PoolGeometry, kernels?: PoolKernels, into?: Float64Array): MaxPool2dResult {
   const geometry = resolvePoolGeometry(x, options)
   const shape = poolOutputShape(geometry)
+  if (kernels) {
+    const { output, indices } = kernels.maxPool(x.data, geometry, into)
+    return { output: { shape, data: output }, indices, geometry }
+  }
   const output = new Float64Array(sizeOf(shape))
   const indices = new Int32Array(output.length)
   maxPoolForward(x.data, output, indices, geometry)
@@ -52,8 +65,8 @@ export function maxPoolForward(x: Float64Array, output: Float64Array, indices: I
   const rowEnd = new Int32Array(outH)
   const colStart = new Int32Array(outW)
   const colEnd = new Int32Array(outW)
-  windowRange(outH, strideH, padH, dilationH, kernelH, inH, rowStart, rowEnd)
-  windowRange(outW, strideW, padW, dilationW, kernelW, inW, colStart, colEnd)
+  maxPoolWindowRange(outH, strideH, padH, dilationH, kernelH, inH, rowStart, rowEnd)
+  maxPoolWindowRange(outW, strideW, padW, dilationW, kernelW, inW, colStart, colEnd)
   // window by window: measured faster than taps-outside loops or separable passes (bench/README.md)
   let k = 0
   for (let plane = 0; plane < g.batch * g.channels; plane++) {
@@ -87,7 +100,16 @@ export function maxPoolForward(x: Float64Array, output: Float64Array, indices: I
  * For each output position, the first real cell of its window (stepping over the padding by
  * whole dilations) and the end of its window clipped to the input.
  */
-function windowRange(out: number, stride: number, padding: number, dilation: number, kernel: number, size: number, start: Int32Array, end: Int32Array): void {
+export function maxPoolWindowRange(
+  out: number,
+  stride: number,
+  padding: number,
+  dilation: number,
+  kernel: number,
+  size: number,
+  start: Int32Array,
+  end: Int32Array,
+): void {
   for (let i = 0; i < out; i++) {
     let first = i * stride - padding
     const last = Math.min(first + (kernel - 1) * dilation + 1, size)
@@ -98,7 +120,13 @@ function windowRange(out: number, stride: number, padding: number, dilation: num
 }
 
 /** dE/dx: each dE/dy cell is added at its argmax; overlapping windows accumulate. */
-export function maxPool2dBackward(gradOutput: Tensor, indices: Int32Array | Float64Array, geometry: PoolGeometry): Tensor {
+export function maxPool2dBackward(
+  gradOutput: Tensor,
+  indices: Int32Array | Float64Array,
+  geometry: PoolGeometry,
+  kernels?: PoolKernels,
+  into?: Float64Array,
+): Tensor {
   const g = geometry
   const expected = poolOutputShape(g)
   if (!sameShape(gradOutput.shape, expected)) {
@@ -107,14 +135,21 @@ export function maxPool2dBackward(gradOutput: Tensor, indices: Int32Array | Floa
   if (indices.length !== gradOutput.data.length) {
     throw new ConvolabError('data-size', { name: 'indices', got: indices.length, expected: gradOutput.data.length, shape: formatShape(expected) })
   }
+  const shape = [g.batch, g.channels, g.inH, g.inW]
+  if (kernels) return { shape, data: kernels.maxPoolBackward(gradOutput.data, indices instanceof Int32Array ? indices : Int32Array.from(indices), g, into) }
+  return { shape, data: maxPoolBackwardLoop(gradOutput.data, indices, g) }
+}
+
+/** The scalar loop of maxPool2dBackward, in the order of the output cells. */
+export function maxPoolBackwardLoop(dy: Float64Array, indices: Int32Array | Float64Array, geometry: PoolGeometry): Float64Array {
+  const g = geometry
   const inPlane = g.inH * g.inW
   const outPlane = g.outH * g.outW
   const gradInput = new Float64Array(g.batch * g.channels * inPlane)
-  const dy = gradOutput.data
   for (let plane = 0; plane < g.batch * g.channels; plane++) {
     const base = plane * inPlane
     const start = plane * outPlane
     for (let k = start; k < start + outPlane; k++) gradInput[base + indices[k]] += dy[k]
   }
-  return { shape: [g.batch, g.channels, g.inH, g.inW], data: gradInput }
+  return gradInput
 }

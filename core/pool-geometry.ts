@@ -1,7 +1,7 @@
 // Every shape and window rule of MaxPool2d and AvgPool2d (PyTorch's), computed and validated once.
 
 import { ConvolabError } from './errors'
-import type { Pair } from './geometry'
+import type { Pair, WindowGeometry } from './geometry'
 import { checkShape, toPair } from './geometry'
 
 export interface Pool2dOptions {
@@ -19,24 +19,13 @@ export interface Pool2dOptions {
   divisorOverride?: number | null
 }
 
-export interface PoolGeometry {
-  batch: number
+export interface PoolGeometry extends WindowGeometry {
   channels: number
-  inH: number
-  inW: number
-  kernelH: number
-  kernelW: number
-  strideH: number
-  strideW: number
   padH: number
   padW: number
-  dilationH: number
-  dilationW: number
   ceilMode: boolean
   countIncludePad: boolean
   divisorOverride: number | null
-  outH: number
-  outW: number
 }
 
 /**

@@ -9,6 +9,7 @@ import { ConvolabError } from './errors'
 import { npyHeader, parseNpy, type NpyWriteType } from './npy'
 import { parseSession, sessionDocument, SESSION_VERSION, type MemberArray, type Session } from './session'
 import type { Tensor } from './tensor'
+import { concatBytes } from './bytes'
 
 export const SESSION_JSON = 'session.json'
 /** Values per piece pushed through the compressor: bounds the memory a write takes beyond the session. */
@@ -118,14 +119,7 @@ export function* sessionFileChunks(session: Session, options: SessionFileOptions
 
 /** The whole file in one buffer (the command line, tests); the app streams sessionFileChunks. */
 export function encodeSessionFile(session: Session, options: SessionFileOptions = {}): Uint8Array {
-  const chunks = [...sessionFileChunks(session, options)]
-  const out = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.length, 0))
-  let offset = 0
-  for (const chunk of chunks) {
-    out.set(chunk, offset)
-    offset += chunk.length
-  }
-  return out
+  return concatBytes([...sessionFileChunks(session, options)])
 }
 
 /**

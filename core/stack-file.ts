@@ -175,6 +175,16 @@ function checkConvShape(name: string, entry: LayerEntry, weight: Tensor, transpo
   }
 }
 
+/** The options both poolings share, from PyTorch's keyword names. */
+function poolOptionsOf(o: Record<string, unknown>) {
+  return {
+    kernelSize: pairOf(o.kernel_size) as Pair,
+    stride: pairOf(o.stride),
+    padding: pairOf(o.padding),
+    ceilMode: o.ceil_mode as boolean | undefined,
+  }
+}
+
 /** The Layers of validated entries, given each entry's weight and bias tensors (bias flattened). */
 export function layersFromEntries(name: string, entries: readonly LayerEntry[], tensorOf: (path: string) => Tensor): Layer[] {
   return entries.map((entry): Layer => {
@@ -210,21 +220,11 @@ export function layersFromEntries(name: string, entries: readonly LayerEntry[], 
         }
       }
       case 'max-pool2d':
-        return {
-          type: 'max-pool2d',
-          kernelSize: pairOf(o.kernel_size) as Pair,
-          stride: pairOf(o.stride),
-          padding: pairOf(o.padding),
-          dilation: pairOf(o.dilation),
-          ceilMode: o.ceil_mode as boolean | undefined,
-        }
+        return { type: 'max-pool2d', ...poolOptionsOf(o), dilation: pairOf(o.dilation) }
       case 'avg-pool2d':
         return {
           type: 'avg-pool2d',
-          kernelSize: pairOf(o.kernel_size) as Pair,
-          stride: pairOf(o.stride),
-          padding: pairOf(o.padding),
-          ceilMode: o.ceil_mode as boolean | undefined,
+          ...poolOptionsOf(o),
           countIncludePad: o.count_include_pad as boolean | undefined,
           divisorOverride: (o.divisor_override as number | null | undefined) ?? null,
         }

@@ -3,7 +3,7 @@
 // every layer's parameters compared with the stack's backward pass.
 
 import type { GradcheckReport } from './gradcheck'
-import { checkTensor } from './gradcheck'
+import { checkTensor, dotLoss, emptyReport, runSamples } from './gradcheck'
 import type { Layer } from './layer'
 import { hasWeights } from './layer'
 import type { RandomSource } from './random'
@@ -44,28 +44,14 @@ export function stackGradcheck(settings: StackGradcheckSettings): StackGradcheck
   if (plan.failure) throw plan.failure
   const outputShape = plan.plans.length > 0 ? plan.plans[plan.plans.length - 1].outputShape : [...settings.inputShape]
   const source = seededSource(settings.seed ?? 123)
-  const report: StackGradcheckReport = {
-    passed: true,
-    checked: 0,
-    samples: 0,
-    failures: 0,
-    tolerance,
-    worst: null,
-    cancelled: false,
-    worstLayer: null,
-  }
-  for (let sample = 0; sample < samples; sample++) {
+  const report: StackGradcheckReport = { ...emptyReport(tolerance), worstLayer: null }
+  return runSamples(report, samples, settings.onSample, (sample) => {
     const x = normalTensor(settings.inputShape, source)
     const layers = redraw(settings.layers, source)
     const gradOutput = normalTensor(outputShape, source)
     const forward = stackForward(layers, x)
     const analytic = stackBackward(layers, forward, { kind: 'output', gradOutput })
-    const loss = (): number => {
-      const y = stackForward(layers, x).output.data
-      let sum = 0
-      for (let k = 0; k < y.length; k++) sum += y[k] * gradOutput.data[k]
-      return sum
-    }
+    const loss = () => dotLoss(stackForward(layers, x).output, gradOutput)
     const parameters: Array<[number | null, 'input' | 'weight' | 'bias', Tensor, Tensor | null]> = [[null, 'input', x, analytic.gradInput]]
     layers.forEach((layer, i) => {
       if (!hasWeights(layer)) return
@@ -75,12 +61,5 @@ export function stackGradcheck(settings: StackGradcheckSettings): StackGradcheck
     for (const [layer, parameter, values, gradient] of parameters) {
       if (checkTensor(report, sample, parameter, values, gradient, loss, step, tolerance)) report.worstLayer = layer
     }
-    report.samples++
-    if (settings.onSample?.(sample + 1, samples) === false) {
-      report.cancelled = true
-      break
-    }
-  }
-  report.passed = report.failures === 0 && !report.cancelled
-  return report
+  })
 }

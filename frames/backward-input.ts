@@ -2,15 +2,13 @@
 // padded by D·(K−1), correlated at stride 1 with rot180(w); dE/d(xpad) fills in; the padding
 // is cropped (or folded back, for reflect/replicate/circular) at the end.
 
-import { currentUnit, unitsDone } from '../core/animation'
 import { fullPadding } from '../core/backward-derivation'
 import type { ConvGeometry } from '../core/geometry'
-import { counterText, cropOutline, kernelWindow, legendText, paddingKind, productLine, sumLine } from './common'
+import { counterText, frameStart, cropOutline, kernelWindow, legendText, paddingKind, productLine, sumLine } from './common'
 import type { CellKind, FrameModel, Panel } from './panel'
 import { planePanel, shownIndices } from './panel'
 import type { Scene } from './scene'
-import { scalesOf } from './scene'
-import { formatValue, indexText, wordsIn } from './text'
+import { formatValue, indexText } from './text'
 
 const OUTPUTS_SHOWN = 2
 
@@ -43,12 +41,8 @@ function rotated(g: ConvGeometry, weight: Float64Array, m: number, c: number) {
 }
 
 export function backwardInputModel(scene: Scene, step: number): FrameModel {
-  const { geometry: g, inputs, data, options } = scene
-  const words = wordsIn(options.language)
-  const scales = scalesOf(scene)
-  const decimals = options.decimals
-  const done = unitsDone(scene.plan, step)
-  const unit = currentUnit(scene.plan, step)
+  const { geometry: g, inputs, data } = scene
+  const { words, scales, decimals, done, unit } = frameStart(scene, step)
   const [n, c, p, q] = unit ?? [0, 0, 0, 0]
   const group = Math.floor(c / g.inChannelsPerGroup)
   const cInGroup = c - group * g.inChannelsPerGroup

@@ -1,23 +1,18 @@
 // A frame of dE/dx as scatter: each output cell sends w·dE/dy back into its receptive field,
 // and dE/d(xpad) accumulates; it ends in the same numbers as the correlation view.
 
-import { currentUnit, scatterState, unitsDone } from '../core/animation'
-import { counterText, cropOutline, kernelWindow, legendText, paddingKind } from './common'
+import { scatterState } from '../core/animation'
+import { counterText, frameStart, cropOutline, kernelWindow, legendText, paddingKind } from './common'
 import type { FrameModel, Panel } from './panel'
 import { planePanel, shownIndices } from './panel'
 import type { Scene } from './scene'
-import { scalesOf } from './scene'
-import { formatValue, indexText, wordsIn } from './text'
+import { formatValue, indexText } from './text'
 
 const CHANNELS_SHOWN = 3
 
 export function backwardScatterModel(scene: Scene, step: number): FrameModel {
-  const { geometry: g, inputs, data, options } = scene
-  const words = wordsIn(options.language)
-  const scales = scalesOf(scene)
-  const decimals = options.decimals
-  const done = unitsDone(scene.plan, step)
-  const unit = currentUnit(scene.plan, step)
+  const { geometry: g, inputs, data } = scene
+  const { words, scales, decimals, done, unit } = frameStart(scene, step)
   const [n, m, i, j] = unit ?? [0, 0, 0, 0]
   const gradOutput = inputs.gradOutput!
   const upstreamAt = ((n * g.outChannels + m) * g.outH + i) * g.outW + j

@@ -1,13 +1,11 @@
 // A frame of dE/dw by the seed's derivation: the padded input correlated with the stride-dilated
 // dE/dy placed at offset (a·D, b·D); each kernel cell accumulates over the batch.
 
-import { currentUnit, unitsDone } from '../core/animation'
-import { counterText, legendText, paddingKind, sumLine } from './common'
+import { counterText, frameStart, legendText, paddingKind, sumLine } from './common'
 import type { CellKind, FrameModel, Panel } from './panel'
 import { COLOURS, planePanel, shownIndices } from './panel'
 import type { Scene } from './scene'
-import { scalesOf } from './scene'
-import { formatValue, indexText, wordsIn } from './text'
+import { formatValue, indexText } from './text'
 
 const SAMPLES_SHOWN = 2
 const CHANNELS_SHOWN = 3
@@ -15,12 +13,8 @@ const CHANNELS_SHOWN = 3
 const MARKED_AT_MOST = 400
 
 export function backwardWeightModel(scene: Scene, step: number): FrameModel {
-  const { geometry: g, data, options } = scene
-  const words = wordsIn(options.language)
-  const scales = scalesOf(scene)
-  const decimals = options.decimals
-  const done = unitsDone(scene.plan, step)
-  const unit = currentUnit(scene.plan, step)
+  const { geometry: g, data } = scene
+  const { words, scales, decimals, done, unit } = frameStart(scene, step)
   const [m, cInGroup, a, b] = unit ?? [0, 0, 0, 0]
   const group = Math.floor(m / g.outChannelsPerGroup)
   const channel = group * g.inChannelsPerGroup + cInGroup

@@ -1,11 +1,27 @@
 // Pieces every animation's frame uses: padding cells, window cells, the counter, the legend.
 
+import { currentUnit, unitsDone } from '../core/animation'
 import type { ConvGeometry } from '../core/geometry'
 import type { CellKind, Outline } from './panel'
 import { COLOURS } from './panel'
 import type { Scene } from './scene'
+import { scalesOf } from './scene'
 import type { Words } from './text'
 import { formatValue, wordsIn } from './text'
+
+/**
+ * What every convolution frame starts from at a step: the words of its language, its colour
+ * scales and decimals, the units done, and the current unit (null before the first).
+ */
+export function frameStart(scene: Scene, step: number) {
+  return {
+    words: wordsIn(scene.options.language),
+    scales: scalesOf(scene),
+    decimals: scene.options.decimals,
+    done: unitsDone(scene.plan, step),
+    unit: currentUnit(scene.plan, step),
+  }
+}
 
 export function paddingKind(g: ConvGeometry): (row: number, col: number) => CellKind {
   return (row, col) => (row < g.padTop || row >= g.padTop + g.inH || col < g.padLeft || col >= g.padLeft + g.inW ? 'padding' : 'value')

@@ -35,7 +35,7 @@ function drawAsPixels(ctx: FrameContext, panel: Panel, box: PanelBox): void {
       const at = (py * width + px) * 4
       if (Number.isNaN(value)) {
         pixels[at] = pixels[at + 1] = pixels[at + 2] = 255
-      } else if (kind !== 'value' && value === 0) {
+      } else if (kind !== 'value' && (value === 0 || !Number.isFinite(value))) {
         // Padding grey, inserted zeros white: too small to hatch or dot.
         pixels[at] = pixels[at + 1] = pixels[at + 2] = kind === 'padding' ? 0xd9 : 0xff
       } else {
@@ -83,7 +83,8 @@ function drawAsCells(ctx: FrameContext, panel: Panel, box: PanelBox, wanted: num
       const left = x + c * cell
       const top = y + r * cell
       if (Number.isNaN(value)) ctx.fillStyle = COLOURS.blank
-      else if (kind !== 'value' && value === 0) ctx.fillStyle = kind === 'padding' ? COLOURS.padding : COLOURS.blank
+      // A max-pool's −∞ padding is padding too.
+      else if (kind !== 'value' && (value === 0 || !Number.isFinite(value))) ctx.fillStyle = kind === 'padding' ? COLOURS.padding : COLOURS.blank
       else ctx.fillStyle = panel.scale.fills[panel.scale.index(value)]
       ctx.fillRect(left, top, cell, cell)
     }
@@ -141,7 +142,7 @@ function drawAsCells(ctx: FrameContext, panel: Panel, box: PanelBox, wanted: num
         const value = panel.value(r, c)
         if (Number.isNaN(value)) continue
         const kind = kindOf(panel, r, c)
-        const plain = kind !== 'value' && value === 0
+        const plain = kind !== 'value' && (value === 0 || !Number.isFinite(value))
         ctx.fillStyle = plain ? COLOURS.muted : panel.scale.ink[panel.scale.index(value)]
         ctx.fillText(formatValue(value, decimals), x + (c + 0.5) * cell, y + (r + 0.5) * cell + 0.5)
       }

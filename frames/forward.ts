@@ -1,25 +1,19 @@
 // A frame of the forward animation: the window over the padded input, the kernel, the products,
 // the sum with the bias, and the output map filling in, in the seed's order.
 
-import { currentUnit, unitsDone } from '../core/animation'
 import { traceCell } from '../core/trace'
-import { counterText, kernelWindow, legendText, paddingKind, productLine, sumLine } from './common'
+import { counterText, frameStart, kernelWindow, legendText, paddingKind, productLine, sumLine } from './common'
 import type { FrameModel, Panel, PanelColumn } from './panel'
 import { planePanel, shownIndices } from './panel'
 import type { Scene } from './scene'
-import { scalesOf } from './scene'
-import { formatValue, indexText, wordsIn } from './text'
+import { formatValue, indexText } from './text'
 
 const CHANNELS_SHOWN = 3
 const OUTPUTS_SHOWN = 4
 
 export function forwardModel(scene: Scene, step: number): FrameModel {
   const { geometry: g, inputs, data, options } = scene
-  const words = wordsIn(options.language)
-  const scales = scalesOf(scene)
-  const decimals = options.decimals
-  const done = unitsDone(scene.plan, step)
-  const unit = currentUnit(scene.plan, step)
+  const { words, scales, decimals, done, unit } = frameStart(scene, step)
   const [n, m, i, j] = unit ?? [0, 0, 0, 0]
   const trace = traceCell(inputs.input, inputs.weight, inputs.bias, g, { n, m, i, j })
   const group = Math.floor(m / g.outChannelsPerGroup)

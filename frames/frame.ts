@@ -11,13 +11,20 @@ import { withPalette } from './panel'
 import type { LearningScene } from './learning'
 import { isLearningScene, learningModel } from './learning'
 import type { Scene } from './scene'
+import { familyModel } from './family'
+import type { FamilyScene } from './family-scene'
+import { isFamilyScene } from './family-scene'
+import type { StackScene } from './stack-scene'
+import { isStackScene, stackModel } from './stack-scene'
 
-/** A scene of any animation: one of core's stepped animations, or learning a kernel. */
-export type AnyScene = Scene | LearningScene
+/** A scene of any animation: one of core's stepped animations, learning a kernel, a layer of the family, or a stack layer by layer. */
+export type AnyScene = Scene | LearningScene | FamilyScene | StackScene
 
 /** What the frame of `step` shows, before it is drawn (the SVG export reads the same model). */
 export function frameModel(scene: AnyScene, step: number): FrameModel {
   if (isLearningScene(scene)) return learningModel(scene, step)
+  if (isFamilyScene(scene)) return familyModel(scene, step)
+  if (isStackScene(scene)) return stackModel(scene, step)
   switch (scene.plan.kind) {
     case 'forward':
       return forwardModel(scene, step)

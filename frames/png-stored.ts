@@ -1,6 +1,8 @@
 // A minimal PNG encoder (RGBA, deflate "stored" blocks: no compression) so the SVG of a view can
 // embed a photo's pixels without a canvas. Larger than a compressed PNG, but exact and pure.
 
+import { concatBytes } from '../core/bytes'
+
 const CRC_TABLE = (() => {
   const table = new Uint32Array(256)
   for (let n = 0; n < 256; n++) {
@@ -67,11 +69,5 @@ export function encodeStoredPng(width: number, height: number, rgba: Uint8Clampe
     chunk('IDAT', zlibStored(raw)),
     chunk('IEND', new Uint8Array(0)),
   ]
-  const out = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0))
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.length
-  }
-  return out
+  return concatBytes(parts)
 }

@@ -118,6 +118,11 @@ export const ERROR_TEMPLATES: Record<ErrorCode, { en: Template; es: Template }> 
     en: (p) => `AvgPool2d has no dilation (got ${p.value}); only MaxPool2d dilates its window`,
     es: (p) => `AvgPool2d no tiene dilatación (se recibió ${p.value}); solo MaxPool2d dilata su ventana`,
   },
+  'pool-no-weights': {
+    en: (p) => `${p.layer} has no weights to learn, so it can neither learn a kernel nor filter a target with a preset; pick Conv2d or ConvTranspose2d`,
+    es: (p) =>
+      `${p.layer} no tiene pesos que aprender, así que no puede aprender un kernel ni filtrar un objetivo con un preset; elija Conv2d o ConvTranspose2d`,
+  },
   'layer-value': {
     en: (p) => `--layer must be ${p.layers} (got ${p.value})`,
     es: (p) => `--layer debe ser ${p.layers} (se recibió ${p.value})`,
@@ -133,6 +138,16 @@ export const ERROR_TEMPLATES: Record<ErrorCode, { en: Template; es: Template }> 
   'flag-required': {
     en: (p) => `${p.flag} is required`,
     es: (p) => `falta ${p.flag}`,
+  },
+  'max-pool-tie': {
+    en: (p) =>
+      `${count('en', p.count, 'element', 'elements')} of x left out of the check: each lies within 2h of another value of a window it is in ` +
+      `(or in a window with NaN or ±∞), where the maximum has no derivative; a central difference would split the gradient between the ` +
+      `tied cells, while PyTorch and Convolab send it all to the first maximum`,
+    es: (p) =>
+      `${count('es', p.count, 'elemento', 'elementos')} de x fuera de la comprobación: cada uno está a menos de 2h de otro valor de una ventana ` +
+      `en la que está (o en una ventana con NaN o ±∞), donde el máximo no tiene derivada; una diferencia central repartiría el gradiente ` +
+      `entre las celdas empatadas, mientras que PyTorch y Convolab lo envían entero al primer máximo`,
   },
   'no-tie-free-input': {
     en: (p) => `no input without ties was drawn in ${p.attempts} tries; use smaller windows`,
@@ -187,6 +202,10 @@ export const ERROR_TEMPLATES: Record<ErrorCode, { en: Template; es: Template }> 
   'stack-file-extra-key': {
     en: (p) => `unknown key ${p.keys} (a stack has only "layers")`,
     es: (p) => `clave desconocida ${p.keys} (una pila solo tiene "layers")`,
+  },
+  'stack-file-too-many-layers': {
+    en: (p) => `a stack has at most ${p.limit} layers (this one has ${p.count})`,
+    es: (p) => `una pila tiene como mucho ${p.limit} capas (esta tiene ${p.count})`,
   },
   'stack-file-layer-not-object': {
     en: () => 'a layer is an object {"type": ...}',

@@ -3,5 +3,5 @@
 
 export { formatMessage, hasMessage, messageOf } from './format'
 export { ERROR_TEMPLATES, type Template } from './error-templates'
-export { stackPresetText, type StackPresetText } from './stack-presets'
+export { STACK_PRESETS, type StackPreset } from './stack-presets'
 export { MAX_POOL_TIES_NOTE, formatGradcheck, formatLayerGradcheck, formatStackGradcheck } from './gradcheck-report'

@@ -1,43 +1,53 @@
-// The names and one-line descriptions of core's classic stacks (core/stack-presets.ts), in both languages.
+// The names and one-line descriptions of core's classic stacks (core/stack-presets.ts builds
+// their layers), in both languages, in the order a menu lists them.
 
-import type { Language } from '../core/errors'
 import type { StackPresetId } from '../core/stack-presets'
 
-export interface StackPresetText {
-  name: string
-  description: string
+export interface StackPreset {
+  id: StackPresetId
+  name: { en: string; es: string }
+  description: { en: string; es: string }
 }
 
-const TEXT: Record<StackPresetId, Record<Language, StackPresetText>> = {
-  lenet: {
-    en: { name: 'LeNet-like', description: 'conv 5×5 → ReLU → max-pool 2 → conv 5×5 → ReLU → max-pool 2' },
-    es: { name: 'Tipo LeNet', description: 'conv 5×5 → ReLU → max-pool 2 → conv 5×5 → ReLU → max-pool 2' },
-  },
-  'vgg-block': {
-    en: { name: 'VGG block', description: 'three conv 3×3 with 16 channels and padding 1, ReLU between' },
-    es: { name: 'Bloque VGG', description: 'tres conv 3×3 de 16 canales con relleno 1, ReLU entre ellas' },
-  },
-  dilated: {
-    en: { name: 'Dilated (WaveNet)', description: 'conv 3×3 with dilation 1, 2, 4, 8 (padding keeps the size), ReLU between: a 31×31 view' },
-    es: {
-      name: 'Dilatada (WaveNet)',
-      description: 'conv 3×3 con dilatación 1, 2, 4, 8 (el relleno mantiene el tamaño), ReLU entre ellas: vista de 31×31',
+export const STACK_PRESETS: readonly StackPreset[] = [
+  {
+    id: 'lenet',
+    name: { en: 'LeNet-like', es: 'Tipo LeNet' },
+    description: {
+      en: 'conv 5×5 → ReLU → max-pool 2 → conv 5×5 → ReLU → max-pool 2',
+      es: 'conv 5×5 → ReLU → max-pool 2 → conv 5×5 → ReLU → max-pool 2',
     },
   },
-  'encoder-decoder': {
-    en: { name: 'Encoder–decoder', description: 'two stride-2 convs down, two stride-2 transposed convs back up to the input size' },
-    es: {
-      name: 'Codificador–decodificador',
-      description: 'dos conv de paso 2 hacia abajo, dos conv transpuestas de paso 2 de vuelta al tamaño de la entrada',
+  {
+    id: 'vgg-block',
+    name: { en: 'VGG block', es: 'Bloque VGG' },
+    description: {
+      en: 'three conv 3×3 with 16 channels and padding 1, ReLU between',
+      es: 'tres conv 3×3 de 16 canales con relleno 1, ReLU entre ellas',
     },
   },
-  'resnet-stem': {
-    en: { name: 'ResNet stem', description: 'conv 7×7 stride 2 padding 3 → ReLU → max-pool 3 stride 2 padding 1' },
-    es: { name: 'Entrada de ResNet', description: 'conv 7×7 paso 2 relleno 3 → ReLU → max-pool 3 paso 2 relleno 1' },
+  {
+    id: 'dilated',
+    name: { en: 'Dilated (WaveNet)', es: 'Dilatada (WaveNet)' },
+    description: {
+      en: 'conv 3×3 with dilation 1, 2, 4, 8 (padding keeps the size), ReLU between: a 31×31 view',
+      es: 'conv 3×3 con dilatación 1, 2, 4, 8 (el relleno mantiene el tamaño), ReLU entre ellas: vista de 31×31',
+    },
   },
-}
-
-/** A stack preset's name and description in a language. */
-export function stackPresetText(id: StackPresetId, language: Language): StackPresetText {
-  return TEXT[id][language]
-}
+  {
+    id: 'encoder-decoder',
+    name: { en: 'Encoder–decoder', es: 'Codificador–decodificador' },
+    description: {
+      en: 'two stride-2 convs down, two stride-2 transposed convs back up to the input size',
+      es: 'dos conv de paso 2 hacia abajo, dos conv transpuestas de paso 2 de vuelta al tamaño de la entrada',
+    },
+  },
+  {
+    id: 'resnet-stem',
+    name: { en: 'ResNet stem', es: 'Entrada de ResNet' },
+    description: {
+      en: 'conv 7×7 stride 2 padding 3 → ReLU → max-pool 3 stride 2 padding 1',
+      es: 'conv 7×7 paso 2 relleno 3 → ReLU → max-pool 3 paso 2 relleno 1',
+    },
+  },
+]

@@ -2,11 +2,14 @@
 // them, core's scalar TypeScript kernels otherwise. Pure: takes compiled modules or bytes,
 // never reads files, so main, workers, renderer and browser all use it the same way.
 
+import { avgPool2d, avgPool2dBackward } from '../avg-pool2d'
 import { conv2dForward } from '../conv2d'
 import { conv2dBackwardKernel, sumPerChannel } from '../conv2d-backward'
 import type { ConvGeometry } from '../geometry'
 import { outputShape } from '../geometry'
+import { maxPoolBackwardLoop, maxPoolForward } from '../max-pool2d'
 import { padInput, unpadGradient } from '../padding'
+import type { PoolGeometry } from '../pool-geometry'
 import { sizeOf } from '../tensor'
 import type { KernelKind } from './binaries'
 import { detectKernelKind, kernelBinary } from './binaries'
@@ -16,6 +19,8 @@ import type { Dtype, FloatArray } from './memory-layout'
 import { ensureMemory, MAXIMUM_KERNEL_BYTES } from './memory-layout'
 import type { FastGradients, GradientRequest, KernelCall, PackedImage, Plan, ResultTargets } from './plans'
 import { planBackward, planForward } from './plans'
+import type { PoolPlan } from './pools'
+import { planAvgPool, planAvgPoolBackward, planMaxPool, planMaxPoolBackward } from './pools'
 
 export interface FastKernels {
   /** Which kernels run: shown in the About panel and the benchmark. */
@@ -60,6 +65,17 @@ export interface FastKernels {
     maxSide: number,
     into?: ResultTargets,
   ): { grads: FastGradients; gradInputMaps: PlaneMaps | null }
+  /**
+   * MaxPool2d of float64 planes for a geometry from poolGeometry: the maxima and, for each, the
+   * flat position of its argmax in its input plane (core's maxPool2d, exactly).
+   */
+  maxPool(x: Float64Array, geometry: PoolGeometry, into?: Float64Array): { output: Float64Array; indices: Int32Array }
+  /** MaxPool2d's dE/dx: each dE/dy cell added at its argmax (core's maxPool2dBackward, exactly). */
+  maxPoolBackward(gradOutput: Float64Array, indices: Int32Array, geometry: PoolGeometry, into?: Float64Array): Float64Array
+  /** AvgPool2d (core's avgPool2d, exactly: the same sums in the same order). */
+  avgPool(x: Float64Array, geometry: PoolGeometry, into?: Float64Array): Float64Array
+  /** AvgPool2d's dE/dx (core's avgPool2dBackward, exactly). `into`: an array of the result's length to write it into (see ResultTargets). */
+  avgPoolBackward(gradOutput: Float64Array, geometry: PoolGeometry, into?: Float64Array): Float64Array
   /** Lets go of the kernels' memory (it grows to the largest run). */
   release(): void
 }
@@ -133,6 +149,16 @@ async function wasmKernels(kind: KernelKind, module: WebAssembly.Module): Promis
     return plan.unpack(memory.buffer)
   }
 
+  /** A pool run writes from the start of memory: an unread y is read first, kept copies are gone. */
+  function runPool<R>(plan: PoolPlan<R>): R {
+    unread?.read()
+    kept = []
+    ensureMemory(memory, plan.bytes)
+    plan.pack(memory.buffer)
+    invoke(exports, plan.call)
+    return plan.unpack(memory.buffer)
+  }
+
   return {
     kind,
     forward: (x, weight, bias, geometry, dtype, into) => {
@@ -174,6 +200,10 @@ async function wasmKernels(kind: KernelKind, module: WebAssembly.Module): Promis
       unread = { read: readOutput, from: plan.outputAt, to: plan.outputAt + length * 8 }
       return { maps, readOutput }
     },
+    maxPool: (x, geometry, into) => runPool(planMaxPool(x, geometry, into)),
+    maxPoolBackward: (gradOutput, indices, geometry, into) => runPool(planMaxPoolBackward(gradOutput, indices, geometry, into)),
+    avgPool: (x, geometry, into) => runPool(planAvgPool(x, geometry, into)),
+    avgPoolBackward: (gradOutput, geometry, into) => runPool(planAvgPoolBackward(gradOutput, geometry, into)),
     release() {
       unread?.read()
       kept = []
@@ -212,6 +242,17 @@ export function scalarKernels(): FastKernels {
         gradBias: wantBias ? as(sumPerChannel(gradOutput, geometry), dtype) : null,
       }
     },
+    maxPool(x, geometry) {
+      const length = geometry.batch * geometry.channels * geometry.outH * geometry.outW
+      const output = new Float64Array(length)
+      const indices = new Int32Array(length)
+      maxPoolForward(x, output, indices, geometry)
+      return { output, indices }
+    },
+    maxPoolBackward: (gradOutput, indices, geometry) => maxPoolBackwardLoop(gradOutput, indices, geometry),
+    avgPool: (x, geometry) => avgPool2d({ shape: [geometry.batch, geometry.channels, geometry.inH, geometry.inW], data: x }, geometry).output.data,
+    avgPoolBackward: (gradOutput, geometry) =>
+      avgPool2dBackward({ shape: [geometry.batch, geometry.channels, geometry.outH, geometry.outW], data: gradOutput }, geometry).data,
     release() {},
   }
 }

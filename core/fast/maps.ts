@@ -13,9 +13,11 @@ export function boxFactor(height: number, width: number, maxSide: number): numbe
 
 /** A stack of display planes: box means as float32, and per plane the exact range and NaN/±∞ count. */
 export interface PlaneMaps {
+  /** Size of each plane in `data` after downsampling. */
   displayH: number
   displayW: number
   data: Float32Array
+  /** Per plane (N·C entries): minimum and maximum of the exact values, and counts of NaN/±∞. */
   min: Float64Array
   max: Float64Array
   nonFinite: Uint32Array

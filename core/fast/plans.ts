@@ -20,7 +20,19 @@ import {
 } from './packing'
 
 export type KernelName =
-  'forward_f64' | 'forward_f32' | 'forwardNarrow_f64' | 'forwardNarrow_f32' | 'forwardThree_f64' | 'forwardThree_f32' | 'gradWeight_f64' | 'gradWeight_f32'
+  | 'forward_f64'
+  | 'forward_f32'
+  | 'forwardNarrow_f64'
+  | 'forwardNarrow_f32'
+  | 'forwardThree_f64'
+  | 'forwardThree_f32'
+  | 'gradWeight_f64'
+  | 'gradWeight_f32'
+  // the pooling kernels (core/wasm/pool.as, core/fast/pools.ts)
+  | 'maxPool_f64'
+  | 'maxPoolBackward_f64'
+  | 'avgPool_f64'
+  | 'avgPoolBackward_f64'
 
 export interface KernelCall {
   kernel: KernelName

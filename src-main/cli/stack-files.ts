@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises'
 import { dirname, isAbsolute, join } from 'node:path'
 import type { Layer, StackPresetId, Tensor } from '../../core'
-import { ConvolabError, STACK_PRESET_IDS, causeParams, layersFromEntries, parseStackFile, stackPreset } from '../../core'
+import { ConvolabError, STACK_PRESET_IDS, causeParams, layersFromEntries, nestedParams, parseStackFile, stackPreset } from '../../core'
 import { LIMITS } from '../../contract'
 import { readTensorPath } from './inputs'
 
@@ -23,12 +23,8 @@ export async function readStackFile(path: string): Promise<Layer[]> {
   const entries = parseStackFile(text, path)
   // the most the app and a session hold
   if (entries.length > LIMITS.maxStackLayers) {
-    const [count, limit] = [entries.length, LIMITS.maxStackLayers]
-    throw new ConvolabError('stack-file', {
-      name: path,
-      en: `a stack has at most ${limit} layers (this one has ${count})`,
-      es: `una pila tiene como mucho ${limit} capas (esta tiene ${count})`,
-    })
+    const cause = nestedParams('stack-file-too-many-layers', { count: entries.length, limit: LIMITS.maxStackLayers })
+    throw new ConvolabError('stack-file', { name: path, ...cause })
   }
   const folder = dirname(path)
   const tensors = new Map<string, Tensor>()

@@ -96,6 +96,18 @@ export async function createFastKernel(options: FastKernelOptions = {}): Promise
         gradBias: bias && grads.gradBias ? { shape: [...bias.shape], data: grads.gradBias as Float64Array } : null,
       }
     },
+    async inputGradient(inputShape, weight, gradOutput, options, into) {
+      const geometry = convGeometry(inputShape, weight.shape, options)
+      // x is only sized, never read, when no dE/dw is asked: the result array stands in for it
+      const size = inputShape.reduce((a, b) => a * b, 1)
+      const result = into?.gradInput?.length === size ? into.gradInput : new Float64Array(size)
+      const wants = { input: true, weight: false, bias: false }
+      const grads = await runner.backward(result, weight.data, gradOutput.data, geometry, 'f64', wants, {
+        gradInput: result,
+        stableInput: into?.stableInput,
+      })
+      return { shape: [...inputShape], data: grads.gradInput as Float64Array }
+    },
     cancel: () => runner.cancel(),
     stack: {
       conv: { forward: (...args) => runner.forward(...args), backward: (...args) => runner.backward(...args) },

@@ -7,25 +7,18 @@
 // forward passes per element of w, not two whole convolutions per element.
 
 import type { Conv2dOptions, ConvGeometry, Tensor } from '../../core'
-import { convGeometry, paddingMaps, relativeError, seededSource, unravel } from '../../core'
-import type { CheckedCount, GradientCheckReport, GradientCheckRequest } from '../../contract'
+import { convGeometry, paddingMaps, seededSource } from '../../core'
+import type { GradientCheckReport, GradientCheckRequest } from '../../contract'
+import type { CheckProgress } from './check-elements'
+import { count, emptyReport, pick, runChecks } from './check-elements'
+import { checkFamilyGradients } from './family-gradient-check'
 import { upstreamGradient } from './grad-output'
 import type { ConvKernel } from './kernel'
 
-const STEP = 1e-5
-/**
- * Differences this small are rounding in the central difference (about ε·|L|/h with L a sum of a
- * few products), not a wrong gradient: a derivative that is exactly 0 measures as ~1e-11, whose
- * relative error alone would be 1 and fail every check of a kernel with zero gradients.
- */
-const ROUNDING = 1e-9
-
-type Parameter = keyof GradientCheckReport['counts']
-
-/** Called after each checked element; return false to stop (cancel). */
-export type CheckProgress = (done: number, total: number) => boolean
+export type { CheckProgress } from './check-elements'
 
 export async function checkGradients(kernel: ConvKernel, input: Tensor, request: GradientCheckRequest, progress: CheckProgress): Promise<GradientCheckReport> {
+  if (request.layer) return checkFamilyGradients(kernel, input, request, request.layer, progress)
   const weight: Tensor = { shape: [...request.weight.shape], data: Float64Array.from(request.weight.data) }
   const bias: Tensor | null = request.bias ? { shape: [...request.bias.shape], data: Float64Array.from(request.bias.data) } : null
   const x: Tensor = { shape: [...input.shape], data: Float64Array.from(input.data) }
@@ -38,59 +31,37 @@ export async function checkGradients(kernel: ConvKernel, input: Tensor, request:
   const inputs = pick(x.data.length, request.elements, source)
   const weights = pick(weight.data.length, request.elements, source)
   const biases = bias ? pick(bias.data.length, bias.data.length, source) : []
-  const counts = {
+  const report = emptyReport(request.tolerance, {
     input: count(inputs, x.data.length),
     weight: count(weights, weight.data.length),
     bias: count(biases, bias?.data.length ?? 0),
-  }
-  const report: GradientCheckReport = { passed: false, cancelled: false, tolerance: request.tolerance, checked: 0, failures: 0, counts, worst: null }
+  })
   const loss = new LocalLoss(geometry, x, weight, bias, g.data)
   const channels = new ChannelLoss(kernel, geometry, x, weight, bias, g.data, request.options)
-  const total = inputs.length + weights.length + biases.length
   const perChannel = geometry.inChannelsPerGroup * geometry.kernelH * geometry.kernelW
-  const jobs: Array<[Parameter, number[], Float64Array, Float64Array | undefined, (k: number) => number | Promise<number>]> = [
-    ['input', inputs, x.data, analytic.gradInput.data, (k) => loss.ofInput(k)],
-    ['weight', weights, weight.data, analytic.gradWeight.data, (k) => channels.of(Math.floor(k / perChannel))],
-    ['bias', biases, bias?.data ?? new Float64Array(0), analytic.gradBias?.data, (o) => channels.of(o)],
-  ]
-  for (const [parameter, chosen, values, gradient, lossAt] of jobs) {
-    const shape = parameter === 'input' ? x.shape : parameter === 'weight' ? weight.shape : [values.length]
-    for (const k of chosen) {
-      const original = values[k]
-      values[k] = original + STEP
-      const plus = await lossAt(k)
-      values[k] = original - STEP
-      const minus = await lossAt(k)
-      values[k] = original
-      const numeric = (plus - minus) / (2 * STEP)
-      const exact = gradient?.[k] ?? NaN
-      const measured = Math.abs(numeric - exact) <= ROUNDING ? 0 : relativeError(numeric, exact)
-      const error = Number.isNaN(measured) ? Infinity : measured
-      report.checked++
-      if (error > request.tolerance) report.failures++
-      if (!report.worst || error > report.worst.relativeError) {
-        report.worst = { parameter, index: unravel(k, shape), numeric, analytic: exact, relativeError: error }
-      }
-      if (!progress(report.checked, total)) {
-        report.cancelled = true
-        return report
-      }
-    }
-  }
-  report.passed = report.failures === 0
-  return report
-}
-
-function count(chosen: number[], total: number): CheckedCount {
-  return { checked: chosen.length, total }
-}
-
-/** Every index when there are at most `wanted`, else `wanted` distinct random ones, in order. */
-function pick(size: number, wanted: number, source: () => number): number[] {
-  if (size <= wanted) return Array.from({ length: size }, (_, k) => k)
-  const chosen = new Set<number>()
-  while (chosen.size < wanted) chosen.add(Math.min(size - 1, Math.floor(source() * size)))
-  return [...chosen].sort((a, b) => a - b)
+  return runChecks(
+    report,
+    [
+      { parameter: 'input', chosen: inputs, shape: x.shape, values: x.data, gradient: analytic.gradInput.data, lossAt: (k) => loss.ofInput(k) },
+      {
+        parameter: 'weight',
+        chosen: weights,
+        shape: weight.shape,
+        values: weight.data,
+        gradient: analytic.gradWeight.data,
+        lossAt: (k) => channels.of(Math.floor(k / perChannel)),
+      },
+      {
+        parameter: 'bias',
+        chosen: biases,
+        shape: [bias?.data.length ?? 0],
+        values: bias?.data ?? new Float64Array(0),
+        gradient: analytic.gradBias?.data,
+        lossAt: (o) => channels.of(o),
+      },
+    ],
+    progress,
+  )
 }
 
 /** Σ g·y over the outputs one element reaches, each y a fresh dot product of the current tensors. */

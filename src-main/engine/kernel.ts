@@ -71,6 +71,11 @@ export interface ConvKernel {
     options: Conv2dOptions,
     into?: ResultBuffers,
   ): Promise<Pick<Conv2dGradients, 'gradWeight' | 'gradBias'>>
+  /**
+   * dE/dx alone, for an input of `inputShape` (its values are never read): the transposed
+   * layer's forward pass is exactly this. A kernel without it runs backward() on zeros.
+   */
+  inputGradient?(inputShape: readonly number[], weight: Tensor, gradOutput: Tensor, options: Conv2dOptions, into?: ResultBuffers): Promise<Tensor>
   /** Stops the run in progress, whose promise then rejects; called when a newer compute arrives. */
   cancel?(): void
   /**

@@ -69,6 +69,13 @@ export async function createPolicyKernel(options: PolicyKernelOptions = {}): Pro
         ? kernel.weightGradients(x, weight, bias, gradOutput, options, into)
         : Promise.resolve(kernel.backward(x, weight, bias, gradOutput, options, into))
     },
+    inputGradient: async (inputShape, weight, gradOutput, options, into) => {
+      last = threadsFor(convGeometry(inputShape, weight.shape, options), available) > 1 ? many : single
+      const kernel = last
+      if (kernel.inputGradient) return kernel.inputGradient(inputShape, weight, gradOutput, options, into)
+      const x = { shape: [...inputShape], data: new Float64Array(inputShape.reduce((a, b) => a * b, 1)) }
+      return (await kernel.backward(x, weight, null, gradOutput, options, into)).gradInput
+    },
     cancel() {
       single.cancel?.()
       many.cancel?.()

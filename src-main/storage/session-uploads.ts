@@ -4,6 +4,7 @@
 
 import { ConvolabError } from '../../core/errors'
 import { LIMITS, MAX_OPEN_UPLOADS, type SessionChunkRequest } from '../../contract'
+import { concatBytes } from '../../core/bytes'
 
 interface Upload {
   pieces: Uint8Array[]
@@ -42,13 +43,7 @@ export class SessionUploads {
     const upload = this.open.get(id)
     this.open.delete(id)
     if (!upload) throw new ConvolabError('bad-request', { detail: `no session upload ${id} (it was never sent, already used, or dropped)` })
-    const bytes = new Uint8Array(upload.received)
-    let offset = 0
-    for (const piece of upload.pieces) {
-      bytes.set(piece, offset)
-      offset += piece.length
-    }
-    return bytes
+    return concatBytes(upload.pieces)
   }
 
   clear(): void {

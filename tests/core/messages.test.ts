@@ -5,7 +5,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { ConvolabError, ERROR_CODES, causeParams, nestedParams, plainMessage, type Params } from '../../core/errors'
-import { ERROR_TEMPLATES, formatMessage, hasMessage, messageOf } from '../../messages'
+import { STACK_PRESET_IDS } from '../../core/stack-presets'
+import { ERROR_TEMPLATES, STACK_PRESETS, formatMessage, hasMessage, messageOf } from '../../messages'
 
 const ROOT = join(__dirname, '..', '..')
 
@@ -60,6 +61,11 @@ describe('the words of every code', () => {
       }
     }
     expect(seen.size).toBeGreaterThan(50)
+    // words passed as values ({ en: ..., es: ... }) bypass messages/: a nested reason is a code
+    const worded = /ConvolabError\('[a-z0-9-]+',\s*\{[^}]*\b(?:en|es|\w+Es):/
+    for (const folder of ['core', 'contract', 'frames', 'src-main', 'src-renderer']) {
+      for (const file of sources(join(ROOT, folder))) expect(worded.test(readFileSync(file, 'utf8')), relative(ROOT, file)).toBe(false)
+    }
     for (const [code, file] of seen) {
       if (RENDERER_CODES.has(code)) continue
       expect(hasMessage(code), `${code} (${file})`).toBe(true)
@@ -86,5 +92,14 @@ describe('the words of every code', () => {
     // a code this build does not know (a newer engine) falls back to the plain text
     expect(formatMessage('from-the-future', { a: 1 }, 'es')).toBe('from-the-future {"a":1}')
     expect(hasMessage('from-the-future')).toBe(false)
+  })
+})
+
+describe('stack preset names', () => {
+  it('every preset core builds has a name and a description in both languages, in core order', () => {
+    expect(STACK_PRESETS.map((preset) => preset.id)).toEqual([...STACK_PRESET_IDS])
+    for (const preset of STACK_PRESETS) {
+      for (const text of [preset.name.en, preset.name.es, preset.description.en, preset.description.es]) expect(text.length, preset.id).toBeGreaterThan(3)
+    }
   })
 })

@@ -1,11 +1,30 @@
 // MaxPool2d (output, int64 indices, grad_input) and AvgPool2d (output, grad_input) against
 // PyTorch's fixtures at 1e-12, including ties, plateaus, NaN, −∞ and ceil-mode edge windows;
-// the settings PyTorch accepts and refuses; the geometry's formula and messages.
+// the settings PyTorch accepts and refuses; the geometry's formula and messages. The reference
+// cases run on every kernel path: core's loops, core/fast's scalar kernels, WebAssembly SIMD and
+// relaxed SIMD (core/wasm/pool.as).
+import { setFlagsFromString } from 'node:v8'
 import { afterAll, describe, expect, it } from 'vitest'
 import { avgPool2d, avgPool2dBackward, avgPoolDivisors, describePoolOutputSize, maxPool2d, maxPool2dBackward, poolGeometry } from '../../core'
+import type { FastKernels } from '../../core/fast'
+import { createFastKernels, scalarKernels, supportsKind } from '../../core/fast'
 import { REFERENCE_TOLERANCE, familyError, familyManifest, poolCases } from '../reference/family'
 import { messageOf } from '../../messages'
 import { refusalOf } from '../support/refusal'
+
+// Node 20 hides relaxed SIMD behind a V8 flag (Electron and Node 22+ have it)
+if (!supportsKind('relaxed-simd')) setFlagsFromString('--experimental-wasm-relaxed-simd')
+
+const paths: Array<[string, FastKernels | undefined]> = [
+  ['core loops', undefined],
+  ['core/fast scalar kernels', scalarKernels()],
+  ['wasm simd', await createFastKernels({ prefer: 'simd' })],
+  ['wasm relaxed-simd', await createFastKernels({ prefer: 'relaxed-simd' })],
+]
+
+it('runs every kernel path (both WebAssembly kinds here)', () => {
+  expect(paths.map(([, kernels]) => kernels?.kind)).toEqual([undefined, 'scalar', 'simd', 'relaxed-simd'])
+})
 
 const worst = new Map<string, { error: number; where: string }>()
 
@@ -20,9 +39,10 @@ function record(layer: string, where: string, error: number): void {
   expect(error, `${where}: worst |a-b|/max(1,|b|)`).toBeLessThanOrEqual(REFERENCE_TOLERANCE)
 }
 
-describe('MaxPool2d: PyTorch reference cases', () => {
+describe.each(paths)('MaxPool2d on %s: PyTorch reference cases', (path, kernels) => {
   const cases = poolCases('max-pool2d')
-  afterAll(() => report('MaxPool2d', cases.length))
+  const layer = `MaxPool2d (${path})`
+  afterAll(() => report(layer, cases.length))
   it('cover ties, plateaus, NaN, −∞, ceil mode, dilation and padding', () => {
     expect(new Set(cases.map((c) => c.values))).toEqual(new Set(['normal', 'integers', 'constant', 'nan', 'minus-infinity']))
     const used = new Set(cases.flatMap((c) => Object.keys(c.options)))
@@ -30,30 +50,31 @@ describe('MaxPool2d: PyTorch reference cases', () => {
   })
 
   it.each(cases.map((c) => [c.name, c] as const))('%s', (name, c) => {
-    const { output, indices, geometry } = maxPool2d(c.x, c.options)
-    record('MaxPool2d', `${name} output`, familyError(output, c.expected.output))
+    const { output, indices, geometry } = maxPool2d(c.x, c.options, kernels)
+    record(layer, `${name} output`, familyError(output, c.expected.output))
     // indices are exact integers: no tolerance at all
     expect([...indices], `${name} indices`).toEqual([...c.expected.indices!.data])
-    const gradInput = maxPool2dBackward(c.gradOutput, indices, geometry)
-    record('MaxPool2d', `${name} grad_input`, familyError(gradInput, c.expected.gradInput))
+    const gradInput = maxPool2dBackward(c.gradOutput, indices, geometry, kernels)
+    record(layer, `${name} grad_input`, familyError(gradInput, c.expected.gradInput))
   })
 
   it('keeps the first of equal maxima (row-major) and the last NaN, as PyTorch', () => {
-    const ties = maxPool2d({ shape: [1, 1, 2, 2], data: Float64Array.of(1, 3, 3, 2) }, { kernelSize: 2 })
+    const ties = maxPool2d({ shape: [1, 1, 2, 2], data: Float64Array.of(1, 3, 3, 2) }, { kernelSize: 2 }, kernels)
     expect(ties.indices[0]).toBe(1)
-    const nans = maxPool2d({ shape: [1, 1, 2, 2], data: Float64Array.of(1, NaN, NaN, 9) }, { kernelSize: 2 })
+    const nans = maxPool2d({ shape: [1, 1, 2, 2], data: Float64Array.of(1, NaN, NaN, 9) }, { kernelSize: 2 }, kernels)
     expect(Number.isNaN(nans.output.data[0])).toBe(true)
     expect(nans.indices[0]).toBe(2)
     // −0 and +0 are equal maxima: the first stays, sign and all
-    const zeros = maxPool2d({ shape: [1, 1, 1, 3], data: Float64Array.of(-1, -0, 0) }, { kernelSize: [1, 3] })
+    const zeros = maxPool2d({ shape: [1, 1, 1, 3], data: Float64Array.of(-1, -0, 0) }, { kernelSize: [1, 3] }, kernels)
     expect(Object.is(zeros.output.data[0], -0)).toBe(true)
     expect(zeros.indices[0]).toBe(1)
   })
 })
 
-describe('AvgPool2d: PyTorch reference cases', () => {
+describe.each(paths)('AvgPool2d on %s: PyTorch reference cases', (path, kernels) => {
   const cases = poolCases('avg-pool2d')
-  afterAll(() => report('AvgPool2d', cases.length))
+  const layer = `AvgPool2d (${path})`
+  afterAll(() => report(layer, cases.length))
   it('cover ceil mode, count_include_pad both ways and divisor_override', () => {
     const used = new Set(cases.flatMap((c) => Object.keys(c.options)))
     expect([...used].sort()).toEqual(['ceilMode', 'countIncludePad', 'divisorOverride', 'kernelSize', 'padding', 'stride'])
@@ -62,9 +83,9 @@ describe('AvgPool2d: PyTorch reference cases', () => {
   })
 
   it.each(cases.map((c) => [c.name, c] as const))('%s', (name, c) => {
-    const { output, geometry } = avgPool2d(c.x, c.options)
-    record('AvgPool2d', `${name} output`, familyError(output, c.expected.output))
-    record('AvgPool2d', `${name} grad_input`, familyError(avgPool2dBackward(c.gradOutput, geometry), c.expected.gradInput))
+    const { output, geometry } = avgPool2d(c.x, c.options, kernels)
+    record(layer, `${name} output`, familyError(output, c.expected.output))
+    record(layer, `${name} grad_input`, familyError(avgPool2dBackward(c.gradOutput, geometry, kernels), c.expected.gradInput))
   })
 
   it('divides a ceil-mode window hanging past input + padding by the cells inside it', () => {

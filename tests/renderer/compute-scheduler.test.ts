@@ -58,7 +58,7 @@ describe('compute scheduler', () => {
     const outcomes: number[] = []
     const scheduler = new ComputeScheduler(
       transport,
-      (o) => outcomes.push(o.result.output.data[0]),
+      (o) => outcomes.push((o.result as ComputeResult).output.data[0]),
       () => {},
       () => {},
       1,
@@ -110,7 +110,7 @@ describe('compute scheduler', () => {
     // a long debounce: a single change must not wait for it
     const scheduler = new ComputeScheduler(
       transport,
-      (o) => outcomes.push(o.result.output.data[0]),
+      (o) => outcomes.push((o.result as ComputeResult).output.data[0]),
       () => {},
       () => {},
       200,
@@ -129,5 +129,49 @@ describe('compute scheduler', () => {
     scheduler.schedule(job(5))
     await wait(20)
     expect(transport.computed).toEqual([1, 4, 5])
+  })
+
+  it('computes a layer other than Conv2d as a stack of one, dE/dy from the backward choice, and says a refusal as an error', async () => {
+    const inner = fakeTransport()
+    const sent: unknown[] = []
+    let refuse = false
+    const transport: Transport = {
+      ...inner,
+      async invoke(method, request) {
+        if (method !== 'computeStack') return inner.invoke(method, request)
+        sent.push(request)
+        const { requestId } = request as { requestId: number }
+        const refused = refuse ? { layer: 0, code: 'pool-padding', params: { padding: 2, kernel: 2, limit: 1 }, message: 'pool padding' } : undefined
+        return {
+          ok: true,
+          value: { requestId, inputShape: [1, 1, 3, 3], layers: [], kernel: 'test', timings: { computeMs: 0 }, ...(refused ? { refused } : {}) },
+        } as never
+      },
+    }
+    const outcomes: ComputeOutcome[] = []
+    const errors: string[] = []
+    const scheduler = new ComputeScheduler(
+      transport,
+      (o) => outcomes.push(o),
+      (e) => errors.push(e.code),
+      () => {},
+      1,
+    )
+    const layer = { type: 'max-pool2d' as const, options: { kernelSize: [2, 2] as [number, number] } }
+    const plan = { type: 'max-pool2d' as const, inputShape: [1, 1, 3, 3], outputShape: [1, 1, 1, 1] } as never
+    scheduler.schedule({ ...job(1), gradOutput: { kind: 'random', seed: 4 }, layer: { spec: layer, wire: { type: 'max-pool2d', kernelSize: [2, 2] }, plan } })
+    await wait(30)
+    expect(sent).toHaveLength(1)
+    expect(sent[0]).toMatchObject({
+      layers: [{ type: 'max-pool2d', kernelSize: [2, 2] }],
+      gradient: { kind: 'output', gradOutput: { kind: 'random', seed: 4 } },
+    })
+    expect(outcomes.map((o) => o.kind)).toEqual(['layer'])
+    refuse = true
+    scheduler.schedule({ ...job(1), layer: { spec: layer, wire: { type: 'max-pool2d', kernelSize: [2, 2] }, plan } })
+    await wait(30)
+    expect(sent[1]).not.toHaveProperty('gradient')
+    expect(errors).toEqual(['pool-padding'])
+    expect(outcomes).toHaveLength(1)
   })
 })

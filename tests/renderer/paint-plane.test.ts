@@ -32,3 +32,23 @@ describe('paintPlane', () => {
     })
   }
 })
+
+describe('colour tables', () => {
+  it('one table serves every domain of a colour map: the colours at 256 steps of each domain', () => {
+    for (const map of ['viridis', 'diverging', 'grayscale'] as const) {
+      const first = colourTable(valueScale(map, -1, 2)).table
+      for (let i = 1; i < 50; i++) {
+        const scale = valueScale(map, -1 - i * 0.37, 2 + i * 1.13)
+        const { table, low, high } = colourTable(scale)
+        // a bias edit moves every map's range: the table is reused, not built again
+        expect(table).toBe(first)
+        for (let k = 0; k < 256; k++) {
+          const colour = rgb(scale(low + ((high - low) * k) / 255))
+          // the same colours up to the last bit of t (a channel may round the other way)
+          for (const [c, channel] of [colour.r, colour.g, colour.b].entries())
+            expect(Math.abs(channel - table[k * 3 + c]), `${map} ${k}`).toBeLessThanOrEqual(1)
+        }
+      }
+    }
+  })
+})

@@ -5,22 +5,13 @@
 
 import { zipSync } from 'fflate'
 import { GIFEncoder } from 'gifenc'
-import type { FrameSize } from '../../../../frames/context'
-import type { AnyScene } from '../../../../frames/frame'
 import { paintFrame } from '../../../../frames/frame'
 import { indexedGifFrame } from '../../../../frames/gif-palette'
 import { encodeVideo } from './encode-video'
-import { isVideoFormat, type FrameFormat } from './export-frames'
+import { isVideoFormat, type FramesRequest } from './export-frames'
 
-export interface EstimateRequest {
-  scene: AnyScene
-  format: FrameFormat
-  size: FrameSize
-  fps: number
-  from: number
-  to: number
-  signal?: AbortSignal
-}
+/** What an export would write, without its progress callback. */
+export type EstimateRequest = Omit<FramesRequest, 'onProgress'>
 
 /** Frames sampled for a PNG or GIF estimate, spread over the range. */
 const STILL_SAMPLES = 3

@@ -10,7 +10,6 @@ import type { FrameSize } from '../../../../frames/context'
 import type { AnyScene } from '../../../../frames/frame'
 import { paintFrame } from '../../../../frames/frame'
 import { indexedGifFrame } from '../../../../frames/gif-palette'
-import type { Scene } from '../../../../frames/scene'
 import { frameSvg } from '../../../../frames/svg'
 import { encodeVideo, type VideoFormat } from './encode-video'
 
@@ -138,14 +137,14 @@ export async function exportFramesInPage(request: FramesRequest): Promise<Export
   return { name: `${name}-png.zip`, blob: new Blob([zip as Uint8Array<ArrayBuffer>], { type: 'application/zip' }), frames: total }
 }
 
-export async function viewPng(scene: Scene, step: number, size: FrameSize): Promise<ExportedFile> {
+export async function viewPng(scene: AnyScene, step: number, size: FrameSize): Promise<ExportedFile> {
   const { canvas, ctx } = canvasOf(size)
   paintFrame(ctx, scene, step, size)
   const bytes = await pngOf(canvas)
   return { name: `${baseName(scene)}-step-${step + 1}.png`, blob: new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'image/png' }), frames: 1 }
 }
 
-export function viewSvg(scene: Scene, step: number, size: FrameSize): ExportedFile {
+export function viewSvg(scene: AnyScene, step: number, size: FrameSize): ExportedFile {
   return { name: `${baseName(scene)}-step-${step + 1}.svg`, blob: new Blob([frameSvg(scene, step, size)], { type: 'image/svg+xml' }), frames: 1 }
 }
 

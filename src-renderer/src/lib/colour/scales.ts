@@ -9,6 +9,8 @@ export interface ValueScale {
   (value: number): string
   domain(): number[]
   ticks(count?: number): number[]
+  /** The colour at t in [0, 1] over the domain (0.5 is the middle, zero on a diverging scale). */
+  interpolator(): (t: number) => string
 }
 
 /** 'auto' picks the diverging scale when values have both signs, viridis otherwise. */
@@ -31,40 +33,53 @@ export function valueScale(map: ColourMap, min: number, max: number): ValueScale
   return scaleSequential(interpolator).domain(domain) as unknown as ValueScale
 }
 
-/** Colour tables by scale (kind, domain and colours), since maps of one tensor share their scale. */
-const tables = new Map<string, { table: Uint8ClampedArray; low: number; high: number }>()
+/**
+ * Colour tables by the scale's colours, not its domain: valueScale's scales are linear over their
+ * domain (a diverging one symmetric about 0), so step k of 256 is the interpolator at k/255 for
+ * every domain. A change that moves a map's range (every bias edit) reuses the table instead of
+ * building 256 colours per map again.
+ */
+const tables = new Map<string, { table: Uint8ClampedArray; words: Uint32Array }>()
 const MAX_TABLES = 64
+
+/** RGBA as one little-endian word (every platform the app runs on is little-endian). */
+const word = (r: number, g: number, b: number): number => (r | (g << 8) | (b << 16) | (255 << 24)) >>> 0
+const MAGENTA = word(255, 0, 255)
+
+function cachedTable(scale: ValueScale): { table: Uint8ClampedArray; words: Uint32Array } {
+  const at = scale.interpolator()
+  const key = `${at(0)}|${at(0.25)}|${at(0.5)}|${at(0.75)}|${at(1)}`
+  const known = tables.get(key)
+  if (known) return known
+  const table = new Uint8ClampedArray(256 * 3)
+  const words = new Uint32Array(256)
+  for (let k = 0; k < 256; k++) {
+    const colour = rgb(at(k / 255))
+    table[k * 3] = colour.r
+    table[k * 3 + 1] = colour.g
+    table[k * 3 + 2] = colour.b
+    words[k] = word(colour.r, colour.g, colour.b)
+  }
+  if (tables.size >= MAX_TABLES) tables.delete(tables.keys().next().value as string)
+  const made = { table, words }
+  tables.set(key, made)
+  return made
+}
 
 /** A 256-entry RGB lookup table over the scale's domain, for painting big maps quickly. */
 export function colourTable(scale: ValueScale): { table: Uint8ClampedArray; low: number; high: number } {
   const domain = scale.domain()
   const low = domain[0]
   const high = domain[domain.length - 1]
-  const key = `${domain.join(',')}|${scale(low)}|${scale((low + high) / 2)}|${scale(low + (high - low) / 4)}|${scale(high)}`
-  const known = tables.get(key)
-  if (known) return known
-  const table = new Uint8ClampedArray(256 * 3)
-  for (let k = 0; k < 256; k++) {
-    const colour = rgb(scale(low + ((high - low) * k) / 255))
-    table[k * 3] = colour.r
-    table[k * 3 + 1] = colour.g
-    table[k * 3 + 2] = colour.b
-  }
-  if (tables.size >= MAX_TABLES) tables.delete(tables.keys().next().value as string)
-  const made = { table, low, high }
-  tables.set(key, made)
-  return made
+  return { table: cachedTable(scale).table, low, high }
 }
-
-/** RGBA as one little-endian word (every platform the app runs on is little-endian). */
-const word = (r: number, g: number, b: number): number => (r | (g << 8) | (b << 16) | (255 << 24)) >>> 0
-const MAGENTA = word(255, 0, 255)
 
 /** RGBA pixels of a plane through a colour table; NaN and ±∞ show as magenta so they are never blank. */
 export function paintPlane(values: ArrayLike<number>, offset: number, count: number, scale: ValueScale): Uint8ClampedArray {
-  const { table, low, high } = colourTable(scale)
-  const words = new Uint32Array(256)
-  for (let k = 0; k < 256; k++) words[k] = word(table[k * 3], table[k * 3 + 1], table[k * 3 + 2])
+  const domain = scale.domain()
+  const low = domain[0]
+  const high = domain[domain.length - 1]
+  const { words } = cachedTable(scale)
   const span = high - low || 1
   const pixels = new Uint32Array(count)
   for (let k = 0; k < count; k++) {

@@ -7,6 +7,7 @@ import { ConvolabError } from '../../../../core/errors'
 import { conv2d } from '../../../../core/conv2d'
 import type { Tensor } from '../../../../core/tensor'
 import { decodeSessionFile } from '../../../../core/session-file'
+import { concatBytes } from '../../../../core/bytes'
 
 function toMapStack(tensor: Tensor): MapStack {
   const [n, c, h, w] = tensor.shape as [number, number, number, number]
@@ -51,13 +52,7 @@ export function fakeTransport(engine?: EngineDelegate): FakeTransport {
     const pieces = uploads.get(request.upload!)
     uploads.delete(request.upload!)
     if (!pieces) throw new ConvolabError('bad-request', { detail: `no session upload ${request.upload}` })
-    const file = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0))
-    let at = 0
-    for (const piece of pieces) {
-      file.set(piece, at)
-      at += piece.length
-    }
-    return file
+    return concatBytes(pieces)
   }
   const digest = (bytes: Uint8Array): string => `${bytes.length}:${bytes.reduce((h, b) => (h * 31 + b) >>> 0, 7)}`
 

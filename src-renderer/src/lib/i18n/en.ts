@@ -3,6 +3,7 @@
 // form for the count (Intl.PluralRules), # being the count.
 
 import { layoutEn } from './layout-en'
+import { stackEn } from '../stack/messages-en'
 
 export const en = {
   'app.title': 'Convolab',
@@ -142,6 +143,7 @@ export const en = {
   'work.tab.backward': 'Backward: gradient maps',
   'work.tab.check': 'Gradient check',
   'work.tab.learn': 'Learn the kernel',
+  'work.tab.matrix': 'Matrix',
   'work.export': 'Export…',
   'work.invalid': 'Fix the settings to see the animation and the gradients.',
 
@@ -381,7 +383,105 @@ export const en = {
   'export.learnWhole':
     'Learning frames draw the whole output at every step: export them for a smaller input, or from the command line with convolab export --animation learning.',
   'export.region': 'Frames of the region rows {i}.. and columns {j}.. ({h}×{w}) of the output, as on the stage.',
+  'family.layer': 'Layer',
+  'family.layer.conv2d': 'Conv2d (convolution)',
+  'family.layer.conv-transpose2d': 'ConvTranspose2d (transposed convolution)',
+  'family.layer.max-pool2d': 'MaxPool2d (max pooling)',
+  'family.layer.avg-pool2d': 'AvgPool2d (average pooling)',
+  'family.kernelSize': 'Window size (kernel_size)',
+  'family.outputBy': 'Output size set by',
+  'family.outputBy.padding': 'output padding',
+  'family.outputBy.size': 'a wanted output size',
+  'family.outputPadding': 'Output padding (output_padding)',
+  'family.outputSize': 'Wanted output size (output_size)',
+  'family.strideDefault': 'Stride = window size (PyTorch’s default)',
+  'family.ceilMode': 'Ceil mode: keep a last window that hangs over the edge (ceil_mode)',
+  'family.countIncludePad': 'Padding cells count in the divisor (count_include_pad)',
+  'family.divisorOn': 'Divide every window by a fixed number (divisor_override)',
+  'family.divisorOverride': 'Divisor',
+  'family.groupsValid': 'groups ∈ {{values}}: they must divide the input channels C_in = {input}',
+  'family.poolKernel': '{layer} has no weights: its window (size, stride, padding) is set under Settings.',
+  'family.poolNoWeights': '{layer} has no weights, so there is no kernel to learn. Pick Conv2d or ConvTranspose2d under Settings to learn one.',
+  'family.poolTarget': 'The preset target is the input filtered by a kernel, and a pool has none: draw or load a target instead.',
+  'family.noWeightGrads': 'A pool has no weights: there is no dE/dw or dE/db, only dE/dx.',
+  'family.kernelLayoutT':
+    'ConvTranspose2d keeps w as (C_in, C_out/groups, KH, KW) = {shape}. Here filter m is output channel m and slice c is input channel c of its group; switching layers keeps each pair’s kernel.',
+  'family.learnKernelT': 'w[{c}, {m}] (C_in, C_out/g)',
+  'family.gradWeightT': 'dE/dw[{c}, {m}]',
+  'family.arith.max': '{cell} = max of its window on x[{n}, {c}] (padding is −∞, never chosen)',
+  'family.arith.maxAt': 'maximum {value} at x[{n}, {c}, {r}, {col}] (flat index {index}, as return_indices)',
+  'family.arith.ties': '{count} cells equal the maximum: PyTorch takes the first in row-major order, and the gradient goes to it alone.',
+  'family.arith.avg': '{cell} = (sum of the window on x[{n}, {c}]) / divisor',
+  'family.arith.sum': 'sum',
+  'family.arith.divisor.override': 'divisor {divisor}: divisor_override',
+  'family.arith.divisor.padded': 'divisor {divisor}: the {h}×{w} window cells inside input + padding (count_include_pad=True)',
+  'family.arith.divisor.real': 'divisor {divisor}: the {h}×{w} real input cells of the window (count_include_pad=False)',
+  'family.arith.stamps':
+    '{cell} = b[{m}] + Σ x[{n}, c, p, q] · w[c, {local}, a, b] over every input cell whose stamp reaches it (p·{sh} − {ph} + a·{dh} = {i}, q·{sw} − {pw} + b·{dw} = {j})',
+  'family.arith.noStamps': 'No input cell’s stamp reaches this cell: y is the bias alone.',
+  'family.arith.engine': 'value computed by the engine',
+  'matrix.direction': 'Which product',
+  'matrix.direction.forward': 'Forward: {rows} = {symbol}·{cols}',
+  'matrix.direction.backward': 'Backward: {rows} = {symbol}·{cols}',
+  'matrix.entryColours': 'Entries of {symbol}',
+  'matrix.zoom': 'Cell size',
+  'matrix.zoomIn': 'Larger cells',
+  'matrix.zoomOut': 'Smaller cells',
+  'matrix.about.conv2d':
+    'Each row of C is one output cell: the kernel’s weights laid along the input cells its window reads, zeros everywhere else (Dumoulin & Visin, “A guide to convolution arithmetic”, §4.1). The backward pass multiplies by the transpose: dE/dx = Cᵀ·dE/dy.',
+  'matrix.about.convTranspose2d':
+    'The transposed convolution is the matrix Cᵀ, where C is the Conv2d with the same weights, stride and padding whose dE/dx it computes. Its backward pass multiplies by C: the Conv2d’s forward.',
+  'matrix.about.avgPool2d':
+    'Average pooling is linear: each row holds 1/divisor at the real input cells of its window. Its backward pass spreads dE/dy with Aᵀ.',
+  'matrix.about.maxPool2d':
+    'MaxPool2d is not linear: this selection matrix (a 1 at each window’s maximum) holds for this input only; another input picks other cells.',
+  'matrix.about.merged':
+    ' With {mode} padding the padded cells copy input cells: where a window reads one input cell twice, its two weights add up in one entry (marked +).',
+  'matrix.about.bias': ' The bias is not in the matrix: y = {symbol}·x + b adds b[m] to every cell of output channel m.',
+  'matrix.stats': 'A {rows} × {cols} matrix: {nonzero} entries can be nonzero ({percent}%), the rest are zero for every weight.',
+  'matrix.noValues': 'The engine’s values appear here once it has computed this layer.',
+  'matrix.grid.rows': '{name}: the rows of {symbol}',
+  'matrix.grid.cols': '{name}: the columns of {symbol}',
+  'matrix.hint':
+    'Point at a row, a column or an entry of the matrix, or at a cell of either grid; or focus the matrix and use the arrow keys (↑↓ rows, ←→ columns, Esc clears).',
+  'matrix.readout.row':
+    '{cell}: row {row} of {symbol}, the sum of {count, plural, =0 {no products: nothing reaches it} one {# product} other {# products}} over {cols}:',
+  'matrix.readout.col': '{cell}: column {col} of {symbol}, reaches {count, plural, =0 {no cell} one {# cell} other {# cells}} of {rows}:',
+  'matrix.readout.entry': '{symbol}[{row}, {col}] = {value}: the weight joining {rowCell} and {colCell}.',
+  'matrix.readout.zero': '{symbol}[{row}, {col}] = 0: no weight joins {rowCell} and {colCell}.',
+  'matrix.more': '… and {count} more',
+  'matrix.canvas': 'The matrix {symbol}, {rows} rows by {cols} columns. Arrow keys move the highlighted row or column.',
+  'matrix.off.size':
+    'The matrix view is for inputs up to {max}×{max}; this one is {h}×{w}, whose matrix would have too many cells to read. Draw on a smaller grid (Input, size) to see it.',
+  'matrix.off.cells': 'This matrix would have {rows} × {cols} cells, too many to draw: use fewer channels.',
+  'matrix.off.maxPool':
+    'MaxPool2d is not linear, so it has no matrix of its own: for one input it acts as a selection matrix (a 1 at each window’s maximum), drawn once the engine has computed this layer’s maxima for the input.',
+  'family.anim.view': 'Animation',
+  'family.anim.view.forward': 'Forward',
+  'family.anim.view.backward-input': 'Backward dE/dx',
+  'family.anim.view.backward-weight': 'Backward dE/dw',
+  'family.anim.view.pair': 'Conv2d ↔ ConvTranspose2d',
+  'family.anim.forwardAs': 'Forward shown as',
+  'family.anim.forward.scatter': 'scatter: each input cell stamps x·w',
+  'family.anim.forward.correlation': 'the Conv2d dE/dx: zeros inserted, padded, rot180(w)',
+  'family.anim.loading': 'Computing the layer in the engine…',
+  'family.anim.failed': 'This animation cannot be shown: {detail}',
+  'family.anim.needsGradient': 'The backward animations start from the dE/dy chosen under “Backward”.',
+  'family.anim.noPair':
+    'The Conv2d ↔ ConvTranspose2d view needs the Conv2d of the same weight to give back x’s shape; with an output padding that reaches the stride it does not.',
+  'family.anim.regionMse':
+    'On a region the chosen dE/dy (a loss, or a drawn tensor of another shape) does not apply: the backward animations need the whole input, or dE/dy = 1 or random.',
+  'family.anim.region': 'Large input: the animation steps through output rows {i}..{iEnd} and columns {j}..{jEnd} of sample {n}.',
+  'family.anim.regionPool': 'The region is kept where no window reads padding, so its numbers are exactly the whole output’s.',
+  'family.anim.regionPatch':
+    'ConvTranspose2d here transposes the input patch whose stamps reach the region (rows {top}.., columns {left}.., {h}×{w}): cells near its border lack their neighbours’ stamps.',
+  'family.anim.regionRow': 'Region top row',
+  'family.anim.regionCol': 'Region left column',
+  'family.anim.regionPick': 'Input thumbnail: click a cell to animate the output region that reads it',
+  'family.anim.pairNote':
+    'The same w: Conv2d takes ConvTranspose2d’s output shape down to x’s, ConvTranspose2d takes x back up; Conv2d’s dE/dx at dE/dy = x equals ConvTranspose2d(x) − b.',
   ...layoutEn,
+  ...stackEn,
 } as const
 
 export type MessageKey = keyof typeof en

@@ -2,6 +2,7 @@
 
 import type { Messages } from './en'
 import { layoutEs } from './layout-es'
+import { stackEs } from '../stack/messages-es'
 
 export const es: Messages = {
   'app.title': 'Convolab',
@@ -142,6 +143,7 @@ export const es: Messages = {
   'work.tab.backward': 'Hacia atrás: mapas de gradientes',
   'work.tab.check': 'Comprobación de gradientes',
   'work.tab.learn': 'Aprender el kernel',
+  'work.tab.matrix': 'Matriz',
   'work.export': 'Exportar…',
   'work.invalid': 'Corrige los ajustes para ver la animación y los gradientes.',
 
@@ -384,5 +386,103 @@ export const es: Messages = {
   'export.learnWhole':
     'Los cuadros de aprendizaje dibujan la salida entera en cada paso: expórtalos para una entrada más pequeña, o desde la línea de órdenes con convolab export --animation learning.',
   'export.region': 'Cuadros de la región de filas {i}.. y columnas {j}.. ({h}×{w}) de la salida, como en el escenario.',
+  'family.layer': 'Capa',
+  'family.layer.conv2d': 'Conv2d (convolución)',
+  'family.layer.conv-transpose2d': 'ConvTranspose2d (convolución traspuesta)',
+  'family.layer.max-pool2d': 'MaxPool2d (pooling de máximo)',
+  'family.layer.avg-pool2d': 'AvgPool2d (pooling de media)',
+  'family.kernelSize': 'Tamaño de ventana (kernel_size)',
+  'family.outputBy': 'Tamaño de salida fijado por',
+  'family.outputBy.padding': 'relleno de salida',
+  'family.outputBy.size': 'un tamaño de salida deseado',
+  'family.outputPadding': 'Relleno de salida (output_padding)',
+  'family.outputSize': 'Tamaño de salida deseado (output_size)',
+  'family.strideDefault': 'Paso = tamaño de ventana (lo habitual en PyTorch)',
+  'family.ceilMode': 'Modo techo: conservar una última ventana que sobresale del borde (ceil_mode)',
+  'family.countIncludePad': 'Las celdas de relleno cuentan en el divisor (count_include_pad)',
+  'family.divisorOn': 'Dividir cada ventana por un número fijo (divisor_override)',
+  'family.divisorOverride': 'Divisor',
+  'family.groupsValid': 'groups ∈ {{values}}: deben dividir los canales de entrada C_in = {input}',
+  'family.poolKernel': '{layer} no tiene pesos: su ventana (tamaño, paso, relleno) se fija en Ajustes.',
+  'family.poolNoWeights': '{layer} no tiene pesos, así que no hay kernel que aprender. Elige Conv2d o ConvTranspose2d en Ajustes para aprender uno.',
+  'family.poolTarget': 'El objetivo predefinido es la entrada filtrada por un kernel, y un pooling no tiene: dibuja o carga un objetivo.',
+  'family.noWeightGrads': 'Un pooling no tiene pesos: no hay dE/dw ni dE/db, solo dE/dx.',
+  'family.kernelLayoutT':
+    'ConvTranspose2d guarda w como (C_in, C_out/groups, KH, KW) = {shape}. Aquí el filtro m es el canal de salida m y el corte c es el canal de entrada c de su grupo; al cambiar de capa cada par conserva su kernel.',
+  'family.learnKernelT': 'w[{c}, {m}] (C_in, C_out/g)',
+  'family.gradWeightT': 'dE/dw[{c}, {m}]',
+  'family.arith.max': '{cell} = máximo de su ventana sobre x[{n}, {c}] (el relleno es −∞, nunca se elige)',
+  'family.arith.maxAt': 'máximo {value} en x[{n}, {c}, {r}, {col}] (índice plano {index}, como return_indices)',
+  'family.arith.ties': '{count} celdas igualan el máximo: PyTorch toma la primera en orden de filas, y el gradiente va solo a ella.',
+  'family.arith.avg': '{cell} = (suma de la ventana sobre x[{n}, {c}]) / divisor',
+  'family.arith.sum': 'suma',
+  'family.arith.divisor.override': 'divisor {divisor}: divisor_override',
+  'family.arith.divisor.padded': 'divisor {divisor}: las {h}×{w} celdas de la ventana dentro de entrada + relleno (count_include_pad=True)',
+  'family.arith.divisor.real': 'divisor {divisor}: las {h}×{w} celdas reales de la entrada en la ventana (count_include_pad=False)',
+  'family.arith.stamps':
+    '{cell} = b[{m}] + Σ x[{n}, c, p, q] · w[c, {local}, a, b] sobre cada celda de entrada cuyo sello la alcanza (p·{sh} − {ph} + a·{dh} = {i}, q·{sw} − {pw} + b·{dw} = {j})',
+  'family.arith.noStamps': 'El sello de ninguna celda de entrada alcanza esta celda: y es solo el sesgo.',
+  'family.arith.engine': 'valor calculado por el motor',
+  'matrix.direction': 'Qué producto',
+  'matrix.direction.forward': 'Hacia delante: {rows} = {symbol}·{cols}',
+  'matrix.direction.backward': 'Hacia atrás: {rows} = {symbol}·{cols}',
+  'matrix.entryColours': 'Entradas de {symbol}',
+  'matrix.zoom': 'Tamaño de las celdas',
+  'matrix.zoomIn': 'Celdas más grandes',
+  'matrix.zoomOut': 'Celdas más pequeñas',
+  'matrix.about.conv2d':
+    'Cada fila de C es una celda de la salida: los pesos del kernel colocados sobre las celdas de la entrada que lee su ventana, y ceros en todo lo demás (Dumoulin y Visin, «A guide to convolution arithmetic», §4.1). La pasada hacia atrás multiplica por la traspuesta: dE/dx = Cᵀ·dE/dy.',
+  'matrix.about.convTranspose2d':
+    'La convolución traspuesta es la matriz Cᵀ, donde C es la Conv2d con los mismos pesos, paso y relleno cuyo dE/dx calcula. Su pasada hacia atrás multiplica por C: la pasada hacia delante de la Conv2d.',
+  'matrix.about.avgPool2d':
+    'El pooling promedio es lineal: cada fila tiene 1/divisor en las celdas reales de la entrada de su ventana. Su pasada hacia atrás reparte dE/dy con Aᵀ.',
+  'matrix.about.maxPool2d':
+    'MaxPool2d no es lineal: esta matriz de selección (un 1 en el máximo de cada ventana) vale solo para esta entrada; otra entrada elige otras celdas.',
+  'matrix.about.merged':
+    ' Con relleno {mode} las celdas del relleno copian celdas de la entrada: cuando una ventana lee dos veces la misma celda, sus dos pesos se suman en una sola entrada (marcada con +).',
+  'matrix.about.bias': ' El bias no está en la matriz: y = {symbol}·x + b suma b[m] a todas las celdas del canal de salida m.',
+  'matrix.stats': 'Una matriz de {rows} × {cols}: {nonzero} entradas pueden ser distintas de cero ({percent} %); las demás son cero con cualquier peso.',
+  'matrix.noValues': 'Los valores del motor aparecen aquí cuando haya calculado esta capa.',
+  'matrix.grid.rows': '{name}: las filas de {symbol}',
+  'matrix.grid.cols': '{name}: las columnas de {symbol}',
+  'matrix.hint':
+    'Señale una fila, una columna o una entrada de la matriz, o una celda de cualquiera de las dos rejillas; o enfoque la matriz y use las flechas (↑↓ filas, ←→ columnas, Esc borra).',
+  'matrix.readout.row':
+    '{cell}: fila {row} de {symbol}, la suma de {count, plural, =0 {ningún producto: nada llega a ella} one {# producto} other {# productos}} sobre {cols}:',
+  'matrix.readout.col': '{cell}: columna {col} de {symbol}, llega a {count, plural, =0 {ninguna celda} one {# celda} other {# celdas}} de {rows}:',
+  'matrix.readout.entry': '{symbol}[{row}, {col}] = {value}: el peso que une {rowCell} y {colCell}.',
+  'matrix.readout.zero': '{symbol}[{row}, {col}] = 0: ningún peso une {rowCell} y {colCell}.',
+  'matrix.more': '… y {count} más',
+  'matrix.canvas': 'La matriz {symbol}, de {rows} filas por {cols} columnas. Las flechas mueven la fila o la columna resaltada.',
+  'matrix.off.size':
+    'La vista de matriz es para entradas de hasta {max}×{max}; esta es de {h}×{w} y su matriz tendría demasiadas celdas para leerla. Dibuje en una rejilla más pequeña (Entrada, tamaño) para verla.',
+  'matrix.off.cells': 'Esta matriz tendría {rows} × {cols} celdas, demasiadas para dibujarla: use menos canales.',
+  'matrix.off.maxPool':
+    'MaxPool2d no es lineal, así que no tiene una matriz propia: para una entrada actúa como una matriz de selección (un 1 en el máximo de cada ventana), que se dibuja cuando el motor haya calculado los máximos de esta capa para la entrada.',
+  'family.anim.view': 'Animación',
+  'family.anim.view.forward': 'Hacia adelante',
+  'family.anim.view.backward-input': 'Hacia atrás dE/dx',
+  'family.anim.view.backward-weight': 'Hacia atrás dE/dw',
+  'family.anim.view.pair': 'Conv2d ↔ ConvTranspose2d',
+  'family.anim.forwardAs': 'Hacia adelante mostrada como',
+  'family.anim.forward.scatter': 'dispersión: cada celda de la entrada estampa x·w',
+  'family.anim.forward.correlation': 'el dE/dx de Conv2d: ceros insertados, relleno, rot180(w)',
+  'family.anim.loading': 'Calculando la capa en el motor…',
+  'family.anim.failed': 'No se puede mostrar esta animación: {detail}',
+  'family.anim.needsGradient': 'Las animaciones hacia atrás parten del dE/dy elegido en “Hacia atrás”.',
+  'family.anim.noPair':
+    'La vista Conv2d ↔ ConvTranspose2d necesita que la Conv2d del mismo peso devuelva la forma de x; con un relleno de salida que alcanza el paso no la devuelve.',
+  'family.anim.regionMse':
+    'En una región el dE/dy elegido (una pérdida, o un tensor dibujado de otra forma) no se aplica: las animaciones hacia atrás necesitan la entrada entera, o dE/dy = 1 o aleatorio.',
+  'family.anim.region': 'Entrada grande: la animación recorre las filas {i}..{iEnd} y las columnas {j}..{jEnd} de la salida de la muestra {n}.',
+  'family.anim.regionPool': 'La región se mantiene donde ninguna ventana lee relleno, así que sus números son exactamente los de la salida entera.',
+  'family.anim.regionPatch':
+    'Aquí ConvTranspose2d transpone el trozo de entrada cuyos estampados alcanzan la región (filas {top}.., columnas {left}.., {h}×{w}): a las celdas cerca de su borde les faltan los estampados de sus vecinas.',
+  'family.anim.regionRow': 'Fila superior de la región',
+  'family.anim.regionCol': 'Columna izquierda de la región',
+  'family.anim.regionPick': 'Miniatura de la entrada: pulsa una celda para animar la región de la salida que la lee',
+  'family.anim.pairNote':
+    'El mismo w: Conv2d lleva la forma de la salida de ConvTranspose2d a la de x, ConvTranspose2d devuelve x a la grande; el dE/dx de Conv2d con dE/dy = x es igual a ConvTranspose2d(x) − b.',
   ...layoutEs,
+  ...stackEs,
 }

@@ -23,6 +23,7 @@ export const layoutEn = {
   'work.about.backward': 'The gradients dE/dx, dE/dw and dE/db for a chosen dE/dy, with every number.',
   'work.about.check': 'Each gradient compared with a finite difference, as a test of the maths.',
   'work.about.learn': 'Gradient descent changes the kernel until the output matches a target.',
+  'work.about.matrix': 'The layer as one sparse matrix: y = C·x forward, dE/dx = Cᵀ·dE/dy backward.',
   'present.button': 'Present',
   'present.title': 'Present mode',
   'present.exit': 'Leave',

@@ -24,6 +24,7 @@ export const layoutEs: Record<keyof typeof layoutEn, string> = {
   'work.about.backward': 'Los gradientes dE/dx, dE/dw y dE/db para un dE/dy elegido, con todos sus números.',
   'work.about.check': 'Cada gradiente comparado con una diferencia finita, para comprobar las cuentas.',
   'work.about.learn': 'El descenso por gradiente cambia el kernel hasta que la salida se parece al objetivo.',
+  'work.about.matrix': 'La capa como una matriz dispersa: y = C·x hacia delante, dE/dx = Cᵀ·dE/dy hacia atrás.',
   'present.button': 'Presentar',
   'present.title': 'Modo presentación',
   'present.exit': 'Salir',

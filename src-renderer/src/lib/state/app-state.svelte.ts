@@ -8,6 +8,7 @@ import type { Language } from '../../../../core/errors'
 import type { CommandId } from '../commands/commands'
 import { runCommand } from '../commands/commands'
 import { isMacPlatform } from '../keyboard/shortcuts'
+import { MATRIX_MAX_SIDE } from '../matrix/layer-matrix'
 import { AnimationPlayer } from './animation.svelte'
 import { Backward } from './backward.svelte'
 import type { DocumentOwners } from './document'
@@ -62,7 +63,12 @@ export class AppState implements DocumentOwners {
 
   /** The views that show gradients are open: the engine computes the backward pass with the maps. */
   readonly needsGradient = $derived.by(
-    () => this.view.tab === 'backward' || (this.view.tab === 'animation' && this.player.kind !== 'forward') || this.view.exporting,
+    () =>
+      this.view.tab === 'backward' ||
+      (this.view.tab === 'animation' && this.player.kind !== 'forward') ||
+      this.view.exporting ||
+      // the Matrix tab shows dE/dy and dE/dx beside Cᵀ (on the small inputs it draws)
+      (this.view.tab === 'matrix' && Math.max(this.explorer.input.shape[2], this.explorer.input.shape[3]) <= MATRIX_MAX_SIDE),
   )
 
   /** Runs a command of the list (menu, keyboard, buttons); false when it cannot run now. */

@@ -13,6 +13,7 @@ import type { PresetId } from '../kernels/presets'
 import type { CellBox } from '../maps/stack'
 import { presetById } from '../kernels/presets'
 import type { Explorer } from './explorer.svelte'
+import { isPool } from '../settings/layer-options'
 
 export type UpstreamChoice = 'ones' | 'random' | 'drawn' | 'mse'
 export const UPSTREAM_CHOICES: readonly UpstreamChoice[] = ['ones', 'random', 'drawn', 'mse']
@@ -57,12 +58,7 @@ export class Backward {
   constructor(private readonly app: Explorer) {}
 
   /** (N, M, outH, outW) of the current setting; null while it cannot be computed. */
-  readonly outputShape: number[] | null = $derived.by(() => {
-    const check = this.app.check
-    if (!check.ok) return null
-    const g = check.geometry
-    return [g.batch, g.outChannels, g.outH, g.outW]
-  })
+  readonly outputShape: number[] | null = $derived.by(() => this.app.outputShape)
 
   /** What the preset target depends on: the input, the kernel's shape, the settings and the preset. */
   readonly presetKey: string | null = $derived.by(() => {
@@ -72,6 +68,7 @@ export class Backward {
       origin.kind === 'image' ? origin.inputId : `drawn ${tensorId(this.app.input)}`,
       this.app.weight.shape,
       this.app.options,
+      this.app.layer,
       this.targetPreset,
     ])
   })
@@ -124,10 +121,18 @@ export class Backward {
   async refreshPresetTarget(): Promise<void> {
     const key = this.presetKey
     if (key === null || this.presetTarget?.key === key) return
+    // A pool has no weights: "the input filtered by a preset" is not its output (the panel says so)
+    if (isPool(this.app.layer)) return
     const engineInput = await this.app.engineInput()
     if (!engineInput || key !== this.presetKey) return
     const weight = presetWeightLike(this.app.weight, presetById(this.targetPreset))
-    const answer = await this.app.transport.invoke('filteredTarget', { inputId: engineInput.inputId, weight: payload(weight), options: this.app.options })
+    const layer = this.app.layer
+    const answer = await this.app.transport.invoke('filteredTarget', {
+      inputId: engineInput.inputId,
+      weight: payload(weight),
+      options: this.app.options,
+      ...(layer.type === 'conv2d' ? {} : { layer }),
+    })
     if (key !== this.presetKey) return
     if (!answer.ok) {
       if (answer.code === 'unknown-input') this.app.forgetEngineInput()

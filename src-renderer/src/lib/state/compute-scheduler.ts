@@ -1,8 +1,10 @@
 // Sends the latest edit to the engine, each request superseding the ones before it: at once when
 // the engine is idle (a single change waits for nothing), debounced during a burst of edits.
 
-import type { ComputeResult, ErrorEnvelope, GradOutputSpec, Result, Transport } from '../../../../contract'
+import type { ComputeResult, ErrorEnvelope, GradOutputSpec, Result, StackComputeResult, Transport, WireLayer } from '../../../../contract'
 import type { Conv2dOptions } from '../../../../core/geometry'
+import type { LayerPlan } from '../../../../core/layer-compute'
+import type { SessionLayer } from '../../../../core/session'
 import type { Tensor } from '../../../../core/tensor'
 
 export interface ComputeJob {
@@ -16,12 +18,13 @@ export interface ComputeJob {
   maxSide: number
   /** Upstream gradient when the engine computes the backward pass too (large inputs). */
   gradOutput?: GradOutputSpec | null
+  /** A layer other than Conv2d (then `options` is unused): computed as a stack of one. */
+  layer?: { spec: Exclude<SessionLayer, { type: 'conv2d' }>; wire: WireLayer; plan: LayerPlan }
 }
 
-export interface ComputeOutcome {
-  job: ComputeJob
-  result: ComputeResult
-}
+export type ComputeOutcome =
+  | { kind: 'conv2d'; job: ComputeJob; result: ComputeResult }
+  | { kind: 'layer'; job: ComputeJob; result: StackComputeResult; layer: Exclude<SessionLayer, { type: 'conv2d' }>; plan: LayerPlan }
 
 export class ComputeScheduler {
   private timer: ReturnType<typeof setTimeout> | null = null
@@ -101,6 +104,7 @@ export class ComputeScheduler {
       inputId = stored.value
     }
     if (requestId !== this.latest) return
+    if (job.layer) return this.sendLayer(requestId, inputId, job, job.layer)
     const response = await this.transport.invoke('compute', {
       requestId,
       inputId,
@@ -113,7 +117,24 @@ export class ComputeScheduler {
     if (requestId !== this.latest) return
     if (!response.ok) return this.fail(requestId, response)
     this.onBusy(false)
-    this.onResult({ job, result: response.value })
+    this.onResult({ kind: 'conv2d', job, result: response.value })
+  }
+
+  /** A layer other than Conv2d as a stack of one, dE/dy at its output from the backward panel's choice. */
+  private async sendLayer(requestId: number, inputId: string, job: ComputeJob, layer: NonNullable<ComputeJob['layer']>): Promise<void> {
+    const response = await this.transport.invoke('computeStack', {
+      requestId,
+      inputId,
+      layers: [layer.wire],
+      ...(job.gradOutput ? { gradient: { kind: 'output' as const, gradOutput: job.gradOutput } } : {}),
+      display: { maxSide: job.maxSide },
+    })
+    if (requestId !== this.latest) return
+    if (!response.ok) return this.fail(requestId, response)
+    const refused = response.value.refused
+    if (refused) return this.fail(requestId, { ok: false, code: refused.code, params: refused.params, message: refused.message })
+    this.onBusy(false)
+    this.onResult({ kind: 'layer', job, result: response.value, layer: layer.spec, plan: layer.plan })
   }
 
   private fail(requestId: number, error: ErrorEnvelope): void {

@@ -1,7 +1,7 @@
 // The explorer's state: the convolution part of the document (input, kernel, bias, settings), view
 // choices, the latest result from the engine and what the pointer is on. Made once by AppState.
 
-import type { ComputeResult, ErrorEnvelope, GradOutputSpec, Transport } from '../../../../contract'
+import type { ComputeResult, ErrorEnvelope, GradOutputSpec, StackComputeResult, Transport } from '../../../../contract'
 import { LIMITS } from '../../../../contract'
 import type { Language } from '../../../../core/errors'
 import type { ConvGeometry } from '../../../../core/geometry'
@@ -23,6 +23,12 @@ import { ComputeScheduler } from './compute-scheduler'
 import type { ExactValues } from './exact-values'
 import { exactValuesOf } from './exact-values'
 import type { SessionLayer, SessionStack } from '../../../../core/session'
+import type { LayerPlan } from '../../../../core/layer-compute'
+import { asConvLayout, fromConvLayout } from '../kernels/layout'
+import type { FamilyType, LayerCheck } from '../settings/layer-options'
+import { checkLayer, coreLayerOf, groupsOf, layoutOf, poolWindowGeometry, switchLayer, wireLayerOf } from '../settings/layer-options'
+import type { LayerExactValues } from './layer-values'
+import { layerExactValuesOf } from './layer-values'
 
 export type Hover = { view: 'output'; m: number; i: number; j: number } | { view: 'input'; r: number; c: number }
 
@@ -47,6 +53,19 @@ export interface Shown {
   /** Every value of a small result, exact (float64); null for a large one (display maps). */
   exact: ExactValues | null
   /** The upstream gradient the result's backward pass started from (null: forward only). */
+  gradOutputSpec: GradOutputSpec | null
+}
+
+/** What the shown maps of a layer other than Conv2d were computed from (a stack of one). */
+export interface LayerShown {
+  result: StackComputeResult
+  layer: Exclude<SessionLayer, { type: 'conv2d' }>
+  plan: LayerPlan
+  input: Tensor
+  weight: Tensor
+  bias: Float64Array | null
+  /** Every value of a small result, exact (float64); null for a large one. */
+  exact: LayerExactValues | null
   gradOutputSpec: GradOutputSpec | null
 }
 
@@ -103,6 +122,8 @@ export class Explorer {
   notices = $state<Notice[]>([])
   busy = $state(false)
   shown = $state.raw<Shown | null>(null)
+  /** The latest maps of a layer other than Conv2d (the Conv2d ones stay in `shown`). */
+  layerShown = $state.raw<LayerShown | null>(null)
   computeError = $state.raw<ErrorEnvelope | null>(null)
   /**
    * The upstream gradient the engine computes the backward pass from, with the forward, while a
@@ -120,12 +141,47 @@ export class Explorer {
    * Index map of the current settings, for the input view (padding and hover). The same object
    * while the geometry is the same (a kernel value edit), so the input view is not redrawn.
    */
-  readonly fieldMap = $derived(this.check.ok ? this.mapOf(this.check.geometry) : null)
+  readonly fieldMap = $derived.by(() => {
+    // A pool's windows are a depthwise Conv2d's; a transposed layer's inputs are not a window (the hover arithmetic lists them)
+    const layerCheck = this.layerCheck
+    if (layerCheck) {
+      const plan = layerCheck.ok ? layerCheck.plan : null
+      const windows = plan?.type === 'max-pool2d' || plan?.type === 'avg-pool2d' ? poolWindowGeometry(plan.geometry) : null
+      return windows ? this.mapOf(windows) : null
+    }
+    return this.check.ok ? this.mapOf(this.check.geometry) : null
+  })
   private lastMap: { key: string; map: ReceptiveFieldMap } | null = null
   readonly drawable = $derived(this.input.shape[2] <= LIMITS.maxDrawSide && this.input.shape[3] <= LIMITS.maxDrawSide)
 
+  /** How the weight is laid out for the layer: Conv2d's, or ConvTranspose2d's (C_in, C_out/groups, KH, KW). */
+  readonly layout = $derived(layoutOf(this.layer))
+  /** The groups of the layer that has weights (the transposed layer's own, else the Conv2d settings'). */
+  readonly weightGroups = $derived(groupsOf(this.layer, this.settings))
+  /** The weight as the kernel editor shows it: filter m (output channel) × input channel of its group. */
+  readonly kernelView = $derived(asConvLayout(this.weight, this.layout, this.weightGroups))
+  /** Whether a layer other than Conv2d can take the input: core's plan or its reason (null for Conv2d: see `check`). */
+  readonly layerCheck: LayerCheck | null = $derived.by(() => {
+    const layer = this.layer
+    if (layer.type === 'conv2d') return null
+    return checkLayer(coreLayerOf(layer, {}, this.weight, this.useBias ? this.bias : null), this.input.shape)
+  })
+  /** (N, C_out, H_out, W_out) of the current layer; null while it cannot be computed. */
+  readonly outputShape: number[] | null = $derived.by(() => {
+    const layerCheck = this.layerCheck
+    if (layerCheck) return layerCheck.ok ? layerCheck.plan.outputShape : null
+    const check = this.check
+    if (!check.ok) return null
+    const g = check.geometry
+    return [g.batch, g.outChannels, g.outH, g.outW]
+  })
+  /** The current layer can be computed (Conv2d's check, or the other layer's). */
+  readonly computable = $derived(this.layerCheck ? this.layerCheck.ok : this.check.ok)
+
   /** Device pixels of one map's longest side on screen, unzoomed. */
-  readonly mapScreenPx = $derived(mapSizeFor(this.weight.shape[0]) * (globalThis.devicePixelRatio || 1))
+  readonly mapScreenPx = $derived(
+    mapSizeFor(this.layer.type === 'conv2d' ? this.weight.shape[0] : (this.outputShape?.[1] ?? 1)) * (globalThis.devicePixelRatio || 1),
+  )
   /** Some map is zoomed in beyond what a display-sized map resolves: ask for full resolution. */
   readonly fullResolution = $derived(Object.values(this.zooms).some((k) => k > 1.01))
 
@@ -140,8 +196,17 @@ export class Explorer {
     let answered = 0
     this.scheduler = new ComputeScheduler(
       this.transport,
-      async ({ job, result }) => {
+      async (outcome) => {
         const answer = ++answered
+        if (outcome.kind === 'layer') {
+          const { job, result, layer, plan } = outcome
+          const exact = await layerExactValuesOf(this.transport, result)
+          if (answer !== answered) return
+          this.computeError = null
+          this.layerShown = { result, layer, plan, input: job.input, weight: job.weight, bias: job.bias, exact, gradOutputSpec: job.gradOutput ?? null }
+          return
+        }
+        const { job, result } = outcome
         // A small result comes whole and exact, with its maps, before it is shown.
         const exact = await exactValuesOf(this.transport, result)
         if (answer !== answered) return
@@ -164,6 +229,7 @@ export class Explorer {
 
   /** Reads every input of the computation, so an effect calling it reruns on any edit. */
   requestCompute(): void {
+    if (this.layer.type !== 'conv2d') return this.requestLayerCompute(this.layer)
     const check = this.check
     const input = this.input
     const origin = this.origin
@@ -187,6 +253,62 @@ export class Explorer {
       gradOutput: this.engineGradient,
     }
     this.scheduler.schedule(job)
+  }
+
+  /** A layer other than Conv2d: computed by the engine as a stack of one (computeStack). */
+  private requestLayerCompute(layer: Exclude<SessionLayer, { type: 'conv2d' }>): void {
+    const check = this.layerCheck
+    const input = this.input
+    const origin = this.origin
+    const weight = this.weight
+    const bias = this.useBias ? this.bias : null
+    const gradOutput = this.engineGradient
+    if (!this.scheduler) return
+    if (!check?.ok) return this.scheduler.cancel()
+    const [, , outH, outW] = check.plan.outputShape
+    const [, , inH, inW] = check.plan.inputShape
+    const side = Math.max(outH, outW, gradOutput ? Math.max(inH, inW) : 0)
+    const full = side > FULL_SIDE_LIMIT ? FULL_SIDE_LIMIT : 0
+    const job: ComputeJob = {
+      input: origin.kind === 'image' ? input : this.snapshot(input),
+      inputId: origin.kind === 'image' ? origin.inputId : undefined,
+      weight,
+      bias,
+      options: {},
+      maxSide: this.fullResolution ? full : displaySide(side, this.mapScreenPx),
+      gradOutput,
+      layer: { spec: layer, wire: wireLayerOf(layer, weight, bias), plan: check.plan },
+    }
+    this.scheduler.schedule(job)
+  }
+
+  /**
+   * Picks another layer of the family: the weight changes layout (each channel pair keeps its
+   * kernel), stride, padding, dilation and groups carry over between the convolutions. One edit
+   * of the document (one undo step).
+   */
+  setLayer(type: FamilyType): void {
+    const next = switchLayer(this.layer, type, { ...this.settings }, this.weight)
+    if (next.layer === this.layer) return
+    Object.assign(this.settings, next.settings)
+    this.layer = next.layer
+    this.weight = next.weight
+    this.hover = null
+  }
+
+  /** Replaces the options of the current (non-Conv2d) layer; the layer object is replaced, never changed. */
+  setLayerOptions<L extends Exclude<SessionLayer, { type: 'conv2d' }>>(layer: L, options: L['options']): void {
+    if (this.layer !== layer) return
+    this.layer = { ...layer, options } as SessionLayer
+  }
+
+  /** Sets the weight from the kernel editor's view of it (the Conv2d layout), in the layer's layout. */
+  setKernelView(view: Tensor): void {
+    const groups = this.weightGroups
+    const [outC, inC, kh, kw] = view.shape
+    // The transposed layer's C_out is C_out/groups · groups: round a new count up to whole groups
+    if (this.layout === 'transposed' && outC % groups !== 0) view = reshapeWeight(view, [Math.ceil(outC / groups) * groups, inC, kh, kw])
+    this.setWeight(fromConvLayout(view, this.layout, groups))
   }
 
   /**
@@ -256,6 +378,20 @@ export class Explorer {
   /** Keeps C_in/groups of the kernel equal to the input's channels over the groups. */
   private fitKernelToInput(): void {
     const channels = this.input.shape[1]
+    if (this.layer.type === 'conv-transpose2d') {
+      // The transposed layer's own groups; its weight is fitted through the Conv2d view
+      const layer = this.layer
+      const groups = layer.options.groups ?? 1
+      const view = this.kernelView
+      if (channels % groups !== 0 || view.shape[0] % groups !== 0) this.layer = { ...layer, options: { ...layer.options, groups: 1 } }
+      // the view read with the groups the weight had, regrouped with the ones it keeps
+      const fitted = this.weightGroups
+      const perGroup = channels / fitted
+      const [outC, inC, kh, kw] = view.shape
+      if (inC !== perGroup || fitted !== groups) this.weight = fromConvLayout(reshapeWeight(view, [outC, perGroup, kh, kw]), 'transposed', fitted)
+      this.slice = Math.min(this.slice, perGroup - 1)
+      return
+    }
     if (channels % this.settings.groups !== 0 || this.weight.shape[0] % this.settings.groups !== 0) this.settings.groups = 1
     const perGroup = channels / this.settings.groups
     const [outC, inC, kh, kw] = this.weight.shape
@@ -264,6 +400,7 @@ export class Explorer {
   }
 
   setGroups(groups: number): void {
+    if (this.layer.type === 'conv-transpose2d') return this.setTransposedGroups(this.layer, groups)
     this.settings.groups = groups
     const channels = this.input.shape[1]
     if (Number.isInteger(groups) && groups >= 1 && channels % groups === 0) {
@@ -273,11 +410,31 @@ export class Explorer {
     }
   }
 
+  /**
+   * The transposed layer's groups: its weight (C_in, C_out/groups, KH, KW) is regrouped through
+   * the Conv2d view, C_out rounded up to a multiple of the groups.
+   */
+  private setTransposedGroups(layer: Extract<SessionLayer, { type: 'conv-transpose2d' }>, groups: number): void {
+    const channels = this.input.shape[1]
+    const old = this.weightGroups
+    if (Number.isInteger(groups) && groups >= 1 && channels % groups === 0) {
+      const view = asConvLayout(this.weight, 'transposed', old)
+      const [outC, , kh, kw] = view.shape
+      const regrouped = reshapeWeight(view, [Math.ceil(outC / groups) * groups, channels / groups, kh, kw])
+      this.weight = fromConvLayout(regrouped, 'transposed', groups)
+      if (this.bias.length !== regrouped.shape[0]) this.bias = resizeBias(this.bias, regrouped.shape[0])
+      this.slice = Math.min(this.slice, channels / groups - 1)
+    }
+    this.layer = { ...layer, options: { ...layer.options, groups } }
+  }
+
   setWeight(weight: Tensor): void {
     this.weight = weight
-    if (this.bias.length !== weight.shape[0]) this.bias = resizeBias(this.bias, weight.shape[0])
-    this.filter = Math.min(this.filter, weight.shape[0] - 1)
-    this.slice = Math.min(this.slice, weight.shape[1] - 1)
+    // Filters and bias follow the output channels: the view's first axis in either layout
+    const view = this.kernelView
+    if (this.bias.length !== view.shape[0]) this.bias = resizeBias(this.bias, view.shape[0])
+    this.filter = Math.min(this.filter, view.shape[0] - 1)
+    this.slice = Math.min(this.slice, view.shape[1] - 1)
   }
 
   setBias(m: number, value: number): void {
@@ -288,12 +445,14 @@ export class Explorer {
 
   /** Loads a tensor read from a kernel file; says why when its shape does not fit. */
   placeKernel(loaded: Tensor): void {
-    const placed = placeLoadedKernel(this.weight, loaded, this.filter, this.slice)
+    // A whole 4-D weight is in the layer's own layout (as PyTorch saves it); a slice or a filter goes through the editor's view
+    const placed = placeLoadedKernel(loaded.shape.length === 4 ? this.weight : this.kernelView, loaded, this.filter, this.slice)
     if (!placed) {
       this.report({ ok: false, code: 'kernel-shape', params: { shape: formatShape(loaded.shape) }, message: '' })
       return
     }
-    this.setWeight(placed)
+    if (loaded.shape.length === 4) this.setWeight(placed)
+    else this.setKernelView(placed)
   }
 
   report(error: ErrorEnvelope): void {

@@ -3,7 +3,7 @@
 // input, settings and target it started with: when any of them changes the run is reset, and
 // says so, instead of going on with a kernel learned for something else.
 
-import type { LearnStepResult } from '../../../../contract'
+import type { FamilyLayerSpec, LearnStepResult } from '../../../../contract'
 import { randomStart } from '../../../../core/learning'
 import type { LearningState } from '../../../../core/loss'
 import type { SessionLearning } from '../../../../core/session'
@@ -11,6 +11,7 @@ import type { Tensor } from '../../../../core/tensor'
 import type { Backward } from './backward.svelte'
 import { tensorId } from './backward.svelte'
 import type { Explorer } from './explorer.svelte'
+import { isPool } from '../settings/layer-options'
 
 /** Steps per engine call while playing as fast as it goes are doubled or halved to keep a call near this. */
 const CALL_MS = 60
@@ -68,7 +69,7 @@ export class Learning {
           : `loaded ${b.loadedTarget ? tensorId(b.loadedTarget) : 0}`
     const origin = this.app.origin
     const input = origin.kind === 'image' ? origin.inputId : `drawn ${tensorId(this.app.input)}`
-    return JSON.stringify([input, this.app.options, this.app.weight.shape, this.app.useBias, b.targetChoice, target])
+    return JSON.stringify([input, this.app.options, this.app.layer, this.app.weight.shape, this.app.useBias, b.targetChoice, target])
   })
 
   readonly lastLoss = $derived(this.state?.losses.at(-1) ?? null)
@@ -146,7 +147,8 @@ export class Learning {
 
   /** Fixes input and target in the engine and draws the starting kernel. False when there is no target yet. */
   private async begin(): Promise<boolean> {
-    if (!this.app.check.ok) return false
+    // A pool has no weights to learn (the Learn tab says so)
+    if (!this.app.computable || isPool(this.app.layer)) return false
     const run = ++this.run
     const key = this.settingKey
     const ids = await this.engineIds()
@@ -224,6 +226,12 @@ export class Learning {
     return this.running
   }
 
+  /** The learnStep `layer` of a transposed layer (absent: the Conv2d of `options`). */
+  private layerSpec(): { layer?: FamilyLayerSpec } {
+    const layer = this.app.layer
+    return layer.type === 'conv2d' ? {} : { layer }
+  }
+
   private async take(steps: number): Promise<void> {
     const { state, ids } = this
     if (!state || !ids || this.diverged || !(this.rate > 0)) return
@@ -236,6 +244,7 @@ export class Learning {
         weight: { shape: [...state.weight.shape], data: state.weight.data },
         bias: state.bias ? { shape: [...state.bias.shape], data: state.bias.data } : null,
         options: this.app.options,
+        ...this.layerSpec(),
         learningRate: this.rate,
         steps,
       })
@@ -290,6 +299,7 @@ export class Learning {
         weight: { shape: [...point.weight.shape], data: point.weight.data },
         bias: point.bias ? { shape: [...point.bias.shape], data: point.bias.data } : null,
         options: this.app.options,
+        ...this.layerSpec(),
         learningRate: this.rate,
         steps: 1,
       })

@@ -1,8 +1,8 @@
 // View state that is not the document and is not remembered: the workbench's tab, the dialogs
 // open, Present mode, the side panel, and the file pickers the commands click.
 
-export type WorkTab = 'animation' | 'backward' | 'check' | 'learn'
-export const WORK_TABS: readonly WorkTab[] = ['animation', 'backward', 'check', 'learn']
+export type WorkTab = 'animation' | 'backward' | 'check' | 'learn' | 'matrix'
+export const WORK_TABS: readonly WorkTab[] = ['animation', 'backward', 'check', 'learn', 'matrix']
 
 export class View {
   tab = $state<WorkTab>('animation')

@@ -6,6 +6,7 @@ import { SESSION_CHUNK_BYTES, type ErrorEnvelope, type Transport } from '../../.
 import { sessionFileChunks } from '../../../../core/session-file'
 import type { Session } from '../../../../core/session'
 import type { Tensor } from '../../../../core/tensor'
+import { concatBytes } from '../../../../core/bytes'
 
 export interface SentSession {
   ok: true
@@ -57,12 +58,7 @@ export async function sendSession(transport: Transport, document: Session): Prom
   let pendingBytes = 0
   const flush = async (): Promise<ErrorEnvelope | null> => {
     if (pendingBytes === 0) return null
-    const piece = new Uint8Array(pendingBytes)
-    let at = 0
-    for (const chunk of pending) {
-      piece.set(chunk, at)
-      at += chunk.length
-    }
+    const piece = concatBytes(pending)
     pending = []
     pendingBytes = 0
     const sent = await transport.invoke('sessionChunk', { upload, index: pieces.length, bytes: piece })
