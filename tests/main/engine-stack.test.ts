@@ -501,7 +501,14 @@ describe('superseded stacks', () => {
     const [, engine] = engines[3]
     const x = normalTensor([1, 3, 384, 384], seededSource(91))
     const inputId = await storeInput(engine, x)
-    const layers = wire(stackPreset('vgg-block', 3, 9))
+    // three VGG blocks: long enough (seconds on a loaded machine) to be mid-way after the wait
+    const layers = wire([
+      ...stackPreset('vgg-block', 3, 9),
+      { type: 'relu' },
+      ...stackPreset('vgg-block', 16, 10),
+      { type: 'relu' },
+      ...stackPreset('vgg-block', 16, 11),
+    ])
     const request = (requestId: number): StackComputeRequest => ({
       requestId,
       inputId,
@@ -510,14 +517,14 @@ describe('superseded stacks', () => {
       display: { maxSide: 64 },
     })
     const first = engine.invoke('computeStack', request(2001))
-    await new Promise((resolve) => setTimeout(resolve, 30))
+    await new Promise((resolve) => setTimeout(resolve, 150))
     const second = engine.invoke('computeStack', request(2002))
     const [a, b]: [Result<StackComputeResult>, Result<StackComputeResult>] = await Promise.all([first, second])
     expect(failure(a).code).toBe('cancelled')
-    expect(value(b).layers).toHaveLength(5)
+    expect(value(b).layers).toHaveLength(17)
     // the probe reads the newest result; the superseded one has none
     expect(failure(await engine.invoke('probeStack', { requestId: 2001, layer: 0, which: 'output', start: 0, count: 1 })).code).toBe('bad-request')
-    expect(value(await engine.invoke('probeStack', { requestId: 2002, layer: 4, which: 'gradOutput', start: 0, count: 3 }))).toEqual(
+    expect(value(await engine.invoke('probeStack', { requestId: 2002, layer: 16, which: 'gradOutput', start: 0, count: 3 }))).toEqual(
       new Float64Array([1, 1, 1]),
     )
   })
