@@ -33,7 +33,7 @@ export interface StackRow {
   /** Engine rows: the median computeMs the worker reports (the rest of the wall time is the hop between threads). */
   compute_ms?: number
   kernels: string
-  op: 'forward' | 'forward+gradients'
+  op: 'forward' | 'forward+gradients' | 'unit dE/dx, kept fwd'
   threads: number
   median_ms: number
   /** Median CPU time of the whole process (all its threads): what the load of other processes inflates least. */
@@ -110,21 +110,34 @@ async function measureEngine(layers: Layer[], x: { shape: readonly number[]; dat
   if (!existsSync(file)) return []
   const engine = new Engine({ host: 'browser', spawn: (control) => nodeWorker(file, control) })
   try {
-    const stored = await engine.invoke('setInput', { shape: [...x.shape], data: x.data.slice() })
-    if (!stored.ok) throw new Error(stored.message)
+    // two stored copies of x, used in turn: the engine takes the last forward pass again for the
+    // same input and layers, and each timed run must compute it
+    const inputIds: string[] = []
+    for (let copy = 0; copy < 2; copy++) {
+      const stored = await engine.invoke('setInput', { shape: [...x.shape], data: x.data.slice() })
+      if (!stored.ok) throw new Error(stored.message)
+      inputIds.push(stored.value.inputId)
+    }
     const wire = layers as WireLayer[]
+    const last = layers.length - 1
     let requestId = 0
     const rows: StackRow[] = []
-    for (const [maxSide, op] of STACK_BENCH.maxSides.flatMap((side) => (['forward', 'forward+gradients'] as const).map((op) => [side, op] as const))) {
+    const ops = ['forward', 'forward+gradients', 'unit dE/dx, kept fwd'] as const
+    for (const [maxSide, op] of STACK_BENCH.maxSides.flatMap((side) => ops.map((op) => [side, op] as const))) {
       const computeMs: number[] = []
       let kernel = ''
-      const request = (): StackComputeRequest => ({
-        requestId: ++requestId,
-        inputId: stored.value.inputId,
-        layers: wire,
-        ...(op === 'forward' ? {} : { gradient: { kind: 'output' as const, gradOutput: { kind: 'random' as const, seed: 2026 } } }),
-        display: { maxSide },
-      })
+      const request = (): StackComputeRequest => {
+        const id = ++requestId
+        // a hovered unit of the last layer: the forward pass of the last request is used again
+        const unit = op === 'unit dE/dx, kept fwd'
+        const gradient =
+          op === 'forward'
+            ? undefined
+            : unit
+              ? { kind: 'unit' as const, layer: last, unit: [0, id % 16, 200 + (id % 100), 300] as [number, number, number, number] }
+              : { kind: 'output' as const, gradOutput: { kind: 'random' as const, seed: 2026 } }
+        return { requestId: id, inputId: inputIds[unit ? 0 : id % 2], layers: wire, gradient, display: { maxSide } }
+      }
       const measured = await time(async () => {
         const result = await engine.invoke('computeStack', request())
         if (!result.ok) throw new Error(result.message)
@@ -174,11 +187,11 @@ export function printStackTable(rows: readonly StackRow[]): void {
     `${STACK_BENCH.name}: VGG-block preset (conv3 ${c}→16, ReLU, conv3 16→16, ReLU, conv3 16→16; padding 1) on N${n} C${c} ${h}×${w}, float64; target forward+gradients ≤ ${STACK_BENCH.targetMs} ms`,
   )
   console.log(
-    `${'op'.padEnd(19)}${'impl'.padEnd(22)}${'kernels'.padEnd(14)}${'threads'.padStart(7)}${'median ms'.padStart(11)}${'worker ms'.padStart(11)}${'cpu ms'.padStart(10)}${'runs'.padStart(6)}`,
+    `${'op'.padEnd(22)}${'impl'.padEnd(22)}${'kernels'.padEnd(14)}${'threads'.padStart(7)}${'median ms'.padStart(11)}${'worker ms'.padStart(11)}${'cpu ms'.padStart(10)}${'runs'.padStart(6)}`,
   )
   for (const row of rows) {
     console.log(
-      `${row.op.padEnd(19)}${row.impl.padEnd(22)}${row.kernels.padEnd(14)}${String(row.threads).padStart(7)}${row.median_ms.toFixed(1).padStart(11)}${(row.compute_ms?.toFixed(1) ?? '').padStart(11)}${row.cpu_ms.toFixed(1).padStart(10)}${String(row.runs).padStart(6)}`,
+      `${row.op.padEnd(22)}${row.impl.padEnd(22)}${row.kernels.padEnd(14)}${String(row.threads).padStart(7)}${row.median_ms.toFixed(1).padStart(11)}${(row.compute_ms?.toFixed(1) ?? '').padStart(11)}${row.cpu_ms.toFixed(1).padStart(10)}${String(row.runs).padStart(6)}`,
     )
   }
 }

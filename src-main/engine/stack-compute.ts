@@ -13,6 +13,8 @@ import { fixedGradientMaps, Superseded } from './compute'
 import { upstreamGradient } from './grad-output'
 import type { ConvKernel } from './kernel'
 import { toMapStack } from './map-stack'
+import type { KeptForward } from './stack-reuse'
+import { copyMaps, reusableLayers } from './stack-reuse'
 
 /**
  * Most float64 values one stack result holds: every layer's output, and with a backward pass
@@ -41,6 +43,8 @@ export interface KeptStack {
   indices: Array<Int32Array | null>
   /** The arrays this run made (not the input, not the seed's dE/dy): the next run may write into them. */
   owned: Float64Array[]
+  /** The forward pass, for the next stack on the same input with the same first layers. */
+  forward: KeptForward
 }
 
 /**
@@ -140,7 +144,7 @@ export async function runStack(
   request: StackComputeRequest,
   kernel: ConvKernel,
   isStale: () => boolean = () => false,
-  previous: readonly Float64Array[] = [],
+  earlier: Pick<KeptStack, 'owned' | 'forward'> | null = null,
 ): Promise<{ result: StackComputeResult; kept: KeptStack }> {
   const started = performance.now()
   const layers: readonly Layer[] = request.layers
@@ -149,7 +153,11 @@ export async function runStack(
   const seed = request.gradient
   const plan = boundedPlan(layers, input.shape, seed !== undefined)
   const refusedAt = plan.plans.length
-  const spare = spareArrays(previous, plan, seed !== undefined)
+  // the first layers the last stack computed just so are taken as they are; the arrays of the
+  // rest of it take this one's values
+  const reused = reusableLayers(earlier?.forward ?? null, input, layers, refusedAt)
+  const kept = new Set(earlier?.forward.outputs.slice(0, reused).map((layer) => layer.output.data))
+  const spare = spareArrays(earlier?.owned.filter((array) => !kept.has(array)) ?? [], plan, seed !== undefined)
 
   // The display maps are made while the kernel threads compute the next layer (a kernel on this
   // thread computes first, then its maps are made: the same work in a row).
@@ -167,9 +175,10 @@ export async function runStack(
   const computed: LayerForward[] = []
   let current = input
   for (let index = 0; index < plan.plans.length; index++) {
-    const result = await step(layerForwardAsync(layers[index], plan.plans[index], current, run, spare))
+    const result = index < reused ? earlier!.forward.outputs[index] : await step(layerForwardAsync(layers[index], plan.plans[index], current, run, spare))
     computed.push(result)
-    maps.add(result.output)
+    if (index < reused && earlier!.forward.maxSide === request.display.maxSide) maps.set(result.output, copyMaps(earlier!.forward.maps[index]))
+    else maps.add(result.output)
     current = result.output
   }
   const forward: StackForward = { plan, input, layers: computed, output: current, failure: plan.failure }
@@ -243,7 +252,10 @@ export async function runStack(
   result.timings.computeMs = performance.now() - started
   // the seed's dE/dy may be the request's, or the remembered ones / N(0,1) tensor: never reused
   const made = [...computed.map((layer) => layer.output), ...gradOutputs, gradInput].filter((t): t is Tensor => t !== null && t !== seedGradient && t !== input)
-  const kept: KeptStack = {
+  // copies of the outputs' maps for the next stack (the sent ones move to the other thread)
+  const sameSide = earlier?.forward.maxSide === request.display.maxSide
+  const forwardMaps = computed.map((layer, index) => (index < reused && sameSide ? earlier!.forward.maps[index] : copyMaps(maps.of(layer.output))))
+  const keep: KeptStack = {
     requestId: request.requestId,
     input,
     outputs: computed.map((layer) => layer.output),
@@ -251,8 +263,9 @@ export async function runStack(
     gradInput,
     indices: computed.map((layer) => layer.indices ?? null),
     owned: [...new Set(made.map((t) => t.data))].filter((data) => data !== input.data),
+    forward: { input, layers, outputs: computed, maxSide: request.display.maxSide, maps: forwardMaps },
   }
-  return { result, kept }
+  return { result, kept: keep }
 }
 
 /** Buffers of a stack result that can be moved (not copied) to the other thread. */

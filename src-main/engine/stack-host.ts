@@ -32,10 +32,11 @@ export class StackJobs {
       request.gradient?.kind === 'output'
         ? { ...request.gradient, gradOutput: resolveStoredTarget(request.gradient.gradOutput, this.inputs)! }
         : request.gradient
-    // the last result's arrays take this one's values (a probe of it answers 'no result' from now)
-    const previous = this.last?.owned ?? []
+    // the last result's forward pass is used again where it can be, and its other arrays take
+    // this one's values (a probe of it answers 'no result' from now)
+    const earlier = this.last
     this.last = null
-    const { result, kept } = await runStack(input, { ...request, gradient }, this.kernel, isStale, previous)
+    const { result, kept } = await runStack(input, { ...request, gradient }, this.kernel, isStale, earlier)
     this.last = kept
     return { value: result, transfer: stackTransferables(result) }
   }

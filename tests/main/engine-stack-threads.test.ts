@@ -21,8 +21,8 @@ function failure(result: Result<unknown>): ErrorEnvelope {
 }
 
 const payload = (t: Tensor): TensorPayload => ({ shape: [...t.shape], data: t.data })
-const wire = (seed: number): WireLayer[] =>
-  stackPreset('vgg-block', 3, seed).map((layer) =>
+const wire = (seed: number, channels = 3): WireLayer[] =>
+  stackPreset('vgg-block', channels, seed).map((layer) =>
     layer.type === 'conv2d' ? { ...layer, weight: payload(layer.weight), bias: layer.bias ? payload(layer.bias) : null } : layer,
   ) as WireLayer[]
 
@@ -81,16 +81,17 @@ describe('a stack on the policy kernel (1 thread for Conv2d changes, 2 for stack
     const request = (requestId: number): StackComputeRequest => ({
       requestId,
       inputId,
-      layers: wire(6),
+      // three VGG blocks: long enough (seconds on a loaded machine) to be mid-way after the wait
+      layers: [...wire(6), { type: 'relu' }, ...wire(7, 16), { type: 'relu' }, ...wire(8, 16)],
       gradient: { kind: 'output', gradOutput: { kind: 'ones' } },
       display: { maxSide: 64 },
     })
     const first = engine.invoke('computeStack', request(11))
-    await new Promise((resolve) => setTimeout(resolve, 40))
+    await new Promise((resolve) => setTimeout(resolve, 150))
     const second = engine.invoke('computeStack', request(12))
     const [a, b] = await Promise.all([first, second])
     expect(failure(a).code).toBe('cancelled')
-    expect(value(b).layers).toHaveLength(5)
+    expect(value(b).layers).toHaveLength(17)
     expect(cancel).toHaveBeenCalled()
     cancel.mockRestore()
   })

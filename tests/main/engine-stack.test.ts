@@ -4,7 +4,7 @@
 // a layer that cannot take its input refused with the layers before it computed; the memory
 // bound; every upstream gradient kind; superseded requests cancelled; bad payloads refused.
 
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import type { Layer, Tensor } from '../../core'
 import { effectiveReceptiveField, normalTensor, planStack, receptiveFields, seededSource, stackBackward, stackForward, stackPreset } from '../../core'
 import type { ErrorEnvelope, Result, StackComputeRequest, StackComputeResult, TensorPayload, WireLayer } from '../../contract'
@@ -251,6 +251,62 @@ describe('computeStack results', () => {
     }
   })
 
+  it('use the last forward pass again for the same input and first layers: only what changed runs', async () => {
+    const x = normalTensor([1, 3, 24, 20], seededSource(47))
+    const layers = stackPreset('vgg-block', 3, 21)
+    const forward = vi.spyOn(relaxed.stack!.conv, 'forward')
+    const inputId = await storeInput(fast, x)
+    const request = (requestId: number, wired: WireLayer[], gradient: StackComputeRequest['gradient'], maxSide = 0): StackComputeRequest => ({
+      requestId,
+      inputId,
+      layers: wired,
+      gradient,
+      display: { maxSide },
+    })
+    const check = async (requestId: number, stack: Layer[], result: StackComputeResult, unit?: [number, number, number, number]) => {
+      const expected = stackForward(stack, x)
+      for (let i = 0; i < stack.length; i++) {
+        expect(largestError(await probe(fast, requestId, i, 'output', expected.layers[i].output.shape), expected.layers[i].output)).toBeLessThanOrEqual(
+          REFERENCE_TOLERANCE,
+        )
+        // the maps' exact range of the first plane is this stack's
+        const plane = expected.layers[i].output.data.subarray(0, expected.layers[i].output.data.length / expected.layers[i].output.shape[1])
+        expect(Math.abs(result.layers[i].output.max[0] - Math.max(...plane))).toBeLessThanOrEqual(REFERENCE_TOLERANCE * Math.max(1, Math.max(...plane)))
+      }
+      if (unit) {
+        const erf = effectiveReceptiveField(stack, expected, 4, unit)
+        expect(largestError(await probe(fast, requestId, -1, 'gradOutput', x.shape), erf.gradInput)).toBeLessThanOrEqual(REFERENCE_TOLERANCE)
+      }
+    }
+    const first = nextId++
+    const firstResult = value(await fast.invoke('computeStack', request(first, wire(layers), { kind: 'output', gradOutput: { kind: 'ones' } })))
+    await check(first, layers, firstResult)
+    expect(forward).toHaveBeenCalledTimes(3)
+    // hovering units: no forward kernel runs, and the maps are those of the first result
+    for (const unit of [
+      [0, 3, 5, 6],
+      [0, 9, 20, 1],
+    ] as Array<[number, number, number, number]>) {
+      const id = nextId++
+      const result = value(await fast.invoke('computeStack', request(id, wire(layers), { kind: 'unit', layer: 4, unit })))
+      await check(id, layers, result, unit)
+      result.layers.forEach((layer, i) => expect([...layer.output.data]).toEqual([...firstResult.layers[i].output.data]))
+    }
+    expect(forward).toHaveBeenCalledTimes(3)
+    // the last conv's weights change: only it runs again
+    const edited = layers.map((layer, i) =>
+      i === 4 && layer.type === 'conv2d' ? { ...layer, weight: normalTensor([...layer.weight.shape], seededSource(99)) } : layer,
+    )
+    const id = nextId++
+    await check(id, edited, value(await fast.invoke('computeStack', request(id, wire(edited), undefined, 8))))
+    expect(forward).toHaveBeenCalledTimes(4)
+    // another input: everything runs
+    const other = await storeInput(fast, x)
+    value(await fast.invoke('computeStack', { ...request(nextId++, wire(edited), undefined), inputId: other }))
+    expect(forward).toHaveBeenCalledTimes(7)
+    forward.mockRestore()
+  })
+
   it('send display maps at the asked size and only small float64 tensors', async () => {
     const x = normalTensor([1, 3, 200, 150], seededSource(51))
     const inputId = await storeInput(fast, x)
@@ -445,7 +501,14 @@ describe('superseded stacks', () => {
     const [, engine] = engines[3]
     const x = normalTensor([1, 3, 384, 384], seededSource(91))
     const inputId = await storeInput(engine, x)
-    const layers = wire(stackPreset('vgg-block', 3, 9))
+    // three VGG blocks: long enough (seconds on a loaded machine) to be mid-way after the wait
+    const layers = wire([
+      ...stackPreset('vgg-block', 3, 9),
+      { type: 'relu' },
+      ...stackPreset('vgg-block', 16, 10),
+      { type: 'relu' },
+      ...stackPreset('vgg-block', 16, 11),
+    ])
     const request = (requestId: number): StackComputeRequest => ({
       requestId,
       inputId,
@@ -454,14 +517,14 @@ describe('superseded stacks', () => {
       display: { maxSide: 64 },
     })
     const first = engine.invoke('computeStack', request(2001))
-    await new Promise((resolve) => setTimeout(resolve, 30))
+    await new Promise((resolve) => setTimeout(resolve, 150))
     const second = engine.invoke('computeStack', request(2002))
     const [a, b]: [Result<StackComputeResult>, Result<StackComputeResult>] = await Promise.all([first, second])
     expect(failure(a).code).toBe('cancelled')
-    expect(value(b).layers).toHaveLength(5)
+    expect(value(b).layers).toHaveLength(17)
     // the probe reads the newest result; the superseded one has none
     expect(failure(await engine.invoke('probeStack', { requestId: 2001, layer: 0, which: 'output', start: 0, count: 1 })).code).toBe('bad-request')
-    expect(value(await engine.invoke('probeStack', { requestId: 2002, layer: 4, which: 'gradOutput', start: 0, count: 3 }))).toEqual(
+    expect(value(await engine.invoke('probeStack', { requestId: 2002, layer: 16, which: 'gradOutput', start: 0, count: 3 }))).toEqual(
       new Float64Array([1, 1, 1]),
     )
   })
