@@ -63,6 +63,7 @@ const stackComputeRequestSchema = z.object({
     ])
     .optional(),
   display: displaySchema,
+  lane: z.enum(['view', 'animation']).optional(),
 })
 
 const stackProbeRequestSchema = z.object({

@@ -29,7 +29,16 @@ export interface StackComputeRequest {
   /** Omit for forward only. */
   gradient?: StackGradientSeed
   display: DisplaySpec
+  /**
+   * 'view' (the default): the explorer's and the stack view's maps, superseded by any newer
+   * compute or 'view' stack. 'animation': the stage's own small computes for an animation, which
+   * neither supersede nor are superseded by the maps' computes. Each lane keeps its last result
+   * for probeStack, so the two never take each other's values away.
+   */
+  lane?: StackLane
 }
+
+export type StackLane = 'view' | 'animation'
 
 /** One layer's theoretical receptive field on the stack input (Araujo et al. 2019), per axis [h, w]. */
 export interface WireReceptiveField {

@@ -31,7 +31,8 @@ export class ComputeHost {
   /** The result before the last: no probe reads it, so the next compute writes into its arrays. */
   private spare: ExactTensors | null = null
   private queue: Promise<void> = Promise.resolve()
-  private computing = false
+  /** The lane of the compute running now (null: none): a newer one of the same lane stops it. */
+  private computing: 'view' | 'animation' | null = null
   private readonly stacks: StackJobs
 
   constructor(
@@ -46,7 +47,8 @@ export class ComputeHost {
   /** Messages are handled one after the other, in arrival order. */
   receive(message: ToWorker): Promise<void> {
     // An asynchronous kernel leaves this thread free while it runs: a newer compute stops it now.
-    if ((message.op === 'compute' || message.op === 'computeStack') && this.computing) this.kernel.cancel?.()
+    const lane = message.op === 'compute' ? 'view' : message.op === 'computeStack' ? (message.request.lane ?? 'view') : null
+    if (lane && this.computing === lane) this.kernel.cancel?.()
     this.queue = this.queue.then(() => this.handle(message))
     return this.queue
   }
@@ -70,7 +72,7 @@ export class ComputeHost {
           const input = this.inputs.get(message.request.inputId)
           if (!input) throw new ConvolabError('unknown-input')
           this.remember(message.request.inputId, input)
-          this.computing = true
+          this.computing = 'view'
           const spare = this.spare
           // taken out while the run may write into it, so it is never handed out twice
           this.spare = null
@@ -81,7 +83,7 @@ export class ComputeHost {
               throw error
             })
             .finally(() => {
-              this.computing = false
+              this.computing = null
             })
           // y is read back from the kernels' memory once the maps are on their way
           afterPost = () => {
@@ -98,9 +100,9 @@ export class ComputeHost {
         case 'computeStack': {
           const input = this.inputs.get(message.request.inputId)
           if (input) this.remember(message.request.inputId, input)
-          this.computing = true
+          this.computing = message.request.lane ?? 'view'
           const stack = await this.stacks.compute(message.seq, message.request).finally(() => {
-            this.computing = false
+            this.computing = null
           })
           result = { ok: true, value: stack.value }
           transfer = stack.transfer

@@ -105,6 +105,8 @@ export class Engine {
   private readonly log: Logger
   private readonly documents: Documents | null
   private arrivals = 0
+  /** Arrivals of the 'animation' lane's stacks (see StackComputeRequest.lane). */
+  private animationArrivals = 0
 
   constructor(private readonly options: EngineOptions) {
     this.log = options.log ?? consoleLogger
@@ -206,8 +208,10 @@ export class Engine {
     about: () => this.about(),
     // Stacks and the layer family, in the compute worker: a stack and a compute supersede each other.
     computeStack: (request) => {
-      const seq = ++this.arrivals
-      Atomics.store(this.compute.control, CONTROL.latestCompute, seq)
+      // the stage's animation computes go in their own lane: the maps' computes and they never cancel each other
+      const animation = request.lane === 'animation'
+      const seq = animation ? ++this.animationArrivals : ++this.arrivals
+      Atomics.store(this.compute.control, animation ? CONTROL.latestAnimation : CONTROL.latestCompute, seq)
       return this.compute.run<'computeStack'>({ op: 'computeStack', seq, request })
     },
     probeStack: (request) => this.compute.run<'probeStack'>({ op: 'probeStack', request }),

@@ -55,8 +55,10 @@ export const CONTROL = {
   latestCompute: 0,
   /** Bumped by every gradcheck cancel. */
   gradcheckGeneration: 1,
+  /** Arrival number of the newest computeStack in the 'animation' lane. */
+  latestAnimation: 2,
 } as const
 
 export function createControl(): Int32Array {
-  return new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT))
+  return new Int32Array(new SharedArrayBuffer(3 * Int32Array.BYTES_PER_ELEMENT))
 }

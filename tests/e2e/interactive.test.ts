@@ -71,12 +71,13 @@ async function photo(side: number): Promise<Buffer> {
 /** contract/wire.ts and wire-parts.ts (the app's codec, messages in parts) as a page script that sets window.convolabWire. */
 function wireScript(): string {
   const module = (file: string) =>
-    ts.transpileModule(readFileSync(join(ROOT, 'contract', file), 'utf8'), {
+    ts.transpileModule(readFileSync(join(ROOT, file), 'utf8'), {
       compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
     }).outputText
   return `(() => {
-const wire = {}; (function (exports) {\n${module('wire.ts')}\n})(wire)
-const parts = {}; (function (exports, require) {\n${module('wire-parts.ts')}\n})(parts, () => wire)
+const bytes = {}; (function (exports) {\n${module('core/bytes.ts')}\n})(bytes)
+const wire = {}; (function (exports) {\n${module('contract/wire.ts')}\n})(wire)
+const parts = {}; (function (exports, require) {\n${module('contract/wire-parts.ts')}\n})(parts, (name) => (name.endsWith('bytes') ? bytes : wire))
 window.convolabWire = { ...wire, ...parts } })()`
 }
 

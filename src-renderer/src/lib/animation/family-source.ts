@@ -116,6 +116,8 @@ async function runStack(transport: Transport, layer: Layer, input: Tensor, gradi
     inputId: stored.value.inputId,
     layers: [wireLayerOf(layer)],
     display: { maxSide: 1 },
+    // its own lane: the explorer's maps and this animation never cancel each other
+    lane: 'animation',
     ...(gradient ? { gradient } : {}),
   }
   const answer = await transport.invoke('computeStack', request)
