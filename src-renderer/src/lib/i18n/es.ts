@@ -403,8 +403,8 @@ export const es: Messages = {
   'family.divisorOn': 'Dividir cada ventana por un número fijo (divisor_override)',
   'family.divisorOverride': 'Divisor',
   'family.groupsValid': 'groups ∈ {{values}}: deben dividir los canales de entrada C_in = {input}',
-  'family.poolKernel': '{layer} no tiene pesos: su ventana (tamaño, paso, relleno) se fija en Ajustes.',
-  'family.poolNoWeights': '{layer} no tiene pesos, así que no hay kernel que aprender. Elige Conv2d o ConvTranspose2d en Ajustes para aprender uno.',
+  'family.poolKernel': '{layer} no tiene pesos: su ventana (tamaño, paso, relleno) se fija en Parámetros.',
+  'family.poolNoWeights': '{layer} no tiene pesos, así que no hay kernel que aprender. Elige Conv2d o ConvTranspose2d en Parámetros para aprender uno.',
   'family.poolTarget': 'El objetivo predefinido es la entrada filtrada por un kernel, y un pooling no tiene: dibuja o carga un objetivo.',
   'family.noWeightGrads': 'Un pooling no tiene pesos: no hay dE/dw ni dE/db, solo dE/dx.',
   'family.kernelLayoutT':
