@@ -7,7 +7,7 @@ import { avgPoolAxisWindows } from '../avg-pool2d'
 import { maxPoolWindowRange } from '../max-pool2d'
 import type { PoolGeometry } from '../pool-geometry'
 import { MemoryLayout } from './memory-layout'
-import type { KernelCall } from './plans'
+import type { KernelCall, KernelName } from './plans'
 
 /** One pool run: the bytes it needs, how its inputs go in, its one call, how its results come out. */
 export interface PoolPlan<Result> {
@@ -54,6 +54,11 @@ class Placement {
       else new Int32Array(buffer, at, array.length).set(array)
     }
   }
+}
+
+/** The plan of one kernel call on the placed buffers. */
+function poolPlan<Result>(place: Placement, kernel: KernelName, args: number[], unpack: (buffer: ArrayBufferLike) => Result): PoolPlan<Result> {
+  return { bytes: place.bytes, pack: (buffer) => place.pack(buffer), call: { kernel, args }, unpack }
 }
 
 /** Output columns j0..j1−1: windows from j·S − P whose span D·(K−1)+1 lies inside the input. */
@@ -134,21 +139,15 @@ export function planMaxPool(x: Float64Array, g: PoolGeometry, into?: Float64Arra
   // the rows one window spans (each keeps its row maxima in a slot of the cache)
   const span = g.dilationH * (g.kernelH - 1) + 1
   const cacheAt = place.take(rowCacheBytes(g, span, j1 - j0))
-  return {
-    bytes: place.bytes,
-    pack: (buffer) => place.pack(buffer),
-    call: {
-      kernel: 'maxPool_f64',
-      args: [
-        ...[xAt, yAt, idxAt, planes, g.inH, g.inW, g.outH, g.outW, g.kernelW, g.strideW, g.dilationH, g.dilationW, rowsAt, colsAt, j0, j1],
-        ...[cacheAt, span],
-      ],
-    },
-    unpack: (buffer) => ({
+  return poolPlan(
+    place,
+    'maxPool_f64',
+    [xAt, yAt, idxAt, planes, g.inH, g.inW, g.outH, g.outW, g.kernelW, g.strideW, g.dilationH, g.dilationW, rowsAt, colsAt, j0, j1, cacheAt, span],
+    (buffer) => ({
       output: float64Result(yAt, outLength, into)(buffer),
       indices: copyOut(new Int32Array(buffer, idxAt, outLength), (length) => new Int32Array(length)),
     }),
-  }
+  )
 }
 
 export function planMaxPoolBackward(gradOutput: Float64Array, indices: Int32Array, g: PoolGeometry, into?: Float64Array): PoolPlan<Float64Array> {
@@ -158,12 +157,7 @@ export function planMaxPoolBackward(gradOutput: Float64Array, indices: Int32Arra
   const gyAt = place.put(gradOutput)
   const idxAt = place.put(indices)
   const gxAt = place.take(inLength * 8)
-  return {
-    bytes: place.bytes,
-    pack: (buffer) => place.pack(buffer),
-    call: { kernel: 'maxPoolBackward_f64', args: [gyAt, idxAt, gxAt, planes, g.inH * g.inW, g.outH * g.outW] },
-    unpack: float64Result(gxAt, inLength, into),
-  }
+  return poolPlan(place, 'maxPoolBackward_f64', [gyAt, idxAt, gxAt, planes, g.inH * g.inW, g.outH * g.outW], float64Result(gxAt, inLength, into))
 }
 
 /**
@@ -198,18 +192,15 @@ export function planAvgPool(x: Float64Array, g: PoolGeometry, into?: Float64Arra
   const tapsAt = place.put(whole.taps)
   const yAt = place.take(outLength * 8)
   const [j0, j1] = wholeColumns(g, g.kernelW)
-  return {
-    bytes: place.bytes,
-    pack: (buffer) => place.pack(buffer),
-    call: {
-      kernel: 'avgPool_f64',
-      args: [
-        ...[xAt, yAt, planes, g.inH, g.inW, g.outH, g.outW, g.kernelW, g.strideW, rowsAt, colsAt, rowCountsAt, colCountsAt, windows.override, j0, j1],
-        ...[tapsAt, whole.taps.length, whole.i0, whole.i1],
-      ],
-    },
-    unpack: float64Result(yAt, outLength, into),
-  }
+  return poolPlan(
+    place,
+    'avgPool_f64',
+    [
+      ...[xAt, yAt, planes, g.inH, g.inW, g.outH, g.outW, g.kernelW, g.strideW, rowsAt, colsAt, rowCountsAt, colCountsAt, windows.override, j0, j1],
+      ...[tapsAt, whole.taps.length, whole.i0, whole.i1],
+    ],
+    float64Result(yAt, outLength, into),
+  )
 }
 
 /** Per input position on one axis, [first, last+1) of the output positions whose window holds it. */
@@ -243,16 +234,13 @@ export function planAvgPoolBackward(gradOutput: Float64Array, g: PoolGeometry, i
   const windowColsAt = place.put(pairs(windows.cols.start, windows.cols.end))
   const gxAt = place.take(inLength * 8)
   const shareAt = place.take(gradOutput.length * 8)
-  return {
-    bytes: place.bytes,
-    pack: (buffer) => place.pack(buffer),
-    call: {
-      kernel: 'avgPoolBackward_f64',
-      args: [
-        ...[gyAt, gxAt, shareAt, planes, g.inH, g.inW, g.outH, g.outW, g.kernelW, g.strideW, rowsAt, colsAt, rowCountsAt, colCountsAt, windows.override],
-        ...[w0, w1, tapsAt, taps.length, g.kernelH, g.strideH, windowColsAt],
-      ],
-    },
-    unpack: float64Result(gxAt, inLength, into),
-  }
+  return poolPlan(
+    place,
+    'avgPoolBackward_f64',
+    [
+      ...[gyAt, gxAt, shareAt, planes, g.inH, g.inW, g.outH, g.outW, g.kernelW, g.strideW, rowsAt, colsAt, rowCountsAt, colCountsAt, windows.override],
+      ...[w0, w1, tapsAt, taps.length, g.kernelH, g.strideH, windowColsAt],
+    ],
+    float64Result(gxAt, inLength, into),
+  )
 }
