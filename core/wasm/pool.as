@@ -66,7 +66,9 @@ export function maxPool_f64(
   kernelW: i32, strideW: i32, dilationH: i32, dilationW: i32, rows: usize, cols: usize, j0: i32, j1: i32, cache: usize, span: i32,
 ): void {
   if (strideW == 1) {
-    maxPoolRows(x, y, idx, planes, inH, inW, outH, outW, kernelW, dilationH, dilationW, rows, cols, j0, j1, cache, span)
+    // one copy of the loops per case, each without the test of the other
+    if (anyNaN(x, <usize>planes * <usize>(inH * inW))) maxPoolRowsNaN(x, y, idx, planes, inH, inW, outH, outW, kernelW, dilationH, dilationW, rows, cols, j0, j1, cache, span)
+    else maxPoolRowsNanFree(x, y, idx, planes, inH, inW, outH, outW, kernelW, dilationH, dilationW, rows, cols, j0, j1, cache, span)
     return
   }
   const inPlane = <usize>(inH * inW)
@@ -191,10 +193,26 @@ export function maxPool_f64(
  * (i64) for the whole columns j0..j1−1, a tag per slot (the input row it holds) and one window's
  * table of slots. Whole columns go eight at a time (the last eight overlap the eight before
  * them: the same values written again); fewer than eight, and the edge columns, cell by cell.
+ * nanFree: a constant in each of the two copies above (planes without NaN: `value > max` alone).
  */
-function maxPoolRows(
+function maxPoolRowsNanFree(
   x: usize, y: usize, idx: usize, planes: i32, inH: i32, inW: i32, outH: i32, outW: i32,
   kernelW: i32, dilationH: i32, dilationW: i32, rows: usize, cols: usize, j0: i32, j1: i32, cache: usize, span: i32,
+): void {
+  maxPoolRows(x, y, idx, planes, inH, inW, outH, outW, kernelW, dilationH, dilationW, rows, cols, j0, j1, cache, span, true)
+}
+
+function maxPoolRowsNaN(
+  x: usize, y: usize, idx: usize, planes: i32, inH: i32, inW: i32, outH: i32, outW: i32,
+  kernelW: i32, dilationH: i32, dilationW: i32, rows: usize, cols: usize, j0: i32, j1: i32, cache: usize, span: i32,
+): void {
+  maxPoolRows(x, y, idx, planes, inH, inW, outH, outW, kernelW, dilationH, dilationW, rows, cols, j0, j1, cache, span, false)
+}
+
+// @ts-ignore: decorator
+@inline function maxPoolRows(
+  x: usize, y: usize, idx: usize, planes: i32, inH: i32, inW: i32, outH: i32, outW: i32,
+  kernelW: i32, dilationH: i32, dilationW: i32, rows: usize, cols: usize, j0: i32, j1: i32, cache: usize, span: i32, nanFree: bool,
 ): void {
   const inPlane = <usize>(inH * inW)
   const rowBytes = j1 - j0 >= 8 ? <usize>(j1 - j0) << 3 : 0
@@ -205,7 +223,6 @@ function maxPoolRows(
   // the first cell of column j0's window; column j0 + c starts c cells later
   const first = j1 > j0 ? load<i32>(cols + (<usize>j0 << 3)) : 0
   const lanes = i64x2.replace_lane(i64x2.splat(0), 1, 1)
-  const nanFree = !anyNaN(x, <usize>planes * inPlane)
   let k: usize = 0
   for (let plane = 0; plane < planes; plane++) {
     const base = x + <usize>plane * inPlane * 8
