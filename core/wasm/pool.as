@@ -66,9 +66,7 @@ export function maxPool_f64(
   kernelW: i32, strideW: i32, dilationH: i32, dilationW: i32, rows: usize, cols: usize, j0: i32, j1: i32, cache: usize, span: i32,
 ): void {
   if (strideW == 1) {
-    // one copy of the loops per case, each without the test of the other
-    if (anyNaN(x, <usize>planes * <usize>(inH * inW))) maxPoolRowsNaN(x, y, idx, planes, inH, inW, outH, outW, kernelW, dilationH, dilationW, rows, cols, j0, j1, cache, span)
-    else maxPoolRowsNanFree(x, y, idx, planes, inH, inW, outH, outW, kernelW, dilationH, dilationW, rows, cols, j0, j1, cache, span)
+    maxPoolRows(x, y, idx, planes, inH, inW, outH, outW, kernelW, dilationH, dilationW, rows, cols, j0, j1, cache, span)
     return
   }
   const inPlane = <usize>(inH * inW)
@@ -190,39 +188,25 @@ export function maxPool_f64(
  * last NaN. Starting a pass at its first cell instead of −∞ changes nothing: −∞ is not taken
  * from −∞ and keeps the first cell's position either way.
  * cache: `span` (the rows one window spans) slots of row maxima (f64) and their positions h·W + w
- * (i64) for the whole columns j0..j1−1, a tag per slot (the input row it holds) and one window's
- * table of slots. Whole columns go eight at a time (the last eight overlap the eight before
- * them: the same values written again); fewer than eight, and the edge columns, cell by cell.
- * nanFree: a constant in each of the two copies above (planes without NaN: `value > max` alone).
+ * (i64) for the whole columns j0..j1−1, a tag per slot (2·the input row it holds, + 1 when that
+ * row's cells hold a NaN: only then do its passes test for NaN) and one window's table of slots.
+ * Whole columns go eight at a time (the last eight overlap the eight before them: the same
+ * values written again); fewer than eight, and the edge columns, cell by cell.
  */
-function maxPoolRowsNanFree(
+function maxPoolRows(
   x: usize, y: usize, idx: usize, planes: i32, inH: i32, inW: i32, outH: i32, outW: i32,
   kernelW: i32, dilationH: i32, dilationW: i32, rows: usize, cols: usize, j0: i32, j1: i32, cache: usize, span: i32,
-): void {
-  maxPoolRows(x, y, idx, planes, inH, inW, outH, outW, kernelW, dilationH, dilationW, rows, cols, j0, j1, cache, span, true)
-}
-
-function maxPoolRowsNaN(
-  x: usize, y: usize, idx: usize, planes: i32, inH: i32, inW: i32, outH: i32, outW: i32,
-  kernelW: i32, dilationH: i32, dilationW: i32, rows: usize, cols: usize, j0: i32, j1: i32, cache: usize, span: i32,
-): void {
-  maxPoolRows(x, y, idx, planes, inH, inW, outH, outW, kernelW, dilationH, dilationW, rows, cols, j0, j1, cache, span, false)
-}
-
-// @ts-ignore: decorator
-@inline function maxPoolRows(
-  x: usize, y: usize, idx: usize, planes: i32, inH: i32, inW: i32, outH: i32, outW: i32,
-  kernelW: i32, dilationH: i32, dilationW: i32, rows: usize, cols: usize, j0: i32, j1: i32, cache: usize, span: i32, nanFree: bool,
 ): void {
   const inPlane = <usize>(inH * inW)
   const rowBytes = j1 - j0 >= 8 ? <usize>(j1 - j0) << 3 : 0
+  // the cells the first pass reads in a row: the whole columns' windows
+  const rowCells = (rowBytes >> 3) + <usize>((kernelW - 1) * dilationW)
   const values = cache
   const positions = values + <usize>span * rowBytes
   const tags = positions + <usize>span * rowBytes
   const window = tags + (<usize>span << 2)
   // the first cell of column j0's window; column j0 + c starts c cells later
   const first = j1 > j0 ? load<i32>(cols + (<usize>j0 << 3)) : 0
-  const lanes = i64x2.replace_lane(i64x2.splat(0), 1, 1)
   let k: usize = 0
   for (let plane = 0; plane < planes; plane++) {
     const base = x + <usize>plane * inPlane * 8
@@ -233,75 +217,28 @@ function maxPoolRowsNaN(
       const h1 = load<i32>(rows + (<usize>i << 3), 4)
       // the window's rows, each by its slot (its row maxima made when not kept)
       let count: usize = 0
+      let nan = false
       for (let h = h0; h < h1 && rowBytes > 0; h += dilationH) {
         const slot = <usize>(h % span)
         const at = slot * rowBytes
-        if (load<i32>(tags + (slot << 2)) != h) {
-          store<i32>(tags + (slot << 2), h)
+        let tag = load<i32>(tags + (slot << 2))
+        if (tag >> 1 != h) {
           const source = base + <usize>(h * inW + first) * 8
-          // positions of the first cells of columns c/8, c/8 + 1 (then + 2·n per pair)
-          const origin = i64x2.add(i64x2.splat(<i64>(h * inW + first)), lanes)
-          for (let c: usize = 0; ; c += 64) {
-            if (c + 64 > rowBytes) c = rowBytes - 64
-            const p = source + c
-            let maxA = v128.load(p), maxB = v128.load(p, 16), maxC = v128.load(p, 32), maxD = v128.load(p, 48)
-            let atA = i64x2.splat(0), atB = atA, atC = atA, atD = atA
-            for (let b = 1; b < kernelW; b++) {
-              const step = b * dilationW
-              const q = p + (<usize>step << 3)
-              const stepV = i64x2.splat(<i64>step)
-              const vA = v128.load(q), vB = v128.load(q, 16), vC = v128.load(q, 32), vD = v128.load(q, 48)
-              const tA = takes(vA, maxA, nanFree), tB = takes(vB, maxB, nanFree)
-              const tC = takes(vC, maxC, nanFree), tD = takes(vD, maxD, nanFree)
-              maxA = larger(vA, maxA, tA, nanFree); maxB = larger(vB, maxB, tB, nanFree)
-              maxC = larger(vC, maxC, tC, nanFree); maxD = larger(vD, maxD, tD, nanFree)
-              atA = v128.bitselect(stepV, atA, tA); atB = v128.bitselect(stepV, atB, tB)
-              atC = v128.bitselect(stepV, atC, tC); atD = v128.bitselect(stepV, atD, tD)
-            }
-            const column = i64x2.add(origin, i64x2.splat(<i64>(c >> 3)))
-            const two = i64x2.splat(2)
-            const vp = values + at + c
-            const pp = positions + at + c
-            v128.store(vp, maxA); v128.store(vp, maxB, 16); v128.store(vp, maxC, 32); v128.store(vp, maxD, 48)
-            v128.store(pp, i64x2.add(atA, column))
-            v128.store(pp, i64x2.add(atB, i64x2.add(column, two)), 16)
-            v128.store(pp, i64x2.add(atC, i64x2.add(column, i64x2.add(two, two))), 32)
-            v128.store(pp, i64x2.add(atD, i64x2.add(column, i64x2.splat(6))), 48)
-            if (c + 64 >= rowBytes) break
-          }
+          const rowNaN = anyNaN(source, rowCells)
+          tag = (h << 1) | <i32>rowNaN
+          store<i32>(tags + (slot << 2), tag)
+          const origin = <i64>(h * inW + first)
+          if (rowNaN) rowMaxima(source, origin, rowBytes, kernelW, dilationW, values + at, positions + at, false)
+          else rowMaxima(source, origin, rowBytes, kernelW, dilationW, values + at, positions + at, true)
         }
+        nan = nan || (tag & 1) != 0
         store<i32>(window + (count << 2), <i32>at)
         count++
       }
       const start = k + <usize>j0
-      for (let c: usize = 0; count > 0; c += 64) {
-        if (c + 64 > rowBytes) c = rowBytes - 64
-        const at = <usize>load<i32>(window) + c
-        let maxA = v128.load(values + at), maxB = v128.load(values + at, 16)
-        let maxC = v128.load(values + at, 32), maxD = v128.load(values + at, 48)
-        let atA = v128.load(positions + at), atB = v128.load(positions + at, 16)
-        let atC = v128.load(positions + at, 32), atD = v128.load(positions + at, 48)
-        for (let a: usize = 1; a < count; a++) {
-          const row = <usize>load<i32>(window + (a << 2)) + c
-          const vA = v128.load(values + row), vB = v128.load(values + row, 16)
-          const vC = v128.load(values + row, 32), vD = v128.load(values + row, 48)
-          const tA = takes(vA, maxA, nanFree), tB = takes(vB, maxB, nanFree)
-          const tC = takes(vC, maxC, nanFree), tD = takes(vD, maxD, nanFree)
-          maxA = larger(vA, maxA, tA, nanFree); maxB = larger(vB, maxB, tB, nanFree)
-          maxC = larger(vC, maxC, tC, nanFree); maxD = larger(vD, maxD, tD, nanFree)
-          atA = v128.bitselect(v128.load(positions + row), atA, tA)
-          atB = v128.bitselect(v128.load(positions + row, 16), atB, tB)
-          atC = v128.bitselect(v128.load(positions + row, 32), atC, tC)
-          atD = v128.bitselect(v128.load(positions + row, 48), atD, tD)
-        }
-        const cell = start + (c >> 3)
-        const yp = y + (cell << 3)
-        v128.store(yp, maxA); v128.store(yp, maxB, 16); v128.store(yp, maxC, 32); v128.store(yp, maxD, 48)
-        // the low halves of the i64 lanes (the indices fit in i32) as four i32 per store
-        const ip = idx + (cell << 2)
-        v128.store(ip, lowHalves(atA, atB))
-        v128.store(ip, lowHalves(atC, atD), 16)
-        if (c + 64 >= rowBytes) break
+      if (count > 0) {
+        if (nan) windowMaxima(values, positions, window, count, rowBytes, y + (start << 3), idx + (start << 2), false)
+        else windowMaxima(values, positions, window, count, rowBytes, y + (start << 3), idx + (start << 2), true)
       }
       for (let j = 0; j < outW; j++) {
         if (j == j0 && count > 0) j = j1
@@ -309,6 +246,83 @@ function maxPoolRowsNaN(
       }
       k += <usize>outW
     }
+  }
+}
+
+/**
+ * One input row's maxima over each whole column's window columns, eight columns at a time:
+ * values and positions (origin + the column + the offset of its maximum) from `values`, `positions`.
+ */
+// @ts-ignore: decorator
+@inline function rowMaxima(
+  source: usize, origin: i64, rowBytes: usize, kernelW: i32, dilationW: i32, values: usize, positions: usize, nanFree: bool,
+): void {
+  const lanes = i64x2.add(i64x2.splat(origin), i64x2.replace_lane(i64x2.splat(0), 1, 1))
+  const two = i64x2.splat(2)
+  for (let c: usize = 0; ; c += 64) {
+    if (c + 64 > rowBytes) c = rowBytes - 64
+    const p = source + c
+    let maxA = v128.load(p), maxB = v128.load(p, 16), maxC = v128.load(p, 32), maxD = v128.load(p, 48)
+    let atA = i64x2.splat(0), atB = atA, atC = atA, atD = atA
+    for (let b = 1; b < kernelW; b++) {
+      const step = b * dilationW
+      const q = p + (<usize>step << 3)
+      const stepV = i64x2.splat(<i64>step)
+      const vA = v128.load(q), vB = v128.load(q, 16), vC = v128.load(q, 32), vD = v128.load(q, 48)
+      const tA = takes(vA, maxA, nanFree), tB = takes(vB, maxB, nanFree)
+      const tC = takes(vC, maxC, nanFree), tD = takes(vD, maxD, nanFree)
+      maxA = larger(vA, maxA, tA, nanFree); maxB = larger(vB, maxB, tB, nanFree)
+      maxC = larger(vC, maxC, tC, nanFree); maxD = larger(vD, maxD, tD, nanFree)
+      atA = v128.bitselect(stepV, atA, tA); atB = v128.bitselect(stepV, atB, tB)
+      atC = v128.bitselect(stepV, atC, tC); atD = v128.bitselect(stepV, atD, tD)
+    }
+    const column = i64x2.add(lanes, i64x2.splat(<i64>(c >> 3)))
+    const vp = values + c
+    const pp = positions + c
+    v128.store(vp, maxA); v128.store(vp, maxB, 16); v128.store(vp, maxC, 32); v128.store(vp, maxD, 48)
+    v128.store(pp, i64x2.add(atA, column))
+    v128.store(pp, i64x2.add(atB, i64x2.add(column, two)), 16)
+    v128.store(pp, i64x2.add(atC, i64x2.add(column, i64x2.add(two, two))), 32)
+    v128.store(pp, i64x2.add(atD, i64x2.add(column, i64x2.splat(6))), 48)
+    if (c + 64 >= rowBytes) break
+  }
+}
+
+/**
+ * Each whole column's maximum over the window's `count` rows (their slots in `window`), eight
+ * columns at a time, written to y and (as i32) idx from the window's first whole column.
+ */
+// @ts-ignore: decorator
+@inline function windowMaxima(
+  values: usize, positions: usize, window: usize, count: usize, rowBytes: usize, y: usize, idx: usize, nanFree: bool,
+): void {
+  for (let c: usize = 0; ; c += 64) {
+    if (c + 64 > rowBytes) c = rowBytes - 64
+    const at = <usize>load<i32>(window) + c
+    let maxA = v128.load(values + at), maxB = v128.load(values + at, 16)
+    let maxC = v128.load(values + at, 32), maxD = v128.load(values + at, 48)
+    let atA = v128.load(positions + at), atB = v128.load(positions + at, 16)
+    let atC = v128.load(positions + at, 32), atD = v128.load(positions + at, 48)
+    for (let a: usize = 1; a < count; a++) {
+      const row = <usize>load<i32>(window + (a << 2)) + c
+      const vA = v128.load(values + row), vB = v128.load(values + row, 16)
+      const vC = v128.load(values + row, 32), vD = v128.load(values + row, 48)
+      const tA = takes(vA, maxA, nanFree), tB = takes(vB, maxB, nanFree)
+      const tC = takes(vC, maxC, nanFree), tD = takes(vD, maxD, nanFree)
+      maxA = larger(vA, maxA, tA, nanFree); maxB = larger(vB, maxB, tB, nanFree)
+      maxC = larger(vC, maxC, tC, nanFree); maxD = larger(vD, maxD, tD, nanFree)
+      atA = v128.bitselect(v128.load(positions + row), atA, tA)
+      atB = v128.bitselect(v128.load(positions + row, 16), atB, tB)
+      atC = v128.bitselect(v128.load(positions + row, 32), atC, tC)
+      atD = v128.bitselect(v128.load(positions + row, 48), atD, tD)
+    }
+    const yp = y + c
+    v128.store(yp, maxA); v128.store(yp, maxB, 16); v128.store(yp, maxC, 32); v128.store(yp, maxD, 48)
+    // the low halves of the i64 lanes (the indices fit in i32) as four i32 per store
+    const ip = idx + (c >> 1)
+    v128.store(ip, lowHalves(atA, atB))
+    v128.store(ip, lowHalves(atC, atD), 16)
+    if (c + 64 >= rowBytes) break
   }
 }
 
