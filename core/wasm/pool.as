@@ -7,8 +7,9 @@
 // the first real cell and the end of the window (tables of i32), which output rows and columns
 // have whole windows inside the input, and a whole window's cells as a flat row-major tap list.
 // Whole windows go one f64x2 lane per output column, several vectors at a time in independent
-// chains (at stride 1: 8 max columns, 12 avg columns over the tap list; else 4, then 2); the
-// edge columns go one at a time.
+// chains (at stride 1: 12 avg columns over the tap list; else 4, then 2); MaxPool2d at stride 1
+// goes in two passes (row maxima, then each window's rows: maxPoolRows); the edge columns go one
+// at a time. The order-preserving reasoning of each path is at its function.
 
 /** Two f64 at address and address + step·8 (adjacent when step is 1). */
 // @ts-ignore: decorator
@@ -17,12 +18,6 @@
   return f64x2.replace_lane(f64x2.splat(load<f64>(address)), 1, load<f64>(address + step * 8))
 }
 
-/**
- * y, idx = max over each window, PyTorch's rule: start at −∞ with the window's first real cell,
- * take a cell when `value > max || value != value` (the first of equal maxima stays, the last NaN
- * wins). rows: [start, end) per output row (start the first real row, stepping by the dilation);
- * cols likewise per output column; columns j0..j1−1 have whole windows (start = j·sW − pW).
- */
 /** Whether any of n f64 from x is NaN (then the max kernels test every value for NaN too). */
 function anyNaN(x: usize, n: usize): bool {
   let seen = f64x2.splat(0)
@@ -61,6 +56,13 @@ function anyNaN(x: usize, n: usize): bool {
   return v128.or(f64x2.gt(v, max), f64x2.ne(v, v))
 }
 
+/**
+ * y, idx = max over each window, PyTorch's rule: start at −∞ with the window's first real cell,
+ * take a cell when `value > max || value != value` (the first of equal maxima stays, the last NaN
+ * wins). rows: [start, end) per output row (start the first real row, stepping by the dilation);
+ * cols likewise per output column; columns j0..j1−1 have whole windows (start = j·sW − pW).
+ * cache, span: maxPoolRows' row maxima, for horizontal stride 1 (unused otherwise).
+ */
 export function maxPool_f64(
   x: usize, y: usize, idx: usize, planes: i32, inH: i32, inW: i32, outH: i32, outW: i32,
   kernelW: i32, strideW: i32, dilationH: i32, dilationW: i32, rows: usize, cols: usize, j0: i32, j1: i32, cache: usize, span: i32,
