@@ -7,6 +7,7 @@ import { ConvolabError, gradcheck } from '../../core'
 import type { ProbeRequest, Result } from '../../contract'
 import { errorOf } from '../../contract'
 import type { ExactTensors } from './compute'
+import type { Kept } from './kept-sums'
 import { runCompute, Superseded, transferablesOf } from './compute'
 import { consoleLogger, toEnvelope, type Logger } from './envelope'
 import type { ConvKernel } from './kernel'
@@ -30,6 +31,8 @@ export class ComputeHost {
   private last: ExactTensors | null = null
   /** The result before the last: no probe reads it, so the next compute writes into its arrays. */
   private spare: ExactTensors | null = null
+  /** What a change of the bias alone leaves as it was: the sums Σ w·x, their maps, the gradients. */
+  private readonly kept: Kept = { sums: null, gradients: null }
   private queue: Promise<void> = Promise.resolve()
   /** The lane of the compute running now (null: none): a newer one of the same lane stops it. */
   private computing: 'view' | 'animation' | null = null
@@ -77,7 +80,7 @@ export class ComputeHost {
           // taken out while the run may write into it, so it is never handed out twice
           this.spare = null
           const request = { ...message.request, gradOutput: resolveStoredTarget(message.request.gradOutput, this.inputs) }
-          const { result: value, settle } = await runCompute(input, request, this.kernel, isStale, spare)
+          const { result: value, settle } = await runCompute(input, request, this.kernel, isStale, spare, this.kept)
             .catch((error: unknown) => {
               this.spare = spare
               throw error
@@ -87,8 +90,9 @@ export class ComputeHost {
             })
           // y is read back from the kernels' memory once the maps are on their way
           afterPost = () => {
-            this.spare = this.last
-            this.last = settle()
+            const next = settle()
+            this.spare = unshared(this.last, next)
+            this.last = next
           }
           result = { ok: true, value }
           transfer = transferablesOf(value)
@@ -199,6 +203,18 @@ export class ComputeHost {
     const { request, generation } = message
     return gradcheck({ ...request, onSample: this.progress(() => Atomics.load(this.control, CONTROL.gradcheckGeneration) === generation) })
   }
+}
+
+/**
+ * An earlier result as spare arrays, less those the next one still reads (a bias-only change
+ * keeps the gradients' arrays): a compute must never write into a result a probe may read.
+ */
+function unshared(earlier: ExactTensors | null, next: ExactTensors): ExactTensors | null {
+  if (!earlier) return null
+  const keeps = (tensor: Tensor | undefined): boolean =>
+    !!tensor && [next.output, next.gradInput, next.gradOutput].some((other) => other?.data.buffer === tensor.data.buffer)
+  if (keeps(earlier.output)) return null
+  return keeps(earlier.gradInput) ? { ...earlier, gradInput: undefined } : earlier
 }
 
 function requestIdOf(message: ToWorker): Record<string, number> {
