@@ -171,7 +171,12 @@ interface EngineTimes {
  * The same changes through each engine build (name → its engine-worker.js), one engine after the
  * other for every change, so that a loaded machine slows them alike and their ratio holds.
  */
-async function throughEngines(x: Tensor, gradients: boolean, workers: Record<string, string>): Promise<Record<string, EngineTimes>> {
+async function throughEngines(
+  x: Tensor,
+  gradients: boolean,
+  workers: Record<string, string>,
+  change: 'bias' | 'weight' = 'bias',
+): Promise<Record<string, EngineTimes>> {
   const runs = await Promise.all(
     Object.entries(workers).map(async ([name, file]) => {
       const engine = new Engine({ host: 'browser', spawn: (control) => nodeWorker(file, control) })
@@ -185,8 +190,9 @@ async function throughEngines(x: Tensor, gradients: boolean, workers: Record<str
       const request: ComputeRequest = {
         requestId: k + 10,
         inputId: run.inputId,
-        weight: { shape: [...weight.shape], data: weight.data },
-        bias: { shape: [8], data: bias(k + 10).data },
+        // a weight change moves one kernel cell (as typing in it does); a bias change, the bias
+        weight: { shape: [...weight.shape], data: change === 'weight' ? weight.data.map((v, i) => (i === 13 ? v + (k + 10) * 1e-3 : v)) : weight.data },
+        bias: { shape: [8], data: bias(change === 'weight' ? 1 : k + 10).data },
         options,
         display: { maxSide: MAX_SIDE },
         ...(gradients ? { gradOutput: { kind: 'ones' as const } } : {}),
@@ -247,6 +253,10 @@ if (compare > 0) {
 workers.this = join(root, 'out/main/engine-worker.js')
 const forward = await throughEngines(x, false, workers)
 const backward = await throughEngines(x, true, workers)
+const weightForward = await throughEngines(x, false, workers, 'weight')
+const weightBackward = await throughEngines(x, true, workers, 'weight')
 console.log(`kernel path: ${forward.this.kernel}`)
 console.log(table('bias change → maps (forward)', parts.forward, forward))
 console.log(table('forward + all gradients (dE/dy = ones): the backward part', parts.backward, backward))
+console.log(table('weight change (one kernel cell) → maps (forward)', [], weightForward))
+console.log(table('weight change with all gradients (dE/dy = ones)', [], weightBackward))

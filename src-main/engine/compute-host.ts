@@ -6,7 +6,7 @@ import type { Tensor } from '../../core'
 import { ConvolabError, gradcheck } from '../../core'
 import type { ProbeRequest, Result } from '../../contract'
 import { errorOf } from '../../contract'
-import type { ExactTensors } from './compute'
+import type { ExactTensors, SpareArrays } from './compute'
 import type { Kept } from './kept-sums'
 import { runCompute, Superseded, transferablesOf } from './compute'
 import { consoleLogger, toEnvelope, type Logger } from './envelope'
@@ -30,7 +30,7 @@ export class ComputeHost {
   private readonly inputs = new Map<string, Tensor>()
   private last: ExactTensors | null = null
   /** The result before the last: no probe reads it, so the next compute writes into its arrays. */
-  private spare: ExactTensors | null = null
+  private spare: SpareArrays = {}
   /** What a change of the bias alone leaves as it was: the sums Σ w·x, their maps, the gradients. */
   private readonly kept: Kept = { sums: null, gradients: null }
   private queue: Promise<void> = Promise.resolve()
@@ -78,7 +78,7 @@ export class ComputeHost {
           this.computing = 'view'
           const spare = this.spare
           // taken out while the run may write into it, so it is never handed out twice
-          this.spare = null
+          this.spare = {}
           const request = { ...message.request, gradOutput: resolveStoredTarget(message.request.gradOutput, this.inputs) }
           const { result: value, settle } = await runCompute(input, request, this.kernel, isStale, spare, this.kept)
             .catch((error: unknown) => {
@@ -206,15 +206,15 @@ export class ComputeHost {
 }
 
 /**
- * An earlier result as spare arrays, less those the next one still reads (a bias-only change
- * keeps the gradients' arrays): a compute must never write into a result a probe may read.
+ * An earlier result's arrays, less those the next one still reads (a bias-only change keeps the
+ * gradients' arrays): a compute must never write into a result a probe may read.
  */
-function unshared(earlier: ExactTensors | null, next: ExactTensors): ExactTensors | null {
-  if (!earlier) return null
-  const keeps = (tensor: Tensor | undefined): boolean =>
-    !!tensor && [next.output, next.gradInput, next.gradOutput].some((other) => other?.data.buffer === tensor.data.buffer)
-  if (keeps(earlier.output)) return null
-  return keeps(earlier.gradInput) ? { ...earlier, gradInput: undefined } : earlier
+function unshared(earlier: ExactTensors | null, next: ExactTensors): SpareArrays {
+  if (!earlier) return {}
+  const held = Object.values(next.arrays()).map((array) => array?.buffer)
+  const free = (array: Float64Array | undefined) => (array && !held.includes(array.buffer) ? array : undefined)
+  const { output, gradInput } = earlier.arrays()
+  return { output: free(output), gradInput: free(gradInput) }
 }
 
 function requestIdOf(message: ToWorker): Record<string, number> {

@@ -17,9 +17,18 @@ export interface ExactTensors {
   requestId: number
   geometry: ConvGeometry
   input: Tensor
-  output: Tensor
+  /** y, made from the kept sums on its first read (a probe, a region), not on every change. */
+  readonly output: Tensor
   gradInput?: Tensor
   gradOutput?: Tensor
+  /** The arrays this result holds, for a later compute to write into once no probe reads it. */
+  arrays(): SpareArrays
+}
+
+/** Arrays of an earlier result no one reads any more (y's only if it was made). */
+export interface SpareArrays {
+  output?: Float64Array
+  gradInput?: Float64Array
 }
 
 export class Superseded extends Error {
@@ -33,7 +42,7 @@ export async function runCompute(
   request: ComputeRequest,
   kernel: ConvKernel,
   isStale: () => boolean = () => false,
-  spare: ExactTensors | null = null,
+  spare: SpareArrays = {},
   kept: Kept = { sums: null, gradients: null },
 ): Promise<{ result: ComputeResult; settle: () => ExactTensors }> {
   const started = performance.now()
@@ -56,7 +65,7 @@ export async function runCompute(
   let y: Float64Array | null = null
   const keptSums = sums
   const makeOutput = (): Tensor => {
-    y ??= addBias(keptSums.read(), bias?.data ?? null, geometry, spare?.output.data)
+    y ??= addBias(keptSums.read(), bias?.data ?? null, geometry, spare.output)
     return { shape, data: y }
   }
   const factor = boxFactor(geometry.outH, geometry.outW, maxSide)
@@ -68,12 +77,25 @@ export async function runCompute(
     kernel: kernel.name,
     timings: { computeMs: 0 },
   }
-  const exact = (): ExactTensors => ({ requestId: request.requestId, geometry, input, output: makeOutput() })
+  const exact = (gradients?: { gradInput: Tensor; gradOutput: Tensor }): ExactTensors => {
+    // the sums leave kernel memory now, y only when read
+    keptSums.read()
+    return {
+      requestId: request.requestId,
+      geometry,
+      input,
+      get output() {
+        return makeOutput()
+      },
+      ...gradients,
+      arrays: () => ({ output: y ?? undefined, gradInput: gradients?.gradInput.data }),
+    }
+  }
   const spec = request.gradOutput
   if (!spec) {
     result.timings = timings(started, reusedSums ? 'sums' : undefined)
     // y itself is made after the answer (settle)
-    return { result, settle: exact }
+    return { result, settle: () => exact() }
   }
   const keptGradients = matchingGradients(kept.gradients, sums, spec)
   if (keptGradients) {
@@ -83,7 +105,7 @@ export async function runCompute(
     result.gradBias = keptGradients.gradBias && copyOfTensor(keptGradients.gradBias)
     result.gradOutput = copyOfMaps(keptGradients.gradOutputMaps)
     result.timings = timings(started, 'sums and gradients')
-    return { result, settle: () => ({ ...exact(), gradInput: keptGradients.gradInput, gradOutput: keptGradients.gradOutput }) }
+    return { result, settle: () => exact({ gradInput: keptGradients.gradInput, gradOutput: keptGradients.gradOutput }) }
   }
   kept.gradients = null
   // y itself is made now only when the upstream gradient is made from it (MSE)
@@ -92,7 +114,7 @@ export async function runCompute(
   // dE/db of the remembered ones / N(0,1) gradient is the same on every change: summed once
   const fixed = spec.kind === 'ones' || spec.kind === 'random'
   const knownBias = fixed && bias ? fixedBiasGradient(upstream.gradOutput, geometry) : null
-  const intoGrads = { gradInput: spare?.gradInput?.data, stableInput: true, knownGradBias: knownBias !== null }
+  const intoGrads = { gradInput: spare.gradInput, stableInput: true, knownGradBias: knownBias !== null }
   // the WebAssembly kernels make dE/dx's maps in their memory too where they can
   const gradients = await (kernel.backwardWithMaps
     ? kernel.backwardWithMaps(input, weight, bias, upstream.gradOutput, options, maxSide, intoGrads)
@@ -122,7 +144,7 @@ export async function runCompute(
     }
   }
   result.timings = timings(started, reusedSums ? 'sums' : undefined)
-  return { result, settle: () => ({ ...exact(), gradInput: gradients.gradInput, gradOutput }) }
+  return { result, settle: () => exact({ gradInput: gradients.gradInput, gradOutput }) }
 }
 
 /**
