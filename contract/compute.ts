@@ -81,9 +81,10 @@ export interface ComputeResult {
     /**
      * What this compute took from the one before instead of running the kernels: the sums
      * Σ w·x (only the bias changed: y = sums + b), and with them the gradients (dE/dy does not
-     * depend on y: ones, N(0,1), a given tensor).
+     * depend on y: ones, N(0,1), a given tensor); or, on a weight change with such a dE/dy,
+     * dE/dw and dE/db (they do not depend on w: dE/dx alone was computed).
      */
-    reused?: 'sums' | 'sums and gradients'
+    reused?: 'sums' | 'sums and gradients' | 'weight gradients'
   }
 }
 

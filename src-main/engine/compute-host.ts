@@ -32,7 +32,7 @@ export class ComputeHost {
   /** The result before the last: no probe reads it, so the next compute writes into its arrays. */
   private spare: SpareArrays = {}
   /** What a change of the bias alone leaves as it was: the sums Σ w·x, their maps, the gradients. */
-  private readonly kept: Kept = { sums: null, gradients: null }
+  private readonly kept: Kept = { sums: null, gradients: null, weightGradients: null }
   private queue: Promise<void> = Promise.resolve()
   /** The lane of the compute running now (null: none): a newer one of the same lane stops it. */
   private computing: 'view' | 'animation' | null = null

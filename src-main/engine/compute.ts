@@ -9,7 +9,7 @@ import type { ComputeRequest, ComputeResult, MapStack, TensorPayload } from '../
 import { upstreamGradient } from './grad-output'
 import type { ConvKernel } from './kernel'
 import type { Kept, KeptSums } from './kept-sums'
-import { addBias, copyOfMaps, matchingGradients, matchingSums, shiftedMaps, sumsKey, upstreamKey } from './kept-sums'
+import { addBias, copyOfMaps, matchingGradients, matchingSums, matchingWeightGradients, shiftedMaps, sumsKey, upstreamKey } from './kept-sums'
 import { boxFactor, toMapStack } from './map-stack'
 
 /** The exact tensors of the last result, kept for probes (settle() gives them once the maps are sent). */
@@ -43,7 +43,7 @@ export async function runCompute(
   kernel: ConvKernel,
   isStale: () => boolean = () => false,
   spare: SpareArrays = {},
-  kept: Kept = { sums: null, gradients: null },
+  kept: Kept = { sums: null, gradients: null, weightGradients: null },
 ): Promise<{ result: ComputeResult; settle: () => ExactTensors }> {
   const started = performance.now()
   const { weight, options } = request
@@ -114,7 +114,9 @@ export async function runCompute(
   // dE/db of the remembered ones / N(0,1) gradient is the same on every change: summed once
   const fixed = spec.kind === 'ones' || spec.kind === 'random'
   const knownBias = fixed && bias ? fixedBiasGradient(upstream.gradOutput, geometry) : null
-  const intoGrads = { gradInput: spare.gradInput, stableInput: true, knownGradBias: knownBias !== null }
+  // dE/dw and dE/db do not depend on w either: a weight change computes dE/dx alone
+  const keptWeight = matchingWeightGradients(kept.weightGradients, key, input, spec)
+  const intoGrads = { gradInput: spare.gradInput, stableInput: true, knownGradBias: knownBias !== null, knownGradWeight: keptWeight !== null }
   // the WebAssembly kernels make dE/dx's maps in their memory too where they can
   const gradients = await (kernel.backwardWithMaps
     ? kernel.backwardWithMaps(input, weight, bias, upstream.gradOutput, options, maxSide, intoGrads)
@@ -124,12 +126,27 @@ export async function runCompute(
   result.gradInput = gradients.gradInputMaps
     ? { shape: mapShape(gradients.gradInput.shape), ...gradients.gradInputMaps }
     : toMapStack(gradients.gradInput, maxSide)
-  result.gradWeight = { shape: [...gradients.gradWeight.shape], data: gradients.gradWeight.data }
-  const gradBias = gradients.gradBias ?? (knownBias && bias ? { shape: bias.shape, data: knownBias.slice() } : null)
-  result.gradBias = gradBias ? { shape: [...gradBias.shape], data: gradBias.data } : null
+  if (keptWeight) {
+    result.gradWeight = copyOfTensor(keptWeight.gradWeight)
+    result.gradBias = keptWeight.gradBias && copyOfTensor(keptWeight.gradBias)
+  } else {
+    result.gradWeight = { shape: [...gradients.gradWeight.shape], data: gradients.gradWeight.data }
+    const gradBias = gradients.gradBias ?? (knownBias && bias ? { shape: bias.shape, data: knownBias.slice() } : null)
+    result.gradBias = gradBias ? { shape: [...gradBias.shape], data: gradBias.data } : null
+  }
   result.gradOutput = fixed ? fixedGradientMaps(gradOutput, maxSide) : toMapStack(gradOutput, maxSide)
   if (loss !== undefined) result.loss = loss
   const upstreamName = upstreamKey(spec)
+  if (upstreamName !== null && !keptWeight) {
+    kept.weightGradients = {
+      key,
+      input,
+      upstreamKey: upstreamName,
+      gradOutput,
+      gradWeight: copyOfTensor(result.gradWeight),
+      gradBias: result.gradBias && copyOfTensor(result.gradBias),
+    }
+  }
   if (upstreamName !== null) {
     // kept as copies: the answer's buffers move to the other thread
     kept.gradients = {
@@ -143,7 +160,7 @@ export async function runCompute(
       gradOutputMaps: copyOfMaps(result.gradOutput),
     }
   }
-  result.timings = timings(started, reusedSums ? 'sums' : undefined)
+  result.timings = timings(started, reusedSums ? 'sums' : keptWeight ? 'weight gradients' : undefined)
   return { result, settle: () => exact({ gradInput: gradients.gradInput, gradOutput }) }
 }
 
@@ -180,7 +197,7 @@ async function keepSums(input: Tensor, request: ComputeRequest, bias: Tensor | n
   return sums
 }
 
-function timings(started: number, reused: ComputeResult['timings']['reused']): ComputeResult['timings'] {
+function timings(started: number, reused: ComputeResult['timings']['reused'] | undefined): ComputeResult['timings'] {
   return { computeMs: performance.now() - started, ...(reused ? { reused } : {}) }
 }
 

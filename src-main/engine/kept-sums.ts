@@ -35,9 +35,23 @@ export interface KeptGradients {
   gradOutputMaps: MapStack
 }
 
+/**
+ * dE/dw and dE/db of one (input, options, dE/dy): neither depends on w or b when dE/dy does not
+ * depend on y, so a weight change needs dE/dx alone.
+ */
+export interface KeptWeightGradients {
+  key: string
+  input: Tensor
+  upstreamKey: string
+  gradOutput: Tensor
+  gradWeight: Tensor
+  gradBias: Tensor | null
+}
+
 export interface Kept {
   sums: KeptSums | null
   gradients: KeptGradients | null
+  weightGradients: KeptWeightGradients | null
 }
 
 /** Which sums a request needs: everything but the bias's values (whether it has one changes the geometry). */
@@ -74,6 +88,14 @@ export function upstreamKey(spec: GradOutputSpec): string | null {
 export function matchingGradients(kept: KeptGradients | null, sums: KeptSums, spec: GradOutputSpec): KeptGradients | null {
   const key = upstreamKey(spec)
   if (!kept || key === null || kept.sums !== sums || kept.upstreamKey !== key) return null
+  if (spec.kind === 'tensor' && !sameBits(kept.gradOutput.data, spec.tensor.data)) return null
+  return kept
+}
+
+/** The kept dE/dw and dE/db when they are this request's (`key` from sumsKey: everything but w and b). */
+export function matchingWeightGradients(kept: KeptWeightGradients | null, key: string, input: Tensor, spec: GradOutputSpec): KeptWeightGradients | null {
+  const upstream = upstreamKey(spec)
+  if (!kept || upstream === null || kept.key !== key || kept.input !== input || kept.upstreamKey !== upstream) return null
   if (spec.kind === 'tensor' && !sameBits(kept.gradOutput.data, spec.tensor.data)) return null
   return kept
 }

@@ -1,15 +1,17 @@
 // A change of the bias alone reuses the kept sums Σ w·x (and, when dE/dy does not depend on y,
-// every gradient) instead of running the kernels: the engine says so in timings.reused, and
+// every gradient) instead of running the kernels; a weight change then reuses dE/dw and dE/db
+// and computes dE/dx alone: the engine says so in timings.reused, and
 // every number the user reads is the one a fresh engine gives for the same request, bit for
 // bit (probed y, dE/dx, dE/dw, dE/db, the maps and their exact ranges), and core's within 1e-12.
 // A new weight, input, option, display size or dE/dy runs the kernels again.
 
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Tensor } from '../../core'
 import { conv2d, conv2dBackward, filled, normalTensor, seededSource } from '../../core'
 import type { ComputeRequest, ComputeResult, GradOutputSpec, ResultTensor, Result, TensorPayload } from '../../contract'
 import { Engine, sameThreadWorker } from '../../src-main/engine/engine'
 import { createFastKernel } from '../../src-main/engine/fast-kernel'
+import type { ConvKernel } from '../../src-main/engine/kernel'
 
 function value<T>(result: Result<T>): T {
   if (!result.ok) throw new Error(`engine error ${result.code}: ${result.message}`)
@@ -25,7 +27,12 @@ function expectClose(got: ArrayLike<number>, want: ArrayLike<number>): void {
   expect(worst).toBeLessThanOrEqual(1e-12)
 }
 
-const kernel = await createFastKernel({ threads: 0 })
+// on this thread, and on two kernel threads (the runner skips dE/dw on its own path)
+const kernels: Array<[string, ConvKernel]> = [
+  ['this thread', await createFastKernel({ threads: 0 })],
+  ['two kernel threads', await createFastKernel({ threads: 2 })],
+]
+let kernel = kernels[0][1]
 const engines: Engine[] = []
 afterAll(() => engines.forEach((engine) => engine.close()))
 
@@ -88,7 +95,11 @@ function readable(result: ComputeResult, exact: Partial<Record<ResultTensor, Flo
   }
 }
 
-describe('a change of the bias alone', () => {
+describe.each(kernels)('a change of the bias alone, %s', (_, chosen) => {
+  beforeEach(() => {
+    kernel = chosen
+  })
+
   it('reuses the sums and the gradients it can, and gives what a fresh engine gives', async () => {
     const { engine, inputId } = await newEngine(x)
     const steps: Array<{ w: Tensor; bias: Tensor | null; gradOutput?: GradOutputSpec; maxSide?: number; reused?: string }> = [
@@ -96,7 +107,8 @@ describe('a change of the bias alone', () => {
       { w: weight, bias: biases[1], reused: 'sums' },
       { w: weight, bias: biases[2], gradOutput: { kind: 'ones' }, reused: 'sums' },
       { w: weight, bias: biases[0], gradOutput: { kind: 'ones' }, reused: 'sums and gradients' },
-      { w: otherWeight, bias: biases[0], gradOutput: { kind: 'ones' } },
+      // dE/dw and dE/db do not depend on w: a weight change computes dE/dx alone
+      { w: otherWeight, bias: biases[0], gradOutput: { kind: 'ones' }, reused: 'weight gradients' },
       { w: otherWeight, bias: biases[1], gradOutput: { kind: 'ones' }, reused: 'sums and gradients' },
       { w: otherWeight, bias: biases[1], gradOutput: { kind: 'ones' }, maxSide: 0 },
       { w: otherWeight, bias: biases[2], gradOutput: { kind: 'ones' }, maxSide: 0, reused: 'sums and gradients' },
@@ -120,6 +132,13 @@ describe('a change of the bias alone', () => {
       { w: otherWeight, bias: null },
       { w: otherWeight, bias: null, reused: 'sums' },
       { w: weight, bias: biases[1] },
+      { w: weight, bias: biases[1], gradOutput: { kind: 'ones' }, reused: 'sums' },
+      { w: otherWeight, bias: biases[1], gradOutput: { kind: 'ones' }, reused: 'weight gradients' },
+      { w: otherWeight, bias: biases[2], gradOutput: { kind: 'ones' }, reused: 'sums and gradients' },
+      { w: weight, bias: biases[2], gradOutput: { kind: 'tensor', tensor: payload(drawn) } },
+      { w: otherWeight, bias: biases[0], gradOutput: { kind: 'tensor', tensor: payload(drawn) }, reused: 'weight gradients' },
+      // MSE's dE/dy moves with w too
+      { w: weight, bias: biases[0], gradOutput: { kind: 'mse', target: payload(drawn) } },
     ]
     let requestId = 0
     for (const step of steps) {
