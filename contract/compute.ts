@@ -85,6 +85,8 @@ export interface ComputeResult {
      * dE/dw and dE/db (they do not depend on w: dE/dx alone was computed).
      */
     reused?: 'sums' | 'sums and gradients' | 'weight gradients'
+    /** Output channels whose sums were computed again when only their kernels changed (the others kept). */
+    channels?: number
   }
 }
 

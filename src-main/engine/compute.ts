@@ -58,7 +58,10 @@ export async function runCompute(
   const key = sumsKey(request.inputId, options, maxSide, bias ? bias.data.length : null)
   let sums = matchingSums(kept.sums, key, input, weight.data)
   const reusedSums = sums !== null
-  if (!sums) sums = await keepSums(input, request, bias, kernel, kept, key)
+  const changed = sums ? null : changedChannels(kept.sums, key, input, request)
+  const refreshed = changed && kernel.forwardWithMaps ? changed : null
+  if (!sums)
+    sums = refreshed ? await refreshChannels(kept.sums!, refreshed, input, request, kernel, kept) : await keepSums(input, request, bias, kernel, kept, key)
   if (isStale()) throw new Superseded()
   const { geometry } = sums
   const shape = outputShape(geometry)
@@ -93,7 +96,7 @@ export async function runCompute(
   }
   const spec = request.gradOutput
   if (!spec) {
-    result.timings = timings(started, reusedSums ? 'sums' : undefined)
+    result.timings = timings(started, reusedSums ? 'sums' : undefined, refreshed)
     // y itself is made after the answer (settle)
     return { result, settle: () => exact() }
   }
@@ -160,7 +163,7 @@ export async function runCompute(
       gradOutputMaps: copyOfMaps(result.gradOutput),
     }
   }
-  result.timings = timings(started, reusedSums ? 'sums' : keptWeight ? 'weight gradients' : undefined)
+  result.timings = timings(started, reusedSums ? 'sums' : keptWeight ? 'weight gradients' : undefined, refreshed)
   return { result, settle: () => exact({ gradInput: gradients.gradInput, gradOutput }) }
 }
 
@@ -197,8 +200,61 @@ async function keepSums(input: Tensor, request: ComputeRequest, bias: Tensor | n
   return sums
 }
 
-function timings(started: number, reused: ComputeResult['timings']['reused'] | undefined): ComputeResult['timings'] {
-  return { computeMs: performance.now() - started, ...(reused ? { reused } : {}) }
+/**
+ * The output channels whose kernels changed, when the kept sums are this request's in all else
+ * and few changed (one group; a kernel cell edited): null otherwise. Only their sums are computed
+ * again, each as a convolution of one output channel, which gives that channel's sums exactly
+ * as the whole convolution does.
+ */
+function changedChannels(kept: KeptSums | null, key: string, input: Tensor, request: ComputeRequest): number[] | null {
+  if (!kept || kept.key !== key || kept.input !== input || (request.options.groups ?? 1) !== 1) return null
+  const { shape, data } = request.weight
+  if (kept.weight.length !== data.length) return null
+  const size = data.length / shape[0]
+  const changed: number[] = []
+  for (let m = 0; m < shape[0]; m++) {
+    for (let k = m * size; k < (m + 1) * size; k++) {
+      if (!Object.is(kept.weight[k], data[k])) {
+        changed.push(m)
+        break
+      }
+    }
+  }
+  return changed.length > 0 && changed.length * 2 <= shape[0] ? changed : null
+}
+
+/** The kept sums with the changed channels' planes (and their maps) computed again, in place. */
+async function refreshChannels(old: KeptSums, channels: number[], input: Tensor, request: ComputeRequest, kernel: ConvKernel, kept: Kept): Promise<KeptSums> {
+  const data = old.read()
+  kept.sums = null
+  kept.gradients = null
+  const { weight, options } = request
+  const [outChannels, inChannels, kernelH, kernelW] = weight.shape
+  const size = inChannels * kernelH * kernelW
+  const { geometry, maps } = old
+  const plane = geometry.outH * geometry.outW
+  const shown = maps.displayH * maps.displayW
+  const zero = request.bias ? { shape: [1], data: new Float64Array(1) } : null
+  for (const m of channels) {
+    const slice = { shape: [1, inChannels, kernelH, kernelW], data: weight.data.slice(m * size, (m + 1) * size) }
+    const one = await kernel.forwardWithMaps!(input, slice, zero, options, request.display.maxSide, { stableInput: true })
+    const values = one.readOutput().data
+    for (let n = 0; n < geometry.batch; n++) {
+      const p = n * outChannels + m
+      data.set(values.subarray(n * plane, (n + 1) * plane), p * plane)
+      maps.data.set(one.maps.data.subarray(n * shown, (n + 1) * shown), p * shown)
+      maps.min[p] = one.maps.min[n]
+      maps.max[p] = one.maps.max[n]
+      maps.nonFinite[p] = one.maps.nonFinite[n]
+    }
+  }
+  const sums: KeptSums = { ...old, weight: weight.data.slice(), data, read: () => data }
+  kept.sums = sums
+  return sums
+}
+
+function timings(started: number, reused: ComputeResult['timings']['reused'] | undefined, channels?: number[] | null): ComputeResult['timings'] {
+  return { computeMs: performance.now() - started, ...(reused ? { reused } : {}), ...(channels ? { channels: channels.length } : {}) }
 }
 
 function copyOfTensor(tensor: Tensor): TensorPayload {

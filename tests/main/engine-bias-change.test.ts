@@ -47,6 +47,8 @@ const source = seededSource(77)
 const x = normalTensor([1, 3, 37, 29], source)
 const weight = normalTensor([4, 3, 3, 3], source)
 const otherWeight: Tensor = { shape: weight.shape, data: weight.data.map((v, k) => (k === 13 ? v + 0.25 : v)) }
+const twoChanged: Tensor = { shape: weight.shape, data: otherWeight.data.map((v, k) => (k === 80 ? -v : v)) }
+const threeChanged: Tensor = { shape: weight.shape, data: twoChanged.data.map((v, k) => (k % 30 === 0 && k < 90 ? v * 2 : v)) }
 const drawn = normalTensor([1, 4, 37, 29], source)
 const options = { padding: 1 }
 const biases = [normalTensor([4], source), normalTensor([4], source), normalTensor([4], source)]
@@ -102,13 +104,14 @@ describe.each(kernels)('a change of the bias alone, %s', (_, chosen) => {
 
   it('reuses the sums and the gradients it can, and gives what a fresh engine gives', async () => {
     const { engine, inputId } = await newEngine(x)
-    const steps: Array<{ w: Tensor; bias: Tensor | null; gradOutput?: GradOutputSpec; maxSide?: number; reused?: string }> = [
+    const steps: Array<{ w: Tensor; bias: Tensor | null; gradOutput?: GradOutputSpec; maxSide?: number; reused?: string; channels?: number }> = [
       { w: weight, bias: biases[0] },
       { w: weight, bias: biases[1], reused: 'sums' },
       { w: weight, bias: biases[2], gradOutput: { kind: 'ones' }, reused: 'sums' },
       { w: weight, bias: biases[0], gradOutput: { kind: 'ones' }, reused: 'sums and gradients' },
-      // dE/dw and dE/db do not depend on w: a weight change computes dE/dx alone
-      { w: otherWeight, bias: biases[0], gradOutput: { kind: 'ones' }, reused: 'weight gradients' },
+      // dE/dw and dE/db do not depend on w: a weight change computes dE/dx alone, and the sums
+      // of the one output channel whose kernel changed
+      { w: otherWeight, bias: biases[0], gradOutput: { kind: 'ones' }, reused: 'weight gradients', channels: 1 },
       { w: otherWeight, bias: biases[1], gradOutput: { kind: 'ones' }, reused: 'sums and gradients' },
       { w: otherWeight, bias: biases[1], gradOutput: { kind: 'ones' }, maxSide: 0 },
       { w: otherWeight, bias: biases[2], gradOutput: { kind: 'ones' }, maxSide: 0, reused: 'sums and gradients' },
@@ -133,17 +136,22 @@ describe.each(kernels)('a change of the bias alone, %s', (_, chosen) => {
       { w: otherWeight, bias: null, reused: 'sums' },
       { w: weight, bias: biases[1] },
       { w: weight, bias: biases[1], gradOutput: { kind: 'ones' }, reused: 'sums' },
-      { w: otherWeight, bias: biases[1], gradOutput: { kind: 'ones' }, reused: 'weight gradients' },
+      { w: otherWeight, bias: biases[1], gradOutput: { kind: 'ones' }, reused: 'weight gradients', channels: 1 },
       { w: otherWeight, bias: biases[2], gradOutput: { kind: 'ones' }, reused: 'sums and gradients' },
+      // another channel's kernel, then three of the four: one whole convolution
+      { w: twoChanged, bias: biases[1], channels: 1 },
+      { w: threeChanged, bias: biases[1] },
       { w: weight, bias: biases[2], gradOutput: { kind: 'tensor', tensor: payload(drawn) } },
-      { w: otherWeight, bias: biases[0], gradOutput: { kind: 'tensor', tensor: payload(drawn) }, reused: 'weight gradients' },
-      // MSE's dE/dy moves with w too
-      { w: weight, bias: biases[0], gradOutput: { kind: 'mse', target: payload(drawn) } },
+      { w: otherWeight, bias: biases[0], gradOutput: { kind: 'tensor', tensor: payload(drawn) }, reused: 'weight gradients', channels: 1 },
+      // MSE's dE/dy moves with w too: every gradient again (the sums of the one changed channel)
+      { w: weight, bias: biases[0], gradOutput: { kind: 'mse', target: payload(drawn) }, channels: 1 },
     ]
     let requestId = 0
     for (const step of steps) {
       const { result, exact } = await run(engine, inputId, ++requestId, step.w, step.bias, step.gradOutput, step.maxSide)
       expect(result.timings.reused, `step ${requestId}`).toBe(step.reused)
+      // with one kernel thread only (the two-thread runner makes no maps in kernel memory)
+      if (kernel === kernels[0][1]) expect(result.timings.channels, `step ${requestId}`).toBe(step.channels)
       // a fresh engine (nothing kept) for the same request reads the same, bit for bit
       const fresh = await newEngine(x)
       const alone = await run(fresh.engine, fresh.inputId, 1, step.w, step.bias, step.gradOutput, step.maxSide)
