@@ -176,8 +176,9 @@ export async function runCompute(
 async function keepSums(input: Tensor, request: ComputeRequest, bias: Tensor | null, kernel: ConvKernel, kept: Kept, key: string): Promise<KeptSums> {
   const { weight, options } = request
   const maxSide = request.display.maxSide
-  // the sums no longer kept give their array to the new ones
-  const into = { output: kept.sums?.data ?? undefined, stableInput: true }
+  // a new array: the last result may still make its y from the sums no longer kept (a probe
+  // while this compute is superseded)
+  const into = { stableInput: true }
   kept.sums = null
   kept.gradients = null
   const zeros = bias ? { shape: bias.shape, data: new Float64Array(bias.data.length) } : null
@@ -223,7 +224,7 @@ function changedChannels(kept: KeptSums | null, key: string, input: Tensor, requ
   return changed.length > 0 && changed.length * 2 <= shape[0] ? changed : null
 }
 
-/** The kept sums with the changed channels' planes (and their maps) computed again, in place. */
+/** The kept sums with the changed channels' planes (and their maps) computed again, in place (the old planes kept aside). */
 async function refreshChannels(old: KeptSums, channels: number[], input: Tensor, request: ComputeRequest, kernel: ConvKernel, kept: Kept): Promise<KeptSums> {
   const data = old.read()
   kept.sums = null
@@ -234,6 +235,18 @@ async function refreshChannels(old: KeptSums, channels: number[], input: Tensor,
   const { geometry, maps } = old
   const plane = geometry.outH * geometry.outW
   const shown = maps.displayH * maps.displayW
+  // the result before this one may still make its y from these sums (a probe while this compute
+  // is superseded): it gets them back as they were
+  const before = channels.map((m) =>
+    Array.from({ length: geometry.batch }, (_, n) => data.slice((n * outChannels + m) * plane, (n * outChannels + m + 1) * plane)),
+  )
+  old.data = null
+  old.read = () => {
+    if (old.data) return old.data
+    const copy = data.slice()
+    channels.forEach((m, i) => before[i].forEach((values, n) => copy.set(values, (n * outChannels + m) * plane)))
+    return (old.data = copy)
+  }
   const zero = request.bias ? { shape: [1], data: new Float64Array(1) } : null
   for (const m of channels) {
     const slice = { shape: [1, inChannels, kernelH, kernelW], data: weight.data.slice(m * size, (m + 1) * size) }

@@ -10,7 +10,9 @@ import type { Tensor } from '../../core'
 import { conv2d, conv2dBackward, filled, normalTensor, seededSource } from '../../core'
 import type { ComputeRequest, ComputeResult, GradOutputSpec, ResultTensor, Result, TensorPayload } from '../../contract'
 import { Engine, sameThreadWorker } from '../../src-main/engine/engine'
+import { runCompute } from '../../src-main/engine/compute'
 import { createFastKernel } from '../../src-main/engine/fast-kernel'
+import type { Kept } from '../../src-main/engine/kept-sums'
 import type { ConvKernel } from '../../src-main/engine/kernel'
 
 function value<T>(result: Result<T>): T {
@@ -192,5 +194,24 @@ describe.each(kernels)('a change of the bias alone, %s', (_, chosen) => {
     expect(back.result.timings.reused).toBe('sums and gradients')
     expect(Array.from(back.result.output.nonFinite)).toEqual([0, 0, 0, 0])
     expectClose(back.exact.output!, conv2d(x, weight, biases[1], options).output.data)
+  })
+
+  it('a result whose y is not made yet keeps its numbers when the next compute changes a channel and is superseded', async () => {
+    const kept: Kept = { sums: null, gradients: null, weightGradients: null }
+    const request = (w: Tensor, b: Tensor, requestId: number): ComputeRequest => ({
+      requestId,
+      inputId: 'x',
+      weight: payload(w),
+      bias: payload(b),
+      options,
+      display: { maxSide: 8 },
+    })
+    await runCompute(x, request(weight, biases[0], 1), chosen, undefined, {}, kept)
+    // a bias change: its y is made from the kept sums on first read
+    const { settle } = await runCompute(x, request(weight, biases[1], 2), chosen, undefined, {}, kept)
+    const last = settle()
+    // a weight change in one channel, superseded once its sums are computed
+    await expect(runCompute(x, request(otherWeight, biases[1], 3), chosen, () => true, {}, kept)).rejects.toThrow(/superseded/)
+    expectClose(last.output.data, conv2d(x, weight, biases[1], options).output.data)
   })
 })
