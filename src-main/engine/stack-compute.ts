@@ -203,8 +203,9 @@ export async function runStack(
     } else {
       start = startGradient(forward, { kind: 'unit', layer: seed.layer, unit: seed.unit })
     }
-    // a unit's gradient is its effective receptive field: dE/dx alone, about half the work
-    const withWeights = seed.kind === 'output'
+    // a hovered unit's gradient is its effective receptive field: dE/dx alone, about half the
+    // work; dE/dw and dE/db only when the request asks for them
+    const withWeights = seed.kind === 'output' || seed.weights === true
     let grad = start.grad
     seedGradient = grad
     for (let index = start.from; index >= 0; index--) {

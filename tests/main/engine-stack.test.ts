@@ -145,6 +145,35 @@ describe.each(engines)('computeStack on %s', (name, engine) => {
     unit.layers.forEach((layer, i) => expect(layer.gradOutput !== undefined, `layer ${i}`).toBe(i <= stack.unit.layer))
     expect(unit.layers.every((layer) => layer.gradWeight === undefined)).toBe(true)
     expect(unit.layers).toHaveLength(stack.layers.length)
+
+    // the same unit asking for weights: every layer's dE/dw and dE/db up to the unit's layer too,
+    // against core's stackBackward from that unit on its scalar loops (core matches PyTorch's
+    // fixtures for the output seed; the unit seed only changes dE/dy)
+    const weightsId = nextId++
+    const withWeights = value(
+      await engine.invoke('computeStack', {
+        requestId: weightsId,
+        inputId,
+        layers: wire(stack.layers),
+        gradient: { kind: 'unit', ...stack.unit, weights: true },
+        display: { maxSide: 0 },
+      }),
+    )
+    const core = stackForward(stack.layers, stack.x)
+    const reference = stackBackward(stack.layers, core, { kind: 'unit', ...stack.unit })
+    note('unit dE/dx', largestError(await probe(engine, weightsId, -1, 'gradOutput', stack.x.shape), reference.gradInput))
+    for (const [i, layer] of withWeights.layers.entries()) {
+      const expectedWeight = reference.gradWeights[i]
+      const expectedBias = reference.gradBiases[i]
+      if (expectedWeight) note('unit dE/dw', largestError(layer.gradWeight!.data, expectedWeight))
+      else expect(layer.gradWeight, `layer ${i}`).toBeUndefined()
+      if (expectedBias) note('unit dE/db', largestError(layer.gradBias!.data, expectedBias))
+      else if (layer.gradWeight) expect(layer.gradBias).toBeNull()
+    }
+    // layers with weights up to the unit's have them; none after it
+    const weighted = stack.layers.map((layer, i) => i <= stack.unit.layer && (layer.type === 'conv2d' || layer.type === 'conv-transpose2d'))
+    withWeights.layers.forEach((layer, i) => expect(layer.gradWeight !== undefined, `layer ${i}`).toBe(weighted[i]))
+    expect(weighted.some(Boolean)).toBe(true)
   })
 })
 
