@@ -16,6 +16,7 @@ import { printTable } from './table'
 import { twoThreadCapacity } from './cpu-check'
 import { STACK_BENCH, measureStack, printStackTable, runStackBench } from './stack-bench'
 import { FAMILY_PROBLEMS, familyChild, printFamilyTable, runFamily } from './family'
+import { kernelBench } from './kernel-ab'
 
 const args = process.argv.slice(2)
 
@@ -63,6 +64,7 @@ function runTorch(python: string, script: string, shapeName: string): Measured {
 
 async function main(): Promise<void> {
   if (option('--child')) return child()
+  if (args.includes('--kernels')) return kernelBench(args)
   if (args.includes('--stack-child')) {
     process.stdout.write(`BENCH ${JSON.stringify(await measureStack())}\n`)
     process.exit(0)
