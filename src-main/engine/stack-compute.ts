@@ -4,7 +4,7 @@
 // refusal; the layers before it are still computed and returned. `isStale` is asked between
 // layers so superseded work stops early. The exact tensors stay in the worker for probeStack.
 
-import type { AsyncStackKernels, Layer, LayerForward, LayerGradients, LayerPlan, Scratch, StackForward, StackPlan, Tensor } from '../../core'
+import type { AsyncStackKernels, ConvGeometry, Layer, LayerForward, LayerGradients, LayerPlan, Scratch, StackForward, StackPlan, Tensor } from '../../core'
 import {
   activationBackward,
   activationForward,
@@ -157,6 +157,16 @@ function reluBackward(gradOutput: Tensor, x: Tensor, forward: LayerForward, plan
   return { gradInput, gradWeight: null, gradBias: null }
 }
 
+/** dE/db of the remembered ones / N(0,1) dE/dy: the same tensor on every change, summed once. */
+let fixedSums: { tensor: Tensor; sums: Float64Array } | null = null
+
+/** A Conv2d's dE/db: core's sum of dE/dy per channel (worked out once for the remembered dE/dy). */
+function channelSums(gradOutput: Tensor, geometry: ConvGeometry, fixedSeed: Tensor | null): Float64Array {
+  if (gradOutput !== fixedSeed) return sumPerChannel(gradOutput.data, geometry)
+  if (fixedSums?.tensor !== gradOutput) fixedSums = { tensor: gradOutput, sums: sumPerChannel(gradOutput.data, geometry) }
+  return fixedSums.sums.slice()
+}
+
 /** core's scalar loops behind the asynchronous face, for a kernel without stack kernels. */
 const scalarStack: AsyncStackKernels = (() => {
   const kernels = scalarKernels()
@@ -263,6 +273,8 @@ export async function runStack(
   let gradInput: Tensor | null = null
   let seedGradient: Tensor | null = null
   let loss: number | undefined
+  // the remembered ones / N(0,1) dE/dy, the same tensor on every change
+  let fixedSeed: Tensor | null = null
   const reachable = seed && (seed.kind === 'output' ? !plan.failure : seed.layer < refusedAt || !plan.failure)
   if (seed && reachable) {
     let start: { from: number; grad: Tensor }
@@ -272,7 +284,10 @@ export async function runStack(
       start = startGradient(forward, { kind: 'output', gradOutput: upstream.gradOutput })
       // the remembered ones / N(0,1) tensor is the same on every change: its maps are made once
       const fixed = seed.gradOutput.kind === 'ones' || seed.gradOutput.kind === 'random'
-      if (fixed) maps.set(start.grad, fixedGradientMaps(start.grad, request.display.maxSide))
+      if (fixed) {
+        maps.set(start.grad, fixedGradientMaps(start.grad, request.display.maxSide))
+        fixedSeed = start.grad
+      }
     } else {
       start = startGradient(forward, { kind: 'unit', layer: seed.layer, unit: seed.unit })
     }
@@ -292,7 +307,7 @@ export async function runStack(
       const biasHere = withWeights && threaded(layer) && layer.type === 'conv2d' && layer.bias !== null && layerPlan.type === 'conv2d'
       if (biasHere) {
         const gradOutput = grad
-        maps.task(() => (gradBias = { shape: [layerPlan.geometry.outChannels], data: sumPerChannel(gradOutput.data, layerPlan.geometry) }))
+        maps.task(() => (gradBias = { shape: [layerPlan.geometry.outChannels], data: channelSums(gradOutput, layerPlan.geometry, fixedSeed) }))
       }
       const result =
         layer.type === 'relu'

@@ -6,7 +6,7 @@
 
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import type { Layer, Tensor } from '../../core'
-import { effectiveReceptiveField, normalTensor, planStack, receptiveFields, seededSource, stackBackward, stackForward, stackPreset } from '../../core'
+import { effectiveReceptiveField, filled, normalTensor, planStack, receptiveFields, seededSource, stackBackward, stackForward, stackPreset } from '../../core'
 import type { ErrorEnvelope, Result, StackComputeRequest, StackComputeResult, TensorPayload, WireLayer } from '../../contract'
 import { Engine, sameThreadWorker } from '../../src-main/engine/engine'
 import { createFastKernel } from '../../src-main/engine/fast-kernel'
@@ -224,6 +224,21 @@ describe('computeStack results', () => {
     expect(ones.result.loss).toBeUndefined()
     const random = await run({ kind: 'output', gradOutput: { kind: 'random', seed: 5 } })
     expect(largestError(random.gradOutput, normalTensor(y.shape, seededSource(5)))).toBe(0)
+    // every conv's dE/db from the remembered ones / N(0,1) (the last conv's summed once, kept): core's
+    const forward = stackForward(layers, x)
+    for (const [seed, results] of [
+      [filled(y.shape, 1), [ones.result, (await run({ kind: 'output', gradOutput: { kind: 'ones' } })).result]],
+      [normalTensor(y.shape, seededSource(5)), [random.result, (await run({ kind: 'output', gradOutput: { kind: 'random', seed: 5 } })).result]],
+    ] as const) {
+      const expected = stackBackward(layers, forward, { kind: 'output', gradOutput: seed })
+      for (const result of results) {
+        layers.forEach((layer, i) => {
+          if (layer.type !== 'conv2d') return
+          expect(largestError(result.layers[i].gradBias!.data, expected.gradBiases[i]!), `layer ${i}`).toBeLessThanOrEqual(REFERENCE_TOLERANCE)
+          expect(largestError(result.layers[i].gradWeight!.data, expected.gradWeights[i]!), `layer ${i}`).toBeLessThanOrEqual(REFERENCE_TOLERANCE)
+        })
+      }
+    }
     let sum = 0
     const expectedGrad = new Float64Array(y.data.length)
     for (let k = 0; k < y.data.length; k++) {
