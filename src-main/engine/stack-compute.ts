@@ -91,7 +91,7 @@ class MapQueue {
   private readonly tasks: Array<() => void> = []
   private readonly made = new Map<Tensor, MapStack>()
 
-  constructor(private readonly maxSide_: number) {}
+  constructor(readonly maxSide: number) {}
 
   add(tensor: Tensor): void {
     if (!this.made.has(tensor) && !this.queued.includes(tensor)) this.queued.push(tensor)
@@ -108,11 +108,7 @@ class MapQueue {
 
   drain(): void {
     for (const work of this.tasks.splice(0)) work()
-    for (const tensor of this.queued.splice(0)) if (!this.made.has(tensor)) this.made.set(tensor, toMapStack(tensor, this.maxSide_))
-  }
-
-  get maxSide(): number {
-    return this.maxSide_
+    for (const tensor of this.queued.splice(0)) if (!this.made.has(tensor)) this.made.set(tensor, toMapStack(tensor, this.maxSide))
   }
 
   has(tensor: Tensor): boolean {
@@ -121,7 +117,7 @@ class MapQueue {
 
   of(tensor: Tensor): MapStack {
     let maps = this.made.get(tensor)
-    if (!maps) this.made.set(tensor, (maps = toMapStack(tensor, this.maxSide_)))
+    if (!maps) this.made.set(tensor, (maps = toMapStack(tensor, this.maxSide)))
     return maps
   }
 }
@@ -257,8 +253,10 @@ export async function runStack(
     const layerPlan = plan.plans[index]
     let result: LayerForward
     if (index < reused) result = earlier!.forward.outputs[index]
-    else if (layers[index].type === 'relu' && index > 0) result = reluForward(current, layerPlan, maps, spare)
-    else result = await step(layerForwardAsync(layers[index], layerPlan, current, run, spare), threaded(layers[index]))
+    else if (layers[index].type === 'relu' && index > 0) {
+      result = reluForward(current, layerPlan, maps, spare)
+      if (isStale()) throw new Superseded()
+    } else result = await step(layerForwardAsync(layers[index], layerPlan, current, run, spare), threaded(layers[index]))
     computed.push(result)
     if (index < reused && earlier!.forward.maxSide === request.display.maxSide) maps.set(result.output, copyMaps(earlier!.forward.maps[index]))
     else maps.add(result.output)
@@ -313,6 +311,7 @@ export async function runStack(
         layer.type === 'relu'
           ? reluBackward(grad, x, computed[index], layerPlan, maps, spare)
           : await step(layerBackwardAsync(layer, layerPlan, x, computed[index], grad, run, withWeights, spare, biasHere), threaded(layer))
+      if (layer.type === 'relu' && isStale()) throw new Superseded()
       gradWeights[index] = result.gradWeight
       gradBiases[index] = biasHere ? gradBias : result.gradBias
       grad = result.gradInput
