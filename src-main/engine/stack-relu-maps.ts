@@ -3,7 +3,7 @@
 // The numbers are those of core/activations.ts and map-stack.ts: the same activation values, the
 // same float32 box means (box sums in the same order) and the same exact ranges. A tensor with
 // NaN or ±∞ anywhere is answered null, and the caller takes core's loops and toMapStack (the fused
-// loops carry no NaN test).
+// loops carry no NaN test: a box's sum of the input is NaN or ±∞ when one of its values is).
 
 import type { Tensor } from '../../core'
 import type { MapStack } from '../../contract'
@@ -79,7 +79,6 @@ export function reluForwardWithMaps(x: Tensor, y: Float64Array, maxSide: number)
           for (; full && k + 1 < end; k += 2) {
             const a = values[k]
             const b = values[k + 1]
-            poison += a * 0 + b * 0
             if (a < low) low = a
             if (a > high) high = a
             if (b < low) low = b
@@ -96,7 +95,6 @@ export function reluForwardWithMaps(x: Tensor, y: Float64Array, maxSide: number)
           }
           for (; k < end; k++) {
             const v = values[k]
-            poison += v * 0
             if (v < low) low = v
             if (v > high) high = v
             const rv = v * +(v > 0) + 0
@@ -104,7 +102,11 @@ export function reluForwardWithMaps(x: Tensor, y: Float64Array, maxSide: number)
             evenX += v
             evenY += rv
           }
-          sumsX[j] += evenX + oddX
+          // NaN or ±∞ in x makes its box's sum NaN or ±∞ (and a finite sum too large for
+          // float64 does too, which only costs the exact fallback)
+          const boxX = evenX + oddX
+          poison += boxX * 0
+          sumsX[j] += boxX
           sumsY[j] += evenY + oddY
         }
       }
@@ -172,7 +174,6 @@ export function reluBackwardWithMaps(
           for (; full && k + 1 < end; k += 2) {
             const a = g[k]
             const b = g[k + 1]
-            poison += a * 0 + b * 0
             if (a < lowG) lowG = a
             if (a > highG) highG = a
             if (b < lowG) lowG = b
@@ -193,7 +194,6 @@ export function reluBackwardWithMaps(
           }
           for (; k < end; k++) {
             const v = g[k]
-            poison += v * 0
             if (v < lowG) lowG = v
             if (v > highG) highG = v
             const d = v * +!(y[k] <= 0) + 0
@@ -203,7 +203,9 @@ export function reluBackwardWithMaps(
             evenG += v
             evenD += d
           }
-          sumsG[j] += evenG + oddG
+          const boxG = evenG + oddG
+          poison += boxG * 0
+          sumsG[j] += boxG
           sumsD[j] += evenD + oddD
         }
       }
