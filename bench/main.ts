@@ -1,6 +1,6 @@
 // `npm run bench`: every contender on every shape, each in a child process, then one table
 // (or, with --json, one JSON array). `--shapes S1,S5` limits the shapes, `--impl convolab,tfjs`
-// the contenders (by name prefix).
+// the contenders (by name prefix). `--kernels`: kernel-only timing, see kernel-ab.ts.
 // Run through bench/run.mjs, which builds the kernels and bundles this file for Node.
 
 import { spawnSync } from 'node:child_process'
