@@ -6,11 +6,24 @@
 
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import type { Layer, Tensor } from '../../core'
-import { effectiveReceptiveField, filled, normalTensor, planStack, receptiveFields, seededSource, stackBackward, stackForward, stackPreset } from '../../core'
+import {
+  activationBackward,
+  activationForward,
+  effectiveReceptiveField,
+  filled,
+  normalTensor,
+  planStack,
+  receptiveFields,
+  seededSource,
+  stackBackward,
+  stackForward,
+  stackPreset,
+} from '../../core'
 import type { ErrorEnvelope, Result, StackComputeRequest, StackComputeResult, TensorPayload, WireLayer } from '../../contract'
 import { Engine, sameThreadWorker } from '../../src-main/engine/engine'
 import { createFastKernel } from '../../src-main/engine/fast-kernel'
 import { STACK_VALUE_BUDGET, boundedPlan, spareArrays } from '../../src-main/engine/stack-compute'
+import { toMapStack } from '../../src-main/engine/map-stack'
 import { REFERENCE_TOLERANCE } from '../reference/cases'
 import { loadStackCase, stackCaseNames } from '../reference/stacks'
 import { formatMessage } from '../../messages'
@@ -349,6 +362,52 @@ describe('computeStack results', () => {
     value(await fast.invoke('computeStack', { ...request(nextId++, wire(edited), undefined), inputId: other }))
     expect(forward).toHaveBeenCalledTimes(7)
     forward.mockRestore()
+  })
+
+  it("give ReLU layers core's values and toMapStack's maps, with NaN and ±∞ flowing through them too", async () => {
+    const layers = stackPreset('vgg-block', 2, 9)
+    for (const special of [null, NaN, Infinity, -Infinity]) {
+      const x = normalTensor([1, 2, 14, 18], seededSource(47))
+      if (special !== null) x.data[40] = special
+      const inputId = await storeInput(fast, x)
+      const requestId = nextId++
+      const result = value(
+        await fast.invoke('computeStack', {
+          requestId,
+          inputId,
+          layers: wire(layers),
+          gradient: { kind: 'output', gradOutput: { kind: 'random', seed: 3 } },
+          display: { maxSide: 5 },
+        }),
+      )
+      const shapes = planStack(layers, x.shape).plans.map((plan) => plan.outputShape)
+      const outputs = await Promise.all(shapes.map((shape, i) => probe(fast, requestId, i, 'output', shape)))
+      const gradOutputs = await Promise.all(shapes.map((shape, i) => probe(fast, requestId, i, 'gradOutput', shape)))
+      // NaN equal to NaN; the same value otherwise
+      const same = (got: Float64Array, want: Float64Array) => got.every((v, k) => (Number.isNaN(want[k]) ? Number.isNaN(v) : v === want[k]))
+      for (const [i, layer] of layers.entries()) {
+        const shape = shapes[i]
+        const output = outputs[i]
+        const gradOutput = gradOutputs[i]
+        if (layer.type === 'relu') {
+          // core's ReLU of the engine's own conv output, and its dE/dx from the engine's dE/dy
+          expect(same(output, activationForward('relu', outputs[i - 1])), `${special} layer ${i} output`).toBe(true)
+          const gradInput = activationBackward('relu', gradOutput, outputs[i - 1], output)
+          expect(same(gradOutputs[i - 1], gradInput), `${special} layer ${i} dE/dx`).toBe(true)
+        }
+        // every layer's maps are toMapStack's of its exact values, the count of NaN/±∞ included
+        for (const [maps, values] of [
+          [result.layers[i].output, output],
+          [result.layers[i].gradOutput!, gradOutput],
+        ] as const) {
+          const expected = toMapStack({ shape, data: values }, 5)
+          expect([...maps.nonFinite], `${special} layer ${i}`).toEqual([...expected.nonFinite])
+          expect([...maps.min], `${special} layer ${i}`).toEqual([...expected.min])
+          expect([...maps.max], `${special} layer ${i}`).toEqual([...expected.max])
+          expect(maps.data.every((v, k) => Object.is(v, expected.data[k]))).toBe(true)
+        }
+      }
+    }
   })
 
   it('send display maps at the asked size and only small float64 tensors', async () => {
