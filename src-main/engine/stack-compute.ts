@@ -139,7 +139,15 @@ function reluForward(x: Tensor, plan: LayerPlan, maps: MapQueue, spare: Scratch)
 }
 
 /** A ReLU layer's dE/dx with the maps of its dE/dy and dE/dx made in the same pass. */
-function reluBackward(gradOutput: Tensor, x: Tensor, forward: LayerForward, plan: LayerPlan, maps: MapQueue, spare: Scratch): LayerGradients {
+function reluBackward(
+  gradOutput: Tensor,
+  x: Tensor,
+  forward: LayerForward,
+  plan: LayerPlan,
+  maps: MapQueue,
+  spare: Scratch,
+  sums: Map<Tensor, Float64Array>,
+): LayerGradients {
   const length = sizeOf(plan.inputShape)
   const data = spare(length) ?? new Float64Array(length)
   const gradInput = { shape: plan.inputShape, data }
@@ -147,6 +155,7 @@ function reluBackward(gradOutput: Tensor, x: Tensor, forward: LayerForward, plan
   if (fused) {
     if (!maps.has(gradOutput)) maps.set(gradOutput, fused.gradOutputMaps)
     maps.set(gradInput, fused.gradInputMaps)
+    sums.set(gradInput, fused.channelSums)
   } else {
     activationBackward('relu', gradOutput.data, x.data, forward.output.data, 0, data)
   }
@@ -294,6 +303,8 @@ export async function runStack(
     const withWeights = seed.kind === 'output' || seed.weights === true
     let grad = start.grad
     seedGradient = grad
+    // dE/dy summed per channel by a fused ReLU pass: the Conv2d before it takes it as its dE/db
+    const knownSums = new Map<Tensor, Float64Array>()
     for (let index = start.from; index >= 0; index--) {
       gradOutputs[index] = grad
       maps.add(grad)
@@ -305,11 +316,13 @@ export async function runStack(
       const biasHere = withWeights && threaded(layer) && layer.type === 'conv2d' && layer.bias !== null && layerPlan.type === 'conv2d'
       if (biasHere) {
         const gradOutput = grad
-        maps.task(() => (gradBias = { shape: [layerPlan.geometry.outChannels], data: channelSums(gradOutput, layerPlan.geometry, fixedSeed) }))
+        const known = knownSums.get(gradOutput)
+        if (known) gradBias = { shape: [layerPlan.geometry.outChannels], data: known }
+        else maps.task(() => (gradBias = { shape: [layerPlan.geometry.outChannels], data: channelSums(gradOutput, layerPlan.geometry, fixedSeed) }))
       }
       const result =
         layer.type === 'relu'
-          ? reluBackward(grad, x, computed[index], layerPlan, maps, spare)
+          ? reluBackward(grad, x, computed[index], layerPlan, maps, spare, knownSums)
           : await step(layerBackwardAsync(layer, layerPlan, x, computed[index], grad, run, withWeights, spare, biasHere), threaded(layer))
       if (layer.type === 'relu' && isStale()) throw new Superseded()
       gradWeights[index] = result.gradWeight

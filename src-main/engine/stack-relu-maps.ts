@@ -131,14 +131,16 @@ export function reluForwardWithMaps(x: Tensor, y: Float64Array, maxSide: number)
 
 /**
  * dE/dx = y <= 0 ? 0 : g into `gradInput` (y: the ReLU's output), with the maps of g and of
- * dE/dx. null when g holds NaN or ±∞ (the caller computes it again with core's loop).
+ * dE/dx, and dE/dx summed per channel (from the box sums: the dE/db of a Conv2d before the
+ * ReLU, the same sum as core's sumPerChannel in another order). null when g holds NaN or ±∞
+ * (the caller computes it again with core's loop).
  */
 export function reluBackwardWithMaps(
   gradOutput: Tensor,
   y: Float64Array,
   gradInput: Float64Array,
   maxSide: number,
-): { gradOutputMaps: MapStack; gradInputMaps: MapStack } | null {
+): { gradOutputMaps: MapStack; gradInputMaps: MapStack; channelSums: Float64Array } | null {
   const [, , height, width] = gradOutput.shape
   const g = gradOutput.data
   const outer = newMaps(gradOutput.shape, maxSide)
@@ -149,6 +151,9 @@ export function reluBackwardWithMaps(
   const plane = height * width
   const sumsG = outer.sums
   const sumsD = inner.sums
+  const channels = gradOutput.shape[1]
+  // dE/dx summed per channel (over the batch): a Conv2d before the ReLU has it as its dE/db
+  const channelSums = new Float64Array(channels)
   let poison = 0
   for (let p = 0; p < planes; p++) {
     const source = p * plane
@@ -156,6 +161,7 @@ export function reluBackwardWithMaps(
     let highG = -Infinity
     let lowD = Infinity
     let highD = -Infinity
+    let planeSum = 0
     for (let i = 0; i < displayH; i++) {
       sumsG.fill(0)
       sumsD.fill(0)
@@ -211,6 +217,7 @@ export function reluBackwardWithMaps(
       }
       const target = (p * displayH + i) * displayW
       writeMeans(outer, target, rowEnd - i * factor, width, factor)
+      for (let j = 0; j < displayW; j++) planeSum += sumsD[j]
       writeMeans(inner, target, rowEnd - i * factor, width, factor)
     }
     if (poison !== 0) return null
@@ -220,8 +227,9 @@ export function reluBackwardWithMaps(
     }
     outer.maps.min[p] = lowG
     outer.maps.max[p] = highG
+    channelSums[p % channels] += planeSum
     inner.maps.min[p] = lowD
     inner.maps.max[p] = highD
   }
-  return { gradOutputMaps: outer.maps, gradInputMaps: inner.maps }
+  return { gradOutputMaps: outer.maps, gradInputMaps: inner.maps, channelSums }
 }

@@ -1,10 +1,11 @@
 // The ReLU passes fused with display maps (src-main/engine/stack-relu-maps.ts) give core's
 // activation values and toMapStack's maps bit for bit, at every map size, on odd shapes whose
-// last box is partial; a tensor with NaN or ±∞ is answered null (the caller takes core's loops).
+// last box is partial, and dE/dx's sums per channel within 1e-12 of core's; a tensor with NaN or
+// ±∞ is answered null (the caller takes core's loops).
 
 import { describe, expect, it } from 'vitest'
 import type { Tensor } from '../../core'
-import { activationBackward, activationForward, normalTensor, seededSource } from '../../core'
+import { activationBackward, activationForward, convGeometry, normalTensor, seededSource, sumPerChannel } from '../../core'
 import type { MapStack } from '../../contract'
 import { toMapStack } from '../../src-main/engine/map-stack'
 import { reluBackwardWithMaps, reluForwardWithMaps } from '../../src-main/engine/stack-relu-maps'
@@ -47,6 +48,11 @@ describe('ReLU fused with its maps', () => {
     expect(sameValues(gradInput, expectedGrad)).toBe(true)
     sameMaps(backward.gradOutputMaps, toMapStack(g, side))
     sameMaps(backward.gradInputMaps, toMapStack({ shape, data: expectedGrad }, side))
+    // dE/dx per channel over the batch: core's sumPerChannel in another order
+    const geometry = convGeometry([shape[0], shape[1], shape[2], shape[3]], [shape[1], shape[1], 1, 1], {}, shape[1])
+    const sums = sumPerChannel(expectedGrad, geometry)
+    expect(backward.channelSums).toHaveLength(shape[1])
+    backward.channelSums.forEach((sum, c) => expect(Math.abs(sum - sums[c])).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(sums[c]))))
   })
 
   it.each([NaN, Infinity, -Infinity])('answers null for a tensor holding %f', (bad) => {
