@@ -190,8 +190,12 @@ export class StackView {
     const hover = this.hover
     const shown = this.shown
     if (!this.fieldOn || !hover || hover.layer < 0 || !shown) return
+    // the backward animation from the unit shows each conv's dE/dw too: asked for only then, so
+    // plain hovering computes dE/dx alone
+    const weights = this.seed === 'unit' && this.direction === 'backward'
     const timer = setTimeout(() => {
-      const gradient = { kind: 'unit' as const, layer: hover.layer, unit: [hover.n, hover.c, hover.row, hover.col] as [number, number, number, number] }
+      const unit = [hover.n, hover.c, hover.row, hover.col] as [number, number, number, number]
+      const gradient = { kind: 'unit' as const, layer: hover.layer, unit, ...(weights ? { weights } : {}) }
       void this.send('field', { layers: layersOnWire(shown.layers), gradient, display: { maxSide: fieldSide(shown.plan) } }).then((answer) => {
         const result = answer?.ok ? answer.value.result : null
         if (result?.gradInput) this.field = { unit: hover, map: result.gradInput, result, layers: shown.layers }
