@@ -90,6 +90,10 @@ export const ERROR_CODES = [
   'session-newer',
   'session-extension',
   'path-not-allowed',
+  // exports of a session's animation
+  'animation-for-layer',
+  'animation-unavailable',
+  'region-outside',
   // notices (NOTICE_CODES)
   'csv-header',
   'image-alpha',

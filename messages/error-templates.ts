@@ -18,6 +18,22 @@ const AXIS_NAME_ES: Record<string, string> = { height: 'alto', width: 'ancho' }
 const TENSOR_EN: Record<string, string> = { input: 'the input', weight: 'the weight', bias: 'the bias' }
 const TENSOR_ES: Record<string, string> = { input: 'la entrada', weight: 'el peso', bias: 'el bias' }
 
+/** Why a session's animation cannot be exported ('animation-unavailable'). */
+const ANIMATION_UNAVAILABLE_EN: Record<string, string> = {
+  'region-gradient':
+    "needs dE/dy, and the session's dE/dy (a loss or a drawn tensor of the whole output) does not apply to the animated region: export it with dE/dy = ones or random",
+  'no-pair': "needs the Conv2d of the same weights to give back the input's shape, which this output padding breaks",
+  'stack-refused': 'needs the whole stack to compute, and one of its layers cannot take its input',
+  'stack-region': 'of a stack shows whole maps: --region is for one layer',
+}
+const ANIMATION_UNAVAILABLE_ES: Record<string, string> = {
+  'region-gradient':
+    'necesita dE/dy, y el dE/dy de la sesión (una pérdida o un tensor dibujado de toda la salida) no se aplica a la región animada: expórtela con dE/dy = unos o aleatorio',
+  'no-pair': 'necesita que la Conv2d de los mismos pesos devuelva la forma de la entrada, y este output padding lo impide',
+  'stack-refused': 'necesita que toda la pila se calcule, y una de sus capas no admite su entrada',
+  'stack-region': 'de una pila muestra mapas enteros: --region es para una capa',
+}
+
 export const ERROR_TEMPLATES: Record<ErrorCode, { en: Template; es: Template }> = {
   'not-positive-int': {
     en: (p) => `${p.name} must be a whole number of at least ${p.min} (got ${p.value})`,
@@ -366,6 +382,18 @@ export const ERROR_TEMPLATES: Record<ErrorCode, { en: Template; es: Template }> 
   'session-extension': {
     en: (p) => `${p.name}: sessions are .convolab files`,
     es: (p) => `${p.name}: las sesiones son archivos .convolab`,
+  },
+  'animation-for-layer': {
+    en: (p) => `the session shows ${p.layer}, whose animations are ${p.allowed} (got ${p.value})`,
+    es: (p) => `la sesión muestra ${p.layer}, cuyas animaciones son ${p.allowed} (se recibió ${p.value})`,
+  },
+  'animation-unavailable': {
+    en: (p) => `the ${p.animation} animation ${ANIMATION_UNAVAILABLE_EN[p.reason] ?? p.reason}`,
+    es: (p) => `la animación ${p.animation} ${ANIMATION_UNAVAILABLE_ES[p.reason] ?? p.reason}`,
+  },
+  'region-outside': {
+    en: (p) => `--region ${p.region} must lie inside the ${p.height}×${p.width} output, at most ${p.limit}×${p.limit} cells`,
+    es: (p) => `--region ${p.region} debe quedar dentro de la salida de ${p.height}×${p.width}, como mucho ${p.limit}×${p.limit} celdas`,
   },
   'path-not-allowed': {
     en: (p) => `${p.name} was not chosen in a dialog or opened before; use Save As to choose where to save`,
