@@ -1,6 +1,6 @@
 // convolab compute: forward (and backward with --grad-output) of one Conv2d, written as .npy.
 
-import { existsSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import type { Language, Notice, Tensor } from '../../core'
 import { ConvolabError, conv2d, conv2dBackward, describeOutputSize, encodeNpy, formatShape } from '../../core'
 import type { OptionValues } from './args'
@@ -10,7 +10,7 @@ import { readInputFile, readTensorPath } from './inputs'
 import type { Layer } from './layers'
 import { AVG_POOL_OPTIONS, MAX_POOL_OPTIONS, TRANSPOSED_OPTIONS, layerOf, poolOptions, transposedOptions } from './layers'
 import { noticeLine } from './notices'
-import { writeAllOrNothing } from './output-files'
+import { writeRunFiles } from './output-files'
 
 export const COMPUTE_USAGE = `convolab compute --input X --weight W.npy [--bias B.npy] [--grad-output G.npy]
                  [--stride N|H,W] [--padding N|H,W|same|valid] [--dilation N|H,W]
@@ -55,10 +55,10 @@ export async function computeCommand(args: string[], language: Language): Promis
     layer === 'conv2d' ? await computeConv2d(input, values, language, notices) : await computeLayer(layer, input, values, language, notices)
 
   const dir = values.out as string
-  if (existsSync(dir) && !(await import('node:fs')).statSync(dir).isDirectory()) {
+  if (existsSync(dir) && !statSync(dir).isDirectory()) {
     throw new ConvolabError('file-type', { name: dir, expected: language === 'es' ? 'una carpeta' : 'a folder' })
   }
-  await writeAllOrNothing(dir, files)
+  await writeRunFiles(dir, files)
   const wrote = language === 'es' ? 'escrito' : 'wrote'
   return [...notices.map((notice) => noticeLine(notice, language)), ...lines, `${wrote}: ${[...files.keys()].join(', ')}`].join('\n')
 }
