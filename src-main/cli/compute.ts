@@ -8,7 +8,7 @@ import { CONV_OPTIONS, convOptions, parseCommand, parseShape } from './args'
 import { FAMILY_USAGE, computeLayer } from './compute-family'
 import { readInputFile, readTensorPath } from './inputs'
 import type { Layer } from './layers'
-import { AVG_POOL_OPTIONS, MAX_POOL_OPTIONS, TRANSPOSED_OPTIONS, layerOf, poolOptions, transposedOptions } from './layers'
+import { AVG_POOL_OPTIONS, LAYER_INPUT_OPTIONS, MAX_POOL_OPTIONS, TRANSPOSED_OPTIONS, WEIGHT_OPTIONS, layerOf, poolOptions, transposedOptions } from './layers'
 import { noticeLine } from './notices'
 import { writeRunFiles } from './output-files'
 
@@ -18,19 +18,10 @@ export const COMPUTE_USAGE = `convolab compute --input X --weight W.npy [--bias 
                  [--grayscale] [--max-side N] --out DIR
   ${FAMILY_USAGE}`
 
-/** Flags every layer takes, and each layer's own (an unknown flag for the layer is an error). */
-const COMMON_OPTIONS = {
-  layer: { type: 'string' },
-  input: { type: 'string' },
-  'grad-output': { type: 'string' },
-  grayscale: { type: 'boolean' },
-  'max-side': { type: 'string' },
-  out: { type: 'string' },
-} as const
-
+/** Each layer's own flags, beside those every layer takes (an unknown flag for the layer is an error). */
 const LAYER_OPTIONS = {
-  conv2d: { ...CONV_OPTIONS, weight: { type: 'string' }, bias: { type: 'string' } },
-  'conv-transpose2d': { ...TRANSPOSED_OPTIONS, weight: { type: 'string' }, bias: { type: 'string' } },
+  conv2d: { ...CONV_OPTIONS, ...WEIGHT_OPTIONS },
+  'conv-transpose2d': { ...TRANSPOSED_OPTIONS, ...WEIGHT_OPTIONS },
   'max-pool2d': MAX_POOL_OPTIONS,
   'avg-pool2d': AVG_POOL_OPTIONS,
 } as const
@@ -39,7 +30,7 @@ const NEEDS_WEIGHT: readonly Layer[] = ['conv2d', 'conv-transpose2d']
 
 export async function computeCommand(args: string[], language: Language): Promise<string> {
   const layer = layerOf(args)
-  const { values } = parseCommand(args, { ...COMMON_OPTIONS, ...LAYER_OPTIONS[layer] })
+  const { values } = parseCommand(args, { ...LAYER_INPUT_OPTIONS, ...LAYER_OPTIONS[layer] })
   for (const required of ['input', ...(NEEDS_WEIGHT.includes(layer) ? ['weight'] : []), 'out']) {
     if (!values[required]) throw new ConvolabError('bad-request', { detail: `--${required} is required` })
   }
