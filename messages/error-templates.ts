@@ -6,6 +6,7 @@ import type { ErrorCode, Params } from '../core/errors'
 import { CSV_CAUSES } from './csv-causes'
 import { count, plural } from './plural'
 import { OPTION_EXPECTED, PAIR_EXPECTED } from './stack-file-options'
+import { sessionCorruptWords } from './session-corrupt'
 
 /** A template: the error's values, and its nested cause already worded (or its detail). */
 export type Template = (p: Params, cause: string) => string
@@ -362,8 +363,8 @@ export const ERROR_TEMPLATES: Record<ErrorCode, { en: Template; es: Template }> 
     es: () => `cancelado`,
   },
   'session-corrupt': {
-    en: (p) => `this is not a valid Convolab session: ${p.detail}`,
-    es: (p) => `no es una sesión válida de Convolab: ${p.detail}`,
+    en: (p) => `this is not a valid Convolab session: ${sessionCorruptWords(p, 'en')}`,
+    es: (p) => `no es una sesión válida de Convolab: ${sessionCorruptWords(p, 'es')}`,
   },
   'session-newer': {
     en: (p) => `this session was saved by a newer Convolab (format version ${p.version}; this one reads up to ${p.supported}); update Convolab to open it`,
