@@ -94,6 +94,9 @@ export const ERROR_CODES = [
   'animation-for-layer',
   'animation-unavailable',
   'region-outside',
+  // the command line's own words
+  'cli-option',
+  'flag-value',
   // notices (NOTICE_CODES)
   'csv-header',
   'image-alpha',

@@ -35,6 +35,31 @@ const ANIMATION_UNAVAILABLE_ES: Record<string, string> = {
   'stack-region': 'de una pila muestra mapas enteros: --region es para una capa',
 }
 
+/** What is wrong with the words of a command line ('cli-option'). */
+const CLI_OPTION_EN: Record<string, (p: Params) => string> = {
+  unknown: (p) => `unknown option ${p.flag} (see convolab --help)`,
+  'value-missing': (p) => `${p.flag} needs a value`,
+  'no-value': (p) => `${p.flag} takes no value`,
+  positional: (p) => `unexpected word ${p.value}: every value follows its --option`,
+  command: (p) => `unknown command ${p.value} (see convolab --help)`,
+  'one-of': (p) => `give ${p.flag} or ${p.other}, not both`,
+  'positive-number': (p) => `${p.flag} must be a positive number (got ${p.value})`,
+  size: (p) => `${p.flag} must be WIDTHxHEIGHT, e.g. 1280x720 (got ${p.value})`,
+  region: (p) => `${p.flag} must be I,J,H,W: the first output row and column and the region's height and width, e.g. 100,200,8,8 (got ${p.value})`,
+}
+const CLI_OPTION_ES: Record<string, (p: Params) => string> = {
+  unknown: (p) => `opción desconocida ${p.flag} (vea convolab --help)`,
+  'value-missing': (p) => `${p.flag} necesita un valor`,
+  'no-value': (p) => `${p.flag} no lleva valor`,
+  positional: (p) => `palabra inesperada ${p.value}: cada valor va tras su --opción`,
+  command: (p) => `orden desconocida ${p.value} (vea convolab --help)`,
+  'one-of': (p) => `indique ${p.flag} o ${p.other}, no ambas`,
+  'positive-number': (p) => `${p.flag} debe ser un número positivo (se recibió ${p.value})`,
+  size: (p) => `${p.flag} debe ser ANCHOxALTO, p. ej. 1280x720 (se recibió ${p.value})`,
+  region: (p) =>
+    `${p.flag} debe ser I,J,H,W: la primera fila y columna de la salida y el alto y ancho de la región, p. ej. 100,200,8,8 (se recibió ${p.value})`,
+}
+
 export const ERROR_TEMPLATES: Record<ErrorCode, { en: Template; es: Template }> = {
   'not-positive-int': {
     en: (p) => `${p.name} must be a whole number of at least ${p.min} (got ${p.value})`,
@@ -395,6 +420,14 @@ export const ERROR_TEMPLATES: Record<ErrorCode, { en: Template; es: Template }> 
   'region-outside': {
     en: (p) => `--region ${p.region} must lie inside the ${p.height}×${p.width} output, at most ${p.limit}×${p.limit} cells`,
     es: (p) => `--region ${p.region} debe quedar dentro de la salida de ${p.height}×${p.width}, como mucho ${p.limit}×${p.limit} celdas`,
+  },
+  'cli-option': {
+    en: (p) => CLI_OPTION_EN[String(p.reason)]?.(p) ?? `invalid option ${p.flag ?? p.value}`,
+    es: (p) => CLI_OPTION_ES[String(p.reason)]?.(p) ?? `opción no válida ${p.flag ?? p.value}`,
+  },
+  'flag-value': {
+    en: (p) => `${p.flag} must be one of ${p.allowed} (got ${p.value})`,
+    es: (p) => `${p.flag} debe ser uno de ${p.allowed} (se recibió ${p.value})`,
   },
   'path-not-allowed': {
     en: (p) => `${p.name} was not chosen in a dialog or opened before; use Save As to choose where to save`,

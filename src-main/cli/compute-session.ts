@@ -21,7 +21,7 @@ export const COMPUTE_SESSION_USAGE = 'convolab compute --session FILE.convolab -
 export async function computeSessionCommand(args: string[], language: Language): Promise<string> {
   const { values } = parseCommand(args, { session: { type: 'string' }, out: { type: 'string' } })
   for (const required of ['session', 'out'] as const) {
-    if (!values[required]) throw new ConvolabError('bad-request', { detail: `--${required} is required` })
+    if (!values[required]) throw new ConvolabError('flag-required', { flag: `--${required}` })
   }
   const session = decodeSessionFile(await readSessionFile(values.session as string))
   const dir = values.out as string

@@ -32,7 +32,7 @@ export async function computeCommand(args: string[], language: Language): Promis
   const layer = layerOf(args)
   const { values } = parseCommand(args, { ...LAYER_INPUT_OPTIONS, ...LAYER_OPTIONS[layer] })
   for (const required of ['input', ...(NEEDS_WEIGHT.includes(layer) ? ['weight'] : []), 'out']) {
-    if (!values[required]) throw new ConvolabError('bad-request', { detail: `--${required} is required` })
+    if (!values[required]) throw new ConvolabError('flag-required', { flag: `--${required}` })
   }
   // a bad setting is reported before any file is read, as before the other layers existed
   if (layer === 'conv2d') convOptions(values)

@@ -27,7 +27,7 @@ export const EXPORT_USAGE = `convolab export --session FILE.convolab --animation
 
 function oneOf<T extends string>(name: string, word: string | undefined, allowed: readonly T[]): T {
   if (word === undefined || !allowed.includes(word as T)) {
-    throw new ConvolabError('bad-request', { detail: `--${name} must be one of ${allowed.join(', ')} (got ${word ?? 'nothing'})` })
+    throw new ConvolabError(word === undefined ? 'flag-required' : 'flag-value', { flag: `--${name}`, allowed: allowed.join(', '), value: word ?? '' })
   }
   return word as T
 }
@@ -41,7 +41,7 @@ function wholeNumber(name: string, word: string, min: number): number {
 function frameSize(word: string | undefined): { width: number; height: number } {
   if (word === undefined) return { width: 1280, height: 720 }
   const match = /^\s*(\d+)\s*[x×]\s*(\d+)\s*$/i.exec(word)
-  if (!match) throw new ConvolabError('bad-request', { detail: `--size must be WIDTHxHEIGHT, e.g. 1280x720 (got ${word})` })
+  if (!match) throw new ConvolabError('cli-option', { reason: 'size', flag: '--size', value: word })
   return { width: Number(match[1]), height: Number(match[2]) }
 }
 
@@ -50,9 +50,7 @@ function regionArg(word: string | undefined): Region | undefined {
   if (word === undefined) return undefined
   const match = /^\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*$/.exec(word)
   if (!match || Number(match[3]) < 1 || Number(match[4]) < 1) {
-    throw new ConvolabError('bad-request', {
-      detail: `--region must be I,J,H,W: the first output row and column and the region's height and width, e.g. 100,200,8,8 (got ${word})`,
-    })
+    throw new ConvolabError('cli-option', { reason: 'region', flag: '--region', value: word })
   }
   return { i: Number(match[1]), j: Number(match[2]), h: Number(match[3]), w: Number(match[4]) }
 }
@@ -83,7 +81,7 @@ export async function exportCommand(args: string[], language: Language): Promise
     'transposed-forward': { type: 'string' },
   })
   for (const required of ['session', 'animation', 'format', 'out'] as const) {
-    if (!values[required]) throw new ConvolabError('bad-request', { detail: `--${required} is required` })
+    if (!values[required]) throw new ConvolabError('flag-required', { flag: `--${required}` })
   }
   const animation = oneOf<FrameAnimation>('animation', values.animation as string, FRAME_ANIMATIONS)
   const format = oneOf<FrameFormat>('format', values.format as string, FRAME_FORMATS)

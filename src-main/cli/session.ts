@@ -74,7 +74,7 @@ export async function sessionCommand(args: string[], language: Language): Promis
   // a pool has no kernel, and a stack carries its own: the Conv2d kernel is then optional
   const needsWeight = (layerType === 'conv2d' || layerType === 'conv-transpose2d') && !values.stack
   for (const required of ['input', ...(needsWeight ? ['weight'] : []), 'out']) {
-    if (!values[required]) throw new ConvolabError('bad-request', { detail: `--${required} is required` })
+    if (!values[required]) throw new ConvolabError('flag-required', { flag: `--${required}` })
   }
   const out = values.out as string
   if (!isSessionPath(out)) throw new ConvolabError('session-extension', { name: basename(out) })

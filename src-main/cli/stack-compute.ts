@@ -96,7 +96,7 @@ export async function stackComputeCommand(args: string[], language: Language): P
     out: { type: 'string' },
   })
   for (const required of ['stack', 'input', 'out'] as const) {
-    if (!values[required]) throw new ConvolabError('bad-request', { detail: `--${required} is required` })
+    if (!values[required]) throw new ConvolabError('flag-required', { flag: `--${required}` })
   }
   const dir = values.out as string
   if (existsSync(dir) && !statSync(dir).isDirectory()) {
@@ -105,7 +105,7 @@ export async function stackComputeCommand(args: string[], language: Language): P
   const layers = await readStackFile(values.stack as string)
   const maxSide = values['max-side'] === undefined ? 0 : parseShape('--max-side', values['max-side'] as string, 1)[0]
   const input = await readInputFile(values.input as string, Boolean(values.grayscale), maxSide)
-  if (values['grad-output'] && values.unit) throw new ConvolabError('bad-request', { detail: 'give --grad-output or --unit, not both' })
+  if (values['grad-output'] && values.unit) throw new ConvolabError('cli-option', { reason: 'one-of', flag: '--grad-output', other: '--unit' })
   const unit = values.unit === undefined ? null : parseUnit(values.unit as string)
   const gradOutput = values['grad-output'] ? await readTensorPath(values['grad-output'] as string) : null
 
