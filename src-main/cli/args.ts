@@ -80,7 +80,11 @@ function optionError(error: NodeJS.ErrnoException): ConvolabError {
     case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
       return new ConvolabError('cli-option', { reason: 'unknown', flag: quoted })
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      return new ConvolabError('cli-option', { reason: /argument missing/.test(error.message) ? 'value-missing' : 'no-value', flag: quoted })
+      // "'--x <value>' argument missing", "... argument is ambiguous" (a value starting with a dash), "'--flag' does not take an argument"
+      return new ConvolabError('cli-option', {
+        reason: /ambiguous/.test(error.message) ? 'value-dash' : /<value>/.test(error.message) ? 'value-missing' : 'no-value',
+        flag: quoted,
+      })
     case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
       return new ConvolabError('cli-option', { reason: 'positional', value: quoted })
     default:
