@@ -6,6 +6,7 @@ import type { ErrorCode, Params } from '../core/errors'
 import { CSV_CAUSES } from './csv-causes'
 import { count, plural } from './plural'
 import { OPTION_EXPECTED, PAIR_EXPECTED } from './stack-file-options'
+import { npyReasonWords } from './npy-reasons'
 import { sessionCorruptWords } from './session-corrupt'
 
 /** A template: the error's values, and its nested cause already worded (or its detail). */
@@ -284,12 +285,12 @@ export const ERROR_TEMPLATES: Record<ErrorCode, { en: Template; es: Template }> 
     es: () => `no es un archivo .npy de NumPy (falta la cadena mágica)`,
   },
   'npy-truncated': {
-    en: (p) => `the .npy file is truncated: ${p.detail}`,
-    es: (p) => `el archivo .npy está truncado: ${p.detail}`,
+    en: (p) => `the .npy file is truncated: ${npyReasonWords(p, 'en')}`,
+    es: (p) => `el archivo .npy está truncado: ${npyReasonWords(p, 'es')}`,
   },
   'npy-header': {
-    en: (p) => `the .npy header cannot be read: ${p.detail}`,
-    es: (p) => `no se puede leer la cabecera del .npy: ${p.detail}`,
+    en: (p) => `the .npy header cannot be read: ${npyReasonWords(p, 'en')}`,
+    es: (p) => `no se puede leer la cabecera del .npy: ${npyReasonWords(p, 'es')}`,
   },
   'npy-dtype': {
     en: (p) => `the .npy dtype ${p.dtype} is not supported (use float64, float32, an integer or bool type)`,
