@@ -8,11 +8,16 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createCanvas } from '@napi-rs/canvas'
 import sharp from 'sharp'
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Layer, Session } from '../../core'
 import { filled, maxPool2d, maxPool2dBackward, normalTensor, seededSource, serializeSession } from '../../core'
 import { makeFamilyScene, paintFrame } from '../../frames'
+import type { Transport } from '../../contract'
+import { familySceneOf } from '../../frames/family-choice'
+import type { FamilySessionLayer } from '../../frames/family-source'
 import { run } from '../../src-main/cli'
+import { Engine, sameThreadWorker } from '../../src-main/engine/engine'
+import { loadFamilySource } from '../../src-renderer/src/lib/animation/family-source'
 import { registerFrameFont } from '../../src-main/export/fonts'
 import { frameOptionsOf } from '../../src-main/export/session-scene'
 
@@ -30,6 +35,14 @@ const sessions: Record<string, Session> = {
   transposed: { ...base, weight: transposedWeight, layer: { type: 'conv-transpose2d', options: { stride: [2, 2], padding: [1, 1] } } },
   stack: { ...base, stack: { layers: stackLayers, selected: 0, active: true } },
   // a photo-sized input: the family animates a region of its output
+  largeTransposed: {
+    ...base,
+    input: normalTensor([1, 2, 80, 70], source),
+    weight: normalTensor([2, 2, 3, 3], source),
+    bias: { shape: [2], data: Float64Array.of(0.5, -0.25) },
+    layer: { type: 'conv-transpose2d', options: { stride: [2, 2], padding: [1, 1] } },
+    gradOutput: { kind: 'random', seed: 9 },
+  },
   large: {
     ...base,
     input: normalTensor([1, 1, 100, 90], source),
@@ -65,7 +78,45 @@ function differing(a: Buffer, b: Buffer): number {
   return count
 }
 
+const running = new Engine({ host: 'browser', spawn: sameThreadWorker() })
+afterAll(() => running.close())
+/** The engine as the page's transport reaches it. */
+const engine: Transport = { host: 'browser', invoke: (method, request) => running.invoke(method, request), onEvent: (listener) => running.onEvent(listener) }
+
 describe('convolab export of a family layer or a stack', () => {
+  it('writes the very frames the page draws from the engine’s tensors, on a large input’s default region', async () => {
+    registerFrameFont()
+    for (const [name, view, step] of [
+      ['largeTransposed', 'backward-input', 5],
+      ['largeTransposed', 'forward', 9],
+      ['large', 'backward-input', 3],
+    ] as const) {
+      const session = sessions[name]
+      const layer = session.layer as FamilySessionLayer
+      // what the animation tab asks the engine for (familyRequestOf): the centre region, the session's dE/dy
+      const answer = await loadFamilySource(engine, {
+        layer,
+        input: session.input,
+        weight: session.weight,
+        bias: layer.type === 'conv-transpose2d' ? (session.bias?.data ?? null) : null,
+        n: 0,
+        region: null,
+        gradOutput: session.gradOutput.kind === 'random' ? session.gradOutput : { kind: 'ones' },
+        pair: layer.type === 'conv-transpose2d',
+      })
+      if (!answer.ok) throw new Error(answer.message)
+      const scene = familySceneOf(answer.value, view, 'scatter', 'cell', frameOptionsOf(session, 'en'))
+      const canvas = createCanvas(320, 180)
+      paintFrame(canvas.getContext('2d'), scene!, step - 1, { width: 320, height: 180 })
+      const page = await pixels(Buffer.from(await canvas.encode('png')))
+      const { result, out } = await exportPng(name, view, ['--from', String(step), '--to', String(step)])
+      expect(result.stderr).toBe('')
+      const { i, j, h, w } = answer.value.region!
+      expect(result.stdout).toContain(`region ${i},${j},${h}×${w}`)
+      expect(differing(await pixels(join(out, 'frame-0001.png')), page), `${name} ${view}`).toBe(0)
+    }
+  })
+
   it('writes one frame per step of each family animation, as many as the layer’s own plan has', async () => {
     // MaxPool2d 2×2 on (1, 2, 6, 6): 18 outputs, one a cell; by rows of 3, 6 frames; AvgPool2d 3×3 stride 1 padding 1: 2 channels
     for (const [name, animation, more, frames] of [
