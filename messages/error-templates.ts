@@ -27,6 +27,8 @@ const ANIMATION_UNAVAILABLE_EN: Record<string, string> = {
   'no-pair': "needs the Conv2d of the same weights to give back the input's shape, which this output padding breaks",
   'stack-refused': 'needs the whole stack to compute, and one of its layers cannot take its input',
   'stack-region': 'of a stack shows whole maps: --region is for one layer',
+  'no-learning':
+    'replays the session\'s "learning" setup (target, learning rate, steps), and this session has none: start a run in the Learn the kernel tab and save',
 }
 const ANIMATION_UNAVAILABLE_ES: Record<string, string> = {
   'region-gradient':
@@ -34,6 +36,8 @@ const ANIMATION_UNAVAILABLE_ES: Record<string, string> = {
   'no-pair': 'necesita que la Conv2d de los mismos pesos devuelva la forma de la entrada, y este output padding lo impide',
   'stack-refused': 'necesita que toda la pila se calcule, y una de sus capas no admite su entrada',
   'stack-region': 'de una pila muestra mapas enteros: --region es para una capa',
+  'no-learning':
+    'repite el ajuste "learning" de la sesión (objetivo, tasa de aprendizaje, pasos), y esta sesión no lo tiene: inicie un aprendizaje en la pestaña Aprender el kernel y guarde',
 }
 
 /** What is wrong with the words of a command line ('cli-option'). */
@@ -46,6 +50,8 @@ const CLI_OPTION_EN: Record<string, (p: Params) => string> = {
   command: (p) => `unknown command ${p.value} (see convolab --help)`,
   'one-of': (p) => `give ${p.flag} or ${p.other}, not both`,
   'positive-number': (p) => `${p.flag} must be a positive number (got ${p.value})`,
+  fps: (p) => `${p.flag} must be more than 0 and at most 50 (got ${p.value})`,
+  range: (p) => `the steps must be whole numbers with ${p.first} ≤ --from ≤ --to ≤ ${p.steps} (got ${p.from}..${p.to})`,
   size: (p) => `${p.flag} must be WIDTHxHEIGHT, e.g. 1280x720 (got ${p.value})`,
   region: (p) => `${p.flag} must be I,J,H,W: the first output row and column and the region's height and width, e.g. 100,200,8,8 (got ${p.value})`,
 }
@@ -58,6 +64,8 @@ const CLI_OPTION_ES: Record<string, (p: Params) => string> = {
   command: (p) => `orden desconocida ${p.value} (vea convolab --help)`,
   'one-of': (p) => `indique ${p.flag} o ${p.other}, no ambas`,
   'positive-number': (p) => `${p.flag} debe ser un número positivo (se recibió ${p.value})`,
+  fps: (p) => `${p.flag} debe ser mayor que 0 y como mucho 50 (se recibió ${p.value})`,
+  range: (p) => `los pasos deben ser enteros con ${p.first} ≤ --from ≤ --to ≤ ${p.steps} (se recibió ${p.from}..${p.to})`,
   size: (p) => `${p.flag} debe ser ANCHOxALTO, p. ej. 1280x720 (se recibió ${p.value})`,
   region: (p) =>
     `${p.flag} debe ser I,J,H,W: la primera fila y columna de la salida y el alto y ancho de la región, p. ej. 100,200,8,8 (se recibió ${p.value})`,

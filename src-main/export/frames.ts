@@ -88,13 +88,14 @@ function checkRequest(request: ExportFramesRequest, steps: number): [number, num
     if (value > MAX_FRAME_SIDE) throw new ConvolabError('too-large', { name: `frame ${name}`, value, limit: MAX_FRAME_SIDE })
   }
   const fps = request.fps ?? 4
-  if (!Number.isFinite(fps) || fps <= 0 || fps > 50) throw new ConvolabError('bad-request', { detail: `fps must be more than 0 and at most 50 (got ${fps})` })
-  if (!FRAME_FORMATS.includes(request.format)) throw new ConvolabError('bad-request', { detail: `format must be png or gif (got ${request.format})` })
+  if (!Number.isFinite(fps) || fps <= 0 || fps > 50) throw new ConvolabError('cli-option', { reason: 'fps', flag: '--fps', value: fps })
+  if (!FRAME_FORMATS.includes(request.format))
+    throw new ConvolabError('flag-value', { flag: '--format', allowed: FRAME_FORMATS.join(', '), value: String(request.format) })
   const first = request.animation === 'learning' ? 1 : 0
   const [from, last] = request.range ?? [1, steps]
   const to = last ?? steps
   if (!Number.isInteger(from) || !Number.isInteger(to) || from < first || to > steps || from > to) {
-    throw new ConvolabError('bad-request', { detail: `the range must be whole steps with ${first} ≤ from ≤ to ≤ ${steps} (got ${from}..${to})` })
+    throw new ConvolabError('cli-option', { reason: 'range', first, steps, from, to })
   }
   return [from, to]
 }

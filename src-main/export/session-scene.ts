@@ -101,7 +101,7 @@ export function savedRegion(session: Session): Region | null {
 export function learningSceneFromSession(session: Session, options: FrameOptions): LearningScene {
   const run = learningRunOf(session)
   if (!run || !session.learning) {
-    throw new ConvolabError('bad-request', { detail: 'the session has no "learning" setup (target, learning rate, steps) to animate' })
+    throw new ConvolabError('animation-unavailable', { animation: 'learning', reason: 'no-learning' })
   }
   const target = session.learning.target
   return makeLearningScene(run, target.kind === 'preset' ? presetWeightLike(session.weight, presetById(target.preset)) : null, options)
