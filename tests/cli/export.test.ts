@@ -152,7 +152,11 @@ describe('convolab export', () => {
     ['fps 0', () => ['--session', sample, '--animation', 'forward', '--format', 'gif', '--fps', '0'], /--fps must be a whole number of at least 1/],
     ['fps too high', () => ['--session', sample, '--animation', 'forward', '--format', 'gif', '--fps', '60'], /fps must be more than 0 and at most 50/],
     ['--from 1.5', () => ['--session', sample, '--animation', 'forward', '--format', 'png', '--from', '1.5'], /--from must be a whole number of at least 0/],
-    ['a range past the end', () => ['--session', sample, '--animation', 'forward', '--format', 'png', '--from', '70', '--to', '80'], /0 ≤ --from ≤ --to ≤ 72 \(got 70..80\)/],
+    [
+      'a range past the end',
+      () => ['--session', sample, '--animation', 'forward', '--format', 'png', '--from', '70', '--to', '80'],
+      /0 ≤ --from ≤ --to ≤ 72 \(got 70..80\)/,
+    ],
     ['from after to', () => ['--session', sample, '--animation', 'forward', '--format', 'png', '--from', '9', '--to', '3'], /got 9\.\.3/],
     ['an unknown flag', () => ['--session', sample, '--animation', 'forward', '--format', 'png', '--colour', 'red'], /unknown option --colour/],
   ]
