@@ -5,8 +5,9 @@
 import { unzipSync, zipSync } from 'fflate'
 import { describe, expect, it } from 'vitest'
 import type { Params, Session } from '../../core'
-import { ConvolabError, decodeSessionFile, encodeSessionFile, normalTensor, parseSession, seededSource, serializeSession } from '../../core'
+import { decodeSessionFile, encodeSessionFile, normalTensor, parseSession, seededSource, serializeSession } from '../../core'
 import { messageOf } from '../../messages'
+import { convolabErrorOf } from '../support/refusal'
 
 const source = seededSource(2)
 const session: Session = {
@@ -27,16 +28,6 @@ function edited(change: (doc: Record<string, any>) => void): string {
   const doc = JSON.parse(good)
   change(doc)
   return JSON.stringify(doc)
-}
-
-function refusal(open: () => unknown): ConvolabError {
-  try {
-    open()
-  } catch (error) {
-    if (error instanceof ConvolabError) return error
-    throw error
-  }
-  throw new Error('the session was opened')
 }
 
 /** Words of an English sentence that are neither a value of the error nor a name both languages share. */
@@ -69,7 +60,7 @@ const CASES: Array<[string, () => unknown, RegExp]> = [
 
 describe('a corrupt session is refused in the reader’s language', () => {
   it.each(CASES)('%s: the Spanish message names the field and quotes no English', (_, open, spanish) => {
-    const error = refusal(open)
+    const error = convolabErrorOf(open)
     expect(error.code).toBe('session-corrupt')
     expect(error.params.detail).toBeUndefined()
     const en = messageOf(error, 'en')
@@ -83,11 +74,11 @@ describe('a corrupt session is refused in the reader’s language', () => {
   })
 
   it('says in English what the validator found, in words of its own', () => {
-    const error = refusal(() => parseSession(edited((doc) => (doc.options.stride = '2'))))
+    const error = convolabErrorOf(() => parseSession(edited((doc) => (doc.options.stride = '2'))))
     expect(messageOf(error, 'en')).toBe('this is not a valid Convolab session: options.stride has none of the forms allowed')
-    const shape = refusal(() => parseSession(edited((doc) => (doc.input.shape = [0, 1, 4, 4]))))
+    const shape = convolabErrorOf(() => parseSession(edited((doc) => (doc.input.shape = [0, 1, 4, 4]))))
     expect(messageOf(shape, 'en')).toBe('this is not a valid Convolab session: input.shape.0 must be at least 1')
-    const rate = refusal(() => parseSession(edited((doc) => (doc.learning.learningRate = 0))))
+    const rate = convolabErrorOf(() => parseSession(edited((doc) => (doc.learning.learningRate = 0))))
     expect(messageOf(rate, 'en')).toBe('this is not a valid Convolab session: learning.learningRate must be more than 0')
   })
 })
