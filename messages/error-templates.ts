@@ -245,8 +245,14 @@ export const ERROR_TEMPLATES: Record<ErrorCode, { en: Template; es: Template }> 
     es: (p, cause) => `${p.name}, capa ${p.index}${p.kind ? ` (${p.kind})` : ''}: ${cause}`,
   },
   'stack-file-json': {
-    en: (p) => `not valid JSON: ${p.detail}`,
-    es: (p) => `no es un JSON válido: ${p.detail}`,
+    en: (p) =>
+      p.position !== undefined ? `not valid JSON from character ${p.position}` : p.end === 1 ? 'not valid JSON: the text ends too early' : 'not valid JSON',
+    es: (p) =>
+      p.position !== undefined
+        ? `no es un JSON válido desde el carácter ${p.position}`
+        : p.end === 1
+          ? 'no es un JSON válido: el texto termina antes de tiempo'
+          : 'no es un JSON válido',
   },
   'stack-file-not-object': {
     en: () => 'a stack is an object {"layers": [...]}',

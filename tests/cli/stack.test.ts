@@ -190,7 +190,8 @@ describe('refusals: exit 2, one line, nothing written', () => {
   })
 
   it('refuses bad files with the layer index and the reason', async () => {
-    expect(await refused('{"layers": [')).toMatch(/^convolab: STACK.json: not valid JSON: /)
+    expect(await refused('{"layers": [')).toMatch(/^convolab: STACK.json: not valid JSON: the text ends too early$/)
+    expect(await refused('{"layers": [],}')).toMatch(/^convolab: STACK.json: not valid JSON from character 14$/)
     expect(await refused([{ type: 'relu' }])).toBe('convolab: STACK.json: a stack is an object {"layers": [...]}')
     expect(await refused({ layers: [{ type: 'relu' }, { type: 'softmax' }] })).toBe(
       'convolab: STACK.json, layer 1: unknown layer type "softmax" (one of conv2d, conv-transpose2d, max-pool2d, avg-pool2d, relu, leaky-relu, tanh, sigmoid)',
