@@ -18,6 +18,9 @@ import type { FamilySessionLayer } from '../../frames/family-source'
 import { run } from '../../src-main/cli'
 import { Engine, sameThreadWorker } from '../../src-main/engine/engine'
 import { loadFamilySource } from '../../src-renderer/src/lib/animation/family-source'
+import { stackOf } from '../../src-renderer/src/lib/maps/stack'
+import { layersOnWire } from '../../src-renderer/src/lib/stack/wire'
+import { STACK_MAP_SIDE, makeStackScene } from '../../frames/stack-scene'
 import { registerFrameFont } from '../../src-main/export/fonts'
 import { frameOptionsOf } from '../../src-main/export/session-scene'
 
@@ -114,6 +117,46 @@ describe('convolab export of a family layer or a stack', () => {
       const { i, j, h, w } = answer.value.region!
       expect(result.stdout).toContain(`region ${i},${j},${h}×${w}`)
       expect(differing(await pixels(join(out, 'frame-0001.png')), page), `${name} ${view}`).toBe(0)
+    }
+  })
+
+  it('writes the stack frames the page draws from the engine’s maps (dE/dy = 1 at the output)', async () => {
+    registerFrameFont()
+    const session = sessions.stack
+    // what the stack view asks the engine for, and how its player makes the scene
+    const stored = await engine.invoke('setInput', { shape: [...session.input.shape], data: session.input.data })
+    if (!stored.ok) throw new Error(stored.message)
+    const answer = await engine.invoke('computeStack', {
+      requestId: 1,
+      inputId: stored.value.inputId,
+      layers: layersOnWire(stackLayers),
+      gradient: { kind: 'output', gradOutput: { kind: 'ones' } },
+      display: { maxSide: STACK_MAP_SIDE },
+    })
+    if (!answer.ok) throw new Error(answer.message)
+    const result = answer.value
+    for (const direction of ['forward', 'backward'] as const) {
+      const backward = direction === 'backward'
+      const scene = makeStackScene(
+        {
+          layers: stackLayers,
+          input: stackOf(session.input, STACK_MAP_SIDE),
+          outputs: result.layers.map((l) => l.output),
+          gradOutputs: backward ? result.layers.map((l) => l.gradOutput ?? null) : undefined,
+          gradInput: backward ? result.gradInput : undefined,
+          gradWeights: backward
+            ? result.layers.map((l) => (l.gradWeight ? { shape: [...l.gradWeight.shape], data: Float64Array.from(l.gradWeight.data) } : null))
+            : undefined,
+        },
+        direction,
+        0,
+        [0, 0, 0, 0],
+        { colourMap: 'grayscale', diverging: 'RdBu', language: 'en', decimals: 2 },
+      )
+      const { out } = await exportPng('stack', direction, ['--from', '2', '--to', '2'])
+      const canvas = createCanvas(320, 180)
+      paintFrame(canvas.getContext('2d'), scene, 1, { width: 320, height: 180 })
+      expect(differing(await pixels(join(out, 'frame-0001.png')), await pixels(Buffer.from(await canvas.encode('png')))), direction).toBe(0)
     }
   })
 
