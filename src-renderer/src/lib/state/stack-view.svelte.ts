@@ -16,9 +16,10 @@ import type { FieldOutline, StackUnit } from '../stack/fields'
 import { fieldOutlines } from '../stack/fields'
 import { layersOnWire } from '../stack/wire'
 import type { Explorer } from './explorer.svelte'
+import { STACK_MAP_SIDE } from '../../../../frames/stack-scene'
 
-/** Longest side of the maps the strip and the frames draw (the engine box-averages larger ones). */
-export const STACK_MAP_SIDE = 128
+/** Longest side of the maps the strip and the frames draw (frames' own, so exports from the command line match). */
+export { STACK_MAP_SIDE }
 /** Longest side of the effective receptive field's heat map over the photo. */
 export const FIELD_MAP_SIDE = 256
 /** Values (every layer's output and gradient) below which the effective field's maps come whole, so its frames show exact values. */
