@@ -238,6 +238,15 @@ function gateLines(scene: StackScene, k: number): string[] {
   return lines
 }
 
+/** The kernel slice of layer k that joins the channels shown (conv: w[m, c]; transposed: w[c, m]): its index, shape and first value. */
+function kernelSlice(scene: StackScene, k: number, type: 'conv2d' | 'conv-transpose2d', shape: readonly number[]) {
+  const [, B, kh, kw] = shape
+  const m = channelOf(scene, k)
+  const c = channelOf(scene, k - 1)
+  const [a, b] = type === 'conv2d' ? [m, c % B] : [c, m % B]
+  return { a, b, kh, kw, offset: (a * B + b) * kh * kw }
+}
+
 function forwardModel(scene: StackScene, step: number): FrameModel {
   const words = stackWords(scene.options.language)
   const { layers, outputs } = scene.data
@@ -261,12 +270,7 @@ function forwardModel(scene: StackScene, step: number): FrameModel {
   if (before) columns.push({ panels: [before] })
   if (layer.type === 'conv2d' || layer.type === 'conv-transpose2d') {
     const scale = scene.scales.weights[k]!
-    const [, B, kh, kw] = layer.weight.shape
-    const m = channelOf(scene, k)
-    const c = channelOf(scene, k - 1)
-    // the slice that connects the channels shown (conv: w[m, c]; transposed: w[c, m])
-    const [a, b] = layer.type === 'conv2d' ? [m, c % B] : [c, m % B]
-    const offset = (a * B + b) * kh * kw
+    const { a, b, kh, kw, offset } = kernelSlice(scene, k, layer.type, layer.weight.shape)
     columns.push({
       panels: [{ title: `w${k}${indexText(a, b)}`, rows: kh, cols: kw, scale, value: (r, col) => layer.weight.data[offset + r * kw + col] }],
       joiner: layer.type === 'conv2d' ? '⋆' : '⋆ᵀ',
@@ -307,11 +311,7 @@ function backwardModel(scene: StackScene, step: number): FrameModel {
   if (gradOut) columns.push({ panels: [gradOut] })
   if (layer.type === 'conv2d' || layer.type === 'conv-transpose2d') {
     const scale = scene.scales.weights[k]!
-    const [, B, kh, kw] = layer.weight.shape
-    const m = channelOf(scene, k)
-    const c = channelOf(scene, k - 1)
-    const [a, b] = layer.type === 'conv2d' ? [m, c % B] : [c, m % B]
-    const offset = (a * B + b) * kh * kw
+    const { a, b, kh, kw, offset } = kernelSlice(scene, k, layer.type, layer.weight.shape)
     // Conv2d's dE/dx correlates with rot180(w); a transposed conv's dE/dx is a plain correlation with w
     const turned = layer.type === 'conv2d'
     columns.push({
@@ -339,11 +339,7 @@ function backwardModel(scene: StackScene, step: number): FrameModel {
   const gradWeight = scene.data.gradWeights?.[k]
   const gwScale = scene.scales.gradWeights[k]
   if ((layer.type === 'conv2d' || layer.type === 'conv-transpose2d') && gradWeight && gwScale) {
-    const [, B, kh, kw] = gradWeight.shape
-    const m = channelOf(scene, k)
-    const c = channelOf(scene, k - 1)
-    const [a, b] = layer.type === 'conv2d' ? [m, c % B] : [c, m % B]
-    const offset = (a * B + b) * kh * kw
+    const { a, b, kh, kw, offset } = kernelSlice(scene, k, layer.type, gradWeight.shape)
     columns.push({
       panels: [{ title: `dE/dw${k}${indexText(a, b)}`, rows: kh, cols: kw, scale: gwScale, value: (r, col) => gradWeight.data[offset + r * kw + col] }],
       joiner: '+',
