@@ -40,6 +40,19 @@ const caption = () => page.getByTestId('anim-caption').textContent()
 const counter = () => page.getByTestId('anim-counter').textContent()
 const shot = (name: string) => page.screenshot({ path: join(SHOTS, `family-animation-${name}.png`), fullPage: true })
 
+/** Opens a 300×200 RGB photo whose byte of pixel p, channel c is `byte(p, c)`; its bytes, to compute what to_tensor gives. */
+async function openPhoto(byte: (p: number, c: number) => number) {
+  const [width, height] = [300, 200]
+  const raw = Buffer.alloc(width * height * 3)
+  for (let p = 0; p < width * height; p++) for (let c = 0; c < 3; c++) raw[p * 3 + c] = byte(p, c)
+  const photo = join(mkdtempSync(join(tmpdir(), 'convolab-family-')), 'family-photo.png')
+  await sharp(raw, { raw: { width, height, channels: 3 } })
+    .png()
+    .toFile(photo)
+  await page.locator('input[type=file][accept^="image/"]').setInputFiles(photo)
+  return { width, height, raw }
+}
+
 async function stepTo(step: number): Promise<void> {
   await page.getByRole('slider', { name: 'Timeline' }).fill(String(step - 1))
   await expect.poll(counter).toMatch(new RegExp(`^step ${step} of `))
@@ -115,14 +128,7 @@ describe('the family animated', () => {
   })
 
   it("on a photo, MaxPool2d steps through a region picked on the input thumbnail: the whole output's numbers", async () => {
-    const [width, height] = [300, 200]
-    const raw = Buffer.alloc(width * height * 3)
-    for (let p = 0; p < width * height; p++) for (let c = 0; c < 3; c++) raw[p * 3 + c] = (p * 7 + c * 50 + Math.floor(p / width) * 13) % 256
-    const photo = join(mkdtempSync(join(tmpdir(), 'convolab-family-')), 'family-photo.png')
-    await sharp(raw, { raw: { width, height, channels: 3 } })
-      .png()
-      .toFile(photo)
-    await page.locator('input[type=file][accept^="image/"]').setInputFiles(photo)
+    const { width, height, raw } = await openPhoto((p, c) => (p * 7 + c * 50 + Math.floor(p / 300) * 13) % 256)
     await page.getByTestId('layer-type').selectOption('max-pool2d')
     await page.getByRole('tab', { name: 'Animation' }).click()
     await page.getByTestId('family-view').selectOption('forward')
@@ -150,14 +156,7 @@ describe('the family animated', () => {
 
   it("on an RGB photo, ConvTranspose2d's region cells are the whole output's: every stamp that reaches them, across the window's border", async () => {
     // A 300×200 RGB photo: the layer's weight (C_in = 3) is no Conv2d of it, and the animation still shows.
-    const [width, height] = [300, 200]
-    const raw = Buffer.alloc(width * height * 3)
-    for (let p = 0; p < width * height; p++) for (let c = 0; c < 3; c++) raw[p * 3 + c] = (p * 5 + c * 70 + Math.floor(p / width) * 11) % 256
-    const photo = join(mkdtempSync(join(tmpdir(), 'convolab-family-')), 'family-photo-rgb.png')
-    await sharp(raw, { raw: { width, height, channels: 3 } })
-      .png()
-      .toFile(photo)
-    await page.locator('input[type=file][accept^="image/"]').setInputFiles(photo)
+    const { width, height, raw } = await openPhoto((p, c) => (p * 5 + c * 70 + Math.floor(p / 300) * 11) % 256)
     await page.getByTestId('layer-type').selectOption('conv-transpose2d')
     await page.getByRole('tab', { name: 'Animation' }).click()
     await page.getByTestId('family-view').selectOption('forward')

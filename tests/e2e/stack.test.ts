@@ -62,6 +62,21 @@ afterAll(async () => {
   await mode?.close()
 })
 
+/** A page of its own at 1366×768 with a preset stack computed (`cards` maps in the strip). The page's CSP allows only its own scripts: axe comes with the test. */
+async function stackPage(locale: string, scheme: 'light' | 'dark', preset: string, cards: number) {
+  const context = await mode.browser.newContext({ viewport: { width: 1366, height: 768 }, locale, colorScheme: scheme, bypassCSP: true })
+  const opened = await context.newPage()
+  await opened.goto(mode.server.url)
+  await opened.getByTestId('stack-open').click()
+  await opened.getByTestId('stack-preset').selectOption(preset)
+  await opened.getByTestId('stack-preset-apply').click()
+  await opened
+    .getByTestId('stack-card')
+    .nth(cards - 1)
+    .waitFor({ timeout: 60_000 })
+  return { context, page: opened }
+}
+
 async function usePreset(name: string): Promise<void> {
   await page.getByTestId('stack-preset').selectOption({ label: name })
   await page.getByTestId('stack-preset-apply').click()
@@ -126,14 +141,7 @@ describe('stacks in the app', () => {
       ['en-US', 'light'],
       ['es-ES', 'dark'],
     ] as const) {
-      // the page's CSP allows only its own scripts: the check's script comes with the test
-      const context = await mode.browser.newContext({ viewport: { width: 1366, height: 768 }, locale, colorScheme: scheme, bypassCSP: true })
-      const checked = await context.newPage()
-      await checked.goto(mode.server.url)
-      await checked.getByTestId('stack-open').click()
-      await checked.getByTestId('stack-preset').selectOption('vgg-block')
-      await checked.getByTestId('stack-preset-apply').click()
-      await checked.getByTestId('stack-card').nth(4).waitFor({ timeout: 60_000 })
+      const { context, page: checked } = await stackPage(locale, scheme, 'vgg-block', 5)
       await checked.getByTestId('stack-card').last().getByRole('img').hover()
       await checked.getByTestId('stack-field-size').waitFor()
       expect(await axe(checked), `${locale} ${scheme}`).toEqual([])
@@ -146,13 +154,7 @@ describe('stacks in the app', () => {
       ['en-US', 'light'],
       ['es-ES', 'dark'],
     ] as const) {
-      const context = await mode.browser.newContext({ viewport: { width: 1366, height: 768 }, locale, colorScheme: scheme, bypassCSP: true })
-      const shown = await context.newPage()
-      await shown.goto(mode.server.url)
-      await shown.getByTestId('stack-open').click()
-      await shown.getByTestId('stack-preset').selectOption('dilated')
-      await shown.getByTestId('stack-preset-apply').click()
-      await shown.getByTestId('stack-card').nth(6).waitFor({ timeout: 60_000 })
+      const { context, page: shown } = await stackPage(locale, scheme, 'dilated', 7)
       await shown.keyboard.press('F5')
       const chain = shown.getByTestId('present-stack')
       await chain.waitFor()

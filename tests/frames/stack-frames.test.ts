@@ -28,27 +28,27 @@ function maps(t: Tensor): StackMaps {
   return { shape: t.shape as [number, number, number, number], displayH: t.shape[2], displayW: t.shape[3], data: t.data, min, max }
 }
 
-function lenetScene(direction: 'forward' | 'backward', language: 'en' | 'es' = 'en') {
-  const layers = stackPreset('lenet', 1)
-  const x = normalTensor([1, 1, 20, 20], seededSource(5))
+/** A preset stack on a seeded input, forward and backward from dE/dy = 1, as the scene's data (full-size maps). */
+function stackData(preset: Parameters<typeof stackPreset>[0], side: number, seed: number) {
+  const layers = stackPreset(preset, 1)
+  const x = normalTensor([1, 1, side, side], seededSource(seed))
   const forward = stackForward(layers, x)
   const ones = { shape: forward.output.shape, data: new Float64Array(forward.output.data.length).fill(1) }
   const grads = stackBackward(layers, forward, { kind: 'output', gradOutput: ones })
-  const scene = makeStackScene(
-    {
-      layers,
-      input: maps(x),
-      outputs: forward.layers.map((l) => maps(l.output)),
-      gradOutputs: grads.gradOutputs.map((g) => (g ? maps(g) : null)),
-      gradInput: maps(grads.gradInput),
-      gradWeights: grads.gradWeights,
-    },
-    direction,
-    0,
-    [0, 2, 2, 2, 3, 3, 3],
-    options(language),
-  )
-  return { scene, forward, grads, x }
+  const data = {
+    layers,
+    input: maps(x),
+    outputs: forward.layers.map((l) => maps(l.output)),
+    gradOutputs: grads.gradOutputs.map((g) => (g ? maps(g) : null)),
+    gradInput: maps(grads.gradInput),
+    gradWeights: grads.gradWeights,
+  }
+  return { data, forward, grads, x }
+}
+
+function lenetScene(direction: 'forward' | 'backward', language: 'en' | 'es' = 'en') {
+  const { data, forward, grads, x } = stackData('lenet', 20, 5)
+  return { scene: makeStackScene(data, direction, 0, [0, 2, 2, 2, 3, 3, 3], options(language)), forward, grads, x }
 }
 
 describe('stack frames', () => {
@@ -116,19 +116,7 @@ describe('stack frames', () => {
 
 describe('the ReLU gate in the stack frames', () => {
   it('shows both sides of a ReLU in its own channel, and says how many units pass', () => {
-    const layers = stackPreset('lenet', 1)
-    const x = normalTensor([1, 1, 20, 20], seededSource(5))
-    const forward = stackForward(layers, x)
-    const ones = { shape: forward.output.shape, data: new Float64Array(forward.output.data.length).fill(1) }
-    const grads = stackBackward(layers, forward, { kind: 'output', gradOutput: ones })
-    const data = {
-      layers,
-      input: maps(x),
-      outputs: forward.layers.map((l) => maps(l.output)),
-      gradOutputs: grads.gradOutputs.map((g) => (g ? maps(g) : null)),
-      gradInput: maps(grads.gradInput),
-      gradWeights: grads.gradWeights,
-    }
+    const { data, forward, grads } = stackData('lenet', 20, 5)
     // The strip shows channel 1 of the conv before the ReLU and channel 4 of the ReLU: the ReLU's frames use 4 on both sides.
     for (const language of ['en', 'es'] as const) {
       const scene = makeStackScene(data, 'backward', 0, [0, 1, 4, 4, 0, 0, 0], options(language))
@@ -198,30 +186,13 @@ describe('the ReLU gate in the stack frames', () => {
 
 describe('stack frames of a transposed convolution', () => {
   it('correlates dE/dy with w itself (not turned) on the way back', () => {
-    const layers = stackPreset('encoder-decoder', 1)
-    const x = normalTensor([1, 1, 8, 8], seededSource(2))
-    const forward = stackForward(layers, x)
-    const ones = { shape: forward.output.shape, data: new Float64Array(forward.output.data.length).fill(1) }
-    const grads = stackBackward(layers, forward, { kind: 'output', gradOutput: ones })
-    const scene = makeStackScene(
-      {
-        layers,
-        input: maps(x),
-        outputs: forward.layers.map((l) => maps(l.output)),
-        gradOutputs: grads.gradOutputs.map((g) => (g ? maps(g) : null)),
-        gradInput: maps(grads.gradInput),
-        gradWeights: grads.gradWeights,
-      },
-      'backward',
-      0,
-      [0, 0, 0, 0, 0, 0, 0, 0],
-      options('en'),
-    )
+    const { data } = stackData('encoder-decoder', 8, 2)
+    const scene = makeStackScene(data, 'backward', 0, [0, 0, 0, 0, 0, 0, 0, 0], options('en'))
     const last = frameModel(scene, 0)
     expect(last.title).toContain('ConvTranspose2d 3×3, stride 2')
     const kernel = last.columns[1].panels[0]
     expect(kernel.title).toBe('w6[0,0]')
-    const w = layers[6]
+    const w = data.layers[6]
     if (w.type !== 'conv-transpose2d') throw new Error('layer 6 is transposed')
     expect(kernel.value(0, 1)).toBe(w.weight.data[1])
   })
