@@ -77,11 +77,90 @@ function windowOf(g: PoolGeometry, i: number, j: number) {
   return { top, left, cells, outline }
 }
 
-function unitOf(scene: PoolScene, step: number) {
+/** What every pool frame of `step` reads: the geometry, the words, the output unit and its window. */
+function stepOf(scene: PoolScene, step: number) {
   const unit = familyCurrentUnit(scene.plan, step)
   const [n, c, i, j] = unit ?? [0, 0, 0, 0]
   const g = scene.layer.geometry
-  return { unit, n, c, i, j, flat: ((n * g.channels + c) * g.outH + i) * g.outW + j, done: familyUnitsDone(scene.plan, step) }
+  const { options } = scene
+  return {
+    g,
+    fw: familyWordsIn(options.language),
+    decimals: options.decimals,
+    unit,
+    n,
+    c,
+    i,
+    j,
+    flat: ((n * g.channels + c) * g.outH + i) * g.outW + j,
+    done: familyUnitsDone(scene.plan, step),
+    window: windowOf(g, i, j),
+  }
+}
+type PoolStep = ReturnType<typeof stepOf>
+
+/** MaxPool2d: the argmax of the step's output (flat in its input plane) and its cell on the padded grid. */
+function winnerOf(scene: PoolScene, s: PoolStep): { index: number; winner: [number, number] } {
+  const index = s.unit ? scene.values.indices![s.flat] : 0
+  return { index, winner: [Math.floor(index / s.g.inW) + s.g.padH, (index % s.g.inW) + s.g.padW] }
+}
+
+/** The frame around a pool's panels: its counter and the legend every pool frame has. */
+function poolFrame(scene: PoolScene, step: number, title: string, columns: FrameModel['columns'], formula: string[]): FrameModel {
+  const words = wordsIn(scene.options.language)
+  return { title, counter: familyCounter(scene, step), columns, formula, legend: [words.padding, words.notYet].join(' · ') }
+}
+
+/** The window's own cells (a, b) in a small panel: padding cells marked, values read through `value`. */
+function windowPanel(
+  g: PoolGeometry,
+  s: PoolStep,
+  title: string,
+  scale: Panel['scale'],
+  value: (r: number, col: number) => number,
+  extra: Partial<Panel> = {},
+): Panel {
+  const at = (a: number, b: number): [number, number] => [s.window.top + a * g.dilationH, s.window.left + b * g.dilationW]
+  return {
+    title,
+    rows: g.kernelH,
+    cols: g.kernelW,
+    scale,
+    kind: (a, b) => (isReal(g, ...at(a, b)) ? 'value' : 'padding'),
+    value: (a, b) => (s.unit ? value(...at(a, b)) : NaN),
+    ...extra,
+  }
+}
+
+/** dE/dy's plane, the step's cell written. */
+function upstreamPanel(scene: PoolScene, s: PoolStep): Panel {
+  const g = s.g
+  return planePanel(
+    `dE/dy${indexText(s.n, s.c)}`,
+    scene.values.gradOutput!,
+    (s.n * g.channels + s.c) * g.outH * g.outW,
+    g.outH,
+    g.outW,
+    scene.scales.gradOutput,
+    {
+      current: s.unit !== null,
+      written: s.unit ? [[s.i, s.j]] : [],
+    },
+  )
+}
+
+/** dE/dx so far on the padded grid, the step's window outlined. */
+function gradSoFarPanel(scene: PoolScene, s: PoolStep, after: Float64Array, extra: Partial<Panel>): Panel {
+  return gridPanel(
+    `${s.fw.gradSoFar}${indexText(s.n, s.c)}`,
+    s.g,
+    after,
+    s.n,
+    s.c,
+    0,
+    { current: s.unit !== null, outlines: s.unit ? [s.window.outline] : [], ...extra },
+    scene.scales.gradInput,
+  )
 }
 
 function outputPanel(scene: PoolScene, n: number, c: number, i: number, j: number, done: number, current: boolean): Panel {
@@ -131,15 +210,10 @@ function listOrSum(values: number[], decimals: number, join: string): string {
 }
 
 export function maxForwardModel(scene: PoolScene, step: number): FrameModel {
-  const g = scene.layer.geometry
-  const { values, scales, options } = scene
-  const fw = familyWordsIn(options.language)
-  const words = wordsIn(options.language)
-  const decimals = options.decimals
-  const { unit, n, c, i, j, flat, done } = unitOf(scene, step)
-  const window = windowOf(g, i, j)
-  const index = unit ? values.indices![flat] : 0
-  const winner: [number, number] = [Math.floor(index / g.inW) + g.padH, (index % g.inW) + g.padW]
+  const { values, scales } = scene
+  const s = stepOf(scene, step)
+  const { g, fw, decimals, unit, n, c, i, j, flat, done, window } = s
+  const { index, winner } = winnerOf(scene, s)
   const input = gridPanel(`x${indexText(n, c)}`, g, values.input, n, c, -Infinity, {}, scales.input)
   const max = values.output[flat]
   // Other real cells of the window equal to the maximum (or NaN when a NaN won): ties PyTorch's rule settles.
@@ -154,16 +228,10 @@ export function maxForwardModel(scene: PoolScene, step: number): FrameModel {
     marked: unit ? window.cells : [],
     written: unit ? [winner] : [],
   }
-  const windowPanel: Panel = {
-    title: unit ? `${fw.window}: max = ${formatValue(max, decimals)}` : fw.window,
-    rows: g.kernelH,
-    cols: g.kernelW,
-    scale: scales.input,
-    kind: (a, b) => (isReal(g, window.top + a * g.dilationH, window.left + b * g.dilationW) ? 'value' : 'padding'),
-    value: (a, b) => (unit ? input.value(window.top + a * g.dilationH, window.left + b * g.dilationW) : NaN),
+  const cells = windowPanel(g, s, unit ? `${fw.window}: max = ${formatValue(max, decimals)}` : fw.window, scales.input, input.value, {
     written: unit ? cellsInWindow(g, window, [winner]) : [],
     outlines: unit ? cellsInWindow(g, window, ties).map(tieOutline) : [],
-  }
+  })
 
   const formula: string[] = []
   if (unit) {
@@ -178,17 +246,13 @@ export function maxForwardModel(scene: PoolScene, step: number): FrameModel {
     } else if (Number.isNaN(max)) formula.push(fw.nanRule)
     if (real.length < window.cells.length) formula.push(fw.minusInfinity)
   }
-  return {
-    title: unit ? `${fw.maxForward}: y${indexText(n, c, i, j)} = ${formatValue(max, decimals)}` : fw.maxForward,
-    counter: familyCounter(scene, step),
-    columns: [
-      { panels: [inputPanel] },
-      { panels: [windowPanel], joiner: '→', grow: 3 },
-      { panels: [outputPanel(scene, n, c, i, j, done, unit !== null)], joiner: '→' },
-    ],
+  return poolFrame(
+    scene,
+    step,
+    unit ? `${fw.maxForward}: y${indexText(n, c, i, j)} = ${formatValue(max, decimals)}` : fw.maxForward,
+    [{ panels: [inputPanel] }, { panels: [cells], joiner: '→', grow: 3 }, { panels: [outputPanel(scene, n, c, i, j, done, unit !== null)], joiner: '→' }],
     formula,
-    legend: [words.padding, words.notYet].join(' · '),
-  }
+  )
 }
 
 /** Grid cells given as window positions (a, b), for the window panel; cells outside it are left out. */
@@ -203,23 +267,13 @@ function cellsInWindow(g: PoolGeometry, window: { top: number; left: number }, c
 }
 
 export function maxBackwardModel(scene: PoolScene, step: number): FrameModel {
-  const g = scene.layer.geometry
-  const { values, scales, options } = scene
-  const fw = familyWordsIn(options.language)
-  const words = wordsIn(options.language)
-  const decimals = options.decimals
-  const { unit, n, c, i, j, flat, done } = unitOf(scene, step)
-  const window = windowOf(g, i, j)
-  const index = unit ? values.indices![flat] : 0
-  const winner: [number, number] = [Math.floor(index / g.inW) + g.padH, (index % g.inW) + g.padW]
+  const { values, scales } = scene
+  const s = stepOf(scene, step)
+  const { g, fw, decimals, unit, n, c, i, j, flat, done, window } = s
+  const { index, winner } = winnerOf(scene, s)
   const dy = values.gradOutput!
   const before = poolGradSoFar(scene, Math.max(0, done - 1))
   const after = poolGradSoFar(scene, done)
-
-  const upstream = planePanel(`dE/dy${indexText(n, c)}`, dy, (n * g.channels + c) * g.outH * g.outW, g.outH, g.outW, scales.gradOutput, {
-    current: unit !== null,
-    written: unit ? [[i, j]] : [],
-  })
   const input = gridPanel(
     `x${indexText(n, c)}`,
     g,
@@ -227,28 +281,9 @@ export function maxBackwardModel(scene: PoolScene, step: number): FrameModel {
     n,
     c,
     -Infinity,
-    {
-      outlines: unit ? [window.outline] : [],
-      marked: unit ? window.cells : [],
-      written: unit ? [winner] : [],
-    },
+    { outlines: unit ? [window.outline] : [], marked: unit ? window.cells : [], written: unit ? [winner] : [] },
     scales.input,
   )
-  const target = gridPanel(
-    `${fw.gradSoFar}${indexText(n, c)}`,
-    g,
-    after,
-    n,
-    c,
-    0,
-    {
-      current: unit !== null,
-      outlines: unit ? [window.outline] : [],
-      written: unit ? [winner] : [],
-    },
-    scales.gradInput,
-  )
-
   const formula: string[] = []
   if (unit) {
     const h = winner[0] - g.padH
@@ -257,13 +292,17 @@ export function maxBackwardModel(scene: PoolScene, step: number): FrameModel {
     formula.push(`dE/dx${indexText(n, c, h, w)} += dE/dy${indexText(n, c, i, j)}   (${fw.argmax} = ${index}; ${fw.routed})`)
     formula.push(`dE/dx${indexText(n, c, h, w)} = ${formatValue(before[at], decimals)} + ${addend(dy[flat], decimals)} = ${formatValue(after[at], decimals)}`)
   }
-  return {
-    title: unit ? `${fw.maxBackward}: dE/dy${indexText(n, c, i, j)} = ${formatValue(dy[flat], decimals)}` : fw.maxBackward,
-    counter: familyCounter(scene, step),
-    columns: [{ panels: [upstream] }, { panels: [input], joiner: '→' }, { panels: [target], joiner: '+→' }],
+  return poolFrame(
+    scene,
+    step,
+    unit ? `${fw.maxBackward}: dE/dy${indexText(n, c, i, j)} = ${formatValue(dy[flat], decimals)}` : fw.maxBackward,
+    [
+      { panels: [upstreamPanel(scene, s)] },
+      { panels: [input], joiner: '→' },
+      { panels: [gradSoFarPanel(scene, s, after, { written: unit ? [winner] : [] })], joiner: '+→' },
+    ],
     formula,
-    legend: [words.padding, words.notYet].join(' · '),
-  }
+  )
 }
 
 /** How the divisor of window (i, j) is counted, with its numbers. */
@@ -289,89 +328,48 @@ function divisorPanel(scene: PoolScene, divisors: Float64Array, i: number, j: nu
 }
 
 export function avgForwardModel(scene: PoolScene, step: number): FrameModel {
-  const g = scene.layer.geometry
-  const { values, scales, options } = scene
-  const fw = familyWordsIn(options.language)
-  const words = wordsIn(options.language)
-  const decimals = options.decimals
-  const { unit, n, c, i, j, flat, done } = unitOf(scene, step)
-  const window = windowOf(g, i, j)
+  const { values, scales } = scene
+  const s = stepOf(scene, step)
+  const { g, fw, decimals, unit, n, c, i, j, flat, done, window } = s
   const divisors = avgPoolDivisors(g)
   const divisor = divisors[i * g.outW + j]
   const input = gridPanel(`x${indexText(n, c)}`, g, values.input, n, c, 0, {}, scales.input)
   const real = window.cells.filter(([r, col]) => isReal(g, r, col))
   const inputPanel: Panel = { ...input, outlines: unit ? [window.outline] : [], marked: unit ? real : [] }
-  const windowPanel: Panel = {
-    title: unit ? `${fw.window}: Σ / ${divisor}` : fw.window,
-    rows: g.kernelH,
-    cols: g.kernelW,
-    scale: scales.input,
-    kind: (a, b) => (isReal(g, window.top + a, window.left + b) ? 'value' : 'padding'),
-    value: (a, b) => (unit ? input.value(window.top + a, window.left + b) : NaN),
-  }
   const y = values.output[flat]
   const formula: string[] = []
   if (unit) {
     const terms = real.map(([r, col]) => input.value(r, col))
-    const sum = terms.reduce((s, v) => s + v, 0)
+    const sum = terms.reduce((total, v) => total + v, 0)
     const written = terms.length <= TERMS_WRITTEN ? `(${listOrSum(terms, decimals, ' + ')})` : formatValue(sum, decimals)
     formula.push(`y${indexText(n, c, i, j)} = Σ x / ${fw.divisor} = ${written} / ${divisor} = ${formatValue(y, decimals)}`)
     formula.push(divisorLine(g, i, j, divisor, fw))
   }
-  return {
-    title: unit ? `${fw.avgForward}: y${indexText(n, c, i, j)} = ${formatValue(y, decimals)}` : fw.avgForward,
-    counter: familyCounter(scene, step),
-    columns: [
+  return poolFrame(
+    scene,
+    step,
+    unit ? `${fw.avgForward}: y${indexText(n, c, i, j)} = ${formatValue(y, decimals)}` : fw.avgForward,
+    [
       { panels: [inputPanel] },
-      { panels: [windowPanel], joiner: '→', grow: 3 },
+      { panels: [windowPanel(g, s, unit ? `${fw.window}: Σ / ${divisor}` : fw.window, scales.input, input.value)], joiner: '→', grow: 3 },
       { panels: [divisorPanel(scene, divisors, i, j, unit !== null, fw)], joiner: '÷' },
       { panels: [outputPanel(scene, n, c, i, j, done, unit !== null)], joiner: '=' },
     ],
     formula,
-    legend: [words.padding, words.notYet].join(' · '),
-  }
+  )
 }
 
 export function avgBackwardModel(scene: PoolScene, step: number): FrameModel {
-  const g = scene.layer.geometry
-  const { values, scales, options } = scene
-  const fw = familyWordsIn(options.language)
-  const words = wordsIn(options.language)
-  const decimals = options.decimals
-  const { unit, n, c, i, j, flat, done } = unitOf(scene, step)
-  const window = windowOf(g, i, j)
-  const divisors = avgPoolDivisors(g)
-  const divisor = divisors[i * g.outW + j]
+  const { values, scales } = scene
+  const s = stepOf(scene, step)
+  const { g, fw, decimals, unit, n, c, i, j, flat, done, window } = s
+  const divisor = avgPoolDivisors(g)[i * g.outW + j]
   const dy = values.gradOutput!
   const share = dy[flat] / divisor
   const after = poolGradSoFar(scene, done)
   const real = window.cells.filter(([r, col]) => isReal(g, r, col))
-
-  const upstream = planePanel(`dE/dy${indexText(n, c)}`, dy, (n * g.channels + c) * g.outH * g.outW, g.outH, g.outW, scales.gradOutput, {
-    current: unit !== null,
-    written: unit ? [[i, j]] : [],
-  })
-  const shares: Panel = {
-    title: unit ? `${fw.share} = ${formatValue(dy[flat], decimals)} / ${divisor}` : fw.share,
-    rows: g.kernelH,
-    cols: g.kernelW,
-    scale: scales.gradInput,
-    kind: (a, b) => (isReal(g, window.top + a, window.left + b) ? 'value' : 'padding'),
-    value: (a, b) => (unit ? (isReal(g, window.top + a, window.left + b) ? share : 0) : NaN),
-  }
-  const target = gridPanel(
-    `${fw.gradSoFar}${indexText(n, c)}`,
-    g,
-    after,
-    n,
-    c,
-    0,
-    {
-      current: unit !== null,
-      outlines: unit ? [window.outline] : [],
-      marked: unit ? real : [],
-    },
-    scales.gradInput,
+  const shares = windowPanel(g, s, unit ? `${fw.share} = ${formatValue(dy[flat], decimals)} / ${divisor}` : fw.share, scales.gradInput, (r, col) =>
+    isReal(g, r, col) ? share : 0,
   )
   const formula: string[] = []
   if (unit) {
@@ -380,11 +378,15 @@ export function avgBackwardModel(scene: PoolScene, step: number): FrameModel {
     )
     formula.push(divisorLine(g, i, j, divisor, fw))
   }
-  return {
-    title: unit ? `${fw.avgBackward}: dE/dy${indexText(n, c, i, j)} = ${formatValue(dy[flat], decimals)}` : fw.avgBackward,
-    counter: familyCounter(scene, step),
-    columns: [{ panels: [upstream] }, { panels: [shares], joiner: '÷', grow: 3 }, { panels: [target], joiner: '+→' }],
+  return poolFrame(
+    scene,
+    step,
+    unit ? `${fw.avgBackward}: dE/dy${indexText(n, c, i, j)} = ${formatValue(dy[flat], decimals)}` : fw.avgBackward,
+    [
+      { panels: [upstreamPanel(scene, s)] },
+      { panels: [shares], joiner: '÷', grow: 3 },
+      { panels: [gradSoFarPanel(scene, s, after, { marked: unit ? real : [] })], joiner: '+→' },
+    ],
     formula,
-    legend: [words.padding, words.notYet].join(' · '),
-  }
+  )
 }

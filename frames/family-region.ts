@@ -1,8 +1,10 @@
 // Which input the family's animation is computed on: a small input whole; on a large one (a
 // photo) the window of input an output region needs, cropped before it is computed (by the page or `convolab export`). For a pool the region
 // is kept where no window reads padding (moved inside if needed), so the crop, pooled without
-// padding, gives exactly the region's outputs. For ConvTranspose2d the crop is the input patch
-// whose stamps reach the region, transposed on its own (its border lacks its neighbours' stamps).
+// padding, gives exactly the region's outputs. For ConvTranspose2d the crop is the input window
+// whose stamps reach the region (every one of them), transposed with the padding and output
+// padding that crop its uncropped output to the region exactly, so each region cell is the whole
+// output's value.
 
 import type { Region } from '../core/animation-region'
 import { MAX_REGION_SIDE, REGION_SIDE, WHOLE_CELLS } from '../core/animation-region'
@@ -32,7 +34,7 @@ export interface FamilyCrop {
   width: number
   /** The layer the crop is computed with. */
   layer: Layer
-  /** ConvTranspose2d: the crop's own output (an input patch transposed), not the full output's region. */
+  /** ConvTranspose2d: the crop is the input window transposed with its own padding (the region's place in its uncropped output). */
   patch: boolean
 }
 
@@ -55,11 +57,26 @@ function poolAxis(start: number, count: number, size: number, kernel: number, st
   return { first, count: n, from: first * stride - padding, length: (n - 1) * stride + span }
 }
 
-/** One axis of a transposed layer's input patch: the input cells whose stamps reach outputs start..start+count−1. */
-function transposedAxis(start: number, count: number, size: number, kernel: number, stride: number, padding: number, dilation: number) {
-  const lo = Math.max(0, Math.ceil((start + padding - dilation * (kernel - 1)) / stride))
-  const hi = Math.min(size - 1, Math.floor((start + count - 1 + padding) / stride))
-  return { from: lo, length: Math.max(1, hi - lo + 1) }
+/**
+ * One axis of a transposed layer's input window for outputs start..start+count−1: the input cells
+ * whose stamps reach them (i·S + a·D − P in the range), and the padding P′ and output padding
+ * that make the window's own output exactly those outputs. PyTorch crops P′ on both sides, so the
+ * window may take a cell more on a side (its stamps land in the cropped margin); past the input's
+ * border such a cell is a zero, which stamps nothing.
+ */
+export function transposedAxis(start: number, count: number, size: number, kernel: number, stride: number, padding: number, dilation: number) {
+  const reach = dilation * (kernel - 1)
+  const end = start + count - 1
+  let lo = Math.max(0, Math.ceil((start + padding - reach) / stride))
+  let hi = Math.min(size - 1, Math.floor((end + padding) / stride))
+  if (hi < lo) hi = lo
+  const pad = () => padding + start - lo * stride
+  while (pad() < 0) lo--
+  // Output padding = P′ − (stamps past the last output): one more cell lower raises P′ by S, one more higher lowers it by S.
+  const outputPadding = () => pad() - (hi * stride + reach - end - padding)
+  while (outputPadding() < 0) lo--
+  while (outputPadding() >= stride) hi++
+  return { from: lo, length: hi - lo + 1, padding: pad(), outputPadding: outputPadding() }
 }
 
 export function familyCrop(layer: Layer, plan: FamilyPlan, wanted: Region | null): FamilyCrop {
@@ -69,7 +86,7 @@ export function familyCrop(layer: Layer, plan: FamilyPlan, wanted: Region | null
     const g = plan.geometry
     const rows = transposedAxis(region.i, region.h, g.inH, g.kernelH, g.strideH, g.padH, g.dilationH)
     const cols = transposedAxis(region.j, region.w, g.inW, g.kernelW, g.strideW, g.padW, g.dilationW)
-    // A wanted output size belongs to the whole input; the patch keeps the output padding it picked.
+    // A wanted output size belongs to the whole input; the window's padding places the region.
     const { outputSize: _dropped, ...options } = layer
     void _dropped
     return {
@@ -78,7 +95,7 @@ export function familyCrop(layer: Layer, plan: FamilyPlan, wanted: Region | null
       left: cols.from,
       height: rows.length,
       width: cols.length,
-      layer: { ...options, outputPadding: [g.outputPaddingH, g.outputPaddingW] },
+      layer: { ...options, padding: [rows.padding, cols.padding], outputPadding: [rows.outputPadding, cols.outputPadding] },
       patch: true,
     }
   }
@@ -99,14 +116,17 @@ export function familyCrop(layer: Layer, plan: FamilyPlan, wanted: Region | null
   }
 }
 
-/** Rows top..top+height−1 and columns left..left+width−1 of batch item n, every channel. */
+/** Rows top..top+height−1 and columns left..left+width−1 of batch item n, every channel; zeros past the border. */
 export function cropTensor(tensor: Tensor, n: number, top: number, left: number, height: number, width: number): Tensor {
   const [, channels, h, w] = tensor.shape
   const data = new Float64Array(channels * height * width)
+  const first = Math.max(0, -left)
+  const last = Math.min(width, w - left)
   for (let c = 0; c < channels; c++) {
     for (let r = 0; r < height; r++) {
+      if (top + r < 0 || top + r >= h || last <= first) continue
       const from = ((n * channels + c) * h + top + r) * w + left
-      data.set(tensor.data.subarray(from, from + width), (c * height + r) * width)
+      data.set(tensor.data.subarray(from + first, from + last), (c * height + r) * width + first)
     }
   }
   return { shape: [1, channels, height, width], data }

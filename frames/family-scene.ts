@@ -61,6 +61,11 @@ export interface FamilyValues {
    * its dE/dx at dE/dy = x (back up), from a second one-layer stack.
    */
   pair?: { convOutput: Float64Array; convGradInput: Float64Array }
+  /**
+   * A transposed layer's window on a region of a large input: the rows and columns of `input`
+   * that are the input's cells (the rest are zeros past its border, drawn as padding).
+   */
+  inputCells?: { top: number; left: number; height: number; width: number }
 }
 
 export interface FamilyPlan {

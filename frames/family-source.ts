@@ -40,7 +40,7 @@ export interface FamilySource {
   values: FamilyValues
   /** null: the whole input; else the output region animated (full output coordinates). */
   region: Region | null
-  /** ConvTranspose2d on a large input: the crop is an input patch transposed on its own. */
+  /** ConvTranspose2d on a large input: the crop is the input window whose stamps reach the region, with its own padding. */
   patch: boolean
   /** The layer's plan on the whole input (a region's crop has its own, in `layer`). */
   full: FamilyPlan
@@ -86,6 +86,18 @@ export function regionGradient(spec: GradOutputSpec, fullShape: number[], n: num
   return { kind: 'tensor', tensor: payload(cut) }
 }
 
+/** The window's cells that are the input's (past its border the window holds zeros), in window coordinates. */
+function realCells(crop: { top: number; left: number; height: number; width: number }, shape: readonly number[]) {
+  const top = Math.max(0, -crop.top)
+  const left = Math.max(0, -crop.left)
+  return {
+    top,
+    left,
+    height: Math.min(crop.height, shape[2] - crop.top) - top,
+    width: Math.min(crop.width, shape[3] - crop.left) - left,
+  }
+}
+
 /** A thrown error as the answer the engine would give. */
 export function failureOf(error: unknown): ErrorEnvelope {
   if (error instanceof ConvolabError) return { ok: false, code: error.code, params: error.params, message: error.message }
@@ -123,18 +135,16 @@ export async function buildFamilySource(run: RunLayer, request: FamilyRequest): 
     } catch (error) {
       return failureOf(error)
     }
-    if (spec && !patch) {
+    // The crop's output is the region (a transposed window's padding crops its uncropped output to it).
+    if (spec) {
       spec = regionGradient(spec, fullShape, request.n, region, plan.outputShape)
       if (!spec) gradientNote = 'region-mse'
-    } else if (spec && patch && spec.kind !== 'ones' && spec.kind !== 'random') {
-      // The patch's own output: the chosen tensor or loss belongs to the whole output.
-      spec = null
-      gradientNote = 'region-mse'
     }
   }
   const ran = await run(layer, input, spec ?? undefined)
   if (!ran.ok) return ran
   const values: FamilyValues = { input: input.data, ...ran.value }
+  if (cropped && patch) values.inputCells = realCells(cropped, request.input.shape)
   if (request.pair && layer.type === 'conv-transpose2d' && plan.type === 'conv-transpose2d') {
     const g = plan.geometry
     // The Conv2d of the same w on ConvTranspose2d's output (down), and its dE/dx at dE/dy = x (back up).

@@ -89,9 +89,13 @@ export function transposedScatterModel(scene: TransposedScene, step: number): Fr
   for (let a = 0; a < g.kernelH; a++) for (let b = 0; b < g.kernelW; b++) marked.push([top + a * g.dilationH, left + b * g.dilationW])
   const cropped = (r: number, col: number): CellKind => (r < g.padH || r >= g.padH + g.outH || col < g.padW || col >= g.padW + g.outW ? 'padding' : 'value')
 
+  const real = values.inputCells
+  const outside = (r: number, col: number): CellKind =>
+    real && (r < real.top || r >= real.top + real.height || col < real.left || col >= real.left + real.width) ? 'padding' : 'value'
   const source = planePanel(`x${indexText(n, c)}`, values.input, (n * g.inChannels + c) * g.inH * g.inW, g.inH, g.inW, scales.input, {
     current: unit !== null,
     written: unit ? [[i, j]] : [],
+    ...(real ? { kind: outside } : {}),
   })
   const kernels: Panel[] = []
   const stamps: Panel[] = []

@@ -125,11 +125,23 @@ function channelOf(scene: StackScene, on: number): number {
   return Math.max(0, Math.min(count - 1, scene.channels[on + 1] ?? 0))
 }
 
-function mapPanel(scene: StackScene, on: number, gradient: boolean, title: string, extra: Partial<Panel> = {}): Panel | null {
+/** Element-wise layers keep each channel where it is: in their frames the map before shows their own channel. */
+const ELEMENT_WISE: readonly Layer['type'][] = ['relu', 'leaky-relu', 'tanh', 'sigmoid']
+
+/** The channel of map `on` in the frame of layer k (the map a layer reads, or its own). */
+function channelIn(scene: StackScene, on: number, k: number): number {
+  const layer = scene.data.layers[k]
+  if (on === k - 1 && layer && ELEMENT_WISE.includes(layer.type)) {
+    const maps = mapsOf(scene, on, false)
+    return Math.max(0, Math.min((maps?.shape[1] ?? 1) - 1, channelOf(scene, k)))
+  }
+  return channelOf(scene, on)
+}
+
+function mapPanel(scene: StackScene, on: number, gradient: boolean, title: string, extra: Partial<Panel> = {}, channel = channelOf(scene, on)): Panel | null {
   const maps = mapsOf(scene, on, gradient)
   const scale = gradient ? scene.scales.grads[on + 1] : scene.scales.maps[on + 1]
   if (!maps || !scale) return null
-  const channel = channelOf(scene, on)
   const n = Math.min(scene.sample, maps.shape[0] - 1)
   const rows = maps.displayH
   const cols = maps.displayW
@@ -185,6 +197,59 @@ function localDerivative(scene: StackScene, layer: Layer, k: number, title: stri
   return { title: `${title}${indexText(n, channel)}`, rows, cols, scale: sequentialScale(0, 1, 'grayscale'), value: derivative }
 }
 
+/**
+ * A ReLU's (or LeakyReLU's) gate on the channel shown: how many cells pass (x > 0) of how many,
+ * whether a cell is one unit or a box mean, and from the gate output's exact extremes whether
+ * every unit passes (minimum > 0) or none does (maximum ≤ 0), whatever the display size.
+ */
+export function gateCount(
+  scene: StackScene,
+  k: number,
+): { channel: number; pass: number; total: number; units: boolean; every: boolean; none: boolean } | null {
+  const layer = scene.data.layers[k]
+  const input = mapsOf(scene, k - 1, false)
+  const output = mapsOf(scene, k, false)
+  if (!layer || (layer.type !== 'relu' && layer.type !== 'leaky-relu') || !input || !output) return null
+  const channel = channelIn(scene, k - 1, k)
+  const n = Math.min(scene.sample, input.shape[0] - 1)
+  const total = input.displayH * input.displayW
+  const offset = (n * input.shape[1] + channel) * total
+  let pass = 0
+  for (let at = offset; at < offset + total; at++) if (input.data[at] > 0) pass++
+  const plane = n * output.shape[1] + channel
+  return {
+    channel,
+    pass,
+    total,
+    units: input.displayH === input.shape[2] && input.displayW === input.shape[3],
+    every: output.min[plane] > 0,
+    none: !(output.max[plane] > 0),
+  }
+}
+
+/** The gate's lines under a ReLU frame: how many pass and what that means for the gradient. */
+function gateLines(scene: StackScene, k: number): string[] {
+  const count = gateCount(scene, k)
+  if (!count) return []
+  const words = stackWords(scene.options.language)
+  const layer = scene.data.layers[k]
+  const slope = layer.type === 'leaky-relu' ? (layer.negativeSlope ?? 0.01) : null
+  const lines = [count.units ? words.gatePass(count.channel, count.pass, count.total, slope) : words.gateBlocks(count.channel, count.pass, count.total)]
+  if (count.every) lines.push(words.gateAll)
+  else if (count.none) lines.push(slope === null ? words.gateNone : words.gateNoneLeaky)
+  else if (!count.units) lines.push(words.gateMixed)
+  return lines
+}
+
+/** The kernel slice of layer k that joins the channels shown (conv: w[m, c]; transposed: w[c, m]): its index, shape and first value. */
+function kernelSlice(scene: StackScene, k: number, type: 'conv2d' | 'conv-transpose2d', shape: readonly number[]) {
+  const [, B, kh, kw] = shape
+  const m = channelOf(scene, k)
+  const c = channelOf(scene, k - 1)
+  const [a, b] = type === 'conv2d' ? [m, c % B] : [c, m % B]
+  return { a, b, kh, kw, offset: (a * B + b) * kh * kw }
+}
+
 function forwardModel(scene: StackScene, step: number): FrameModel {
   const words = stackWords(scene.options.language)
   const { layers, outputs } = scene.data
@@ -202,18 +267,13 @@ function forwardModel(scene: StackScene, step: number): FrameModel {
     }
   }
   const layer = layers[k]
-  const before = mapPanel(scene, k - 1, false, k === 0 ? 'x' : `a${k - 1}`)
+  const before = mapPanel(scene, k - 1, false, k === 0 ? 'x' : `a${k - 1}`, {}, channelIn(scene, k - 1, k))
   const after = mapPanel(scene, k, false, `a${k}`, { current: true })
   const columns: PanelColumn[] = []
   if (before) columns.push({ panels: [before] })
   if (layer.type === 'conv2d' || layer.type === 'conv-transpose2d') {
     const scale = scene.scales.weights[k]!
-    const [, B, kh, kw] = layer.weight.shape
-    const m = channelOf(scene, k)
-    const c = channelOf(scene, k - 1)
-    // the slice that connects the channels shown (conv: w[m, c]; transposed: w[c, m])
-    const [a, b] = layer.type === 'conv2d' ? [m, c % B] : [c, m % B]
-    const offset = (a * B + b) * kh * kw
+    const { a, b, kh, kw, offset } = kernelSlice(scene, k, layer.type, layer.weight.shape)
     columns.push({
       panels: [{ title: `w${k}${indexText(a, b)}`, rows: kh, cols: kw, scale, value: (r, col) => layer.weight.data[offset + r * kw + col] }],
       joiner: layer.type === 'conv2d' ? '⋆' : '⋆ᵀ',
@@ -226,7 +286,7 @@ function forwardModel(scene: StackScene, step: number): FrameModel {
     title: `${words.forward}: ${words.layer} ${k} · ${layerName(layer)}`,
     counter,
     columns,
-    formula: [`${shapeText(input)} → ${TORCH_CLASS[layer.type]} → ${shapeText(outputs[k])}`, words.forwardRule[layer.type]],
+    formula: [`${shapeText(input)} → ${TORCH_CLASS[layer.type]} → ${shapeText(outputs[k])}`, words.forwardRule[layer.type], ...gateLines(scene, k)],
     legend: words.legend,
   }
 }
@@ -254,11 +314,7 @@ function backwardModel(scene: StackScene, step: number): FrameModel {
   if (gradOut) columns.push({ panels: [gradOut] })
   if (layer.type === 'conv2d' || layer.type === 'conv-transpose2d') {
     const scale = scene.scales.weights[k]!
-    const [, B, kh, kw] = layer.weight.shape
-    const m = channelOf(scene, k)
-    const c = channelOf(scene, k - 1)
-    const [a, b] = layer.type === 'conv2d' ? [m, c % B] : [c, m % B]
-    const offset = (a * B + b) * kh * kw
+    const { a, b, kh, kw, offset } = kernelSlice(scene, k, layer.type, layer.weight.shape)
     // Conv2d's dE/dx correlates with rot180(w); a transposed conv's dE/dx is a plain correlation with w
     const turned = layer.type === 'conv2d'
     columns.push({
@@ -281,16 +337,12 @@ function backwardModel(scene: StackScene, step: number): FrameModel {
     const mask = localDerivative(scene, layer, k, words.localTitle[layer.type] ?? '')
     if (mask) columns.push({ panels: [mask], joiner: '⊙' })
   }
-  const gradIn = mapPanel(scene, k - 1, true, k === 0 ? 'dE/dx' : `dE/da${k - 1}`, { current: true })
+  const gradIn = mapPanel(scene, k - 1, true, k === 0 ? 'dE/dx' : `dE/da${k - 1}`, { current: true }, channelIn(scene, k - 1, k))
   if (gradIn) columns.push({ panels: [gradIn], joiner: '→' })
   const gradWeight = scene.data.gradWeights?.[k]
   const gwScale = scene.scales.gradWeights[k]
   if ((layer.type === 'conv2d' || layer.type === 'conv-transpose2d') && gradWeight && gwScale) {
-    const [, B, kh, kw] = gradWeight.shape
-    const m = channelOf(scene, k)
-    const c = channelOf(scene, k - 1)
-    const [a, b] = layer.type === 'conv2d' ? [m, c % B] : [c, m % B]
-    const offset = (a * B + b) * kh * kw
+    const { a, b, kh, kw, offset } = kernelSlice(scene, k, layer.type, gradWeight.shape)
     columns.push({
       panels: [{ title: `dE/dw${k}${indexText(a, b)}`, rows: kh, cols: kw, scale: gwScale, value: (r, col) => gradWeight.data[offset + r * kw + col] }],
       joiner: '+',
@@ -301,7 +353,7 @@ function backwardModel(scene: StackScene, step: number): FrameModel {
     title: `${words.backward}: ${words.layer} ${k} · ${layerName(layer)}`,
     counter,
     columns,
-    formula: words.backwardRule[layer.type],
+    formula: [...words.backwardRule[layer.type], ...gateLines(scene, k)],
     legend: words.legend,
   }
 }

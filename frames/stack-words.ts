@@ -17,6 +17,15 @@ export interface StackWords {
   localTitle: Partial<Record<LayerType, string>>
   forwardRule: Record<LayerType, string>
   backwardRule: Record<LayerType, string[]>
+  /** A gate's count on the channel shown, one cell a unit (slope: LeakyReLU's, null for ReLU). */
+  gatePass: (channel: number, pass: number, total: number, slope: number | null) => string
+  /** The same when the map is drawn as box means. */
+  gateBlocks: (channel: number, pass: number, total: number) => string
+  gateAll: string
+  gateNone: string
+  gateNoneLeaky: string
+  /** Box means: the exact units have both states even where a block's mean shows one. */
+  gateMixed: string
 }
 
 const EN: StackWords = {
@@ -50,6 +59,13 @@ const EN: StackWords = {
     tanh: ['dE/dx = dE/dy ⊙ (1 − tanh(x)²)'],
     sigmoid: ['dE/dx = dE/dy ⊙ σ(x)(1 − σ(x))'],
   },
+  gatePass: (c, pass, total, slope) =>
+    `channel ${c}: ${pass} of ${total} units pass (x > 0, white); ${total - pass} ${slope === null ? 'stop (black)' : `are scaled by ${slope} (dark)`}`,
+  gateBlocks: (c, pass, total) => `channel ${c}, drawn as box means: ${pass} of ${total} blocks have a mean x > 0 (white)`,
+  gateAll: 'every unit of this channel passes, so its gradient goes through unchanged; another channel in the strip may show the mask stop some',
+  gateNone: 'no unit of this channel passes, so its gradient stops here; another channel in the strip may show some pass',
+  gateNoneLeaky: 'no unit of this channel is above 0, so all of its gradient is scaled by the slope',
+  gateMixed: 'the exact units of this channel have both states (some pass, some stop); a block shows its mean',
 }
 
 const ES: StackWords = {
@@ -83,6 +99,13 @@ const ES: StackWords = {
     tanh: ['dE/dx = dE/dy ⊙ (1 − tanh(x)²)'],
     sigmoid: ['dE/dx = dE/dy ⊙ σ(x)(1 − σ(x))'],
   },
+  gatePass: (c, pass, total, slope) =>
+    `canal ${c}: pasan ${pass} de ${total} unidades (x > 0, en blanco); ${total - pass} ${slope === null ? 'se detienen (en negro)' : `se multiplican por ${slope} (oscuras)`}`,
+  gateBlocks: (c, pass, total) => `canal ${c}, dibujado como medias por bloques: ${pass} de ${total} bloques tienen media x > 0 (en blanco)`,
+  gateAll: 'todas las unidades de este canal pasan, así que su gradiente sigue sin cambios; otro canal de la tira puede mostrar la máscara deteniendo algunas',
+  gateNone: 'ninguna unidad de este canal pasa, así que su gradiente se detiene aquí; otro canal de la tira puede mostrar algunas que pasan',
+  gateNoneLeaky: 'ninguna unidad de este canal está por encima de 0, así que todo su gradiente se multiplica por la pendiente',
+  gateMixed: 'las unidades exactas de este canal tienen los dos estados (unas pasan, otras se detienen); cada bloque muestra su media',
 }
 
 export function stackWords(language: Language): StackWords {

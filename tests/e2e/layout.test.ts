@@ -2,7 +2,8 @@
 // English and Spanish, light and dark: the stage (frame and player) and the feature maps are in
 // the viewport without scrolling, no control overflows its box in the side panel, the dark stage
 // is dark, and axe-core finds nothing critical, serious or moderate (main screen and Present
-// mode). Also: nothing clipped at 1280×720, and the layout reflows at 1024 px wide.
+// mode). Also: nothing clipped at 1280×720, the stage's tabs on one row at 1366 and 1280 px in
+// both languages, and the layout reflows at 1024 px wide.
 
 import { createRequire } from 'node:module'
 import { join } from 'node:path'
@@ -133,6 +134,27 @@ describe('first start, stage-centred', () => {
       expect(stage.right).toBeLessThanOrEqual(width)
       await page.screenshot({ path: join(SHOTS, `layout-${width}x${height}.png`) })
       await page.context().close()
+    }
+  })
+
+  it('the stage’s five tabs sit on one row at 1366×768 and 1280×720, in English and Spanish, on the grid and on a photo', async () => {
+    const photo = join(SHOTS, 'layout-tabs-photo.png')
+    await writePhoto(photo, 720, 477)
+    for (const [width, height] of [
+      [1366, 768],
+      [1280, 720],
+    ] as const) {
+      for (const locale of ['en-US', 'es-ES']) {
+        const page = await open(width, height, locale, 'light')
+        for (const withPhoto of [false, true]) {
+          if (withPhoto) await page.locator('input[type=file][accept^="image/"]').setInputFiles(photo)
+          const rows = await page.getByRole('tab').evaluateAll((tabs) => new Set(tabs.map((tab) => Math.round(tab.getBoundingClientRect().top))).size)
+          const tabs = await page.getByRole('tab').count()
+          expect(tabs, `${width}×${height} ${locale}`).toBe(5)
+          expect(rows, `${width}×${height} ${locale}${withPhoto ? ' photo' : ''}: the tabs take ${rows} rows`).toBe(1)
+        }
+        await page.context().close()
+      }
     }
   })
 

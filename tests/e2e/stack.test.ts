@@ -2,6 +2,7 @@
 // - the dilated preset (3×3 convs with dilation 1, 2, 4, 8): hovering a unit of the last layer
 //   reads its receptive field, 31×31 = 1 + 2·(1 + 2 + 4 + 8), on screen; the effective field's
 //   heat map shows over the input; leaving the stack gives back the single-layer explorer.
+// - Present mode with a stack presents the stack (its chain, maps and animation), axe clean.
 // - interactive timing through the page: the VGG block (three conv3 with 16 channels, padding 1,
 //   ReLU between) on a 512×512 RGB photo, forward + every gradient (dE/dy = 1 at the output). A
 //   weight of layer 0 changes (as typing does) and the clock stops when the strip shows the
@@ -60,6 +61,21 @@ beforeAll(async () => {
 afterAll(async () => {
   await mode?.close()
 })
+
+/** A page of its own at 1366×768 with a preset stack computed (`cards` maps in the strip). The page's CSP allows only its own scripts: axe comes with the test. */
+async function stackPage(locale: string, scheme: 'light' | 'dark', preset: string, cards: number) {
+  const context = await mode.browser.newContext({ viewport: { width: 1366, height: 768 }, locale, colorScheme: scheme, bypassCSP: true })
+  const opened = await context.newPage()
+  await opened.goto(mode.server.url)
+  await opened.getByTestId('stack-open').click()
+  await opened.getByTestId('stack-preset').selectOption(preset)
+  await opened.getByTestId('stack-preset-apply').click()
+  await opened
+    .getByTestId('stack-card')
+    .nth(cards - 1)
+    .waitFor({ timeout: 60_000 })
+  return { context, page: opened }
+}
 
 async function usePreset(name: string): Promise<void> {
   await page.getByTestId('stack-preset').selectOption({ label: name })
@@ -125,17 +141,45 @@ describe('stacks in the app', () => {
       ['en-US', 'light'],
       ['es-ES', 'dark'],
     ] as const) {
-      // the page's CSP allows only its own scripts: the check's script comes with the test
-      const context = await mode.browser.newContext({ viewport: { width: 1366, height: 768 }, locale, colorScheme: scheme, bypassCSP: true })
-      const checked = await context.newPage()
-      await checked.goto(mode.server.url)
-      await checked.getByTestId('stack-open').click()
-      await checked.getByTestId('stack-preset').selectOption('vgg-block')
-      await checked.getByTestId('stack-preset-apply').click()
-      await checked.getByTestId('stack-card').nth(4).waitFor({ timeout: 60_000 })
+      const { context, page: checked } = await stackPage(locale, scheme, 'vgg-block', 5)
       await checked.getByTestId('stack-card').last().getByRole('img').hover()
       await checked.getByTestId('stack-field-size').waitFor()
       expect(await axe(checked), `${locale} ${scheme}`).toEqual([])
+      await context.close()
+    }
+  })
+
+  it('presents the stack in Present mode (F5): the chain in large type, its maps and its animation in the window; axe clean', async () => {
+    for (const [locale, scheme] of [
+      ['en-US', 'light'],
+      ['es-ES', 'dark'],
+    ] as const) {
+      const { context, page: shown } = await stackPage(locale, scheme, 'dilated', 7)
+      await shown.keyboard.press('F5')
+      const chain = shown.getByTestId('present-stack')
+      await chain.waitFor()
+      // the stack, not the single layer's steppers: each layer with its shape and receptive field
+      expect(await shown.getByTestId('present-strip').getByRole('spinbutton').count()).toBe(0)
+      const text = (await chain.textContent()) ?? ''
+      expect(text).toContain('Conv2d 3×3, dilation 8')
+      expect(text).toContain(locale === 'en-US' ? 'field 31×31' : 'campo 31×31')
+      expect(await shown.getByTestId('side-panel').isVisible()).toBe(false)
+      expect(await shown.getByTestId('stack-card').count()).toBe(7)
+      // the animation's frame lies wholly in the window, as wide as the stage allows
+      await shown.getByTestId('stack-next').click()
+      const frame = await shown.getByTestId('stack-frame').evaluate((canvas) => {
+        const box = canvas.getBoundingClientRect()
+        return { top: box.top, bottom: box.bottom, width: box.width }
+      })
+      expect(frame.top).toBeGreaterThan(0)
+      expect(frame.bottom).toBeLessThanOrEqual(768)
+      expect(frame.width).toBeGreaterThan(1200)
+      expect(await axe(shown), `${locale} ${scheme}`).toEqual([])
+      await shown.screenshot({ path: join(SHOTS, `stack-present-${locale}-${scheme}.png`) })
+      await shown.keyboard.press('Escape')
+      await expect.poll(() => shown.getByTestId('present-strip').count()).toBe(0)
+      expect(await shown.getByTestId('side-panel').isVisible()).toBe(true)
+      expect(await shown.getByTestId('stack-export').isVisible()).toBe(true)
       await context.close()
     }
   })

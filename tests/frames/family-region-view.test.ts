@@ -1,10 +1,11 @@
 // Picking the family region on the input thumbnail: a click on an input cell animates a region
-// whose crop holds that cell, for a pool and for ConvTranspose2d; the crop is outlined on the thumbnail.
+// whose crop holds that cell, for a pool and for ConvTranspose2d; the crop is outlined on the thumbnail;
+// a transposed window holds every cell whose stamps reach its region and crops its output to it.
 import { describe, expect, it } from 'vitest'
 import type { Layer } from '../../core'
 import { planLayer } from '../../core'
 import type { FamilyPlan } from '../../frames/family-region'
-import { familyCrop } from '../../frames/family-region'
+import { familyCrop, transposedAxis } from '../../frames/family-region'
 import { cropOnThumbnail, regionAtInput } from '../../src-renderer/src/lib/animation/family-region-view'
 import { random } from './family-helpers'
 
@@ -36,5 +37,36 @@ describe('the family region picked on the input', () => {
       rows: Array.from({ length: 10 }, (_, k) => 5 + k),
       cols: Array.from({ length: 20 }, (_, k) => k),
     })
+  })
+})
+
+describe("a transposed layer's window on a region", () => {
+  it('holds every input cell whose stamps reach the region, and crops its own output to exactly the region', () => {
+    let cases = 0
+    for (const stride of [1, 2, 3, 4])
+      for (const kernel of [1, 2, 3, 5])
+        for (const dilation of [1, 2])
+          for (const padding of [0, 1, 3])
+            for (const start of [0, 1, 7, 30])
+              for (const count of [1, 4, 8]) {
+                const size = 12
+                const axis = transposedAxis(start, count, size, kernel, stride, padding, dilation)
+                const reach = dilation * (kernel - 1)
+                // Every real input cell with a stamp i·S + a·D − P inside start..start+count−1 is in the window.
+                for (let i = 0; i < size; i++)
+                  for (let a = 0; a < kernel; a++) {
+                    const o = i * stride + a * dilation - padding
+                    if (o >= start && o < start + count) expect(i >= axis.from && i < axis.from + axis.length).toBe(true)
+                  }
+                // PyTorch's rules for the window's own layer, and its output is count long.
+                expect(axis.padding).toBeGreaterThanOrEqual(0)
+                expect(axis.outputPadding).toBeGreaterThanOrEqual(0)
+                expect(axis.outputPadding).toBeLessThan(Math.max(stride, dilation))
+                expect((axis.length - 1) * stride - 2 * axis.padding + reach + axis.outputPadding + 1).toBe(count)
+                // Window cell k is input cell from + k: its output o′ = o − start.
+                expect(axis.padding).toBe(padding + start - axis.from * stride)
+                cases++
+              }
+    expect(cases).toBe(4 * 4 * 2 * 3 * 4 * 3)
   })
 })

@@ -8,7 +8,9 @@ import { filled, layerBackward, layerForward, normalTensor, planLayer, seededSou
 import { familyCrop } from '../../frames/family-region'
 import type { FamilyRequest } from '../../src-renderer/src/lib/animation/family-source'
 import { coreLayerOf, loadFamilySource } from '../../src-renderer/src/lib/animation/family-source'
-import { close, expectClose, random } from './family-helpers'
+import { makeFamilyScene } from '../../frames'
+import { scatterCanvas, uncroppedSize } from '../../frames/family-transposed'
+import { OPTIONS, close, expectClose, random } from './family-helpers'
 
 /** What the engine does for a stack of one layer, on core's loops. */
 function fakeEngine(): Transport & { computes: number } {
@@ -151,15 +153,90 @@ describe('the family source', () => {
     expect(answer.value.values.gradWeight).not.toBeNull()
   })
 
-  it('ConvTranspose2d on a large input: the patch whose stamps reach the region', async () => {
+  it('ConvTranspose2d on a large input: the window of every input cell whose stamps reach the region', async () => {
     const layer = { type: 'conv-transpose2d' as const, options: { stride: 2, padding: 1 } }
     const req = request(layer, random([1, 1, 80, 80], 8), { region: { i: 50, j: 50, h: 8, w: 8 } })
     const answer = await loadFamilySource(fakeEngine(), req)
     if (!answer.ok) throw new Error(answer.message)
     expect(answer.value.patch).toBe(true)
     const crop = familyCrop(coreLayerOf(layer, req.weight, null), planLayer(coreLayerOf(layer, req.weight, null), req.input.shape) as never, req.region)
-    // Outputs 50..57 read inputs ⌈(50+1−2)/2⌉ = 25 … ⌊(57+1)/2⌋ = 29.
-    expect([crop.top, crop.height]).toEqual([25, 5])
+    // Outputs 50..57 read inputs ⌈(50+1−2)/2⌉ = 25 … ⌊(57+1)/2⌋ = 29, whose uncropped stamps are
+    // outputs 49..59 — 1 too early, 2 too late for a symmetric crop; input 24 (stamps 47..49)
+    // makes it 3 and 2: padding 3, output padding 1.
+    expect([crop.top, crop.height]).toEqual([24, 6])
+    expect(crop.layer).toMatchObject({ padding: [3, 3], outputPadding: [1, 1] })
+  })
+
+  // Every option of the transposed layer, regions in the middle and against each border.
+  const transposedCases = [
+    ['stride 2, padding 1', { stride: 2, padding: 1 }, [3, 3]],
+    ['stride 1, padding 0', { stride: 1, padding: 0 }, [3, 3]],
+    ['stride 3, padding 2, output padding 2, bias', { stride: 3, padding: 2, outputPadding: 2 }, [4, 2]],
+    ['dilation 2, stride 2, padding [0, 3]', { stride: 2, padding: [0, 3], dilation: 2 }, [3, 3]],
+    ['kernel 1×2 narrower than stride 3', { stride: 3, padding: 0 }, [1, 2]],
+    ['groups 2', { stride: 2, padding: 1, groups: 2 }, [3, 3]],
+    ['wanted output size', { stride: 2, padding: 1, outputSize: [80, 72] }, [3, 3]],
+  ] as const
+  const places = [
+    { i: 30, j: 20, h: 8, w: 8 },
+    { i: 0, j: 0, h: 8, w: 6 },
+    { i: 500, j: 500, h: 8, w: 8 },
+    { i: 1, j: 3, h: 5, w: 7 },
+  ]
+  it.each(transposedCases)('ConvTranspose2d %s: each region cell is the whole output’s, at every border', async (_, options, kernel) => {
+    const input = random([2, 2, 40, 36], 9)
+    const groups = 'groups' in options ? options.groups : 1
+    const weight = random([2, 4 / groups, kernel[0], kernel[1]], 2)
+    const bias = 'outputPadding' in options ? Float64Array.from([0.5, -1, 0.25, 2]) : null
+    const layer = { type: 'conv-transpose2d' as const, options: options as never }
+    for (const place of places) {
+      const req = request(layer, input, { weight, bias, n: 1, region: place, gradOutput: { kind: 'random', seed: 3 } })
+      const answer = await loadFamilySource(fakeEngine(), req)
+      if (!answer.ok) throw new Error(answer.message)
+      const { plan, forward } = whole(req)
+      const region = answer.value.region!
+      const [, channels, outH, outW] = plan.outputShape
+      let checked = 0
+      for (let c = 0; c < channels; c++)
+        for (let r = 0; r < region.h; r++)
+          for (let k = 0; k < region.w; k++) {
+            const got = answer.value.values.output[(c * region.h + r) * region.w + k]
+            const want = forward.output.data[((1 * channels + c) * outH + region.i + r) * outW + region.j + k]
+            if (!close(got, want)) throw new Error(`${JSON.stringify(place)} c${c} (${r}, ${k}): ${got} ≠ ${want}`)
+            checked++
+          }
+      expect(checked).toBe(channels * region.h * region.w)
+      // dE/dy on the region is the whole random draw's values there.
+      const full = normalTensor(plan.outputShape, seededSource(3))
+      expect(answer.value.values.gradOutput![0]).toBe(full.data[((1 * channels + 0) * outH + region.i) * outW + region.j])
+    }
+  })
+
+  it("ConvTranspose2d's scatter frames end on the engine's region values: the uncropped canvas cropped, plus the bias", async () => {
+    const layer = { type: 'conv-transpose2d' as const, options: { stride: 2, padding: 1 } }
+    const bias = Float64Array.from([0.5, -1])
+    const req = request(layer, random([1, 2, 70, 70], 4), { bias, region: { i: 0, j: 60, h: 6, w: 6 }, gradOutput: null })
+    const answer = await loadFamilySource(fakeEngine(), req)
+    if (!answer.ok) throw new Error(answer.message)
+    const { layer: family, values } = answer.value
+    if (family.type !== 'conv-transpose2d') throw new Error('not transposed')
+    const scene = makeFamilyScene(family, values, 'transposed-scatter', 'cell', OPTIONS)!
+    const g = family.geometry
+    const canvas = scatterCanvas(scene as never, scene.plan.units)
+    const { rows, cols } = uncroppedSize(scene as never)
+    const { plan, forward } = whole(req)
+    const [, channels, outH, outW] = plan.outputShape
+    for (let o = 0; o < channels; o++)
+      for (let r = 0; r < g.outH; r++)
+        for (let k = 0; k < g.outW; k++) {
+          const drawn = canvas[(o * rows + g.padH + r) * cols + g.padW + k] + bias[o]
+          expect(close(drawn, forward.output.data[(o * outH + r) * outW + 60 + k])).toBe(true)
+        }
+    expect([g.outH, g.outW]).toEqual([6, 6])
+    // Outputs 0..5 need inputs 0..3; PyTorch crops P′ = 3 on both sides, so the window starts
+    // with a row of zeros above the input (drawn as padding), which stamps nothing.
+    expect(values.inputCells).toEqual({ top: 1, left: 0, height: g.inH - 1, width: g.inW })
+    expect(Array.from(values.input.subarray(0, g.inW)).every((v) => v === 0)).toBe(true)
   })
 
   it('an impossible layer is a clear error, not a crash', async () => {

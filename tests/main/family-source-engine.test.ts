@@ -95,4 +95,36 @@ describe('the family source on the engine', () => {
         for (let k = 0; k < 8; k++)
           expect(close(answer.value.values.output[(c * 8 + r) * 8 + k], forward.output.data[(c * outH + 30 + r) * outW + 20 + k])).toBe(true)
   })
+
+  it.each([
+    ['centre', { i: 300, j: 200, h: 8, w: 8 }],
+    ['top-left corner', { i: 0, j: 0, h: 8, w: 8 }],
+    ['bottom-right corner', { i: 10_000, j: 10_000, h: 8, w: 8 }],
+  ])("ConvTranspose2d on a photo-sized input, region at the %s: every region cell is the whole output's, dE/dy the whole one's there", async (_, region) => {
+    const req: FamilyRequest = {
+      layer: { type: 'conv-transpose2d', options: { stride: 2, padding: 1, outputPadding: 1 } },
+      input: random([1, 3, 200, 160], 6),
+      weight: random([3, 2, 3, 3], 7),
+      bias: Float64Array.from([0.25, -0.5]),
+      n: 0,
+      region,
+      gradOutput: { kind: 'random', seed: 4 },
+      pair: false,
+    }
+    const answer = await loadFamilySource(engine, req)
+    if (!answer.ok) throw new Error(answer.message)
+    expect(answer.value.patch).toBe(true)
+    const { plan, forward } = core(req)
+    const got = answer.value.region!
+    expect([got.h, got.w]).toEqual([8, 8])
+    const [, channels, outH, outW] = plan.outputShape
+    const dy = normalTensor(plan.outputShape, seededSource(4))
+    for (let c = 0; c < channels; c++)
+      for (let r = 0; r < 8; r++)
+        for (let k = 0; k < 8; k++) {
+          const at = (c * outH + got.i + r) * outW + got.j + k
+          expect(close(answer.value.values.output[(c * 8 + r) * 8 + k], forward.output.data[at])).toBe(true)
+          expect(answer.value.values.gradOutput![(c * 8 + r) * 8 + k]).toBe(dy.data[at])
+        }
+  })
 })

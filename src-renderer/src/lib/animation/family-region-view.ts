@@ -17,8 +17,9 @@ export function cropOnThumbnail(
   rows: number,
   cols: number,
 ): CellProduct {
-  const r = (v: number) => Math.floor((v * rows) / inH)
-  const c = (v: number) => Math.floor((v * cols) / inW)
+  // A transposed window may hold zeros past the input's border: only its input cells are outlined.
+  const r = (v: number) => Math.floor((Math.max(0, Math.min(inH - 1, v)) * rows) / inH)
+  const c = (v: number) => Math.floor((Math.max(0, Math.min(inW - 1, v)) * cols) / inW)
   return { rows: span(r(crop.top), r(crop.top + crop.height - 1)), cols: span(c(crop.left), c(crop.left + crop.width - 1)) }
 }
 

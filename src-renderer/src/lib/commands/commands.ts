@@ -96,7 +96,8 @@ export const COMMANDS: readonly Command[] = [
     keys: [],
     inMenu: true,
     undoable: false,
-    enabled: (s) => s.explorer.check.ok,
+    // the current layer's check: a ConvTranspose2d or pool exports its own frames
+    enabled: (s) => s.explorer.computable,
     perform: (s) => (s.view.exporting = true),
   },
   {

@@ -474,7 +474,7 @@ export const en = {
   'family.anim.region': 'Large input: the animation steps through output rows {i}..{iEnd} and columns {j}..{jEnd} of sample {n}.',
   'family.anim.regionPool': 'The region is kept where no window reads padding, so its numbers are exactly the whole output’s.',
   'family.anim.regionPatch':
-    'ConvTranspose2d here transposes the input patch whose stamps reach the region (rows {top}.., columns {left}.., {h}×{w}): cells near its border lack their neighbours’ stamps.',
+    'ConvTranspose2d here transposes the input window whose stamps reach the region (rows {top}..{bottom}, columns {left}..{right}), every one of them, with padding {padH}, {padW} so that its cropped output is the region: each region cell is the whole output’s value.',
   'family.anim.regionRow': 'Region top row',
   'family.anim.regionCol': 'Region left column',
   'family.anim.regionPick': 'Input thumbnail: click a cell to animate the output region that reads it',

@@ -477,7 +477,7 @@ export const es: Messages = {
   'family.anim.region': 'Entrada grande: la animación recorre las filas {i}..{iEnd} y las columnas {j}..{jEnd} de la salida de la muestra {n}.',
   'family.anim.regionPool': 'La región se mantiene donde ninguna ventana lee relleno, así que sus números son exactamente los de la salida entera.',
   'family.anim.regionPatch':
-    'Aquí ConvTranspose2d transpone el trozo de entrada cuyos estampados alcanzan la región (filas {top}.., columnas {left}.., {h}×{w}): a las celdas cerca de su borde les faltan los estampados de sus vecinas.',
+    'Aquí ConvTranspose2d transpone la ventana de entrada cuyos estampados alcanzan la región (filas {top}..{bottom}, columnas {left}..{right}), todos ellos, con relleno {padH}, {padW} para que su salida recortada sea la región: cada celda de la región vale lo mismo que en la salida entera.',
   'family.anim.regionRow': 'Fila superior de la región',
   'family.anim.regionCol': 'Columna izquierda de la región',
   'family.anim.regionPick': 'Miniatura de la entrada: pulsa una celda para animar la región de la salida que la lee',

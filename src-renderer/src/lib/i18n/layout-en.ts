@@ -28,6 +28,7 @@ export const layoutEn = {
   'present.title': 'Present mode',
   'present.exit': 'Leave',
   'present.input': 'H×W = {h}×{w}',
+  'present.stackField': 'field {h}×{w}',
   'start.title': 'Start here',
   'start.play': '▶ Play: watch the kernel slide',
   'start.stride': 'Change the stride (Settings)',

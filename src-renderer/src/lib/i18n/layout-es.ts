@@ -29,6 +29,7 @@ export const layoutEs: Record<keyof typeof layoutEn, string> = {
   'present.title': 'Modo presentación',
   'present.exit': 'Salir',
   'present.input': 'H×W = {h}×{w}',
+  'present.stackField': 'campo {h}×{w}',
   'start.title': 'Empiece aquí',
   'start.play': '▶ Reproducir: el kernel se desliza',
   'start.stride': 'Cambie el paso (Parámetros)',

@@ -14,47 +14,37 @@ function fittingGroups(size: number, groups: number): number {
 }
 
 /**
- * Conv2d (M, C/g, KH, KW) → ConvTranspose2d (C, M/g, KH, KW). Output channel m of group k
- * (m = k·M/g + m′) and input channel c′ of that group become T[k·C/g + c′, m′]: the same
- * spatial kernel between the same pair of channels, values unchanged.
+ * (A, B, KH, KW) whose first axis is split in g groups of A/g → (B·g, A/g, KH, KW): kernel [a, b]
+ * with a = k·A/g + a′ (group k) moves to [k·B + b, a′] — the same spatial kernel between the same
+ * pair of channels, values unchanged. Conv2d (M, C/g) → ConvTranspose2d (C, M/g) is this with
+ * A = M, and the way back is this again with A = C: each is the other's inverse.
  */
-export function convToTransposed(weight: Tensor, groups: number): Tensor {
-  const [outC, inPerGroup, kh, kw] = weight.shape
-  const g = fittingGroups(outC, groups)
-  const outPerGroup = outC / g
-  const inC = inPerGroup * g
+function swapGroupedAxes(weight: Tensor, groups: number): Tensor {
+  const [first, second, kh, kw] = weight.shape
+  const g = fittingGroups(first, groups)
+  const perGroup = first / g
   const cells = kh * kw
   const data = new Float64Array(weight.data.length)
-  for (let m = 0; m < outC; m++) {
-    const group = Math.floor(m / outPerGroup)
-    const local = m % outPerGroup
-    for (let c = 0; c < inPerGroup; c++) {
-      const from = (m * inPerGroup + c) * cells
-      const to = ((group * inPerGroup + c) * outPerGroup + local) * cells
+  for (let a = 0; a < first; a++) {
+    const group = Math.floor(a / perGroup)
+    const local = a % perGroup
+    for (let b = 0; b < second; b++) {
+      const from = (a * second + b) * cells
+      const to = ((group * second + b) * perGroup + local) * cells
       data.set(weight.data.subarray(from, from + cells), to)
     }
   }
-  return { shape: [inC, outPerGroup, kh, kw], data }
+  return { shape: [second * g, perGroup, kh, kw], data }
+}
+
+/** Conv2d (M, C/g, KH, KW) → ConvTranspose2d (C, M/g, KH, KW). */
+export function convToTransposed(weight: Tensor, groups: number): Tensor {
+  return swapGroupedAxes(weight, groups)
 }
 
 /** ConvTranspose2d (C, M/g, KH, KW) → Conv2d (M, C/g, KH, KW), the inverse of convToTransposed. */
 export function transposedToConv(weight: Tensor, groups: number): Tensor {
-  const [inC, outPerGroup, kh, kw] = weight.shape
-  const g = fittingGroups(inC, groups)
-  const inPerGroup = inC / g
-  const outC = outPerGroup * g
-  const cells = kh * kw
-  const data = new Float64Array(weight.data.length)
-  for (let c = 0; c < inC; c++) {
-    const group = Math.floor(c / inPerGroup)
-    const local = c % inPerGroup
-    for (let k = 0; k < outPerGroup; k++) {
-      const from = (c * outPerGroup + k) * cells
-      const to = ((group * outPerGroup + k) * inPerGroup + local) * cells
-      data.set(weight.data.subarray(from, from + cells), to)
-    }
-  }
-  return { shape: [outC, inPerGroup, kh, kw], data }
+  return swapGroupedAxes(weight, groups)
 }
 
 /** The weight in the Conv2d layout (the editor's view of it). */

@@ -11,6 +11,7 @@ import type { StackPlan } from '../../../../core/stack'
 import { planStack } from '../../../../core/stack'
 import type { StackPresetId } from '../../../../core/stack-presets'
 import { toOptions } from '../settings/options'
+import { defaultChannel } from '../stack/channels'
 import { presetStack, setActive, stackFromConv } from '../stack/edit'
 import type { FieldOutline, StackUnit } from '../stack/fields'
 import { fieldOutlines } from '../stack/fields'
@@ -147,9 +148,9 @@ export class StackView {
     this.step = -1
   }
 
-  /** Channel shown for map `on`, within its channels. */
+  /** Channel shown for map `on`, within its channels (before a pick: around a ReLU, one where its mask has both states). */
   channelOf(on: number, channels: number): number {
-    return Math.max(0, Math.min(channels - 1, this.channels[on] ?? 0))
+    return Math.max(0, Math.min(channels - 1, this.channels[on] ?? defaultChannel(this.shown?.result ?? null, on, this.explorer.batchIndex)))
   }
 
   /** Asks the engine for every layer's maps and gradients; an effect calling it reruns on any edit. */
