@@ -1,6 +1,7 @@
 // Highlighted cells kept across results: the region outlined on every feature map is the same
 // cells after a bias edit, and the same object then leaves the maps as they are drawn.
 
+import { keeper } from '../keeper'
 import type { CellProduct } from './types'
 
 const sameList = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((v, k) => v === b[k])
@@ -12,10 +13,4 @@ export function sameCells(a: CellProduct | null, b: CellProduct | null): boolean
 }
 
 /** Returns the cells it kept while the new ones are the same cells, else the new ones. */
-export function cellsKeeper(): (cells: CellProduct | null) => CellProduct | null {
-  let kept: CellProduct | null = null
-  return (cells) => {
-    if (!sameCells(kept, cells)) kept = cells
-    return kept
-  }
-}
+export const cellsKeeper = (): ((cells: CellProduct | null) => CellProduct | null) => keeper(sameCells)

@@ -2,6 +2,8 @@
 // numbers: a bias edit changes one output channel, and with dE/dy = ones neither dE/dx nor dE/dw,
 // so the maps of everything else are not coloured, copied and composited again.
 
+import { keeper } from '../keeper'
+
 /** values[offset .. offset + count) of one map. */
 export interface Plane {
   values: ArrayLike<number>
@@ -39,14 +41,8 @@ export function samePlane(a: Plane, b: Plane): boolean {
 }
 
 /**
- * Keeps a map's plane across results: `next` returns the plane it kept while the new one holds the
- * same numbers, so a derived built on it (the map's pixels) is not run again. The values must not
+ * Keeps a map's plane across results: returns the plane it kept while the new one holds the same
+ * numbers, so a derived built on it (the map's pixels) is not run again. The values must not
  * change in place afterwards (results and drawings are replaced, never edited).
  */
-export function planeKeeper(): (plane: Plane) => Plane {
-  let kept: Plane | null = null
-  return (plane) => {
-    if (kept === null || !samePlane(kept, plane)) kept = plane
-    return kept
-  }
-}
+export const planeKeeper = (): ((plane: Plane) => Plane) => keeper(samePlane)
