@@ -125,14 +125,15 @@ async function transposedRows(kernels: FastKernels): Promise<FamilyRow[]> {
 
 /**
  * Medians of several operations timed in turns (one run of each per round, one warm-up each, up
- * to 9 rounds within about 4 s, at least 3): on a shared machine each row and the row it is
- * compared with then see the same load, which separate timing a few seconds apart does not.
+ * to 11 rounds within about 8 s, at least 5): on a shared machine each row and the row it is
+ * compared with then see the same load, which separate timing a few seconds apart does not, and
+ * under load (rounds of a second or more) the median of 3-4 rounds moved a ratio by 2× between runs.
  */
 function timeInTurns(runs: Array<() => unknown>): number[] {
   for (const run of runs) run()
   const times: number[][] = runs.map(() => [])
-  const budgetEnd = performance.now() + 4000
-  for (let round = 0; round < 9 && (round < 3 || performance.now() < budgetEnd); round++) {
+  const budgetEnd = performance.now() + 8000
+  for (let round = 0; round < 11 && (round < 5 || performance.now() < budgetEnd); round++) {
     runs.forEach((run, k) => {
       const start = performance.now()
       run()

@@ -1,6 +1,6 @@
 // `npm run bench`: every contender on every shape, each in a child process, then one table
 // (or, with --json, one JSON array). `--shapes S1,S5` limits the shapes, `--impl convolab,tfjs`
-// the contenders (by name prefix).
+// the contenders (by name prefix). `--kernels`: kernel-only timing, see kernel-ab.ts.
 // Run through bench/run.mjs, which builds the kernels and bundles this file for Node.
 
 import { spawnSync } from 'node:child_process'
@@ -16,6 +16,7 @@ import { printTable } from './table'
 import { twoThreadCapacity } from './cpu-check'
 import { STACK_BENCH, measureStack, printStackTable, runStackBench } from './stack-bench'
 import { FAMILY_PROBLEMS, familyChild, printFamilyTable, runFamily } from './family'
+import { kernelBench } from './kernel-ab'
 
 const args = process.argv.slice(2)
 
@@ -63,6 +64,7 @@ function runTorch(python: string, script: string, shapeName: string): Measured {
 
 async function main(): Promise<void> {
   if (option('--child')) return child()
+  if (args.includes('--kernels')) return kernelBench(args)
   if (args.includes('--stack-child')) {
     process.stdout.write(`BENCH ${JSON.stringify(await measureStack())}\n`)
     process.exit(0)

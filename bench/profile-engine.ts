@@ -21,6 +21,8 @@ import { ensureMemory, kernelBinary, mapsLayout, packPlan, planBackward, planFor
 import { enableRelaxedSimd } from '../src-main/engine/parallel'
 import { toMapStack } from '../src-main/engine/map-stack'
 import { Engine, nodeWorker } from '../src-main/engine/engine'
+import { encodeFrames, FrameAssembler } from '../contract/wire-parts'
+import { WebSocket, WebSocketServer } from 'ws'
 
 const RUNS = Number(process.env.PROFILE_RUNS ?? 15)
 const SIDE = 1024
@@ -139,6 +141,7 @@ async function pieces(x: Tensor): Promise<{ forward: Row[]; backward: Row[] }> {
   const onesMaps = await timed(() => toMapStack(ones, MAX_SIDE))
   const all = { output: maps, gradInput: toMapStack(dx, MAX_SIDE), gradOutput: toMapStack(ones, MAX_SIDE) }
   const encodeAll = await timed(() => encodeMessage({ kind: 'result', id: 1, result: { ok: true, value: all } }))
+  const loopback = await socketLoopback({ kind: 'result', id: 1, result: { ok: true, value: all } })
   return {
     forward: [
       ['pack w, b (x stays packed from the last run)', fwd.pack],
@@ -155,8 +158,45 @@ async function pieces(x: Tensor): Promise<{ forward: Row[]; backward: Row[] }> {
       ['maps of dE/dx', gradMaps],
       ['(maps of dE/dy: cached in the engine, not summed)', -onesMaps],
       ['socket encoding of all maps', encodeAll],
+      [`WebSocket on this machine (${(loopback.bytes / 2 ** 20).toFixed(1)} MB, wall, decoded)`, loopback.ms],
     ],
   }
+}
+
+/**
+ * The answer through a WebSocket on this machine, as the browser mode sends it (ws, frames of
+ * contract/wire-parts.ts), until it is decoded on the other end: wall clock, medians of RUNS.
+ * The browser's receiving side differs; this is the share of the socket itself.
+ */
+async function socketLoopback(message: unknown): Promise<{ ms: number; bytes: number }> {
+  const server = new WebSocketServer({ port: 0 })
+  await new Promise((resolve) => server.once('listening', resolve))
+  const port = (server.address() as { port: number }).port
+  const sender = new Promise<import('ws').WebSocket>((resolve) => server.once('connection', resolve))
+  const client = new WebSocket(`ws://127.0.0.1:${port}`)
+  await new Promise((resolve) => client.once('open', resolve))
+  const socket = await sender
+  const assembler = new FrameAssembler()
+  const times: number[] = []
+  let bytes = 0
+  for (let k = -2; k < RUNS; k++) {
+    const start = performance.now()
+    const arrived = new Promise<void>((resolve) => {
+      client.on('message', function listen(data: Buffer) {
+        if (assembler.push(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)) === undefined) return
+        client.off('message', listen)
+        resolve()
+      })
+    })
+    const frames = encodeFrames(message, k + 2)
+    bytes = frames.reduce((sum, frame) => sum + frame.length, 0)
+    for (const frame of frames) socket.send(frame)
+    await arrived
+    if (k >= 0) times.push(performance.now() - start)
+  }
+  client.close()
+  server.close()
+  return { ms: median(times), bytes }
 }
 
 interface EngineTimes {
@@ -171,7 +211,12 @@ interface EngineTimes {
  * The same changes through each engine build (name → its engine-worker.js), one engine after the
  * other for every change, so that a loaded machine slows them alike and their ratio holds.
  */
-async function throughEngines(x: Tensor, gradients: boolean, workers: Record<string, string>): Promise<Record<string, EngineTimes>> {
+async function throughEngines(
+  x: Tensor,
+  gradients: boolean,
+  workers: Record<string, string>,
+  change: 'bias' | 'weight' = 'bias',
+): Promise<Record<string, EngineTimes>> {
   const runs = await Promise.all(
     Object.entries(workers).map(async ([name, file]) => {
       const engine = new Engine({ host: 'browser', spawn: (control) => nodeWorker(file, control) })
@@ -185,8 +230,9 @@ async function throughEngines(x: Tensor, gradients: boolean, workers: Record<str
       const request: ComputeRequest = {
         requestId: k + 10,
         inputId: run.inputId,
-        weight: { shape: [...weight.shape], data: weight.data },
-        bias: { shape: [8], data: bias(k + 10).data },
+        // a weight change moves one kernel cell (as typing in it does); a bias change, the bias
+        weight: { shape: [...weight.shape], data: change === 'weight' ? weight.data.map((v, i) => (i === 13 ? v + (k + 10) * 1e-3 : v)) : weight.data },
+        bias: { shape: [8], data: bias(change === 'weight' ? 1 : k + 10).data },
         options,
         display: { maxSide: MAX_SIDE },
         ...(gradients ? { gradOutput: { kind: 'ones' as const } } : {}),
@@ -247,6 +293,10 @@ if (compare > 0) {
 workers.this = join(root, 'out/main/engine-worker.js')
 const forward = await throughEngines(x, false, workers)
 const backward = await throughEngines(x, true, workers)
+const weightForward = await throughEngines(x, false, workers, 'weight')
+const weightBackward = await throughEngines(x, true, workers, 'weight')
 console.log(`kernel path: ${forward.this.kernel}`)
 console.log(table('bias change → maps (forward)', parts.forward, forward))
 console.log(table('forward + all gradients (dE/dy = ones): the backward part', parts.backward, backward))
+console.log(table('weight change (one kernel cell) → maps (forward)', [], weightForward))
+console.log(table('weight change with all gradients (dE/dy = ones)', [], weightBackward))

@@ -1,4 +1,4 @@
-// `npm run bench [-- --json] [-- --shapes S1,S5]`: builds the wasm kernels, bundles
+// `npm run bench [-- --json] [-- --shapes S1,S5] [-- --kernels --before OLD/kernels.ts]`: builds the wasm kernels, bundles
 // bench/main.ts (TypeScript, imports core and src-main) for Node with Vite, and runs it with
 // relaxed SIMD enabled (Electron has it by default; Node 20 needs the flag).
 

@@ -76,7 +76,18 @@ export interface ComputeResult {
   loss?: number
   /** Which kernel path ran, e.g. "wasm relaxed-simd f64 ×1" or "scalar". */
   kernel: string
-  timings: { computeMs: number }
+  timings: {
+    computeMs: number
+    /**
+     * What this compute took from the one before instead of running the kernels: the sums
+     * Σ w·x (only the bias changed: y = sums + b), and with them the gradients (dE/dy does not
+     * depend on y: ones, N(0,1), a given tensor); or, on a weight change with such a dE/dy,
+     * dE/dw and dE/db (they do not depend on w: dE/dx alone was computed).
+     */
+    reused?: 'sums' | 'sums and gradients' | 'weight gradients'
+    /** Output channels whose sums were computed again when only their kernels changed (the others kept). */
+    channels?: number
+  }
 }
 
 export interface ImageDecodeRequest {

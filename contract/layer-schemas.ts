@@ -59,7 +59,7 @@ const stackComputeRequestSchema = z.object({
   gradient: z
     .discriminatedUnion('kind', [
       z.object({ kind: z.literal('output'), gradOutput: gradOutputSchema }),
-      z.object({ kind: z.literal('unit'), layer: count(0, LIMITS.maxStackLayers - 1), unit }),
+      z.object({ kind: z.literal('unit'), layer: count(0, LIMITS.maxStackLayers - 1), unit, weights: z.boolean().optional() }),
     ])
     .optional(),
   display: displaySchema,

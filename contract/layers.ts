@@ -17,8 +17,12 @@ export type WireLayer = WireConv2dLayer | WireConvTranspose2dLayer | MaxPool2dLa
 export type StackGradientSeed =
   /** dE/dy at the stack's last output (ones, random, a tensor, or the MSE to a target). */
   | { kind: 'output'; gradOutput: GradOutputSpec }
-  /** dE/dy = 1 at one unit (n, c, h, w) of layer `layer`'s output, 0 elsewhere: its effective receptive field. */
-  | { kind: 'unit'; layer: number; unit: [number, number, number, number] }
+  /**
+   * dE/dy = 1 at one unit (n, c, h, w) of layer `layer`'s output, 0 elsewhere: its effective
+   * receptive field. dE/dx alone unless `weights`: then also each layer's dE/dw and dE/db up to
+   * the unit's layer (about twice the work, so hovering leaves it out).
+   */
+  | { kind: 'unit'; layer: number; unit: [number, number, number, number]; weights?: boolean }
 
 export interface StackComputeRequest {
   /** Monotonic per sender, shared with `compute`: a newer request supersedes an older one. */
@@ -53,7 +57,7 @@ export interface StackLayerResult {
   output: MapStack
   /** dE/d(this layer's output), when the backward pass reached it. */
   gradOutput?: MapStack
-  /** Small tensors travel exactly (as in ComputeResult); absent for a 'unit' seed, which computes dE/dx alone. */
+  /** Small tensors travel exactly (as in ComputeResult); absent for a 'unit' seed unless it asks for `weights`. */
   gradWeight?: TensorPayload
   gradBias?: TensorPayload | null
   /** MaxPool2d: the argmax of each output, flat positions in each input plane (PyTorch's return_indices), when small. */

@@ -4,7 +4,8 @@
 // keeps NaN and ±∞, has no dependency, and the server and the renderer import this same file.
 //
 // Frame: "CVL1" | u32 header length (LE) | header (UTF-8 JSON) | zero padding to 8 | chunks,
-// each starting at a multiple of 8 so they can be viewed in place.
+// each starting at a multiple of 8 so they can be viewed in place. A large array of one finite
+// value (the maps of dE/dy = ones) travels as that value and its length, no bytes.
 
 const MAGIC = [0x43, 0x56, 0x4c, 0x31] // "CVL1"
 const TYPED = '\u0000typed'
@@ -37,10 +38,24 @@ function define(target: Record<string, unknown>, key: string, value: unknown): v
 
 const align8 = (n: number): number => (n + 7) & ~7
 
+/** Arrays shorter than this are sent as bytes whatever they hold (not worth the scan). */
+const FILL_FROM = 1024
+/** Bytes a frame's filled arrays may make on the receiving side at most: the largest tensor's. */
+const MAX_FILLED_BYTES = 64 * 1024 * 1024 * 8
+
+/** The one value of a large array of a single finite value (not −0), else null; stops at the first other value. */
+function fillOf(array: TypedArray): number | null {
+  if (array.length < FILL_FROM) return null
+  const first = array[0]
+  if (!Number.isFinite(first) || Object.is(first, -0)) return null
+  for (let k = 1; k < array.length; k++) if (array[k] !== first) return null
+  return first
+}
+
 /** Encodes any JSON-like value that may hold typed arrays, NaN and ±∞. */
 export function encodeMessage(value: unknown): Uint8Array {
   const chunks: TypedArray[] = []
-  const table: Array<[Kind, number, number]> = []
+  const table: Array<[Kind, number, number] | [Kind, number, number, number]> = []
   let offset = 0
   const replace = (node: unknown): unknown => {
     if (typeof node === 'number') return Number.isFinite(node) ? node : { [NUMBER]: String(node) }
@@ -48,6 +63,11 @@ export function encodeMessage(value: unknown): Uint8Array {
     const kind = kindOf(node)
     if (kind) {
       const array = node as TypedArray
+      const fill = fillOf(array)
+      if (fill !== null) {
+        table.push([kind, offset, array.length, fill])
+        return { [TYPED]: table.length - 1 }
+      }
       table.push([kind, offset, array.length])
       chunks.push(array)
       offset = align8(offset + array.byteLength)
@@ -64,8 +84,9 @@ export function encodeMessage(value: unknown): Uint8Array {
   frame.set(MAGIC, 0)
   new DataView(frame.buffer).setUint32(4, header.length, true)
   frame.set(header, 8)
+  const sent = table.filter((entry) => entry.length === 3)
   chunks.forEach((array, i) => {
-    frame.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), start + table[i][1])
+    frame.set(new Uint8Array(array.buffer, array.byteOffset, array.byteLength), start + sent[i][1])
   })
   return frame
 }
@@ -77,13 +98,19 @@ export function decodeMessage(frame: Uint8Array): unknown {
   if (8 + headerLength > frame.length) throw new Error('truncated frame header')
   const { value, chunks } = JSON.parse(new TextDecoder().decode(frame.subarray(8, 8 + headerLength))) as {
     value: unknown
-    chunks: Array<[Kind, number, number]>
+    chunks: Array<[Kind, number, number, number?]>
   }
   const start = align8(8 + headerLength)
-  const arrays = chunks.map(([kind, offset, length]) => {
+  let filled = 0
+  const arrays = chunks.map(([kind, offset, length, fill]) => {
     const Ctor = KINDS[kind]
     if (!Ctor || !Number.isInteger(offset) || !Number.isInteger(length) || offset < 0 || length < 0) {
       throw new Error('bad chunk table')
+    }
+    if (fill !== undefined) {
+      filled += length * Ctor.BYTES_PER_ELEMENT
+      if (typeof fill !== 'number' || !Number.isFinite(fill) || filled > MAX_FILLED_BYTES) throw new Error('bad chunk table')
+      return new Ctor(length).fill(fill)
     }
     const byteStart = frame.byteOffset + start + offset
     const byteLength = length * Ctor.BYTES_PER_ELEMENT

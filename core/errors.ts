@@ -90,6 +90,13 @@ export const ERROR_CODES = [
   'session-newer',
   'session-extension',
   'path-not-allowed',
+  // exports of a session's animation
+  'animation-for-layer',
+  'animation-unavailable',
+  'region-outside',
+  // the command line's own words
+  'cli-option',
+  'flag-value',
   // notices (NOTICE_CODES)
   'csv-header',
   'image-alpha',

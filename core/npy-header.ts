@@ -2,6 +2,7 @@
 // (dicts, tuples, lists, strings, integers, True/False/None) and nothing else, so that
 // garbage ends in an 'npy-header' error rather than an exception or a hang.
 
+import type { Params } from './errors'
 import { ConvolabError } from './errors'
 
 export type PyValue = string | number | boolean | null | PyValue[] | PyTuple | PyDict
@@ -15,8 +16,9 @@ export interface PyDict {
 /** Deeper nesting than this is not a header NumPy wrote; refusing it keeps the stack small. */
 const MAX_DEPTH = 32
 
-function fail(detail: string): never {
-  throw new ConvolabError('npy-header', { detail })
+/** The header's Python literal cannot be read: a reason word and its values (messages/ words them). */
+function fail(reason: string, params: Params = {}): never {
+  throw new ConvolabError('npy-header', { reason, ...params })
 }
 
 export function parsePythonLiteral(text: string): PyValue {
@@ -28,7 +30,7 @@ export function parsePythonLiteral(text: string): PyValue {
 
   const expect = (char: string): void => {
     skipSpace()
-    if (text[at] !== char) fail(`expected '${char}' at position ${at}`)
+    if (text[at] !== char) fail('expected-char', { char, at })
     at++
   }
 
@@ -42,17 +44,17 @@ export function parsePythonLiteral(text: string): PyValue {
       }
       result += text[at++]
     }
-    if (at >= text.length) fail('unterminated string')
+    if (at >= text.length) fail('unterminated-string')
     at++
     return result
   }
 
   const parseNumber = (): number => {
     const match = /^[+-]?\d+L?/.exec(text.slice(at, at + 40))
-    if (!match) fail(`unexpected character '${text[at]}' at position ${at}`)
+    if (!match) fail('unexpected-char', { char: text[at], at })
     at += match[0].length
     const value = Number(match[0].replace('L', ''))
-    if (!Number.isSafeInteger(value)) fail(`the number ${match[0]} is too large`)
+    if (!Number.isSafeInteger(value)) fail('number-too-large', { value: match[0] })
     return value
   }
 
@@ -68,15 +70,15 @@ export function parsePythonLiteral(text: string): PyValue {
       items.push(item())
       skipSpace()
       if (text[at] === ',') at++
-      else if (text[at] !== close) fail(`expected ',' or '${close}' at position ${at}`)
+      else if (text[at] !== close) fail('expected-separator', { char: close, at })
     }
   }
 
   const parseValue = (depth: number): PyValue => {
-    if (depth > MAX_DEPTH) fail('nested too deeply')
+    if (depth > MAX_DEPTH) fail('too-deep')
     skipSpace()
     const char = text[at]
-    if (char === undefined) fail('unexpected end')
+    if (char === undefined) fail('unexpected-end')
     if (char === "'" || char === '"') return parseString()
     if (char === '(') {
       at++
@@ -91,7 +93,7 @@ export function parsePythonLiteral(text: string): PyValue {
       const dict = new Map<string, PyValue>()
       parseItems('}', () => {
         const key = parseValue(depth + 1)
-        if (typeof key !== 'string') fail('dictionary keys must be strings')
+        if (typeof key !== 'string') fail('key-not-string')
         expect(':')
         dict.set(key, parseValue(depth + 1))
       })
@@ -112,6 +114,6 @@ export function parsePythonLiteral(text: string): PyValue {
 
   const value = parseValue(0)
   skipSpace()
-  if (at !== text.length) fail(`unexpected text after the dictionary at position ${at}`)
+  if (at !== text.length) fail('text-after', { at })
   return value
 }

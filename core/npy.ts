@@ -1,6 +1,7 @@
 // NumPy .npy files (format versions 1, 2 and 3): read numeric arrays of any dtype NumPy
 // writes for real or integer data into float64, and write float64 arrays as np.save does.
 
+import type { Params } from './errors'
 import { ConvolabError } from './errors'
 import type { PyValue } from './npy-header'
 import { parsePythonLiteral } from './npy-header'
@@ -51,12 +52,13 @@ function halfToNumber(bits: number): number {
   return sign * (1 + fraction / 1024) * 2 ** (exponent - 15)
 }
 
-function truncated(detail: string): never {
-  throw new ConvolabError('npy-truncated', { detail })
+/** What is missing from a truncated file, or wrong in its header: a reason word and its values. */
+function truncated(reason: string, params: Params = {}): never {
+  throw new ConvolabError('npy-truncated', { reason, ...params })
 }
 
-function badHeader(detail: string): never {
-  throw new ConvolabError('npy-header', { detail })
+function badHeader(reason: string, params: Params = {}): never {
+  throw new ConvolabError('npy-header', { reason, ...params })
 }
 
 interface Header {
@@ -71,32 +73,32 @@ function readHeader(bytes: Uint8Array): Header {
   if (bytes.length < MAGIC.length || MAGIC.some((byte, i) => bytes[i] !== byte)) {
     throw new ConvolabError('npy-magic')
   }
-  if (bytes.length < 8) truncated('the format version is missing')
+  if (bytes.length < 8) truncated('version-missing')
   const [major, minor] = [bytes[6], bytes[7]]
   if (major < 1 || major > 3 || minor !== 0) throw new ConvolabError('npy-version', { version: `${major}.${minor}` })
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
   const lengthSize = major === 1 ? 2 : 4
-  if (bytes.length < 8 + lengthSize) truncated('the header length is missing')
+  if (bytes.length < 8 + lengthSize) truncated('header-length-missing')
   const headerLength = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true)
   const headerStart = 8 + lengthSize
   const dataOffset = headerStart + headerLength
   if (dataOffset > bytes.length) {
-    truncated(`the header needs ${headerLength} bytes, ${bytes.length - headerStart} are left`)
+    truncated('header-short', { needed: headerLength, left: bytes.length - headerStart })
   }
   const headerBytes = bytes.subarray(headerStart, dataOffset)
   let text: string
   try {
     text = new TextDecoder(major === 3 ? 'utf-8' : 'latin1', { fatal: true }).decode(headerBytes)
   } catch {
-    badHeader('it is not valid text')
+    badHeader('not-text')
   }
   const literal = parsePythonLiteral(text)
-  if (typeof literal !== 'object' || literal === null || !('dict' in literal)) badHeader('it is not a dictionary')
+  if (typeof literal !== 'object' || literal === null || !('dict' in literal)) badHeader('not-dict')
   const keys = [...literal.dict.keys()].sort().join(', ')
-  if (keys !== 'descr, fortran_order, shape') badHeader(`keys are ${keys || 'missing'}, expected descr, fortran_order, shape`)
+  if (keys !== 'descr, fortran_order, shape') badHeader('keys', { keys: keys || '-' })
   const descr = literal.dict.get('descr') as PyValue
   const fortranOrder = literal.dict.get('fortran_order')
-  if (typeof fortranOrder !== 'boolean') badHeader('fortran_order must be True or False')
+  if (typeof fortranOrder !== 'boolean') badHeader('fortran-order')
   return { ...readDescr(descr), fortranOrder, shape: readShape(literal.dict.get('shape') as PyValue), dataOffset }
 }
 
@@ -110,9 +112,9 @@ function readDescr(descr: PyValue): { type: ElementType; littleEndian: boolean }
 }
 
 function readShape(shape: PyValue): number[] {
-  if (typeof shape !== 'object' || shape === null || !('tuple' in shape)) badHeader('shape must be a tuple')
+  if (typeof shape !== 'object' || shape === null || !('tuple' in shape)) badHeader('shape-not-tuple')
   return shape.tuple.map((dim) => {
-    if (typeof dim !== 'number' || dim < 0) badHeader(`shape has the dimension ${String(dim)}`)
+    if (typeof dim !== 'number' || dim < 0) badHeader('shape-dim', { dim: String(dim) })
     return dim
   })
 }
@@ -124,7 +126,7 @@ export function parseNpy(bytes: Uint8Array): NpyArray {
   const size = shape.reduce((product, dim) => product * dim, 1)
   const available = bytes.length - header.dataOffset
   if (size * type.size > available) {
-    truncated(`shape (${shape.join(', ')}) needs ${size * type.size} bytes of data, ${available} are present`)
+    truncated('data-short', { shape: `(${shape.join(', ')})`, needed: size * type.size, present: available })
   }
   const view = new DataView(bytes.buffer, bytes.byteOffset + header.dataOffset, size * type.size)
   const data = new Float64Array(size)

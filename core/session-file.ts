@@ -6,6 +6,7 @@
 
 import { Zip, ZipDeflate, unzipSync, type UnzipFileInfo } from 'fflate'
 import { ConvolabError } from './errors'
+import { sessionCorrupt } from './session-corrupt'
 import { npyHeader, parseNpy, type NpyWriteType } from './npy'
 import { parseSession, sessionDocument, SESSION_VERSION, type MemberArray, type Session } from './session'
 import type { Tensor } from './tensor'
@@ -133,10 +134,10 @@ export function decodeSessionFile(bytes: Uint8Array): Session {
     files = unzipSync(bytes, { filter: (file: UnzipFileInfo) => acceptMember(file) })
   } catch (error) {
     if (error instanceof ConvolabError) throw error
-    throw new ConvolabError('session-corrupt', { detail: `the zip cannot be read (${(error as Error).message})` })
+    throw sessionCorrupt('zip-unreadable')
   }
   const json = files[SESSION_JSON]
-  if (!json) throw new ConvolabError('session-corrupt', { detail: `the zip has no ${SESSION_JSON}` })
+  if (!json) throw sessionCorrupt('zip-no-document', { name: SESSION_JSON })
   const read = new Map<string, MemberArray>()
   return parseSession(decodeText(json), (name) => {
     const member = files[name]
@@ -149,7 +150,7 @@ export function decodeSessionFile(bytes: Uint8Array): Session {
 function acceptMember(file: UnzipFileInfo): boolean {
   if (file.name !== SESSION_JSON && !/^[A-Za-z0-9_.-]{1,64}\.npy$/.test(file.name)) return false
   if (file.originalSize > MAX_MEMBER_BYTES) {
-    throw new ConvolabError('session-corrupt', { detail: `${file.name} unpacks to ${file.originalSize} bytes, more than a session holds` })
+    throw sessionCorrupt('member-too-large', { name: file.name, size: file.originalSize })
   }
   return true
 }
@@ -158,6 +159,6 @@ function decodeText(bytes: Uint8Array): string {
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes)
   } catch {
-    throw new ConvolabError('session-corrupt', { detail: 'the file is neither a zip nor UTF-8 text' })
+    throw sessionCorrupt('not-zip-or-text')
   }
 }

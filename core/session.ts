@@ -67,6 +67,7 @@ import type { PresetId } from './presets'
 import { PRESET_IDS } from './presets'
 import type { Tensor } from './tensor'
 import type { ConvTranspose2dOptions } from './conv-transpose2d-geometry'
+import { fieldIssue, sessionCorrupt } from './session-corrupt'
 import type { Layer } from './layer'
 import { hasWeights } from './layer'
 import { planLayer } from './layer-compute'
@@ -205,12 +206,13 @@ const stackLayerJson = z.discriminatedUnion('type', [
 ])
 const stackJson = z
   .object({
-    layers: z.array(stackLayerJson).max(MAX_STACK_LAYERS, { message: `a stack has at most ${MAX_STACK_LAYERS} layers` }),
+    layers: z.array(stackLayerJson).max(MAX_STACK_LAYERS),
     selected: z.number().int().min(0),
     active: z.boolean(),
   })
   .refine((stack) => stack.selected < Math.max(1, stack.layers.length), {
-    message: 'the selected layer is not in the stack',
+    // a rule word, worded by messages/ (session-corrupt's 'field' reason)
+    params: { rule: 'selected-in-stack' },
     path: ['selected'],
   })
 const sessionJson = z.object({
@@ -286,7 +288,7 @@ function decodeTensor(json: z.infer<typeof tensorJson>, name: string, members: M
   let data: Float64Array
   if (typeof json.data === 'string') {
     if (!BASE64.test(json.data) || json.data.length % 4 !== 0) {
-      throw new ConvolabError('session-corrupt', { detail: `${name}: data is not base64` })
+      throw sessionCorrupt('not-base64', { path: name })
     }
     const bytes = toByteArray(json.data)
     if (bytes.length !== size * 8) {
@@ -307,19 +309,19 @@ function decodeTensor(json: z.infer<typeof tensorJson>, name: string, members: M
 
 function memberTensor(json: z.infer<typeof memberTensorJson>, name: string, members: MemberReader): Tensor {
   const member = members(json.npy)
-  if (!member) throw new ConvolabError('session-corrupt', { detail: `${name}: the file has no member ${json.npy}` })
+  if (!member) throw sessionCorrupt('member-missing', { path: name, member: json.npy })
   const { shape, data } = member
   if (shape.length < 1 || shape.length > 4 || shape.some((v) => v < 1)) {
-    throw new ConvolabError('session-corrupt', { detail: `${name}: ${json.npy} has the shape (${shape.join(', ')})` })
+    throw sessionCorrupt('member-shape', { path: name, member: json.npy, shape: `(${shape.join(', ')})` })
   }
   if (data.length > MAX_VALUES) throw new ConvolabError('too-large', { name, value: data.length, limit: MAX_VALUES })
   if (json.divisor !== undefined) {
     const dtype = json.divisor === 255 ? 'uint8' : 'uint16'
-    if (member.dtype !== dtype) throw new ConvolabError('session-corrupt', { detail: `${name}: ${json.npy} is ${member.dtype}, not ${dtype}` })
+    if (member.dtype !== dtype) throw sessionCorrupt('member-dtype', { path: name, member: json.npy, got: member.dtype, expected: dtype })
     const divisor = json.divisor
     for (let k = 0; k < data.length; k++) data[k] = data[k] / divisor
   } else if (member.dtype !== 'float64') {
-    throw new ConvolabError('session-corrupt', { detail: `${name}: ${json.npy} is ${member.dtype}, not float64` })
+    throw sessionCorrupt('member-dtype', { path: name, member: json.npy, got: member.dtype, expected: 'float64' })
   }
   return { shape: [...shape], data }
 }
@@ -448,8 +450,8 @@ export function parseSession(text: string, members: MemberReader = noMembers): S
   let document: unknown
   try {
     document = JSON.parse(text)
-  } catch (error) {
-    throw new ConvolabError('session-corrupt', { detail: (error as Error).message })
+  } catch {
+    throw sessionCorrupt('not-json')
   }
   return sessionFromDocument(document, members)
 }
@@ -457,23 +459,22 @@ export function parseSession(text: string, members: MemberReader = noMembers): S
 /** Migrates and validates a parsed session document; tensors in zip members come from `members`. */
 export function sessionFromDocument(document: unknown, members: MemberReader = noMembers): Session {
   if (typeof document !== 'object' || document === null || (document as { format?: unknown }).format !== SESSION_FORMAT) {
-    throw new ConvolabError('session-corrupt', { detail: `"format" is not "${SESSION_FORMAT}"` })
+    throw sessionCorrupt('wrong-format', { expected: SESSION_FORMAT })
   }
   let doc = document as Record<string, unknown>
   const version = doc.version
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
-    throw new ConvolabError('session-corrupt', { detail: `"version" is ${JSON.stringify(version)}` })
+    throw sessionCorrupt('bad-version', { value: JSON.stringify(version) ?? 'undefined' })
   }
   if (version > SESSION_VERSION) throw new ConvolabError('session-newer', { version, supported: SESSION_VERSION })
   for (let v = version; v < SESSION_VERSION; v++) {
     const migrate = MIGRATIONS[v]
-    if (!migrate) throw new ConvolabError('session-corrupt', { detail: `no migration from version ${v}` })
+    if (!migrate) throw sessionCorrupt('no-migration', { version: v })
     doc = migrate(doc)
   }
   const parsed = sessionJson.safeParse(doc)
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]
-    throw new ConvolabError('session-corrupt', { detail: `${issue.path.join('.') || 'document'}: ${issue.message}` })
+    throw fieldIssue(parsed.error.issues[0])
   }
   const json = parsed.data
   const session: Session = {

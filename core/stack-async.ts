@@ -43,7 +43,11 @@ export async function layerForwardAsync(layer: Layer, plan: LayerPlan, x: Tensor
   return { output: { shape: plan.outputShape, data: data as Float64Array } }
 }
 
-/** One layer's backward, its Conv2d on the asynchronous runner. */
+/**
+ * One layer's backward, its Conv2d on the asynchronous runner. `biasElsewhere`: the caller sums
+ * a Conv2d's dE/db itself (core's sumPerChannel of dE/dy, the same numbers) while the runner's
+ * threads compute, so the runner leaves it out (gradBias null).
+ */
 export async function layerBackwardAsync(
   layer: Layer,
   plan: LayerPlan,
@@ -53,11 +57,12 @@ export async function layerBackwardAsync(
   run: AsyncStackKernels,
   withWeights: boolean,
   scratch?: Scratch,
+  biasElsewhere = false,
 ): Promise<LayerGradients> {
   if (layer.type !== 'conv2d' || plan.type !== 'conv2d') {
     return layerBackward(layer, plan, x, forward, gradOutput, run.kernels, withWeights, scratch)
   }
-  const wants = { input: true, weight: withWeights, bias: withWeights }
+  const wants = { input: true, weight: withWeights, bias: withWeights && !biasElsewhere }
   const grads = await run.conv.backward(x.data, layer.weight.data, gradOutput.data, plan.geometry, 'f64', wants, {
     gradInput: scratch?.(sizeOf(plan.inputShape)),
   })

@@ -105,7 +105,10 @@ export function parseStackFile(text: string, name: string): LayerEntry[] {
   try {
     document = JSON.parse(text)
   } catch (error) {
-    throw new ConvolabError('stack-file', { name, ...nestedParams('stack-file-json', { detail: (error as Error).message }) })
+    // where the text stops being JSON, when the parser says (its sentence is English: only the number is passed on)
+    const position = /at position (\d+)/.exec((error as Error).message)?.[1]
+    const at: Params = position === undefined ? { end: (error as Error).message.includes('end of JSON') ? 1 : 0 } : { position: Number(position) }
+    throw new ConvolabError('stack-file', { name, ...nestedParams('stack-file-json', at) })
   }
   const layers = (document as { layers?: unknown } | null)?.layers
   if (typeof document !== 'object' || document === null || Array.isArray(document) || !Array.isArray(layers)) {

@@ -14,6 +14,9 @@ import type { FrameOptions } from './scene'
 import { stackWords } from './stack-words'
 import { indexText } from './text'
 
+/** Longest side of the maps a stack's strip and frames draw (the engine box-averages larger ones): the page and `convolab export` alike. */
+export const STACK_MAP_SIDE = 128
+
 /** A stack of maps as the engine sends them (contract's MapStack): N·C planes of displayH × displayW. */
 export interface StackMaps {
   shape: readonly [number, number, number, number]

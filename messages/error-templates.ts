@@ -6,6 +6,8 @@ import type { ErrorCode, Params } from '../core/errors'
 import { CSV_CAUSES } from './csv-causes'
 import { count, plural } from './plural'
 import { OPTION_EXPECTED, PAIR_EXPECTED } from './stack-file-options'
+import { npyReasonWords } from './npy-reasons'
+import { sessionCorruptWords } from './session-corrupt'
 
 /** A template: the error's values, and its nested cause already worded (or its detail). */
 export type Template = (p: Params, cause: string) => string
@@ -17,6 +19,57 @@ const AXIS_NAME_ES: Record<string, string> = { height: 'alto', width: 'ancho' }
 /** The tensors 'tensor-shape' names. */
 const TENSOR_EN: Record<string, string> = { input: 'the input', weight: 'the weight', bias: 'the bias' }
 const TENSOR_ES: Record<string, string> = { input: 'la entrada', weight: 'el peso', bias: 'el bias' }
+
+/** Why a session's animation cannot be exported ('animation-unavailable'). */
+const ANIMATION_UNAVAILABLE_EN: Record<string, string> = {
+  'region-gradient':
+    "needs dE/dy, and the session's dE/dy (a loss or a drawn tensor of the whole output) does not apply to the animated region: export it with dE/dy = ones or random",
+  'no-pair': "needs the Conv2d of the same weights to give back the input's shape, which this output padding breaks",
+  'stack-refused': 'needs the whole stack to compute, and one of its layers cannot take its input',
+  'stack-region': 'of a stack shows whole maps: --region is for one layer',
+  'no-learning':
+    'replays the session\'s "learning" setup (target, learning rate, steps), and this session has none: start a run in the Learn the kernel tab and save',
+}
+const ANIMATION_UNAVAILABLE_ES: Record<string, string> = {
+  'region-gradient':
+    'necesita dE/dy, y el dE/dy de la sesión (una pérdida o un tensor dibujado de toda la salida) no se aplica a la región animada: expórtela con dE/dy = unos o aleatorio',
+  'no-pair': 'necesita que la Conv2d de los mismos pesos devuelva la forma de la entrada, y este output padding lo impide',
+  'stack-refused': 'necesita que toda la pila se calcule, y una de sus capas no admite su entrada',
+  'stack-region': 'de una pila muestra mapas enteros: --region es para una capa',
+  'no-learning':
+    'repite el ajuste "learning" de la sesión (objetivo, tasa de aprendizaje, pasos), y esta sesión no lo tiene: inicie un aprendizaje en la pestaña Aprender el kernel y guarde',
+}
+
+/** What is wrong with the words of a command line ('cli-option'). */
+const CLI_OPTION_EN: Record<string, (p: Params) => string> = {
+  unknown: (p) => `unknown option ${p.flag} (see convolab --help)`,
+  'value-missing': (p) => `${p.flag} needs a value`,
+  'no-value': (p) => `${p.flag} takes no value`,
+  'value-dash': (p) => `${p.flag} needs a value; write one that starts with a dash as ${p.flag}=-1`,
+  positional: (p) => `unexpected word ${p.value}: every value follows its --option`,
+  command: (p) => `unknown command ${p.value} (see convolab --help)`,
+  'one-of': (p) => `give ${p.flag} or ${p.other}, not both`,
+  'positive-number': (p) => `${p.flag} must be a positive number (got ${p.value})`,
+  fps: (p) => `${p.flag} must be more than 0 and at most 50 (got ${p.value})`,
+  range: (p) => `the steps must be whole numbers with ${p.first} ≤ --from ≤ --to ≤ ${p.steps} (got ${p.from}..${p.to})`,
+  size: (p) => `${p.flag} must be WIDTHxHEIGHT, e.g. 1280x720 (got ${p.value})`,
+  region: (p) => `${p.flag} must be I,J,H,W: the first output row and column and the region's height and width, e.g. 100,200,8,8 (got ${p.value})`,
+}
+const CLI_OPTION_ES: Record<string, (p: Params) => string> = {
+  unknown: (p) => `opción desconocida ${p.flag} (vea convolab --help)`,
+  'value-missing': (p) => `${p.flag} necesita un valor`,
+  'no-value': (p) => `${p.flag} no lleva valor`,
+  'value-dash': (p) => `${p.flag} necesita un valor; escriba uno que empiece por guion como ${p.flag}=-1`,
+  positional: (p) => `palabra inesperada ${p.value}: cada valor va tras su --opción`,
+  command: (p) => `orden desconocida ${p.value} (vea convolab --help)`,
+  'one-of': (p) => `indique ${p.flag} o ${p.other}, no ambas`,
+  'positive-number': (p) => `${p.flag} debe ser un número positivo (se recibió ${p.value})`,
+  fps: (p) => `${p.flag} debe ser mayor que 0 y como mucho 50 (se recibió ${p.value})`,
+  range: (p) => `los pasos deben ser enteros con ${p.first} ≤ --from ≤ --to ≤ ${p.steps} (se recibió ${p.from}..${p.to})`,
+  size: (p) => `${p.flag} debe ser ANCHOxALTO, p. ej. 1280x720 (se recibió ${p.value})`,
+  region: (p) =>
+    `${p.flag} debe ser I,J,H,W: la primera fila y columna de la salida y el alto y ancho de la región, p. ej. 100,200,8,8 (se recibió ${p.value})`,
+}
 
 export const ERROR_TEMPLATES: Record<ErrorCode, { en: Template; es: Template }> = {
   'not-positive-int': {
@@ -192,8 +245,14 @@ export const ERROR_TEMPLATES: Record<ErrorCode, { en: Template; es: Template }> 
     es: (p, cause) => `${p.name}, capa ${p.index}${p.kind ? ` (${p.kind})` : ''}: ${cause}`,
   },
   'stack-file-json': {
-    en: (p) => `not valid JSON: ${p.detail}`,
-    es: (p) => `no es un JSON válido: ${p.detail}`,
+    en: (p) =>
+      p.position !== undefined ? `not valid JSON from character ${p.position}` : p.end === 1 ? 'not valid JSON: the text ends too early' : 'not valid JSON',
+    es: (p) =>
+      p.position !== undefined
+        ? `no es un JSON válido desde el carácter ${p.position}`
+        : p.end === 1
+          ? 'no es un JSON válido: el texto termina antes de tiempo'
+          : 'no es un JSON válido',
   },
   'stack-file-not-object': {
     en: () => 'a stack is an object {"layers": [...]}',
@@ -240,12 +299,12 @@ export const ERROR_TEMPLATES: Record<ErrorCode, { en: Template; es: Template }> 
     es: () => `no es un archivo .npy de NumPy (falta la cadena mágica)`,
   },
   'npy-truncated': {
-    en: (p) => `the .npy file is truncated: ${p.detail}`,
-    es: (p) => `el archivo .npy está truncado: ${p.detail}`,
+    en: (p) => `the .npy file is truncated: ${npyReasonWords(p, 'en')}`,
+    es: (p) => `el archivo .npy está truncado: ${npyReasonWords(p, 'es')}`,
   },
   'npy-header': {
-    en: (p) => `the .npy header cannot be read: ${p.detail}`,
-    es: (p) => `no se puede leer la cabecera del .npy: ${p.detail}`,
+    en: (p) => `the .npy header cannot be read: ${npyReasonWords(p, 'en')}`,
+    es: (p) => `no se puede leer la cabecera del .npy: ${npyReasonWords(p, 'es')}`,
   },
   'npy-dtype': {
     en: (p) => `the .npy dtype ${p.dtype} is not supported (use float64, float32, an integer or bool type)`,
@@ -346,8 +405,8 @@ export const ERROR_TEMPLATES: Record<ErrorCode, { en: Template; es: Template }> 
     es: () => `cancelado`,
   },
   'session-corrupt': {
-    en: (p) => `this is not a valid Convolab session: ${p.detail}`,
-    es: (p) => `no es una sesión válida de Convolab: ${p.detail}`,
+    en: (p) => `this is not a valid Convolab session: ${sessionCorruptWords(p, 'en')}`,
+    es: (p) => `no es una sesión válida de Convolab: ${sessionCorruptWords(p, 'es')}`,
   },
   'session-newer': {
     en: (p) => `this session was saved by a newer Convolab (format version ${p.version}; this one reads up to ${p.supported}); update Convolab to open it`,
@@ -366,6 +425,26 @@ export const ERROR_TEMPLATES: Record<ErrorCode, { en: Template; es: Template }> 
   'session-extension': {
     en: (p) => `${p.name}: sessions are .convolab files`,
     es: (p) => `${p.name}: las sesiones son archivos .convolab`,
+  },
+  'animation-for-layer': {
+    en: (p) => `the session shows ${p.layer}, whose animations are ${p.allowed} (got ${p.value})`,
+    es: (p) => `la sesión muestra ${p.layer}, cuyas animaciones son ${p.allowed} (se recibió ${p.value})`,
+  },
+  'animation-unavailable': {
+    en: (p) => `the ${p.animation} animation ${ANIMATION_UNAVAILABLE_EN[p.reason] ?? p.reason}`,
+    es: (p) => `la animación ${p.animation} ${ANIMATION_UNAVAILABLE_ES[p.reason] ?? p.reason}`,
+  },
+  'region-outside': {
+    en: (p) => `--region ${p.region} must lie inside the ${p.height}×${p.width} output, at most ${p.limit}×${p.limit} cells`,
+    es: (p) => `--region ${p.region} debe quedar dentro de la salida de ${p.height}×${p.width}, como mucho ${p.limit}×${p.limit} celdas`,
+  },
+  'cli-option': {
+    en: (p) => CLI_OPTION_EN[String(p.reason)]?.(p) ?? `invalid option ${p.flag ?? p.value}`,
+    es: (p) => CLI_OPTION_ES[String(p.reason)]?.(p) ?? `opción no válida ${p.flag ?? p.value}`,
+  },
+  'flag-value': {
+    en: (p) => `${p.flag} must be one of ${p.allowed} (got ${p.value})`,
+    es: (p) => `${p.flag} debe ser uno de ${p.allowed} (se recibió ${p.value})`,
   },
   'path-not-allowed': {
     en: (p) => `${p.name} was not chosen in a dialog or opened before; use Save As to choose where to save`,

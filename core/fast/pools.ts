@@ -7,7 +7,7 @@ import { avgPoolAxisWindows } from '../avg-pool2d'
 import { maxPoolWindowRange } from '../max-pool2d'
 import type { PoolGeometry } from '../pool-geometry'
 import { MemoryLayout } from './memory-layout'
-import type { KernelCall } from './plans'
+import type { KernelCall, KernelName } from './plans'
 
 /** One pool run: the bytes it needs, how its inputs go in, its one call, how its results come out. */
 export interface PoolPlan<Result> {
@@ -25,6 +25,40 @@ function pairs(start: Int32Array, end: Int32Array): Int32Array {
     table[2 * k + 1] = end[k]
   }
   return table
+}
+
+/** A plan's buffers in kernel memory: the arrays copied in by pack, then results and scratch. */
+class Placement {
+  private readonly memory = new MemoryLayout()
+  private readonly inputs: Array<{ at: number; array: Float64Array | Int32Array }> = []
+
+  /** Room for `array`, copied in at pack; its address. */
+  put(array: Float64Array | Int32Array): number {
+    const at = this.memory.take(array.byteLength)
+    this.inputs.push({ at, array })
+    return at
+  }
+
+  /** Room for `bytes` the kernel writes; its address. */
+  take(bytes: number): number {
+    return this.memory.take(bytes)
+  }
+
+  get bytes(): number {
+    return this.memory.bytes
+  }
+
+  pack(buffer: ArrayBufferLike): void {
+    for (const { at, array } of this.inputs) {
+      if (array instanceof Float64Array) new Float64Array(buffer, at, array.length).set(array)
+      else new Int32Array(buffer, at, array.length).set(array)
+    }
+  }
+}
+
+/** The plan of one kernel call on the placed buffers. */
+function poolPlan<Result>(place: Placement, kernel: KernelName, args: number[], unpack: (buffer: ArrayBufferLike) => Result): PoolPlan<Result> {
+  return { bytes: place.bytes, pack: (buffer) => place.pack(buffer), call: { kernel, args }, unpack }
 }
 
 /** Output columns j0..j1−1: windows from j·S − P whose span D·(K−1)+1 lies inside the input. */
@@ -47,6 +81,11 @@ function copyOut<T extends Float64Array | Int32Array>(view: T, make: (length: nu
 
 const newFloat64 = (length: number) => new Float64Array(length)
 
+/** The float64 result of `length` values at `at`, copied out. */
+function float64Result(at: number, length: number, into?: Float64Array): (buffer: ArrayBufferLike) => Float64Array {
+  return (buffer) => copyOut(new Float64Array(buffer, at, length), newFloat64, into)
+}
+
 /**
  * A whole window's cells as offsets from its first cell, row-major (the loops' order), and the
  * output rows i0..i1−1 whose windows lie inside the input (start i·S − P, span D·(K−1)+1).
@@ -63,116 +102,105 @@ function planeCount(g: PoolGeometry): number {
   return g.batch * g.channels
 }
 
+/** MaxPool2d's window tables: first real cell and end per output row and per output column. */
+function maxPoolWindows(g: PoolGeometry): { rows: Int32Array; cols: Int32Array } {
+  const table = (out: number, stride: number, padding: number, dilation: number, kernel: number, size: number) => {
+    const start = new Int32Array(out)
+    const end = new Int32Array(out)
+    maxPoolWindowRange(out, stride, padding, dilation, kernel, size, start, end)
+    return pairs(start, end)
+  }
+  return {
+    rows: table(g.outH, g.strideH, g.padH, g.dilationH, g.kernelH, g.inH),
+    cols: table(g.outW, g.strideW, g.padW, g.dilationW, g.kernelW, g.inW),
+  }
+}
+
+/**
+ * Bytes of the row-maxima cache of the stride-1 kernel: per slot (one of the rows a window
+ * spans) each whole column's maximum and position (8 + 8 bytes), a tag per slot, and one
+ * window's table of slots (4 bytes a row).
+ */
+function rowCacheBytes(g: PoolGeometry, span: number, wholeCount: number): number {
+  return g.strideW === 1 ? span * (16 * wholeCount + 4) + 4 * g.kernelH : 0
+}
+
 export function planMaxPool(x: Float64Array, g: PoolGeometry, into?: Float64Array): PoolPlan<{ output: Float64Array; indices: Int32Array }> {
   const planes = planeCount(g)
   const outLength = planes * g.outH * g.outW
-  const rowStart = new Int32Array(g.outH)
-  const rowEnd = new Int32Array(g.outH)
-  const colStart = new Int32Array(g.outW)
-  const colEnd = new Int32Array(g.outW)
-  maxPoolWindowRange(g.outH, g.strideH, g.padH, g.dilationH, g.kernelH, g.inH, rowStart, rowEnd)
-  maxPoolWindowRange(g.outW, g.strideW, g.padW, g.dilationW, g.kernelW, g.inW, colStart, colEnd)
-  const rows = pairs(rowStart, rowEnd)
-  const cols = pairs(colStart, colEnd)
-  const memory = new MemoryLayout()
-  const xAt = memory.take(x.length * 8)
-  const yAt = memory.take(outLength * 8)
-  const idxAt = memory.take(outLength * 4)
-  const rowsAt = memory.take(rows.length * 4)
-  const colsAt = memory.take(cols.length * 4)
-  const whole = wholeWindows(g)
-  const tapsAt = memory.take(whole.taps.length * 4)
+  const { rows, cols } = maxPoolWindows(g)
+  const place = new Placement()
+  const xAt = place.put(x)
+  const rowsAt = place.put(rows)
+  const colsAt = place.put(cols)
+  const yAt = place.take(outLength * 8)
+  const idxAt = place.take(outLength * 4)
   const [j0, j1] = wholeColumns(g, g.dilationW * (g.kernelW - 1) + 1)
-  return {
-    bytes: memory.bytes,
-    pack(buffer) {
-      new Float64Array(buffer, xAt, x.length).set(x)
-      new Int32Array(buffer, rowsAt, rows.length).set(rows)
-      new Int32Array(buffer, colsAt, cols.length).set(cols)
-      new Int32Array(buffer, tapsAt, whole.taps.length).set(whole.taps)
-    },
-    call: {
-      kernel: 'maxPool_f64',
-      args: [
-        ...[xAt, yAt, idxAt, planes, g.inH, g.inW, g.outH, g.outW, g.kernelW, g.strideW, g.dilationH, g.dilationW, rowsAt, colsAt, j0, j1],
-        ...[tapsAt, whole.taps.length, whole.i0, whole.i1],
-      ],
-    },
-    unpack: (buffer) => ({
-      output: copyOut(new Float64Array(buffer, yAt, outLength), newFloat64, into),
+  // the rows one window spans (each keeps its row maxima in a slot of the cache)
+  const span = g.dilationH * (g.kernelH - 1) + 1
+  const cacheAt = place.take(rowCacheBytes(g, span, j1 - j0))
+  return poolPlan(
+    place,
+    'maxPool_f64',
+    [xAt, yAt, idxAt, planes, g.inH, g.inW, g.outH, g.outW, g.kernelW, g.strideW, g.dilationH, g.dilationW, rowsAt, colsAt, j0, j1, cacheAt, span],
+    (buffer) => ({
+      output: float64Result(yAt, outLength, into)(buffer),
       indices: copyOut(new Int32Array(buffer, idxAt, outLength), (length) => new Int32Array(length)),
     }),
-  }
+  )
 }
 
 export function planMaxPoolBackward(gradOutput: Float64Array, indices: Int32Array, g: PoolGeometry, into?: Float64Array): PoolPlan<Float64Array> {
   const planes = planeCount(g)
   const inLength = planes * g.inH * g.inW
-  const memory = new MemoryLayout()
-  const gyAt = memory.take(gradOutput.length * 8)
-  const idxAt = memory.take(indices.length * 4)
-  const gxAt = memory.take(inLength * 8)
-  return {
-    bytes: memory.bytes,
-    pack(buffer) {
-      new Float64Array(buffer, gyAt, gradOutput.length).set(gradOutput)
-      new Int32Array(buffer, idxAt, indices.length).set(indices)
-    },
-    call: { kernel: 'maxPoolBackward_f64', args: [gyAt, idxAt, gxAt, planes, g.inH * g.inW, g.outH * g.outW] },
-    unpack: (buffer) => copyOut(new Float64Array(buffer, gxAt, inLength), newFloat64, into),
-  }
+  const place = new Placement()
+  const gyAt = place.put(gradOutput)
+  const idxAt = place.put(indices)
+  const gxAt = place.take(inLength * 8)
+  return poolPlan(place, 'maxPoolBackward_f64', [gyAt, idxAt, gxAt, planes, g.inH * g.inW, g.outH * g.outW], float64Result(gxAt, inLength, into))
 }
 
 /**
- * Each axis's factor of the divisor (avgPoolDivisors' rule: the window's span inside input +
- * padding with count_include_pad, else its real cells), and divisor_override or 0.
+ * AvgPool2d's windows on both axes (avgPoolAxisWindows), each axis's factor of the divisor
+ * (avgPoolDivisors' rule: the window's span inside input + padding with count_include_pad, else
+ * its real cells), and divisor_override or 0.
  */
-function divisorFactors(
-  g: PoolGeometry,
-  rows: AvgPoolAxisWindows,
-  cols: AvgPoolAxisWindows,
-): { rowCounts: Float64Array; colCounts: Float64Array; override: number } {
+function avgPoolWindows(g: PoolGeometry): {
+  rows: AvgPoolAxisWindows
+  cols: AvgPoolAxisWindows
+  rowCounts: Float64Array
+  colCounts: Float64Array
+  override: number
+} {
+  const rows = avgPoolAxisWindows(g.outH, g.strideH, g.padH, g.kernelH, g.inH)
+  const cols = avgPoolAxisWindows(g.outW, g.strideW, g.padW, g.kernelW, g.inW)
   const factor = (w: AvgPoolAxisWindows) => Float64Array.from(w.padded, (padded, k) => (g.countIncludePad ? padded : w.end[k] - w.start[k]))
-  return { rowCounts: factor(rows), colCounts: factor(cols), override: g.divisorOverride ?? 0 }
+  return { rows, cols, rowCounts: factor(rows), colCounts: factor(cols), override: g.divisorOverride ?? 0 }
 }
 
 export function planAvgPool(x: Float64Array, g: PoolGeometry, into?: Float64Array): PoolPlan<Float64Array> {
   const planes = planeCount(g)
   const outLength = planes * g.outH * g.outW
-  const rowWindows = avgPoolAxisWindows(g.outH, g.strideH, g.padH, g.kernelH, g.inH)
-  const colWindows = avgPoolAxisWindows(g.outW, g.strideW, g.padW, g.kernelW, g.inW)
-  const rows = pairs(rowWindows.start, rowWindows.end)
-  const cols = pairs(colWindows.start, colWindows.end)
-  const { rowCounts, colCounts, override } = divisorFactors(g, rowWindows, colWindows)
-  const memory = new MemoryLayout()
-  const xAt = memory.take(x.length * 8)
-  const yAt = memory.take(outLength * 8)
-  const rowsAt = memory.take(rows.length * 4)
-  const colsAt = memory.take(cols.length * 4)
-  const rowCountsAt = memory.take(rowCounts.length * 8)
-  const colCountsAt = memory.take(colCounts.length * 8)
+  const windows = avgPoolWindows(g)
   const whole = wholeWindows(g)
-  const tapsAt = memory.take(whole.taps.length * 4)
+  const place = new Placement()
+  const xAt = place.put(x)
+  const rowsAt = place.put(pairs(windows.rows.start, windows.rows.end))
+  const colsAt = place.put(pairs(windows.cols.start, windows.cols.end))
+  const rowCountsAt = place.put(windows.rowCounts)
+  const colCountsAt = place.put(windows.colCounts)
+  const tapsAt = place.put(whole.taps)
+  const yAt = place.take(outLength * 8)
   const [j0, j1] = wholeColumns(g, g.kernelW)
-  return {
-    bytes: memory.bytes,
-    pack(buffer) {
-      new Float64Array(buffer, xAt, x.length).set(x)
-      new Int32Array(buffer, rowsAt, rows.length).set(rows)
-      new Int32Array(buffer, colsAt, cols.length).set(cols)
-      new Float64Array(buffer, rowCountsAt, rowCounts.length).set(rowCounts)
-      new Float64Array(buffer, colCountsAt, colCounts.length).set(colCounts)
-      new Int32Array(buffer, tapsAt, whole.taps.length).set(whole.taps)
-    },
-    call: {
-      kernel: 'avgPool_f64',
-      args: [
-        ...[xAt, yAt, planes, g.inH, g.inW, g.outH, g.outW, g.kernelW, g.strideW, rowsAt, colsAt, rowCountsAt, colCountsAt, override, j0, j1],
-        ...[tapsAt, whole.taps.length, whole.i0, whole.i1],
-      ],
-    },
-    unpack: (buffer) => copyOut(new Float64Array(buffer, yAt, outLength), newFloat64, into),
-  }
+  return poolPlan(
+    place,
+    'avgPool_f64',
+    [
+      ...[xAt, yAt, planes, g.inH, g.inW, g.outH, g.outW, g.kernelW, g.strideW, rowsAt, colsAt, rowCountsAt, colCountsAt, windows.override, j0, j1],
+      ...[tapsAt, whole.taps.length, whole.i0, whole.i1],
+    ],
+    float64Result(yAt, outLength, into),
+  )
 }
 
 /** Per input position on one axis, [first, last+1) of the output positions whose window holds it. */
@@ -189,45 +217,30 @@ function reach(size: number, out: number, kernel: number, stride: number, paddin
 export function planAvgPoolBackward(gradOutput: Float64Array, g: PoolGeometry, into?: Float64Array): PoolPlan<Float64Array> {
   const planes = planeCount(g)
   const inLength = planes * g.inH * g.inW
-  const rowReach = reach(g.inH, g.outH, g.kernelH, g.strideH, g.padH)
-  const colReach = reach(g.inW, g.outW, g.kernelW, g.strideW, g.padW)
-  const { rowCounts, colCounts, override } = divisorFactors(
-    g,
-    avgPoolAxisWindows(g.outH, g.strideH, g.padH, g.kernelH, g.inH),
-    avgPoolAxisWindows(g.outW, g.strideW, g.padW, g.kernelW, g.inW),
-  )
+  const windows = avgPoolWindows(g)
   // stride 1: input columns reached by K whole consecutive windows go two at a time
   const w0 = Math.max(0, g.kernelW - 1 - g.padW)
   const w1 = g.strideW === 1 ? Math.max(w0, Math.min(g.inW, g.outW - g.padW)) : w0
-  const memory = new MemoryLayout()
-  const gyAt = memory.take(gradOutput.length * 8)
-  const gxAt = memory.take(inLength * 8)
-  const shareAt = memory.take(gradOutput.length * 8)
-  const rowsAt = memory.take(rowReach.length * 4)
-  const colsAt = memory.take(colReach.length * 4)
-  const rowCountsAt = memory.take(rowCounts.length * 8)
-  const colCountsAt = memory.take(colCounts.length * 8)
   // the shares a whole cell sums, as offsets from its first window's, row-major
   const taps = new Int32Array(g.kernelH * g.kernelW)
   for (let a = 0; a < g.kernelH; a++) for (let b = 0; b < g.kernelW; b++) taps[a * g.kernelW + b] = a * g.outW + b
-  const tapsAt = memory.take(taps.length * 4)
-  return {
-    bytes: memory.bytes,
-    pack(buffer) {
-      new Int32Array(buffer, tapsAt, taps.length).set(taps)
-      new Float64Array(buffer, gyAt, gradOutput.length).set(gradOutput)
-      new Int32Array(buffer, rowsAt, rowReach.length).set(rowReach)
-      new Int32Array(buffer, colsAt, colReach.length).set(colReach)
-      new Float64Array(buffer, rowCountsAt, rowCounts.length).set(rowCounts)
-      new Float64Array(buffer, colCountsAt, colCounts.length).set(colCounts)
-    },
-    call: {
-      kernel: 'avgPoolBackward_f64',
-      args: [
-        ...[gyAt, gxAt, shareAt, planes, g.inH, g.inW, g.outH, g.outW, g.kernelW, g.strideW, rowsAt, colsAt, rowCountsAt, colCountsAt, override],
-        ...[w0, w1, tapsAt, taps.length, g.kernelH],
-      ],
-    },
-    unpack: (buffer) => copyOut(new Float64Array(buffer, gxAt, inLength), newFloat64, into),
-  }
+  const place = new Placement()
+  const gyAt = place.put(gradOutput)
+  const rowsAt = place.put(reach(g.inH, g.outH, g.kernelH, g.strideH, g.padH))
+  const colsAt = place.put(reach(g.inW, g.outW, g.kernelW, g.strideW, g.padW))
+  const rowCountsAt = place.put(windows.rowCounts)
+  const colCountsAt = place.put(windows.colCounts)
+  const tapsAt = place.put(taps)
+  const windowColsAt = place.put(pairs(windows.cols.start, windows.cols.end))
+  const gxAt = place.take(inLength * 8)
+  const shareAt = place.take(gradOutput.length * 8)
+  return poolPlan(
+    place,
+    'avgPoolBackward_f64',
+    [
+      ...[gyAt, gxAt, shareAt, planes, g.inH, g.inW, g.outH, g.outW, g.kernelW, g.strideW, rowsAt, colsAt, rowCountsAt, colCountsAt, windows.override],
+      ...[w0, w1, tapsAt, taps.length, g.kernelH, g.strideH, windowColsAt],
+    ],
+    float64Result(gxAt, inLength, into),
+  )
 }

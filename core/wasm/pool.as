@@ -7,8 +7,9 @@
 // the first real cell and the end of the window (tables of i32), which output rows and columns
 // have whole windows inside the input, and a whole window's cells as a flat row-major tap list.
 // Whole windows go one f64x2 lane per output column, several vectors at a time in independent
-// chains (at stride 1: 8 max columns, 12 avg columns over the tap list; else 4, then 2); the
-// edge columns go one at a time.
+// chains (at stride 1: 12 avg columns over the tap list; else 4, then 2); MaxPool2d at stride 1
+// goes in two passes (row maxima, then each window's rows: maxPoolRows); the edge columns go one
+// at a time. The order-preserving reasoning of each path is at its function.
 
 /** Two f64 at address and address + step·8 (adjacent when step is 1). */
 // @ts-ignore: decorator
@@ -17,12 +18,6 @@
   return f64x2.replace_lane(f64x2.splat(load<f64>(address)), 1, load<f64>(address + step * 8))
 }
 
-/**
- * y, idx = max over each window, PyTorch's rule: start at −∞ with the window's first real cell,
- * take a cell when `value > max || value != value` (the first of equal maxima stays, the last NaN
- * wins). rows: [start, end) per output row (start the first real row, stepping by the dilation);
- * cols likewise per output column; columns j0..j1−1 have whole windows (start = j·sW − pW).
- */
 /** Whether any of n f64 from x is NaN (then the max kernels test every value for NaN too). */
 function anyNaN(x: usize, n: usize): bool {
   let seen = f64x2.splat(0)
@@ -61,13 +56,22 @@ function anyNaN(x: usize, n: usize): bool {
   return v128.or(f64x2.gt(v, max), f64x2.ne(v, v))
 }
 
+/**
+ * y, idx = max over each window, PyTorch's rule: start at −∞ with the window's first real cell,
+ * take a cell when `value > max || value != value` (the first of equal maxima stays, the last NaN
+ * wins). rows: [start, end) per output row (start the first real row, stepping by the dilation);
+ * cols likewise per output column; columns j0..j1−1 have whole windows (start = j·sW − pW).
+ * cache, span: maxPoolRows' row maxima, for horizontal stride 1 (unused otherwise).
+ */
 export function maxPool_f64(
   x: usize, y: usize, idx: usize, planes: i32, inH: i32, inW: i32, outH: i32, outW: i32,
-  kernelW: i32, strideW: i32, dilationH: i32, dilationW: i32, rows: usize, cols: usize, j0: i32, j1: i32,
-  taps: usize, tapCount: i32, i0: i32, i1: i32,
+  kernelW: i32, strideW: i32, dilationH: i32, dilationW: i32, rows: usize, cols: usize, j0: i32, j1: i32, cache: usize, span: i32,
 ): void {
+  if (strideW == 1) {
+    maxPoolRows(x, y, idx, planes, inH, inW, outH, outW, kernelW, dilationH, dilationW, rows, cols, j0, j1, cache, span)
+    return
+  }
   const inPlane = <usize>(inH * inW)
-  const tapsEnd = taps + (<usize>tapCount << 2)
   const step = <usize>strideW
   const minusInfinity = f64x2.splat(-Infinity)
   const laneOffsets = i64x2.replace_lane(i64x2.splat(0), 1, <i64>strideW)
@@ -82,47 +86,6 @@ export function maxPool_f64(
       const h1 = load<i32>(rows + (<usize>i << 3), 4)
       let j = 0
       while (j < outW) {
-        if (step == 1 && i >= i0 && i < i1 && j >= j0 && j + 7 < j1) {
-          // stride 1, eight whole windows in four chains over the window's flat tap list
-          // (row-major offsets from its first cell, as the loops below visit them)
-          const c0 = load<i32>(cols + (<usize>j << 3))
-          const first = base + <usize>(h0 * inW + c0) * 8
-          let maxA = minusInfinity, maxB = minusInfinity, maxC = minusInfinity, maxD = minusInfinity
-          const zeroAt = i64x2.splat(0)
-          let atA = zeroAt, atB = zeroAt, atC = zeroAt, atD = zeroAt
-          for (let op = taps; op < tapsEnd; op += 4) {
-            const offset = load<i32>(op)
-            const p = first + (<usize>offset << 3)
-            const atV = i64x2.splat(<i64>offset)
-            const vA = v128.load(p)
-            const vB = v128.load(p, 16)
-            const vC = v128.load(p, 32)
-            const vD = v128.load(p, 48)
-            const tA = takes(vA, maxA, nanFree)
-            const tB = takes(vB, maxB, nanFree)
-            const tC = takes(vC, maxC, nanFree)
-            const tD = takes(vD, maxD, nanFree)
-            maxA = larger(vA, maxA, tA, nanFree)
-            maxB = larger(vB, maxB, tB, nanFree)
-            maxC = larger(vC, maxC, tC, nanFree)
-            maxD = larger(vD, maxD, tD, nanFree)
-            atA = v128.bitselect(atV, atA, tA)
-            atB = v128.bitselect(atV, atB, tB)
-            atC = v128.bitselect(atV, atC, tC)
-            atD = v128.bitselect(atV, atD, tD)
-          }
-          const origin = i64x2.splat(<i64>(h0 * inW + c0))
-          const yp = y + (k << 3)
-          v128.store(yp, maxA); v128.store(yp, maxB, 16); v128.store(yp, maxC, 32); v128.store(yp, maxD, 48)
-          // the low halves of the i64 lanes (the indices fit in i32) as four i32 per store
-          const ip = idx + (k << 2)
-          v128.store(ip, lowHalves(i64x2.add(i64x2.add(atA, origin), laneOffsets), i64x2.add(i64x2.add(atB, origin), farOffsets)))
-          const far = i64x2.splat(4)
-          v128.store(ip, lowHalves(i64x2.add(i64x2.add(atC, origin), i64x2.add(laneOffsets, far)), i64x2.add(i64x2.add(atD, origin), i64x2.add(farOffsets, far))), 16)
-          k += 8
-          j += 8
-          continue
-        }
         if (j >= j0 && j + 3 < j1) {
           // four whole windows in two independent chains (columns j, j+1 and j+2, j+3): one
           // chain's compare and select wait on each other, two keep the core busy. The index
@@ -183,26 +146,185 @@ export function maxPool_f64(
           j += 2
           continue
         }
-        const w0 = load<i32>(cols + (<usize>j << 3))
-        const w1 = load<i32>(cols + (<usize>j << 3), 4)
-        let max = -Infinity
-        let index = h0 * inW + w0
-        for (let h = h0; h < h1; h += dilationH) {
-          const row = h * inW
-          for (let w = w0; w < w1; w += dilationW) {
-            const value = load<f64>(base + <usize>(row + w) * 8)
-            if (value > max || value != value) {
-              max = value
-              index = row + w
-            }
-          }
-        }
-        store<f64>(y + (k << 3), max)
-        store<i32>(idx + (k << 2), index)
+        scanWindow(base, inW, h0, h1, cols, j, dilationH, dilationW, y, idx, k)
         k++
         j++
       }
     }
+  }
+}
+
+/**
+ * Output column j's window scanned cell by cell (core's loop, for edge and odd columns): y[k],
+ * idx[k] = the window's maximum and its flat position, by the rule above.
+ */
+// @ts-ignore: decorator
+@inline function scanWindow(
+  base: usize, inW: i32, h0: i32, h1: i32, cols: usize, j: i32, dilationH: i32, dilationW: i32, y: usize, idx: usize, k: usize,
+): void {
+  const w0 = load<i32>(cols + (<usize>j << 3))
+  const w1 = load<i32>(cols + (<usize>j << 3), 4)
+  let max = -Infinity
+  let index = h0 * inW + w0
+  for (let h = h0; h < h1; h += dilationH) {
+    const row = h * inW
+    for (let w = w0; w < w1; w += dilationW) {
+      const value = load<f64>(base + <usize>(row + w) * 8)
+      if (value > max || value != value) {
+        max = value
+        index = row + w
+      }
+    }
+  }
+  store<f64>(y + (k << 3), max)
+  store<i32>(idx + (k << 2), index)
+}
+
+/**
+ * MaxPool2d at horizontal stride 1 (maxPool_f64 sends it here) in two passes, with the scan's
+ * results: each input row's maxima over the window's columns (with their positions), kept for
+ * the output rows that share the row, then per output the maximum of its rows' maxima. Both
+ * passes use the scan's rule (`value > max`, or NaN), and row-major order is rows first: the
+ * first row holding the window's maximum, then its first column holding it, is the scan's first
+ * maximum (±0 compare equal in both); the last row holding a NaN, then its last NaN, the scan's
+ * last NaN. Starting a pass at its first cell instead of −∞ changes nothing: −∞ is not taken
+ * from −∞ and keeps the first cell's position either way.
+ * cache: `span` (the rows one window spans) slots of row maxima (f64) and their positions h·W + w
+ * (i64) for the whole columns j0..j1−1, a tag per slot (2·the input row it holds, + 1 when that
+ * row's cells hold a NaN: only then do its passes test for NaN) and one window's table of slots.
+ * Whole columns go eight at a time (the last eight overlap the eight before them: the same
+ * values written again); fewer than eight, and the edge columns, cell by cell.
+ */
+function maxPoolRows(
+  x: usize, y: usize, idx: usize, planes: i32, inH: i32, inW: i32, outH: i32, outW: i32,
+  kernelW: i32, dilationH: i32, dilationW: i32, rows: usize, cols: usize, j0: i32, j1: i32, cache: usize, span: i32,
+): void {
+  const inPlane = <usize>(inH * inW)
+  const rowBytes = j1 - j0 >= 8 ? <usize>(j1 - j0) << 3 : 0
+  // the cells the first pass reads in a row: the whole columns' windows
+  const rowCells = (rowBytes >> 3) + <usize>((kernelW - 1) * dilationW)
+  const values = cache
+  const positions = values + <usize>span * rowBytes
+  const tags = positions + <usize>span * rowBytes
+  const window = tags + (<usize>span << 2)
+  // the first cell of column j0's window; column j0 + c starts c cells later
+  const first = j1 > j0 ? load<i32>(cols + (<usize>j0 << 3)) : 0
+  let k: usize = 0
+  for (let plane = 0; plane < planes; plane++) {
+    const base = x + <usize>plane * inPlane * 8
+    // no row of this plane is kept yet
+    memory.fill(tags, 0xff, <usize>span << 2)
+    for (let i = 0; i < outH; i++) {
+      const h0 = load<i32>(rows + (<usize>i << 3))
+      const h1 = load<i32>(rows + (<usize>i << 3), 4)
+      // the window's rows, each by its slot (its row maxima made when not kept)
+      let count: usize = 0
+      let nan = false
+      for (let h = h0; h < h1 && rowBytes > 0; h += dilationH) {
+        const slot = <usize>(h % span)
+        const at = slot * rowBytes
+        let tag = load<i32>(tags + (slot << 2))
+        if (tag >> 1 != h) {
+          const source = base + <usize>(h * inW + first) * 8
+          const rowNaN = anyNaN(source, rowCells)
+          tag = (h << 1) | <i32>rowNaN
+          store<i32>(tags + (slot << 2), tag)
+          const origin = <i64>(h * inW + first)
+          if (rowNaN) rowMaxima(source, origin, rowBytes, kernelW, dilationW, values + at, positions + at, false)
+          else rowMaxima(source, origin, rowBytes, kernelW, dilationW, values + at, positions + at, true)
+        }
+        nan = nan || (tag & 1) != 0
+        store<i32>(window + (count << 2), <i32>at)
+        count++
+      }
+      const start = k + <usize>j0
+      if (count > 0) {
+        if (nan) windowMaxima(values, positions, window, count, rowBytes, y + (start << 3), idx + (start << 2), false)
+        else windowMaxima(values, positions, window, count, rowBytes, y + (start << 3), idx + (start << 2), true)
+      }
+      for (let j = 0; j < outW; j++) {
+        if (j == j0 && count > 0) j = j1
+        if (j < outW) scanWindow(base, inW, h0, h1, cols, j, dilationH, dilationW, y, idx, k + <usize>j)
+      }
+      k += <usize>outW
+    }
+  }
+}
+
+/**
+ * One input row's maxima over each whole column's window columns, eight columns at a time:
+ * values and positions (origin + the column + the offset of its maximum) from `values`, `positions`.
+ */
+// @ts-ignore: decorator
+@inline function rowMaxima(
+  source: usize, origin: i64, rowBytes: usize, kernelW: i32, dilationW: i32, values: usize, positions: usize, nanFree: bool,
+): void {
+  const lanes = i64x2.add(i64x2.splat(origin), i64x2.replace_lane(i64x2.splat(0), 1, 1))
+  const two = i64x2.splat(2)
+  for (let c: usize = 0; ; c += 64) {
+    if (c + 64 > rowBytes) c = rowBytes - 64
+    const p = source + c
+    let maxA = v128.load(p), maxB = v128.load(p, 16), maxC = v128.load(p, 32), maxD = v128.load(p, 48)
+    let atA = i64x2.splat(0), atB = atA, atC = atA, atD = atA
+    for (let b = 1; b < kernelW; b++) {
+      const step = b * dilationW
+      const q = p + (<usize>step << 3)
+      const stepV = i64x2.splat(<i64>step)
+      const vA = v128.load(q), vB = v128.load(q, 16), vC = v128.load(q, 32), vD = v128.load(q, 48)
+      const tA = takes(vA, maxA, nanFree), tB = takes(vB, maxB, nanFree)
+      const tC = takes(vC, maxC, nanFree), tD = takes(vD, maxD, nanFree)
+      maxA = larger(vA, maxA, tA, nanFree); maxB = larger(vB, maxB, tB, nanFree)
+      maxC = larger(vC, maxC, tC, nanFree); maxD = larger(vD, maxD, tD, nanFree)
+      atA = v128.bitselect(stepV, atA, tA); atB = v128.bitselect(stepV, atB, tB)
+      atC = v128.bitselect(stepV, atC, tC); atD = v128.bitselect(stepV, atD, tD)
+    }
+    const column = i64x2.add(lanes, i64x2.splat(<i64>(c >> 3)))
+    const vp = values + c
+    const pp = positions + c
+    v128.store(vp, maxA); v128.store(vp, maxB, 16); v128.store(vp, maxC, 32); v128.store(vp, maxD, 48)
+    v128.store(pp, i64x2.add(atA, column))
+    v128.store(pp, i64x2.add(atB, i64x2.add(column, two)), 16)
+    v128.store(pp, i64x2.add(atC, i64x2.add(column, i64x2.add(two, two))), 32)
+    v128.store(pp, i64x2.add(atD, i64x2.add(column, i64x2.splat(6))), 48)
+    if (c + 64 >= rowBytes) break
+  }
+}
+
+/**
+ * Each whole column's maximum over the window's `count` rows (their slots in `window`), eight
+ * columns at a time, written to y and (as i32) idx from the window's first whole column.
+ */
+// @ts-ignore: decorator
+@inline function windowMaxima(
+  values: usize, positions: usize, window: usize, count: usize, rowBytes: usize, y: usize, idx: usize, nanFree: bool,
+): void {
+  for (let c: usize = 0; ; c += 64) {
+    if (c + 64 > rowBytes) c = rowBytes - 64
+    const at = <usize>load<i32>(window) + c
+    let maxA = v128.load(values + at), maxB = v128.load(values + at, 16)
+    let maxC = v128.load(values + at, 32), maxD = v128.load(values + at, 48)
+    let atA = v128.load(positions + at), atB = v128.load(positions + at, 16)
+    let atC = v128.load(positions + at, 32), atD = v128.load(positions + at, 48)
+    for (let a: usize = 1; a < count; a++) {
+      const row = <usize>load<i32>(window + (a << 2)) + c
+      const vA = v128.load(values + row), vB = v128.load(values + row, 16)
+      const vC = v128.load(values + row, 32), vD = v128.load(values + row, 48)
+      const tA = takes(vA, maxA, nanFree), tB = takes(vB, maxB, nanFree)
+      const tC = takes(vC, maxC, nanFree), tD = takes(vD, maxD, nanFree)
+      maxA = larger(vA, maxA, tA, nanFree); maxB = larger(vB, maxB, tB, nanFree)
+      maxC = larger(vC, maxC, tC, nanFree); maxD = larger(vD, maxD, tD, nanFree)
+      atA = v128.bitselect(v128.load(positions + row), atA, tA)
+      atB = v128.bitselect(v128.load(positions + row, 16), atB, tB)
+      atC = v128.bitselect(v128.load(positions + row, 32), atC, tC)
+      atD = v128.bitselect(v128.load(positions + row, 48), atD, tD)
+    }
+    const yp = y + c
+    v128.store(yp, maxA); v128.store(yp, maxB, 16); v128.store(yp, maxC, 32); v128.store(yp, maxD, 48)
+    // the low halves of the i64 lanes (the indices fit in i32) as four i32 per store
+    const ip = idx + (c >> 1)
+    v128.store(ip, lowHalves(atA, atB))
+    v128.store(ip, lowHalves(atC, atD), 16)
+    if (c + 64 >= rowBytes) break
   }
 }
 
@@ -328,21 +450,9 @@ export function avgPool_f64(
   }
 }
 
-/**
- * dx of AvgPool2d gathered: each input cell sums share = dy / divisor of the windows holding
- * it, in the order of the windows (row-major), which is the order core's scatter adds them in.
- * share: scratch of one f64 per output cell (all planes); the divisors as in avgPool_f64.
- * reach: per input row [first, last+1)
- * of the output rows whose window holds it; likewise per input column. Input columns w0..w1−1
- * are reached by exactly kernelW consecutive output columns each (stride 1 only: two at a time).
- */
-export function avgPoolBackward_f64(
-  gy: usize, gx: usize, share: usize, planes: i32, inH: i32, inW: i32, outH: i32, outW: i32,
-  kernelW: i32, strideW: i32, rowReach: usize, colReach: usize, rowCounts: usize, colCounts: usize, fixedDivisor: f64,
-  w0: i32, w1: i32, taps: usize, tapCount: i32, kernelH: i32,
-): void {
-  const outPlane = <usize>(outH * outW)
-  const tapsEnd = taps + (<usize>tapCount << 2)
+/** share = dy / divisor per output cell (all planes), the divisors as in avgPool_f64. */
+// @ts-ignore: decorator
+@inline function computeShares(gy: usize, share: usize, planes: i32, outH: i32, outW: i32, rowCounts: usize, colCounts: usize, fixedDivisor: f64): void {
   let k: usize = 0
   for (let plane = 0; plane < planes; plane++) {
     for (let i = 0; i < outH; i++) {
@@ -359,6 +469,77 @@ export function avgPoolBackward_f64(
       k += <usize>outW
     }
   }
+}
+
+/** v in every cell of row[from, to) (pairs, then one). */
+// @ts-ignore: decorator
+@inline function fill(row: usize, from: i32, to: i32, v: v128): void {
+  let q = from
+  for (; q + 1 < to; q += 2) v128.store(row + (<usize>q << 3), v)
+  if (q < to) v128.store64_lane(row + (<usize>q << 3), v, 0)
+}
+
+/**
+ * dx of AvgPool2d when windows do not overlap (stride ≥ kernel on both axes; avgPoolBackward_f64
+ * sends it here): each input cell
+ * is in one window at most, so it gets 0 + that window's share (as core's scatter adds it to
+ * its zero) or 0; every row is written once, window by window. rowReach as in
+ * avgPoolBackward_f64 (at most one output row per input row); cols: [start, end) of each
+ * window's real columns; the divisors as in avgPool_f64.
+ */
+function avgPoolBackwardSpread(
+  gy: usize, gx: usize, share: usize, planes: i32, inH: i32, inW: i32, outH: i32, outW: i32,
+  rowReach: usize, cols: usize, rowCounts: usize, colCounts: usize, fixedDivisor: f64,
+): void {
+  computeShares(gy, share, planes, outH, outW, rowCounts, colCounts, fixedDivisor)
+  const zero = f64x2.splat(0)
+  for (let plane = 0; plane < planes; plane++) {
+    const planeShares = share + <usize>(plane * outH * outW) * 8
+    const out = gx + <usize>(plane * inH * inW) * 8
+    for (let h = 0; h < inH; h++) {
+      const i0 = load<i32>(rowReach + (<usize>h << 3))
+      const i1 = load<i32>(rowReach + (<usize>h << 3), 4)
+      const row = out + <usize>(h * inW) * 8
+      if (i0 >= i1) {
+        memory.fill(row, 0, <usize>inW << 3)
+        continue
+      }
+      const rowShares = planeShares + <usize>(i0 * outW) * 8
+      let w = 0
+      for (let j = 0; j < outW; j++) {
+        const c0 = load<i32>(cols + (<usize>j << 3))
+        const c1 = load<i32>(cols + (<usize>j << 3), 4)
+        if (c0 >= c1) continue
+        fill(row, w, c0, zero)
+        fill(row, c0, c1, f64x2.splat(0 + load<f64>(rowShares + (<usize>j << 3))))
+        w = c1
+      }
+      fill(row, w, inW, zero)
+    }
+  }
+}
+
+/**
+ * dx of AvgPool2d gathered: each input cell sums share = dy / divisor of the windows holding
+ * it, in the order of the windows (row-major), which is the order core's scatter adds them in.
+ * share: scratch of one f64 per output cell (all planes); the divisors as in avgPool_f64.
+ * reach: per input row [first, last+1)
+ * of the output rows whose window holds it; likewise per input column. Input columns w0..w1−1
+ * are reached by exactly kernelW consecutive output columns each (stride 1 only: two at a time).
+ * cols: [start, end) of each window's real columns (for the spread above).
+ */
+export function avgPoolBackward_f64(
+  gy: usize, gx: usize, share: usize, planes: i32, inH: i32, inW: i32, outH: i32, outW: i32,
+  kernelW: i32, strideW: i32, rowReach: usize, colReach: usize, rowCounts: usize, colCounts: usize, fixedDivisor: f64,
+  w0: i32, w1: i32, taps: usize, tapCount: i32, kernelH: i32, strideH: i32, cols: usize,
+): void {
+  if (strideH >= kernelH && strideW >= kernelW) {
+    avgPoolBackwardSpread(gy, gx, share, planes, inH, inW, outH, outW, rowReach, cols, rowCounts, colCounts, fixedDivisor)
+    return
+  }
+  const outPlane = <usize>(outH * outW)
+  const tapsEnd = taps + (<usize>tapCount << 2)
+  computeShares(gy, share, planes, outH, outW, rowCounts, colCounts, fixedDivisor)
   const zero = f64x2.splat(0)
   for (let plane = 0; plane < planes; plane++) {
     const shares = share + <usize>plane * outPlane * 8

@@ -69,6 +69,25 @@ export function parseCommand(args: string[], options: OptionSpec): { values: Opt
     const { values } = parseArgs({ args, options, strict: true, allowPositionals: false })
     return { values: values as OptionValues }
   } catch (error) {
-    throw new ConvolabError('bad-request', { detail: (error as Error).message })
+    throw optionError(error as NodeJS.ErrnoException)
+  }
+}
+
+/** node:util's parseArgs refusal as a code and the flag (its English sentence is not passed on). */
+function optionError(error: NodeJS.ErrnoException): ConvolabError {
+  const quoted = /'([^' ]+)/.exec(error.message)?.[1] ?? ''
+  switch (error.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
+      return new ConvolabError('cli-option', { reason: 'unknown', flag: quoted })
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
+      // "'--x <value>' argument missing", "... argument is ambiguous" (a value starting with a dash), "'--flag' does not take an argument"
+      return new ConvolabError('cli-option', {
+        reason: /ambiguous/.test(error.message) ? 'value-dash' : /<value>/.test(error.message) ? 'value-missing' : 'no-value',
+        flag: quoted,
+      })
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return new ConvolabError('cli-option', { reason: 'positional', value: quoted })
+    default:
+      return new ConvolabError('bad-request', { detail: error.message })
   }
 }

@@ -13,7 +13,7 @@ import { readSessionFile } from '../storage/documents'
 import { parseCommand } from './args'
 import type { LayerResult } from './compute-family'
 import { poolFiles, transposedFiles } from './compute-family'
-import { writeAllOrNothing } from './output-files'
+import { writeRunFiles } from './output-files'
 import { runStack } from './stack-compute'
 
 export const COMPUTE_SESSION_USAGE = 'convolab compute --session FILE.convolab --out DIR'
@@ -21,7 +21,7 @@ export const COMPUTE_SESSION_USAGE = 'convolab compute --session FILE.convolab -
 export async function computeSessionCommand(args: string[], language: Language): Promise<string> {
   const { values } = parseCommand(args, { session: { type: 'string' }, out: { type: 'string' } })
   for (const required of ['session', 'out'] as const) {
-    if (!values[required]) throw new ConvolabError('bad-request', { detail: `--${required} is required` })
+    if (!values[required]) throw new ConvolabError('flag-required', { flag: `--${required}` })
   }
   const session = decodeSessionFile(await readSessionFile(values.session as string))
   const dir = values.out as string
@@ -34,7 +34,7 @@ export async function computeSessionCommand(args: string[], language: Language):
     return runStack(session.stack.layers, session.input, (forward) => ({ kind: 'output', gradOutput: gradOutputFor(forward.output) }), dir, language)
   }
   const { files, lines } = layerFiles(session, gradOutputFor, language)
-  await writeAllOrNothing(dir, files)
+  await writeRunFiles(dir, files)
   const wrote = language === 'es' ? 'escrito' : 'wrote'
   return [...lines, `${wrote}: ${[...files.keys()].join(', ')}`].join('\n')
 }

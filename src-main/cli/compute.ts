@@ -1,6 +1,6 @@
 // convolab compute: forward (and backward with --grad-output) of one Conv2d, written as .npy.
 
-import { existsSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
 import type { Language, Notice, Tensor } from '../../core'
 import { ConvolabError, conv2d, conv2dBackward, describeOutputSize, encodeNpy, formatShape } from '../../core'
 import type { OptionValues } from './args'
@@ -8,9 +8,9 @@ import { CONV_OPTIONS, convOptions, parseCommand, parseShape } from './args'
 import { FAMILY_USAGE, computeLayer } from './compute-family'
 import { readInputFile, readTensorPath } from './inputs'
 import type { Layer } from './layers'
-import { AVG_POOL_OPTIONS, MAX_POOL_OPTIONS, TRANSPOSED_OPTIONS, layerOf, poolOptions, transposedOptions } from './layers'
+import { AVG_POOL_OPTIONS, LAYER_INPUT_OPTIONS, MAX_POOL_OPTIONS, TRANSPOSED_OPTIONS, WEIGHT_OPTIONS, layerOf, poolOptions, transposedOptions } from './layers'
 import { noticeLine } from './notices'
-import { writeAllOrNothing } from './output-files'
+import { writeRunFiles } from './output-files'
 
 export const COMPUTE_USAGE = `convolab compute --input X --weight W.npy [--bias B.npy] [--grad-output G.npy]
                  [--stride N|H,W] [--padding N|H,W|same|valid] [--dilation N|H,W]
@@ -18,19 +18,10 @@ export const COMPUTE_USAGE = `convolab compute --input X --weight W.npy [--bias 
                  [--grayscale] [--max-side N] --out DIR
   ${FAMILY_USAGE}`
 
-/** Flags every layer takes, and each layer's own (an unknown flag for the layer is an error). */
-const COMMON_OPTIONS = {
-  layer: { type: 'string' },
-  input: { type: 'string' },
-  'grad-output': { type: 'string' },
-  grayscale: { type: 'boolean' },
-  'max-side': { type: 'string' },
-  out: { type: 'string' },
-} as const
-
+/** Each layer's own flags, beside those every layer takes (an unknown flag for the layer is an error). */
 const LAYER_OPTIONS = {
-  conv2d: { ...CONV_OPTIONS, weight: { type: 'string' }, bias: { type: 'string' } },
-  'conv-transpose2d': { ...TRANSPOSED_OPTIONS, weight: { type: 'string' }, bias: { type: 'string' } },
+  conv2d: { ...CONV_OPTIONS, ...WEIGHT_OPTIONS },
+  'conv-transpose2d': { ...TRANSPOSED_OPTIONS, ...WEIGHT_OPTIONS },
   'max-pool2d': MAX_POOL_OPTIONS,
   'avg-pool2d': AVG_POOL_OPTIONS,
 } as const
@@ -39,9 +30,9 @@ const NEEDS_WEIGHT: readonly Layer[] = ['conv2d', 'conv-transpose2d']
 
 export async function computeCommand(args: string[], language: Language): Promise<string> {
   const layer = layerOf(args)
-  const { values } = parseCommand(args, { ...COMMON_OPTIONS, ...LAYER_OPTIONS[layer] })
+  const { values } = parseCommand(args, { ...LAYER_INPUT_OPTIONS, ...LAYER_OPTIONS[layer] })
   for (const required of ['input', ...(NEEDS_WEIGHT.includes(layer) ? ['weight'] : []), 'out']) {
-    if (!values[required]) throw new ConvolabError('bad-request', { detail: `--${required} is required` })
+    if (!values[required]) throw new ConvolabError('flag-required', { flag: `--${required}` })
   }
   // a bad setting is reported before any file is read, as before the other layers existed
   if (layer === 'conv2d') convOptions(values)
@@ -55,10 +46,10 @@ export async function computeCommand(args: string[], language: Language): Promis
     layer === 'conv2d' ? await computeConv2d(input, values, language, notices) : await computeLayer(layer, input, values, language, notices)
 
   const dir = values.out as string
-  if (existsSync(dir) && !(await import('node:fs')).statSync(dir).isDirectory()) {
+  if (existsSync(dir) && !statSync(dir).isDirectory()) {
     throw new ConvolabError('file-type', { name: dir, expected: language === 'es' ? 'una carpeta' : 'a folder' })
   }
-  await writeAllOrNothing(dir, files)
+  await writeRunFiles(dir, files)
   const wrote = language === 'es' ? 'escrito' : 'wrote'
   return [...notices.map((notice) => noticeLine(notice, language)), ...lines, `${wrote}: ${[...files.keys()].join(', ')}`].join('\n')
 }

@@ -2,26 +2,32 @@
 // same code as the app's animation.
 
 import { readFile } from 'node:fs/promises'
-import type { AnimationKind, Granularity, Language, Session } from '../../core'
+import type { Granularity, Language } from '../../core'
 import type { Region } from '../../core'
-import { ANIMATION_KINDS, ConvolabError, GRANULARITIES, animationPlan, convGeometry, decodeSessionFile, regionGeometry } from '../../core'
+import { ConvolabError, GRANULARITIES, decodeSessionFile } from '../../core'
+import type { TransposedForward } from '../../frames/family-choice'
 import type { FrameFormat } from '../export/formats'
 import { FRAME_FORMATS } from '../export/formats'
+import type { FrameAnimation } from '../export/session-animation'
+import { FRAME_ANIMATIONS } from '../export/session-animation'
 import { parseCommand } from './args'
 
-/** core's stepped animations and learning a kernel (kept here so the canvas loads only on export). */
-type FrameAnimation = AnimationKind | 'learning'
-
-export const EXPORT_USAGE = `convolab export --session FILE.convolab
-                 --animation forward|backward-input|backward-weight|backward-scatter|learning
+export const EXPORT_USAGE = `convolab export --session FILE.convolab --animation NAME
                  --format png|gif --out PATH [--size WxH] [--fps N]
                  [--granularity cell|row|channel] [--from N] [--to N] [--region I,J,H,W]
+                 [--transposed-forward scatter|correlation]
+  --animation, by what the session shows:
+            Conv2d: forward|backward-input|backward-weight|backward-scatter|learning
+            ConvTranspose2d: forward|backward-input|backward-weight|pair
+            MaxPool2d, AvgPool2d: forward|backward-input
+            its stack (the stack view open): forward|backward
   --region: the output rows I..I+H−1 and columns J..J+W−1 (at most 32×32) to step through;
-            by default the session's saved region on outputs too large to step through whole`
+            by default the session's saved region on outputs too large to step through whole
+            (a layer of the family: the centre of a large input's output, as the page)`
 
 function oneOf<T extends string>(name: string, word: string | undefined, allowed: readonly T[]): T {
   if (word === undefined || !allowed.includes(word as T)) {
-    throw new ConvolabError('bad-request', { detail: `--${name} must be one of ${allowed.join(', ')} (got ${word ?? 'nothing'})` })
+    throw new ConvolabError(word === undefined ? 'flag-required' : 'flag-value', { flag: `--${name}`, allowed: allowed.join(', '), value: word ?? '' })
   }
   return word as T
 }
@@ -35,7 +41,7 @@ function wholeNumber(name: string, word: string, min: number): number {
 function frameSize(word: string | undefined): { width: number; height: number } {
   if (word === undefined) return { width: 1280, height: 720 }
   const match = /^\s*(\d+)\s*[x×]\s*(\d+)\s*$/i.exec(word)
-  if (!match) throw new ConvolabError('bad-request', { detail: `--size must be WIDTHxHEIGHT, e.g. 1280x720 (got ${word})` })
+  if (!match) throw new ConvolabError('cli-option', { reason: 'size', flag: '--size', value: word })
   return { width: Number(match[1]), height: Number(match[2]) }
 }
 
@@ -44,19 +50,9 @@ function regionArg(word: string | undefined): Region | undefined {
   if (word === undefined) return undefined
   const match = /^\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*,\s*(\d+)\s*$/.exec(word)
   if (!match || Number(match[3]) < 1 || Number(match[4]) < 1) {
-    throw new ConvolabError('bad-request', {
-      detail: `--region must be I,J,H,W: the first output row and column and the region's height and width, e.g. 100,200,8,8 (got ${word})`,
-    })
+    throw new ConvolabError('cli-option', { reason: 'region', flag: '--region', value: word })
   }
   return { i: Number(match[1]), j: Number(match[2]), h: Number(match[3]), w: Number(match[4]) }
-}
-
-/** The number of steps of the animation, for a --from without --to. */
-function rangeEnd(session: Session, animation: FrameAnimation, granularity: Granularity, region: Region | null): number {
-  // Learning: the start and one frame per step of the session's saved run.
-  if (animation === 'learning') return (session.learning?.steps ?? 0) + 1
-  const full = convGeometry(session.input.shape, session.weight.shape, session.options, session.bias?.data.length)
-  return animationPlan(animation, region ? regionGeometry(full, region) : full, granularity).steps
 }
 
 async function readSession(path: string) {
@@ -82,21 +78,26 @@ export async function exportCommand(args: string[], language: Language): Promise
     from: { type: 'string' },
     to: { type: 'string' },
     region: { type: 'string' },
+    'transposed-forward': { type: 'string' },
   })
   for (const required of ['session', 'animation', 'format', 'out'] as const) {
-    if (!values[required]) throw new ConvolabError('bad-request', { detail: `--${required} is required` })
+    if (!values[required]) throw new ConvolabError('flag-required', { flag: `--${required}` })
   }
-  const animation = oneOf<FrameAnimation>('animation', values.animation as string, [...ANIMATION_KINDS, 'learning'])
+  const animation = oneOf<FrameAnimation>('animation', values.animation as string, FRAME_ANIMATIONS)
   const format = oneOf<FrameFormat>('format', values.format as string, FRAME_FORMATS)
   const granularity = oneOf<Granularity>('granularity', (values.granularity as string | undefined) ?? 'cell', GRANULARITIES)
   const size = frameSize(values.size as string | undefined)
   const fps = values.fps === undefined ? 4 : wholeNumber('fps', values.fps as string, 1)
+  const transposedForward =
+    values['transposed-forward'] === undefined
+      ? undefined
+      : oneOf<TransposedForward>('transposed-forward', values['transposed-forward'] as string, ['scatter', 'correlation'])
   const session = await readSession(values.session as string)
   // Step 0 is the empty start of a convolution animation (the page's export starts there); learning counts from 1.
   const first = animation === 'learning' ? 1 : 0
   const from = values.from === undefined ? undefined : wholeNumber('from', values.from as string, first)
   const to = values.to === undefined ? undefined : wholeNumber('to', values.to as string, first)
-  const range: [number, number] | undefined = from === undefined && to === undefined ? undefined : [from ?? 1, to ?? Number.MAX_SAFE_INTEGER]
+  const range: [number, number | null] | undefined = from === undefined && to === undefined ? undefined : [from ?? 1, to ?? null]
 
   // Ctrl-C cancels cleanly: the staging is removed and the destination left as it was.
   // Loaded here so that the other commands do not load the native canvas.
@@ -115,15 +116,18 @@ export async function exportCommand(args: string[], language: Language): Promise
       size,
       fps,
       region,
-      range: range && range[1] === Number.MAX_SAFE_INTEGER ? [range[0], rangeEnd(session, animation, granularity, region)] : range,
+      ...(range ? { range } : {}),
+      ...(transposedForward ? { transposedForward } : {}),
       out: values.out as string,
       options: { language },
       signal: controller.signal,
     })
     const seconds = (result.milliseconds / 1000).toFixed(1)
-    // Learning has one frame per gradient-descent step: no step size to name.
-    const where = region ? `, ${language === 'es' ? 'región' : 'region'} ${region.i},${region.j},${region.h}×${region.w}` : ''
-    const what = animation === 'learning' ? animation : `${animation}, ${granularity}${where}`
+    const shown = result.region
+    const where = shown ? `, ${language === 'es' ? 'región' : 'region'} ${shown.i},${shown.j},${shown.h}×${shown.w}` : ''
+    // Learning and a stack have one frame per gradient-descent step or per layer: no step size to name.
+    const stepped = animation !== 'learning' && !session.stack?.active
+    const what = stepped ? `${animation}, ${granularity}${where}` : animation
     const one = new Intl.PluralRules(language).select(result.frames) === 'one'
     return language === 'es'
       ? `${one ? 'escrito' : 'escritos'} ${result.frames} ${one ? 'fotograma' : 'fotogramas'} (${what}, ${size.width}×${size.height}) en ${values.out} en ${seconds} s`

@@ -39,7 +39,7 @@ export function gradcheckCommand(args: string[], language: Language): { text: st
   const samples = values.samples === undefined ? 100 : parseShape('--samples', values.samples as string, 1)[0]
   const seed = values.seed === undefined ? 123 : parseShape('--seed', values.seed as string, 1)[0]
   const tolerance = values.tolerance === undefined ? 1e-5 : Number(values.tolerance)
-  if (!(tolerance > 0)) throw new ConvolabError('bad-request', { detail: `--tolerance must be a positive number (got ${values.tolerance})` })
+  if (!(tolerance > 0)) throw new ConvolabError('cli-option', { reason: 'positive-number', flag: '--tolerance', value: String(values.tolerance) })
   const common = { inputShape, samples, tolerance, seed }
 
   let report: GradcheckReport

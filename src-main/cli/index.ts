@@ -72,7 +72,7 @@ export async function run(argv: string[], language: Language = languageFromEnvir
       case '-h':
         return { code: command === undefined ? 2 : 0, stdout: USAGE, stderr: '' }
       default:
-        throw new ConvolabError('bad-request', { detail: `unknown command '${command}' (try convolab --help)` })
+        throw new ConvolabError('cli-option', { reason: 'command', value: command })
     }
   } catch (error) {
     const message = error instanceof ConvolabError ? messageOf(error, language) : String((error as Error)?.message ?? error)

@@ -23,6 +23,19 @@ export function layerOf(args: string[]): Layer {
   return word as Layer
 }
 
+/** The flags of the files a layer is computed on (compute and session take them for every layer). */
+export const LAYER_INPUT_OPTIONS = {
+  layer: { type: 'string' },
+  input: { type: 'string' },
+  'grad-output': { type: 'string' },
+  grayscale: { type: 'boolean' },
+  'max-side': { type: 'string' },
+  out: { type: 'string' },
+} as const
+
+/** A layer's weight and bias files. */
+export const WEIGHT_OPTIONS = { weight: { type: 'string' }, bias: { type: 'string' } } as const
+
 export const TRANSPOSED_OPTIONS = {
   stride: { type: 'string' },
   padding: { type: 'string' },

@@ -1,6 +1,8 @@
-// Writes a set of files into a folder all at once or not at all.
+// Writes a set of files into a folder all at once or not at all; a compute run's files replace
+// those of the earlier run in the same folder, so the folder holds exactly one run.
 
-import { mkdir, mkdtemp, rename, rm, writeFile } from 'node:fs/promises'
+import { readdirSync } from 'node:fs'
+import { mkdir, mkdtemp, rename, rm, rmdir, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 
 /**
@@ -22,5 +24,42 @@ export async function writeAllOrNothing(dir: string, files: Map<string, Uint8Arr
     }
   } finally {
     await rm(staging, { recursive: true, force: true })
+  }
+}
+
+/** The files any compute run writes (compute, --layer, --session, --stack), by name; other files are the user's. */
+const RUN_FILE = /^(output|indices|grad_input|grad_weight|grad_bias)\.npy$/
+const LAYERS = 'layers'
+const LAYER_FILE = /^\d+_(output|grad_output|grad_weight|grad_bias)\.npy$/
+
+function list(folder: string): string[] {
+  try {
+    return readdirSync(folder)
+  } catch {
+    return []
+  }
+}
+
+/** Files of an earlier run in `dir` that this run's `files` do not replace. */
+function staleFiles(dir: string, files: Map<string, Uint8Array>): string[] {
+  const top = list(dir).filter((name) => RUN_FILE.test(name))
+  const layers = list(join(dir, LAYERS))
+    .filter((name) => LAYER_FILE.test(name))
+    .map((name) => `${LAYERS}/${name}`)
+  return [...top, ...layers].filter((name) => !files.has(name))
+}
+
+/**
+ * Writes a compute run's files all at once or not at all, then removes what an earlier run left
+ * that this one does not write (grad_weight.npy of a Conv2d beside a max-pool's files,
+ * layers/5_output.npy of a longer stack, the layers/ of a stack beside one layer's files).
+ */
+export async function writeRunFiles(dir: string, files: Map<string, Uint8Array>): Promise<void> {
+  const stale = staleFiles(dir, files)
+  await writeAllOrNothing(dir, files)
+  for (const name of stale) await rm(join(dir, name), { force: true })
+  // a layers/ folder this run left empty goes too (one holding the user's files stays)
+  if (stale.some((name) => name.startsWith(`${LAYERS}/`)) && list(join(dir, LAYERS)).length === 0) {
+    await rmdir(join(dir, LAYERS)).catch(() => undefined)
   }
 }

@@ -24,7 +24,7 @@ import type { OptionValues } from './args'
 import { CONV_OPTIONS, convOptions, parseCommand, parseShape } from './args'
 import { readInputFile, readTensorPath } from './inputs'
 import type { Layer } from './layers'
-import { AVG_POOL_OPTIONS, MAX_POOL_OPTIONS, TRANSPOSED_OPTIONS, layerOf, poolOptions, transposedOptions } from './layers'
+import { AVG_POOL_OPTIONS, LAYER_INPUT_OPTIONS, MAX_POOL_OPTIONS, TRANSPOSED_OPTIONS, WEIGHT_OPTIONS, layerOf, poolOptions, transposedOptions } from './layers'
 import { readStackFile } from './stack-files'
 
 export const SESSION_USAGE = `convolab session --input X --weight W.npy [--bias B.npy] [--grad-output G.npy]
@@ -34,18 +34,8 @@ export const SESSION_USAGE = `convolab session --input X --weight W.npy [--bias 
                  [--stack STACK.json] [--grayscale] [--max-side N] --out FILE.convolab
                  (--weight is the Conv2d kernel kept for the pools and beside a stack: a 3×3 Sobel when left out)`
 
-/** Flags of the session command with every layer, then each layer's own, as `compute --layer`. */
-const COMMON_OPTIONS = {
-  layer: { type: 'string' },
-  stack: { type: 'string' },
-  input: { type: 'string' },
-  weight: { type: 'string' },
-  bias: { type: 'string' },
-  'grad-output': { type: 'string' },
-  grayscale: { type: 'boolean' },
-  'max-side': { type: 'string' },
-  out: { type: 'string' },
-} as const
+/** Flags of the session command with every layer (the Conv2d's weight is kept beside any layer), then each layer's own, as `compute --layer`. */
+const COMMON_OPTIONS = { ...LAYER_INPUT_OPTIONS, ...WEIGHT_OPTIONS, stack: { type: 'string' } } as const
 
 const LAYER_OPTIONS = {
   conv2d: CONV_OPTIONS,
@@ -84,7 +74,7 @@ export async function sessionCommand(args: string[], language: Language): Promis
   // a pool has no kernel, and a stack carries its own: the Conv2d kernel is then optional
   const needsWeight = (layerType === 'conv2d' || layerType === 'conv-transpose2d') && !values.stack
   for (const required of ['input', ...(needsWeight ? ['weight'] : []), 'out']) {
-    if (!values[required]) throw new ConvolabError('bad-request', { detail: `--${required} is required` })
+    if (!values[required]) throw new ConvolabError('flag-required', { flag: `--${required}` })
   }
   const out = values.out as string
   if (!isSessionPath(out)) throw new ConvolabError('session-extension', { name: basename(out) })

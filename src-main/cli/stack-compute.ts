@@ -3,16 +3,14 @@
 // every layer's output and gradients written as .npy, all files or none, and none left over
 // from an earlier run into the same folder.
 
-import { existsSync, readdirSync, statSync } from 'node:fs'
-import { rm } from 'node:fs/promises'
-import { join } from 'node:path'
+import { existsSync, statSync } from 'node:fs'
 import type { GradientSeed, Language, Layer, StackForward, StackGradients, Tensor } from '../../core'
 import { ConvolabError, TORCH_CLASS, encodeNpy, formatShape, stackBackward, stackForward } from '../../core'
 import { createFastKernels } from '../../core/fast'
 import { enableRelaxedSimd } from '../engine/parallel/relaxed-simd'
 import { parseCommand, parseShape } from './args'
 import { readInputFile, readTensorPath } from './inputs'
-import { writeAllOrNothing } from './output-files'
+import { writeRunFiles } from './output-files'
 import { readStackFile } from './stack-files'
 
 export const STACK_COMPUTE_USAGE = `convolab compute --stack STACK.json --input X [--grad-output G.npy | --unit LAYER,N,C,H,W]
@@ -40,37 +38,6 @@ export function stackFiles(forward: StackForward, grads: StackGradients | null):
   return files
 }
 
-/** The files a stack run writes, by name: a name a run may write that this one does not is stale. */
-const RUN_FILE = /^(output|grad_input)\.npy$/
-const LAYER_FILE = /^\d+_(output|grad_output|grad_weight|grad_bias)\.npy$/
-
-/** Files of an earlier run in `dir` that this run's `files` do not replace (other files are the user's). */
-function staleFiles(dir: string, files: Map<string, Uint8Array>): string[] {
-  const list = (folder: string): string[] => {
-    try {
-      return readdirSync(folder)
-    } catch {
-      return []
-    }
-  }
-  const top = list(dir).filter((name) => RUN_FILE.test(name))
-  const layers = list(join(dir, 'layers'))
-    .filter((name) => LAYER_FILE.test(name))
-    .map((name) => `layers/${name}`)
-  return [...top, ...layers].filter((name) => !files.has(name))
-}
-
-/**
- * Writes a run's files all at once or not at all, then removes what an earlier run left that
- * this one does not write (layers/5_output.npy of a longer stack, grad_input.npy of a run with
- * a gradient), so the folder holds one run.
- */
-export async function writeStackFiles(dir: string, files: Map<string, Uint8Array>): Promise<void> {
-  const stale = staleFiles(dir, files)
-  await writeAllOrNothing(dir, files)
-  for (const name of stale) await rm(join(dir, name), { force: true })
-}
-
 /**
  * Forward through the layers, backward from the seed `seedFor` gives once the forward pass is
  * known (null: forward only), the files written to `dir`; the lines to print. A layer that cannot
@@ -92,7 +59,7 @@ export async function runStack(
     const seed = seedFor(forward)
     const grads = seed ? stackBackward(layers, forward, seed, kernels) : null
     const files = stackFiles(forward, grads)
-    await writeStackFiles(dir, files)
+    await writeRunFiles(dir, files)
 
     const es = language === 'es'
     const lines = forward.plan.plans.map(
@@ -129,7 +96,7 @@ export async function stackComputeCommand(args: string[], language: Language): P
     out: { type: 'string' },
   })
   for (const required of ['stack', 'input', 'out'] as const) {
-    if (!values[required]) throw new ConvolabError('bad-request', { detail: `--${required} is required` })
+    if (!values[required]) throw new ConvolabError('flag-required', { flag: `--${required}` })
   }
   const dir = values.out as string
   if (existsSync(dir) && !statSync(dir).isDirectory()) {
@@ -138,7 +105,7 @@ export async function stackComputeCommand(args: string[], language: Language): P
   const layers = await readStackFile(values.stack as string)
   const maxSide = values['max-side'] === undefined ? 0 : parseShape('--max-side', values['max-side'] as string, 1)[0]
   const input = await readInputFile(values.input as string, Boolean(values.grayscale), maxSide)
-  if (values['grad-output'] && values.unit) throw new ConvolabError('bad-request', { detail: 'give --grad-output or --unit, not both' })
+  if (values['grad-output'] && values.unit) throw new ConvolabError('cli-option', { reason: 'one-of', flag: '--grad-output', other: '--unit' })
   const unit = values.unit === undefined ? null : parseUnit(values.unit as string)
   const gradOutput = values['grad-output'] ? await readTensorPath(values['grad-output'] as string) : null
 

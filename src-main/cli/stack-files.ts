@@ -45,13 +45,13 @@ export async function readStackFile(path: string): Promise<Layer[]> {
 /** The layers of --stack FILE or of --preset NAME (seeded weights for `inChannels` input channels). */
 export async function stackFromArgs(values: Record<string, string | boolean | undefined>, inChannels: number): Promise<Layer[]> {
   const preset = values.preset as string | undefined
-  if (values.stack && preset) throw new ConvolabError('bad-request', { detail: 'give --stack or --preset, not both' })
+  if (values.stack && preset) throw new ConvolabError('cli-option', { reason: 'one-of', flag: '--stack', other: '--preset' })
   if (preset !== undefined) {
     if (!STACK_PRESET_IDS.includes(preset as StackPresetId)) {
-      throw new ConvolabError('bad-request', { detail: `unknown preset '${preset}' (one of ${STACK_PRESET_IDS.join(', ')})` })
+      throw new ConvolabError('flag-value', { flag: '--preset', allowed: STACK_PRESET_IDS.join(', '), value: preset })
     }
     return stackPreset(preset as StackPresetId, inChannels)
   }
-  if (!values.stack) throw new ConvolabError('bad-request', { detail: '--stack (or --preset) is required' })
+  if (!values.stack) throw new ConvolabError('flag-required', { flag: '--stack' })
   return readStackFile(values.stack as string)
 }

@@ -18,13 +18,13 @@ export async function stackGradcheckCommand(args: string[], language: Language):
     tolerance: { type: 'string' },
     seed: { type: 'string' },
   })
-  if (!values.stack) throw new ConvolabError('bad-request', { detail: '--stack is required' })
+  if (!values.stack) throw new ConvolabError('flag-required', { flag: '--stack' })
   const inputShape = parseShape('--input-shape', values['input-shape'] as string | undefined, 4)
   // fewer samples than the single layer's 100: every sample runs the whole stack twice per value
   const samples = values.samples === undefined ? 10 : parseShape('--samples', values.samples as string, 1)[0]
   const seed = values.seed === undefined ? 123 : parseShape('--seed', values.seed as string, 1)[0]
   const tolerance = values.tolerance === undefined ? 1e-5 : Number(values.tolerance)
-  if (!(tolerance > 0)) throw new ConvolabError('bad-request', { detail: `--tolerance must be a positive number (got ${values.tolerance})` })
+  if (!(tolerance > 0)) throw new ConvolabError('cli-option', { reason: 'positive-number', flag: '--tolerance', value: String(values.tolerance) })
   const layers = await readStackFile(values.stack as string)
   const report = stackGradcheck({ layers, inputShape: inputShape as [number, number, number, number], samples, tolerance, seed })
   return { text: formatStackGradcheck(report, language), passed: report.passed }

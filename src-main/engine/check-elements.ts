@@ -1,8 +1,9 @@
 // The element loop of the engine's finite-difference checks (checkGradients): which elements are
 // checked, and each one's central difference against its analytic derivative, into the report.
 
-import { relativeError, unravel } from '../../core'
-import type { CheckedCount, GradientCheckReport } from '../../contract'
+import type { Tensor } from '../../core'
+import { relativeError, seededSource, unravel } from '../../core'
+import type { CheckedCount, GradientCheckReport, GradientCheckRequest } from '../../contract'
 
 export const STEP = 1e-5
 /**
@@ -102,4 +103,114 @@ export async function runChecks(report: GradientCheckReport, jobs: CheckJob[], p
   }
   report.passed = report.failures === 0
   return report
+}
+
+/** The tensors of a check of a layer with weights, and how to recompute its loss around each element. */
+export interface WeightedCheck {
+  /** Copies the check varies in place. */
+  x: Tensor
+  weight: Tensor
+  bias: Tensor | null
+  /** The analytic dE/dx, dE/dw and dE/db the check measures. */
+  gradInput: Float64Array
+  gradWeight: Float64Array
+  gradBias: Float64Array | undefined
+  /** L over the outputs element k of x reaches. */
+  inputLoss: (k: number) => number
+  /** The output channel element k of w feeds. */
+  channelOfWeight: (k: number) => number
+  /** L over one output channel (what an element of w or b reaches). */
+  channelLoss: (o: number) => Promise<number>
+}
+
+/** Copies of the request's weight and bias, which a check varies in place. */
+export function weightsOf(request: Pick<GradientCheckRequest, 'weight' | 'bias'>): { weight: Tensor; bias: Tensor | null } {
+  return {
+    weight: { shape: [...request.weight.shape], data: Float64Array.from(request.weight.data) },
+    bias: request.bias ? { shape: [...request.bias.shape], data: Float64Array.from(request.bias.data) } : null,
+  }
+}
+
+/**
+ * The report of a layer with weights (Conv2d, ConvTranspose2d): `request.elements` random
+ * elements of x and of w (every one when there are fewer), every element of b, drawn from the
+ * request's seed in that order, each checked against its analytic derivative.
+ */
+export function checkWeightedLayer(
+  request: Pick<GradientCheckRequest, 'seed' | 'elements' | 'tolerance'>,
+  check: WeightedCheck,
+  progress: CheckProgress,
+): Promise<GradientCheckReport> {
+  const { x, weight, bias } = check
+  const source = seededSource(request.seed)
+  const inputs = pick(x.data.length, request.elements, source)
+  const weights = pick(weight.data.length, request.elements, source)
+  const biases = bias ? pick(bias.data.length, bias.data.length, source) : []
+  const report = emptyReport(request.tolerance, {
+    input: count(inputs, x.data.length),
+    weight: count(weights, weight.data.length),
+    bias: count(biases, bias?.data.length ?? 0),
+  })
+  return runChecks(
+    report,
+    [
+      { parameter: 'input', chosen: inputs, shape: x.shape, values: x.data, gradient: check.gradInput, lossAt: check.inputLoss },
+      {
+        parameter: 'weight',
+        chosen: weights,
+        shape: weight.shape,
+        values: weight.data,
+        gradient: check.gradWeight,
+        lossAt: (k) => check.channelLoss(check.channelOfWeight(k)),
+      },
+      {
+        parameter: 'bias',
+        chosen: biases,
+        shape: [bias?.data.length ?? 0],
+        values: bias?.data ?? new Float64Array(0),
+        gradient: check.gradBias,
+        lossAt: check.channelLoss,
+      },
+    ],
+    progress,
+  )
+}
+
+/** Σ g·y over output channel o, with y the forward pass of that channel alone (one channel, every sample). */
+export function channelSum(g: Float64Array, y: Float64Array, o: number, geo: { batch: number; outChannels: number; outH: number; outW: number }): number {
+  const plane = geo.outH * geo.outW
+  let sum = 0
+  for (let n = 0; n < geo.batch; n++) {
+    const from = (n * geo.outChannels + o) * plane
+    const at = n * plane
+    for (let k = 0; k < plane; k++) sum += g[from + k] * y[at + k]
+  }
+  return sum
+}
+
+/** The input channels of one group (the whole input when there is one group), each cut once. */
+export class GroupInputs {
+  private readonly slices = new Map<number, Tensor>()
+
+  constructor(
+    private readonly x: Tensor,
+    private readonly geo: { batch: number; groups: number; inChannels: number; inChannelsPerGroup: number; inH: number; inW: number },
+  ) {}
+
+  of(group: number): Tensor {
+    const geo = this.geo
+    if (geo.groups === 1) return this.x
+    let slice = this.slices.get(group)
+    if (!slice) {
+      const plane = geo.inH * geo.inW
+      const data = new Float64Array(geo.batch * geo.inChannelsPerGroup * plane)
+      for (let n = 0; n < geo.batch; n++) {
+        const from = (n * geo.inChannels + group * geo.inChannelsPerGroup) * plane
+        data.set(this.x.data.subarray(from, from + geo.inChannelsPerGroup * plane), n * geo.inChannelsPerGroup * plane)
+      }
+      slice = { shape: [geo.batch, geo.inChannelsPerGroup, geo.inH, geo.inW], data }
+      this.slices.set(group, slice)
+    }
+    return slice
+  }
 }

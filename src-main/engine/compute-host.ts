@@ -6,7 +6,8 @@ import type { Tensor } from '../../core'
 import { ConvolabError, gradcheck } from '../../core'
 import type { ProbeRequest, Result } from '../../contract'
 import { errorOf } from '../../contract'
-import type { ExactTensors } from './compute'
+import type { ExactTensors, SpareArrays } from './compute'
+import type { Kept } from './kept-sums'
 import { runCompute, Superseded, transferablesOf } from './compute'
 import { consoleLogger, toEnvelope, type Logger } from './envelope'
 import type { ConvKernel } from './kernel'
@@ -29,7 +30,9 @@ export class ComputeHost {
   private readonly inputs = new Map<string, Tensor>()
   private last: ExactTensors | null = null
   /** The result before the last: no probe reads it, so the next compute writes into its arrays. */
-  private spare: ExactTensors | null = null
+  private spare: SpareArrays = {}
+  /** What a change of the bias alone leaves as it was: the sums Σ w·x, their maps, the gradients. */
+  private readonly kept: Kept = { sums: null, gradients: null, weightGradients: null }
   private queue: Promise<void> = Promise.resolve()
   /** The lane of the compute running now (null: none): a newer one of the same lane stops it. */
   private computing: 'view' | 'animation' | null = null
@@ -75,9 +78,9 @@ export class ComputeHost {
           this.computing = 'view'
           const spare = this.spare
           // taken out while the run may write into it, so it is never handed out twice
-          this.spare = null
+          this.spare = {}
           const request = { ...message.request, gradOutput: resolveStoredTarget(message.request.gradOutput, this.inputs) }
-          const { result: value, settle } = await runCompute(input, request, this.kernel, isStale, spare)
+          const { result: value, settle } = await runCompute(input, request, this.kernel, isStale, spare, this.kept)
             .catch((error: unknown) => {
               this.spare = spare
               throw error
@@ -87,8 +90,9 @@ export class ComputeHost {
             })
           // y is read back from the kernels' memory once the maps are on their way
           afterPost = () => {
-            this.spare = this.last
-            this.last = settle()
+            const next = settle()
+            this.spare = unshared(this.last, next)
+            this.last = next
           }
           result = { ok: true, value }
           transfer = transferablesOf(value)
@@ -199,6 +203,18 @@ export class ComputeHost {
     const { request, generation } = message
     return gradcheck({ ...request, onSample: this.progress(() => Atomics.load(this.control, CONTROL.gradcheckGeneration) === generation) })
   }
+}
+
+/**
+ * An earlier result's arrays, less those the next one still reads (a bias-only change keeps the
+ * gradients' arrays): a compute must never write into a result a probe may read.
+ */
+function unshared(earlier: ExactTensors | null, next: ExactTensors): SpareArrays {
+  if (!earlier) return {}
+  const held = Object.values(next.arrays()).map((array) => array?.buffer)
+  const free = (array: Float64Array | undefined) => (array && !held.includes(array.buffer) ? array : undefined)
+  const { output, gradInput } = earlier.arrays()
+  return { output: free(output), gradInput: free(gradInput) }
 }
 
 function requestIdOf(message: ToWorker): Record<string, number> {

@@ -15,11 +15,12 @@ import {
   maxPool2dBackward,
   poolGeometry,
   seededSource,
+  unravel,
 } from '../../core'
 import type { ConvTranspose2dGeometry } from '../../core/conv-transpose2d-geometry'
 import type { FamilyLayerSpec, GradientCheckReport, GradientCheckRequest } from '../../contract'
 import type { CheckProgress } from './check-elements'
-import { STEP, count, emptyReport, pick, pickUsable, runChecks } from './check-elements'
+import { GroupInputs, STEP, channelSum, checkWeightedLayer, count, emptyReport, pick, pickUsable, runChecks, weightsOf } from './check-elements'
 import { transposedForward, transposedGradInput, transposedWeightGradients } from './family-layer'
 import { upstreamGradient } from './grad-output'
 import type { ConvKernel } from './kernel'
@@ -44,51 +45,31 @@ async function checkTransposed(
   options: Extract<FamilyLayerSpec, { type: 'conv-transpose2d' }>['options'],
   progress: CheckProgress,
 ): Promise<GradientCheckReport> {
-  const weight: Tensor = { shape: [...request.weight.shape], data: Float64Array.from(request.weight.data) }
-  const bias: Tensor | null = request.bias ? { shape: [...request.bias.shape], data: Float64Array.from(request.bias.data) } : null
+  const { weight, bias } = weightsOf(request)
   const geometry = convTranspose2dGeometry(x.shape, weight.shape, options, bias?.data.length)
   const output = await transposedForward(kernel, x, weight, bias, geometry)
   const g = upstreamGradient(request.gradOutput, output).gradOutput
   const gradInput = await transposedGradInput(kernel, g, weight, geometry)
   const { gradWeight, gradBias } = await transposedWeightGradients(kernel, x, weight, bias !== null, g, geometry)
-
-  const source = seededSource(request.seed)
-  const inputs = pick(x.data.length, request.elements, source)
-  const weights = pick(weight.data.length, request.elements, source)
-  const biases = bias ? pick(bias.data.length, bias.data.length, source) : []
-  const report = emptyReport(request.tolerance, {
-    input: count(inputs, x.data.length),
-    weight: count(weights, weight.data.length),
-    bias: count(biases, bias?.data.length ?? 0),
-  })
   const local = new TransposedLocalLoss(geometry, x, weight, bias, g.data)
   const channels = new TransposedChannelLoss(kernel, geometry, x, weight, bias, g.data)
-  const g0 = geometry
-  const perInput = g0.outChannelsPerGroup * g0.kernelH * g0.kernelW
-  // w[c, o', a, b] reaches output channel group(c)·C_out/groups + o'
-  const channelOfWeight = (k: number): number =>
-    Math.floor(Math.floor(k / perInput) / g0.inChannelsPerGroup) * g0.outChannelsPerGroup + (Math.floor(k / (g0.kernelH * g0.kernelW)) % g0.outChannelsPerGroup)
-  return runChecks(
-    report,
-    [
-      { parameter: 'input', chosen: inputs, shape: x.shape, values: x.data, gradient: gradInput.data, lossAt: (k) => local.ofInput(k) },
-      {
-        parameter: 'weight',
-        chosen: weights,
-        shape: weight.shape,
-        values: weight.data,
-        gradient: gradWeight.data,
-        lossAt: (k) => channels.of(channelOfWeight(k)),
-      },
-      {
-        parameter: 'bias',
-        chosen: biases,
-        shape: [bias?.data.length ?? 0],
-        values: bias?.data ?? new Float64Array(0),
-        gradient: gradBias?.data,
-        lossAt: (o) => channels.of(o),
-      },
-    ],
+  const perInput = geometry.outChannelsPerGroup * geometry.kernelH * geometry.kernelW
+  return checkWeightedLayer(
+    request,
+    {
+      x,
+      weight,
+      bias,
+      gradInput: gradInput.data,
+      gradWeight: gradWeight.data,
+      gradBias: gradBias?.data,
+      inputLoss: (k) => local.ofInput(k),
+      // w[c, o', a, b] feeds output channel group(c)·C_out/groups + o'
+      channelOfWeight: (k) =>
+        Math.floor(Math.floor(k / perInput) / geometry.inChannelsPerGroup) * geometry.outChannelsPerGroup +
+        (Math.floor(k / (geometry.kernelH * geometry.kernelW)) % geometry.outChannelsPerGroup),
+      channelLoss: (o) => channels.of(o),
+    },
     progress,
   )
 }
@@ -137,10 +118,7 @@ class TransposedLocalLoss {
 
   ofInput(k: number): number {
     const geo = this.geo
-    const j = k % geo.inW
-    const i = Math.floor(k / geo.inW) % geo.inH
-    const c = Math.floor(k / (geo.inW * geo.inH)) % geo.inChannels
-    const n = Math.floor(k / (geo.inW * geo.inH * geo.inChannels))
+    const [n, c, i, j] = unravel(k, this.x.shape)
     const rows = stamped(i, geo.kernelH, geo.dilationH, geo.strideH, geo.padH, geo.outH)
     const cols = stamped(j, geo.kernelW, geo.dilationW, geo.strideW, geo.padW, geo.outW)
     const group = Math.floor(c / geo.inChannelsPerGroup)
@@ -156,16 +134,18 @@ class TransposedLocalLoss {
 
 /** Σ g·y over one output channel, y by the kernel: the group's inputs through that channel's weights alone. */
 class TransposedChannelLoss {
-  private readonly groupInputs = new Map<number, Tensor>()
+  private readonly groups: GroupInputs
 
   constructor(
     private readonly kernel: ConvKernel,
     private readonly geo: ConvTranspose2dGeometry,
-    private readonly x: Tensor,
+    x: Tensor,
     private readonly weight: Tensor,
     private readonly bias: Tensor | null,
     private readonly g: Float64Array,
-  ) {}
+  ) {
+    this.groups = new GroupInputs(x, geo)
+  }
 
   async of(o: number): Promise<number> {
     const geo = this.geo
@@ -179,17 +159,10 @@ class TransposedChannelLoss {
     }
     const weight: Tensor = { shape: [geo.inChannelsPerGroup, 1, geo.kernelH, geo.kernelW], data: slice }
     const bias: Tensor | null = this.bias ? { shape: [1], data: Float64Array.of(this.bias.data[o]) } : null
-    const x = this.groupInput(group)
+    const x = this.groups.of(group)
     const one = convTranspose2dGeometry(x.shape, weight.shape, this.optionsOfOneChannel(), bias ? 1 : undefined)
     const output = await transposedForward(this.kernel, x, weight, bias, one)
-    const plane = geo.outH * geo.outW
-    let sum = 0
-    for (let n = 0; n < geo.batch; n++) {
-      const g = (n * geo.outChannels + o) * plane
-      const y = n * plane
-      for (let k = 0; k < plane; k++) sum += this.g[g + k] * output.data[y + k]
-    }
-    return sum
+    return channelSum(this.g, output.data, o, geo)
   }
 
   private optionsOfOneChannel() {
@@ -200,24 +173,6 @@ class TransposedChannelLoss {
       outputPadding: [geo.outputPaddingH, geo.outputPaddingW] as [number, number],
       dilation: [geo.dilationH, geo.dilationW] as [number, number],
     }
-  }
-
-  /** The input channels of one group (the whole input when there is one group). */
-  private groupInput(group: number): Tensor {
-    const geo = this.geo
-    if (geo.groups === 1) return this.x
-    let slice = this.groupInputs.get(group)
-    if (!slice) {
-      const plane = geo.inH * geo.inW
-      const data = new Float64Array(geo.batch * geo.inChannelsPerGroup * plane)
-      for (let n = 0; n < geo.batch; n++) {
-        const from = (n * geo.inChannels + group * geo.inChannelsPerGroup) * plane
-        data.set(this.x.data.subarray(from, from + geo.inChannelsPerGroup * plane), n * geo.inChannelsPerGroup * plane)
-      }
-      slice = { shape: [geo.batch, geo.inChannelsPerGroup, geo.inH, geo.inW], data }
-      this.groupInputs.set(group, slice)
-    }
-    return slice
   }
 }
 

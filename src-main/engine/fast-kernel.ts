@@ -75,14 +75,14 @@ export async function createFastKernel(options: FastKernelOptions = {}): Promise
     ...(runner.backwardWithMaps ? { backwardWithMaps: backwardWithMaps(runner.backwardWithMaps) } : {}),
     async backward(x: Tensor, weight: Tensor, bias: Tensor | null, gradOutput: Tensor, options: Conv2dOptions, into?: ResultBuffers): Promise<Conv2dGradients> {
       const geometry = convGeometry(x.shape, weight.shape, options, bias?.data.length)
-      const wants = { input: true, weight: true, bias: bias !== null && !into?.knownGradBias }
+      const wants = { input: true, weight: !into?.knownGradWeight, bias: bias !== null && !into?.knownGradBias && !into?.knownGradWeight }
       const grads = await runner.backward(x.data, weight.data, gradOutput.data, geometry, 'f64', wants, {
         gradInput: into?.gradInput,
         stableInput: into?.stableInput,
       })
       return {
         gradInput: { shape: [...x.shape], data: grads.gradInput as Float64Array },
-        gradWeight: { shape: [...weight.shape], data: grads.gradWeight as Float64Array },
+        gradWeight: { shape: [...weight.shape], data: (grads.gradWeight ?? new Float64Array(0)) as Float64Array },
         gradBias: bias && grads.gradBias ? { shape: [...bias.shape], data: grads.gradBias as Float64Array } : null,
         geometry,
       }
@@ -131,14 +131,14 @@ function withMaps(forwardWithMaps: NonNullable<FastKernels['forwardWithMaps']>):
 function backwardWithMaps(run: NonNullable<FastKernels['backwardWithMaps']>): NonNullable<ConvKernel['backwardWithMaps']> {
   return async (x, weight, bias, gradOutput, options, maxSide, into) => {
     const geometry = convGeometry(x.shape, weight.shape, options, bias?.data.length)
-    const wants = { input: true, weight: true, bias: bias !== null && !into?.knownGradBias }
+    const wants = { input: true, weight: !into?.knownGradWeight, bias: bias !== null && !into?.knownGradBias && !into?.knownGradWeight }
     const { grads, gradInputMaps } = run(x.data, weight.data, gradOutput.data, geometry, wants, maxSide, {
       gradInput: into?.gradInput,
       stableInput: into?.stableInput,
     })
     return {
       gradInput: { shape: [...x.shape], data: grads.gradInput as Float64Array },
-      gradWeight: { shape: [...weight.shape], data: grads.gradWeight as Float64Array },
+      gradWeight: { shape: [...weight.shape], data: (grads.gradWeight ?? new Float64Array(0)) as Float64Array },
       gradBias: bias && grads.gradBias ? { shape: [...bias.shape], data: grads.gradBias as Float64Array } : null,
       geometry,
       gradInputMaps,

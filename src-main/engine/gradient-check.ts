@@ -7,10 +7,10 @@
 // forward passes per element of w, not two whole convolutions per element.
 
 import type { Conv2dOptions, ConvGeometry, Tensor } from '../../core'
-import { convGeometry, paddingMaps, seededSource } from '../../core'
+import { convGeometry, paddingMaps, unravel } from '../../core'
 import type { GradientCheckReport, GradientCheckRequest } from '../../contract'
 import type { CheckProgress } from './check-elements'
-import { count, emptyReport, pick, runChecks } from './check-elements'
+import { GroupInputs, channelSum, checkWeightedLayer, weightsOf } from './check-elements'
 import { checkFamilyGradients } from './family-gradient-check'
 import { upstreamGradient } from './grad-output'
 import type { ConvKernel } from './kernel'
@@ -19,47 +19,29 @@ export type { CheckProgress } from './check-elements'
 
 export async function checkGradients(kernel: ConvKernel, input: Tensor, request: GradientCheckRequest, progress: CheckProgress): Promise<GradientCheckReport> {
   if (request.layer) return checkFamilyGradients(kernel, input, request, request.layer, progress)
-  const weight: Tensor = { shape: [...request.weight.shape], data: Float64Array.from(request.weight.data) }
-  const bias: Tensor | null = request.bias ? { shape: [...request.bias.shape], data: Float64Array.from(request.bias.data) } : null
+  const { weight, bias } = weightsOf(request)
   const x: Tensor = { shape: [...input.shape], data: Float64Array.from(input.data) }
   const geometry = convGeometry(x.shape, weight.shape, request.options, bias?.data.length)
   const { output } = await kernel.forward(x, weight, bias, request.options)
   const g = upstreamGradient(request.gradOutput, output).gradOutput
   const analytic = await kernel.backward(x, weight, bias, g, request.options)
-
-  const source = seededSource(request.seed)
-  const inputs = pick(x.data.length, request.elements, source)
-  const weights = pick(weight.data.length, request.elements, source)
-  const biases = bias ? pick(bias.data.length, bias.data.length, source) : []
-  const report = emptyReport(request.tolerance, {
-    input: count(inputs, x.data.length),
-    weight: count(weights, weight.data.length),
-    bias: count(biases, bias?.data.length ?? 0),
-  })
   const loss = new LocalLoss(geometry, x, weight, bias, g.data)
   const channels = new ChannelLoss(kernel, geometry, x, weight, bias, g.data, request.options)
   const perChannel = geometry.inChannelsPerGroup * geometry.kernelH * geometry.kernelW
-  return runChecks(
-    report,
-    [
-      { parameter: 'input', chosen: inputs, shape: x.shape, values: x.data, gradient: analytic.gradInput.data, lossAt: (k) => loss.ofInput(k) },
-      {
-        parameter: 'weight',
-        chosen: weights,
-        shape: weight.shape,
-        values: weight.data,
-        gradient: analytic.gradWeight.data,
-        lossAt: (k) => channels.of(Math.floor(k / perChannel)),
-      },
-      {
-        parameter: 'bias',
-        chosen: biases,
-        shape: [bias?.data.length ?? 0],
-        values: bias?.data ?? new Float64Array(0),
-        gradient: analytic.gradBias?.data,
-        lossAt: (o) => channels.of(o),
-      },
-    ],
+  return checkWeightedLayer(
+    request,
+    {
+      x,
+      weight,
+      bias,
+      gradInput: analytic.gradInput.data,
+      gradWeight: analytic.gradWeight.data,
+      gradBias: analytic.gradBias?.data,
+      inputLoss: (k) => loss.ofInput(k),
+      // w[o, c, a, b] feeds output channel o
+      channelOfWeight: (k) => Math.floor(k / perChannel),
+      channelLoss: (o) => channels.of(o),
+    },
     progress,
   )
 }
@@ -108,10 +90,7 @@ class LocalLoss {
   /** L over the outputs of x[k]: the output rows and columns whose window reads its row and column. */
   ofInput(k: number): number {
     const geo = this.geo
-    const j = k % geo.inW
-    const i = Math.floor(k / geo.inW) % geo.inH
-    const c = Math.floor(k / (geo.inW * geo.inH)) % geo.inChannels
-    const n = Math.floor(k / (geo.inW * geo.inH * geo.inChannels))
+    const [n, c, i, j] = unravel(k, this.x.shape)
     const outRows = reaching(this.rows, i, geo.kernelH, geo.dilationH, geo.strideH, geo.outH)
     const outCols = reaching(this.cols, j, geo.kernelW, geo.dilationW, geo.strideW, geo.outW)
     const group = Math.floor(c / geo.inChannelsPerGroup)
@@ -125,50 +104,27 @@ class LocalLoss {
 
 /** Σ g·y over one output channel, y by the kernel's forward pass of that channel alone. */
 class ChannelLoss {
-  private readonly groupInputs = new Map<number, Tensor>()
+  private readonly groups: GroupInputs
 
   constructor(
     private readonly kernel: ConvKernel,
     private readonly geo: ConvGeometry,
-    private readonly x: Tensor,
+    x: Tensor,
     private readonly weight: Tensor,
     private readonly bias: Tensor | null,
     private readonly g: Float64Array,
     private readonly options: Conv2dOptions,
-  ) {}
+  ) {
+    this.groups = new GroupInputs(x, geo)
+  }
 
   async of(o: number): Promise<number> {
     const geo = this.geo
     const size = geo.inChannelsPerGroup * geo.kernelH * geo.kernelW
     const weight: Tensor = { shape: [1, geo.inChannelsPerGroup, geo.kernelH, geo.kernelW], data: this.weight.data.slice(o * size, (o + 1) * size) }
     const bias: Tensor | null = this.bias ? { shape: [1], data: Float64Array.of(this.bias.data[o]) } : null
-    const { output } = await this.kernel.forward(this.groupInput(Math.floor(o / geo.outChannelsPerGroup)), weight, bias, { ...this.options, groups: 1 })
-    const plane = geo.outH * geo.outW
-    let sum = 0
-    for (let n = 0; n < geo.batch; n++) {
-      const g = (n * geo.outChannels + o) * plane
-      const y = n * plane
-      for (let k = 0; k < plane; k++) sum += this.g[g + k] * output.data[y + k]
-    }
-    return sum
-  }
-
-  /** The input channels of one group (the whole input when there is one group). */
-  private groupInput(group: number): Tensor {
-    const geo = this.geo
-    if (geo.groups === 1) return this.x
-    let slice = this.groupInputs.get(group)
-    if (!slice) {
-      const plane = geo.inH * geo.inW
-      const data = new Float64Array(geo.batch * geo.inChannelsPerGroup * plane)
-      for (let n = 0; n < geo.batch; n++) {
-        const from = (n * geo.inChannels + group * geo.inChannelsPerGroup) * plane
-        data.set(this.x.data.subarray(from, from + geo.inChannelsPerGroup * plane), n * geo.inChannelsPerGroup * plane)
-      }
-      slice = { shape: [geo.batch, geo.inChannelsPerGroup, geo.inH, geo.inW], data }
-      this.groupInputs.set(group, slice)
-    }
-    return slice
+    const { output } = await this.kernel.forward(this.groups.of(Math.floor(o / geo.outChannelsPerGroup)), weight, bias, { ...this.options, groups: 1 })
+    return channelSum(this.g, output.data, o, geo)
   }
 }
 

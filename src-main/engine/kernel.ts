@@ -18,6 +18,11 @@ export interface ResultBuffers {
   stableInput?: boolean
   /** The caller knows dE/db already (a remembered upstream gradient): a kernel may leave it out (null). */
   knownGradBias?: boolean
+  /**
+   * The caller knows dE/dw and dE/db already (they do not depend on w): a kernel may leave them
+   * out (an empty gradWeight, a null gradBias) and compute dE/dx alone.
+   */
+  knownGradWeight?: boolean
 }
 
 export interface ConvKernel {

@@ -11,7 +11,7 @@ import type { ExactTensors } from './compute'
 /** Largest region: 64×64 output cells (the animation steps through each). */
 export const MAX_REGION_CELLS = 64 * 64
 
-export function regionValues(last: ExactTensors, request: RegionValuesRequest): RegionValues {
+export function regionValues(last: Omit<ExactTensors, 'arrays'>, request: RegionValuesRequest): RegionValues {
   const { geometry } = last
   const { batch, region } = request
   if (batch >= geometry.batch) throw new ConvolabError('bad-request', { detail: `regionValues: batch ${batch} of ${geometry.batch}` })

@@ -4,8 +4,21 @@
 // refusal; the layers before it are still computed and returned. `isStale` is asked between
 // layers so superseded work stops early. The exact tensors stay in the worker for probeStack.
 
-import type { AsyncStackKernels, Layer, LayerForward, Scratch, StackForward, StackPlan, Tensor } from '../../core'
-import { ConvolabError, formatShape, layerBackwardAsync, layerForwardAsync, planStack, receptiveFields, sizeOf, startGradient, TORCH_CLASS } from '../../core'
+import type { AsyncStackKernels, ConvGeometry, Layer, LayerForward, LayerGradients, LayerPlan, Scratch, StackForward, StackPlan, Tensor } from '../../core'
+import {
+  activationBackward,
+  activationForward,
+  ConvolabError,
+  formatShape,
+  layerBackwardAsync,
+  layerForwardAsync,
+  planStack,
+  receptiveFields,
+  sizeOf,
+  startGradient,
+  sumPerChannel,
+  TORCH_CLASS,
+} from '../../core'
 import { scalarKernels } from '../../core/fast'
 import { formatMessage } from '../../messages'
 import type { MapStack, StackComputeRequest, StackComputeResult, StackLayerResult, StackRefusal, TensorPayload, WireReceptiveField } from '../../contract'
@@ -15,6 +28,7 @@ import type { ConvKernel } from './kernel'
 import { toMapStack } from './map-stack'
 import type { KeptForward } from './stack-reuse'
 import { copyMaps, reusableLayers } from './stack-reuse'
+import { reluBackwardWithMaps, reluForwardWithMaps } from './stack-relu-maps'
 
 /**
  * Most float64 values one stack result holds: every layer's output, and with a backward pass
@@ -68,15 +82,24 @@ export function spareArrays(arrays: readonly Float64Array[], plan: StackPlan, wi
   return (length) => byLength.get(length)?.pop()
 }
 
-/** Display maps of tensors, made when there is time (drain) or when asked for (of). */
+/**
+ * Display maps of tensors, made when there is time (drain) or when asked for (of); and other
+ * work that can wait for the kernel threads (tasks, run first at the next drain).
+ */
 class MapQueue {
   private readonly queued: Tensor[] = []
+  private readonly tasks: Array<() => void> = []
   private readonly made = new Map<Tensor, MapStack>()
 
-  constructor(private readonly maxSide: number) {}
+  constructor(readonly maxSide: number) {}
 
   add(tensor: Tensor): void {
     if (!this.made.has(tensor) && !this.queued.includes(tensor)) this.queued.push(tensor)
+  }
+
+  /** Work whose result is read after the next drain. */
+  task(work: () => void): void {
+    this.tasks.push(work)
   }
 
   set(tensor: Tensor, maps: MapStack): void {
@@ -84,7 +107,12 @@ class MapQueue {
   }
 
   drain(): void {
+    for (const work of this.tasks.splice(0)) work()
     for (const tensor of this.queued.splice(0)) if (!this.made.has(tensor)) this.made.set(tensor, toMapStack(tensor, this.maxSide))
+  }
+
+  has(tensor: Tensor): boolean {
+    return this.made.has(tensor)
   }
 
   of(tensor: Tensor): MapStack {
@@ -92,6 +120,56 @@ class MapQueue {
     if (!maps) this.made.set(tensor, (maps = toMapStack(tensor, this.maxSide)))
     return maps
   }
+}
+
+/**
+ * A ReLU layer's forward with the maps of its input and output made in the same pass (see
+ * stack-relu-maps.ts); core's loop and later maps for an input with NaN or ±∞, or whose maps
+ * are made already.
+ */
+function reluForward(x: Tensor, plan: LayerPlan, maps: MapQueue, spare: Scratch): LayerForward {
+  const length = sizeOf(plan.outputShape)
+  const data = spare(length) ?? new Float64Array(length)
+  const output = { shape: plan.outputShape, data }
+  const fused = maps.has(x) ? null : reluForwardWithMaps(x, data, maps.maxSide)
+  if (!fused) return { output: { shape: plan.outputShape, data: activationForward('relu', x.data, undefined, data) } }
+  maps.set(x, fused.inputMaps)
+  maps.set(output, fused.outputMaps)
+  return { output }
+}
+
+/** A ReLU layer's dE/dx with the maps of its dE/dy and dE/dx made in the same pass. */
+function reluBackward(
+  gradOutput: Tensor,
+  x: Tensor,
+  forward: LayerForward,
+  plan: LayerPlan,
+  maps: MapQueue,
+  spare: Scratch,
+  sums: Map<Tensor, Float64Array>,
+): LayerGradients {
+  const length = sizeOf(plan.inputShape)
+  const data = spare(length) ?? new Float64Array(length)
+  const gradInput = { shape: plan.inputShape, data }
+  const fused = reluBackwardWithMaps(gradOutput, forward.output.data, data, maps.maxSide)
+  if (fused) {
+    if (!maps.has(gradOutput)) maps.set(gradOutput, fused.gradOutputMaps)
+    maps.set(gradInput, fused.gradInputMaps)
+    sums.set(gradInput, fused.channelSums)
+  } else {
+    activationBackward('relu', gradOutput.data, x.data, forward.output.data, 0, data)
+  }
+  return { gradInput, gradWeight: null, gradBias: null }
+}
+
+/** dE/db of the remembered ones / N(0,1) dE/dy: the same tensor on every change, summed once. */
+let fixedSums: { tensor: Tensor; sums: Float64Array } | null = null
+
+/** A Conv2d's dE/db: core's sum of dE/dy per channel (worked out once for the remembered dE/dy). */
+function channelSums(gradOutput: Tensor, geometry: ConvGeometry, fixedSeed: Tensor | null): Float64Array {
+  if (gradOutput !== fixedSeed) return sumPerChannel(gradOutput.data, geometry)
+  if (fixedSums?.tensor !== gradOutput) fixedSums = { tensor: gradOutput, sums: sumPerChannel(gradOutput.data, geometry) }
+  return fixedSums.sums.slice()
 }
 
 /** core's scalar loops behind the asynchronous face, for a kernel without stack kernels. */
@@ -159,23 +237,35 @@ export async function runStack(
   const kept = new Set(earlier?.forward.outputs.slice(0, reused).map((layer) => layer.output.data))
   const spare = spareArrays(earlier?.owned.filter((array) => !kept.has(array)) ?? [], plan, seed !== undefined)
 
-  // The display maps are made while the kernel threads compute the next layer (a kernel on this
-  // thread computes first, then its maps are made: the same work in a row).
+  // The display maps (and each Conv2d's dE/db) are made while the kernel threads compute a
+  // Conv2d layer. A layer computed on this thread (an activation, a pool, a small convolution)
+  // is done by the time its step starts: making maps then would only delay the next layer's
+  // kernels, so they wait for the next Conv2d (or the end).
   const maps = new MapQueue(request.display.maxSide)
-  const step = async <T>(work: Promise<T>): Promise<T> => {
-    // the runner posts its work to the kernel threads a few microtasks on: let it, then make maps
-    await new Promise((resolve) => setImmediate(resolve))
-    maps.drain()
+  const step = async <T>(work: Promise<T>, threaded: boolean): Promise<T> => {
+    if (threaded) {
+      // the runner posts its work to the kernel threads a few microtasks on: let it, then make maps
+      await new Promise((resolve) => setImmediate(resolve))
+      maps.drain()
+    }
     const done = await work
     if (isStale()) throw new Superseded()
     return done
   }
+  // a Conv2d runs on the kernel threads when the kernel has them (kernel.stack)
+  const threaded = (layer: Layer): boolean => kernel.stack !== undefined && layer.type === 'conv2d'
 
   // forward through every layer that fits
   const computed: LayerForward[] = []
   let current = input
   for (let index = 0; index < plan.plans.length; index++) {
-    const result = index < reused ? earlier!.forward.outputs[index] : await step(layerForwardAsync(layers[index], plan.plans[index], current, run, spare))
+    const layerPlan = plan.plans[index]
+    let result: LayerForward
+    if (index < reused) result = earlier!.forward.outputs[index]
+    else if (layers[index].type === 'relu' && index > 0) {
+      result = reluForward(current, layerPlan, maps, spare)
+      if (isStale()) throw new Superseded()
+    } else result = await step(layerForwardAsync(layers[index], layerPlan, current, run, spare), threaded(layers[index]))
     computed.push(result)
     if (index < reused && earlier!.forward.maxSide === request.display.maxSide) maps.set(result.output, copyMaps(earlier!.forward.maps[index]))
     else maps.add(result.output)
@@ -190,6 +280,8 @@ export async function runStack(
   let gradInput: Tensor | null = null
   let seedGradient: Tensor | null = null
   let loss: number | undefined
+  // the remembered ones / N(0,1) dE/dy, the same tensor on every change
+  let fixedSeed: Tensor | null = null
   const reachable = seed && (seed.kind === 'output' ? !plan.failure : seed.layer < refusedAt || !plan.failure)
   if (seed && reachable) {
     let start: { from: number; grad: Tensor }
@@ -199,21 +291,42 @@ export async function runStack(
       start = startGradient(forward, { kind: 'output', gradOutput: upstream.gradOutput })
       // the remembered ones / N(0,1) tensor is the same on every change: its maps are made once
       const fixed = seed.gradOutput.kind === 'ones' || seed.gradOutput.kind === 'random'
-      if (fixed) maps.set(start.grad, fixedGradientMaps(start.grad, request.display.maxSide))
+      if (fixed) {
+        maps.set(start.grad, fixedGradientMaps(start.grad, request.display.maxSide))
+        fixedSeed = start.grad
+      }
     } else {
       start = startGradient(forward, { kind: 'unit', layer: seed.layer, unit: seed.unit })
     }
-    // a unit's gradient is its effective receptive field: dE/dx alone, about half the work
-    const withWeights = seed.kind === 'output'
+    // a hovered unit's gradient is its effective receptive field: dE/dx alone, about half the
+    // work; dE/dw and dE/db only when the request asks for them
+    const withWeights = seed.kind === 'output' || seed.weights === true
     let grad = start.grad
     seedGradient = grad
+    // dE/dy summed per channel by a fused ReLU pass: the Conv2d before it takes it as its dE/db
+    const knownSums = new Map<Tensor, Float64Array>()
     for (let index = start.from; index >= 0; index--) {
       gradOutputs[index] = grad
       maps.add(grad)
       const x = index === 0 ? input : computed[index - 1].output
-      const result = await step(layerBackwardAsync(layers[index], plan.plans[index], x, computed[index], grad, run, withWeights, spare))
+      const layer = layers[index]
+      const layerPlan = plan.plans[index]
+      // a threaded Conv2d's dE/db is summed here while the kernel threads compute its dE/dx and dE/dw
+      let gradBias: Tensor | null = null
+      const biasHere = withWeights && threaded(layer) && layer.type === 'conv2d' && layer.bias !== null && layerPlan.type === 'conv2d'
+      if (biasHere) {
+        const gradOutput = grad
+        const known = knownSums.get(gradOutput)
+        if (known) gradBias = { shape: [layerPlan.geometry.outChannels], data: known }
+        else maps.task(() => (gradBias = { shape: [layerPlan.geometry.outChannels], data: channelSums(gradOutput, layerPlan.geometry, fixedSeed) }))
+      }
+      const result =
+        layer.type === 'relu'
+          ? reluBackward(grad, x, computed[index], layerPlan, maps, spare, knownSums)
+          : await step(layerBackwardAsync(layer, layerPlan, x, computed[index], grad, run, withWeights, spare, biasHere), threaded(layer))
+      if (layer.type === 'relu' && isStale()) throw new Superseded()
       gradWeights[index] = result.gradWeight
-      gradBiases[index] = result.gradBias
+      gradBiases[index] = biasHere ? gradBias : result.gradBias
       grad = result.gradInput
     }
     gradInput = grad

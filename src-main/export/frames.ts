@@ -5,12 +5,11 @@
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { createCanvas } from '@napi-rs/canvas'
-import type { AnimationKind, Granularity } from '../../core/animation'
-import { ANIMATION_KINDS } from '../../core/animation'
+import type { Granularity } from '../../core/animation'
 import { ConvolabError } from '../../core/errors'
 import type { Session } from '../../core/session'
 import type { FrameSize } from '../../frames/context'
-import type { AnyScene } from '../../frames/frame'
+import type { TransposedForward } from '../../frames/family-choice'
 import { paintFrame } from '../../frames/frame'
 import type { FrameOptions } from '../../frames/scene'
 import type { Staging } from './atomic'
@@ -19,14 +18,16 @@ import { registerFrameFont } from './fonts'
 import { gifWriter } from './gif'
 import type { FrameFormat } from './formats'
 import { FRAME_FORMATS, MAX_FRAME_SIDE } from './formats'
-import { frameOptionsOf, learningSceneFromSession, savedRegion, sceneFromSession } from './session-scene'
+import { frameOptionsOf, savedRegion } from './session-scene'
+import type { FrameAnimation } from './session-animation'
+import { animatedOf, sessionScene } from './session-animation'
 import type { Region } from '../../core/animation-region'
 import { animatesWhole, fitRegion } from '../../core/animation-region'
 import { convGeometry } from '../../core/geometry'
 
 export type { FrameFormat } from './formats'
-export type FrameAnimation = AnimationKind | 'learning'
-export const FRAME_ANIMATIONS: readonly FrameAnimation[] = [...ANIMATION_KINDS, 'learning']
+export type { FrameAnimation } from './session-animation'
+export { FRAME_ANIMATIONS, animationsOf } from './session-animation'
 export { FRAME_FORMATS, MAX_FRAME_SIDE } from './formats'
 
 export interface ExportProgress {
@@ -37,22 +38,29 @@ export interface ExportProgress {
 
 export interface ExportFramesRequest {
   session: Session
-  /** One of core's stepped animations, or 'learning' (the session's saved learning setup). */
+  /**
+   * One of the animations of what the session shows (animationsOf): core's stepped animations or
+   * 'learning' for a Conv2d; forward, backward-input, backward-weight, pair for a layer of the
+   * family; forward, backward for a stack.
+   */
   animation: FrameAnimation
+  /** ConvTranspose2d's forward: scatter (default, as the page) or correlation. */
+  transposedForward?: TransposedForward
   /** Ignored by 'learning' (one frame per gradient-descent step). */
   granularity?: Granularity
   format: FrameFormat
   size: FrameSize
   /** Frames per second of the GIF (PNG sequences ignore it). */
   fps?: number
-  /** Steps to export, inclusive as the frame counter shows them (0: the empty start, not for learning); default 1 to the last. */
-  range?: [number, number]
+  /** Steps to export, inclusive as the frame counter shows them (0: the empty start, not for learning); default 1 to the last (null: the last). */
+  range?: [number, number | null]
   /** A folder for PNG frames (frame-0001.png …), a file for the GIF. */
   out: string
   /**
    * The output region the frames step through (rows i.., columns j.., h × w of batch item 0): by
    * default the session's saved region when its output is too large to step through whole.
-   * null: the whole output.
+   * null: the whole output. A layer of the family animates a large input's region (null: the
+   * page's default at the centre); a stack has none.
    */
   region?: Region | null
   /** Viewer options; by default the session's saved view, in English. */
@@ -65,6 +73,8 @@ export interface ExportResult {
   frames: number
   /** Files written, relative to the folder (PNG) or the file itself (GIF). */
   files: string[]
+  /** The output region the frames stepped through (after fitting), or null for the whole output. */
+  region: Region | null
   milliseconds: number
 }
 
@@ -78,12 +88,14 @@ function checkRequest(request: ExportFramesRequest, steps: number): [number, num
     if (value > MAX_FRAME_SIDE) throw new ConvolabError('too-large', { name: `frame ${name}`, value, limit: MAX_FRAME_SIDE })
   }
   const fps = request.fps ?? 4
-  if (!Number.isFinite(fps) || fps <= 0 || fps > 50) throw new ConvolabError('bad-request', { detail: `fps must be more than 0 and at most 50 (got ${fps})` })
-  if (!FRAME_FORMATS.includes(request.format)) throw new ConvolabError('bad-request', { detail: `format must be png or gif (got ${request.format})` })
+  if (!Number.isFinite(fps) || fps <= 0 || fps > 50) throw new ConvolabError('cli-option', { reason: 'fps', flag: '--fps', value: fps })
+  if (!FRAME_FORMATS.includes(request.format))
+    throw new ConvolabError('flag-value', { flag: '--format', allowed: FRAME_FORMATS.join(', '), value: String(request.format) })
   const first = request.animation === 'learning' ? 1 : 0
-  const [from, to] = request.range ?? [1, steps]
+  const [from, last] = request.range ?? [1, steps]
+  const to = last ?? steps
   if (!Number.isInteger(from) || !Number.isInteger(to) || from < first || to > steps || from > to) {
-    throw new ConvolabError('bad-request', { detail: `the range must be whole steps with ${first} ≤ from ≤ to ≤ ${steps} (got ${from}..${to})` })
+    throw new ConvolabError('cli-option', { reason: 'range', first, steps, from, to })
   }
   return [from, to]
 }
@@ -95,10 +107,12 @@ function throwIfCancelled(signal: AbortSignal | undefined): void {
 /** Lets a cancel (or any other event) in between frames. */
 const breathe = () => new Promise<void>((resolve) => setImmediate(resolve))
 
-/** The region to animate: the one asked for, else the session's own on an output too large to step through whole. */
+/** The region to animate: the one asked for, else a Conv2d session's own on an output too large to step through whole. */
 export function regionOf(request: Pick<ExportFramesRequest, 'session' | 'region'>): Region | null {
   if (request.region !== undefined) return request.region
   const { session } = request
+  // the family's region is the page's animation-tab choice, not saved: its default is the centre
+  if (animatedOf(session) !== 'conv2d') return null
   const geometry = convGeometry(session.input.shape, session.weight.shape, session.options, session.bias?.data.length)
   return animatesWhole(geometry) ? null : fitRegion(savedRegion(session), geometry)
 }
@@ -108,10 +122,14 @@ export async function exportFrames(request: ExportFramesRequest): Promise<Export
   registerFrameFont()
   const language = request.options?.language ?? 'en'
   const options = { ...frameOptionsOf(request.session, language), ...request.options }
-  const scene: AnyScene =
-    request.animation === 'learning'
-      ? learningSceneFromSession(request.session, options)
-      : sceneFromSession(request.session, request.animation, request.granularity ?? 'cell', options, regionOf(request))
+  const { scene, region } = await sessionScene({
+    session: request.session,
+    animation: request.animation,
+    granularity: request.granularity ?? 'cell',
+    options,
+    region: request.animation === 'learning' ? null : regionOf(request),
+    ...(request.transposedForward ? { transposedForward: request.transposedForward } : {}),
+  })
   const [from, to] = checkRequest(request, scene.plan.steps)
   const total = to - from + 1
   const { width, height } = request.size
@@ -147,5 +165,5 @@ export async function exportFrames(request: ExportFramesRequest): Promise<Export
     await staging.discard()
     throw error
   }
-  return { frames: total, files, milliseconds: performance.now() - started }
+  return { frames: total, files, region, milliseconds: performance.now() - started }
 }

@@ -15,7 +15,7 @@ import { makeLearningScene } from '../../frames/learning'
 import { upstreamGradient } from '../engine/grad-output'
 import { regionValues } from '../engine/region'
 import type { Region } from '../../core/animation-region'
-import { fitRegion, regionGeometry } from '../../core/animation-region'
+import { MAX_REGION_SIDE, fitRegion, regionGeometry } from '../../core/animation-region'
 
 // Inputs are grayscale as in every view of the app (viridis only when a session asks for it).
 const VIEW_DEFAULTS: Omit<FrameOptions, 'language'> = { colourMap: 'grayscale', diverging: 'RdBu', decimals: 2, trueConvolution: false }
@@ -56,9 +56,7 @@ export function sceneFromSession(
   if (region) {
     const fitted = fitRegion(region, geometry)
     if (fitted.i !== region.i || fitted.j !== region.j || fitted.h !== region.h || fitted.w !== region.w) {
-      throw new ConvolabError('bad-request', {
-        detail: `--region ${region.i},${region.j},${region.h},${region.w} must lie inside the ${geometry.outH}×${geometry.outW} output, at most 32×32 cells`,
-      })
+      throw regionOutside(region, geometry.outH, geometry.outW)
     }
     if (batch >= geometry.batch) throw new ConvolabError('bad-request', { detail: `batch ${batch} of ${geometry.batch}` })
     const exact = { requestId: 0, geometry, input: session.input, output, ...(gradOutput ? { gradOutput } : {}) }
@@ -82,6 +80,16 @@ export function sceneFromSession(
   )
 }
 
+/** The refusal of a region that is not inside an outH × outW output, or larger than a region animates. */
+export function regionOutside(region: Region, outH: number, outW: number): ConvolabError {
+  return new ConvolabError('region-outside', {
+    region: `${region.i},${region.j},${region.h},${region.w}`,
+    height: outH,
+    width: outW,
+    limit: MAX_REGION_SIDE,
+  })
+}
+
 /** The region a session's view saved, when it is well formed. */
 export function savedRegion(session: Session): Region | null {
   const r = session.view.region as Partial<Region> | undefined
@@ -93,7 +101,7 @@ export function savedRegion(session: Session): Region | null {
 export function learningSceneFromSession(session: Session, options: FrameOptions): LearningScene {
   const run = learningRunOf(session)
   if (!run || !session.learning) {
-    throw new ConvolabError('bad-request', { detail: 'the session has no "learning" setup (target, learning rate, steps) to animate' })
+    throw new ConvolabError('animation-unavailable', { animation: 'learning', reason: 'no-learning' })
   }
   const target = session.learning.target
   return makeLearningScene(run, target.kind === 'preset' ? presetWeightLike(session.weight, presetById(target.preset)) : null, options)

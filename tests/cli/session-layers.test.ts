@@ -316,3 +316,72 @@ describe('compute --stack leaves nothing of an earlier run', () => {
     expect(readNpy(join(out, 'output.npy')).shape).toEqual([1, 1, 3, 3])
   })
 })
+
+describe('compute --layer, compute and compute --session leave nothing of an earlier run', () => {
+  it('each run into one folder leaves exactly its own files (and the user’s); a refused run changes nothing', async () => {
+    const source = seededSource(8)
+    const folder = join(scratch, 'stale-layers')
+    mkdirSync(folder, { recursive: true })
+    const save = (name: string, tensor: ReturnType<typeof normalTensor>) => {
+      writeFileSync(join(folder, name), encodeNpy(tensor))
+      return join(folder, name)
+    }
+    const x = save('x.npy', normalTensor([1, 2, 6, 6], source))
+    const w = save('w.npy', normalTensor([3, 2, 3, 3], source))
+    const b = save('b.npy', normalTensor([3], source))
+    const g = save('g.npy', normalTensor([1, 3, 4, 4], source))
+    const gPool = save('g-pool.npy', normalTensor([1, 2, 3, 3], source))
+    const out = join(folder, 'out')
+    const compute = async (...args: string[]) => {
+      const result = await run(['compute', ...args, '--out', out], 'en')
+      return { ...result, files: filesUnder(out) }
+    }
+    // Conv2d with every gradient: four files
+    const conv = await compute('--input', x, '--weight', w, '--bias', b, '--grad-output', g)
+    expect(conv.stderr).toBe('')
+    expect(conv.files).toEqual(['grad_bias.npy', 'grad_input.npy', 'grad_weight.npy', 'output.npy'])
+    writeFileSync(join(out, 'notes.txt'), 'mine')
+    // MaxPool2d: its own three files, the Conv2d's grad_weight and grad_bias gone
+    const max = await compute('--layer', 'max-pool2d', '--input', x, '--kernel-size', '2', '--grad-output', gPool)
+    expect(max.stderr).toBe('')
+    expect(max.files).toEqual(['grad_input.npy', 'indices.npy', 'notes.txt', 'output.npy'])
+    // AvgPool2d forward only: output.npy alone, the max-pool's indices and gradient gone
+    const avg = await compute('--layer', 'avg-pool2d', '--input', x, '--kernel-size', '2')
+    expect(avg.files).toEqual(['notes.txt', 'output.npy'])
+    expect(readNpy(join(out, 'output.npy')).shape).toEqual([1, 2, 3, 3])
+    // a stack's run, then one layer's: the stack's layers/ goes with its files
+    const { json, tensors } = stackToFile([{ type: 'conv2d', weight: normalTensor([1, 2, 3, 3], source), bias: null }, { type: 'relu' }])
+    for (const [file, tensor] of tensors) save(file, tensor)
+    writeFileSync(join(folder, 'stack.json'), json)
+    expect((await compute('--stack', join(folder, 'stack.json'), '--input', x)).files).toEqual([
+      'layers/0_output.npy',
+      'layers/1_output.npy',
+      'notes.txt',
+      'output.npy',
+    ])
+    const transposed = await compute(
+      '--layer',
+      'conv-transpose2d',
+      '--input',
+      x,
+      '--weight',
+      save('wt.npy', normalTensor([2, 1, 2, 2], source)),
+      '--stride',
+      '2',
+    )
+    expect(transposed.stderr).toBe('')
+    expect(transposed.files).toEqual(['notes.txt', 'output.npy'])
+    expect(existsSync(join(out, 'layers'))).toBe(false)
+    // a session's Conv2d: its four files again
+    const session = join(folder, 's.convolab')
+    expect((await run(['session', '--input', x, '--weight', w, '--out', session], 'en')).stderr).toBe('')
+    expect((await run(['compute', '--session', session, '--out', out], 'en')).stderr).toBe('')
+    expect(filesUnder(out)).toEqual(['grad_input.npy', 'grad_weight.npy', 'notes.txt', 'output.npy'])
+    // a refused run (a kernel larger than the input) leaves the folder as it was
+    const before = filesUnder(out).map((file) => readFileSync(join(out, file)))
+    const refused = await compute('--layer', 'max-pool2d', '--input', x, '--kernel-size', '9')
+    expect(refused.code).toBe(2)
+    expect(refused.files).toEqual(['grad_input.npy', 'grad_weight.npy', 'notes.txt', 'output.npy'])
+    refused.files.forEach((file, k) => expect(readFileSync(join(out, file)).equals(before[k])).toBe(true))
+  })
+})

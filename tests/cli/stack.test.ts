@@ -96,7 +96,7 @@ describe('convolab compute --stack', () => {
     expect(outside.stderr).toBe('convolab: there is no unit (0, 3, 0, 0) in layer 4, whose output has shape (2, 3, 10, 10)')
     expect(existsSync(join(scratch, 'unit-bad'))).toBe(false)
     const both = await run([...args, '--unit', '0,0,0,0,0', '--grad-output', join(fixture, 'grad_output.npy')], 'en')
-    expect(both.stderr).toBe('convolab: the request was refused: give --grad-output or --unit, not both')
+    expect(both.stderr).toBe('convolab: give --grad-output or --unit, not both')
   })
 
   it('without --grad-output writes only the outputs', async () => {
@@ -126,7 +126,7 @@ describe('convolab receptive-field', () => {
     expect(stem.code).toBe(0)
     expect(JSON.parse(stem.stdout)[2]).toEqual({ layer: 2, type: 'max-pool2d', output_shape: [1, 16, 56, 56], size: [11, 11], jump: [4, 4], start: [-5, -5] })
     const unknown = await run(['receptive-field', '--preset', 'alexnet', '--input-shape', '1,1,224,224'], 'en')
-    expect(unknown.stderr).toBe("convolab: the request was refused: unknown preset 'alexnet' (one of lenet, vgg-block, dilated, encoder-decoder, resnet-stem)")
+    expect(unknown.stderr).toBe('convolab: --preset must be one of lenet, vgg-block, dilated, encoder-decoder, resnet-stem (got alexnet)')
     expect(unknown.code).toBe(2)
   })
 
@@ -190,7 +190,8 @@ describe('refusals: exit 2, one line, nothing written', () => {
   })
 
   it('refuses bad files with the layer index and the reason', async () => {
-    expect(await refused('{"layers": [')).toMatch(/^convolab: STACK.json: not valid JSON: /)
+    expect(await refused('{"layers": [')).toMatch(/^convolab: STACK.json: not valid JSON: the text ends too early$/)
+    expect(await refused('{"layers": [],}')).toMatch(/^convolab: STACK.json: not valid JSON from character 14$/)
     expect(await refused([{ type: 'relu' }])).toBe('convolab: STACK.json: a stack is an object {"layers": [...]}')
     expect(await refused({ layers: [{ type: 'relu' }, { type: 'softmax' }] })).toBe(
       'convolab: STACK.json, layer 1: unknown layer type "softmax" (one of conv2d, conv-transpose2d, max-pool2d, avg-pool2d, relu, leaky-relu, tanh, sigmoid)',

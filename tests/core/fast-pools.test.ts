@@ -119,6 +119,43 @@ describe.each(paths)('%s: the pools exactly as core computes them', (_name, kern
       }
     }
   })
+  it('MaxPool2d at stride 1 (two passes): plateaus of ±0, 1 and −∞, whole −∞ windows and sparse NaN, positions as the scan', () => {
+    const source = seededSource(46)
+    const plateau = [-Infinity, -0, 0, 1]
+    for (const [shape, options, nan] of [
+      [[1, 2, 9, 37], { kernelSize: 3, stride: 1, padding: 1 }, false],
+      [[2, 1, 12, 29], { kernelSize: [3, 2], stride: [2, 1], padding: [1, 0], ceilMode: true }, false],
+      [[1, 2, 15, 41], { kernelSize: [2, 3], stride: 1, padding: 1, dilation: [3, 2] }, true],
+      [[1, 1, 7, 16], { kernelSize: 4, stride: [1, 1], padding: 2, ceilMode: true }, true],
+    ] as Array<[number[], Pool2dOptions, boolean]>) {
+      // mostly plateaus: ties in rows, across rows and between −0 and 0; every fifth row −∞
+      const data = input(shape, 'normal', source).data.map((v, k) =>
+        Math.floor(k / shape[3]) % 5 === 2 ? -Infinity : source() < 0.9 ? plateau[Math.floor(source() * 4)] : v,
+      )
+      if (nan) for (let k = 0; k < data.length; k += 11) data[k] = NaN
+      const x: Tensor = { shape, data }
+      const g = poolGeometry(x.shape, options)
+      const expected = maxPool2d(x, g)
+      const got = maxPool2d(x, g, kernels)
+      const where = `${JSON.stringify(options)} ${shape}`
+      expectIdentical(got.output.data, expected.output.data, `${where} output`)
+      expect([...got.indices], `${where} indices`).toEqual([...expected.indices])
+    }
+  })
+
+  it("AvgPool2d's dE/dx with windows that do not overlap: gaps, ceil-mode edge windows, padding, −0 and NaN shares", () => {
+    const source = seededSource(47)
+    for (const [shape, options] of [
+      [[1, 3, 31, 40], { kernelSize: 3 }],
+      [[2, 1, 23, 30], { kernelSize: [2, 3], stride: [3, 4], padding: 1, ceilMode: true }],
+      [[1, 2, 17, 26], { kernelSize: 2, stride: 3, ceilMode: true, countIncludePad: false }],
+      [[1, 1, 20, 21], { kernelSize: [3, 1], stride: [3, 2], padding: [1, 0], divisorOverride: 5 }],
+    ] as Array<[number[], Pool2dOptions]>) {
+      const g = avgPoolGeometry(shape, options)
+      const gy = input([g.batch, g.channels, g.outH, g.outW], 'special', source)
+      expectIdentical(avgPool2dBackward(gy, g, kernels).data, avgPool2dBackward(gy, g).data, `${JSON.stringify(options)} ${shape} dE/dx`)
+    }
+  })
 })
 
 describe.each(paths.slice(1))('%s: results written into given arrays', (_name, kernels) => {

@@ -213,3 +213,29 @@ describe('parseNpy refuses what it cannot read, with a clear error', () => {
     )
   })
 })
+
+describe('a refused .npy in the reader’s language', () => {
+  it('says why with a reason word and values, worded in Spanish without English', () => {
+    const files = [
+      ...["{'descr': '<f8 , 'fortran_order': False, 'shape': (1,)}", 'not a dict', "{'descr': '<f8', 'fortran_order': 'no', 'shape': (1,)}", '{1: 2}'].map(
+        (h) => handMade(h, new Uint8Array(8)),
+      ),
+      handMade("{'descr': '<f8', 'fortran_order': False, 'shape': (4,), }", new Uint8Array(8)),
+      handMade("{'descr': '<f8', 'fortran_order': False, 'shape': (1,)}").subarray(0, 9),
+    ]
+    for (const file of files) {
+      let error: unknown
+      try {
+        parseNpy(file)
+      } catch (caught) {
+        error = caught
+      }
+      const { params } = error as ConvolabError
+      expect(typeof params.reason).toBe('string')
+      expect(params.detail).toBeUndefined()
+      const es = messageOf(error, 'es')
+      expect(es).not.toMatch(/\b(expected|unexpected|position|missing|needs|must|is|are|the|of)\b/)
+      expect(es).not.toBe(messageOf(error, 'en'))
+    }
+  })
+})

@@ -10,6 +10,8 @@
 //   this large the page asks the engine for the gradients with the forward pass (one request)
 //   and draws the display maps of dE/dy and dE/dx and the exact dE/dw; the clock stops when both
 //   the output panel and the backward panel show that request.
+// - a weight change (one kernel cell, a new convolution; a bias change reuses the sums Σ w·x),
+//   forward and with gradients: timed for the record.
 // - zooming into a map asks for full-resolution maps (cells exact); timed for the record.
 // - for the record, the engine path from the page over a second WebSocket with the app's wire
 //   codec: forward + gradients at 256 and at full size, and forward alone at 256.
@@ -81,6 +83,22 @@ const parts = {}; (function (exports, require) {\n${module('contract/wire-parts.
 window.convolabWire = { ...wire, ...parts } })()`
 }
 
+/** What one change edits: b[0], or one kernel cell w[0, 0, 1, 1] (the sums Σ w·x change). */
+type Change = 'bias' | 'weight'
+
+/** One printed line of what a change costs, from the medians of its parts. */
+function breakdown(report: EngineReport): string {
+  const part = (k: number) => median(report.parts.map((p) => p[k]))
+  const arrival = part(0)
+  const compute = median(report.compute)
+  const drawing = part(1)
+  return (
+    `engine compute ${compute.toFixed(1)} ms, compute done → maps in the page ${(arrival - compute).toFixed(1)} ms ` +
+    `(request and answer through the socket, the worker hop), drawing ${drawing.toFixed(1)} ms, ` +
+    `to the next frame ${(median(report.endToEnd) - arrival - drawing).toFixed(1)} ms`
+  )
+}
+
 interface EngineReport {
   endToEnd: number[]
   compute: number[]
@@ -94,10 +112,10 @@ interface EngineReport {
  * with the app's wire codec, each result drawn as the grid renderer draws; `maxSide` as in
  * DisplaySpec (0 = full size).
  */
-async function forwardBackwardInPage(maxSide: number, runs: number, gradients = true): Promise<EngineReport> {
+async function forwardBackwardInPage(maxSide: number, runs: number, gradients = true, change: Change = 'bias'): Promise<EngineReport> {
   await page.evaluate(wireScript())
   return page.evaluate(
-    async ({ pngBase64, side, runs, warmUp, maxSide, gradients }) => {
+    async ({ pngBase64, side, runs, warmUp, maxSide, gradients, change }) => {
       type Wire = { encodeMessage(value: unknown): Uint8Array; FrameAssembler: new () => { push(frame: Uint8Array): unknown } }
       const wire = (window as unknown as { convolabWire: Wire }).convolabWire
       // Results over 8 MB (full-resolution maps) arrive in parts, as the page's own transport joins them.
@@ -180,8 +198,8 @@ async function forwardBackwardInPage(maxSide: number, runs: number, gradients = 
         }>('compute', {
           requestId: run + 1,
           inputId,
-          weight: { shape: [8, 3, 3, 3], data: weight },
-          bias: { shape: [8], data: new Float64Array(8).fill(0.01 * run) },
+          weight: { shape: [8, 3, 3, 3], data: change === 'weight' ? weight.map((v, k) => (k === 4 ? v + 0.01 * run : v)) : weight },
+          bias: { shape: [8], data: new Float64Array(8).fill(change === 'bias' ? 0.01 * run : 0) },
           options: { padding: 1 },
           ...(gradients ? { gradOutput: { kind: 'ones' } } : {}),
           display: { maxSide },
@@ -201,7 +219,7 @@ async function forwardBackwardInPage(maxSide: number, runs: number, gradients = 
       shelf.remove()
       return { endToEnd, compute, kernel, parts }
     },
-    { pngBase64: photoBytes.toString('base64'), side: SIDE, runs, warmUp: WARM_UP, maxSide, gradients },
+    { pngBase64: photoBytes.toString('base64'), side: SIDE, runs, warmUp: WARM_UP, maxSide, gradients, change },
   )
 }
 
@@ -209,7 +227,7 @@ async function forwardBackwardInPage(maxSide: number, runs: number, gradients = 
  * Bias changes through the page, each timed from the change to the first animation frame after
  * its maps are drawn (with `gradients`, also the backward panel's maps of the same request).
  */
-async function changesThroughPage(gradients: boolean): Promise<{ endToEnd: number[]; compute: number[]; kernel: string }> {
+async function changesThroughPage(gradients: boolean, change: Change = 'bias'): Promise<{ endToEnd: number[]; compute: number[]; kernel: string }> {
   const endToEnd: number[] = []
   const compute: number[] = []
   let kernel = ''
@@ -217,14 +235,17 @@ async function changesThroughPage(gradients: boolean): Promise<{ endToEnd: numbe
     const before = Number(await page.locator(OUTPUT_MAPS).getAttribute('data-request-id'))
     // the change and the clock start in one page task, as a keystroke would
     await page.evaluate(
-      (value) => {
-        const field = [...document.querySelectorAll('label')].find((label) => label.textContent?.trim().startsWith('b[0]'))?.querySelector('input')
-        if (!field) throw new Error('no b[0] field')
+      ({ value, change }) => {
+        const field =
+          change === 'bias'
+            ? [...document.querySelectorAll('label')].find((label) => label.textContent?.trim().startsWith('b[0]'))?.querySelector('input')
+            : document.querySelector<HTMLInputElement>('input[aria-label="w[0, 0, 1, 1]"]')
+        if (!field) throw new Error(`no ${change} field`)
         ;(window as unknown as { started: number }).started = performance.now()
         field.value = String(value)
         field.dispatchEvent(new Event('input', { bubbles: true }))
       },
-      0.01 * (run + 1) + (gradients ? 0.5 : 0),
+      { value: 0.01 * (run + 1) + (gradients ? 0.5 : 0), change },
     )
     const handle = await page.waitForFunction(
       ({ previous, gradients, selector }) => {
@@ -286,6 +307,14 @@ describe('interactive timing, 1024×1024 RGB, 8 channels, 3×3, padding 1', () =
     )
     expect(kernel).toMatch(/^wasm (relaxed-simd|simd) f64 ×\d$/)
     expect(e2e).toBeLessThan(MEDIAN_BOUND_MS)
+    // a bias change reuses the sums Σ w·x; a kernel cell is a new convolution: for the record
+    const weight = await changesThroughPage(false, 'weight')
+    console.log(
+      `interactive forward, a weight change (one kernel cell): end to end median ${median(weight.endToEnd).toFixed(1)} ms ` +
+        `(min ${Math.min(...weight.endToEnd).toFixed(1)}, max ${Math.max(...weight.endToEnd).toFixed(1)}, ${RUNS} changes), ` +
+        `engine compute median ${median(weight.compute).toFixed(1)} ms`,
+    )
+    expect(median(weight.endToEnd)).toBeLessThan(MEDIAN_BOUND_MS)
     expect(pageErrors).toEqual([])
   })
 
@@ -310,6 +339,13 @@ describe('interactive timing, 1024×1024 RGB, 8 channels, 3×3, padding 1', () =
     await expect.poll(() => page.getByTestId('grad-value').getAttribute('data-value')).not.toBe('')
     expect(kernel).toMatch(/^wasm (relaxed-simd|simd) f64 ×\d$/)
     expect(e2e).toBeLessThan(MEDIAN_BOUND_MS)
+    const weight = await changesThroughPage(true, 'weight')
+    console.log(
+      `interactive forward + gradients through the page, a weight change (one kernel cell): end to end median ` +
+        `${median(weight.endToEnd).toFixed(1)} ms (min ${Math.min(...weight.endToEnd).toFixed(1)}, max ${Math.max(...weight.endToEnd).toFixed(1)}, ` +
+        `${RUNS} changes), engine compute median ${median(weight.compute).toFixed(1)} ms`,
+    )
+    expect(median(weight.endToEnd)).toBeLessThan(MEDIAN_BOUND_MS)
     expect(pageErrors).toEqual([])
     await page.getByRole('tab', { name: 'Animation' }).click()
   })
@@ -344,6 +380,11 @@ describe('interactive timing, 1024×1024 RGB, 8 channels, 3×3, padding 1', () =
         `(min ${Math.min(...report.endToEnd).toFixed(1)}, max ${Math.max(...report.endToEnd).toFixed(1)}, ${RUNS} changes; target 150), ` +
         `engine compute median ${median(report.compute).toFixed(1)} ms`,
     )
+    console.log(`interactive forward + gradients, maps at ${SCREEN_SIDE}, a bias change: ${breakdown(report)}`)
+    const weight = await forwardBackwardInPage(SCREEN_SIDE, RUNS, true, 'weight')
+    console.log(
+      `interactive forward + gradients, maps at ${SCREEN_SIDE}, a weight change: end to end median ${median(weight.endToEnd).toFixed(1)} ms; ${breakdown(weight)}`,
+    )
     expect(report.kernel).toMatch(/^wasm (relaxed-simd|simd) f64 ×\d$/)
     expect(e2e).toBeLessThan(MEDIAN_BOUND_MS)
     expect(pageErrors).toEqual([])
@@ -367,6 +408,11 @@ describe('interactive timing, 1024×1024 RGB, 8 channels, 3×3, padding 1', () =
       `interactive forward (${report.kernel}), engine path, maps at ${SCREEN_SIDE}×${SCREEN_SIDE}: end to end median ` +
         `${median(report.endToEnd).toFixed(1)} ms (no debounce; target 60), engine compute median ${median(report.compute).toFixed(1)} ms; ` +
         `until arrival / drawing, ms: ${JSON.stringify(report.parts.map((p) => p.map((v) => Math.round(v))))}`,
+    )
+    console.log(`interactive forward, maps at ${SCREEN_SIDE}, a bias change: ${breakdown(report)}`)
+    const weight = await forwardBackwardInPage(SCREEN_SIDE, RUNS, false, 'weight')
+    console.log(
+      `interactive forward, maps at ${SCREEN_SIDE}, a weight change: end to end median ${median(weight.endToEnd).toFixed(1)} ms; ${breakdown(weight)}`,
     )
     expect(median(report.endToEnd)).toBeLessThan(MEDIAN_BOUND_MS)
   })

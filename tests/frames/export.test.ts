@@ -52,7 +52,7 @@ describe('PNG sequences', () => {
     expect([meta.width, meta.height]).toEqual([1280, 720])
     await expect(
       exportFrames({ session: seedSession(), animation: 'forward', format: 'png', size: small, range: [70, 73], out: join(scratch, 'bad-range') }),
-    ).rejects.toMatchObject({ code: 'bad-request' })
+    ).rejects.toMatchObject({ code: 'cli-option', params: { reason: 'range', from: 70, to: 73, steps: 72 } })
     expect(existsSync(join(scratch, 'bad-range'))).toBe(false)
   })
 

@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest'
 import type { Layer } from '../../core'
 import { planLayer } from '../../core'
-import type { FamilyPlan } from '../../src-renderer/src/lib/animation/family-region'
-import { familyCrop } from '../../src-renderer/src/lib/animation/family-region'
+import type { FamilyPlan } from '../../frames/family-region'
+import { familyCrop } from '../../frames/family-region'
 import { cropOnThumbnail, regionAtInput } from '../../src-renderer/src/lib/animation/family-region-view'
 import { random } from './family-helpers'
 

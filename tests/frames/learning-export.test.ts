@@ -60,7 +60,8 @@ describe('exporting the learning animation', () => {
   it('refuses a session without a learning setup, writing nothing', async () => {
     const out = join(scratch, 'none')
     await expect(exportFrames({ session: seedSession(), animation: 'learning', format: 'png', size: { width: 320, height: 180 }, out })).rejects.toMatchObject({
-      code: 'bad-request',
+      code: 'animation-unavailable',
+      params: { animation: 'learning', reason: 'no-learning' },
     })
     expect(existsSync(out)).toBe(false)
   })

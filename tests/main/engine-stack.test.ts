@@ -6,11 +6,24 @@
 
 import { afterAll, describe, expect, it, vi } from 'vitest'
 import type { Layer, Tensor } from '../../core'
-import { effectiveReceptiveField, normalTensor, planStack, receptiveFields, seededSource, stackBackward, stackForward, stackPreset } from '../../core'
+import {
+  activationBackward,
+  activationForward,
+  effectiveReceptiveField,
+  filled,
+  normalTensor,
+  planStack,
+  receptiveFields,
+  seededSource,
+  stackBackward,
+  stackForward,
+  stackPreset,
+} from '../../core'
 import type { ErrorEnvelope, Result, StackComputeRequest, StackComputeResult, TensorPayload, WireLayer } from '../../contract'
 import { Engine, sameThreadWorker } from '../../src-main/engine/engine'
 import { createFastKernel } from '../../src-main/engine/fast-kernel'
 import { STACK_VALUE_BUDGET, boundedPlan, spareArrays } from '../../src-main/engine/stack-compute'
+import { toMapStack } from '../../src-main/engine/map-stack'
 import { REFERENCE_TOLERANCE } from '../reference/cases'
 import { loadStackCase, stackCaseNames } from '../reference/stacks'
 import { formatMessage } from '../../messages'
@@ -145,6 +158,35 @@ describe.each(engines)('computeStack on %s', (name, engine) => {
     unit.layers.forEach((layer, i) => expect(layer.gradOutput !== undefined, `layer ${i}`).toBe(i <= stack.unit.layer))
     expect(unit.layers.every((layer) => layer.gradWeight === undefined)).toBe(true)
     expect(unit.layers).toHaveLength(stack.layers.length)
+
+    // the same unit asking for weights: every layer's dE/dw and dE/db up to the unit's layer too,
+    // against core's stackBackward from that unit on its scalar loops (core matches PyTorch's
+    // fixtures for the output seed; the unit seed only changes dE/dy)
+    const weightsId = nextId++
+    const withWeights = value(
+      await engine.invoke('computeStack', {
+        requestId: weightsId,
+        inputId,
+        layers: wire(stack.layers),
+        gradient: { kind: 'unit', ...stack.unit, weights: true },
+        display: { maxSide: 0 },
+      }),
+    )
+    const core = stackForward(stack.layers, stack.x)
+    const reference = stackBackward(stack.layers, core, { kind: 'unit', ...stack.unit })
+    note('unit dE/dx', largestError(await probe(engine, weightsId, -1, 'gradOutput', stack.x.shape), reference.gradInput))
+    for (const [i, layer] of withWeights.layers.entries()) {
+      const expectedWeight = reference.gradWeights[i]
+      const expectedBias = reference.gradBiases[i]
+      if (expectedWeight) note('unit dE/dw', largestError(layer.gradWeight!.data, expectedWeight))
+      else expect(layer.gradWeight, `layer ${i}`).toBeUndefined()
+      if (expectedBias) note('unit dE/db', largestError(layer.gradBias!.data, expectedBias))
+      else if (layer.gradWeight) expect(layer.gradBias).toBeNull()
+    }
+    // layers with weights up to the unit's have them; none after it
+    const weighted = stack.layers.map((layer, i) => i <= stack.unit.layer && (layer.type === 'conv2d' || layer.type === 'conv-transpose2d'))
+    withWeights.layers.forEach((layer, i) => expect(layer.gradWeight !== undefined, `layer ${i}`).toBe(weighted[i]))
+    expect(weighted.some(Boolean)).toBe(true)
   })
 })
 
@@ -195,6 +237,21 @@ describe('computeStack results', () => {
     expect(ones.result.loss).toBeUndefined()
     const random = await run({ kind: 'output', gradOutput: { kind: 'random', seed: 5 } })
     expect(largestError(random.gradOutput, normalTensor(y.shape, seededSource(5)))).toBe(0)
+    // every conv's dE/db from the remembered ones / N(0,1) (the last conv's summed once, kept): core's
+    const forward = stackForward(layers, x)
+    for (const [seed, results] of [
+      [filled(y.shape, 1), [ones.result, (await run({ kind: 'output', gradOutput: { kind: 'ones' } })).result]],
+      [normalTensor(y.shape, seededSource(5)), [random.result, (await run({ kind: 'output', gradOutput: { kind: 'random', seed: 5 } })).result]],
+    ] as const) {
+      const expected = stackBackward(layers, forward, { kind: 'output', gradOutput: seed })
+      for (const result of results) {
+        layers.forEach((layer, i) => {
+          if (layer.type !== 'conv2d') return
+          expect(largestError(result.layers[i].gradBias!.data, expected.gradBiases[i]!), `layer ${i}`).toBeLessThanOrEqual(REFERENCE_TOLERANCE)
+          expect(largestError(result.layers[i].gradWeight!.data, expected.gradWeights[i]!), `layer ${i}`).toBeLessThanOrEqual(REFERENCE_TOLERANCE)
+        })
+      }
+    }
     let sum = 0
     const expectedGrad = new Float64Array(y.data.length)
     for (let k = 0; k < y.data.length; k++) {
@@ -305,6 +362,52 @@ describe('computeStack results', () => {
     value(await fast.invoke('computeStack', { ...request(nextId++, wire(edited), undefined), inputId: other }))
     expect(forward).toHaveBeenCalledTimes(7)
     forward.mockRestore()
+  })
+
+  it("give ReLU layers core's values and toMapStack's maps, with NaN and ±∞ flowing through them too", async () => {
+    const layers = stackPreset('vgg-block', 2, 9)
+    for (const special of [null, NaN, Infinity, -Infinity]) {
+      const x = normalTensor([1, 2, 14, 18], seededSource(47))
+      if (special !== null) x.data[40] = special
+      const inputId = await storeInput(fast, x)
+      const requestId = nextId++
+      const result = value(
+        await fast.invoke('computeStack', {
+          requestId,
+          inputId,
+          layers: wire(layers),
+          gradient: { kind: 'output', gradOutput: { kind: 'random', seed: 3 } },
+          display: { maxSide: 5 },
+        }),
+      )
+      const shapes = planStack(layers, x.shape).plans.map((plan) => plan.outputShape)
+      const outputs = await Promise.all(shapes.map((shape, i) => probe(fast, requestId, i, 'output', shape)))
+      const gradOutputs = await Promise.all(shapes.map((shape, i) => probe(fast, requestId, i, 'gradOutput', shape)))
+      // NaN equal to NaN; the same value otherwise
+      const same = (got: Float64Array, want: Float64Array) => got.every((v, k) => (Number.isNaN(want[k]) ? Number.isNaN(v) : v === want[k]))
+      for (const [i, layer] of layers.entries()) {
+        const shape = shapes[i]
+        const output = outputs[i]
+        const gradOutput = gradOutputs[i]
+        if (layer.type === 'relu') {
+          // core's ReLU of the engine's own conv output, and its dE/dx from the engine's dE/dy
+          expect(same(output, activationForward('relu', outputs[i - 1])), `${special} layer ${i} output`).toBe(true)
+          const gradInput = activationBackward('relu', gradOutput, outputs[i - 1], output)
+          expect(same(gradOutputs[i - 1], gradInput), `${special} layer ${i} dE/dx`).toBe(true)
+        }
+        // every layer's maps are toMapStack's of its exact values, the count of NaN/±∞ included
+        for (const [maps, values] of [
+          [result.layers[i].output, output],
+          [result.layers[i].gradOutput!, gradOutput],
+        ] as const) {
+          const expected = toMapStack({ shape, data: values }, 5)
+          expect([...maps.nonFinite], `${special} layer ${i}`).toEqual([...expected.nonFinite])
+          expect([...maps.min], `${special} layer ${i}`).toEqual([...expected.min])
+          expect([...maps.max], `${special} layer ${i}`).toEqual([...expected.max])
+          expect(maps.data.every((v, k) => Object.is(v, expected.data[k]))).toBe(true)
+        }
+      }
+    }
   })
 
   it('send display maps at the asked size and only small float64 tensors', async () => {

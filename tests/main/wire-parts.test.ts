@@ -65,7 +65,10 @@ describe('messages in parts', () => {
   })
 
   it('refuses what a hostile client could send, with the close code', () => {
-    const big = encodeFrames({ data: new Uint8Array(PART_BYTES * 2) }, 1)
+    // not all one value (that would travel as the value alone)
+    const bytes = new Uint8Array(PART_BYTES * 2)
+    bytes[1] = 1
+    const big = encodeFrames({ data: bytes }, 1)
     expect(big).toHaveLength(3)
     expect(big.every((frame) => frame.length <= MAX_FRAME_BYTES)).toBe(true)
     expect(closeCodeOf(() => new FrameAssembler().push(new Uint8Array(MAX_FRAME_BYTES + 1)))).toBe(1009)

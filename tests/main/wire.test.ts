@@ -83,4 +83,40 @@ describe('wire codec', () => {
     expect(Object.getPrototypeOf(sneaky)).toBe(Object.prototype)
     expect(Object.getOwnPropertyDescriptor(sneaky, '__proto__')?.value).toEqual({ polluted: true })
   })
+
+  it('sends a large array of one finite value as that value, and gives back the same array', () => {
+    const ones = new Float32Array(256 * 256 * 8).fill(1)
+    const tenth = new Float64Array(5000).fill(0.1)
+    const almost = new Float32Array(5000).fill(2)
+    almost[4999] = 3
+    const negativeZero = new Float64Array(5000).fill(-0)
+    const frame = encodeMessage({ ones, tenth, almost, negativeZero })
+    // the two filled arrays take no bytes; the others all theirs
+    expect(frame.length).toBeLessThan(5000 * 4 + 5000 * 8 + 1024)
+    const back = decodeMessage(frame) as { ones: Float32Array; tenth: Float64Array; almost: Float32Array; negativeZero: Float64Array }
+    expect(back.ones).toBeInstanceOf(Float32Array)
+    expect(back.ones.length).toBe(ones.length)
+    expect(back.ones.every((v) => v === 1)).toBe(true)
+    expect(back.tenth).toBeInstanceOf(Float64Array)
+    expect(back.tenth.every((v) => v === 0.1)).toBe(true)
+    expect(back.tenth.length).toBe(5000)
+    expect(Array.from(back.almost)).toEqual(Array.from(almost))
+    expect(back.negativeZero.every((v) => Object.is(v, -0))).toBe(true)
+  })
+
+  it('refuses a filled array with a value that is not finite or larger than any tensor', () => {
+    const frameOf = (header: unknown): Uint8Array => {
+      const json = new TextEncoder().encode(JSON.stringify(header))
+      const frame = new Uint8Array((8 + json.length + 7) & ~7)
+      frame.set([0x43, 0x56, 0x4c, 0x31])
+      new DataView(frame.buffer).setUint32(4, json.length, true)
+      frame.set(json, 8)
+      return frame
+    }
+    const value = { '\u0000typed': 0 }
+    expect((decodeMessage(frameOf({ value, chunks: [['f64', 0, 3, 2]] })) as Float64Array).join()).toBe('2,2,2')
+    expect(() => decodeMessage(frameOf({ value, chunks: [['f64', 0, 3, 'x']] }))).toThrow(/bad chunk table/)
+    expect(() => decodeMessage(frameOf({ value, chunks: [['f64', 0, 3, null]] }))).toThrow(/bad chunk table/)
+    expect(() => decodeMessage(frameOf({ value, chunks: [['f64', 0, 2 ** 40, 1]] }))).toThrow(/bad chunk table/)
+  })
 })

@@ -2,6 +2,7 @@
 // messages/ words them (as the UI and the CLI do).
 
 import type { Language } from '../../core/errors'
+import { ConvolabError } from '../../core/errors'
 import { messageOf } from '../../messages'
 
 /** The worded error `run` throws; fails the test when it throws nothing. */
@@ -12,4 +13,15 @@ export function refusalOf(run: () => unknown, language: Language = 'en'): string
     return messageOf(error, language)
   }
   throw new Error('expected a refusal, but nothing was thrown')
+}
+
+/** The ConvolabError `run` throws; fails the test when it throws nothing or something else. */
+export function convolabErrorOf(run: () => unknown): ConvolabError {
+  try {
+    run()
+  } catch (error) {
+    if (error instanceof ConvolabError) return error
+    throw error
+  }
+  throw new Error('expected a ConvolabError, but nothing was thrown')
 }

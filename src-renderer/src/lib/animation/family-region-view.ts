@@ -5,7 +5,7 @@
 import type { Region } from '../../../../core/animation-region'
 import { REGION_SIDE } from '../../../../core/animation-region'
 import type { CellProduct } from '../grid/types'
-import type { FamilyPlan } from './family-region'
+import type { FamilyPlan } from '../../../../frames/family-region'
 
 const span = (from: number, to: number) => Array.from({ length: Math.max(0, to - from + 1) }, (_, k) => from + k)
 

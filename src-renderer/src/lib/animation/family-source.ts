@@ -1,61 +1,17 @@
-// The exact tensors of a family layer's animation, from the engine: the layer as a one-layer
-// stack (computeStack) on the input (whole, or the crop a region needs), its output, dE/dy, dE/dx
-// and argmaxes read back with probeStack; for ConvTranspose2d also the Conv2d of the same w, for
-// the Conv2d ↔ ConvTranspose2d view. The page never convolves: it only crops and reads.
+// The exact tensors of a family layer's animation, from the engine: each layer run as a one-layer
+// stack (computeStack) and read back with probeStack. What is cropped, the region's dE/dy and the
+// Conv2d ↔ ConvTranspose2d pair are frames/family-source.ts's, shared with `convolab export`.
+// The page never convolves: it only crops and reads.
 
-import type { ErrorEnvelope, GradOutputSpec, Result, StackComputeRequest, StackGradientSeed, TensorPayload, Transport, WireLayer } from '../../../../contract'
-import type { Region } from '../../../../core/animation-region'
-import { ConvolabError } from '../../../../core/errors'
+import type { Result, StackComputeRequest, StackGradientSeed, TensorPayload, Transport, WireLayer } from '../../../../contract'
 import type { Layer } from '../../../../core/layer'
-import { planLayer } from '../../../../core/layer-compute'
-import { normalTensor, seededSource } from '../../../../core/random'
-import type { SessionLayer } from '../../../../core/session'
 import type { Tensor } from '../../../../core/tensor'
 import { sizeOf } from '../../../../core/tensor'
-import type { FamilyLayer, FamilyValues } from '../../../../frames/family-scene'
-import type { FamilyPlan } from './family-region'
-import { cropTensor, familyAnimatesWhole, familyCrop } from './family-region'
+import type { FamilyRequest, FamilySource } from '../../../../frames/family-source'
+import { buildFamilySource } from '../../../../frames/family-source'
 
-export type FamilySessionLayer = Exclude<SessionLayer, { type: 'conv2d' }>
-
-export interface FamilyRequest {
-  layer: FamilySessionLayer
-  /** The explorer's whole input. */
-  input: Tensor
-  /** ConvTranspose2d's weight (C_in, C_out/groups, KH, KW) and bias; unused by the pools. */
-  weight: Tensor
-  bias: Float64Array | null
-  /** The batch item a region is taken from. */
-  n: number
-  /** The output region wanted on a large input (null: the default one at the centre). */
-  region: Region | null
-  /** The user's upstream gradient (null: forward only). */
-  gradOutput: GradOutputSpec | null
-  /** ConvTranspose2d: also the Conv2d of the same w (the Conv2d ↔ ConvTranspose2d view). */
-  pair: boolean
-}
-
-export interface FamilySource {
-  layer: FamilyLayer
-  values: FamilyValues
-  /** null: the whole input; else the output region animated (full output coordinates). */
-  region: Region | null
-  /** ConvTranspose2d on a large input: the crop is an input patch transposed on its own. */
-  patch: boolean
-  /** The layer's plan on the whole input (a region's crop has its own, in `layer`). */
-  full: FamilyPlan
-  /** The input rows and columns cropped for a region (null: the whole input). */
-  crop: { top: number; left: number; height: number; width: number } | null
-  /** Why there is no dE/dy (the chosen one does not apply to a region), or null. */
-  gradientNote: 'region-mse' | null
-}
-
-/** core's Layer of the explorer's family layer and tensors. */
-export function coreLayerOf(layer: FamilySessionLayer, weight: Tensor, bias: Float64Array | null): Layer {
-  if (layer.type === 'conv-transpose2d') return { type: 'conv-transpose2d', ...layer.options, weight, bias: bias ? { shape: [bias.length], data: bias } : null }
-  if (layer.type === 'max-pool2d') return { type: 'max-pool2d', ...layer.options }
-  return { type: 'avg-pool2d', ...layer.options }
-}
+export type { FamilyRequest, FamilySessionLayer, FamilySource } from '../../../../frames/family-source'
+export { coreLayerOf } from '../../../../frames/family-source'
 
 const payload = (t: Tensor): TensorPayload => ({ shape: [...t.shape], data: t.data })
 
@@ -71,30 +27,7 @@ export function wireLayerOf(layer: Layer): WireLayer {
   return layer
 }
 
-function familyLayerOf(layer: Layer, plan: FamilyPlan): FamilyLayer {
-  if (plan.type === 'conv-transpose2d' && layer.type === 'conv-transpose2d') {
-    return { type: 'conv-transpose2d', geometry: plan.geometry, weight: layer.weight.data, bias: layer.bias?.data ?? null }
-  }
-  if (plan.type === 'max-pool2d' || plan.type === 'avg-pool2d') return { type: plan.type, geometry: plan.geometry }
-  throw new Error('not a family layer')
-}
-
-/** dE/dy of a region: the chosen one's values there (ones, the same random draw, or the drawn tensor); null for a loss. */
-export function regionGradient(spec: GradOutputSpec, fullShape: number[], n: number, region: Region, cropShape: number[]): GradOutputSpec | null {
-  if (spec.kind === 'ones') return spec
-  if (spec.kind === 'mse' || spec.kind === 'mse-stored') return null
-  const full: Tensor = spec.kind === 'random' ? normalTensor(fullShape, seededSource(spec.seed)) : { shape: spec.tensor.shape, data: spec.tensor.data }
-  const cut = cropTensor(full, n, region.i, region.j, region.h, region.w)
-  if (cut.shape.join() !== cropShape.join()) return null
-  return { kind: 'tensor', tensor: payload(cut) }
-}
-
 let requests = 0
-
-function failure(error: unknown): ErrorEnvelope {
-  if (error instanceof ConvolabError) return { ok: false, code: error.code, params: error.params, message: error.message }
-  return { ok: false, code: 'bad-request', params: { detail: String(error) }, message: String(error) }
-}
 
 async function probe(
   transport: Transport,
@@ -160,72 +93,10 @@ async function runStack(transport: Transport, layer: Layer, input: Tensor, gradi
   }
 }
 
-export async function loadFamilySource(transport: Transport, request: FamilyRequest): Promise<Result<FamilySource>> {
-  let layer: Layer
-  let plan: FamilyPlan
-  try {
-    layer = coreLayerOf(request.layer, request.weight, request.bias)
-    plan = planLayer(layer, request.input.shape) as FamilyPlan
-  } catch (error) {
-    return failure(error)
-  }
-  const full = plan
-  const whole = familyAnimatesWhole(plan)
-  let input = request.input
-  let region: Region | null = null
-  let patch = false
-  let cropped: FamilySource['crop'] = null
-  let gradientNote: FamilySource['gradientNote'] = null
-  let spec = request.gradOutput
-  if (!whole) {
-    const fullShape = [...plan.outputShape]
-    const crop = familyCrop(layer, plan, request.region)
-    input = cropTensor(request.input, Math.min(request.n, request.input.shape[0] - 1), crop.top, crop.left, crop.height, crop.width)
-    layer = crop.layer
-    region = crop.region
-    patch = crop.patch
-    cropped = { top: crop.top, left: crop.left, height: crop.height, width: crop.width }
-    try {
-      plan = planLayer(layer, input.shape) as FamilyPlan
-    } catch (error) {
-      return failure(error)
-    }
-    if (spec && !patch) {
-      spec = regionGradient(spec, fullShape, request.n, region, plan.outputShape)
-      if (!spec) gradientNote = 'region-mse'
-    } else if (spec && patch && spec.kind !== 'ones' && spec.kind !== 'random') {
-      // The patch's own output: the chosen tensor or loss belongs to the whole output.
-      spec = null
-      gradientNote = 'region-mse'
-    }
-  }
-  const ran = await runStack(transport, layer, input, spec ? { kind: 'output', gradOutput: spec } : undefined)
-  if (!ran.ok) return ran
-  const values: FamilyValues = { input: input.data, ...ran.value }
-  if (request.pair && layer.type === 'conv-transpose2d' && plan.type === 'conv-transpose2d') {
-    const g = plan.geometry
-    // The Conv2d of the same w on ConvTranspose2d's output (down), and its dE/dx at dE/dy = x (back up).
-    const conv: Layer = {
-      type: 'conv2d',
-      weight: layer.weight,
-      bias: null,
-      stride: [g.strideH, g.strideW],
-      padding: [g.padH, g.padW],
-      dilation: [g.dilationH, g.dilationW],
-      groups: g.groups,
-    }
-    const down = { shape: [...plan.outputShape], data: values.output }
-    // Only when the Conv2d's output has x's shape (an output padding reaching the stride breaks it).
-    try {
-      const convPlan = planLayer(conv, down.shape)
-      if (convPlan.outputShape.join() === input.shape.join()) {
-        const pair = await runStack(transport, conv, down, { kind: 'output', gradOutput: { kind: 'tensor', tensor: payload(input) } })
-        if (!pair.ok) return pair
-        values.pair = { convOutput: pair.value.output, convGradInput: pair.value.gradInput! }
-      }
-    } catch {
-      // No pair: the view says it needs one.
-    }
-  }
-  return { ok: true, value: { layer: familyLayerOf(layer, plan), values, region, patch, full, crop: cropped, gradientNote } }
+/** The family layer's animation tensors, each layer run as a one-layer stack in the engine. */
+export function loadFamilySource(transport: Transport, request: FamilyRequest): Promise<Result<FamilySource>> {
+  return buildFamilySource(
+    (layer, input, gradient) => runStack(transport, layer, input, gradient ? { kind: 'output', gradOutput: gradient } : undefined),
+    request,
+  )
 }

@@ -4,7 +4,7 @@
 
 import type { ErrorEnvelope, Transport } from '../../../../contract'
 import type { Region } from '../../../../core/animation-region'
-import type { FamilyView, TransposedForward } from './family-choice'
+import type { FamilyView, TransposedForward } from '../../../../frames/family-choice'
 import type { FamilyRequest, FamilySource } from './family-source'
 import { loadFamilySource } from './family-source'
 

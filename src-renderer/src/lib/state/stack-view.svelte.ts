@@ -16,9 +16,10 @@ import type { FieldOutline, StackUnit } from '../stack/fields'
 import { fieldOutlines } from '../stack/fields'
 import { layersOnWire } from '../stack/wire'
 import type { Explorer } from './explorer.svelte'
+import { STACK_MAP_SIDE } from '../../../../frames/stack-scene'
 
-/** Longest side of the maps the strip and the frames draw (the engine box-averages larger ones). */
-export const STACK_MAP_SIDE = 128
+/** Longest side of the maps the strip and the frames draw (frames' own, so exports from the command line match). */
+export { STACK_MAP_SIDE }
 /** Longest side of the effective receptive field's heat map over the photo. */
 export const FIELD_MAP_SIDE = 256
 /** Values (every layer's output and gradient) below which the effective field's maps come whole, so its frames show exact values. */
@@ -190,8 +191,12 @@ export class StackView {
     const hover = this.hover
     const shown = this.shown
     if (!this.fieldOn || !hover || hover.layer < 0 || !shown) return
+    // the backward animation from the unit shows each conv's dE/dw too: asked for only then, so
+    // plain hovering computes dE/dx alone
+    const weights = this.seed === 'unit' && this.direction === 'backward'
     const timer = setTimeout(() => {
-      const gradient = { kind: 'unit' as const, layer: hover.layer, unit: [hover.n, hover.c, hover.row, hover.col] as [number, number, number, number] }
+      const unit = [hover.n, hover.c, hover.row, hover.col] as [number, number, number, number]
+      const gradient = { kind: 'unit' as const, layer: hover.layer, unit, ...(weights ? { weights } : {}) }
       void this.send('field', { layers: layersOnWire(shown.layers), gradient, display: { maxSide: fieldSide(shown.plan) } }).then((answer) => {
         const result = answer?.ok ? answer.value.result : null
         if (result?.gradInput) this.field = { unit: hover, map: result.gradInput, result, layers: shown.layers }

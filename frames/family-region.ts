@@ -1,14 +1,14 @@
 // Which input the family's animation is computed on: a small input whole; on a large one (a
-// photo) the window of input an output region needs, cropped in the page. For a pool the region
+// photo) the window of input an output region needs, cropped before it is computed (by the page or `convolab export`). For a pool the region
 // is kept where no window reads padding (moved inside if needed), so the crop, pooled without
 // padding, gives exactly the region's outputs. For ConvTranspose2d the crop is the input patch
 // whose stamps reach the region, transposed on its own (its border lacks its neighbours' stamps).
 
-import type { Region } from '../../../../core/animation-region'
-import { MAX_REGION_SIDE, REGION_SIDE, WHOLE_CELLS } from '../../../../core/animation-region'
-import type { Layer } from '../../../../core/layer'
-import type { LayerPlan } from '../../../../core/layer-compute'
-import type { Tensor } from '../../../../core/tensor'
+import type { Region } from '../core/animation-region'
+import { MAX_REGION_SIDE, REGION_SIDE, WHOLE_CELLS } from '../core/animation-region'
+import type { Layer } from '../core/layer'
+import type { LayerPlan } from '../core/layer-compute'
+import type { Tensor } from '../core/tensor'
 
 /** Inputs up to this many cells per plane come whole (their exact values are few). */
 export const WHOLE_INPUT_CELLS = 64 * 64

@@ -2,10 +2,10 @@
 // Conv2d ↔ ConvTranspose2d comparison), ConvTranspose2d's forward as scatter or as the Conv2d
 // dE/dx frames, and the frames scene they make from the engine's tensors.
 
-import type { Granularity } from '../../../../core/animation'
-import type { FamilyAnimation, FamilyLayerType, FamilyScene } from '../../../../frames/family-scene'
-import { makeFamilyScene } from '../../../../frames/family-scene'
-import type { FrameOptions } from '../../../../frames/scene'
+import type { Granularity } from '../core/animation'
+import type { FamilyAnimation, FamilyLayerType, FamilyScene } from './family-scene'
+import { makeFamilyScene } from './family-scene'
+import type { FrameOptions } from './scene'
 import type { FamilySource } from './family-source'
 
 export type FamilyView = 'forward' | 'backward-input' | 'backward-weight' | 'pair'

@@ -1,0 +1,165 @@
+// Which animation a saved session exports and its scene, as the page shows it: a Conv2d's stepped
+// animations and learning; for ConvTranspose2d, MaxPool2d and AvgPool2d the family's views (the
+// same tensors, crop and region as the page, from frames/family-source.ts, computed in core); for
+// a session whose stack is shown, the stack layer by layer (maps box-averaged to the page's size,
+// backward from dE/dy = 1 at the output, as the stack view animates it).
+
+import type { AnimationKind, Granularity } from '../../core/animation'
+import { ANIMATION_KINDS } from '../../core/animation'
+import type { Region } from '../../core/animation-region'
+import { MAX_REGION_SIDE } from '../../core/animation-region'
+import type { ErrorCode } from '../../core/errors'
+import { ConvolabError } from '../../core/errors'
+import { createFastKernels } from '../../core/fast'
+import { TORCH_CLASS } from '../../core/layer'
+import { planLayer } from '../../core/layer-compute'
+import type { Session } from '../../core/session'
+import { stackBackward, stackForward } from '../../core/stack'
+import { filled } from '../../core/tensor'
+import type { FamilyView, TransposedForward } from '../../frames/family-choice'
+import { familySceneOf, familyViewsOf } from '../../frames/family-choice'
+import { buildFamilySource, coreLayerOf } from '../../frames/family-source'
+import type { FamilySessionLayer } from '../../frames/family-source'
+import type { AnyScene } from '../../frames/frame'
+import type { FrameOptions } from '../../frames/scene'
+import { STACK_MAP_SIDE, makeStackScene } from '../../frames/stack-scene'
+import { toMapStack } from '../engine/map-stack'
+import { enableRelaxedSimd } from '../engine/parallel/relaxed-simd'
+import { withCoreRunner } from './family-run'
+import { gradOutputSpec, learningSceneFromSession, regionOutside, sceneFromSession } from './session-scene'
+
+/** Every animation an export may ask for; which ones a session has depends on what it shows. */
+export type FrameAnimation = AnimationKind | 'learning' | 'pair' | 'backward'
+export const FRAME_ANIMATIONS: readonly FrameAnimation[] = [...ANIMATION_KINDS, 'learning', 'pair', 'backward']
+
+export type SessionAnimated = 'conv2d' | FamilySessionLayer['type'] | 'stack'
+
+/** What the session's animation shows: its stack when the stack view is open, else its layer. */
+export function animatedOf(session: Session): SessionAnimated {
+  if (session.stack?.active) return 'stack'
+  return session.layer?.type ?? 'conv2d'
+}
+
+/** The animations of what a session shows, with the names `--animation` takes. */
+export function animationsOf(session: Session): readonly FrameAnimation[] {
+  const shown = animatedOf(session)
+  if (shown === 'stack') return ['forward', 'backward']
+  if (shown === 'conv2d') return [...ANIMATION_KINDS, 'learning']
+  return familyViewsOf(shown)
+}
+
+/** Refuses an animation the session's layer or stack does not have, naming the ones it has. */
+export function checkAnimation(session: Session, animation: FrameAnimation): void {
+  const allowed = animationsOf(session)
+  if (allowed.includes(animation)) return
+  const shown = animatedOf(session)
+  throw new ConvolabError('animation-for-layer', {
+    layer: shown === 'stack' ? 'nn.Sequential' : TORCH_CLASS[shown],
+    allowed: allowed.join(', '),
+    value: animation,
+  })
+}
+
+export interface SessionSceneRequest {
+  session: Session
+  animation: FrameAnimation
+  granularity: Granularity
+  options: FrameOptions
+  /** The output region (Conv2d: null is the whole output; a family layer: null is the page's default at the centre). */
+  region: Region | null
+  /** ConvTranspose2d's forward: every input cell's stamps, or the Conv2d dE/dx frames (default scatter, as the page). */
+  transposedForward?: TransposedForward
+}
+
+export interface SessionScene {
+  scene: AnyScene
+  /** The output region the frames step through (after fitting), or null for the whole output. */
+  region: Region | null
+}
+
+/** The batch item the page shows (the session's saved one). */
+function sampleOf(session: Session): number {
+  const n = session.view.batchIndex
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0 && n < session.input.shape[0] ? n : 0
+}
+
+async function familyScene(request: SessionSceneRequest, layer: FamilySessionLayer): Promise<SessionScene> {
+  const { session, animation, granularity, options } = request
+  const view = animation as FamilyView
+  if (request.region) {
+    // as a Conv2d's region: inside the output and no larger than a region animates (a pool may then move it off the padding)
+    const [, , outH, outW] = planLayer(coreLayerOf(layer, session.weight, session.bias?.data ?? null), session.input.shape).outputShape
+    const { i, j, h, w } = request.region
+    if (i + h > outH || j + w > outW || h > MAX_REGION_SIDE || w > MAX_REGION_SIDE) throw regionOutside(request.region, outH, outW)
+  }
+  const source = await withCoreRunner((run) =>
+    buildFamilySource(run, {
+      layer,
+      input: session.input,
+      weight: session.weight,
+      bias: layer.type === 'conv-transpose2d' ? (session.bias?.data ?? null) : null,
+      n: sampleOf(session),
+      region: request.region,
+      // as the page asks: the session's dE/dy and, for ConvTranspose2d, its Conv2d pair, whatever the view
+      gradOutput: gradOutputSpec(session.gradOutput),
+      pair: layer.type === 'conv-transpose2d',
+    }),
+  )
+  if (!source.ok) throw new ConvolabError(source.code as ErrorCode, source.params)
+  const scene = familySceneOf(source.value, view, request.transposedForward ?? 'scatter', granularity, options)
+  if (!scene) {
+    const reason = view === 'pair' ? 'no-pair' : 'region-gradient'
+    throw new ConvolabError('animation-unavailable', { animation, reason })
+  }
+  return { scene, region: source.value.region }
+}
+
+async function stackScene(request: SessionSceneRequest): Promise<SessionScene> {
+  const { session, animation, options } = request
+  if (request.region) throw new ConvolabError('animation-unavailable', { animation, reason: 'stack-region' })
+  const layers = session.stack!.layers
+  enableRelaxedSimd()
+  const kernels = await createFastKernels()
+  try {
+    const forward = stackForward(layers, session.input, kernels)
+    const backward = animation === 'backward'
+    if (backward && forward.failure) throw new ConvolabError('animation-unavailable', { animation, reason: 'stack-refused' })
+    // the stack view's backward pass: dE/dy = 1 at every output
+    const grads = backward ? stackBackward(layers, forward, { kind: 'output', gradOutput: filled(forward.output.shape, 1) }, kernels) : null
+    const maps = (t: Parameters<typeof toMapStack>[0]) => toMapStack(t, STACK_MAP_SIDE)
+    const computed = forward.layers.length
+    const scene = makeStackScene(
+      {
+        layers: layers.slice(0, computed),
+        input: maps(session.input),
+        outputs: forward.layers.map((l) => maps(l.output)),
+        gradOutputs: grads ? grads.gradOutputs.slice(0, computed).map((g) => (g ? maps(g) : null)) : undefined,
+        gradInput: grads ? maps(grads.gradInput) : undefined,
+        gradWeights: grads ? grads.gradWeights.slice(0, computed) : undefined,
+      },
+      backward ? 'backward' : 'forward',
+      sampleOf(session),
+      // the page's default: channel 0 of every map
+      new Array(computed + 1).fill(0),
+      // the stack view's frames: two decimals, RdBu for signed maps
+      { ...options, diverging: 'RdBu', decimals: 2 },
+    )
+    return { scene, region: null }
+  } finally {
+    kernels.release()
+  }
+}
+
+/** The scene of the session's animation, and the region it steps through. */
+export async function sessionScene(request: SessionSceneRequest): Promise<SessionScene> {
+  const { session, animation } = request
+  checkAnimation(session, animation)
+  const shown = animatedOf(session)
+  if (shown === 'stack') return stackScene(request)
+  if (shown !== 'conv2d') return familyScene(request, session.layer as FamilySessionLayer)
+  if (animation === 'learning') return { scene: learningSceneFromSession(session, request.options), region: null }
+  return {
+    scene: sceneFromSession(session, animation as AnimationKind, request.granularity, request.options, request.region),
+    region: request.region,
+  }
+}
