@@ -19,10 +19,28 @@ export function resolveColourMap(map: ColourMap, min: number, max: number): Excl
   return min < 0 && max > 0 ? 'diverging' : 'viridis'
 }
 
+/**
+ * Scales made lately, by colour map and domain: a new result whose map has the range it had gets
+ * the very same scale object, so the map and its colour bar are not drawn again. The scales are
+ * never changed after they are made.
+ */
+const made = new Map<string, ValueScale>()
+const MAX_SCALES = 256
+
 export function valueScale(map: ColourMap, min: number, max: number): ValueScale {
   const lo = Number.isFinite(min) ? min : 0
   const hi = Number.isFinite(max) ? max : 1
   const chosen = resolveColourMap(map, lo, hi)
+  const key = `${chosen} ${lo} ${hi}`
+  const known = made.get(key)
+  if (known) return known
+  const scale = makeScale(chosen, lo, hi)
+  if (made.size >= MAX_SCALES) made.delete(made.keys().next().value as string)
+  made.set(key, scale)
+  return scale
+}
+
+function makeScale(chosen: Exclude<ColourMap, 'auto'>, lo: number, hi: number): ValueScale {
   if (chosen === 'diverging') {
     // Centred on zero so that the sign is the hue; symmetric so equal magnitudes match.
     const extent = Math.max(Math.abs(lo), Math.abs(hi)) || 1

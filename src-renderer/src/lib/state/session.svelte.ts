@@ -9,6 +9,8 @@ import { sendSession } from '../transport/session-upload'
 import type { DocumentOwners } from './document'
 import type { Explorer } from './explorer.svelte'
 import type { History } from './history.svelte'
+import type { AutosaveClock } from './autosave-timing'
+import { AUTOSAVE_QUIET_MS, autosaveDue } from './autosave-timing'
 import { applySession, sessionOf } from './session-document'
 
 export interface SessionOptions {
@@ -178,9 +180,19 @@ export class SessionStore {
     }
   }
 
-  /** Autosaves every few seconds; returns the cleanup. Call from a component effect. */
+  /**
+   * Autosaves every few seconds once the edits have paused (autosave-timing); returns the cleanup.
+   * Call from a component effect.
+   */
   startAutosave(): () => void {
-    const timer = setInterval(() => void this.autosave(), this.autosaveMs)
+    const now = Date.now()
+    const clock: AutosaveClock = { stepId: this.history.present.id, changedAt: now, savedAt: now }
+    const timer = setInterval(
+      () => {
+        if (autosaveDue(clock, this.history.present.id, Date.now(), this.autosaveMs)) void this.autosave()
+      },
+      Math.min(this.autosaveMs, AUTOSAVE_QUIET_MS / 3),
+    )
     return () => clearInterval(timer)
   }
 
