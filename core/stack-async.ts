@@ -11,7 +11,7 @@ import { planStack, startGradient } from './stack'
 import type { Tensor } from './tensor'
 import { sizeOf } from './tensor'
 import type { FastKernels } from './fast/kernels'
-import type { FastGradients, GradientRequest, ImageSlot, ResultTargets } from './fast/plans'
+import type { FastGradients, GradientRequest, ResultTargets } from './fast/plans'
 import type { FloatArray } from './fast/memory-layout'
 
 /** FastKernels' two calls, asynchronous (ParallelRunner in src-main/engine/parallel has them). */
@@ -35,28 +35,18 @@ export interface AsyncStackKernels {
   kernels?: FastKernels
 }
 
-/**
- * One layer's forward, its Conv2d on the asynchronous runner. `imageSlot`: where its padded input
- * stays in kernel memory for its backward pass (see stackImageSlots); x must not change until then.
- */
-export async function layerForwardAsync(
-  layer: Layer,
-  plan: LayerPlan,
-  x: Tensor,
-  run: AsyncStackKernels,
-  scratch?: Scratch,
-  imageSlot?: ImageSlot | null,
-): Promise<LayerForward> {
+/** One layer's forward, its Conv2d on the asynchronous runner. */
+export async function layerForwardAsync(layer: Layer, plan: LayerPlan, x: Tensor, run: AsyncStackKernels, scratch?: Scratch): Promise<LayerForward> {
   if (layer.type !== 'conv2d' || plan.type !== 'conv2d') return layerForward(layer, plan, x, run.kernels, scratch)
   const output = scratch?.(sizeOf(plan.outputShape))
-  const data = await run.conv.forward(x.data, layer.weight.data, layer.bias?.data ?? null, plan.geometry, 'f64', { output, imageSlot: imageSlot ?? undefined })
+  const data = await run.conv.forward(x.data, layer.weight.data, layer.bias?.data ?? null, plan.geometry, 'f64', { output })
   return { output: { shape: plan.outputShape, data: data as Float64Array } }
 }
 
 /**
  * One layer's backward, its Conv2d on the asynchronous runner. `biasElsewhere`: the caller sums
  * a Conv2d's dE/db itself (core's sumPerChannel of dE/dy, the same numbers) while the runner's
- * threads compute, so the runner leaves it out (gradBias null). `imageSlot`: the forward's.
+ * threads compute, so the runner leaves it out (gradBias null).
  */
 export async function layerBackwardAsync(
   layer: Layer,
@@ -68,7 +58,6 @@ export async function layerBackwardAsync(
   withWeights: boolean,
   scratch?: Scratch,
   biasElsewhere = false,
-  imageSlot?: ImageSlot | null,
 ): Promise<LayerGradients> {
   if (layer.type !== 'conv2d' || plan.type !== 'conv2d') {
     return layerBackward(layer, plan, x, forward, gradOutput, run.kernels, withWeights, scratch)
@@ -76,7 +65,6 @@ export async function layerBackwardAsync(
   const wants = { input: true, weight: withWeights, bias: withWeights && !biasElsewhere }
   const grads = await run.conv.backward(x.data, layer.weight.data, gradOutput.data, plan.geometry, 'f64', wants, {
     gradInput: scratch?.(sizeOf(plan.inputShape)),
-    imageSlot: imageSlot ?? undefined,
   })
   return {
     gradInput: { shape: plan.inputShape, data: grads.gradInput as Float64Array },

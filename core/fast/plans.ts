@@ -110,36 +110,6 @@ export interface ResultTargets {
    * stay in kernel memory and be used again by the next run with the same x and layout.
    */
   stableInput?: boolean
-  /**
-   * A stack's padded inputs kept side by side in kernel memory (see stackImageSlots): the padded
-   * x goes at byte `at` and every other buffer of the run from `scratchFrom` on, so the forward
-   * of a later layer leaves it in place and this layer's backward pass need not pack x again.
-   */
-  imageSlot?: ImageSlot
-}
-
-/** Where one layer's padded input lies in a stack's kernel memory, and where its runs' scratch starts. */
-export interface ImageSlot {
-  at: number
-  scratchFrom: number
-}
-
-/** Bytes of a convolution's padded input in the kernels' planar layout. */
-export function paddedImageBytes(geometry: ConvGeometry, dtype: Dtype): number {
-  const g = geometry
-  return g.batch * g.inChannels * planarLayout(g.paddedH, g.paddedW, g.strideW, LANES[dtype]).planeElements * BYTES[dtype]
-}
-
-/**
- * One image slot per convolution of a stack (null for its other layers), one after the other,
- * with every run's scratch after the last: the padded inputs the forward pass packs are still
- * there for the backward pass.
- */
-export function stackImageSlots(geometries: ReadonlyArray<ConvGeometry | null>, dtype: Dtype): Array<ImageSlot | null> {
-  const memory = new MemoryLayout()
-  const starts = geometries.map((g) => (g ? memory.take(paddedImageBytes(g, dtype)) : null))
-  const scratchFrom = memory.bytes
-  return starts.map((at) => (at === null ? null : { at, scratchFrom }))
 }
 
 /** Packs the plan's tensors, skipping the padded input when `packed` already holds it there. */
@@ -238,10 +208,7 @@ export function planForward(
   const offsets = tapOffsets(image, g.inChannelsPerGroup, g.kernelH, g.kernelW, g.dilationH, g.dilationW)
   const taps = offsets.length
   const memory = new MemoryLayout()
-  const slot = into.imageSlot
-  const imageAt = slot ? slot.at : memory.take(g.batch * g.inChannels * image.planeElements * size)
-  const imageTo = slot ? slot.at + g.batch * g.inChannels * image.planeElements * size : 0
-  if (slot) memory.skipTo(slot.scratchFrom)
+  const imageAt = memory.take(g.batch * g.inChannels * image.planeElements * size)
   const offsetsAt = memory.take(taps * 4)
   const weightsAt = memory.take(g.groups * channelBlocks(g.outChannelsPerGroup) * taps * 64)
   const biasAt = memory.take(g.outChannels * size)
@@ -267,8 +234,8 @@ export function planForward(
     bytes: memory.bytes,
     parts,
     outputAt,
-    image: { x, key: imageKey(g, dtype, imageAt, image), from: imageAt, to: slot ? imageTo : offsetsAt },
-    imageEnd: slot ? slot.scratchFrom : offsetsAt,
+    image: { x, key: imageKey(g, dtype, imageAt, image), from: imageAt, to: offsetsAt },
+    imageEnd: offsetsAt,
     pack(buffer, imagePacked = false) {
       const view = floatView(buffer, dtype)
       if (!imagePacked) packPaddedInput(x, g, image, view, imageAt / size)
@@ -318,13 +285,11 @@ export function planBackward(
   const taps = offsets.length
   const gradLength = g.batch * g.outChannels * g.outH * g.outW
   const weightLength = g.outChannels * taps
-  const slot = into.imageSlot
-  const imageBytes = g.batch * g.inChannels * image.planeElements * size
-  const imageAt = !wantWeight ? 0 : slot ? slot.at : memory.take(imageBytes)
-  const imageEnd = slot ? slot.scratchFrom : memory.bytes
+  const imageAt = wantWeight ? memory.take(g.batch * g.inChannels * image.planeElements * size) : 0
+  const imageEnd = memory.bytes
   // everything else from scratchFrom on: a caller can keep an earlier result (the forward's y)
   // and this plan's spread dE/dy in memory across runs by placing them past what a forward writes
-  memory.skipTo(slot ? Math.max(slot.scratchFrom, scratchFrom) : scratchFrom)
+  memory.skipTo(scratchFrom)
   const offsetsAt = wantWeight ? memory.take(taps * 4) : 0
   const partialAt = wantWeight ? memory.take(parts * weightLength * 8) : 0
   const rowsPerTile = tileRows(g, image.rowElements, size)
@@ -404,7 +369,7 @@ export function planBackward(
   return {
     bytes: memory.bytes,
     parts,
-    image: wantWeight ? { x, key: imageKey(g, dtype, imageAt, image), from: imageAt, to: slot ? imageAt + imageBytes : imageEnd } : undefined,
+    image: wantWeight ? { x, key: imageKey(g, dtype, imageAt, image), from: imageAt, to: imageEnd } : undefined,
     covered: wantInput ? { at: coveredAt, height: coveredH, width: coveredW } : null,
     spread: wantInput
       ? {

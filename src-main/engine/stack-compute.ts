@@ -19,7 +19,7 @@ import {
   sumPerChannel,
   TORCH_CLASS,
 } from '../../core'
-import { scalarKernels, stackImageSlots } from '../../core/fast'
+import { scalarKernels } from '../../core/fast'
 import { formatMessage } from '../../messages'
 import type { MapStack, StackComputeRequest, StackComputeResult, StackLayerResult, StackRefusal, TensorPayload, WireReceptiveField } from '../../contract'
 import { fixedGradientMaps, Superseded } from './compute'
@@ -254,12 +254,6 @@ export async function runStack(
   }
   // a Conv2d runs on the kernel threads when the kernel has them (kernel.stack)
   const threaded = (layer: Layer): boolean => kernel.stack !== undefined && layer.type === 'conv2d'
-  // each threaded Conv2d's padded input keeps its own place in kernel memory from its forward
-  // to its backward pass, so the backward pass does not pack it again
-  const slots = stackImageSlots(
-    plan.plans.map((layerPlan, index) => (threaded(layers[index]) && layerPlan.type === 'conv2d' ? layerPlan.geometry : null)),
-    'f64',
-  )
 
   // forward through every layer that fits
   const computed: LayerForward[] = []
@@ -271,7 +265,7 @@ export async function runStack(
     else if (layers[index].type === 'relu' && index > 0) {
       result = reluForward(current, layerPlan, maps, spare)
       if (isStale()) throw new Superseded()
-    } else result = await step(layerForwardAsync(layers[index], layerPlan, current, run, spare, slots[index]), threaded(layers[index]))
+    } else result = await step(layerForwardAsync(layers[index], layerPlan, current, run, spare), threaded(layers[index]))
     computed.push(result)
     if (index < reused && earlier!.forward.maxSide === request.display.maxSide) maps.set(result.output, copyMaps(earlier!.forward.maps[index]))
     else maps.add(result.output)
@@ -329,7 +323,7 @@ export async function runStack(
       const result =
         layer.type === 'relu'
           ? reluBackward(grad, x, computed[index], layerPlan, maps, spare, knownSums)
-          : await step(layerBackwardAsync(layer, layerPlan, x, computed[index], grad, run, withWeights, spare, biasHere, slots[index]), threaded(layer))
+          : await step(layerBackwardAsync(layer, layerPlan, x, computed[index], grad, run, withWeights, spare, biasHere), threaded(layer))
       if (layer.type === 'relu' && isStale()) throw new Superseded()
       gradWeights[index] = result.gradWeight
       gradBiases[index] = biasHere ? gradBias : result.gradBias

@@ -6,18 +6,7 @@
 import { Worker } from 'node:worker_threads'
 import type { ConvGeometry } from '../../../core'
 import { ConvolabError } from '../../../core'
-import type {
-  Dtype,
-  FastGradients,
-  FastKernels,
-  FloatArray,
-  GradientRequest,
-  ImageSlot,
-  KernelKind,
-  PackedImage,
-  Plan,
-  ResultTargets,
-} from '../../../core/fast'
+import type { Dtype, FastGradients, FastKernels, FloatArray, GradientRequest, KernelKind, PackedImage, Plan, ResultTargets } from '../../../core/fast'
 import { detectKernelKind, ensureMemory, kernelBinary, packPlan, planBackward, planForward, scalarKernels } from '../../../core/fast'
 import { WORKER_SOURCE } from './worker-source'
 
@@ -134,31 +123,8 @@ export async function createParallelRunner(options: ParallelRunnerOptions = {}):
 
   // the padded input kept in the shared memory between runs (see ResultTargets.stableInput)
   let packed: PackedImage | null = null
-  // a stack's padded inputs in their slots (see ResultTargets.imageSlot), packed by its forward
-  // pass for its backward pass; any other run writes over them
-  let slotted: PackedImage[] = []
 
-  /**
-   * Packs the plan's tensors. A forward run with an image slot packs x there and remembers it; a
-   * backward run with one finds it there when the same x was packed at the same place and key.
-   */
-  function pack<R>(plan: Plan<R>, stable: boolean, slot: ImageSlot | undefined, backward: boolean): void {
-    if (!slot) {
-      slotted = []
-      packed = packPlan(plan, memory.buffer, stable ? packed : null)
-      if (!stable) packed = null
-      return
-    }
-    packed = null
-    const image = plan.image
-    const found = backward && !!image && slotted.some((kept) => kept.x === image.x && kept.key === image.key)
-    plan.pack(memory.buffer, found)
-    // this run wrote its scratch (from slot.scratchFrom on) and its image's bytes
-    slotted = slotted.filter((kept) => kept.to <= slot.scratchFrom && (!image || kept.to <= image.from || image.to <= kept.from))
-    if (image) slotted.push(image)
-  }
-
-  function enqueue<R>(makePlan: () => Plan<R>, stable = false, slot?: ImageSlot, backward = false): Promise<R> {
+  function enqueue<R>(makePlan: () => Plan<R>, stable = false): Promise<R> {
     if (closed) return Promise.reject(new ConvolabError('cancelled'))
     const mine = generation
     const result = queue.then(async () => {
@@ -166,7 +132,8 @@ export async function createParallelRunner(options: ParallelRunnerOptions = {}):
       if (mine !== generation || closed) throw new ConvolabError('cancelled')
       const plan = makePlan()
       ensureMemory(memory, plan.bytes)
-      pack(plan, stable, slot, backward)
+      const image = packPlan(plan, memory.buffer, stable ? packed : null)
+      packed = stable ? image : null
       const workers = startPool()
       try {
         await Promise.all(workers.map((worker) => worker.ready))
@@ -185,13 +152,11 @@ export async function createParallelRunner(options: ParallelRunnerOptions = {}):
   return {
     kind,
     threads,
-    forward: (x, weight, bias, geometry, dtype, into) =>
-      enqueue(() => planForward(x, weight, bias, geometry, dtype, threads, into), into?.stableInput, into?.imageSlot),
+    forward: (x, weight, bias, geometry, dtype, into) => enqueue(() => planForward(x, weight, bias, geometry, dtype, threads, into), into?.stableInput),
     backward: (x, weight, gradOutput, geometry, dtype, wants, into) =>
-      enqueue(() => planBackward(x, weight, gradOutput, geometry, dtype, wants, threads, into), into?.stableInput, into?.imageSlot, true),
+      enqueue(() => planBackward(x, weight, gradOutput, geometry, dtype, wants, threads, into), into?.stableInput),
     cancel() {
       generation++
-      slotted = []
       const stopping = pool ?? []
       pool = null
       stopped = Promise.all([stopped, ...stopping.map((worker) => worker.terminate(new ConvolabError('cancelled')))])
