@@ -27,7 +27,7 @@ import { upstreamGradient } from './grad-output'
 import type { ConvKernel } from './kernel'
 import { toMapStack } from './map-stack'
 import type { KeptForward } from './stack-reuse'
-import { copyMaps, reusableLayers } from './stack-reuse'
+import { copyMaps, reusableLayers, spareMaps } from './stack-reuse'
 import { reluBackwardWithMaps, reluForwardWithMaps } from './stack-relu-maps'
 
 /**
@@ -367,7 +367,13 @@ export async function runStack(
   const made = [...computed.map((layer) => layer.output), ...gradOutputs, gradInput].filter((t): t is Tensor => t !== null && t !== seedGradient && t !== input)
   // copies of the outputs' maps for the next stack (the sent ones move to the other thread)
   const sameSide = earlier?.forward.maxSide === request.display.maxSide
-  const forwardMaps = computed.map((layer, index) => (index < reused && sameSide ? earlier!.forward.maps[index] : copyMaps(maps.of(layer.output))))
+  // the earlier copies this run does not keep take the new values
+  const spareCopies = spareMaps(earlier?.forward.maps.filter((_, index) => !(index < reused && sameSide)) ?? [])
+  const forwardMaps = computed.map((layer, index) => {
+    if (index < reused && sameSide) return earlier!.forward.maps[index]
+    const sent = maps.of(layer.output)
+    return copyMaps(sent, spareCopies(sent.data.length))
+  })
   const keep: KeptStack = {
     requestId: request.requestId,
     input,

@@ -45,6 +45,25 @@ export function reusableLayers(kept: KeptForward | null, input: Tensor, layers: 
   return count
 }
 
-export function copyMaps(maps: MapStack): MapStack {
-  return { ...maps, shape: [...maps.shape], data: maps.data.slice(), min: maps.min.slice(), max: maps.max.slice(), nonFinite: maps.nonFinite.slice() }
+/**
+ * A copy of maps, into `into`'s arrays when they have the same lengths (an earlier kept copy no
+ * one reads any more: no fresh 4-16 MB arrays to fault in and collect on every change).
+ */
+export function copyMaps(maps: MapStack, into?: MapStack): MapStack {
+  const fits = into && into.data.length === maps.data.length && into.min.length === maps.min.length
+  if (!fits) {
+    return { ...maps, shape: [...maps.shape], data: maps.data.slice(), min: maps.min.slice(), max: maps.max.slice(), nonFinite: maps.nonFinite.slice() }
+  }
+  into.data.set(maps.data)
+  into.min.set(maps.min)
+  into.max.set(maps.max)
+  into.nonFinite.set(maps.nonFinite)
+  return { ...maps, shape: [...maps.shape], data: into.data, min: into.min, max: into.max, nonFinite: into.nonFinite }
+}
+
+/** Kept map copies no one reads any more, handed out by length of their values. */
+export function spareMaps(copies: readonly MapStack[]): (length: number) => MapStack | undefined {
+  const byLength = new Map<number, MapStack[]>()
+  for (const copy of copies) byLength.set(copy.data.length, [...(byLength.get(copy.data.length) ?? []), copy])
+  return (length) => byLength.get(length)?.pop()
 }

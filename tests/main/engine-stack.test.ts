@@ -364,6 +364,35 @@ describe('computeStack results', () => {
     forward.mockRestore()
   })
 
+  it("write the kept copies of the outputs' maps into the last stack's copies and still send each layer's own maps", async () => {
+    const x = normalTensor([1, 3, 24, 20], seededSource(48))
+    const inputId = await storeInput(fast, x)
+    const run = async (stack: Layer[], gradient: StackComputeRequest['gradient']) =>
+      value(await fast.invoke('computeStack', { requestId: nextId++, inputId, layers: wire(stack), gradient, display: { maxSide: 8 } }))
+    const edit = (stack: Layer[], index: number, seed: number): Layer[] =>
+      stack.map((layer, i) =>
+        i === index && layer.type === 'conv2d' ? { ...layer, weight: normalTensor([...layer.weight.shape], seededSource(seed)) } : layer,
+      )
+    const hover = { kind: 'unit' as const, layer: 4, unit: [0, 2, 3, 4] as [number, number, number, number] }
+    let stack = stackPreset('vgg-block', 3, 22)
+    await run(stack, undefined)
+    // a late edit (the first layers kept), then an early one (none kept): each time a hover right
+    // after (no forward runs) sends the maps made from this stack's outputs
+    for (const [index, seed] of [
+      [4, 5],
+      [0, 6],
+    ]) {
+      stack = edit(stack, index, seed)
+      const computed = await run(stack, undefined)
+      const hovered = await run(stack, hover)
+      const expected = stackForward(stack, x)
+      hovered.layers.forEach((layer, i) => {
+        expect([...layer.output.data]).toEqual([...computed.layers[i].output.data])
+        expect([...layer.output.data]).toEqual([...toMapStack(expected.layers[i].output, 8).data])
+      })
+    }
+  })
+
   it("give ReLU layers core's values and toMapStack's maps, with NaN and ±∞ flowing through them too", async () => {
     const layers = stackPreset('vgg-block', 2, 9)
     for (const special of [null, NaN, Infinity, -Infinity]) {
