@@ -27,3 +27,18 @@ export function fastImplementation(kernels: FastKernels, dtype: Dtype = 'f64'): 
     },
   }
 }
+
+/**
+ * The largest error of `actual` against `expected`: per element relative to max(1, |expected|),
+ * or relative to the tensor's largest |value|. A NaN where a number was expected counts as ∞.
+ */
+export function worstError(actual: ArrayLike<number>, expected: ArrayLike<number>, scale: 'element' | 'tensor'): number {
+  let largest = 0
+  for (let k = 0; k < expected.length; k++) largest = Math.max(largest, Math.abs(expected[k]))
+  let result = 0
+  for (let k = 0; k < expected.length; k++) {
+    const error = Math.abs(actual[k] - expected[k]) / (scale === 'element' ? Math.max(1, Math.abs(expected[k])) : largest)
+    if (!(error <= result)) result = Number.isNaN(error) ? Infinity : error
+  }
+  return result
+}

@@ -9,20 +9,9 @@ import { PADDING_MODES, conv2d, conv2dBackward, convGeometry, normalTensor, outp
 import type { Dtype, FastKernels } from '../../core/fast'
 import { createFastKernels, scalarKernels } from '../../core/fast'
 import { referenceSuite } from '../reference/suite'
-import { fastImplementation } from './fast-helpers'
+import { fastImplementation, worstError as worst } from './fast-helpers'
 
 const simd = await createFastKernels({ prefer: 'simd' })
-
-function worst(actual: ArrayLike<number>, expected: ArrayLike<number>, scale: 'element' | 'tensor'): number {
-  let largest = 0
-  for (let k = 0; k < expected.length; k++) largest = Math.max(largest, Math.abs(expected[k]))
-  let result = 0
-  for (let k = 0; k < expected.length; k++) {
-    const error = Math.abs(actual[k] - expected[k]) / (scale === 'element' ? Math.max(1, Math.abs(expected[k])) : largest)
-    if (!(error <= result)) result = Number.isNaN(error) ? Infinity : error
-  }
-  return result
-}
 
 interface Setting {
   input: number[]

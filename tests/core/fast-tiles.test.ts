@@ -10,21 +10,11 @@ import type { Conv2dOptions } from '../../core'
 import { conv2d, conv2dBackward, convGeometry, normalTensor, outputShape, seededSource } from '../../core'
 import type { Dtype, FastKernels } from '../../core/fast'
 import { createFastKernels, supportsKind } from '../../core/fast'
+import { worstError as worst } from './fast-helpers'
 
 // Node 20 hides relaxed SIMD behind a V8 flag (see fast-relaxed.test.ts)
 if (!supportsKind('relaxed-simd')) setFlagsFromString('--experimental-wasm-relaxed-simd')
 const kinds = [await createFastKernels({ prefer: 'simd' }), await createFastKernels({ prefer: 'relaxed-simd' })]
-
-function worst(actual: ArrayLike<number>, expected: ArrayLike<number>, scale: 'element' | 'tensor'): number {
-  let largest = 0
-  for (let k = 0; k < expected.length; k++) largest = Math.max(largest, Math.abs(expected[k]))
-  let result = 0
-  for (let k = 0; k < expected.length; k++) {
-    const error = Math.abs(actual[k] - expected[k]) / (scale === 'element' ? Math.max(1, Math.abs(expected[k])) : largest)
-    if (!(error <= result)) result = Number.isNaN(error) ? Infinity : error
-  }
-  return result
-}
 
 interface Wide {
   input: number[]

@@ -8,26 +8,13 @@
 import { afterAll, beforeEach, describe, expect, it } from 'vitest'
 import type { Tensor } from '../../core'
 import { conv2d, conv2dBackward, filled, normalTensor, seededSource } from '../../core'
-import type { ComputeRequest, ComputeResult, GradOutputSpec, ResultTensor, Result, TensorPayload } from '../../contract'
+import type { ComputeRequest, ComputeResult, GradOutputSpec, ResultTensor } from '../../contract'
 import { Engine, sameThreadWorker } from '../../src-main/engine/engine'
 import { runCompute } from '../../src-main/engine/compute'
 import { createFastKernel } from '../../src-main/engine/fast-kernel'
 import type { Kept } from '../../src-main/engine/kept-sums'
 import type { ConvKernel } from '../../src-main/engine/kernel'
-
-function value<T>(result: Result<T>): T {
-  if (!result.ok) throw new Error(`engine error ${result.code}: ${result.message}`)
-  return result.value
-}
-
-const payload = (t: Tensor): TensorPayload => ({ shape: [...t.shape], data: t.data.slice() })
-
-function expectClose(got: ArrayLike<number>, want: ArrayLike<number>): void {
-  expect(got.length).toBe(want.length)
-  let worst = 0
-  for (let k = 0; k < want.length; k++) worst = Math.max(worst, Math.abs(got[k] - want[k]) / Math.max(1, Math.abs(want[k])))
-  expect(worst).toBeLessThanOrEqual(1e-12)
-}
+import { value, payload, expectClose } from '../support/engine-results'
 
 // on this thread, and on two kernel threads (the runner skips dE/dw on its own path)
 const kernels: Array<[string, ConvKernel]> = [

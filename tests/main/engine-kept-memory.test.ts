@@ -4,26 +4,13 @@
 // several weights and every upstream kind, gives core's conv2d / conv2dBackward values (1e-12)
 // for every probed tensor.
 
-import { describe, expect, it } from 'vitest'
+import { describe, it } from 'vitest'
 import type { Tensor } from '../../core'
 import { conv2d, conv2dBackward, filled, normalTensor, seededSource } from '../../core'
-import type { ComputeRequest, GradOutputSpec, ResultTensor, Result, TensorPayload } from '../../contract'
+import type { ComputeRequest, GradOutputSpec, ResultTensor } from '../../contract'
 import { Engine, sameThreadWorker } from '../../src-main/engine/engine'
 import { createFastKernel } from '../../src-main/engine/fast-kernel'
-
-function value<T>(result: Result<T>): T {
-  if (!result.ok) throw new Error(`engine error ${result.code}: ${result.message}`)
-  return result.value
-}
-
-const payload = (t: Tensor): TensorPayload => ({ shape: [...t.shape], data: t.data.slice() })
-
-function expectClose(got: ArrayLike<number>, want: ArrayLike<number>): void {
-  expect(got.length).toBe(want.length)
-  let worst = 0
-  for (let k = 0; k < want.length; k++) worst = Math.max(worst, Math.abs(got[k] - want[k]) / Math.max(1, Math.abs(want[k])))
-  expect(worst).toBeLessThanOrEqual(1e-12)
-}
+import { value, payload, expectClose } from '../support/engine-results'
 
 describe('kernel memory kept between requests', () => {
   it('changes nothing the user reads, whatever the order of requests', async () => {

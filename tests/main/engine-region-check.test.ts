@@ -7,18 +7,13 @@
 import { describe, expect, it } from 'vitest'
 import type { Tensor } from '../../core'
 import { conv2d, conv2dBackward, normalTensor, seededSource } from '../../core'
-import type { ComputeRequest, EngineEvent, GradientCheckRequest, Result, TensorPayload } from '../../contract'
+import type { ComputeRequest, EngineEvent, GradientCheckRequest } from '../../contract'
 import { Engine, sameThreadWorker } from '../../src-main/engine/engine'
 import { createFastKernel } from '../../src-main/engine/fast-kernel'
 import type { ConvKernel } from '../../src-main/engine/kernel'
 import { realWorker, removeMainBundle } from './helpers/worker-bundle'
+import { value, payload } from '../support/engine-results'
 
-function value<T>(result: Result<T>): T {
-  if (!result.ok) throw new Error(`engine error ${result.code}: ${result.message}`)
-  return result.value
-}
-
-const payload = (t: Tensor): TensorPayload => ({ shape: [...t.shape], data: t.data.slice() })
 const source = seededSource(77)
 const x = normalTensor([2, 4, 13, 12], source)
 const weight = normalTensor([6, 2, 3, 2], source)

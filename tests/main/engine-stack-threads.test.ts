@@ -9,11 +9,7 @@ import type { ErrorEnvelope, Result, StackComputeRequest, TensorPayload, WireLay
 import { Engine, sameThreadWorker } from '../../src-main/engine/engine'
 import { createPolicyKernel } from '../../src-main/engine/policy-kernel'
 import { stackKernelThreads } from '../../src-main/engine/thread-policy'
-
-function value<T>(result: Result<T>): T {
-  if (!result.ok) throw new Error(`engine error ${result.code}: ${result.message}`)
-  return result.value
-}
+import { value } from '../support/engine-results'
 
 function failure(result: Result<unknown>): ErrorEnvelope {
   if (result.ok) throw new Error('expected an error envelope')

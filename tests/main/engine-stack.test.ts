@@ -28,11 +28,7 @@ import { REFERENCE_TOLERANCE } from '../reference/cases'
 import { loadStackCase, stackCaseNames } from '../reference/stacks'
 import { formatMessage } from '../../messages'
 import { realWorker, removeMainBundle } from './helpers/worker-bundle'
-
-function value<T>(result: Result<T>): T {
-  if (!result.ok) throw new Error(`engine error ${result.code}: ${result.message}`)
-  return result.value
-}
+import { value } from '../support/engine-results'
 
 function failure(result: Result<unknown>): ErrorEnvelope {
   if (result.ok) throw new Error('expected an error envelope')

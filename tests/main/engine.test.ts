@@ -11,11 +11,7 @@ import { Engine, sameThreadWorker } from '../../src-main/engine/engine'
 import type { ConvKernel } from '../../src-main/engine/kernel'
 import { scalarKernel } from '../../src-main/engine/kernel'
 import { realWorker, removeMainBundle } from './helpers/worker-bundle'
-
-function value<T>(result: Result<T>): T {
-  if (!result.ok) throw new Error(`engine error ${result.code}: ${result.message}`)
-  return result.value
-}
+import { value } from '../support/engine-results'
 
 function failure(result: Result<unknown>): ErrorEnvelope {
   if (result.ok) throw new Error('expected an error envelope')

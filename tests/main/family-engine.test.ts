@@ -9,19 +9,13 @@ import type { Tensor } from '../../core'
 import { convTranspose2d, convTranspose2dBackward, convTranspose2dGeometry, meanSquaredError, normalTensor, seededSource } from '../../core'
 import { formatMessage } from '../../messages'
 import type { ConvTranspose2dOptions } from '../../core/conv-transpose2d-geometry'
-import type { FamilyLayerSpec, GradientCheckRequest, Result, TensorPayload } from '../../contract'
+import type { FamilyLayerSpec, GradientCheckRequest } from '../../contract'
 import { Engine, sameThreadWorker } from '../../src-main/engine/engine'
 import { transposedForward, transposedGradInput, transposedWeightGradients } from '../../src-main/engine/family-layer'
 import { createFastKernel } from '../../src-main/engine/fast-kernel'
 import type { ConvKernel } from '../../src-main/engine/kernel'
 import { scalarKernel } from '../../src-main/engine/kernel'
-
-function value<T>(result: Result<T>): T {
-  if (!result.ok) throw new Error(`engine error ${result.code}: ${result.message}`)
-  return result.value
-}
-
-const payload = (t: Tensor): TensorPayload => ({ shape: [...t.shape], data: t.data.slice() })
+import { value, payload } from '../support/engine-results'
 
 async function store(engine: Engine, tensor: Tensor): Promise<string> {
   return value(await engine.invoke('setInput', payload(tensor))).inputId

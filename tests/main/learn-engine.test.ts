@@ -4,14 +4,9 @@
 import { describe, expect, it } from 'vitest'
 import type { Tensor } from '../../core'
 import { conv2d, learnStep, normalTensor, seededSource, type LearningState } from '../../core'
-import type { Result } from '../../contract'
 import { Engine, sameThreadWorker } from '../../src-main/engine/engine'
 import { createFastKernel } from '../../src-main/engine/fast-kernel'
-
-function value<T>(result: Result<T>): T {
-  if (!result.ok) throw new Error(`engine error ${result.code}: ${result.message}`)
-  return result.value
-}
+import { value } from '../support/engine-results'
 
 async function store(engine: Engine, tensor: Tensor): Promise<string> {
   return value(await engine.invoke('setInput', { shape: [...tensor.shape], data: tensor.data.slice() })).inputId

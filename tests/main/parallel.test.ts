@@ -7,7 +7,7 @@ import type { ParallelRunner } from '../../src-main/engine/parallel'
 import { createParallelRunner, enableRelaxedSimd } from '../../src-main/engine/parallel'
 import type { Conv2dImplementation } from '../reference/suite'
 import { referenceSuite } from '../reference/suite'
-import { asTensor } from '../core/fast-helpers'
+import { asTensor, worstError as worstRelative } from '../core/fast-helpers'
 
 enableRelaxedSimd()
 const runner = await createParallelRunner({ threads: 2 })
@@ -49,18 +49,6 @@ for (const prefer of ['relaxed-simd', 'simd'] as const) {
     })
     referenceSuite(`parallel runner (${threads} thread${threads > 1 ? 's' : ''}, ${prefer}, float64)`, runnerImplementation(each))
   }
-}
-
-function worstRelative(actual: ArrayLike<number>, expected: ArrayLike<number>, scale: 'element' | 'tensor'): number {
-  let largest = 0
-  for (let k = 0; k < expected.length; k++) largest = Math.max(largest, Math.abs(expected[k]))
-  let worst = 0
-  for (let k = 0; k < expected.length; k++) {
-    const denominator = scale === 'element' ? Math.max(1, Math.abs(expected[k])) : largest
-    const error = Math.abs(actual[k] - expected[k]) / denominator
-    if (!(error <= worst)) worst = Number.isNaN(error) ? Infinity : error
-  }
-  return worst
 }
 
 function normal(shape: number[], seed: number): Tensor {

@@ -14,16 +14,13 @@ import { Storage } from '../../src-main/storage/storage'
 import { DEFAULT_SETTINGS } from '../../src-main/storage/settings'
 import type { RunEnvironment } from '../../src-main/storage/runs'
 import { messageOf } from '../../messages'
+import { value } from '../support/engine-results'
 
 const scratch = mkdtempSync(join(resolve(__dirname, '../..'), 'node_modules', '.cache', 'convolab-methods-test-'))
 afterAll(() => rmSync(scratch, { recursive: true, force: true }))
 let count = 0
 const quiet = (): void => {}
 
-function value<T>(result: Result<T>): T {
-  if (!result.ok) throw new Error(`engine error ${result.code}: ${result.message}`)
-  return result.value
-}
 function failure(result: Result<unknown>): ErrorEnvelope {
   if (result.ok) throw new Error(`expected an error envelope, got ${JSON.stringify(result.value)}`)
   return result
