@@ -5,13 +5,12 @@
 // mode). Also: nothing clipped at 1280×720, the stage's tabs on one row at 1366 and 1280 px in
 // both languages, and the layout reflows at 1024 px wide.
 
-import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { openBrowserMode, SHOTS, writePhoto, type BrowserMode } from './browser-mode'
+import { axeFindings } from './axe-findings'
 
-const axePath = createRequire(__filename).resolve('axe-core/axe.min.js')
 let mode: BrowserMode
 
 beforeAll(async () => {
@@ -55,24 +54,7 @@ async function overflowing(page: Page): Promise<string[]> {
   )
 }
 
-async function axe(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: axePath })
-  const violations = (await page.evaluate(async () => {
-    const result = await (
-      window as unknown as { axe: { run(context: Document): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }
-    ).axe.run(document)
-    return result.violations
-  })) as { id: string; impact: string; nodes: { target: string[] }[] }[]
-  return violations
-    .filter((v) => ['moderate', 'serious', 'critical'].includes(v.impact))
-    .map(
-      (v) =>
-        `${v.id} (${v.impact}): ${v.nodes
-          .slice(0, 3)
-          .map((n) => n.target.join(' '))
-          .join(', ')}`,
-    )
-}
+const axe = (page: Page) => axeFindings(page)
 
 /** Luminance (0–255) of the stage canvas's top-left corner pixels, as drawn. */
 async function stageLuminance(page: Page): Promise<number> {

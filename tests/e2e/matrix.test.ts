@@ -3,15 +3,14 @@
 // entry naming its weight (two or more with reflect padding), Cᵀ for dE/dx, the arrow keys, the
 // 16×16 limit said in words, and screenshots in English and Spanish, light and dark.
 
-import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import { mkdtempSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { openBrowserMode, SHOTS, writePhoto, type BrowserMode } from './browser-mode'
+import { axeFindings } from './axe-findings'
 
-const axePath = createRequire(__filename).resolve('axe-core/axe.min.js')
 let mode: BrowserMode
 let page: Page
 
@@ -34,16 +33,7 @@ async function canvasLayout(on: Page = page) {
 }
 
 /** axe-core's moderate, serious and critical findings inside the Matrix tab. */
-async function axe(on: Page): Promise<string[]> {
-  await on.addScriptTag({ path: axePath })
-  const violations = (await on.evaluate(async () => {
-    const run = (
-      window as unknown as { axe: { run(context: Element): Promise<{ violations: { id: string; impact: string; nodes: { target: string[] }[] }[] }> } }
-    ).axe
-    return (await run.run(document.querySelector('[data-testid="matrix-view"]')!)).violations
-  })) as { id: string; impact: string; nodes: { target: string[] }[] }[]
-  return violations.filter((v) => ['moderate', 'serious', 'critical'].includes(v.impact)).map((v) => `${v.id} (${v.impact}): ${v.nodes[0]?.target.join(' ')}`)
-}
+const axe = (on: Page) => axeFindings(on, '[data-testid="matrix-view"]')
 
 /** Waits until the shown matrix has the engine's values for it (the picture then stays still). */
 async function settled(on: Page = page) {

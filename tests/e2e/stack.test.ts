@@ -11,32 +11,14 @@
 //   so only a bound that holds under load is asserted.
 
 import { mkdtempSync, readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { openBrowserMode, writePhoto, type BrowserMode } from './browser-mode'
+import { axeFindings } from './axe-findings'
 
-const axePath = createRequire(__filename).resolve('axe-core/axe.min.js')
-
-/** axe-core's moderate, serious and critical findings on the page as it is. */
-async function axe(on: Page): Promise<string[]> {
-  await on.addScriptTag({ path: axePath })
-  const violations = (await on.evaluate(async () => {
-    const run = (window as unknown as { axe: { run(context: Document): Promise<{ violations: unknown[] }> } }).axe.run
-    return (await run(document)).violations
-  })) as { id: string; impact: string; nodes: { target: string[] }[] }[]
-  return violations
-    .filter((v) => ['moderate', 'serious', 'critical'].includes(v.impact))
-    .map(
-      (v) =>
-        `${v.id} (${v.impact}): ${v.nodes
-          .slice(0, 3)
-          .map((n) => n.target.join(' '))
-          .join(', ')}`,
-    )
-}
+const axe = (on: Page) => axeFindings(on)
 
 const RUNS = 9
 const WARM_UP = 2
