@@ -233,6 +233,149 @@ describe('session store (in-page engine)', () => {
     expect(app.notices).toHaveLength(0)
   })
 
+  it('titles the document at once: no unsaved mark after undo and redo back to the saved document', async () => {
+    const { app, history, session } = setup()
+    expect(session.title).toBe('untitled — Convolab')
+    app.setWeight(setWeightCell(app.weight, 0, 0, 0, 0, 42))
+    history.observe()
+    expect(session.title).toBe('● untitled — Convolab')
+    expect(await session.save()).toBe(true)
+    expect(session.title).toBe('untitled.convolab — Convolab')
+    // The title follows the state in the same step, with no round trip to the host in between.
+    history.undo()
+    expect(session.title).toBe('● untitled.convolab — Convolab')
+    history.redo()
+    expect(session.title).toBe('untitled.convolab — Convolab')
+    // An edit after the save, undone: clean; redone: unsaved again.
+    app.settings.strideW = 2
+    history.observe()
+    expect(session.title).toBe('● untitled.convolab — Convolab')
+    history.undo()
+    expect(session.dirty).toBe(false)
+    expect(session.title).toBe('untitled.convolab — Convolab')
+    history.redo()
+    expect(session.dirty).toBe(true)
+  })
+
+  it('is clean when an edit puts back exactly what the file holds, and unsaved for any other', async () => {
+    const { app, history, session } = setup()
+    app.setWeight(setWeightCell(app.weight, 0, 0, 0, 0, 42))
+    history.observe()
+    expect(await session.save()).toBe(true)
+    app.setWeight(setWeightCell(app.weight, 0, 0, 0, 0, 7))
+    history.observe()
+    expect(session.dirty).toBe(true)
+    // A new undo step, with the saved values again.
+    app.setWeight(setWeightCell(app.weight, 0, 0, 0, 0, 42))
+    history.observe()
+    expect(history.past.length).toBeGreaterThan(2)
+    expect(session.dirty).toBe(false)
+    // -0 is not 0 to a file of float64 values.
+    app.setWeight(setWeightCell(app.weight, 0, 0, 0, 1, -0))
+    history.observe()
+    expect(Object.is(app.weight.data[1], -0)).toBe(true)
+    expect(session.dirty).toBe(true)
+  })
+
+  it('keeps the saved document one undo step away while typing on after Save', async () => {
+    let now = 0
+    const transport = fakeTransport()
+    const state = new AppState(transport, { download: vi.fn(), history: { now: () => now } })
+    const { explorer: app, history, session } = state
+    const field = document.createElement('input')
+    field.type = 'text'
+    document.body.append(field)
+    field.focus()
+    try {
+      app.settings.strideW = 2
+      history.observe()
+      now += 100
+      expect(await session.save()).toBe(true)
+      // The same field, within the typing pause: before Save this would be one step with the last.
+      app.settings.strideW = 3
+      history.observe()
+      expect(session.dirty).toBe(true)
+      history.undo()
+      expect(app.settings.strideW).toBe(2)
+      expect(session.dirty).toBe(false)
+      history.redo()
+      expect(session.dirty).toBe(true)
+    } finally {
+      field.remove()
+    }
+  })
+
+  it('saves what the page shows even when its undo step is not taken yet, and stays clean', async () => {
+    const { app, history, session, download } = setup()
+    // An edit whose effect has not run yet (the step is taken on the next flush).
+    app.setWeight(setWeightCell(app.weight, 0, 0, 0, 0, 9))
+    expect(await session.save()).toBe(true)
+    history.observe()
+    const saved = decodeSessionFile(join(download.mock.calls[0][1] as Uint8Array[]))
+    expect(saved.weight.data[0]).toBe(9)
+    expect(session.dirty).toBe(false)
+  })
+
+  it('knows what the file holds when edits are made while a save is on its way', async () => {
+    const { app, history, session, download } = setup()
+    app.setWeight(setWeightCell(app.weight, 0, 0, 0, 0, 1))
+    history.observe()
+    const saving = session.save()
+    // Typed while the file is being written: not in it.
+    app.setWeight(setWeightCell(app.weight, 0, 0, 0, 0, 2))
+    history.observe()
+    expect(await saving).toBe(true)
+    expect(decodeSessionFile(join(download.mock.calls[0][1] as Uint8Array[])).weight.data[0]).toBe(1)
+    expect(session.dirty).toBe(true)
+    history.undo()
+    expect(app.weight.data[0]).toBe(1)
+    expect(session.dirty).toBe(false)
+    history.redo()
+    expect(session.dirty).toBe(true)
+  })
+
+  it('keeps the newest of two saves on their way, whichever answers last', async () => {
+    // The first Save's answer is held until the second one has answered.
+    let release: () => void = () => {}
+    const held = new Promise<void>((done) => (release = done))
+    let saves = 0
+    const transport = fakeTransport((method) =>
+      method === 'saveSession' && saves++ === 0
+        ? held.then(() => ({ ok: true as const, value: { kind: 'download' as const, name: 'untitled.convolab' } }))
+        : null,
+    )
+    const state = new AppState(transport, { download: vi.fn() })
+    const { explorer: app, history, session } = state
+    app.setWeight(setWeightCell(app.weight, 0, 0, 0, 0, 1))
+    history.observe()
+    const first = session.save()
+    app.setWeight(setWeightCell(app.weight, 0, 0, 0, 0, 2))
+    history.observe()
+    expect(await session.save()).toBe(true)
+    expect(session.dirty).toBe(false)
+    release()
+    expect(await first).toBe(true)
+    // The older answer does not make the newer document look unsaved.
+    expect(app.weight.data[0]).toBe(2)
+    expect(session.dirty).toBe(false)
+  })
+
+  it('is clean after opening a file, unsaved after undoing the open, clean again after redoing it', async () => {
+    const { app, history, session } = setup()
+    const source = setup()
+    source.app.settings.dilationW = 2
+    const text = serializeSession(sessionOf(source.state))
+    app.settings.strideW = 2
+    history.observe()
+    expect(session.dirty).toBe(true)
+    expect(await session.open({ bytes: bytes(text), name: 'opened.convolab' })).toBe(true)
+    expect(session.title).toBe('opened.convolab — Convolab')
+    history.undo()
+    expect(session.title).toBe('● opened.convolab — Convolab')
+    history.redo()
+    expect(session.title).toBe('opened.convolab — Convolab')
+  })
+
   it('names the document in the title with the unsaved mark, in the user language', async () => {
     const { app, history, session } = setup()
     app.language = 'es'

@@ -58,6 +58,8 @@ export class AppState implements DocumentOwners {
       download: options.download,
       zoom: () => this.preferences.zoom,
       setZoom: (zoom) => (this.preferences.zoom = zoom),
+      // A Mac window shows unsaved changes in its close button, as main's title does; a browser tab cannot.
+      markInTitle: !(transport.host === 'electron' && this.mac),
     })
   }
 

@@ -135,6 +135,17 @@ export class History {
     return this.present.id
   }
 
+  /**
+   * Ends the step being made (a burst of typing, a gesture's edits not yet recorded): the present
+   * step is what the page shows, and the next edit is a step of its own. Save calls it, so the
+   * file holds the present step and stays one undo away while the user types on. Returns it.
+   */
+  settle(): DocumentSnapshot {
+    this.record()
+    this.lastEdit = null
+    return this.present
+  }
+
   undo(): boolean {
     this.flush()
     const previous = this.past.at(-1)

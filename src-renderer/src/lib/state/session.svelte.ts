@@ -1,14 +1,17 @@
-// The open document: its name and file, unsaved changes (the undo step it was saved at), Save,
-// Save As and Open through the contract, autosave to the data folder, and recovery after a crash.
+// The open document: its name and file, unsaved changes (the document as the file holds it,
+// compared by value with the present undo step), the window's title, Save, Save As and Open
+// through the contract, autosave to the data folder, and recovery after a crash.
 
 import type { ErrorEnvelope, OpenSessionRequest, Recovery, Transport } from '../../../../contract'
+import { documentTitle } from '../../../../contract/title'
 import { ConvolabError } from '../../../../core/errors'
 import type { Session } from '../../../../core/session'
 import { translate } from '../i18n'
 import { sendSession } from '../transport/session-upload'
 import type { DocumentOwners } from './document'
 import type { Explorer } from './explorer.svelte'
-import type { History } from './history.svelte'
+import type { DocumentSnapshot, History } from './history.svelte'
+import { sameDocument } from './same-document'
 import type { AutosaveClock } from './autosave-timing'
 import { AUTOSAVE_QUIET_MS, autosaveDue } from './autosave-timing'
 import { applySession, sessionOf } from './session-document'
@@ -21,6 +24,8 @@ export interface SessionOptions {
   /** The page zoom saved with the view, and how to restore it. */
   zoom?: () => number
   setZoom?: (zoom: number) => void
+  /** The title carries the unsaved mark (not where the window shows it itself: macOS's close button). */
+  markInTitle?: boolean
 }
 
 function envelope(error: unknown): ErrorEnvelope {
@@ -33,18 +38,29 @@ export class SessionStore {
   name = $state<string | null>(null)
   /** Where main keeps the file (Electron); Save writes back to it. */
   path = $state<string | undefined>(undefined)
-  /** The undo step the file holds. */
-  savedId = $state(0)
+  /**
+   * The document as the file holds it (as saved or opened; the blank document at start). Kept as
+   * the undo step it was, not as a flag flipped on every step, so undo and redo compare against it.
+   */
+  saved = $state.raw<DocumentSnapshot>(null as unknown as DocumentSnapshot)
   /** An autosave left by a run that did not end cleanly, offered at start. */
   recovery = $state.raw<Recovery | null>(null)
-  /** The title the host gave the window, e.g. "● untitled — Convolab". */
-  title = $state('Convolab')
 
-  /** Unsaved changes: the present undo step is not the one the file holds. */
-  get dirty(): boolean {
-    return this.history.present.id !== this.savedId
-  }
+  /** Unsaved changes: the present undo step holds other values than the file. */
+  readonly dirty = $derived.by(() => !sameDocument(this.history.present, this.saved))
 
+  /**
+   * The page's title, e.g. "● untitled — Convolab": made here, in the same step as the state it
+   * shows, so it never waits for the host's answer (which lags undo and redo while the page draws).
+   */
+  readonly title = $derived.by(() => documentTitle(this.displayName(), this.dirty, this.options.markInTitle ?? true))
+
+  /**
+   * Saves and opens in order of start; `fileSetBy` is the newest that set the file (name and
+   * saved document), so a Save answering after a newer Save or an Open changes neither.
+   */
+  private started = 0
+  private fileSetBy = 0
   private autosavedId = 0
   private autosaving = false
   private readonly autosaveMs: number
@@ -58,7 +74,7 @@ export class SessionStore {
     private readonly options: SessionOptions = {},
   ) {
     this.app = owners.explorer
-    this.savedId = history.present.id
+    this.saved = history.present
     this.autosavedId = history.present.id
     this.autosaveMs = options.autosaveMs ?? 10_000
   }
@@ -107,9 +123,11 @@ export class SessionStore {
 
   /** Save (to the document's file when it has one) or Save As (asNew): true once written or downloaded. */
   async save(asNew = false): Promise<boolean> {
+    // What the page shows becomes the present step first, so the file and the step are the same work.
+    const step = this.history.settle()
     const document = this.document()
     if (document === null) return false
-    const stepId = this.history.present.id
+    const order = ++this.started
     const path = asNew ? undefined : this.path
     // The file travels in pieces (a large photo is never one message), then Save names it.
     const sent = await sendSession(this.transport, document)
@@ -128,14 +146,13 @@ export class SessionStore {
     }
     const saved = result.value
     if (saved.kind === 'cancelled') return false
-    if (saved.kind === 'download') {
-      this.options.download?.(saved.name, sent.pieces)
-      this.name = saved.name
-    } else {
-      this.name = saved.name
-      this.path = saved.path
-    }
-    this.savedId = stepId
+    if (saved.kind === 'download') this.options.download?.(saved.name, sent.pieces)
+    // Two saves on their way: the document is the newer one's, whichever answers last.
+    if (order <= this.fileSetBy) return true
+    this.fileSetBy = order
+    this.name = saved.name
+    if (saved.kind !== 'download') this.path = saved.path
+    this.saved = step
     return true
   }
 
@@ -146,10 +163,11 @@ export class SessionStore {
       this.app.report(result)
       return false
     }
+    this.fileSetBy = ++this.started
     this.load(result.value.session)
     this.name = result.value.name
     this.path = result.value.path
-    this.savedId = this.history.present.id
+    this.saved = this.history.present
     await this.autosave()
     return true
   }
@@ -196,11 +214,12 @@ export class SessionStore {
     return () => clearInterval(timer)
   }
 
-  /** Tells the host the document's name and unsaved state; reads both, so an effect reruns on change. */
+  /**
+   * Tells the host the document's name and unsaved state (the native window's title and edited
+   * mark, the question before closing); reads both, so an effect reruns on change. The page's own
+   * title does not wait for the answer.
+   */
   async announce(): Promise<void> {
-    const name = this.displayName()
-    const dirty = this.dirty
-    const result = await this.transport.invoke('setDocumentState', { name, dirty })
-    this.title = result.ok ? result.value.title : `${dirty ? '● ' : ''}${name} — Convolab`
+    await this.transport.invoke('setDocumentState', { name: this.displayName(), dirty: this.dirty })
   }
 }
