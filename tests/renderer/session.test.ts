@@ -376,6 +376,20 @@ describe('session store (in-page engine)', () => {
     expect(session.title).toBe('opened.convolab — Convolab')
   })
 
+  it('keeps restored work unsaved, even undone to a blank document, until it is saved', async () => {
+    const blank = sessionOf(setup().state)
+    const { history, session } = setup()
+    session.recovery = { session: blank, savedAt: 0, name: 'lesson.convolab' }
+    await session.restoreRecovery()
+    // The same values as the blank document, yet the file lesson.convolab may hold anything.
+    expect(session.title).toBe('● lesson.convolab — Convolab')
+    history.undo()
+    expect(session.dirty).toBe(true)
+    history.redo()
+    expect(await session.save()).toBe(true)
+    expect(session.title).toBe('lesson.convolab — Convolab')
+  })
+
   it('names the document in the title with the unsaved mark, in the user language', async () => {
     const { app, history, session } = setup()
     app.language = 'es'

@@ -41,13 +41,14 @@ export class SessionStore {
   /**
    * The document as the file holds it (as saved or opened; the blank document at start). Kept as
    * the undo step it was, not as a flag flipped on every step, so undo and redo compare against it.
+   * Null after restoring recovered work: no step is known to be what its file holds.
    */
-  saved = $state.raw<DocumentSnapshot>(null as unknown as DocumentSnapshot)
+  saved = $state.raw<DocumentSnapshot | null>(null)
   /** An autosave left by a run that did not end cleanly, offered at start. */
   recovery = $state.raw<Recovery | null>(null)
 
   /** Unsaved changes: the present undo step holds other values than the file. */
-  readonly dirty = $derived.by(() => !sameDocument(this.history.present, this.saved))
+  readonly dirty = $derived.by(() => this.saved === null || !sameDocument(this.history.present, this.saved))
 
   /**
    * The page's title, e.g. "● untitled — Convolab": made here, in the same step as the state it
@@ -91,12 +92,14 @@ export class SessionStore {
     else if (result.code !== 'bad-request') this.app.report(result)
   }
 
-  /** Restores the recovered work as an undoable step; it stays unsaved until saved. */
+  /** Restores the recovered work as an undoable step; it stays unsaved until saved, even undone. */
   async restoreRecovery(): Promise<void> {
     const recovered = this.recovery
     if (!recovered) return
     this.recovery = null
+    this.fileSetBy = ++this.started
     this.load(recovered.session)
+    this.saved = null
     this.name = recovered.name ?? null
     this.path = recovered.path
     await this.transport.invoke('discardRecovery', undefined)
