@@ -27,6 +27,8 @@ import type { StackUnit } from '../../frames/stack-field'
 import { STACK_MAP_SIDE, makeStackScene } from '../../frames/stack-scene'
 import type { StackScene } from '../../frames/stack-scene'
 import { fieldSide, unitSceneData } from '../../frames/stack-unit'
+import { defaultChannel } from '../../frames/stack-channels'
+import type { MapStack } from '../../contract'
 import type { StackForward } from '../../core/stack'
 import type { Layer } from '../../core/layer'
 import type { FastKernels } from '../../core/fast/kernels'
@@ -131,15 +133,13 @@ export function checkUnit(session: Session, animation: FrameAnimation): void {
 }
 
 /**
- * The channel each map shows backward from a unit: the unit's own on its map and on the maps a
- * ReLU or LeakyReLU before it reads (a gate keeps each channel where it is, and the page shows a
- * gate's maps in one channel), channel 0 elsewhere as the stack export's other frames.
+ * The channel each map shows before a pick, as the stack view starts them (frames/stack-channels.ts:
+ * around a ReLU, one whose mask has both states): read from the layers' outputs at the strip's
+ * size, as the page reads them from the engine's maps; index 0 the input, k + 1 layer k's output.
  */
-export function unitChannels(layers: readonly Layer[], unit: StackUnit): number[] {
-  const channels = new Array<number>(unit.layer + 2).fill(0)
-  channels[unit.layer + 1] = unit.c
-  for (let on = unit.layer; on >= 0 && (layers[on].type === 'relu' || layers[on].type === 'leaky-relu'); on--) channels[on] = unit.c
-  return channels
+function pageChannels(layers: readonly Layer[], outputs: readonly MapStack[], sample: number): number[] {
+  const result = { layers: outputs.map((output, k) => ({ type: layers[k].type, output })) }
+  return [-1, ...outputs.keys()].map((on) => defaultChannel(result, on, sample))
 }
 
 /** The stack's backward frames from one unit, as the stack view's player makes them from the engine's effective field. */
@@ -150,6 +150,13 @@ function unitScene(layers: readonly Layer[], forward: StackForward, unit: StackU
   const side = fieldSide(forward.plan)
   const count = unit.layer + 1
   const maps = (t: Parameters<typeof toMapStack>[0]) => toMapStack(t, side)
+  // the page's channels, and on the unit's own map the unit's channel (the one the page showed when it was chosen)
+  const channels = pageChannels(
+    layers,
+    forward.layers.slice(0, count).map((l) => toMapStack(l.output, STACK_MAP_SIDE)),
+    unit.n,
+  )
+  channels[count] = unit.c
   const data = unitSceneData(layers, forward.plan, unit, {
     input: toMapStack(request.session.input, STACK_MAP_SIDE),
     outputs: forward.layers.slice(0, count).map((l) => maps(l.output)),
@@ -158,7 +165,7 @@ function unitScene(layers: readonly Layer[], forward: StackForward, unit: StackU
     gradWeights: grads.gradWeights.slice(0, count),
   })
   // the unit's batch item is the one shown, as the page's hovered unit is on the sample it shows
-  return makeStackScene(data, 'backward', unit.n, unitChannels(layers, unit), { ...request.options, diverging: 'RdBu', decimals: 2 })
+  return makeStackScene(data, 'backward', unit.n, channels, { ...request.options, diverging: 'RdBu', decimals: 2 })
 }
 
 async function stackScene(request: SessionSceneRequest): Promise<SessionScene> {
@@ -177,19 +184,19 @@ async function stackScene(request: SessionSceneRequest): Promise<SessionScene> {
     const grads = backward ? stackBackward(layers, forward, { kind: 'output', gradOutput: filled(forward.output.shape, 1) }, kernels) : null
     const maps = (t: Parameters<typeof toMapStack>[0]) => toMapStack(t, STACK_MAP_SIDE)
     const computed = forward.layers.length
+    const outputs = forward.layers.map((l) => maps(l.output))
     const scene = makeStackScene(
       {
         layers: layers.slice(0, computed),
         input: maps(session.input),
-        outputs: forward.layers.map((l) => maps(l.output)),
+        outputs,
         gradOutputs: grads ? grads.gradOutputs.slice(0, computed).map((g) => (g ? maps(g) : null)) : undefined,
         gradInput: grads ? maps(grads.gradInput) : undefined,
         gradWeights: grads ? grads.gradWeights.slice(0, computed) : undefined,
       },
       backward ? 'backward' : 'forward',
       sampleOf(session),
-      // the page's default: channel 0 of every map
-      new Array(computed + 1).fill(0),
+      pageChannels(layers, outputs, sampleOf(session)),
       // the stack view's frames: two decimals, RdBu for signed maps
       { ...options, diverging: 'RdBu', decimals: 2 },
     )

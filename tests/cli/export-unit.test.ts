@@ -1,7 +1,8 @@
 // convolab export --unit: a stack's backward animation from one unit of one layer (dE/dy = 1
 // there, 0 elsewhere) is, frame for frame and pixel for pixel, what the stack view's player draws
 // from the engine's effective-field result for that unit (frames/stack-unit.ts), unlike the
-// default backward from every output; a bad unit or a session without a stack is refused with
+// default backward from every output, whose maps like the page’s start on the channels the stack
+// view starts them on; a bad unit or a session without a stack is refused with
 // exit 2, one line in English or Spanish, and nothing written.
 
 import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
@@ -17,6 +18,7 @@ import { paintFrame } from '../../frames'
 import type { StackUnit } from '../../frames/stack-field'
 import { STACK_MAP_SIDE, makeStackScene } from '../../frames/stack-scene'
 import { fieldSide, unitSceneData } from '../../frames/stack-unit'
+import { defaultChannel } from '../../frames/stack-channels'
 import { run } from '../../src-main/cli'
 import { Engine, sameThreadWorker } from '../../src-main/engine/engine'
 import { registerFrameFont } from '../../src-main/export/fonts'
@@ -27,8 +29,9 @@ let scratch: string
 const source = seededSource(17)
 // two batch items of 40×40, so a unit's field is a region of each map and its batch item matters
 const input = normalTensor([2, 2, 40, 40], source)
+// the first conv's bias of 20 makes its channel 0 all positive, so the page starts its ReLU elsewhere
 const layers: Layer[] = [
-  { type: 'conv2d', weight: normalTensor([3, 2, 3, 3], source), bias: { shape: [3], data: Float64Array.of(0.1, -0.2, 0.05) }, padding: 1 },
+  { type: 'conv2d', weight: normalTensor([3, 2, 3, 3], source), bias: { shape: [3], data: Float64Array.of(20, -0.2, 0.05) }, padding: 1 },
   { type: 'relu' },
   { type: 'max-pool2d', kernelSize: 2 },
   { type: 'conv2d', weight: normalTensor([2, 3, 3, 3], source), bias: null, padding: 1 },
@@ -76,13 +79,25 @@ function differing(a: Buffer, b: Buffer): number {
   return count
 }
 
-/** The frames the stack view's player draws backward from `unit`: the engine's answer to its effective-field request, through frames' unitSceneData. */
-async function pageFrames(unit: StackUnit, channels: number[]): Promise<Buffer[]> {
+/**
+ * The frames the stack view's player draws backward from `unit`: the engine's answer to its
+ * effective-field request, through frames' unitSceneData, each map on the channel the view starts
+ * it on (from its main result, dE/dy = 1 at the output) and the unit's map on the unit's channel.
+ */
+async function pageFrames(unit: StackUnit): Promise<{ frames: Buffer[]; channels: number[] }> {
   const stored = await engine.invoke('setInput', { shape: [...input.shape], data: input.data })
   if (!stored.ok) throw new Error(stored.message)
   const plan = planStack(layers, input.shape)
-  const answer = await engine.invoke('computeStack', {
+  const main = await engine.invoke('computeStack', {
     requestId: unit.layer + 100,
+    inputId: stored.value.inputId,
+    layers: layersOnWire(layers),
+    gradient: { kind: 'output', gradOutput: { kind: 'ones' } },
+    display: { maxSide: STACK_MAP_SIDE },
+  })
+  if (!main.ok) throw new Error(main.message)
+  const answer = await engine.invoke('computeStack', {
+    requestId: unit.layer + 200,
     inputId: stored.value.inputId,
     layers: layersOnWire(layers),
     // what requestField asks for while the seed is "from the unit" and the animation backward
@@ -98,6 +113,9 @@ async function pageFrames(unit: StackUnit, channels: number[]): Promise<Buffer[]
     gradInput: result.gradInput ?? null,
     gradWeights: result.layers.map((l) => (l.gradWeight ? { shape: [...l.gradWeight.shape], data: Float64Array.from(l.gradWeight.data) } : null)),
   })
+  // StackView.channelOf before any pick; the unit was chosen on its map as shown, in its own channel
+  const channels = data.outputs.map((_, k) => (k === unit.layer ? unit.c : defaultChannel(main.value, k, unit.n)))
+  channels.unshift(defaultChannel(main.value, -1, unit.n))
   const scene = makeStackScene(data, 'backward', unit.n, channels, { colourMap: 'grayscale', diverging: 'RdBu', language: 'en', decimals: 2 })
   const frames: Buffer[] = []
   for (let step = 0; step < scene.plan.steps; step++) {
@@ -105,7 +123,7 @@ async function pageFrames(unit: StackUnit, channels: number[]): Promise<Buffer[]
     paintFrame(canvas.getContext('2d'), scene, step, SIZE)
     frames.push(await pixels(Buffer.from(await canvas.encode('png'))))
   }
-  return frames
+  return { frames, channels }
 }
 
 describe('convolab export --unit', () => {
@@ -113,11 +131,12 @@ describe('convolab export --unit', () => {
     registerFrameFont()
     const { result: whole, out: fromOutput } = await exportPng('stack', 'backward')
     expect(whole.stderr).toBe('')
+    // the first conv's channel 0 is all positive (bias 20): the view starts it and its ReLU on channel 2, whose mask has both states
     for (const [unit, channels] of [
-      // the last conv's unit of batch item 1: its channel on its map, channel 0 on the others
-      [{ layer: 3, n: 1, c: 1, row: 5, col: 12 }, [0, 0, 0, 0, 1]],
-      // a ReLU's unit: the conv it reads shows the same channel (a gate keeps channels, as the page shows them)
-      [{ layer: 1, n: 0, c: 2, row: 30, col: 7 }, [0, 2, 2]],
+      // the last conv's unit of batch item 1
+      [{ layer: 3, n: 1, c: 1, row: 5, col: 12 }, [0, 2, 2, 0, 1]],
+      // a ReLU's unit in another channel than the one the view starts the ReLU on
+      [{ layer: 1, n: 0, c: 1, row: 30, col: 7 }, [0, 2, 1]],
     ] as const) {
       const words = [unit.layer, unit.n, unit.c, unit.row, unit.col].join(',')
       const { result, out } = await exportPng('stack', 'backward', ['--unit', words])
@@ -127,16 +146,52 @@ describe('convolab export --unit', () => {
       expect(result.stdout).toMatch(new RegExp(`^wrote ${unit.layer + 1} frames? \\(backward, from unit ${words}, 320×180\\) to `))
       const files = readdirSync(out).sort()
       expect(files).toHaveLength(unit.layer + 1)
-      const page = await pageFrames(unit, [...channels])
+      const page = await pageFrames(unit)
+      expect(page.channels).toEqual([...channels])
       for (const [k, file] of files.entries()) {
         const written = await pixels(join(out, file))
-        expect(differing(written, page[k]), `unit ${words}, frame ${k + 1}`).toBe(0)
+        expect(differing(written, page.frames[k]), `unit ${words}, frame ${k + 1}, channels ${page.channels.join(',')}`).toBe(0)
         // the default backward (dE/dy = 1 at every output) shows whole maps and other gradients
         expect(differing(written, await pixels(join(fromOutput, file))), `unit ${words}, frame ${k + 1} vs the output's`).toBeGreaterThan(1000)
       }
     }
     const es = await exportPng('stack', 'backward', ['--unit', '2,1,0,3,4'], 'es')
     expect(es.result.stdout).toMatch(/^escritos 3 fotogramas \(backward, desde la unidad 2,1,0,3,4, 320×180\) en /)
+  })
+
+  it('starts the default backward’s maps on the channels the stack view starts them on, as without --unit', async () => {
+    registerFrameFont()
+    const stored = await engine.invoke('setInput', { shape: [...input.shape], data: input.data })
+    if (!stored.ok) throw new Error(stored.message)
+    const main = await engine.invoke('computeStack', {
+      requestId: 300,
+      inputId: stored.value.inputId,
+      layers: layersOnWire(layers),
+      gradient: { kind: 'output', gradOutput: { kind: 'ones' } },
+      display: { maxSide: STACK_MAP_SIDE },
+    })
+    if (!main.ok) throw new Error(main.message)
+    const result = main.value
+    const channels = [-1, 0, 1, 2, 3].map((on) => defaultChannel(result, on, 0))
+    expect(channels).toEqual([0, 2, 2, 0, 0])
+    const scene = makeStackScene(
+      {
+        layers,
+        input: stackOf(input, STACK_MAP_SIDE),
+        outputs: result.layers.map((l) => l.output),
+        gradOutputs: result.layers.map((l) => l.gradOutput ?? null),
+        gradInput: result.gradInput,
+        gradWeights: result.layers.map((l) => (l.gradWeight ? { shape: [...l.gradWeight.shape], data: Float64Array.from(l.gradWeight.data) } : null)),
+      },
+      'backward',
+      0,
+      channels,
+      { colourMap: 'grayscale', diverging: 'RdBu', language: 'en', decimals: 2 },
+    )
+    const { out } = await exportPng('stack', 'backward', ['--from', '2', '--to', '2'])
+    const canvas = createCanvas(SIZE.width, SIZE.height)
+    paintFrame(canvas.getContext('2d'), scene, 1, SIZE)
+    expect(differing(await pixels(join(out, 'frame-0001.png')), await pixels(Buffer.from(await canvas.encode('png'))))).toBe(0)
   })
 
   it('animates from a unit before a layer that cannot take its input, as the page does', async () => {
