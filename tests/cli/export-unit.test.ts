@@ -44,6 +44,21 @@ const sessions: Record<string, Session> = {
     ...base,
     stack: { layers: [layers[0], layers[1], { type: 'max-pool2d', kernelSize: 2 }, { type: 'avg-pool2d', kernelSize: 30 }], selected: 0, active: true },
   },
+  // a photo-sized input: the maps backward from a unit are too many values to come whole (box means to 256 a side)
+  large: {
+    ...base,
+    input: normalTensor([1, 1, 520, 600], source),
+    stack: {
+      layers: [
+        { type: 'conv2d', weight: normalTensor([4, 1, 3, 3], source), bias: null, padding: 1 },
+        { type: 'relu' },
+        { type: 'max-pool2d', kernelSize: 2 },
+        { type: 'conv2d', weight: normalTensor([2, 4, 3, 3], source), bias: null, padding: 1 },
+      ],
+      selected: 0,
+      active: true,
+    },
+  },
   // the same stack kept but not shown: the session shows its Conv2d
   closed: { ...base, stack: { layers, selected: 0, active: false } },
   max: { ...base, layer: { type: 'max-pool2d', options: { kernelSize: [2, 2] } } },
@@ -84,7 +99,9 @@ function differing(a: Buffer, b: Buffer): number {
  * effective-field request, through frames' unitSceneData, each map on the channel the view starts
  * it on (from its main result, dE/dy = 1 at the output) and the unit's map on the unit's channel.
  */
-async function pageFrames(unit: StackUnit): Promise<{ frames: Buffer[]; channels: number[] }> {
+async function pageFrames(session: Session, unit: StackUnit): Promise<{ frames: Buffer[]; channels: number[]; side: number }> {
+  const { input } = session
+  const layers = session.stack!.layers
   const stored = await engine.invoke('setInput', { shape: [...input.shape], data: input.data })
   if (!stored.ok) throw new Error(stored.message)
   const plan = planStack(layers, input.shape)
@@ -123,7 +140,7 @@ async function pageFrames(unit: StackUnit): Promise<{ frames: Buffer[]; channels
     paintFrame(canvas.getContext('2d'), scene, step, SIZE)
     frames.push(await pixels(Buffer.from(await canvas.encode('png'))))
   }
-  return { frames, channels }
+  return { frames, channels, side: fieldSide(plan) }
 }
 
 describe('convolab export --unit', () => {
@@ -146,7 +163,7 @@ describe('convolab export --unit', () => {
       expect(result.stdout).toMatch(new RegExp(`^wrote ${unit.layer + 1} frames? \\(backward, from unit ${words}, 320×180\\) to `))
       const files = readdirSync(out).sort()
       expect(files).toHaveLength(unit.layer + 1)
-      const page = await pageFrames(unit)
+      const page = await pageFrames(sessions.stack, unit)
       expect(page.channels).toEqual([...channels])
       for (const [k, file] of files.entries()) {
         const written = await pixels(join(out, file))
@@ -155,6 +172,15 @@ describe('convolab export --unit', () => {
         expect(differing(written, await pixels(join(fromOutput, file))), `unit ${words}, frame ${k + 1} vs the output's`).toBeGreaterThan(1000)
       }
     }
+    // on a photo-sized input the maps are box means (256 a side), the page's and the export's alike
+    const large = { layer: 3, n: 0, c: 0, row: 130, col: 211 }
+    const { result, out } = await exportPng('large', 'backward', ['--unit', '3,0,0,130,211'])
+    expect(result.stderr).toBe('')
+    const page = await pageFrames(sessions.large, large)
+    expect(page.side).toBe(256)
+    expect(readdirSync(out)).toHaveLength(4)
+    for (const [k, file] of readdirSync(out).sort().entries()) expect(differing(await pixels(join(out, file)), page.frames[k]), `large, frame ${k + 1}`).toBe(0)
+
     const es = await exportPng('stack', 'backward', ['--unit', '2,1,0,3,4'], 'es')
     expect(es.result.stdout).toMatch(/^escritos 3 fotogramas \(backward, desde la unidad 2,1,0,3,4, 320×180\) en /)
   })
