@@ -12,6 +12,7 @@ import type { Tensor } from './tensor'
 import { sizeOf } from './tensor'
 import type { FastKernels } from './fast/kernels'
 import type { FastGradients, GradientRequest, ResultTargets } from './fast/plans'
+import type { MappedBackward, MappedForward, MappedTargets } from './fast/mapped-plans'
 import type { FloatArray } from './fast/memory-layout'
 
 /** FastKernels' two calls, asynchronous (ParallelRunner in src-main/engine/parallel has them). */
@@ -26,6 +27,30 @@ export interface AsyncConvKernels {
     wants?: GradientRequest,
     into?: ResultTargets,
   ): Promise<FastGradients>
+  /**
+   * forward with the display maps of y (and, when `relu`, relu(y) with its maps) made where the
+   * kernels run; null: not on this runner (or not for this geometry), the caller does it itself.
+   */
+  forwardMapped?(
+    x: Float64Array,
+    weight: Float64Array,
+    bias: Float64Array | null,
+    geometry: ConvGeometry,
+    maxSide: number,
+    relu: boolean,
+    into?: MappedTargets,
+  ): Promise<MappedForward> | null
+  /** backward with the maps of dE/dx (and, when `relu`, the ReLU before's dE/dx with its maps); null as above. */
+  backwardMapped?(
+    x: Float64Array,
+    weight: Float64Array,
+    gradOutput: Float64Array,
+    geometry: ConvGeometry,
+    wants: GradientRequest,
+    maxSide: number,
+    relu: boolean,
+    into?: MappedTargets,
+  ): Promise<MappedBackward> | null
 }
 
 export interface AsyncStackKernels {

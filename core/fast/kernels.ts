@@ -128,6 +128,7 @@ async function wasmKernels(kind: KernelKind, module: WebAssembly.Module): Promis
     kept = kept.filter((k) => !writes(k.from, k.to))
     if (stable) for (const region of [plan.image, plan.spread]) if (region && !holds(region)) kept.push(region)
     for (const call of plan.calls(0)) invoke(exports, call)
+    for (const call of plan.after?.(0) ?? []) invoke(exports, call)
   }
 
   function backwardPlan(

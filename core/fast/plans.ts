@@ -33,6 +33,10 @@ export type KernelName =
   | 'maxPoolBackward_f64'
   | 'avgPool_f64'
   | 'avgPoolBackward_f64'
+  // display maps and a stack's ReLU next to a Conv2d (core/fast/maps.ts, mapped-plans.ts)
+  | 'planeMaps_f64'
+  | 'reluPlanes_f64'
+  | 'reluMaskPlanes_f64'
 
 export interface KernelCall {
   kernel: KernelName
@@ -56,6 +60,8 @@ export interface Plan<Result> {
   imageEnd: number
   /** The kernel calls of one part; parts touch disjoint outputs and may run at the same time. */
   calls(part: number): KernelCall[]
+  /** Calls of one part that read what every part's calls wrote: they start once all of those are done. */
+  after?(part: number): KernelCall[]
   /** Reads the results back: into the caller's arrays where given (see ResultTargets), else fresh ones. */
   unpack(buffer: ArrayBufferLike): Result
   parts: number

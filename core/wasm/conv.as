@@ -436,12 +436,47 @@ export function planeMaps_f64(
     let low = f64x2.splat(Infinity)
     let high = f64x2.splat(-Infinity)
     let poison = zero
-    for (let i = 0; i < displayH; i++) {
+    if (factor == 1) {
+      // full size: the values themselves as f32 (as the TypeScript maps copy them)
+      for (let r = 0; r < height; r++) {
+        const row = base + <usize>r * <usize>pitch * 8
+        const target = out + <usize>(p * height + r) * <usize>width * 4
+        let c = 0
+        for (; c + 2 <= width; c += 2) {
+          const v = v128.load(row + <usize>c * 8)
+          v128.store64_lane(target + <usize>c * 4, f32x4.demote_f64x2_zero(v), 0)
+          low = f64x2.pmin(low, v)
+          high = f64x2.pmax(high, v)
+          poison = f64x2.add(poison, f64x2.mul(v, zero))
+        }
+        if (c < width) {
+          const value = load<f64>(row + <usize>c * 8)
+          const v = f64x2.splat(value)
+          store<f32>(target + <usize>c * 4, <f32>value)
+          low = f64x2.pmin(low, v)
+          high = f64x2.pmax(high, v)
+          poison = f64x2.add(poison, f64x2.mul(v, zero))
+        }
+      }
+    }
+    for (let i = 0; factor > 1 && i < displayH; i++) {
       memory.fill(sums, 0, <usize>displayW * 8)
       const r1 = min(height, (i + 1) * factor)
       for (let r = i * factor; r < r1; r++) {
         const row = base + <usize>r * <usize>pitch * 8
-        for (let j = 0; j < displayW; j++) {
+        let j = 0
+        // 2 × 2 boxes two at a time: each box row's sum is its even value plus its odd value, as below
+        for (; factor == 2 && 2 * j + 4 <= width; j += 2) {
+          const v0 = v128.load(row + <usize>(2 * j) * 8)
+          const v1 = v128.load(row + <usize>(2 * j + 2) * 8)
+          const pair = f64x2.add(v128.shuffle<f64>(v0, v1, 0, 2), v128.shuffle<f64>(v0, v1, 1, 3))
+          const at = sums + <usize>j * 8
+          v128.store(at, f64x2.add(v128.load(at), pair))
+          low = f64x2.pmin(f64x2.pmin(low, v0), v1)
+          high = f64x2.pmax(f64x2.pmax(high, v0), v1)
+          poison = f64x2.add(poison, f64x2.add(f64x2.mul(v0, zero), f64x2.mul(v1, zero)))
+        }
+        for (; j < displayW; j++) {
           const c1 = min(width, (j + 1) * factor)
           let c = j * factor
           let acc = zero
@@ -476,5 +511,62 @@ export function planeMaps_f64(
     store<f64>(at, min(f64x2.extract_lane(low, 0), f64x2.extract_lane(low, 1)))
     store<f64>(at + 8, max(f64x2.extract_lane(high, 0), f64x2.extract_lane(high, 1)))
     store<f64>(at + 16, f64x2.extract_lane(poison, 0) + f64x2.extract_lane(poison, 1))
+  }
+}
+
+// ─── ReLU on planes in place ────────────────────────────────────────────────────────────────
+// A stack's ReLU after (forward) or before (backward) a Conv2d, computed on the kernel threads
+// where the convolution left its planes, so that the calling thread only reads results back.
+
+/**
+ * y = relu(x) for `planes` planes of height × width: x rows `pitch` and planes `planeStride`
+ * elements apart, y dense. x ≤ 0 (−0 and −∞ too) gives +0 and NaN stays NaN: core's reluForward
+ * (x ≤ 0 ? 0 : x), bit for bit.
+ */
+export function reluPlanes_f64(x: usize, pitch: i32, planeStride: i32, y: usize, planes: i32, height: i32, width: i32): void {
+  const zero = f64x2.splat(0)
+  for (let p = 0; p < planes; p++) {
+    for (let r = 0; r < height; r++) {
+      const source = x + (<usize>p * <usize>planeStride + <usize>r * <usize>pitch) * 8
+      const target = y + <usize>(p * height + r) * <usize>width * 8
+      let c = 0
+      for (; c + 2 <= width; c += 2) {
+        const v = v128.load(source + <usize>c * 8)
+        v128.store(target + <usize>c * 8, v128.andnot(v, f64x2.le(v, zero)))
+      }
+      if (c < width) {
+        const v = load<f64>(source + <usize>c * 8)
+        store<f64>(target + <usize>c * 8, v <= 0 ? 0 : v)
+      }
+    }
+  }
+}
+
+/**
+ * A ReLU's dE/dx = (y ≤ 0 ? 0 : g) + 0 for `planes` planes of height × width: g and y (the ReLU's
+ * output) strided as above, d dense. A NaN in y passes g through (torch's threshold_backward) and
+ * −0 in g gives +0: core's reluBackward for a finite g, bit for bit (the caller takes core's
+ * loop when g holds NaN or ±∞).
+ */
+export function reluMaskPlanes_f64(
+  g: usize, gPitch: i32, gPlane: i32, y: usize, yPitch: i32, yPlane: i32, d: usize, planes: i32, height: i32, width: i32,
+): void {
+  const zero = f64x2.splat(0)
+  for (let p = 0; p < planes; p++) {
+    for (let r = 0; r < height; r++) {
+      const gRow = g + (<usize>p * <usize>gPlane + <usize>r * <usize>gPitch) * 8
+      const yRow = y + (<usize>p * <usize>yPlane + <usize>r * <usize>yPitch) * 8
+      const target = d + <usize>(p * height + r) * <usize>width * 8
+      let c = 0
+      for (; c + 2 <= width; c += 2) {
+        const v = v128.load(gRow + <usize>c * 8)
+        const mask = f64x2.le(v128.load(yRow + <usize>c * 8), zero)
+        v128.store(target + <usize>c * 8, f64x2.add(v128.andnot(v, mask), zero))
+      }
+      if (c < width) {
+        const v = load<f64>(gRow + <usize>c * 8)
+        store<f64>(target + <usize>c * 8, (load<f64>(yRow + <usize>c * 8) <= 0 ? 0 : v) + 0)
+      }
+    }
   }
 }

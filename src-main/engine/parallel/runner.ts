@@ -6,8 +6,32 @@
 import { Worker } from 'node:worker_threads'
 import type { ConvGeometry } from '../../../core'
 import { ConvolabError } from '../../../core'
-import type { Dtype, FastGradients, FastKernels, FloatArray, GradientRequest, KernelKind, PackedImage, Plan, ResultTargets } from '../../../core/fast'
-import { detectKernelKind, ensureMemory, kernelBinary, packPlan, planBackward, planForward, scalarKernels } from '../../../core/fast'
+import type {
+  Dtype,
+  FastGradients,
+  FastKernels,
+  FloatArray,
+  GradientRequest,
+  KernelKind,
+  MappedBackward,
+  MappedForward,
+  MappedTargets,
+  PackedImage,
+  Plan,
+  ResultTargets,
+} from '../../../core/fast'
+import {
+  backwardMappable,
+  detectKernelKind,
+  ensureMemory,
+  kernelBinary,
+  packPlan,
+  planBackward,
+  planBackwardMapped,
+  planForward,
+  planForwardMapped,
+  scalarKernels,
+} from '../../../core/fast'
 import { WORKER_SOURCE } from './worker-source'
 
 export interface ParallelRunnerOptions {
@@ -30,6 +54,34 @@ export interface ParallelRunner {
     wants?: GradientRequest,
     into?: ResultTargets,
   ): Promise<FastGradients>
+  /**
+   * float64 forward with the display maps of y made on the kernel threads and, when `relu`,
+   * relu(y) and its maps too (a stack's Conv2d followed by a ReLU).
+   */
+  forwardMapped?(
+    x: Float64Array,
+    weight: Float64Array,
+    bias: Float64Array | null,
+    geometry: ConvGeometry,
+    maxSide: number,
+    relu: boolean,
+    into?: MappedTargets,
+  ): Promise<MappedForward>
+  /**
+   * float64 backward with the maps of dE/dx made on the kernel threads and, when `relu` (x is a
+   * ReLU's output), that ReLU's dE/dx and its maps; null (nothing run) where core/fast's
+   * backwardMappable says no.
+   */
+  backwardMapped?(
+    x: Float64Array,
+    weight: Float64Array,
+    gradOutput: Float64Array,
+    geometry: ConvGeometry,
+    wants: GradientRequest,
+    maxSide: number,
+    relu: boolean,
+    into?: MappedTargets,
+  ): Promise<MappedBackward> | null
   /** Abandons the run in progress and the queued ones: they reject with ConvolabError 'cancelled'. */
   cancel(): void
   /** Ends the threads; later calls reject. */
@@ -138,6 +190,8 @@ export async function createParallelRunner(options: ParallelRunnerOptions = {}):
       try {
         await Promise.all(workers.map((worker) => worker.ready))
         await Promise.all(workers.map((worker, part) => worker.run(plan.calls(part))))
+        const after = plan.after
+        if (after) await Promise.all(workers.map((worker, part) => worker.run(after.call(plan, part))))
       } catch (error) {
         if (mine !== generation || closed) throw new ConvolabError('cancelled')
         throw error
@@ -155,6 +209,10 @@ export async function createParallelRunner(options: ParallelRunnerOptions = {}):
     forward: (x, weight, bias, geometry, dtype, into) => enqueue(() => planForward(x, weight, bias, geometry, dtype, threads, into), into?.stableInput),
     backward: (x, weight, gradOutput, geometry, dtype, wants, into) =>
       enqueue(() => planBackward(x, weight, gradOutput, geometry, dtype, wants, threads, into), into?.stableInput),
+    forwardMapped: (x, weight, bias, geometry, maxSide, relu, into) =>
+      enqueue(() => planForwardMapped(x, weight, bias, geometry, threads, maxSide, relu, into)),
+    backwardMapped: (x, weight, gradOutput, geometry, wants, maxSide, relu, into) =>
+      backwardMappable(geometry, wants) ? enqueue(() => planBackwardMapped(x, weight, gradOutput, geometry, wants, threads, maxSide, relu, into)) : null,
     cancel() {
       generation++
       const stopping = pool ?? []

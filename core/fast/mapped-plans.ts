@@ -1,0 +1,253 @@
+// A stack's Conv2d runs with the work that follows it done on the kernel threads too: the display
+// maps of its result and, when a ReLU is next to it, that ReLU (forward: relu of y; backward:
+// dE/dx through the ReLU's mask). The convolution's own calls run first on every thread; then,
+// once all of them are done, each thread takes its share of planes (Plan.after). The calling
+// thread only reads the results back. Numbers are those of core's loops and of the maps made in
+// TypeScript (map-stack.ts): the same ReLU values and the same float32 box means and ranges.
+
+import type { ConvGeometry } from '../geometry'
+import type { KernelCall, Plan } from './plans'
+import { planBackward, planForward, type FastGradients, type GradientRequest } from './plans'
+import type { MapsLayout, PlaneMaps } from './maps'
+import { boxFactor, readMaps } from './maps'
+import { MemoryLayout } from './memory-layout'
+import { planarLayout } from './packing'
+
+/** Exact values and their display maps. */
+export interface MappedTensor {
+  data: Float64Array
+  maps: PlaneMaps
+}
+
+export interface MappedForward {
+  /** y of the convolution. */
+  output: MappedTensor
+  /** relu(y), when asked. */
+  relu: MappedTensor | null
+}
+
+export interface MappedBackward extends FastGradients {
+  gradInput: Float64Array
+  gradInputMaps: PlaneMaps
+  /**
+   * dE/dx of the ReLU before the convolution (its output is the convolution's x), when asked;
+   * null when dE/dx of the convolution holds NaN or ±∞ (the caller takes core's loop then).
+   */
+  relu: MappedTensor | null
+}
+
+/** Arrays to write the results into when their length fits (see ResultTargets). */
+export interface MappedTargets {
+  output?: Float64Array
+  gradInput?: Float64Array
+  relu?: Float64Array
+}
+
+/** Planes of height × width f64 in kernel memory: where the first starts and how rows and planes are apart. */
+interface Planes {
+  at: number
+  pitch: number
+  planeStride: number
+}
+
+function planeRange(planes: number, part: number, parts: number): [number, number] {
+  return [Math.floor((part * planes) / parts), Math.floor(((part + 1) * planes) / parts)]
+}
+
+/** Room for the maps of `planes` planes (the per-thread sums come from `sums`). */
+function takeMaps(memory: MemoryLayout, planes: number, height: number, width: number, maxSide: number, sums: number): MapsLayout {
+  const factor = boxFactor(height, width, maxSide)
+  const displayH = Math.ceil(height / factor)
+  const displayW = Math.ceil(width / factor)
+  const out = memory.take(planes * displayH * displayW * 4)
+  const ranges = memory.take(planes * 24)
+  return { planes, height, width, factor, displayH, displayW, out, sums, ranges, bytes: 0 }
+}
+
+/** The planeMaps_f64 call for planes [p0, p1) of `source`, with this thread's box sums. */
+function mapsCall(source: Planes, layout: MapsLayout, p0: number, p1: number, sums: number): KernelCall {
+  const { height, width, factor, displayH, displayW } = layout
+  return {
+    kernel: 'planeMaps_f64',
+    args: [
+      source.at + p0 * source.planeStride * 8,
+      p1 - p0,
+      height,
+      width,
+      source.pitch,
+      source.planeStride,
+      factor,
+      layout.out + p0 * displayH * displayW * 4,
+      sums,
+      layout.ranges + p0 * 24,
+    ],
+  }
+}
+
+function dense(at: number, height: number, width: number): Planes {
+  return { at, pitch: width, planeStride: height * width }
+}
+
+function offset(planes: Planes, planesBefore: number): number {
+  return planes.at + planesBefore * planes.planeStride * 8
+}
+
+function read(buffer: ArrayBufferLike, at: number, length: number, into: Float64Array | undefined): Float64Array {
+  const data = into && into.length === length ? into : new Float64Array(length)
+  data.set(new Float64Array(buffer, at, length))
+  return data
+}
+
+/** A Conv2d's forward (float64) with the maps of y and, when `relu`, relu(y) and its maps. */
+export function planForwardMapped(
+  x: Float64Array,
+  weight: Float64Array,
+  bias: Float64Array | null,
+  geometry: ConvGeometry,
+  parts: number,
+  maxSide: number,
+  relu: boolean,
+  into: MappedTargets = {},
+): Plan<MappedForward> {
+  const g = geometry
+  const base = planForward(x, weight, bias, g, 'f64', parts, { output: into.output })
+  const planes = g.batch * g.outChannels
+  const [height, width] = [g.outH, g.outW]
+  const length = planes * height * width
+  const memory = new MemoryLayout(base.bytes)
+  const sums = memory.take(parts * width * 8)
+  const outputMaps = takeMaps(memory, planes, height, width, maxSide, sums)
+  const reluAt = relu ? memory.take(length * 8) : 0
+  const reluMaps = relu ? takeMaps(memory, planes, height, width, maxSide, sums) : null
+  const output = dense(base.outputAt, height, width)
+  const activated = dense(reluAt, height, width)
+  return {
+    ...base,
+    bytes: memory.bytes,
+    after(part) {
+      const [p0, p1] = planeRange(planes, part, parts)
+      if (p0 === p1) return []
+      const partSums = sums + part * width * 8
+      const calls = [mapsCall(output, outputMaps, p0, p1, partSums)]
+      if (reluMaps) {
+        calls.push(
+          { kernel: 'reluPlanes_f64', args: [offset(output, p0), width, height * width, offset(activated, p0), p1 - p0, height, width] },
+          mapsCall(activated, reluMaps, p0, p1, partSums),
+        )
+      }
+      return calls
+    },
+    unpack(buffer) {
+      const data = base.unpack(buffer) as Float64Array
+      const result: MappedForward = { output: { data, maps: readMaps(buffer, outputMaps, data, 0) }, relu: null }
+      if (reluMaps) {
+        const values = read(buffer, reluAt, length, into.relu)
+        result.relu = { data: values, maps: readMaps(buffer, reluMaps, values, 0) }
+      }
+      return result
+    },
+  }
+}
+
+/**
+ * Whether planBackwardMapped can run this backward: dE/dx asked, zero padding, and the
+ * transposed convolution's covered part reaching every input cell (dE/dx is then its interior,
+ * read in place). Otherwise the caller runs the plain backward and makes maps itself.
+ */
+export function backwardMappable(geometry: ConvGeometry, wants: GradientRequest): boolean {
+  const g = geometry
+  if (!(wants.input ?? true) || g.paddingMode !== 'zeros') return false
+  const coveredH = (g.outH - 1) * g.strideH + 1 + g.dilationH * (g.kernelH - 1)
+  const coveredW = (g.outW - 1) * g.strideW + 1 + g.dilationW * (g.kernelW - 1)
+  return coveredH >= g.padTop + g.inH && coveredW >= g.padLeft + g.inW
+}
+
+/**
+ * A Conv2d's backward (float64) with the maps of dE/dx and, when `relu` (x is the output of a
+ * ReLU), the ReLU's dE/dx and its maps. Only where backwardMappable says so.
+ */
+export function planBackwardMapped(
+  x: Float64Array,
+  weight: Float64Array,
+  gradOutput: Float64Array,
+  geometry: ConvGeometry,
+  wants: GradientRequest,
+  parts: number,
+  maxSide: number,
+  relu: boolean,
+  into: MappedTargets = {},
+): Plan<MappedBackward> {
+  const g = geometry
+  const base = planBackward(x, weight, gradOutput, g, 'f64', wants, parts, { gradInput: into.gradInput })
+  const covered = base.covered
+  if (!covered || !backwardMappable(g, wants)) throw new Error('planBackwardMapped: not mappable (see backwardMappable)')
+  const planes = g.batch * g.inChannels
+  const [height, width] = [g.inH, g.inW]
+  const length = planes * height * width
+  const gradient: Planes = {
+    at: covered.at + (g.padTop * covered.width + g.padLeft) * 8,
+    pitch: covered.width,
+    planeStride: covered.height * covered.width,
+  }
+  const memory = new MemoryLayout(base.bytes)
+  const sums = memory.take(parts * width * 8)
+  const gradientMaps = takeMaps(memory, planes, height, width, maxSide, sums)
+  // the ReLU's output is x: read where grad-weight packed it (the padded image, one phase) or
+  // from a copy of its own
+  const image = planarLayout(g.paddedH, g.paddedW, g.strideW, 2)
+  const inImage = relu && base.image !== undefined && image.phases === 1
+  const copyAt = relu && !inImage ? memory.take(length * 8) : 0
+  const activated: Planes = inImage
+    ? { at: base.image!.from + (g.padTop * image.rowElements + g.padLeft) * 8, pitch: image.rowElements, planeStride: image.planeElements }
+    : dense(copyAt, height, width)
+  const maskedAt = relu ? memory.take(length * 8) : 0
+  const maskedMaps = relu ? takeMaps(memory, planes, height, width, maxSide, sums) : null
+  const masked = dense(maskedAt, height, width)
+  return {
+    ...base,
+    bytes: memory.bytes,
+    pack(buffer, imagePacked, spreadPacked) {
+      base.pack(buffer, imagePacked, spreadPacked)
+      if (copyAt) new Float64Array(buffer, copyAt, length).set(x)
+    },
+    after(part) {
+      const [p0, p1] = planeRange(planes, part, parts)
+      if (p0 === p1) return []
+      const partSums = sums + part * width * 8
+      const calls = [mapsCall(gradient, gradientMaps, p0, p1, partSums)]
+      if (maskedMaps) {
+        calls.push(
+          {
+            kernel: 'reluMaskPlanes_f64',
+            args: [
+              offset(gradient, p0),
+              gradient.pitch,
+              gradient.planeStride,
+              offset(activated, p0),
+              activated.pitch,
+              activated.planeStride,
+              offset(masked, p0),
+              p1 - p0,
+              height,
+              width,
+            ],
+          },
+          mapsCall(masked, maskedMaps, p0, p1, partSums),
+        )
+      }
+      return calls
+    },
+    unpack(buffer) {
+      const grads = base.unpack(buffer)
+      const gradInput = grads.gradInput as Float64Array
+      const gradInputMaps = readMaps(buffer, gradientMaps, gradInput, 0)
+      let reluResult: MappedTensor | null = null
+      // a NaN or ±∞ in dE/dx: core's loop decides the ReLU's dE/dx (its −0 and NaN rules differ there)
+      if (maskedMaps && gradInputMaps.nonFinite.every((count) => count === 0)) {
+        const values = read(buffer, maskedAt, length, into.relu)
+        reluResult = { data: values, maps: readMaps(buffer, maskedMaps, values, 0) }
+      }
+      return { ...grads, gradInput, gradInputMaps, relu: reluResult }
+    },
+  }
+}
