@@ -227,8 +227,8 @@ export const ERROR_TEMPLATES: Record<ErrorCode, { en: Template; es: Template }> 
     es: (p) => `no hay ninguna unidad ${p.unit} en la capa ${p.index}, cuya salida tiene shape ${p.shape}`,
   },
   'stack-no-layer': {
-    en: (p) => `there is no layer ${p.index} (the stack has ${p.count} layers, from 0)`,
-    es: (p) => `no existe la capa ${p.index} (la pila tiene ${p.count} capas, desde la 0)`,
+    en: (p) => `there is no layer ${p.index} (the stack has ${p.count} ${Number(p.count) === 1 ? 'layer' : 'layers'}, from 0)`,
+    es: (p) => `no existe la capa ${p.index} (la pila tiene ${p.count} ${Number(p.count) === 1 ? 'capa' : 'capas'}, desde la 0)`,
   },
   'stack-not-computed': {
     en: (p) => `layer ${p.index} was not computed (the stack stops at layer ${p.failed})`,

@@ -146,7 +146,7 @@ const CASES: Array<[string, string[], RegExp]> = [
   [
     'export, a unit of a layer the stack does not have',
     ['export', '--session', 'stack.convolab', '--animation', 'backward', '--format', 'gif', '--unit', '1,0,0,0,0', '--out', 'OUT.gif'],
-    /there is no layer 1 \(the stack has 1 layers, from 0\)/,
+    /there is no layer 1 \(the stack has 1 layer, from 0\)/,
   ],
   [
     'export, a unit on a max-pool',
