@@ -29,7 +29,8 @@ export interface AsyncConvKernels {
   ): Promise<FastGradients>
   /**
    * forward with the display maps of y (and, when `relu`, relu(y) with its maps) made where the
-   * kernels run; null: not on this runner (or not for this geometry), the caller does it itself.
+   * kernels run, relu(y) left packed for `next` (the Conv2d after the ReLU) where it can be; null:
+   * not on this runner (or not for this geometry), the caller does it itself.
    */
   forwardMapped?(
     x: Float64Array,
@@ -39,7 +40,10 @@ export interface AsyncConvKernels {
     maxSide: number,
     relu: boolean,
     into?: MappedTargets,
+    next?: ConvGeometry,
   ): Promise<MappedForward> | null
+  /** The arrays given to the mapped passes may change from now on (called before each stack). */
+  forget?(): void
   /** backward with the maps of dE/dx (and, when `relu`, the ReLU before's dE/dx with its maps); null as above. */
   backwardMapped?(
     x: Float64Array,

@@ -7,7 +7,7 @@
 
 import type { ConvGeometry } from '../geometry'
 import type { KernelCall, Plan } from './plans'
-import { planBackward, planForward, type FastGradients, type GradientRequest } from './plans'
+import { imageKey, planBackward, planForward, type FastGradients, type GradientRequest } from './plans'
 import type { MapsLayout, PlaneMaps } from './maps'
 import { boxFactor, readMaps } from './maps'
 import { MemoryLayout } from './memory-layout'
@@ -98,7 +98,29 @@ function read(buffer: ArrayBufferLike, at: number, length: number, into: Float64
   return data
 }
 
-/** A Conv2d's forward (float64) with the maps of y and, when `relu`, relu(y) and its maps. */
+/**
+ * Whether relu(y) can be written straight into the padded input of `next` (the stack's next
+ * Conv2d): zero padding and one column phase (stride 1 across), so that the next forward finds
+ * its input packed.
+ */
+function packsNext(geometry: ConvGeometry, next: ConvGeometry | undefined): next is ConvGeometry {
+  const g = geometry
+  return (
+    next !== undefined &&
+    next.paddingMode === 'zeros' &&
+    next.strideW === 1 &&
+    next.batch === g.batch &&
+    next.inChannels === g.outChannels &&
+    next.inH === g.outH &&
+    next.inW === g.outW
+  )
+}
+
+/**
+ * A Conv2d's forward (float64) with the maps of y and, when `relu`, relu(y) and its maps. With
+ * `next` (the Conv2d after the ReLU), relu(y) is written in that Conv2d's padded layout where its
+ * forward packs its input (the plan's `leaves`), and read back from there.
+ */
 export function planForwardMapped(
   x: Float64Array,
   weight: Float64Array,
@@ -108,30 +130,49 @@ export function planForwardMapped(
   maxSide: number,
   relu: boolean,
   into: MappedTargets = {},
+  next?: ConvGeometry,
 ): Plan<MappedForward> {
   const g = geometry
-  const base = planForward(x, weight, bias, g, 'f64', parts, { output: into.output })
   const planes = g.batch * g.outChannels
   const [height, width] = [g.outH, g.outW]
   const length = planes * height * width
+  // the next Conv2d's padded input goes where its forward plan puts it (the first buffer), and
+  // this plan's buffers after it
+  const direct = relu && packsNext(g, next)
+  const nextImage = direct ? planarLayout(next.paddedH, next.paddedW, 1, 2) : null
+  const nextAt = new MemoryLayout().take(0)
+  const nextBytes = nextImage ? planes * nextImage.planeElements * 8 : 0
+  const base = planForward(x, weight, bias, g, 'f64', parts, { output: into.output }, nextImage ? nextAt + nextBytes + 64 : 0)
   const memory = new MemoryLayout(base.bytes)
   const sums = memory.take(parts * width * 8)
   const outputMaps = takeMaps(memory, planes, height, width, maxSide, sums)
-  const reluAt = relu ? memory.take(length * 8) : 0
+  const reluAt = relu && !nextImage ? memory.take(length * 8) : 0
   const reluMaps = relu ? takeMaps(memory, planes, height, width, maxSide, sums) : null
   const output = dense(base.outputAt, height, width)
-  const activated = dense(reluAt, height, width)
+  const activated: Planes =
+    nextImage && next
+      ? { at: nextAt + (next.padTop * nextImage.rowElements + next.padLeft) * 8, pitch: nextImage.rowElements, planeStride: nextImage.planeElements }
+      : dense(reluAt, height, width)
+  const reluData = relu ? (into.relu?.length === length ? into.relu : new Float64Array(length)) : null
   return {
     ...base,
     bytes: memory.bytes,
+    leaves: nextImage && next && reluData ? { x: reluData, key: imageKey(next, 'f64', nextAt, nextImage), from: nextAt, to: nextAt + nextBytes } : undefined,
     after(part) {
       const [p0, p1] = planeRange(planes, part, parts)
       if (p0 === p1) return []
       const partSums = sums + part * width * 8
       const calls = [mapsCall(output, outputMaps, p0, p1, partSums)]
       if (reluMaps) {
+        if (nextImage && next) {
+          const args = [offset(activated, p0) - (next.padTop * nextImage.rowElements + next.padLeft) * 8, p1 - p0, nextImage.rowElements]
+          calls.push({ kernel: 'zeroBorder_f64', args: [...args, nextImage.planeElements, next.paddedH, next.padTop, next.padLeft, height, width] })
+        }
         calls.push(
-          { kernel: 'reluPlanes_f64', args: [offset(output, p0), width, height * width, offset(activated, p0), p1 - p0, height, width] },
+          {
+            kernel: 'reluPlanes_f64',
+            args: [offset(output, p0), width, height * width, offset(activated, p0), activated.pitch, activated.planeStride, p1 - p0, height, width],
+          },
           mapsCall(activated, reluMaps, p0, p1, partSums),
         )
       }
@@ -140,12 +181,27 @@ export function planForwardMapped(
     unpack(buffer) {
       const data = base.unpack(buffer) as Float64Array
       const result: MappedForward = { output: { data, maps: readMaps(buffer, outputMaps, data, 0) }, relu: null }
-      if (reluMaps) {
-        const values = read(buffer, reluAt, length, into.relu)
-        result.relu = { data: values, maps: readMaps(buffer, reluMaps, values, 0) }
+      if (reluMaps && reluData) {
+        readPlanes(buffer, activated, planes, height, width, reluData)
+        result.relu = { data: reluData, maps: readMaps(buffer, reluMaps, reluData, 0) }
       }
       return result
     },
+  }
+}
+
+/** Copies strided planes out of kernel memory into a dense array. */
+function readPlanes(buffer: ArrayBufferLike, source: Planes, planes: number, height: number, width: number, into: Float64Array): void {
+  const view = new Float64Array(buffer)
+  if (source.pitch === width && source.planeStride === height * width) {
+    into.set(view.subarray(source.at / 8, source.at / 8 + planes * height * width))
+    return
+  }
+  for (let p = 0; p < planes; p++) {
+    for (let r = 0; r < height; r++) {
+      const from = source.at / 8 + p * source.planeStride + r * source.pitch
+      into.set(view.subarray(from, from + width), (p * height + r) * width)
+    }
   }
 }
 

@@ -37,6 +37,7 @@ export type KernelName =
   | 'planeMaps_f64'
   | 'reluPlanes_f64'
   | 'reluMaskPlanes_f64'
+  | 'zeroBorder_f64'
 
 export interface KernelCall {
   kernel: KernelName
@@ -56,6 +57,11 @@ export interface Plan<Result> {
   image?: PackedImage
   /** A backward plan's spread dE/dy, likewise. */
   spread?: PackedImage
+  /**
+   * A padded input this plan's calls write for the next run (a stack's next Conv2d): it replaces
+   * `image` as what memory holds once the run is done.
+   */
+  leaves?: PackedImage
   /** Bytes [imageEnd, bytes) are this plan's scratch: written by every run (the image only when packed). */
   imageEnd: number
   /** The kernel calls of one part; parts touch disjoint outputs and may run at the same time. */
@@ -76,7 +82,8 @@ export interface PackedImage {
   to: number
 }
 
-function imageKey(geometry: ConvGeometry, dtype: Dtype, at: number, layout: { rowElements: number; planeElements: number }): string {
+/** What makes two packed padded inputs the same bytes at the same place (with the same x). */
+export function imageKey(geometry: ConvGeometry, dtype: Dtype, at: number, layout: { rowElements: number; planeElements: number }): string {
   const g = geometry
   return [
     dtype,
@@ -206,6 +213,7 @@ export function planForward(
   dtype: Dtype,
   parts = 1,
   into: ResultTargets = {},
+  restFrom = 0,
 ): Plan<FloatArray> & { outputAt: number } {
   const g = geometry
   const size = BYTES[dtype]
@@ -215,6 +223,9 @@ export function planForward(
   const taps = offsets.length
   const memory = new MemoryLayout()
   const imageAt = memory.take(g.batch * g.inChannels * image.planeElements * size)
+  const imageTo = memory.bytes
+  // everything but the image from restFrom on: below it, a run may leave the next one's input
+  memory.skipTo(restFrom)
   const offsetsAt = memory.take(taps * 4)
   const weightsAt = memory.take(g.groups * channelBlocks(g.outChannelsPerGroup) * taps * 64)
   const biasAt = memory.take(g.outChannels * size)
@@ -240,7 +251,7 @@ export function planForward(
     bytes: memory.bytes,
     parts,
     outputAt,
-    image: { x, key: imageKey(g, dtype, imageAt, image), from: imageAt, to: offsetsAt },
+    image: { x, key: imageKey(g, dtype, imageAt, image), from: imageAt, to: imageTo },
     imageEnd: offsetsAt,
     pack(buffer, imagePacked = false) {
       const view = floatView(buffer, dtype)

@@ -520,15 +520,17 @@ export function planeMaps_f64(
 
 /**
  * y = relu(x) for `planes` planes of height × width: x rows `pitch` and planes `planeStride`
- * elements apart, y dense. x ≤ 0 (−0 and −∞ too) gives +0 and NaN stays NaN: core's reluForward
+ * elements apart, y likewise (yPitch, yPlane). x ≤ 0 (−0 and −∞ too) gives +0 and NaN stays NaN: core's reluForward
  * (x ≤ 0 ? 0 : x), bit for bit.
  */
-export function reluPlanes_f64(x: usize, pitch: i32, planeStride: i32, y: usize, planes: i32, height: i32, width: i32): void {
+export function reluPlanes_f64(
+  x: usize, pitch: i32, planeStride: i32, y: usize, yPitch: i32, yPlane: i32, planes: i32, height: i32, width: i32,
+): void {
   const zero = f64x2.splat(0)
   for (let p = 0; p < planes; p++) {
     for (let r = 0; r < height; r++) {
       const source = x + (<usize>p * <usize>planeStride + <usize>r * <usize>pitch) * 8
-      const target = y + <usize>(p * height + r) * <usize>width * 8
+      const target = y + (<usize>p * <usize>yPlane + <usize>r * <usize>yPitch) * 8
       let c = 0
       for (; c + 2 <= width; c += 2) {
         const v = v128.load(source + <usize>c * 8)
@@ -567,6 +569,28 @@ export function reluMaskPlanes_f64(
         const v = load<f64>(gRow + <usize>c * 8)
         store<f64>(target + <usize>c * 8, (load<f64>(yRow + <usize>c * 8) <= 0 ? 0 : v) + 0)
       }
+    }
+  }
+}
+
+/**
+ * Zeros the border of `planes` padded planes (rows `rowElements`, planes `planeElements` apart,
+ * paddedH rows) around an interior of height × width at (padTop, padLeft): what zero padding
+ * and the spare columns hold, around values written in place by reluPlanes_f64.
+ */
+export function zeroBorder_f64(
+  at: usize, planes: i32, rowElements: i32, planeElements: i32, paddedH: i32, padTop: i32, padLeft: i32, height: i32, width: i32,
+): void {
+  const row = <usize>rowElements * 8
+  for (let p = 0; p < planes; p++) {
+    const plane = at + <usize>p * <usize>planeElements * 8
+    memory.fill(plane, 0, <usize>padTop * row)
+    const below = padTop + height
+    memory.fill(plane + <usize>below * row, 0, <usize>(paddedH - below) * row)
+    for (let r = padTop; r < below; r++) {
+      const start = plane + <usize>r * row
+      memory.fill(start, 0, <usize>padLeft * 8)
+      memory.fill(start + <usize>(padLeft + width) * 8, 0, <usize>(rowElements - padLeft - width) * 8)
     }
   }
 }

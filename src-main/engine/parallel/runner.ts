@@ -56,7 +56,8 @@ export interface ParallelRunner {
   ): Promise<FastGradients>
   /**
    * float64 forward with the display maps of y made on the kernel threads and, when `relu`,
-   * relu(y) and its maps too (a stack's Conv2d followed by a ReLU).
+   * relu(y) and its maps too (a stack's Conv2d followed by a ReLU); with `next` (the Conv2d after
+   * that ReLU), relu(y) is left packed for its forward.
    */
   forwardMapped?(
     x: Float64Array,
@@ -66,6 +67,7 @@ export interface ParallelRunner {
     maxSide: number,
     relu: boolean,
     into?: MappedTargets,
+    next?: ConvGeometry,
   ): Promise<MappedForward>
   /**
    * float64 backward with the maps of dE/dx made on the kernel threads and, when `relu` (x is a
@@ -82,6 +84,11 @@ export interface ParallelRunner {
     relu: boolean,
     into?: MappedTargets,
   ): Promise<MappedBackward> | null
+  /**
+   * The arrays the mapped passes were given may change from now on: the next run packs its
+   * input again (a stack calls it before each request, whose arrays may take new values).
+   */
+  forget?(): void
   /** Abandons the run in progress and the queued ones: they reject with ConvolabError 'cancelled'. */
   cancel(): void
   /** Ends the threads; later calls reject. */
@@ -191,12 +198,15 @@ export async function createParallelRunner(options: ParallelRunnerOptions = {}):
         await Promise.all(workers.map((worker) => worker.ready))
         await Promise.all(workers.map((worker, part) => worker.run(plan.calls(part))))
         const after = plan.after
+        // a plan that leaves the next run's input writes it over its own
+        if (plan.leaves) packed = null
         if (after) await Promise.all(workers.map((worker, part) => worker.run(after.call(plan, part))))
       } catch (error) {
         if (mine !== generation || closed) throw new ConvolabError('cancelled')
         throw error
       }
       if (mine !== generation) throw new ConvolabError('cancelled')
+      if (plan.leaves) packed = plan.leaves
       return plan.unpack(memory.buffer)
     })
     queue = result.catch(() => undefined)
@@ -209,11 +219,17 @@ export async function createParallelRunner(options: ParallelRunnerOptions = {}):
     forward: (x, weight, bias, geometry, dtype, into) => enqueue(() => planForward(x, weight, bias, geometry, dtype, threads, into), into?.stableInput),
     backward: (x, weight, gradOutput, geometry, dtype, wants, into) =>
       enqueue(() => planBackward(x, weight, gradOutput, geometry, dtype, wants, threads, into), into?.stableInput),
-    forwardMapped: (x, weight, bias, geometry, maxSide, relu, into) =>
-      enqueue(() => planForwardMapped(x, weight, bias, geometry, threads, maxSide, relu, into)),
+    // a stack's passes: x is a tensor of this stack that no one changes until forget()
+    forwardMapped: (x, weight, bias, geometry, maxSide, relu, into, next) =>
+      enqueue(() => planForwardMapped(x, weight, bias, geometry, threads, maxSide, relu, into, next), true),
     backwardMapped: (x, weight, gradOutput, geometry, wants, maxSide, relu, into) =>
-      backwardMappable(geometry, wants) ? enqueue(() => planBackwardMapped(x, weight, gradOutput, geometry, wants, threads, maxSide, relu, into)) : null,
+      backwardMappable(geometry, wants) ? enqueue(() => planBackwardMapped(x, weight, gradOutput, geometry, wants, threads, maxSide, relu, into), true) : null,
+    forget() {
+      // the queued runs keep their order: the next one enqueued packs everything
+      queue = queue.then(() => (packed = null))
+    },
     cancel() {
+      packed = null
       generation++
       const stopping = pool ?? []
       pool = null
