@@ -18,6 +18,7 @@ import { mapsLayout, readMaps } from './maps'
 import type { Dtype, FloatArray } from './memory-layout'
 import { ensureMemory, MAXIMUM_KERNEL_BYTES } from './memory-layout'
 import type { FastGradients, GradientRequest, KernelCall, PackedImage, Plan, ResultTargets } from './plans'
+import { copyPlanes } from './plans'
 import { planBackward, planForward } from './plans'
 import type { PoolPlan } from './pools'
 import { planAvgPool, planAvgPoolBackward, planMaxPool, planMaxPoolBackward } from './pools'
@@ -128,7 +129,10 @@ async function wasmKernels(kind: KernelKind, module: WebAssembly.Module): Promis
     kept = kept.filter((k) => !writes(k.from, k.to))
     if (stable) for (const region of [plan.image, plan.spread]) if (region && !holds(region)) kept.push(region)
     for (const call of plan.calls(0)) invoke(exports, call)
-    for (const call of plan.after?.(0) ?? []) invoke(exports, call)
+    for (const call of plan.after?.(0) ?? []) {
+      if (call.kernel === 'copyPlanes' && call.target) copyPlanes(new Float64Array(memory.buffer), call.target, call.args)
+      else invoke(exports, call)
+    }
   }
 
   function backwardPlan(

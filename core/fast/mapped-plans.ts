@@ -92,10 +92,22 @@ function offset(planes: Planes, planesBefore: number): number {
   return planes.at + planesBefore * planes.planeStride * 8
 }
 
-function read(buffer: ArrayBufferLike, at: number, length: number, into: Float64Array | undefined): Float64Array {
-  const data = into && into.length === length ? into : new Float64Array(length)
-  data.set(new Float64Array(buffer, at, length))
-  return data
+/**
+ * The caller's array when it fits and is shared memory, else a new one over a SharedArrayBuffer:
+ * the kernel threads copy results into it while the calling thread waits for nothing but them.
+ */
+function sharedTarget(given: Float64Array | undefined, length: number): Float64Array {
+  if (given && given.length === length && given.buffer instanceof SharedArrayBuffer) return given
+  return new Float64Array(new SharedArrayBuffer(length * 8))
+}
+
+/** The copyPlanes call for planes [p0, p1) of `source` into the dense `target`. */
+function copyCall(source: Planes, p0: number, p1: number, height: number, width: number, target: Float64Array): KernelCall {
+  return {
+    kernel: 'copyPlanes',
+    args: [offset(source, p0) / 8, source.pitch, source.planeStride, p1 - p0, height, width, p0 * height * width],
+    target,
+  }
 }
 
 /**
@@ -142,7 +154,7 @@ export function planForwardMapped(
   const nextImage = direct ? planarLayout(next.paddedH, next.paddedW, 1, 2) : null
   const nextAt = new MemoryLayout().take(0)
   const nextBytes = nextImage ? planes * nextImage.planeElements * 8 : 0
-  const base = planForward(x, weight, bias, g, 'f64', parts, { output: into.output }, nextImage ? nextAt + nextBytes + 64 : 0)
+  const base = planForward(x, weight, bias, g, 'f64', parts, {}, nextImage ? nextAt + nextBytes + 64 : 0)
   const memory = new MemoryLayout(base.bytes)
   const sums = memory.take(parts * width * 8)
   const outputMaps = takeMaps(memory, planes, height, width, maxSide, sums)
@@ -153,7 +165,8 @@ export function planForwardMapped(
     nextImage && next
       ? { at: nextAt + (next.padTop * nextImage.rowElements + next.padLeft) * 8, pitch: nextImage.rowElements, planeStride: nextImage.planeElements }
       : dense(reluAt, height, width)
-  const reluData = relu ? (into.relu?.length === length ? into.relu : new Float64Array(length)) : null
+  const outputData = sharedTarget(into.output, length)
+  const reluData = relu ? sharedTarget(into.relu, length) : null
   return {
     ...base,
     bytes: memory.bytes,
@@ -162,8 +175,8 @@ export function planForwardMapped(
       const [p0, p1] = planeRange(planes, part, parts)
       if (p0 === p1) return []
       const partSums = sums + part * width * 8
-      const calls = [mapsCall(output, outputMaps, p0, p1, partSums)]
-      if (reluMaps) {
+      const calls = [mapsCall(output, outputMaps, p0, p1, partSums), copyCall(output, p0, p1, height, width, outputData)]
+      if (reluMaps && reluData) {
         if (nextImage && next) {
           const args = [offset(activated, p0) - (next.padTop * nextImage.rowElements + next.padLeft) * 8, p1 - p0, nextImage.rowElements]
           calls.push({ kernel: 'zeroBorder_f64', args: [...args, nextImage.planeElements, next.paddedH, next.padTop, next.padLeft, height, width] })
@@ -174,34 +187,17 @@ export function planForwardMapped(
             args: [offset(output, p0), width, height * width, offset(activated, p0), activated.pitch, activated.planeStride, p1 - p0, height, width],
           },
           mapsCall(activated, reluMaps, p0, p1, partSums),
+          copyCall(activated, p0, p1, height, width, reluData),
         )
       }
       return calls
     },
     unpack(buffer) {
-      const data = base.unpack(buffer) as Float64Array
-      const result: MappedForward = { output: { data, maps: readMaps(buffer, outputMaps, data, 0) }, relu: null }
-      if (reluMaps && reluData) {
-        readPlanes(buffer, activated, planes, height, width, reluData)
-        result.relu = { data: reluData, maps: readMaps(buffer, reluMaps, reluData, 0) }
-      }
+      // y and relu(y) are in their arrays already (copied by the kernel threads)
+      const result: MappedForward = { output: { data: outputData, maps: readMaps(buffer, outputMaps, outputData, 0) }, relu: null }
+      if (reluMaps && reluData) result.relu = { data: reluData, maps: readMaps(buffer, reluMaps, reluData, 0) }
       return result
     },
-  }
-}
-
-/** Copies strided planes out of kernel memory into a dense array. */
-function readPlanes(buffer: ArrayBufferLike, source: Planes, planes: number, height: number, width: number, into: Float64Array): void {
-  const view = new Float64Array(buffer)
-  if (source.pitch === width && source.planeStride === height * width) {
-    into.set(view.subarray(source.at / 8, source.at / 8 + planes * height * width))
-    return
-  }
-  for (let p = 0; p < planes; p++) {
-    for (let r = 0; r < height; r++) {
-      const from = source.at / 8 + p * source.planeStride + r * source.pitch
-      into.set(view.subarray(from, from + width), (p * height + r) * width)
-    }
   }
 }
 
@@ -234,12 +230,13 @@ export function planBackwardMapped(
   into: MappedTargets = {},
 ): Plan<MappedBackward> {
   const g = geometry
-  const base = planBackward(x, weight, gradOutput, g, 'f64', wants, parts, { gradInput: into.gradInput })
+  const planes = g.batch * g.inChannels
+  const length = planes * g.inH * g.inW
+  const gradInputData = sharedTarget(into.gradInput, length)
+  const base = planBackward(x, weight, gradOutput, g, 'f64', wants, parts, { gradInput: gradInputData, gradInputCopied: true })
   const covered = base.covered
   if (!covered || !backwardMappable(g, wants)) throw new Error('planBackwardMapped: not mappable (see backwardMappable)')
-  const planes = g.batch * g.inChannels
   const [height, width] = [g.inH, g.inW]
-  const length = planes * height * width
   const gradient: Planes = {
     at: covered.at + (g.padTop * covered.width + g.padLeft) * 8,
     pitch: covered.width,
@@ -259,6 +256,7 @@ export function planBackwardMapped(
   const maskedAt = relu ? memory.take(length * 8) : 0
   const maskedMaps = relu ? takeMaps(memory, planes, height, width, maxSide, sums) : null
   const masked = dense(maskedAt, height, width)
+  const maskedData = relu ? sharedTarget(into.relu, length) : null
   return {
     ...base,
     bytes: memory.bytes,
@@ -270,8 +268,8 @@ export function planBackwardMapped(
       const [p0, p1] = planeRange(planes, part, parts)
       if (p0 === p1) return []
       const partSums = sums + part * width * 8
-      const calls = [mapsCall(gradient, gradientMaps, p0, p1, partSums)]
-      if (maskedMaps) {
+      const calls = [mapsCall(gradient, gradientMaps, p0, p1, partSums), copyCall(gradient, p0, p1, height, width, gradInputData)]
+      if (maskedMaps && maskedData) {
         calls.push(
           {
             kernel: 'reluMaskPlanes_f64',
@@ -289,19 +287,20 @@ export function planBackwardMapped(
             ],
           },
           mapsCall(masked, maskedMaps, p0, p1, partSums),
+          copyCall(masked, p0, p1, height, width, maskedData),
         )
       }
       return calls
     },
     unpack(buffer) {
+      // dE/dx (and the ReLU's) are in their arrays already (copied by the kernel threads)
       const grads = base.unpack(buffer)
-      const gradInput = grads.gradInput as Float64Array
+      const gradInput = gradInputData
       const gradInputMaps = readMaps(buffer, gradientMaps, gradInput, 0)
       let reluResult: MappedTensor | null = null
       // a NaN or ±∞ in dE/dx: core's loop decides the ReLU's dE/dx (its −0 and NaN rules differ there)
-      if (maskedMaps && gradInputMaps.nonFinite.every((count) => count === 0)) {
-        const values = read(buffer, maskedAt, length, into.relu)
-        reluResult = { data: values, maps: readMaps(buffer, maskedMaps, values, 0) }
+      if (maskedMaps && maskedData && gradInputMaps.nonFinite.every((count) => count === 0)) {
+        reluResult = { data: maskedData, maps: readMaps(buffer, maskedMaps, maskedData, 0) }
       }
       return { ...grads, gradInput, gradInputMaps, relu: reluResult }
     },

@@ -38,10 +38,33 @@ export type KernelName =
   | 'reluPlanes_f64'
   | 'reluMaskPlanes_f64'
   | 'zeroBorder_f64'
+  // not WebAssembly: planes copied out of kernel memory into `target` by the thread itself
+  | 'copyPlanes'
 
 export interface KernelCall {
   kernel: KernelName
   args: number[]
+  /** copyPlanes' destination: an array over a SharedArrayBuffer, so that a kernel thread writes it. */
+  target?: Float64Array
+}
+
+/**
+ * copyPlanes: `planes` planes of height × width float64 from element `from` of kernel memory
+ * (rows `pitch` and planes `planeStride` elements apart) into `target`, dense, from element `to`.
+ * The kernel threads run the same loop (worker-source.ts) on their own view of the memory.
+ */
+export function copyPlanes(memory: Float64Array, target: Float64Array, args: readonly number[]): void {
+  const [from, pitch, planeStride, planes, height, width, to] = args
+  if (pitch === width && planeStride === height * width) {
+    target.set(memory.subarray(from, from + planes * planeStride), to)
+    return
+  }
+  for (let p = 0; p < planes; p++) {
+    for (let r = 0; r < height; r++) {
+      const start = from + p * planeStride + r * pitch
+      target.set(memory.subarray(start, start + width), to + (p * height + r) * width)
+    }
+  }
 }
 
 export interface Plan<Result> {
@@ -118,6 +141,8 @@ export interface ResultTargets {
   output?: FloatArray
   gradInput?: FloatArray
   gradWeight?: FloatArray
+  /** The plan's caller copies dE/dx into `gradInput` itself (mapped-plans.ts): unpack leaves it as it is. */
+  gradInputCopied?: boolean
   /**
    * The caller never changes x between calls (the engine's stored inputs): its padded copy may
    * stay in kernel memory and be used again by the next run with the same x and layout.
@@ -421,8 +446,11 @@ export function planBackward(
         // zero padding over a covered part that reaches every input cell sets each cell once:
         // no need to clear the array first (24 MB for a 1024² RGB image)
         const setsEveryCell = g.paddingMode === 'zeros' && coveredH >= g.padTop + g.inH && coveredW >= g.padLeft + g.inW
-        gradInput = target(dtype, x.length, into.gradInput, !setsEveryCell)
-        foldPaddedGradient(floatView(buffer, dtype), coveredAt / size, coveredH, coveredW, g, gradInput)
+        if (into.gradInputCopied && into.gradInput) gradInput = into.gradInput
+        else {
+          gradInput = target(dtype, x.length, into.gradInput, !setsEveryCell)
+          foldPaddedGradient(floatView(buffer, dtype), coveredAt / size, coveredH, coveredW, g, gradInput)
+        }
       }
       let gradWeight: FloatArray | null = null
       if (wantWeight) {
