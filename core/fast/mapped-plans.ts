@@ -84,6 +84,48 @@ function mapsCall(source: Planes, layout: MapsLayout, p0: number, p1: number, su
   }
 }
 
+/**
+ * The reluPlaneMaps_f64 call for planes [p0, p1): the ReLU's values of `source` (forward; or,
+ * with `mask` its output y, the ReLU's dE/dx for dE/dy = source) into `target`, with the maps of
+ * both (sums: 2 × displayW f64 of this thread's scratch).
+ */
+function reluMapsCall(
+  source: Planes,
+  mask: Planes | null,
+  target: Planes,
+  maps: MapsLayout,
+  reluMaps: MapsLayout,
+  p0: number,
+  p1: number,
+  sums: number,
+): KernelCall {
+  const { height, width, factor, displayH, displayW } = maps
+  const shift = p0 * displayH * displayW * 4
+  return {
+    kernel: 'reluPlaneMaps_f64',
+    args: [
+      offset(source, p0),
+      source.pitch,
+      source.planeStride,
+      mask ? offset(mask, p0) : 0,
+      mask?.pitch ?? 0,
+      mask?.planeStride ?? 0,
+      offset(target, p0),
+      target.pitch,
+      target.planeStride,
+      p1 - p0,
+      height,
+      width,
+      factor,
+      maps.out + shift,
+      reluMaps.out + shift,
+      sums,
+      maps.ranges + p0 * 24,
+      reluMaps.ranges + p0 * 24,
+    ],
+  }
+}
+
 function dense(at: number, height: number, width: number): Planes {
   return { at, pitch: width, planeStride: height * width }
 }
@@ -156,7 +198,8 @@ export function planForwardMapped(
   const nextBytes = nextImage ? planes * nextImage.planeElements * 8 : 0
   const base = planForward(x, weight, bias, g, 'f64', parts, {}, nextImage ? nextAt + nextBytes + 64 : 0)
   const memory = new MemoryLayout(base.bytes)
-  const sums = memory.take(parts * width * 8)
+  // each thread's box sums: two display rows' worth (the fused ReLU pass sums both maps)
+  const sums = memory.take(parts * 2 * width * 8)
   const outputMaps = takeMaps(memory, planes, height, width, maxSide, sums)
   const reluAt = relu && !nextImage ? memory.take(length * 8) : 0
   const reluMaps = relu ? takeMaps(memory, planes, height, width, maxSide, sums) : null
@@ -174,22 +217,18 @@ export function planForwardMapped(
     after(part) {
       const [p0, p1] = planeRange(planes, part, parts)
       if (p0 === p1) return []
-      const partSums = sums + part * width * 8
-      const calls = [mapsCall(output, outputMaps, p0, p1, partSums), copyCall(output, p0, p1, height, width, outputData)]
-      if (reluMaps && reluData) {
-        if (nextImage && next) {
-          const args = [offset(activated, p0) - (next.padTop * nextImage.rowElements + next.padLeft) * 8, p1 - p0, nextImage.rowElements]
-          calls.push({ kernel: 'zeroBorder_f64', args: [...args, nextImage.planeElements, next.paddedH, next.padTop, next.padLeft, height, width] })
-        }
-        calls.push(
-          {
-            kernel: 'reluPlanes_f64',
-            args: [offset(output, p0), width, height * width, offset(activated, p0), activated.pitch, activated.planeStride, p1 - p0, height, width],
-          },
-          mapsCall(activated, reluMaps, p0, p1, partSums),
-          copyCall(activated, p0, p1, height, width, reluData),
-        )
+      const partSums = sums + part * 2 * width * 8
+      if (!reluMaps || !reluData) return [mapsCall(output, outputMaps, p0, p1, partSums), copyCall(output, p0, p1, height, width, outputData)]
+      const calls: KernelCall[] = []
+      if (nextImage && next) {
+        const args = [offset(activated, p0) - (next.padTop * nextImage.rowElements + next.padLeft) * 8, p1 - p0, nextImage.rowElements]
+        calls.push({ kernel: 'zeroBorder_f64', args: [...args, nextImage.planeElements, next.paddedH, next.padTop, next.padLeft, height, width] })
       }
+      calls.push(
+        reluMapsCall(output, null, activated, outputMaps, reluMaps, p0, p1, partSums),
+        copyCall(output, p0, p1, height, width, outputData),
+        copyCall(activated, p0, p1, height, width, reluData),
+      )
       return calls
     },
     unpack(buffer) {
@@ -243,7 +282,7 @@ export function planBackwardMapped(
     planeStride: covered.height * covered.width,
   }
   const memory = new MemoryLayout(base.bytes)
-  const sums = memory.take(parts * width * 8)
+  const sums = memory.take(parts * 2 * width * 8)
   const gradientMaps = takeMaps(memory, planes, height, width, maxSide, sums)
   // the ReLU's output is x: read where grad-weight packed it (the padded image, one phase) or
   // from a copy of its own
@@ -267,30 +306,10 @@ export function planBackwardMapped(
     after(part) {
       const [p0, p1] = planeRange(planes, part, parts)
       if (p0 === p1) return []
-      const partSums = sums + part * width * 8
-      const calls = [mapsCall(gradient, gradientMaps, p0, p1, partSums), copyCall(gradient, p0, p1, height, width, gradInputData)]
-      if (maskedMaps && maskedData) {
-        calls.push(
-          {
-            kernel: 'reluMaskPlanes_f64',
-            args: [
-              offset(gradient, p0),
-              gradient.pitch,
-              gradient.planeStride,
-              offset(activated, p0),
-              activated.pitch,
-              activated.planeStride,
-              offset(masked, p0),
-              p1 - p0,
-              height,
-              width,
-            ],
-          },
-          mapsCall(masked, maskedMaps, p0, p1, partSums),
-          copyCall(masked, p0, p1, height, width, maskedData),
-        )
-      }
-      return calls
+      const partSums = sums + part * 2 * width * 8
+      const copy = copyCall(gradient, p0, p1, height, width, gradInputData)
+      if (!maskedMaps || !maskedData) return [mapsCall(gradient, gradientMaps, p0, p1, partSums), copy]
+      return [reluMapsCall(gradient, activated, masked, gradientMaps, maskedMaps, p0, p1, partSums), copy, copyCall(masked, p0, p1, height, width, maskedData)]
     },
     unpack(buffer) {
       // dE/dx (and the ReLU's) are in their arrays already (copied by the kernel threads)

@@ -35,9 +35,8 @@ export type KernelName =
   | 'avgPoolBackward_f64'
   // display maps and a stack's ReLU next to a Conv2d (core/fast/maps.ts, mapped-plans.ts)
   | 'planeMaps_f64'
-  | 'reluPlanes_f64'
-  | 'reluMaskPlanes_f64'
   | 'zeroBorder_f64'
+  | 'reluPlaneMaps_f64'
   // not WebAssembly: planes copied out of kernel memory into `target` by the thread itself
   | 'copyPlanes'
 
