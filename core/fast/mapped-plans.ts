@@ -11,7 +11,7 @@ import { imageKey, planBackward, planForward, type FastGradients, type GradientR
 import type { MapsLayout, PlaneMaps } from './maps'
 import { boxFactor, readMaps } from './maps'
 import { MemoryLayout } from './memory-layout'
-import { planarLayout } from './packing'
+import { planarLayout, spreadGradHeight, spreadGradWidth } from './packing'
 
 /** Exact values and their display maps. */
 export interface MappedTensor {
@@ -126,6 +126,38 @@ function reluMapsCall(
   }
 }
 
+/**
+ * The calls that pack `planes` dense planes of height × width from `source` into a zero-bordered
+ * layout at `at` (rows rowElements, planes planeElements apart, paddedH rows, the values at
+ * (top, left)), planes [p0, p1): what packPaddedInput (zero padding, one column phase) and
+ * packSpreadGradient (stride 1) write, done by the kernel threads.
+ */
+function packCalls(
+  source: Float64Array,
+  at: number,
+  layout: { rowElements: number; planeElements: number },
+  paddedH: number,
+  top: number,
+  left: number,
+  height: number,
+  width: number,
+  p0: number,
+  p1: number,
+): KernelCall[] {
+  const first = at + p0 * layout.planeElements * 8
+  return [
+    { kernel: 'zeroBorder_f64', args: [first, p1 - p0, layout.rowElements, layout.planeElements, paddedH, top, left, height, width] },
+    {
+      kernel: 'copyIn',
+      args: [first / 8 + top * layout.rowElements + left, layout.rowElements, layout.planeElements, p1 - p0, height, width, p0 * height * width],
+      source,
+    },
+  ]
+}
+
+/** Whether the kernel threads can read `values` (shared memory). */
+const shared = (values: Float64Array): boolean => values.buffer instanceof SharedArrayBuffer
+
 function dense(at: number, height: number, width: number): Planes {
   return { at, pitch: width, planeStride: height * width }
 }
@@ -210,10 +242,26 @@ export function planForwardMapped(
       : dense(reluAt, height, width)
   const outputData = sharedTarget(into.output, length)
   const reluData = relu ? sharedTarget(into.relu, length) : null
+  // x in shared memory (a stack's tensor) is packed by the kernel threads, unless already in place
+  const image = planarLayout(g.paddedH, g.paddedW, g.strideW, 2)
+  const threadsPack = shared(x) && g.paddingMode === 'zeros' && image.phases === 1
+  let packImage = false
+  const inPlanes = g.batch * g.inChannels
   return {
     ...base,
     bytes: memory.bytes,
     leaves: nextImage && next && reluData ? { x: reluData, key: imageKey(next, 'f64', nextAt, nextImage), from: nextAt, to: nextAt + nextBytes } : undefined,
+    pack(buffer, imagePacked = false) {
+      packImage = threadsPack && !imagePacked
+      base.pack(buffer, imagePacked || threadsPack)
+    },
+    before: threadsPack
+      ? (part) => {
+          const [p0, p1] = planeRange(inPlanes, part, parts)
+          if (!packImage || p0 === p1) return []
+          return packCalls(x, base.image!.from, image, g.paddedH, g.padTop, g.padLeft, g.inH, g.inW, p0, p1)
+        }
+      : undefined,
     after(part) {
       const [p0, p1] = planeRange(planes, part, parts)
       if (p0 === p1) return []
@@ -296,13 +344,49 @@ export function planBackwardMapped(
   const maskedMaps = relu ? takeMaps(memory, planes, height, width, maxSide, sums) : null
   const masked = dense(maskedAt, height, width)
   const maskedData = relu ? sharedTarget(into.relu, length) : null
+  // a stack's tensors (shared memory) are packed by the kernel threads, unless already in place:
+  // x where grad-weight wants it (zero padding, one column phase), dE/dy spread at stride 1
+  const imageByThreads = base.image !== undefined && shared(x) && image.phases === 1
+  const spreadByThreads = base.spread !== undefined && shared(gradOutput) && g.strideH === 1 && g.strideW === 1
+  const spreadLayout = planarLayout(spreadGradHeight(g), spreadGradWidth(g), 1, 2)
+  const outPlanes = g.batch * g.outChannels
+  let packImage = false
+  let packSpread = false
   return {
     ...base,
     bytes: memory.bytes,
-    pack(buffer, imagePacked, spreadPacked) {
-      base.pack(buffer, imagePacked, spreadPacked)
+    pack(buffer, imagePacked = false, spreadPacked = false) {
+      packImage = imageByThreads && !imagePacked
+      packSpread = spreadByThreads && !spreadPacked
+      base.pack(buffer, imagePacked || imageByThreads, spreadPacked || spreadByThreads)
       if (copyAt) new Float64Array(buffer, copyAt, length).set(x)
     },
+    before:
+      imageByThreads || spreadByThreads
+        ? (part) => {
+            const calls: KernelCall[] = []
+            const [i0, i1] = planeRange(planes, part, parts)
+            if (packImage && i0 < i1) calls.push(...packCalls(x, base.image!.from, image, g.paddedH, g.padTop, g.padLeft, height, width, i0, i1))
+            const [o0, o1] = planeRange(outPlanes, part, parts)
+            const [top, left] = [g.dilationH * (g.kernelH - 1), g.dilationW * (g.kernelW - 1)]
+            if (packSpread && o0 < o1)
+              calls.push(
+                ...packCalls(
+                  gradOutput,
+                  base.spread!.from,
+                  spreadLayout,
+                  spreadLayout.planeElements / spreadLayout.rowElements,
+                  top,
+                  left,
+                  g.outH,
+                  g.outW,
+                  o0,
+                  o1,
+                ),
+              )
+            return calls
+          }
+        : undefined,
     after(part) {
       const [p0, p1] = planeRange(planes, part, parts)
       if (p0 === p1) return []

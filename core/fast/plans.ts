@@ -39,12 +39,30 @@ export type KernelName =
   | 'reluPlaneMaps_f64'
   // not WebAssembly: planes copied out of kernel memory into `target` by the thread itself
   | 'copyPlanes'
+  | 'copyIn'
 
 export interface KernelCall {
   kernel: KernelName
   args: number[]
   /** copyPlanes' destination: an array over a SharedArrayBuffer, so that a kernel thread writes it. */
   target?: Float64Array
+  /** copyIn's source, likewise. */
+  source?: Float64Array
+}
+
+/**
+ * copyIn: `planes` dense planes of height × width from element `from` of `source` into kernel
+ * memory at element `to`, rows `pitch` and planes `planeStride` elements apart (copyPlanes the
+ * other way).
+ */
+export function copyIn(memory: Float64Array, source: Float64Array, args: readonly number[]): void {
+  const [to, pitch, planeStride, planes, height, width, from] = args
+  for (let p = 0; p < planes; p++) {
+    for (let r = 0; r < height; r++) {
+      const start = from + (p * height + r) * width
+      memory.set(source.subarray(start, start + width), to + p * planeStride + r * pitch)
+    }
+  }
 }
 
 /**
@@ -90,6 +108,8 @@ export interface Plan<Result> {
   calls(part: number): KernelCall[]
   /** Calls of one part that read what every part's calls wrote: they start once all of those are done. */
   after?(part: number): KernelCall[]
+  /** Calls of one part that write what every part's calls read (packing): all done before those start. */
+  before?(part: number): KernelCall[]
   /** Reads the results back: into the caller's arrays where given (see ResultTargets), else fresh ones. */
   unpack(buffer: ArrayBufferLike): Result
   parts: number

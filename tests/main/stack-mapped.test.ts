@@ -24,6 +24,13 @@ afterAll(() => {
   return runner.close()
 })
 
+/** The same values over a SharedArrayBuffer: a stack's tensors, which the kernel threads pack themselves. */
+function sharedCopy(values: Float64Array): Float64Array {
+  const copy = new Float64Array(new SharedArrayBuffer(values.length * 8))
+  copy.set(values)
+  return copy
+}
+
 const sameValues = (a: ArrayLike<number>, b: ArrayLike<number>): boolean => a.length === b.length && Array.from(a).every((v, i) => Object.is(v, b[i]))
 
 function sameMaps(actual: PlaneMaps, values: Tensor, maxSide: number, what: string): void {
@@ -63,8 +70,9 @@ describe('a Conv2d with its maps (and a ReLU) on the kernel threads', () => {
     const g = convGeometry(c.x, c.w, c.options, c.w[0])
     const shape: [number, number, number, number] = [g.batch, g.outChannels, g.outH, g.outW]
     const plain = (await runner.forward(x.data, w.data, b.data, g, 'f64')) as Float64Array
-    for (const relu of [false, true]) {
-      const mapped = await runner.forwardMapped!(x.data, w.data, b.data, g, side, relu)
+    // packed by this thread, and (shared memory) by the kernel threads
+    for (const [relu, input] of [false, true].flatMap((relu) => [x.data, sharedCopy(x.data)].map((input) => [relu, input] as const))) {
+      const mapped = await runner.forwardMapped!(input, w.data, b.data, g, side, relu)
       expect(sameValues(mapped.output.data, plain), 'y').toBe(true)
       sameMaps(mapped.output.maps, { shape, data: plain }, side, 'maps of y')
       if (!relu) expect(mapped.relu).toBeNull()
@@ -88,8 +96,13 @@ describe('a Conv2d with its maps (and a ReLU) on the kernel threads', () => {
       const wants = { input: true, weight, bias: false }
       expect(backwardMappable(g, wants)).toBe(true)
       const plain = await runner.backward(x.data, w.data, gradOutput.data, g, 'f64', wants)
-      for (const relu of [false, true]) {
-        const mapped = await runner.backwardMapped!(x.data, w.data, gradOutput.data, g, wants, side, relu)!
+      for (const [relu, input, upstream] of [false, true].flatMap((relu) =>
+        [
+          [x.data, gradOutput.data],
+          [sharedCopy(x.data), sharedCopy(gradOutput.data)],
+        ].map(([input, upstream]) => [relu, input, upstream] as const),
+      )) {
+        const mapped = await runner.backwardMapped!(input, w.data, upstream, g, wants, side, relu)!
         expect(sameValues(mapped.gradInput, plain.gradInput!), 'dE/dx').toBe(true)
         if (weight) expect(sameValues(mapped.gradWeight!, plain.gradWeight!), 'dE/dw').toBe(true)
         sameMaps(mapped.gradInputMaps, { shape: inputShape, data: plain.gradInput as Float64Array }, side, 'maps of dE/dx')

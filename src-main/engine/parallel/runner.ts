@@ -192,21 +192,24 @@ export async function createParallelRunner(options: ParallelRunnerOptions = {}):
       const plan = makePlan()
       ensureMemory(memory, plan.bytes)
       const image = packPlan(plan, memory.buffer, stable ? packed : null)
-      packed = stable ? image : null
+      // what memory holds once this run is done; until then (a thread may fail or be stopped
+      // half-way through packing) nothing counts as packed
+      packed = null
       const workers = startPool()
       try {
         await Promise.all(workers.map((worker) => worker.ready))
+        const before = plan.before
+        if (before) await Promise.all(workers.map((worker, part) => worker.run(before.call(plan, part))))
         await Promise.all(workers.map((worker, part) => worker.run(plan.calls(part))))
         const after = plan.after
-        // a plan that leaves the next run's input writes it over its own
-        if (plan.leaves) packed = null
         if (after) await Promise.all(workers.map((worker, part) => worker.run(after.call(plan, part))))
       } catch (error) {
         if (mine !== generation || closed) throw new ConvolabError('cancelled')
         throw error
       }
       if (mine !== generation) throw new ConvolabError('cancelled')
-      if (plan.leaves) packed = plan.leaves
+      // a plan that leaves the next run's input has written it over its own
+      packed = plan.leaves ?? (stable ? image : null)
       return plan.unpack(memory.buffer)
     })
     queue = result.catch(() => undefined)

@@ -3,8 +3,9 @@
 // from electron-vite's CommonJS bundle and from the CLI without another build entry.
 //
 // Protocol (from the runner): { type: 'init', module, memory } once, then
-// { type: 'run', id, calls: [{ kernel, args, target? }] } (copyPlanes: a copy out of the memory
-// into target, an array over a SharedArrayBuffer, not a WebAssembly call); it answers { type: 'ready' },
+// { type: 'run', id, calls: [{ kernel, args, target?, source? }] } (copyPlanes and copyIn: copies
+// out of the memory into target, or into it from source, arrays over a SharedArrayBuffer, not
+// WebAssembly calls); it answers { type: 'ready' },
 // { type: 'done', id } or { type: 'failed', id, message }.
 
 export const WORKER_SOURCE = `
@@ -26,6 +27,16 @@ function copyPlanes(view, target, args) {
     }
   }
 }
+// core/fast/plans.ts copyIn, likewise
+function copyIn(view, source, args) {
+  const [to, pitch, planeStride, planes, height, width, from] = args
+  for (let p = 0; p < planes; p++) {
+    for (let r = 0; r < height; r++) {
+      const start = from + (p * height + r) * width
+      view.set(source.subarray(start, start + width), to + p * planeStride + r * pitch)
+    }
+  }
+}
 parentPort.on('message', (message) => {
   if (message.type === 'init') {
     memory = message.memory
@@ -36,6 +47,7 @@ parentPort.on('message', (message) => {
       let view = null
       for (const call of message.calls) {
         if (call.kernel === 'copyPlanes') copyPlanes((view = view || new Float64Array(memory.buffer)), call.target, call.args)
+        else if (call.kernel === 'copyIn') copyIn((view = view || new Float64Array(memory.buffer)), call.source, call.args)
         else kernels[call.kernel](...call.args)
       }
       parentPort.postMessage({ type: 'done', id: message.id })
