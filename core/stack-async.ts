@@ -42,8 +42,11 @@ export interface AsyncConvKernels {
     into?: MappedTargets,
     next?: ConvGeometry,
   ): Promise<MappedForward> | null
-  /** The arrays given to the mapped passes may change from now on (called before each stack). */
-  forget?(): void
+  /**
+   * The arrays given to the mapped passes may change from now on (called before each stack);
+   * resolves once no kernel thread writes into them any more.
+   */
+  forget?(): Promise<void>
   /** backward with the maps of dE/dx (and, when `relu`, the ReLU before's dE/dx with its maps); null as above. */
   backwardMapped?(
     x: Float64Array,

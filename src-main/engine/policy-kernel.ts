@@ -105,7 +105,7 @@ function policyStack(single: ConvKernel, many: ConvKernel, threads: number): Sta
         pick(geometry) === several ? (several.forwardMapped?.(x, weight, bias, geometry, maxSide, relu, into, next) ?? null) : null,
       backwardMapped: (x, weight, gradOutput, geometry, wants, maxSide, relu, into) =>
         pick(geometry) === several ? (several.backwardMapped?.(x, weight, gradOutput, geometry, wants, maxSide, relu, into) ?? null) : null,
-      forget: () => several.forget?.(),
+      forget: async () => several.forget?.(),
     },
     kernels: single.stack.kernels,
     get name() {

@@ -235,8 +235,9 @@ export async function runStack(
   const layers: readonly Layer[] = request.layers
   const run = kernel.stack ?? scalarStack
   kernel.stack?.begin?.()
-  // this stack's arrays may be an earlier one's, written again: nothing packed before counts
-  run.conv.forget?.()
+  // this stack's arrays may be an earlier one's, written again: nothing packed before counts,
+  // and no kernel thread of a stopped stack may still be writing into them
+  await run.conv.forget?.()
   const seed = request.gradient
   const plan = boundedPlan(layers, input.shape, seed !== undefined)
   const refusedAt = plan.plans.length

@@ -181,7 +181,7 @@ describe('a stack whose ReLU output is left packed for the next Conv2d', () => {
     const second = await runner.forwardMapped!(relu, w2.data, null, g2, 8, false)
     expect(sameValues(second.output.data, expected), 'the next Conv2d on the relu(y) left packed').toBe(true)
     // after forget() the array is packed again
-    runner.forget!()
+    await runner.forget!()
     const third = await runner.forwardMapped!(relu, w2.data, null, g2, 8, false)
     const fresh = (await runner.forward(relu, w2.data, null, g2, 'f64')) as Float64Array
     expect(sameValues(third.output.data, fresh)).toBe(true)

@@ -87,8 +87,10 @@ export interface ParallelRunner {
   /**
    * The arrays the mapped passes were given may change from now on: the next run packs its
    * input again (a stack calls it before each request, whose arrays may take new values).
+   * Resolves once no thread writes into those arrays any more (threads ended by cancel() have
+   * exited).
    */
-  forget?(): void
+  forget?(): Promise<void>
   /** Abandons the run in progress and the queued ones: they reject with ConvolabError 'cancelled'. */
   cancel(): void
   /** Ends the threads; later calls reject. */
@@ -228,8 +230,15 @@ export async function createParallelRunner(options: ParallelRunnerOptions = {}):
     backwardMapped: (x, weight, gradOutput, geometry, wants, maxSide, relu, into) =>
       backwardMappable(geometry, wants) ? enqueue(() => planBackwardMapped(x, weight, gradOutput, geometry, wants, threads, maxSide, relu, into), true) : null,
     forget() {
-      // the queued runs keep their order: the next one enqueued packs everything
-      queue = queue.then(() => (packed = null))
+      // after the queued runs, and after threads ended by cancel() have exited (they may still be
+      // copying into the caller's arrays for a moment): the next run packs everything
+      const done = queue
+        .then(() => stopped)
+        .then(() => {
+          packed = null
+        })
+      queue = done.catch(() => undefined)
+      return done.catch(() => undefined)
     },
     cancel() {
       packed = null
