@@ -36,6 +36,37 @@ export interface MappedBackward extends FastGradients {
   relu: MappedTensor | null
 }
 
+/**
+ * A Conv2d's float64 forward with the display maps of y made where the kernels run and, when
+ * `relu`, relu(y) with its maps (a stack's Conv2d followed by a ReLU); with `next` (the Conv2d
+ * after that ReLU), relu(y) is left packed for its forward.
+ */
+export type ForwardMapped = (
+  x: Float64Array,
+  weight: Float64Array,
+  bias: Float64Array | null,
+  geometry: ConvGeometry,
+  maxSide: number,
+  relu: boolean,
+  into?: MappedTargets,
+  next?: ConvGeometry,
+) => Promise<MappedForward>
+
+/**
+ * A Conv2d's float64 backward with the maps of dE/dx and, when `relu` (x is a ReLU's output),
+ * that ReLU's dE/dx with its maps; null (nothing run) where backwardMappable says no.
+ */
+export type BackwardMapped = (
+  x: Float64Array,
+  weight: Float64Array,
+  gradOutput: Float64Array,
+  geometry: ConvGeometry,
+  wants: GradientRequest,
+  maxSide: number,
+  relu: boolean,
+  into?: MappedTargets,
+) => Promise<MappedBackward> | null
+
 /** Arrays to write the results into when their length fits (see ResultTargets). */
 export interface MappedTargets {
   output?: Float64Array

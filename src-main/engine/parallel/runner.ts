@@ -13,9 +13,8 @@ import type {
   FloatArray,
   GradientRequest,
   KernelKind,
-  MappedBackward,
-  MappedForward,
-  MappedTargets,
+  BackwardMapped,
+  ForwardMapped,
   PackedImage,
   Plan,
   ResultTargets,
@@ -54,36 +53,9 @@ export interface ParallelRunner {
     wants?: GradientRequest,
     into?: ResultTargets,
   ): Promise<FastGradients>
-  /**
-   * float64 forward with the display maps of y made on the kernel threads and, when `relu`,
-   * relu(y) and its maps too (a stack's Conv2d followed by a ReLU); with `next` (the Conv2d after
-   * that ReLU), relu(y) is left packed for its forward.
-   */
-  forwardMapped?(
-    x: Float64Array,
-    weight: Float64Array,
-    bias: Float64Array | null,
-    geometry: ConvGeometry,
-    maxSide: number,
-    relu: boolean,
-    into?: MappedTargets,
-    next?: ConvGeometry,
-  ): Promise<MappedForward>
-  /**
-   * float64 backward with the maps of dE/dx made on the kernel threads and, when `relu` (x is a
-   * ReLU's output), that ReLU's dE/dx and its maps; null (nothing run) where core/fast's
-   * backwardMappable says no.
-   */
-  backwardMapped?(
-    x: Float64Array,
-    weight: Float64Array,
-    gradOutput: Float64Array,
-    geometry: ConvGeometry,
-    wants: GradientRequest,
-    maxSide: number,
-    relu: boolean,
-    into?: MappedTargets,
-  ): Promise<MappedBackward> | null
+  /** A stack's Conv2d with its maps and a ReLU beside it, on the kernel threads (core/fast/mapped-plans.ts). */
+  forwardMapped?: ForwardMapped
+  backwardMapped?: BackwardMapped
   /**
    * The arrays the mapped passes were given may change from now on: the next run packs its
    * input again (a stack calls it before each request, whose arrays may take new values).
