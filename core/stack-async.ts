@@ -12,7 +12,7 @@ import type { Tensor } from './tensor'
 import { sizeOf } from './tensor'
 import type { FastKernels } from './fast/kernels'
 import type { FastGradients, GradientRequest, ResultTargets } from './fast/plans'
-import type { MappedBackward, MappedForward, MappedTargets } from './fast/mapped-plans'
+import type { BackwardMapped, ForwardMapped } from './fast/mapped-plans'
 import type { FloatArray } from './fast/memory-layout'
 
 /** FastKernels' two calls, asynchronous (ParallelRunner in src-main/engine/parallel has them). */
@@ -28,29 +28,16 @@ export interface AsyncConvKernels {
     into?: ResultTargets,
   ): Promise<FastGradients>
   /**
-   * forward with the display maps of y (and, when `relu`, relu(y) with its maps) made where the
-   * kernels run; null: not on this runner (or not for this geometry), the caller does it itself.
+   * The Conv2d with its maps, and a ReLU beside it, made where the kernels run (the two-thread
+   * runner has them); null: not on this runner (or not for this geometry), the caller makes them.
    */
-  forwardMapped?(
-    x: Float64Array,
-    weight: Float64Array,
-    bias: Float64Array | null,
-    geometry: ConvGeometry,
-    maxSide: number,
-    relu: boolean,
-    into?: MappedTargets,
-  ): Promise<MappedForward> | null
-  /** backward with the maps of dE/dx (and, when `relu`, the ReLU before's dE/dx with its maps); null as above. */
-  backwardMapped?(
-    x: Float64Array,
-    weight: Float64Array,
-    gradOutput: Float64Array,
-    geometry: ConvGeometry,
-    wants: GradientRequest,
-    maxSide: number,
-    relu: boolean,
-    into?: MappedTargets,
-  ): Promise<MappedBackward> | null
+  forwardMapped?: (...args: Parameters<ForwardMapped>) => ReturnType<ForwardMapped> | null
+  backwardMapped?: BackwardMapped
+  /**
+   * The arrays given to the mapped passes may change from now on (called before each stack);
+   * resolves once no kernel thread writes into them any more.
+   */
+  forget?(): Promise<void>
 }
 
 export interface AsyncStackKernels {

@@ -34,6 +34,7 @@ interface Runner {
   /** Only on the kernel threads: a stack's Conv2d with its maps (and a ReLU beside it) made there. */
   forwardMapped?: ParallelRunner['forwardMapped']
   backwardMapped?: ParallelRunner['backwardMapped']
+  forget?: ParallelRunner['forget']
   /** Only on the calling thread: the maps kernel runs in the same memory as the passes. */
   forwardWithMaps?: FastKernels['forwardWithMaps']
   backwardWithMaps?: FastKernels['backwardWithMaps']
@@ -118,6 +119,7 @@ export async function createFastKernel(options: FastKernelOptions = {}): Promise
         backward: (...args) => runner.backward(...args),
         forwardMapped: runner.forwardMapped,
         backwardMapped: runner.backwardMapped,
+        forget: runner.forget,
       },
       kernels: runner.sync,
     },

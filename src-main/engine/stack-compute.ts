@@ -235,6 +235,9 @@ export async function runStack(
   const layers: readonly Layer[] = request.layers
   const run = kernel.stack ?? scalarStack
   kernel.stack?.begin?.()
+  // this stack's arrays may be an earlier one's, written again: nothing packed before counts,
+  // and no kernel thread of a stopped stack may still be writing into them
+  await run.conv.forget?.()
   const seed = request.gradient
   const plan = boundedPlan(layers, input.shape, seed !== undefined)
   const refusedAt = plan.plans.length
@@ -263,11 +266,16 @@ export async function runStack(
   const threaded = (layer: Layer): boolean => kernel.stack !== undefined && layer.type === 'conv2d'
   const maxSide = request.display.maxSide
   // a threaded Conv2d whose maps (and the ReLU after it) the kernel threads make; null: made here
-  const mappedForward = (layer: Layer, layerPlan: LayerPlan, x: Tensor, relu: boolean) => {
+  const mappedForward = (index: number, x: Tensor) => {
+    const [layer, layerPlan] = [layers[index], plan.plans[index]]
     if (!threaded(layer) || layer.type !== 'conv2d' || layerPlan.type !== 'conv2d' || !run.conv.forwardMapped) return null
+    const relu = layers[index + 1]?.type === 'relu' && index + 1 < plan.plans.length
+    // the Conv2d after the ReLU finds relu(y) packed as its input
+    const following = relu ? plan.plans[index + 2] : undefined
+    const next = following?.type === 'conv2d' && layers[index + 2].type === 'conv2d' ? following.geometry : undefined
     const length = sizeOf(layerPlan.outputShape)
     const into = { output: spare(length), relu: relu ? spare(length) : undefined }
-    return run.conv.forwardMapped(x.data, layer.weight.data, layer.bias?.data ?? null, layerPlan.geometry, maxSide, relu, into)
+    return run.conv.forwardMapped(x.data, layer.weight.data, layer.bias?.data ?? null, layerPlan.geometry, maxSide, relu, into, next)
   }
 
   // forward through every layer that fits
@@ -281,7 +289,7 @@ export async function runStack(
       result = reluForward(current, layerPlan, maps, spare)
       if (isStale()) throw new Superseded()
     } else {
-      const mapped = mappedForward(layers[index], layerPlan, current, layers[index + 1]?.type === 'relu' && index + 1 < plan.plans.length)
+      const mapped = mappedForward(index, current)
       if (mapped) {
         const done = await step(mapped, true)
         const output = { shape: layerPlan.outputShape, data: done.output.data }

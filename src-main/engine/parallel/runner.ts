@@ -13,9 +13,8 @@ import type {
   FloatArray,
   GradientRequest,
   KernelKind,
-  MappedBackward,
-  MappedForward,
-  MappedTargets,
+  BackwardMapped,
+  ForwardMapped,
   PackedImage,
   Plan,
   ResultTargets,
@@ -54,34 +53,16 @@ export interface ParallelRunner {
     wants?: GradientRequest,
     into?: ResultTargets,
   ): Promise<FastGradients>
+  /** A stack's Conv2d with its maps and a ReLU beside it, on the kernel threads (core/fast/mapped-plans.ts). */
+  forwardMapped?: ForwardMapped
+  backwardMapped?: BackwardMapped
   /**
-   * float64 forward with the display maps of y made on the kernel threads and, when `relu`,
-   * relu(y) and its maps too (a stack's Conv2d followed by a ReLU).
+   * The arrays the mapped passes were given may change from now on: the next run packs its
+   * input again (a stack calls it before each request, whose arrays may take new values).
+   * Resolves once no thread writes into those arrays any more (threads ended by cancel() have
+   * exited).
    */
-  forwardMapped?(
-    x: Float64Array,
-    weight: Float64Array,
-    bias: Float64Array | null,
-    geometry: ConvGeometry,
-    maxSide: number,
-    relu: boolean,
-    into?: MappedTargets,
-  ): Promise<MappedForward>
-  /**
-   * float64 backward with the maps of dE/dx made on the kernel threads and, when `relu` (x is a
-   * ReLU's output), that ReLU's dE/dx and its maps; null (nothing run) where core/fast's
-   * backwardMappable says no.
-   */
-  backwardMapped?(
-    x: Float64Array,
-    weight: Float64Array,
-    gradOutput: Float64Array,
-    geometry: ConvGeometry,
-    wants: GradientRequest,
-    maxSide: number,
-    relu: boolean,
-    into?: MappedTargets,
-  ): Promise<MappedBackward> | null
+  forget?(): Promise<void>
   /** Abandons the run in progress and the queued ones: they reject with ConvolabError 'cancelled'. */
   cancel(): void
   /** Ends the threads; later calls reject. */
@@ -185,10 +166,14 @@ export async function createParallelRunner(options: ParallelRunnerOptions = {}):
       const plan = makePlan()
       ensureMemory(memory, plan.bytes)
       const image = packPlan(plan, memory.buffer, stable ? packed : null)
-      packed = stable ? image : null
+      // what memory holds once this run is done; until then (a thread may fail or be stopped
+      // half-way through packing) nothing counts as packed
+      packed = null
       const workers = startPool()
       try {
         await Promise.all(workers.map((worker) => worker.ready))
+        const before = plan.before
+        if (before) await Promise.all(workers.map((worker, part) => worker.run(before.call(plan, part))))
         await Promise.all(workers.map((worker, part) => worker.run(plan.calls(part))))
         const after = plan.after
         if (after) await Promise.all(workers.map((worker, part) => worker.run(after.call(plan, part))))
@@ -197,6 +182,8 @@ export async function createParallelRunner(options: ParallelRunnerOptions = {}):
         throw error
       }
       if (mine !== generation) throw new ConvolabError('cancelled')
+      // a plan that leaves the next run's input has written it over its own
+      packed = plan.leaves ?? (stable ? image : null)
       return plan.unpack(memory.buffer)
     })
     queue = result.catch(() => undefined)
@@ -209,11 +196,24 @@ export async function createParallelRunner(options: ParallelRunnerOptions = {}):
     forward: (x, weight, bias, geometry, dtype, into) => enqueue(() => planForward(x, weight, bias, geometry, dtype, threads, into), into?.stableInput),
     backward: (x, weight, gradOutput, geometry, dtype, wants, into) =>
       enqueue(() => planBackward(x, weight, gradOutput, geometry, dtype, wants, threads, into), into?.stableInput),
-    forwardMapped: (x, weight, bias, geometry, maxSide, relu, into) =>
-      enqueue(() => planForwardMapped(x, weight, bias, geometry, threads, maxSide, relu, into)),
+    // a stack's passes: x is a tensor of this stack that no one changes until forget()
+    forwardMapped: (x, weight, bias, geometry, maxSide, relu, into, next) =>
+      enqueue(() => planForwardMapped(x, weight, bias, geometry, threads, maxSide, relu, into, next), true),
     backwardMapped: (x, weight, gradOutput, geometry, wants, maxSide, relu, into) =>
-      backwardMappable(geometry, wants) ? enqueue(() => planBackwardMapped(x, weight, gradOutput, geometry, wants, threads, maxSide, relu, into)) : null,
+      backwardMappable(geometry, wants) ? enqueue(() => planBackwardMapped(x, weight, gradOutput, geometry, wants, threads, maxSide, relu, into), true) : null,
+    forget() {
+      // after the queued runs, and after threads ended by cancel() have exited (they may still be
+      // copying into the caller's arrays for a moment): the next run packs everything
+      const done = queue
+        .then(() => stopped)
+        .then(() => {
+          packed = null
+        })
+      queue = done.catch(() => undefined)
+      return done.catch(() => undefined)
+    },
     cancel() {
+      packed = null
       generation++
       const stopping = pool ?? []
       pool = null
