@@ -22,10 +22,11 @@ export const STACK_BENCH = {
   /** The budget for forward + all gradients, median. */
   targetMs: 300,
   /**
-   * Display maps asked of the engine: thumbnails at most 256 per side (as a strip of layers shows
-   * them), and full size (every value of every map sent as float32).
+   * Display maps asked of the engine: at most 128 per side (what the page's stack view asks,
+   * frames/stack-scene.ts STACK_MAP_SIDE), 256 (larger thumbnails), and full size (every value of
+   * every map sent as float32).
    */
-  maxSides: [256, 512],
+  maxSides: [128, 256, 512],
 }
 
 export interface StackRow {

@@ -93,6 +93,7 @@ export const ERROR_CODES = [
   // exports of a session's animation
   'animation-for-layer',
   'animation-unavailable',
+  'unit-animation',
   'region-outside',
   // the command line's own words
   'cli-option',

@@ -12,6 +12,7 @@ import type { Tensor } from './tensor'
 import { sizeOf } from './tensor'
 import type { FastKernels } from './fast/kernels'
 import type { FastGradients, GradientRequest, ResultTargets } from './fast/plans'
+import type { BackwardMapped, ForwardMapped } from './fast/mapped-plans'
 import type { FloatArray } from './fast/memory-layout'
 
 /** FastKernels' two calls, asynchronous (ParallelRunner in src-main/engine/parallel has them). */
@@ -26,6 +27,17 @@ export interface AsyncConvKernels {
     wants?: GradientRequest,
     into?: ResultTargets,
   ): Promise<FastGradients>
+  /**
+   * The Conv2d with its maps, and a ReLU beside it, made where the kernels run (the two-thread
+   * runner has them); null: not on this runner (or not for this geometry), the caller makes them.
+   */
+  forwardMapped?: (...args: Parameters<ForwardMapped>) => ReturnType<ForwardMapped> | null
+  backwardMapped?: BackwardMapped
+  /**
+   * The arrays given to the mapped passes may change from now on (called before each stack);
+   * resolves once no kernel thread writes into them any more.
+   */
+  forget?(): Promise<void>
 }
 
 export interface AsyncStackKernels {

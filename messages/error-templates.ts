@@ -53,6 +53,8 @@ const CLI_OPTION_EN: Record<string, (p: Params) => string> = {
   fps: (p) => `${p.flag} must be more than 0 and at most 50 (got ${p.value})`,
   range: (p) => `the steps must be whole numbers with ${p.first} ≤ --from ≤ --to ≤ ${p.steps} (got ${p.from}..${p.to})`,
   size: (p) => `${p.flag} must be WIDTHxHEIGHT, e.g. 1280x720 (got ${p.value})`,
+  unit: (p) =>
+    `${p.flag} must be LAYER,N,C,H,W: a layer of the stack (from 0) and a unit of its output (batch item, channel, row, column), e.g. 2,0,1,5,7 (got ${p.value})`,
   region: (p) => `${p.flag} must be I,J,H,W: the first output row and column and the region's height and width, e.g. 100,200,8,8 (got ${p.value})`,
 }
 const CLI_OPTION_ES: Record<string, (p: Params) => string> = {
@@ -67,6 +69,8 @@ const CLI_OPTION_ES: Record<string, (p: Params) => string> = {
   fps: (p) => `${p.flag} debe ser mayor que 0 y como mucho 50 (se recibió ${p.value})`,
   range: (p) => `los pasos deben ser enteros con ${p.first} ≤ --from ≤ --to ≤ ${p.steps} (se recibió ${p.from}..${p.to})`,
   size: (p) => `${p.flag} debe ser ANCHOxALTO, p. ej. 1280x720 (se recibió ${p.value})`,
+  unit: (p) =>
+    `${p.flag} debe ser CAPA,N,C,H,W: una capa de la pila (desde la 0) y una unidad de su salida (elemento del lote, canal, fila, columna), p. ej. 2,0,1,5,7 (se recibió ${p.value})`,
   region: (p) =>
     `${p.flag} debe ser I,J,H,W: la primera fila y columna de la salida y el alto y ancho de la región, p. ej. 100,200,8,8 (se recibió ${p.value})`,
 }
@@ -223,8 +227,8 @@ export const ERROR_TEMPLATES: Record<ErrorCode, { en: Template; es: Template }> 
     es: (p) => `no hay ninguna unidad ${p.unit} en la capa ${p.index}, cuya salida tiene shape ${p.shape}`,
   },
   'stack-no-layer': {
-    en: (p) => `there is no layer ${p.index} (the stack has ${p.count} layers, from 0)`,
-    es: (p) => `no existe la capa ${p.index} (la pila tiene ${p.count} capas, desde la 0)`,
+    en: (p) => `there is no layer ${p.index} (the stack has ${p.count} ${Number(p.count) === 1 ? 'layer' : 'layers'}, from 0)`,
+    es: (p) => `no existe la capa ${p.index} (la pila tiene ${p.count} ${Number(p.count) === 1 ? 'capa' : 'capas'}, desde la 0)`,
   },
   'stack-not-computed': {
     en: (p) => `layer ${p.index} was not computed (the stack stops at layer ${p.failed})`,
@@ -433,6 +437,16 @@ export const ERROR_TEMPLATES: Record<ErrorCode, { en: Template; es: Template }> 
   'animation-unavailable': {
     en: (p) => `the ${p.animation} animation ${ANIMATION_UNAVAILABLE_EN[p.reason] ?? p.reason}`,
     es: (p) => `la animación ${p.animation} ${ANIMATION_UNAVAILABLE_ES[p.reason] ?? p.reason}`,
+  },
+  'unit-animation': {
+    en: (p) =>
+      p.reason === 'forward'
+        ? `--unit starts the backward animation from one unit, and the forward animation starts from the input: use --animation backward, or leave out --unit`
+        : `--unit is for a session that shows its stack (saved with the stack view open), and this one shows ${p.layer}: leave out --unit`,
+    es: (p) =>
+      p.reason === 'forward'
+        ? `--unit inicia la animación hacia atrás desde una unidad, y la animación forward parte de la entrada: use --animation backward, o quite --unit`
+        : `--unit es para una sesión que muestra su pila (guardada con la vista de pila abierta), y esta muestra ${p.layer}: quite --unit`,
   },
   'region-outside': {
     en: (p) => `--region ${p.region} must lie inside the ${p.height}×${p.width} output, at most ${p.limit}×${p.limit} cells`,

@@ -18,6 +18,7 @@ import { mapsLayout, readMaps } from './maps'
 import type { Dtype, FloatArray } from './memory-layout'
 import { ensureMemory, MAXIMUM_KERNEL_BYTES } from './memory-layout'
 import type { FastGradients, GradientRequest, KernelCall, PackedImage, Plan, ResultTargets } from './plans'
+import { copyIn, copyPlanes } from './plans'
 import { planBackward, planForward } from './plans'
 import type { PoolPlan } from './pools'
 import { planAvgPool, planAvgPoolBackward, planMaxPool, planMaxPoolBackward } from './pools'
@@ -127,7 +128,14 @@ async function wasmKernels(kind: KernelKind, module: WebAssembly.Module): Promis
     plan.pack(memory.buffer, imageHit, spreadHit)
     kept = kept.filter((k) => !writes(k.from, k.to))
     if (stable) for (const region of [plan.image, plan.spread]) if (region && !holds(region)) kept.push(region)
+    const run = (call: KernelCall): void => {
+      if (call.kernel === 'copyPlanes' && call.target) copyPlanes(new Float64Array(memory.buffer), call.target, call.args)
+      else if (call.kernel === 'copyIn' && call.source) copyIn(new Float64Array(memory.buffer), call.source, call.args)
+      else invoke(exports, call)
+    }
+    for (const call of plan.before?.(0) ?? []) run(call)
     for (const call of plan.calls(0)) invoke(exports, call)
+    for (const call of plan.after?.(0) ?? []) run(call)
   }
 
   function backwardPlan(

@@ -33,10 +33,55 @@ export type KernelName =
   | 'maxPoolBackward_f64'
   | 'avgPool_f64'
   | 'avgPoolBackward_f64'
+  // display maps and a stack's ReLU next to a Conv2d (core/fast/maps.ts, mapped-plans.ts)
+  | 'planeMaps_f64'
+  | 'zeroBorder_f64'
+  | 'reluPlaneMaps_f64'
+  // not WebAssembly: planes copied out of kernel memory into `target` by the thread itself
+  | 'copyPlanes'
+  | 'copyIn'
 
 export interface KernelCall {
   kernel: KernelName
   args: number[]
+  /** copyPlanes' destination: an array over a SharedArrayBuffer, so that a kernel thread writes it. */
+  target?: Float64Array
+  /** copyIn's source, likewise. */
+  source?: Float64Array
+}
+
+/**
+ * copyIn: `planes` dense planes of height × width from element `from` of `source` into kernel
+ * memory at element `to`, rows `pitch` and planes `planeStride` elements apart (copyPlanes the
+ * other way).
+ */
+export function copyIn(memory: Float64Array, source: Float64Array, args: readonly number[]): void {
+  const [to, pitch, planeStride, planes, height, width, from] = args
+  for (let p = 0; p < planes; p++) {
+    for (let r = 0; r < height; r++) {
+      const start = from + (p * height + r) * width
+      memory.set(source.subarray(start, start + width), to + p * planeStride + r * pitch)
+    }
+  }
+}
+
+/**
+ * copyPlanes: `planes` planes of height × width float64 from element `from` of kernel memory
+ * (rows `pitch` and planes `planeStride` elements apart) into `target`, dense, from element `to`.
+ * The kernel threads run the same loop (worker-source.ts) on their own view of the memory.
+ */
+export function copyPlanes(memory: Float64Array, target: Float64Array, args: readonly number[]): void {
+  const [from, pitch, planeStride, planes, height, width, to] = args
+  if (pitch === width && planeStride === height * width) {
+    target.set(memory.subarray(from, from + planes * planeStride), to)
+    return
+  }
+  for (let p = 0; p < planes; p++) {
+    for (let r = 0; r < height; r++) {
+      const start = from + p * planeStride + r * pitch
+      target.set(memory.subarray(start, start + width), to + (p * height + r) * width)
+    }
+  }
 }
 
 export interface Plan<Result> {
@@ -52,10 +97,19 @@ export interface Plan<Result> {
   image?: PackedImage
   /** A backward plan's spread dE/dy, likewise. */
   spread?: PackedImage
+  /**
+   * A padded input this plan's calls write for the next run (a stack's next Conv2d): it replaces
+   * `image` as what memory holds once the run is done.
+   */
+  leaves?: PackedImage
   /** Bytes [imageEnd, bytes) are this plan's scratch: written by every run (the image only when packed). */
   imageEnd: number
   /** The kernel calls of one part; parts touch disjoint outputs and may run at the same time. */
   calls(part: number): KernelCall[]
+  /** Calls of one part that read what every part's calls wrote: they start once all of those are done. */
+  after?(part: number): KernelCall[]
+  /** Calls of one part that write what every part's calls read (packing): all done before those start. */
+  before?(part: number): KernelCall[]
   /** Reads the results back: into the caller's arrays where given (see ResultTargets), else fresh ones. */
   unpack(buffer: ArrayBufferLike): Result
   parts: number
@@ -70,7 +124,8 @@ export interface PackedImage {
   to: number
 }
 
-function imageKey(geometry: ConvGeometry, dtype: Dtype, at: number, layout: { rowElements: number; planeElements: number }): string {
+/** What makes two packed padded inputs the same bytes at the same place (with the same x). */
+export function imageKey(geometry: ConvGeometry, dtype: Dtype, at: number, layout: { rowElements: number; planeElements: number }): string {
   const g = geometry
   return [
     dtype,
@@ -105,6 +160,8 @@ export interface ResultTargets {
   output?: FloatArray
   gradInput?: FloatArray
   gradWeight?: FloatArray
+  /** The plan's caller copies dE/dx into `gradInput` itself (mapped-plans.ts): unpack leaves it as it is. */
+  gradInputCopied?: boolean
   /**
    * The caller never changes x between calls (the engine's stored inputs): its padded copy may
    * stay in kernel memory and be used again by the next run with the same x and layout.
@@ -200,6 +257,7 @@ export function planForward(
   dtype: Dtype,
   parts = 1,
   into: ResultTargets = {},
+  restFrom = 0,
 ): Plan<FloatArray> & { outputAt: number } {
   const g = geometry
   const size = BYTES[dtype]
@@ -209,6 +267,9 @@ export function planForward(
   const taps = offsets.length
   const memory = new MemoryLayout()
   const imageAt = memory.take(g.batch * g.inChannels * image.planeElements * size)
+  const imageTo = memory.bytes
+  // everything but the image from restFrom on: below it, a run may leave the next one's input
+  memory.skipTo(restFrom)
   const offsetsAt = memory.take(taps * 4)
   const weightsAt = memory.take(g.groups * channelBlocks(g.outChannelsPerGroup) * taps * 64)
   const biasAt = memory.take(g.outChannels * size)
@@ -234,7 +295,7 @@ export function planForward(
     bytes: memory.bytes,
     parts,
     outputAt,
-    image: { x, key: imageKey(g, dtype, imageAt, image), from: imageAt, to: offsetsAt },
+    image: { x, key: imageKey(g, dtype, imageAt, image), from: imageAt, to: imageTo },
     imageEnd: offsetsAt,
     pack(buffer, imagePacked = false) {
       const view = floatView(buffer, dtype)
@@ -404,8 +465,11 @@ export function planBackward(
         // zero padding over a covered part that reaches every input cell sets each cell once:
         // no need to clear the array first (24 MB for a 1024² RGB image)
         const setsEveryCell = g.paddingMode === 'zeros' && coveredH >= g.padTop + g.inH && coveredW >= g.padLeft + g.inW
-        gradInput = target(dtype, x.length, into.gradInput, !setsEveryCell)
-        foldPaddedGradient(floatView(buffer, dtype), coveredAt / size, coveredH, coveredW, g, gradInput)
+        if (into.gradInputCopied && into.gradInput) gradInput = into.gradInput
+        else {
+          gradInput = target(dtype, x.length, into.gradInput, !setsEveryCell)
+          foldPaddedGradient(floatView(buffer, dtype), coveredAt / size, coveredH, coveredW, g, gradInput)
+        }
       }
       let gradWeight: FloatArray | null = null
       if (wantWeight) {

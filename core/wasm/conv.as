@@ -436,12 +436,47 @@ export function planeMaps_f64(
     let low = f64x2.splat(Infinity)
     let high = f64x2.splat(-Infinity)
     let poison = zero
-    for (let i = 0; i < displayH; i++) {
+    if (factor == 1) {
+      // full size: the values themselves as f32 (as the TypeScript maps copy them)
+      for (let r = 0; r < height; r++) {
+        const row = base + <usize>r * <usize>pitch * 8
+        const target = out + <usize>(p * height + r) * <usize>width * 4
+        let c = 0
+        for (; c + 2 <= width; c += 2) {
+          const v = v128.load(row + <usize>c * 8)
+          v128.store64_lane(target + <usize>c * 4, f32x4.demote_f64x2_zero(v), 0)
+          low = f64x2.pmin(low, v)
+          high = f64x2.pmax(high, v)
+          poison = f64x2.add(poison, f64x2.mul(v, zero))
+        }
+        if (c < width) {
+          const value = load<f64>(row + <usize>c * 8)
+          const v = f64x2.splat(value)
+          store<f32>(target + <usize>c * 4, <f32>value)
+          low = f64x2.pmin(low, v)
+          high = f64x2.pmax(high, v)
+          poison = f64x2.add(poison, f64x2.mul(v, zero))
+        }
+      }
+    }
+    for (let i = 0; factor > 1 && i < displayH; i++) {
       memory.fill(sums, 0, <usize>displayW * 8)
       const r1 = min(height, (i + 1) * factor)
       for (let r = i * factor; r < r1; r++) {
         const row = base + <usize>r * <usize>pitch * 8
-        for (let j = 0; j < displayW; j++) {
+        let j = 0
+        // 2 × 2 boxes two at a time: each box row's sum is its even value plus its odd value, as below
+        for (; factor == 2 && 2 * j + 4 <= width; j += 2) {
+          const v0 = v128.load(row + <usize>(2 * j) * 8)
+          const v1 = v128.load(row + <usize>(2 * j + 2) * 8)
+          const pair = f64x2.add(v128.shuffle<f64>(v0, v1, 0, 2), v128.shuffle<f64>(v0, v1, 1, 3))
+          const at = sums + <usize>j * 8
+          v128.store(at, f64x2.add(v128.load(at), pair))
+          low = f64x2.pmin(f64x2.pmin(low, v0), v1)
+          high = f64x2.pmax(f64x2.pmax(high, v0), v1)
+          poison = f64x2.add(poison, f64x2.add(f64x2.mul(v0, zero), f64x2.mul(v1, zero)))
+        }
+        for (; j < displayW; j++) {
           const c1 = min(width, (j + 1) * factor)
           let c = j * factor
           let acc = zero
@@ -476,5 +511,199 @@ export function planeMaps_f64(
     store<f64>(at, min(f64x2.extract_lane(low, 0), f64x2.extract_lane(low, 1)))
     store<f64>(at + 8, max(f64x2.extract_lane(high, 0), f64x2.extract_lane(high, 1)))
     store<f64>(at + 16, f64x2.extract_lane(poison, 0) + f64x2.extract_lane(poison, 1))
+  }
+}
+
+// ─── A stack's ReLU next to a Conv2d ─────────────────────────────────────────────────────────
+// Computed on the kernel threads where the convolution left its planes (reluPlaneMaps_f64
+// below), so that the calling thread only reads results back.
+
+/**
+ * Zeros the border of `planes` padded planes (rows `rowElements`, planes `planeElements` apart,
+ * paddedH rows) around an interior of height × width at (padTop, padLeft): what zero padding
+ * and the spare columns hold, around values written in place by reluPlaneMaps_f64.
+ */
+export function zeroBorder_f64(
+  at: usize, planes: i32, rowElements: i32, planeElements: i32, paddedH: i32, padTop: i32, padLeft: i32, height: i32, width: i32,
+): void {
+  const row = <usize>rowElements * 8
+  for (let p = 0; p < planes; p++) {
+    const plane = at + <usize>p * <usize>planeElements * 8
+    memory.fill(plane, 0, <usize>padTop * row)
+    const below = padTop + height
+    memory.fill(plane + <usize>below * row, 0, <usize>(paddedH - below) * row)
+    for (let r = padTop; r < below; r++) {
+      const start = plane + <usize>r * row
+      memory.fill(start, 0, <usize>padLeft * 8)
+      memory.fill(start + <usize>(padLeft + width) * 8, 0, <usize>(rowElements - padLeft - width) * 8)
+    }
+  }
+}
+
+// ─── A ReLU and the maps of both its tensors in one pass ────────────────────────────────────
+
+/**
+ * relu(v) = v ≤ 0 ? +0 : v (−0 and −∞ give +0, NaN stays NaN: core's reluForward bit for bit);
+ * with a mask (the ReLU's output y at `at`), its dE/dx for dE/dy = v: (y ≤ 0 ? 0 : v) + 0 (a NaN
+ * in y passes v, −0 gives +0: core's reluBackward for a finite v; the caller takes core's loop
+ * when v holds NaN or ±∞).
+ */
+@inline function activated(v: v128, mask: usize, at: usize): v128 {
+  const zero = f64x2.splat(0)
+  if (mask == 0) return v128.andnot(v, f64x2.le(v, zero))
+  return f64x2.add(v128.andnot(v, f64x2.le(v128.load(at), zero)), zero)
+}
+
+@inline function activatedOne(v: f64, mask: usize, at: usize): f64 {
+  if (mask == 0) return v <= 0 ? 0 : v
+  return (load<f64>(at) <= 0 ? 0 : v) + 0
+}
+
+/**
+ * A ReLU's values written to dst (rows dstPitch, planes dstPlane elements apart) with the display
+ * maps of its input v (src) and of those values, in one pass: what planeMaps_f64 writes for each,
+ * bit for bit (outV/rangesV for v, outA/rangesA for the ReLU's values; sums: 2 × displayW f64).
+ * mask 0: the forward, relu(v). Otherwise the backward of a ReLU whose output y is at mask (rows
+ * maskPitch, planes maskPlane elements apart) for dE/dy = v: (y ≤ 0 ? 0 : v) + 0.
+ */
+export function reluPlaneMaps_f64(
+  src: usize, pitch: i32, planeStride: i32, mask: usize, maskPitch: i32, maskPlane: i32, dst: usize, dstPitch: i32, dstPlane: i32,
+  planes: i32, height: i32, width: i32, factor: i32, outV: usize, outA: usize, sums: usize, rangesV: usize, rangesA: usize,
+): void {
+  const displayH = (height + factor - 1) / factor
+  const displayW = (width + factor - 1) / factor
+  const zero = f64x2.splat(0)
+  const sumsA = sums + <usize>displayW * 8
+  for (let p = 0; p < planes; p++) {
+    const base = src + <usize>p * <usize>planeStride * 8
+    const maskBase = mask == 0 ? 0 : mask + <usize>p * <usize>maskPlane * 8
+    const target = dst + <usize>p * <usize>dstPlane * 8
+    let low = f64x2.splat(Infinity)
+    let high = f64x2.splat(-Infinity)
+    let poison = zero
+    let lowA = f64x2.splat(Infinity)
+    let highA = f64x2.splat(-Infinity)
+    let poisonA = zero
+    if (factor == 1) {
+      for (let r = 0; r < height; r++) {
+        const row = base + <usize>r * <usize>pitch * 8
+        const maskRow = maskBase + <usize>r * <usize>maskPitch * 8
+        const targetRow = target + <usize>r * <usize>dstPitch * 8
+        const outRow = <usize>(p * height + r) * <usize>width * 4
+        let c = 0
+        for (; c + 2 <= width; c += 2) {
+          const v = v128.load(row + <usize>c * 8)
+          const a = activated(v, maskBase, maskRow + <usize>c * 8)
+          v128.store(targetRow + <usize>c * 8, a)
+          v128.store64_lane(outV + outRow + <usize>c * 4, f32x4.demote_f64x2_zero(v), 0)
+          v128.store64_lane(outA + outRow + <usize>c * 4, f32x4.demote_f64x2_zero(a), 0)
+          low = f64x2.pmin(low, v)
+          high = f64x2.pmax(high, v)
+          poison = f64x2.add(poison, f64x2.mul(v, zero))
+          lowA = f64x2.pmin(lowA, a)
+          highA = f64x2.pmax(highA, a)
+          poisonA = f64x2.add(poisonA, f64x2.mul(a, zero))
+        }
+        if (c < width) {
+          const value = load<f64>(row + <usize>c * 8)
+          const one = activatedOne(value, maskBase, maskRow + <usize>c * 8)
+          store<f64>(targetRow + <usize>c * 8, one)
+          store<f32>(outV + outRow + <usize>c * 4, <f32>value)
+          store<f32>(outA + outRow + <usize>c * 4, <f32>one)
+          const v = f64x2.splat(value)
+          const a = f64x2.splat(one)
+          low = f64x2.pmin(low, v)
+          high = f64x2.pmax(high, v)
+          poison = f64x2.add(poison, f64x2.mul(v, zero))
+          lowA = f64x2.pmin(lowA, a)
+          highA = f64x2.pmax(highA, a)
+          poisonA = f64x2.add(poisonA, f64x2.mul(a, zero))
+        }
+      }
+    }
+    for (let i = 0; factor > 1 && i < displayH; i++) {
+      memory.fill(sums, 0, <usize>displayW * 16)
+      const r1 = min(height, (i + 1) * factor)
+      for (let r = i * factor; r < r1; r++) {
+        const row = base + <usize>r * <usize>pitch * 8
+        const maskRow = maskBase + <usize>r * <usize>maskPitch * 8
+        const targetRow = target + <usize>r * <usize>dstPitch * 8
+        let j = 0
+        for (; factor == 2 && 2 * j + 4 <= width; j += 2) {
+          const c = <usize>(2 * j) * 8
+          const v0 = v128.load(row + c)
+          const v1 = v128.load(row + c + 16)
+          const a0 = activated(v0, maskBase, maskRow + c)
+          const a1 = activated(v1, maskBase, maskRow + c + 16)
+          v128.store(targetRow + c, a0)
+          v128.store(targetRow + c + 16, a1)
+          const at = sums + <usize>j * 8
+          v128.store(at, f64x2.add(v128.load(at), f64x2.add(v128.shuffle<f64>(v0, v1, 0, 2), v128.shuffle<f64>(v0, v1, 1, 3))))
+          const atA = sumsA + <usize>j * 8
+          v128.store(atA, f64x2.add(v128.load(atA), f64x2.add(v128.shuffle<f64>(a0, a1, 0, 2), v128.shuffle<f64>(a0, a1, 1, 3))))
+          low = f64x2.pmin(f64x2.pmin(low, v0), v1)
+          high = f64x2.pmax(f64x2.pmax(high, v0), v1)
+          poison = f64x2.add(poison, f64x2.add(f64x2.mul(v0, zero), f64x2.mul(v1, zero)))
+          lowA = f64x2.pmin(f64x2.pmin(lowA, a0), a1)
+          highA = f64x2.pmax(f64x2.pmax(highA, a0), a1)
+          poisonA = f64x2.add(poisonA, f64x2.add(f64x2.mul(a0, zero), f64x2.mul(a1, zero)))
+        }
+        for (; j < displayW; j++) {
+          const c1 = min(width, (j + 1) * factor)
+          let c = j * factor
+          let acc = zero
+          let accA = zero
+          for (; c + 2 <= c1; c += 2) {
+            const v = v128.load(row + <usize>c * 8)
+            const a = activated(v, maskBase, maskRow + <usize>c * 8)
+            v128.store(targetRow + <usize>c * 8, a)
+            acc = f64x2.add(acc, v)
+            accA = f64x2.add(accA, a)
+            low = f64x2.pmin(low, v)
+            high = f64x2.pmax(high, v)
+            poison = f64x2.add(poison, f64x2.mul(v, zero))
+            lowA = f64x2.pmin(lowA, a)
+            highA = f64x2.pmax(highA, a)
+            poisonA = f64x2.add(poisonA, f64x2.mul(a, zero))
+          }
+          let sum = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1)
+          let sumA = f64x2.extract_lane(accA, 0) + f64x2.extract_lane(accA, 1)
+          if (c < c1) {
+            const value = load<f64>(row + <usize>c * 8)
+            const one = activatedOne(value, maskBase, maskRow + <usize>c * 8)
+            store<f64>(targetRow + <usize>c * 8, one)
+            sum += value
+            sumA += one
+            const v = f64x2.splat(value)
+            const a = f64x2.splat(one)
+            low = f64x2.pmin(low, v)
+            high = f64x2.pmax(high, v)
+            poison = f64x2.add(poison, f64x2.mul(v, zero))
+            lowA = f64x2.pmin(lowA, a)
+            highA = f64x2.pmax(highA, a)
+            poisonA = f64x2.add(poisonA, f64x2.mul(a, zero))
+          }
+          const at = sums + <usize>j * 8
+          store<f64>(at, load<f64>(at) + sum)
+          const atA = sumsA + <usize>j * 8
+          store<f64>(atA, load<f64>(atA) + sumA)
+        }
+      }
+      const rows = <f64>(r1 - i * factor)
+      const out = (<usize>(p * displayH + i) * <usize>displayW) * 4
+      for (let j = 0; j < displayW; j++) {
+        const columns = <f64>(min(width, (j + 1) * factor) - j * factor)
+        store<f32>(outV + out + <usize>j * 4, <f32>(load<f64>(sums + <usize>j * 8) / (rows * columns)))
+        store<f32>(outA + out + <usize>j * 4, <f32>(load<f64>(sumsA + <usize>j * 8) / (rows * columns)))
+      }
+    }
+    const at = rangesV + <usize>p * 24
+    store<f64>(at, min(f64x2.extract_lane(low, 0), f64x2.extract_lane(low, 1)))
+    store<f64>(at + 8, max(f64x2.extract_lane(high, 0), f64x2.extract_lane(high, 1)))
+    store<f64>(at + 16, f64x2.extract_lane(poison, 0) + f64x2.extract_lane(poison, 1))
+    const atA = rangesA + <usize>p * 24
+    store<f64>(atA, min(f64x2.extract_lane(lowA, 0), f64x2.extract_lane(lowA, 1)))
+    store<f64>(atA + 8, max(f64x2.extract_lane(highA, 0), f64x2.extract_lane(highA, 1)))
+    store<f64>(atA + 16, f64x2.extract_lane(poisonA, 0) + f64x2.extract_lane(poisonA, 1))
   }
 }

@@ -60,6 +60,14 @@ export function convOptions(values: Record<string, string | boolean | undefined>
   }
 }
 
+/** --unit LAYER,N,C,H,W: a layer of a stack (from 0) and one unit of its output (batch item, channel, row, column). */
+export function parseUnit(word: string): { layer: number; unit: [number, number, number, number] } {
+  const parts = word.split(',').map((part) => part.trim())
+  if (parts.length !== 5 || parts.some((part) => !/^\d+$/.test(part))) throw new ConvolabError('cli-option', { reason: 'unit', flag: '--unit', value: word })
+  const [layer, n, c, h, w] = parts.map(Number)
+  return { layer, unit: [n, c, h, w] }
+}
+
 /** parseArgs with strict checking; unknown flags become a clear error. */
 type OptionSpec = Record<string, { type: 'string' | 'boolean' }>
 export type OptionValues = Record<string, string | boolean | undefined>

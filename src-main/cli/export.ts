@@ -10,12 +10,13 @@ import type { FrameFormat } from '../export/formats'
 import { FRAME_FORMATS } from '../export/formats'
 import type { FrameAnimation } from '../export/session-animation'
 import { FRAME_ANIMATIONS } from '../export/session-animation'
-import { parseCommand } from './args'
+import type { StackUnit } from '../../frames/stack-field'
+import { parseCommand, parseUnit } from './args'
 
 export const EXPORT_USAGE = `convolab export --session FILE.convolab --animation NAME
                  --format png|gif --out PATH [--size WxH] [--fps N]
                  [--granularity cell|row|channel] [--from N] [--to N] [--region I,J,H,W]
-                 [--transposed-forward scatter|correlation]
+                 [--transposed-forward scatter|correlation] [--unit LAYER,N,C,H,W]
   --animation, by what the session shows:
             Conv2d: forward|backward-input|backward-weight|backward-scatter|learning
             ConvTranspose2d: forward|backward-input|backward-weight|pair
@@ -23,7 +24,11 @@ export const EXPORT_USAGE = `convolab export --session FILE.convolab --animation
             its stack (the stack view open): forward|backward
   --region: the output rows I..I+H−1 and columns J..J+W−1 (at most 32×32) to step through;
             by default the session's saved region on outputs too large to step through whole
-            (a layer of the family: the centre of a large input's output, as the page)`
+            (a layer of the family: the centre of a large input's output, as the page)
+  --unit:   a stack's backward animation from one unit of one layer (dE/dy = 1 there, 0
+            elsewhere), as the stack view's "from the unit": layer LAYER (from 0), batch item N,
+            channel C, row H, column W of its output; the frames show the maps up to that layer,
+            each around the unit's receptive field`
 
 function oneOf<T extends string>(name: string, word: string | undefined, allowed: readonly T[]): T {
   if (word === undefined || !allowed.includes(word as T)) {
@@ -79,6 +84,7 @@ export async function exportCommand(args: string[], language: Language): Promise
     to: { type: 'string' },
     region: { type: 'string' },
     'transposed-forward': { type: 'string' },
+    unit: { type: 'string' },
   })
   for (const required of ['session', 'animation', 'format', 'out'] as const) {
     if (!values[required]) throw new ConvolabError('flag-required', { flag: `--${required}` })
@@ -92,6 +98,8 @@ export async function exportCommand(args: string[], language: Language): Promise
     values['transposed-forward'] === undefined
       ? undefined
       : oneOf<TransposedForward>('transposed-forward', values['transposed-forward'] as string, ['scatter', 'correlation'])
+  const asked = values.unit === undefined ? null : parseUnit(values.unit as string)
+  const unit: StackUnit | null = asked ? { layer: asked.layer, n: asked.unit[0], c: asked.unit[1], row: asked.unit[2], col: asked.unit[3] } : null
   const session = await readSession(values.session as string)
   // Step 0 is the empty start of a convolution animation (the page's export starts there); learning counts from 1.
   const first = animation === 'learning' ? 1 : 0
@@ -102,8 +110,8 @@ export async function exportCommand(args: string[], language: Language): Promise
   // Ctrl-C cancels cleanly: the staging is removed and the destination left as it was.
   // Loaded here so that the other commands do not load the native canvas.
   const { exportFrames, regionOf } = await import('../export/frames')
-  const asked = regionArg(values.region as string | undefined)
-  const region = animation === 'learning' ? null : regionOf({ session, ...(asked ? { region: asked } : {}) })
+  const askedRegion = regionArg(values.region as string | undefined)
+  const region = animation === 'learning' ? null : regionOf({ session, ...(askedRegion ? { region: askedRegion } : {}) })
   const controller = new AbortController()
   const cancel = () => controller.abort()
   process.once('SIGINT', cancel)
@@ -118,6 +126,7 @@ export async function exportCommand(args: string[], language: Language): Promise
       region,
       ...(range ? { range } : {}),
       ...(transposedForward ? { transposedForward } : {}),
+      ...(unit ? { unit } : {}),
       out: values.out as string,
       options: { language },
       signal: controller.signal,
@@ -127,7 +136,8 @@ export async function exportCommand(args: string[], language: Language): Promise
     const where = shown ? `, ${language === 'es' ? 'región' : 'region'} ${shown.i},${shown.j},${shown.h}×${shown.w}` : ''
     // Learning and a stack have one frame per gradient-descent step or per layer: no step size to name.
     const stepped = animation !== 'learning' && !session.stack?.active
-    const what = stepped ? `${animation}, ${granularity}${where}` : animation
+    const seed = asked ? `, ${language === 'es' ? 'desde la unidad' : 'from unit'} ${[asked.layer, ...asked.unit].join(',')}` : ''
+    const what = stepped ? `${animation}, ${granularity}${where}` : `${animation}${seed}`
     const one = new Intl.PluralRules(language).select(result.frames) === 'one'
     return language === 'es'
       ? `${one ? 'escrito' : 'escritos'} ${result.frames} ${one ? 'fotograma' : 'fotogramas'} (${what}, ${size.width}×${size.height}) en ${values.out} en ${seconds} s`

@@ -8,7 +8,7 @@ import type { GradientSeed, Language, Layer, StackForward, StackGradients, Tenso
 import { ConvolabError, TORCH_CLASS, encodeNpy, formatShape, stackBackward, stackForward } from '../../core'
 import { createFastKernels } from '../../core/fast'
 import { enableRelaxedSimd } from '../engine/parallel/relaxed-simd'
-import { parseCommand, parseShape } from './args'
+import { parseCommand, parseShape, parseUnit } from './args'
 import { readInputFile, readTensorPath } from './inputs'
 import { writeRunFiles } from './output-files'
 import { readStackFile } from './stack-files'
@@ -73,18 +73,6 @@ export async function runStack(
   }
 }
 
-/** --unit LAYER,N,C,H,W: dE/dy = 1 at that unit of that layer (indices from 0). */
-function parseUnit(word: string): GradientSeed {
-  const parts = word.split(',')
-  if (parts.length !== 5) throw new ConvolabError('pair-value', { name: '--unit', value: word })
-  const [layer, n, c, h, w] = parts.map((part) => {
-    const value = Number(part.trim())
-    if (part.trim() === '' || !Number.isInteger(value) || value < 0) throw new ConvolabError('not-positive-int', { name: '--unit', min: 0, value: part })
-    return value
-  })
-  return { kind: 'unit', layer, unit: [n, c, h, w] }
-}
-
 export async function stackComputeCommand(args: string[], language: Language): Promise<string> {
   const { values } = parseCommand(args, {
     stack: { type: 'string' },
@@ -106,7 +94,8 @@ export async function stackComputeCommand(args: string[], language: Language): P
   const maxSide = values['max-side'] === undefined ? 0 : parseShape('--max-side', values['max-side'] as string, 1)[0]
   const input = await readInputFile(values.input as string, Boolean(values.grayscale), maxSide)
   if (values['grad-output'] && values.unit) throw new ConvolabError('cli-option', { reason: 'one-of', flag: '--grad-output', other: '--unit' })
-  const unit = values.unit === undefined ? null : parseUnit(values.unit as string)
+  // dE/dy = 1 at that unit of that layer, 0 elsewhere
+  const unit: GradientSeed | null = values.unit === undefined ? null : { kind: 'unit', ...parseUnit(values.unit as string) }
   const gradOutput = values['grad-output'] ? await readTensorPath(values['grad-output'] as string) : null
 
   const seed: GradientSeed | null = gradOutput ? { kind: 'output', gradOutput } : unit

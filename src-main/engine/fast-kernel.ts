@@ -31,6 +31,10 @@ interface Runner {
   threads: number
   forward: ParallelRunner['forward']
   backward: ParallelRunner['backward']
+  /** Only on the kernel threads: a stack's Conv2d with its maps (and a ReLU beside it) made there. */
+  forwardMapped?: ParallelRunner['forwardMapped']
+  backwardMapped?: ParallelRunner['backwardMapped']
+  forget?: ParallelRunner['forget']
   /** Only on the calling thread: the maps kernel runs in the same memory as the passes. */
   forwardWithMaps?: FastKernels['forwardWithMaps']
   backwardWithMaps?: FastKernels['backwardWithMaps']
@@ -110,7 +114,13 @@ export async function createFastKernel(options: FastKernelOptions = {}): Promise
     },
     cancel: () => runner.cancel(),
     stack: {
-      conv: { forward: (...args) => runner.forward(...args), backward: (...args) => runner.backward(...args) },
+      conv: {
+        forward: (...args) => runner.forward(...args),
+        backward: (...args) => runner.backward(...args),
+        forwardMapped: runner.forwardMapped,
+        backwardMapped: runner.backwardMapped,
+        forget: runner.forget,
+      },
       kernels: runner.sync,
     },
   }

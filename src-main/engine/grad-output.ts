@@ -18,7 +18,13 @@ export interface UpstreamGradient {
 let remembered: { key: string; tensor: Tensor } | null = null
 
 function rememberedTensor(key: string, make: () => Tensor): Tensor {
-  if (remembered?.key !== key) remembered = { key, tensor: make() }
+  if (remembered?.key !== key) {
+    // over a SharedArrayBuffer, so that a stack's kernel threads can pack it themselves
+    const made = make()
+    const data = new Float64Array(new SharedArrayBuffer(made.data.length * 8))
+    data.set(made.data)
+    remembered = { key, tensor: { shape: made.shape, data } }
+  }
   return remembered.tensor
 }
 

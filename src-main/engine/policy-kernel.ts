@@ -100,6 +100,12 @@ function policyStack(single: ConvKernel, many: ConvKernel, threads: number): Sta
     conv: {
       forward: (x, weight, bias, geometry, dtype, into) => pick(geometry).forward(x, weight, bias, geometry, dtype, into),
       backward: (x, weight, gradOutput, geometry, dtype, wants, into) => pick(geometry).backward(x, weight, gradOutput, geometry, dtype, wants, into),
+      // only on the kernel threads: below the threshold the caller makes maps as before
+      forwardMapped: (x, weight, bias, geometry, maxSide, relu, into, next) =>
+        pick(geometry) === several ? (several.forwardMapped?.(x, weight, bias, geometry, maxSide, relu, into, next) ?? null) : null,
+      backwardMapped: (x, weight, gradOutput, geometry, wants, maxSide, relu, into) =>
+        pick(geometry) === several ? (several.backwardMapped?.(x, weight, gradOutput, geometry, wants, maxSide, relu, into) ?? null) : null,
+      forget: async () => several.forget?.(),
     },
     kernels: single.stack.kernels,
     get name() {

@@ -19,6 +19,7 @@ import {
   sumPerChannel,
   TORCH_CLASS,
 } from '../../core'
+import type { PlaneMaps } from '../../core/fast'
 import { scalarKernels } from '../../core/fast'
 import { formatMessage } from '../../messages'
 import type { MapStack, StackComputeRequest, StackComputeResult, StackLayerResult, StackRefusal, TensorPayload, WireReceptiveField } from '../../contract'
@@ -211,6 +212,12 @@ function refusalOf(failure: ConvolabError, layer: number): StackRefusal {
   return { layer, code: failure.code, params: failure.params, message: formatMessage(failure.code, failure.params, 'en') }
 }
 
+/** Maps made on the kernel threads, with the shape of their tensor. */
+function withShape(tensor: Tensor, planeMaps: PlaneMaps): MapStack {
+  const [batch, channels, height, width] = tensor.shape
+  return { shape: [batch, channels, height, width], ...planeMaps }
+}
+
 const exactPayload = (tensor: Tensor): TensorPayload => ({ shape: [...tensor.shape], data: tensor.data.slice() })
 
 function wireField(field: ReturnType<typeof receptiveFields>[number]): WireReceptiveField | null {
@@ -228,6 +235,9 @@ export async function runStack(
   const layers: readonly Layer[] = request.layers
   const run = kernel.stack ?? scalarStack
   kernel.stack?.begin?.()
+  // this stack's arrays may be an earlier one's, written again: nothing packed before counts,
+  // and no kernel thread of a stopped stack may still be writing into them
+  await run.conv.forget?.()
   const seed = request.gradient
   const plan = boundedPlan(layers, input.shape, seed !== undefined)
   const refusedAt = plan.plans.length
@@ -254,6 +264,19 @@ export async function runStack(
   }
   // a Conv2d runs on the kernel threads when the kernel has them (kernel.stack)
   const threaded = (layer: Layer): boolean => kernel.stack !== undefined && layer.type === 'conv2d'
+  const maxSide = request.display.maxSide
+  // a threaded Conv2d whose maps (and the ReLU after it) the kernel threads make; null: made here
+  const mappedForward = (index: number, x: Tensor) => {
+    const [layer, layerPlan] = [layers[index], plan.plans[index]]
+    if (!threaded(layer) || layer.type !== 'conv2d' || layerPlan.type !== 'conv2d' || !run.conv.forwardMapped) return null
+    const relu = layers[index + 1]?.type === 'relu' && index + 1 < plan.plans.length
+    // the Conv2d after the ReLU finds relu(y) packed as its input
+    const following = relu ? plan.plans[index + 2] : undefined
+    const next = following?.type === 'conv2d' && layers[index + 2].type === 'conv2d' ? following.geometry : undefined
+    const length = sizeOf(layerPlan.outputShape)
+    const into = { output: spare(length), relu: relu ? spare(length) : undefined }
+    return run.conv.forwardMapped(x.data, layer.weight.data, layer.bias?.data ?? null, layerPlan.geometry, maxSide, relu, into, next)
+  }
 
   // forward through every layer that fits
   const computed: LayerForward[] = []
@@ -265,7 +288,26 @@ export async function runStack(
     else if (layers[index].type === 'relu' && index > 0) {
       result = reluForward(current, layerPlan, maps, spare)
       if (isStale()) throw new Superseded()
-    } else result = await step(layerForwardAsync(layers[index], layerPlan, current, run, spare), threaded(layers[index]))
+    } else {
+      const mapped = mappedForward(index, current)
+      if (mapped) {
+        const done = await step(mapped, true)
+        const output = { shape: layerPlan.outputShape, data: done.output.data }
+        computed.push({ output })
+        maps.set(output, withShape(output, done.output.maps))
+        current = output
+        if (done.relu) {
+          // the ReLU after it, computed on the kernel threads too
+          index++
+          const activated = { shape: plan.plans[index].outputShape, data: done.relu.data }
+          computed.push({ output: activated })
+          maps.set(activated, withShape(activated, done.relu.maps))
+          current = activated
+        }
+        continue
+      }
+      result = await step(layerForwardAsync(layers[index], layerPlan, current, run, spare), threaded(layers[index]))
+    }
     computed.push(result)
     if (index < reused && earlier!.forward.maxSide === request.display.maxSide) maps.set(result.output, copyMaps(earlier!.forward.maps[index]))
     else maps.add(result.output)
@@ -319,6 +361,36 @@ export async function runStack(
         const known = knownSums.get(gradOutput)
         if (known) gradBias = { shape: [layerPlan.geometry.outChannels], data: known }
         else maps.task(() => (gradBias = { shape: [layerPlan.geometry.outChannels], data: channelSums(gradOutput, layerPlan.geometry, fixedSeed) }))
+      }
+      // a threaded Conv2d with the maps of its dE/dx (and the dE/dx of a ReLU before it) made on the kernel threads
+      const reluBefore = index > 0 && layers[index - 1].type === 'relu'
+      const mapped =
+        threaded(layer) && layer.type === 'conv2d' && layerPlan.type === 'conv2d' && run.conv.backwardMapped
+          ? run.conv.backwardMapped(
+              x.data,
+              layer.weight.data,
+              grad.data,
+              layerPlan.geometry,
+              { input: true, weight: withWeights, bias: withWeights && !biasHere },
+              maxSide,
+              reluBefore,
+              { gradInput: spare(sizeOf(layerPlan.inputShape)), relu: reluBefore ? spare(sizeOf(layerPlan.inputShape)) : undefined },
+            )
+          : null
+      if (mapped && layer.type === 'conv2d') {
+        const done = await step(mapped, true)
+        gradWeights[index] = done.gradWeight ? { shape: [...layer.weight.shape], data: done.gradWeight as Float64Array } : null
+        gradBiases[index] = biasHere ? gradBias : done.gradBias ? { shape: [layer.weight.shape[0]], data: done.gradBias as Float64Array } : null
+        grad = { shape: layerPlan.inputShape, data: done.gradInput }
+        maps.set(grad, withShape(grad, done.gradInputMaps))
+        if (done.relu) {
+          // the ReLU before it: its dE/dy is this dE/dx, its dE/dx came from the kernel threads
+          index--
+          gradOutputs[index] = grad
+          grad = { shape: plan.plans[index].inputShape, data: done.relu.data }
+          maps.set(grad, withShape(grad, done.relu.maps))
+        }
+        continue
       }
       const result =
         layer.type === 'relu'

@@ -12,6 +12,7 @@ import type { FrameSize } from '../../frames/context'
 import type { TransposedForward } from '../../frames/family-choice'
 import { paintFrame } from '../../frames/frame'
 import type { FrameOptions } from '../../frames/scene'
+import type { StackUnit } from '../../frames/stack-field'
 import type { Staging } from './atomic'
 import { stageFile, stageFolder } from './atomic'
 import { registerFrameFont } from './fonts'
@@ -63,6 +64,8 @@ export interface ExportFramesRequest {
    * page's default at the centre); a stack has none.
    */
   region?: Region | null
+  /** A stack's backward animation from this unit of this layer (dE/dy = 1 there, 0 elsewhere), as the stack view's "from the unit". */
+  unit?: StackUnit | null
   /** Viewer options; by default the session's saved view, in English. */
   options?: Partial<FrameOptions>
   onProgress?: (progress: ExportProgress) => void
@@ -129,6 +132,7 @@ export async function exportFrames(request: ExportFramesRequest): Promise<Export
     options,
     region: request.animation === 'learning' ? null : regionOf(request),
     ...(request.transposedForward ? { transposedForward: request.transposedForward } : {}),
+    ...(request.unit ? { unit: request.unit } : {}),
   })
   const [from, to] = checkRequest(request, scene.plan.steps)
   const total = to - from + 1

@@ -21,6 +21,7 @@ import { loadFamilySource } from '../../src-renderer/src/lib/animation/family-so
 import { stackOf } from '../../src-renderer/src/lib/maps/stack'
 import { layersOnWire } from '../../src-renderer/src/lib/stack/wire'
 import { STACK_MAP_SIDE, makeStackScene } from '../../frames/stack-scene'
+import { defaultChannel } from '../../frames/stack-channels'
 import { registerFrameFont } from '../../src-main/export/fonts'
 import { frameOptionsOf } from '../../src-main/export/session-scene'
 
@@ -150,7 +151,8 @@ describe('convolab export of a family layer or a stack', () => {
         },
         direction,
         0,
-        [0, 0, 0, 0],
+        // the channels the stack view starts on (around the ReLU, one whose mask has both states)
+        [-1, 0, 1, 2].map((on) => defaultChannel(result, on, 0)),
         { colourMap: 'grayscale', diverging: 'RdBu', language: 'en', decimals: 2 },
       )
       const { out } = await exportPng('stack', direction, ['--from', '2', '--to', '2'])

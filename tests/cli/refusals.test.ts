@@ -144,6 +144,16 @@ const CASES: Array<[string, string[], RegExp]> = [
     /--region is for one layer/,
   ],
   [
+    'export, a unit of a layer the stack does not have',
+    ['export', '--session', 'stack.convolab', '--animation', 'backward', '--format', 'gif', '--unit', '1,0,0,0,0', '--out', 'OUT.gif'],
+    /there is no layer 1 \(the stack has 1 layer, from 0\)/,
+  ],
+  [
+    'export, a unit on a max-pool',
+    ['export', '--session', 'max.convolab', '--animation', 'forward', '--unit', '0,0,0,0,0', '--format', 'png', '--out', 'OUT'],
+    /--unit is for a session that shows its stack/,
+  ],
+  [
     'export, an unknown format',
     ['export', '--session', 'max.convolab', '--animation', 'forward', '--format', 'bmp', '--out', 'OUT'],
     /--format must be one of png, gif \(got bmp\)/,

@@ -1,4 +1,4 @@
-// The channel a stack map shows before the user picks one (src-renderer/src/lib/stack/channels.ts):
+// The channel a stack map shows before the user picks one (frames/stack-channels.ts):
 // around a ReLU, a channel whose mask has both states (read from the exact extremes of the ReLU's
 // output), the one nearest half on; checked against the mask computed from core's stack on the
 // dilated preset.
@@ -6,8 +6,8 @@ import { describe, expect, it } from 'vitest'
 import { normalTensor, seededSource } from '../../core'
 import { stackForward } from '../../core/stack'
 import { stackPreset } from '../../core/stack-presets'
-import type { GateResult } from '../../src-renderer/src/lib/stack/channels'
-import { defaultChannel, gateOf, hasBothStates } from '../../src-renderer/src/lib/stack/channels'
+import type { GateResult } from '../../frames/stack-channels'
+import { defaultChannel, gateOf, hasBothStates } from '../../frames/stack-channels'
 
 function resultOf(
   layers: ReturnType<typeof stackPreset>,

@@ -112,6 +112,17 @@ describe('stacks in the app', () => {
     await download.saveAs(gif)
     expect(readFileSync(gif).subarray(0, 6).toString('latin1')).toBe('GIF89a')
 
+    // backward from one chosen unit alone: the layers up to its own, each map around its field
+    // (frames/stack-unit.ts, as `convolab export --unit`)
+    const third = page.getByTestId('stack-card').nth(2).getByRole('img')
+    await third.hover({ position: { x: 20, y: 20 } })
+    await third.click({ position: { x: 20, y: 20 } })
+    await expect.poll(() => page.getByTestId('stack-seed').locator('option[value="unit"]').isDisabled(), { timeout: 60_000 }).toBe(false)
+    await page.getByTestId('stack-seed').selectOption('unit')
+    await expect.poll(() => page.getByTestId('stack-player').locator('.counter').textContent()).toBe('layer 0 of 3')
+    await page.getByTestId('stack-next').click()
+    await expect.poll(() => page.getByTestId('stack-player').locator('.counter').textContent()).toBe('layer 1 of 3')
+
     // leaving the stack gives back the single-layer explorer as it was
     await page.getByTestId('stack-close').click()
     await expect.poll(() => page.getByTestId('output-shape').textContent()).toBe('Output shape y: (1, 1, 5, 5)')

@@ -6,8 +6,31 @@
 import { Worker } from 'node:worker_threads'
 import type { ConvGeometry } from '../../../core'
 import { ConvolabError } from '../../../core'
-import type { Dtype, FastGradients, FastKernels, FloatArray, GradientRequest, KernelKind, PackedImage, Plan, ResultTargets } from '../../../core/fast'
-import { detectKernelKind, ensureMemory, kernelBinary, packPlan, planBackward, planForward, scalarKernels } from '../../../core/fast'
+import type {
+  Dtype,
+  FastGradients,
+  FastKernels,
+  FloatArray,
+  GradientRequest,
+  KernelKind,
+  BackwardMapped,
+  ForwardMapped,
+  PackedImage,
+  Plan,
+  ResultTargets,
+} from '../../../core/fast'
+import {
+  backwardMappable,
+  detectKernelKind,
+  ensureMemory,
+  kernelBinary,
+  packPlan,
+  planBackward,
+  planBackwardMapped,
+  planForward,
+  planForwardMapped,
+  scalarKernels,
+} from '../../../core/fast'
 import { WORKER_SOURCE } from './worker-source'
 
 export interface ParallelRunnerOptions {
@@ -30,6 +53,16 @@ export interface ParallelRunner {
     wants?: GradientRequest,
     into?: ResultTargets,
   ): Promise<FastGradients>
+  /** A stack's Conv2d with its maps and a ReLU beside it, on the kernel threads (core/fast/mapped-plans.ts). */
+  forwardMapped?: ForwardMapped
+  backwardMapped?: BackwardMapped
+  /**
+   * The arrays the mapped passes were given may change from now on: the next run packs its
+   * input again (a stack calls it before each request, whose arrays may take new values).
+   * Resolves once no thread writes into those arrays any more (threads ended by cancel() have
+   * exited).
+   */
+  forget?(): Promise<void>
   /** Abandons the run in progress and the queued ones: they reject with ConvolabError 'cancelled'. */
   cancel(): void
   /** Ends the threads; later calls reject. */
@@ -133,16 +166,24 @@ export async function createParallelRunner(options: ParallelRunnerOptions = {}):
       const plan = makePlan()
       ensureMemory(memory, plan.bytes)
       const image = packPlan(plan, memory.buffer, stable ? packed : null)
-      packed = stable ? image : null
+      // what memory holds once this run is done; until then (a thread may fail or be stopped
+      // half-way through packing) nothing counts as packed
+      packed = null
       const workers = startPool()
       try {
         await Promise.all(workers.map((worker) => worker.ready))
+        const before = plan.before
+        if (before) await Promise.all(workers.map((worker, part) => worker.run(before.call(plan, part))))
         await Promise.all(workers.map((worker, part) => worker.run(plan.calls(part))))
+        const after = plan.after
+        if (after) await Promise.all(workers.map((worker, part) => worker.run(after.call(plan, part))))
       } catch (error) {
         if (mine !== generation || closed) throw new ConvolabError('cancelled')
         throw error
       }
       if (mine !== generation) throw new ConvolabError('cancelled')
+      // a plan that leaves the next run's input has written it over its own
+      packed = plan.leaves ?? (stable ? image : null)
       return plan.unpack(memory.buffer)
     })
     queue = result.catch(() => undefined)
@@ -155,7 +196,24 @@ export async function createParallelRunner(options: ParallelRunnerOptions = {}):
     forward: (x, weight, bias, geometry, dtype, into) => enqueue(() => planForward(x, weight, bias, geometry, dtype, threads, into), into?.stableInput),
     backward: (x, weight, gradOutput, geometry, dtype, wants, into) =>
       enqueue(() => planBackward(x, weight, gradOutput, geometry, dtype, wants, threads, into), into?.stableInput),
+    // a stack's passes: x is a tensor of this stack that no one changes until forget()
+    forwardMapped: (x, weight, bias, geometry, maxSide, relu, into, next) =>
+      enqueue(() => planForwardMapped(x, weight, bias, geometry, threads, maxSide, relu, into, next), true),
+    backwardMapped: (x, weight, gradOutput, geometry, wants, maxSide, relu, into) =>
+      backwardMappable(geometry, wants) ? enqueue(() => planBackwardMapped(x, weight, gradOutput, geometry, wants, threads, maxSide, relu, into), true) : null,
+    forget() {
+      // after the queued runs, and after threads ended by cancel() have exited (they may still be
+      // copying into the caller's arrays for a moment): the next run packs everything
+      const done = queue
+        .then(() => stopped)
+        .then(() => {
+          packed = null
+        })
+      queue = done.catch(() => undefined)
+      return done.catch(() => undefined)
+    },
     cancel() {
+      packed = null
       generation++
       const stopping = pool ?? []
       pool = null

@@ -11,26 +11,22 @@ import type { StackPlan } from '../../../../core/stack'
 import { planStack } from '../../../../core/stack'
 import type { StackPresetId } from '../../../../core/stack-presets'
 import { toOptions } from '../settings/options'
-import { defaultChannel } from '../stack/channels'
+import { defaultChannel } from '../../../../frames/stack-channels'
 import { presetStack, setActive, stackFromConv } from '../stack/edit'
 import type { FieldOutline, StackUnit } from '../stack/fields'
 import { fieldOutlines } from '../stack/fields'
 import { layersOnWire } from '../stack/wire'
 import type { Explorer } from './explorer.svelte'
 import { STACK_MAP_SIDE } from '../../../../frames/stack-scene'
+import { fieldSide } from '../../../../frames/stack-unit'
 
 /** Longest side of the maps the strip and the frames draw (frames' own, so exports from the command line match). */
 export { STACK_MAP_SIDE }
-/** Longest side of the effective receptive field's heat map over the photo. */
-export const FIELD_MAP_SIDE = 256
-/** Values (every layer's output and gradient) below which the effective field's maps come whole, so its frames show exact values. */
-const FIELD_WHOLE_VALUES = 3_000_000
-
-/** Full size when the stack's maps are small enough to travel whole, the heat map's size otherwise. */
-export function fieldSide(plan: StackPlan): number {
-  const values = plan.plans.reduce((total, layer) => total + 2 * layer.outputShape.reduce((a, b) => a * b, 1), 0)
-  return values <= FIELD_WHOLE_VALUES ? 0 : FIELD_MAP_SIDE
-}
+/**
+ * Longest side of the effective receptive field's heat map over the photo, and the display side of
+ * the maps backward from a unit (frames' own, so `convolab export --unit` makes the same frames).
+ */
+export { FIELD_MAP_SIDE, fieldSide } from '../../../../frames/stack-unit'
 
 /** A pause in the pointer's moves before the effective receptive field is asked for. */
 const FIELD_DELAY_MS = 120

@@ -1,9 +1,10 @@
 // Which channel a map of the stack shows before the user picks one: around a ReLU or LeakyReLU,
 // a channel whose gate has both states (some units pass, some stop) — of those, the one whose
 // drawn mask is nearest half on — so the backward frame's mask shows the gate at work rather
-// than all white or all black; elsewhere channel 0.
+// than all white or all black; elsewhere channel 0. The stack view and `convolab export` both
+// start a stack's maps on these channels.
 
-import type { LayerType } from '../../../../core/layer'
+import type { LayerType } from '../core/layer'
 
 /** What the rule reads of a stack result: each layer's kind and its output's exact extremes per plane. */
 export interface GateResult {
