@@ -9,13 +9,14 @@ import { join } from 'node:path'
 import { createCanvas } from '@napi-rs/canvas'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { differing, pixels, pngExporter } from './export-frames'
 import type { Layer, Session } from '../../core'
 import { filled, maxPool2d, maxPool2dBackward, normalTensor, seededSource, serializeSession } from '../../core'
 import { makeFamilyScene, paintFrame } from '../../frames'
 import type { Transport } from '../../contract'
 import { familySceneOf } from '../../frames/family-choice'
-import type { FamilySessionLayer } from '../../frames/family-source'
 import { run } from '../../src-main/cli'
+import type { FamilySessionLayer } from '../../frames/family-source'
 import { Engine, sameThreadWorker } from '../../src-main/engine/engine'
 import { loadFamilySource } from '../../src-renderer/src/lib/animation/family-source'
 import { stackOf } from '../../src-renderer/src/lib/maps/stack'
@@ -63,24 +64,7 @@ beforeAll(() => {
   for (const [name, session] of Object.entries(sessions)) writeFileSync(path(name), serializeSession(session))
 })
 
-async function exportPng(name: string, animation: string, more: string[] = [], language: 'en' | 'es' = 'en') {
-  const out = join(scratch, `${name}-${animation}-${more.join('_').replace(/[^\w]/g, '')}`)
-  const result = await run(
-    ['export', '--session', path(name), '--animation', animation, '--format', 'png', '--out', out, '--size', '320x180', ...more],
-    language,
-  )
-  return { result, out }
-}
-
-async function pixels(file: string | Buffer): Promise<Buffer> {
-  return sharp(file).ensureAlpha().raw().toBuffer()
-}
-
-function differing(a: Buffer, b: Buffer): number {
-  let count = 0
-  for (let k = 0; k < a.length; k += 4) if (a[k] !== b[k] || a[k + 1] !== b[k + 1] || a[k + 2] !== b[k + 2]) count++
-  return count
-}
+const exportPng = pngExporter(path, () => scratch)
 
 const running = new Engine({ host: 'browser', spawn: sameThreadWorker() })
 afterAll(() => running.close())

@@ -9,8 +9,8 @@ import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createCanvas } from '@napi-rs/canvas'
-import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { FRAME_SIZE, differing, pixels, pngExporter } from './export-frames'
 import type { Layer, Session } from '../../core'
 import { normalTensor, planStack, seededSource, serializeSession } from '../../core'
 import type { Transport } from '../../contract'
@@ -64,7 +64,7 @@ const sessions: Record<string, Session> = {
   max: { ...base, layer: { type: 'max-pool2d', options: { kernelSize: [2, 2] } } },
 }
 const path = (name: string) => join(scratch, `${name}.convolab`)
-const SIZE = { width: 320, height: 180 }
+const SIZE = FRAME_SIZE
 
 beforeAll(() => {
   scratch = mkdtempSync(join(tmpdir(), 'convolab-cli-export-unit-'))
@@ -75,24 +75,7 @@ const running = new Engine({ host: 'browser', spawn: sameThreadWorker() })
 afterAll(() => running.close())
 const engine: Transport = { host: 'browser', invoke: (method, request) => running.invoke(method, request), onEvent: (listener) => running.onEvent(listener) }
 
-async function exportPng(name: string, animation: string, more: string[] = [], language: 'en' | 'es' = 'en') {
-  const out = join(scratch, `${name}-${animation}-${more.join('_').replace(/[^\w]/g, '')}`)
-  const result = await run(
-    ['export', '--session', path(name), '--animation', animation, '--format', 'png', '--out', out, '--size', `${SIZE.width}x${SIZE.height}`, ...more],
-    language,
-  )
-  return { result, out }
-}
-
-async function pixels(file: string | Buffer): Promise<Buffer> {
-  return sharp(file).ensureAlpha().raw().toBuffer()
-}
-
-function differing(a: Buffer, b: Buffer): number {
-  let count = 0
-  for (let k = 0; k < a.length; k += 4) if (a[k] !== b[k] || a[k + 1] !== b[k + 1] || a[k + 2] !== b[k + 2]) count++
-  return count
-}
+const exportPng = pngExporter(path, () => scratch)
 
 /**
  * The frames the stack view's player draws backward from `unit`: the engine's answer to its

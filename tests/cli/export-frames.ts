@@ -1,0 +1,34 @@
+// What the CLI export tests share: `convolab export --session … --format png` into a folder of a
+// scratch directory, the frames' pixels, and how many pixels two frames differ by.
+
+import { join } from 'node:path'
+import sharp from 'sharp'
+import { run } from '../../src-main/cli'
+
+/** The size every export test draws its frames at. */
+export const FRAME_SIZE = { width: 320, height: 180 }
+
+/** exportPng(name, animation, more, language) for the sessions at sessionPath(name), its folders in scratch(). */
+export function pngExporter(sessionPath: (name: string) => string, scratch: () => string) {
+  return async (name: string, animation: string, more: string[] = [], language: 'en' | 'es' = 'en') => {
+    const out = join(scratch(), `${name}-${animation}-${more.join('_').replace(/[^\w]/g, '')}`)
+    const size = `${FRAME_SIZE.width}x${FRAME_SIZE.height}`
+    const result = await run(
+      ['export', '--session', sessionPath(name), '--animation', animation, '--format', 'png', '--out', out, '--size', size, ...more],
+      language,
+    )
+    return { result, out }
+  }
+}
+
+/** RGBA pixels of a PNG file or buffer. */
+export async function pixels(file: string | Buffer): Promise<Buffer> {
+  return sharp(file).ensureAlpha().raw().toBuffer()
+}
+
+/** Pixels whose colour differs between two RGBA buffers of one size. */
+export function differing(a: Buffer, b: Buffer): number {
+  let count = 0
+  for (let k = 0; k < a.length; k += 4) if (a[k] !== b[k] || a[k + 1] !== b[k + 1] || a[k + 2] !== b[k + 2]) count++
+  return count
+}
