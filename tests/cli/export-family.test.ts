@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { createCanvas } from '@napi-rs/canvas'
 import sharp from 'sharp'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { differing, pixels, pngExporter } from './export-frames'
+import { differing, pixels, pngExporter, stackViewAnswer } from './export-frames'
 import type { Layer, Session } from '../../core'
 import { filled, maxPool2d, maxPool2dBackward, normalTensor, seededSource, serializeSession } from '../../core'
 import { makeFamilyScene, paintFrame } from '../../frames'
@@ -20,7 +20,6 @@ import type { FamilySessionLayer } from '../../frames/family-source'
 import { Engine, sameThreadWorker } from '../../src-main/engine/engine'
 import { loadFamilySource } from '../../src-renderer/src/lib/animation/family-source'
 import { stackOf } from '../../src-renderer/src/lib/maps/stack'
-import { layersOnWire } from '../../src-renderer/src/lib/stack/wire'
 import { STACK_MAP_SIDE, makeStackScene } from '../../frames/stack-scene'
 import { defaultChannel } from '../../frames/stack-channels'
 import { registerFrameFont } from '../../src-main/export/fonts'
@@ -109,17 +108,7 @@ describe('convolab export of a family layer or a stack', () => {
     registerFrameFont()
     const session = sessions.stack
     // what the stack view asks the engine for, and how its player makes the scene
-    const stored = await engine.invoke('setInput', { shape: [...session.input.shape], data: session.input.data })
-    if (!stored.ok) throw new Error(stored.message)
-    const answer = await engine.invoke('computeStack', {
-      requestId: 1,
-      inputId: stored.value.inputId,
-      layers: layersOnWire(stackLayers),
-      gradient: { kind: 'output', gradOutput: { kind: 'ones' } },
-      display: { maxSide: STACK_MAP_SIDE },
-    })
-    if (!answer.ok) throw new Error(answer.message)
-    const result = answer.value
+    const { result } = await stackViewAnswer(engine, session.input, stackLayers, 1)
     for (const direction of ['forward', 'backward'] as const) {
       const backward = direction === 'backward'
       const scene = makeStackScene(

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createCanvas } from '@napi-rs/canvas'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { FRAME_SIZE, differing, pixels, pngExporter } from './export-frames'
+import { FRAME_SIZE, differing, pixels, pngExporter, stackViewAnswer } from './export-frames'
 import type { Layer, Session } from '../../core'
 import { normalTensor, planStack, seededSource, serializeSession } from '../../core'
 import type { Transport } from '../../contract'
@@ -85,20 +85,11 @@ const exportPng = pngExporter(path, () => scratch)
 async function pageFrames(session: Session, unit: StackUnit): Promise<{ frames: Buffer[]; channels: number[]; side: number }> {
   const { input } = session
   const layers = session.stack!.layers
-  const stored = await engine.invoke('setInput', { shape: [...input.shape], data: input.data })
-  if (!stored.ok) throw new Error(stored.message)
   const plan = planStack(layers, input.shape)
-  const main = await engine.invoke('computeStack', {
-    requestId: unit.layer + 100,
-    inputId: stored.value.inputId,
-    layers: layersOnWire(layers),
-    gradient: { kind: 'output', gradOutput: { kind: 'ones' } },
-    display: { maxSide: STACK_MAP_SIDE },
-  })
-  if (!main.ok) throw new Error(main.message)
+  const main = await stackViewAnswer(engine, input, layers, unit.layer + 100)
   const answer = await engine.invoke('computeStack', {
     requestId: unit.layer + 200,
-    inputId: stored.value.inputId,
+    inputId: main.inputId,
     layers: layersOnWire(layers),
     // what requestField asks for while the seed is "from the unit" and the animation backward
     gradient: { kind: 'unit', layer: unit.layer, unit: [unit.n, unit.c, unit.row, unit.col], weights: true },
@@ -114,8 +105,8 @@ async function pageFrames(session: Session, unit: StackUnit): Promise<{ frames: 
     gradWeights: result.layers.map((l) => (l.gradWeight ? { shape: [...l.gradWeight.shape], data: Float64Array.from(l.gradWeight.data) } : null)),
   })
   // StackView.channelOf before any pick; the unit was chosen on its map as shown, in its own channel
-  const channels = data.outputs.map((_, k) => (k === unit.layer ? unit.c : defaultChannel(main.value, k, unit.n)))
-  channels.unshift(defaultChannel(main.value, -1, unit.n))
+  const channels = data.outputs.map((_, k) => (k === unit.layer ? unit.c : defaultChannel(main.result, k, unit.n)))
+  channels.unshift(defaultChannel(main.result, -1, unit.n))
   const scene = makeStackScene(data, 'backward', unit.n, channels, { colourMap: 'grayscale', diverging: 'RdBu', language: 'en', decimals: 2 })
   const frames: Buffer[] = []
   for (let step = 0; step < scene.plan.steps; step++) {
@@ -170,17 +161,7 @@ describe('convolab export --unit', () => {
 
   it('starts the default backward’s maps on the channels the stack view starts them on, as without --unit', async () => {
     registerFrameFont()
-    const stored = await engine.invoke('setInput', { shape: [...input.shape], data: input.data })
-    if (!stored.ok) throw new Error(stored.message)
-    const main = await engine.invoke('computeStack', {
-      requestId: 300,
-      inputId: stored.value.inputId,
-      layers: layersOnWire(layers),
-      gradient: { kind: 'output', gradOutput: { kind: 'ones' } },
-      display: { maxSide: STACK_MAP_SIDE },
-    })
-    if (!main.ok) throw new Error(main.message)
-    const result = main.value
+    const { result } = await stackViewAnswer(engine, input, layers, 300)
     const channels = [-1, 0, 1, 2, 3].map((on) => defaultChannel(result, on, 0))
     expect(channels).toEqual([0, 2, 2, 0, 0])
     const scene = makeStackScene(
