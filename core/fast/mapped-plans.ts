@@ -381,8 +381,10 @@ export function planBackwardMapped(
   const spreadByThreads = base.spread !== undefined && shared(gradOutput) && g.strideH === 1 && g.strideW === 1
   const spreadLayout = planarLayout(spreadGradHeight(g), spreadGradWidth(g), 1, 2)
   const outPlanes = g.batch * g.outChannels
+  // the ReLU's output copied for the mask alone: each thread copies its own planes just before
   let packImage = false
   let packSpread = false
+  const copyByThreads = copyAt !== 0 && shared(x)
   return {
     ...base,
     bytes: memory.bytes,
@@ -390,7 +392,7 @@ export function planBackwardMapped(
       packImage = imageByThreads && !imagePacked
       packSpread = spreadByThreads && !spreadPacked
       base.pack(buffer, imagePacked || imageByThreads, spreadPacked || spreadByThreads)
-      if (copyAt) new Float64Array(buffer, copyAt, length).set(x)
+      if (copyAt && !copyByThreads) new Float64Array(buffer, copyAt, length).set(x)
     },
     before:
       imageByThreads || spreadByThreads
@@ -424,7 +426,16 @@ export function planBackwardMapped(
       const partSums = sums + part * 2 * width * 8
       const copy = copyCall(gradient, p0, p1, height, width, gradInputData)
       if (!maskedMaps || !maskedData) return [mapsCall(gradient, gradientMaps, p0, p1, partSums), copy]
-      return [reluMapsCall(gradient, activated, masked, gradientMaps, maskedMaps, p0, p1, partSums), copy, copyCall(masked, p0, p1, height, width, maskedData)]
+      const calls: KernelCall[] = []
+      if (copyByThreads) {
+        calls.push({ kernel: 'copyIn', args: [offset(activated, p0) / 8, width, height * width, p1 - p0, height, width, p0 * height * width], source: x })
+      }
+      calls.push(
+        reluMapsCall(gradient, activated, masked, gradientMaps, maskedMaps, p0, p1, partSums),
+        copy,
+        copyCall(masked, p0, p1, height, width, maskedData),
+      )
+      return calls
     },
     unpack(buffer) {
       // dE/dx (and the ReLU's) are in their arrays already (copied by the kernel threads)

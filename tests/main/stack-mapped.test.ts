@@ -96,10 +96,11 @@ describe('a Conv2d with its maps (and a ReLU) on the kernel threads', () => {
       const wants = { input: true, weight, bias: false }
       expect(backwardMappable(g, wants)).toBe(true)
       const plain = await runner.backward(x.data, w.data, gradOutput.data, g, 'f64', wants)
+      // shared memory first: what the kernel threads copy in must not find this case's values there already
       for (const [relu, input, upstream] of [false, true].flatMap((relu) =>
         [
-          [x.data, gradOutput.data],
           [sharedCopy(x.data), sharedCopy(gradOutput.data)],
+          [x.data, gradOutput.data],
         ].map(([input, upstream]) => [relu, input, upstream] as const),
       )) {
         const mapped = await runner.backwardMapped!(input, w.data, upstream, g, wants, side, relu)!
