@@ -18,6 +18,8 @@ import {
   tapOffsets,
   transposedWeight,
 } from './packing'
+import { tileRowRange, winogradFits } from './winograd'
+import { wgradGroupLength, wgradScratchBytes, wgradWeights } from './winograd-grad'
 
 export type KernelName =
   | 'forward_f64'
@@ -28,6 +30,8 @@ export type KernelName =
   | 'forwardThree_f32'
   | 'gradWeight_f64'
   | 'gradWeight_f32'
+  // grad-weight of 3 × 3 stride-1 float64 convolutions on Winograd F(2×2, 3×3) (core/wasm/winograd-grad.as)
+  | 'wgradWeight_f64'
   // the pooling kernels (core/wasm/pool.as, core/fast/pools.ts)
   | 'maxPool_f64'
   | 'maxPoolBackward_f64'
@@ -351,8 +355,12 @@ export function planBackward(
   // everything else from scratchFrom on: a caller can keep an earlier result (the forward's y)
   // and this plan's spread dE/dy in memory across runs by placing them past what a forward writes
   memory.skipTo(scratchFrom)
-  const offsetsAt = wantWeight ? memory.take(taps * 4) : 0
-  const partialAt = wantWeight ? memory.take(parts * weightLength * 8) : 0
+  // 3 × 3 stride 1 in float64: grad-weight on Winograd F(2×2, 3×3), whose parts sum dU (16 per
+  // (m, c), as lanes of register-block vectors) for the unpack to turn into dE/dw
+  const winograd = wantWeight && winogradFits(g, dtype)
+  const partLength = winograd ? g.groups * wgradGroupLength(g.outChannelsPerGroup, g.inChannelsPerGroup) : weightLength
+  const offsetsAt = wantWeight && !winograd ? memory.take(taps * 4) : 0
+  const partialAt = wantWeight ? memory.take(parts * partLength * 8) : 0
   const rowsPerTile = tileRows(g, image.rowElements, size)
 
   // grad-input: a stride-1 convolution of the spread gradient with the transposed weight
@@ -381,6 +389,8 @@ export function planBackward(
         plane: spread.planeElements,
       }
     : { at: gradAt, pitch: g.outW, plane: g.outH * g.outW }
+  const scratchBytes = winograd ? wgradScratchBytes(g.outChannelsPerGroup, g.inChannelsPerGroup, Math.max(image.rowElements, grad.pitch)) : 0
+  const wgradScratchAt = winograd ? memory.take(parts * scratchBytes) : 0
   const transposed: ConvolutionPass = {
     image: spreadAt,
     imagePlane: spread.planeElements,
@@ -398,7 +408,41 @@ export function planBackward(
     batch: g.batch,
   }
 
+  function winogradWeightCalls(part: number): KernelCall[] {
+    // parts take whole tile rows (2 output rows)
+    const [i0, i1] = tileRowRange(g.outH, part, parts)
+    if (i0 === i1) return []
+    const calls: KernelCall[] = []
+    const groupLength = partLength / g.groups
+    for (let n = 0; n < g.batch; n++) {
+      for (let group = 0; group < g.groups; group++) {
+        calls.push({
+          kernel: 'wgradWeight_f64',
+          args: [
+            imageAt + (n * g.inChannels + group * g.inChannelsPerGroup) * image.planeElements * size,
+            image.rowElements,
+            image.planeElements,
+            g.paddedH,
+            grad.at + (n * g.outChannels + group * g.outChannelsPerGroup) * grad.plane * size,
+            grad.pitch,
+            grad.plane,
+            g.outH,
+            g.outW,
+            g.inChannelsPerGroup,
+            g.outChannelsPerGroup,
+            i0,
+            i1,
+            partialAt + (part * g.groups + group) * groupLength * 8,
+            wgradScratchAt + part * scratchBytes,
+          ],
+        })
+      }
+    }
+    return calls
+  }
+
   function weightCalls(part: number): KernelCall[] {
+    if (winograd) return winogradWeightCalls(part)
     const [i0, i1] = rowRange(g.outH, part, parts)
     if (i0 === i1) return []
     const calls: KernelCall[] = []
@@ -445,9 +489,9 @@ export function planBackward(
       const view = floatView(buffer, dtype)
       if (wantWeight) {
         if (!imagePacked) packPaddedInput(x, g, image, view, imageAt / size)
-        new Int32Array(buffer, offsetsAt, taps).set(offsets)
+        if (!winograd) new Int32Array(buffer, offsetsAt, taps).set(offsets)
         if (!shareSpread) view.set(gradOutput, gradAt / size)
-        new Float64Array(buffer, partialAt, parts * weightLength).fill(0)
+        new Float64Array(buffer, partialAt, parts * partLength).fill(0)
       }
       if (wantInput) {
         if (!spreadPacked) packSpreadGradient(gradOutput, g, spread, view, spreadAt / size)
@@ -472,7 +516,10 @@ export function planBackward(
         }
       }
       let gradWeight: FloatArray | null = null
-      if (wantWeight) {
+      if (wantWeight && winograd) {
+        gradWeight = target(dtype, weightLength, into.gradWeight, false)
+        wgradWeights(new Float64Array(buffer), partialAt / 8, parts, g.groups, g.outChannelsPerGroup, g.inChannelsPerGroup, gradWeight)
+      } else if (wantWeight) {
         const partial = new Float64Array(buffer, partialAt, parts * weightLength)
         const sum = partial.slice(0, weightLength)
         for (let part = 1; part < parts; part++) {

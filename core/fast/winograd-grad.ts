@@ -1,0 +1,91 @@
+// Grad-weight of a 3 × 3 stride-1 float64 convolution on Winograd F(2×2, 3×3)
+// (core/wasm/winograd-grad.as): the layout of the kernel's per-part sums dU and scratch, and
+// dE/dw = Gᵀ·dU·G from those sums. 2.25× fewer multiplies than the direct sum; the transforms'
+// additions round differently, by about 1e-16 of the sums' magnitude.
+//
+// A NaN or ±∞ in x or dE/dy reaches, through the transforms, all 9 taps of every (m, c) whose
+// sum it enters (the direct sum only the taps that read it), and ±∞ comes out as NaN there.
+
+import type { FloatArray } from './memory-layout'
+import { TILE_POSITIONS } from './winograd'
+
+/** The kernel's register block: 4 output channels × 2 input channels. */
+const OUT_BLOCK = 4
+const IN_BLOCK = 2
+/** Lanes of one f64x2 sum (the caller adds them). */
+const LANES = 2
+/** Pairs of tiles per scratch strip (WGRAD_PAIRS in the kernel): for 16 → 16 channels its V
+ * and dM (256 KiB) stay in L2 while the 8 sums pass over them, each position's 16 KiB in L1. */
+export const WGRAD_PAIRS = 32
+
+function outRows(outPerGroup: number): number {
+  return Math.ceil(outPerGroup / OUT_BLOCK) * OUT_BLOCK
+}
+
+function inRows(inPerGroup: number): number {
+  return Math.ceil(inPerGroup / IN_BLOCK) * IN_BLOCK
+}
+
+/** float64 values of one group's dU sums in one part: [ξ][m/4][c/2][4 × 2 vectors][2 lanes]. */
+export function wgradGroupLength(outPerGroup: number, inPerGroup: number): number {
+  return TILE_POSITIONS * outRows(outPerGroup) * inRows(inPerGroup) * LANES
+}
+
+/** Scratch bytes of one part: the strip, then a zero row as long as the longest row read. */
+export function wgradScratchBytes(outPerGroup: number, inPerGroup: number, longestRow: number): number {
+  const pairs = WGRAD_PAIRS
+  // each of the 32 strips (16 positions of V and of dM) one cache line longer than its rows
+  return TILE_POSITIONS * ((outRows(outPerGroup) + inRows(inPerGroup)) * pairs * 16 + 2 * 64) + (longestRow + 16) * 8
+}
+
+/**
+ * dE/dw (M, C/groups, 3, 3) into `target` from the kernel's sums: `partial` holds, for each of
+ * `parts` parts, `groups` groups of wgradGroupLength values from `at`. Each dU is the sum over
+ * parts (in part order) of the sum of its two lanes; then dE/dw[m, c] = Gᵀ·dU·G.
+ */
+export function wgradWeights(
+  partial: Float64Array,
+  at: number,
+  parts: number,
+  groups: number,
+  outPerGroup: number,
+  inPerGroup: number,
+  target: FloatArray,
+): void {
+  const groupLength = wgradGroupLength(outPerGroup, inPerGroup)
+  const blocks = outRows(outPerGroup) / OUT_BLOCK
+  const inPairs = inRows(inPerGroup) / IN_BLOCK
+  const du = new Float64Array(TILE_POSITIONS)
+  for (let group = 0; group < groups; group++) {
+    for (let m = 0; m < outPerGroup; m++) {
+      for (let c = 0; c < inPerGroup; c++) {
+        const vector = (m % OUT_BLOCK) * IN_BLOCK + (c % IN_BLOCK)
+        for (let xi = 0; xi < TILE_POSITIONS; xi++) {
+          const index = (((xi * blocks + Math.floor(m / OUT_BLOCK)) * inPairs + Math.floor(c / IN_BLOCK)) * OUT_BLOCK * IN_BLOCK + vector) * LANES
+          let sum = 0
+          for (let part = 0; part < parts; part++) {
+            const from = at + (part * groups + group) * groupLength + index
+            sum += partial[from] + partial[from + 1]
+          }
+          du[xi] = sum
+        }
+        transformGradient(du, target, ((group * outPerGroup + m) * inPerGroup + c) * 9)
+      }
+    }
+  }
+}
+
+/** Gᵀ·dU·G (dU 4 × 4 row-major) as 3 × 3 row-major at target[to]; G = [[1,0,0],[½,½,½],[½,−½,½],[0,0,1]]. */
+export function transformGradient(du: ArrayLike<number>, target: FloatArray, to: number): void {
+  for (let a = 0; a < 3; a++) {
+    // row a of Gᵀ·dU: Gᵀ rows [1, ½, ½, 0], [0, ½, −½, 0], [0, ½, ½, 1]
+    const t = [0, 0, 0, 0]
+    for (let q = 0; q < 4; q++) {
+      const [u0, u1, u2, u3] = [du[q], du[4 + q], du[8 + q], du[12 + q]]
+      t[q] = a === 0 ? u0 + (u1 + u2) * 0.5 : a === 1 ? (u1 - u2) * 0.5 : (u1 + u2) * 0.5 + u3
+    }
+    target[to + a * 3] = t[0] + (t[1] + t[2]) * 0.5
+    target[to + a * 3 + 1] = (t[1] - t[2]) * 0.5
+    target[to + a * 3 + 2] = (t[1] + t[2]) * 0.5 + t[3]
+  }
+}

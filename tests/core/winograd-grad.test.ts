@@ -1,0 +1,240 @@
+// The Winograd F(2×2, 3×3) grad-weight (core/wasm/winograd-grad.as, core/fast/winograd-grad.ts)
+// against core's scalar conv2dBackward: within 1e-12 of the largest |dE/dw| in float64, for odd
+// and even output sizes, every padding mode, groups, batch 2 and channel counts around the
+// 4 × 2 register block, on the plain and the relaxed (fused multiply-add) SIMD kernels; and
+// non-finite values where the reference has them.
+import { setFlagsFromString } from 'node:v8'
+import { describe, expect, it } from 'vitest'
+import type { Conv2dOptions, PaddingMode, Tensor } from '../../core'
+import { PADDING_MODES, conv2dBackward, convGeometry, normalTensor, outputShape, seededSource } from '../../core'
+import type { FastKernels } from '../../core/fast'
+import { createFastKernels, supportsKind } from '../../core/fast'
+import { winogradFits } from '../../core/fast/winograd'
+import { transformGradient } from '../../core/fast/winograd-grad'
+import { worstError } from './fast-helpers'
+
+if (!supportsKind('relaxed-simd')) setFlagsFromString('--experimental-wasm-relaxed-simd')
+const kernelSets: [string, FastKernels][] = [
+  ['simd', await createFastKernels({ prefer: 'simd' })],
+  ['relaxed-simd', await createFastKernels({ prefer: 'relaxed-simd' })],
+]
+
+export interface WinogradCase {
+  name: string
+  batch: number
+  inChannels: number
+  outChannels: number
+  height: number
+  width: number
+  options: Conv2dOptions
+}
+
+/** Input sizes for each output size at padding p: output = input + 2p − 2. */
+const OUTPUTS: [number, number][] = [
+  [7, 9],
+  [8, 8],
+  [1, 1],
+  [2, 3],
+  [5, 12],
+]
+const CHANNELS: [number, number, number][] = [
+  // [in, out, groups]
+  [3, 16, 1],
+  [16, 16, 1],
+  [16, 3, 1],
+  [5, 7, 1],
+  [8, 8, 2],
+  [16, 16, 4],
+  [8, 12, 2],
+]
+
+/** Every case the Winograd grad-weight must get right (all of them fit winogradFits). */
+export function winogradCases(): WinogradCase[] {
+  const cases: WinogradCase[] = []
+  let k = 0
+  for (const [outH, outW] of OUTPUTS) {
+    for (const padding of [0, 1, 2]) {
+      for (const paddingMode of PADDING_MODES) {
+        const [height, width] = [outH + 2 - 2 * padding, outW + 2 - 2 * padding]
+        // reflect needs padding < size; circular padding ≤ size
+        if (height < 1 || width < 1) continue
+        if (paddingMode === 'reflect' && (padding >= height || padding >= width)) continue
+        if (paddingMode === 'circular' && (padding > height || padding > width)) continue
+        if (padding === 0 && paddingMode !== 'zeros') continue
+        const [inChannels, outChannels, groups] = CHANNELS[k++ % CHANNELS.length]
+        cases.push({
+          name: `${outH}×${outW} output, padding ${padding} ${paddingMode}, ${inChannels}→${outChannels} in ${groups} groups`,
+          batch: 2,
+          inChannels,
+          outChannels,
+          height,
+          width,
+          options: { padding: [padding, padding], paddingMode: paddingMode as PaddingMode, groups },
+        })
+      }
+    }
+  }
+  // every channel shape on one odd and one even size
+  for (const [inChannels, outChannels, groups] of CHANNELS) {
+    for (const [height, width] of [
+      [9, 11],
+      [10, 6],
+    ]) {
+      cases.push({
+        name: `${height}×${width} input, padding 1 zeros, ${inChannels}→${outChannels} in ${groups} groups`,
+        batch: 2,
+        inChannels,
+        outChannels,
+        height,
+        width,
+        options: { padding: [1, 1], groups },
+      })
+    }
+  }
+  return cases
+}
+
+export interface CaseTensors {
+  x: Tensor
+  weight: Tensor
+  gradOutput: Tensor
+}
+
+export function caseTensors(c: WinogradCase, seed: number): CaseTensors {
+  const source = seededSource(seed)
+  const groups = c.options.groups ?? 1
+  const x = normalTensor([c.batch, c.inChannels, c.height, c.width], source)
+  const weight = normalTensor([c.outChannels, c.inChannels / groups, 3, 3], source)
+  const geometry = convGeometry(x.shape, weight.shape, c.options)
+  return { x, weight, gradOutput: normalTensor(outputShape(geometry), source) }
+}
+
+/** max |a − b| / max |b|, Infinity when a has a NaN where b has a number. */
+function tensorError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  return worstError(actual, expected, 'tensor')
+}
+
+describe('Winograd grad-weight cases', () => {
+  it('are all Winograd cases and cover odd, even and 1 × 1 outputs', () => {
+    const cases = winogradCases()
+    const sizes = new Set<string>()
+    for (const c of cases) {
+      const { x, weight } = caseTensors(c, 1)
+      const g = convGeometry(x.shape, weight.shape, c.options)
+      expect(winogradFits(g, 'f64')).toBe(true)
+      sizes.add(`${g.outH % 2}${g.outW % 2}${g.outH === 1 && g.outW === 1 ? '1' : ''}`)
+    }
+    expect([...sizes].sort()).toEqual(['00', '01', '10', '11', '111'])
+    expect(cases.length).toBeGreaterThan(40)
+  })
+})
+
+for (const [kind, kernels] of kernelSets) {
+  describe(`Winograd grad-weight, ${kind}`, () => {
+    it('runs the kind asked for', () => expect(kernels.kind).toBe(kind))
+
+    it('matches conv2dBackward within 1e-12 of the largest |dE/dw| on every case, with and without dE/dx', () => {
+      let seed = 10
+      for (const c of winogradCases()) {
+        const { x, weight, gradOutput } = caseTensors(c, seed++)
+        const g = convGeometry(x.shape, weight.shape, c.options)
+        const expected = conv2dBackward(x, weight, null, gradOutput, c.options).gradWeight.data
+        // dE/dy read from the dense copy (weight alone) and from grad-input's zero-bordered one
+        for (const input of [false, true]) {
+          const result = kernels.backward(x.data, weight.data, gradOutput.data, g, 'f64', { input, weight: true, bias: false })
+          const error = tensorError(result.gradWeight!, expected)
+          expect(error, `${c.name}, dE/dx ${input}`).toBeLessThanOrEqual(1e-12)
+        }
+      }
+    })
+
+    it('writes into a reused array and does not add up over runs', () => {
+      const c = winogradCases()[3]
+      const { x, weight, gradOutput } = caseTensors(c, 99)
+      const g = convGeometry(x.shape, weight.shape, c.options)
+      const expected = conv2dBackward(x, weight, null, gradOutput, c.options).gradWeight.data
+      const gradWeight = new Float64Array(expected.length).fill(NaN)
+      for (let run = 0; run < 2; run++) {
+        const result = kernels.backward(x.data, weight.data, gradOutput.data, g, 'f64', { input: false, weight: true }, { gradWeight })
+        expect(result.gradWeight).toBe(gradWeight)
+        expect(tensorError(gradWeight, expected)).toBeLessThanOrEqual(1e-12)
+      }
+    })
+
+    it('gives a non-finite dE/dw wherever the reference has one (a NaN or ±∞ in x or dE/dy)', () => {
+      const c: WinogradCase = { name: 'specials', batch: 2, inChannels: 4, outChannels: 5, height: 7, width: 9, options: { padding: [1, 1] } }
+      const specials: [keyof CaseTensors, number, number][] = [
+        ['x', NaN, 0],
+        ['x', Infinity, 17],
+        ['x', -Infinity, 200],
+        ['gradOutput', NaN, 40],
+        ['gradOutput', Infinity, 3],
+        ['x', NaN, 7 * 9 - 1], // the last pixel of a plane: read only by the tiles at the edge
+      ]
+      for (const [tensor, value, at] of specials) {
+        const tensors = caseTensors(c, 5)
+        tensors[tensor].data[at] = value
+        const { x, weight, gradOutput } = tensors
+        const g = convGeometry(x.shape, weight.shape, c.options)
+        const expected = conv2dBackward(x, weight, null, gradOutput, c.options).gradWeight.data
+        const actual = kernels.backward(x.data, weight.data, gradOutput.data, g, 'f64', { input: false, weight: true }).gradWeight!
+        let nonFinite = 0
+        for (let k = 0; k < expected.length; k++) {
+          if (Number.isFinite(expected[k])) continue
+          nonFinite++
+          expect(Number.isFinite(actual[k]), `${tensor}[${at}] = ${value}: dE/dw[${k}]`).toBe(false)
+        }
+        expect(nonFinite).toBeGreaterThan(0)
+        // (m, c) pairs the special value does not reach stay exact
+        for (let pair = 0; pair < expected.length / 9; pair++) {
+          const block = Array.from(expected.subarray(pair * 9, pair * 9 + 9))
+          if (!block.every(Number.isFinite)) continue
+          const got = actual.subarray(pair * 9, pair * 9 + 9)
+          const largest = Math.max(...block.map(Math.abs))
+          for (let k = 0; k < 9; k++) expect(Math.abs(got[k] - block[k])).toBeLessThanOrEqual(1e-12 * largest)
+        }
+      }
+    })
+
+    it('a NaN beyond the padded image or the output is never read: finite dE/dw when the data are finite', () => {
+      // odd output sizes: the last tile row and column reach past the padded image, which the
+      // kernel must read as zeros (a NaN-filled result array in memory before must not leak in)
+      const c: WinogradCase = { name: 'odd', batch: 1, inChannels: 4, outChannels: 4, height: 5, width: 5, options: { padding: [0, 0] } }
+      const { x, weight, gradOutput } = caseTensors(c, 8)
+      const g = convGeometry(x.shape, weight.shape, c.options)
+      // fill the kernel memory with NaN by a forward of NaN input first
+      const nan = new Float64Array(2 * 4 * 64 * 64).fill(NaN)
+      kernels.forward(nan, new Float64Array(4 * 4 * 9), null, convGeometry([2, 4, 64, 64], [4, 4, 3, 3], {}), 'f64')
+      const expected = conv2dBackward(x, weight, null, gradOutput, c.options).gradWeight.data
+      const actual = kernels.backward(x.data, weight.data, gradOutput.data, g, 'f64', { input: false, weight: true }).gradWeight!
+      expect(tensorError(actual, expected)).toBeLessThanOrEqual(1e-12)
+    })
+  })
+}
+
+describe('Gᵀ·dU·G', () => {
+  it('is the transpose of G·g·Gᵀ: ⟨Gᵀ dU G, g⟩ = ⟨dU, G g Gᵀ⟩', () => {
+    const source = seededSource(3)
+    const du = normalTensor([16], source).data
+    const g = normalTensor([9], source).data
+    const G = [
+      [1, 0, 0],
+      [0.5, 0.5, 0.5],
+      [0.5, -0.5, 0.5],
+      [0, 0, 1],
+    ]
+    let right = 0
+    for (let p = 0; p < 4; p++) {
+      for (let q = 0; q < 4; q++) {
+        let u = 0
+        for (let a = 0; a < 3; a++) for (let b = 0; b < 3; b++) u += G[p][a] * g[a * 3 + b] * G[q][b]
+        right += du[p * 4 + q] * u
+      }
+    }
+    const dw = new Float64Array(9)
+    transformGradient(du, dw, 0)
+    let left = 0
+    for (let k = 0; k < 9; k++) left += dw[k] * g[k]
+    expect(Math.abs(left - right)).toBeLessThanOrEqual(1e-13 * Math.max(1, Math.abs(right)))
+  })
+})
