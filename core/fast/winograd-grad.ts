@@ -31,11 +31,11 @@ export function wgradGroupLength(outPerGroup: number, inPerGroup: number): numbe
   return TILE_POSITIONS * outRows(outPerGroup) * inRows(inPerGroup) * LANES
 }
 
-/** Scratch bytes of one part: the strip, then a zero row as long as the longest row read. */
+/** Scratch bytes of one part: the V and dM strips, [channel][ξ][pair slot] (each channel one
+ * cache line longer), then a zero row as long as the longest row read. */
 export function wgradScratchBytes(outPerGroup: number, inPerGroup: number, longestRow: number): number {
-  const pairs = WGRAD_PAIRS
-  // each of the 32 strips (16 positions of V and of dM) one cache line longer than its rows
-  return TILE_POSITIONS * ((outRows(outPerGroup) + inRows(inPerGroup)) * pairs * 16 + 2 * 64) + (longestRow + 16) * 8
+  const channelBytes = TILE_POSITIONS * WGRAD_PAIRS * 16 + 64
+  return (outRows(outPerGroup) + inRows(inPerGroup)) * channelBytes + (longestRow + 16) * 8
 }
 
 /**

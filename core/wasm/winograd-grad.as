@@ -13,12 +13,22 @@
 const WGRAD_FIRST_TILE: v128 = v128(-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0)
 const WGRAD_BOTH_TILES: v128 = v128(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1)
 
+/** Pairs of tiles per strip (WGRAD_PAIRS in core/fast/winograd-grad.ts). */
+const WGRAD_PAIRS: i32 = 32
+/** Bytes of one strip row (one ξ of one channel). */
+const WGRAD_SLOT: usize = <usize>WGRAD_PAIRS << 4
+/**
+ * Bytes of one channel's 16 rows, plus one cache line: with rows 8 KiB apart, a register block's
+ * six rows would be six addresses a multiple of 4 KiB apart (one L1 set).
+ */
+const WGRAD_CHANNEL: usize = 16 * WGRAD_SLOT + 64
+
 /**
  * The four V = Bᵀ·d·B values of row ρ of a pair (Bᵀ's row ρ already applied to the input rows:
- * a, b, c hold columns 0-1, 2-3 and 4-5 of the pair), stored at v, v + stride, v + 2·stride, ….
+ * a, b, c hold columns 0-1, 2-3 and 4-5 of the pair), stored at v, v + WGRAD_SLOT, ….
  */
 // @ts-ignore: decorator
-@inline function wgradInputRow(a: v128, b: v128, c: v128, v: usize, stride: usize, masked: bool, keep: v128): void {
+@inline function wgradInputRow(a: v128, b: v128, c: v128, v: usize, masked: bool, keep: v128): void {
   const d0 = f64x2.shuffle(a, b, 0, 2)
   const d1 = f64x2.shuffle(a, b, 1, 3)
   const d2 = f64x2.shuffle(b, c, 0, 2)
@@ -34,47 +44,47 @@ const WGRAD_BOTH_TILES: v128 = v128(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 
     e3 = v128.and(e3, keep)
   }
   v128.store(v, e0)
-  v128.store(v + stride, e1)
-  v128.store(v + 2 * stride, e2)
-  v128.store(v + 3 * stride, e3)
+  v128.store(v, e1, WGRAD_SLOT)
+  v128.store(v, e2, 2 * WGRAD_SLOT)
+  v128.store(v, e3, 3 * WGRAD_SLOT)
 }
 
 /**
  * V of one pair of tiles of one input channel: rows r0..r3 point at the pair's first column
- * (r3 may be a zero row); ξ = 4ρ + κ goes to v + ξ·stride.
+ * (r3 may be a zero row); ξ = 4ρ + κ goes to v + ξ·WGRAD_SLOT.
  */
 // @ts-ignore: decorator
-@inline function wgradInputPair(r0: usize, r1: usize, r2: usize, r3: usize, v: usize, stride: usize, masked: bool, keep: v128): void {
+@inline function wgradInputPair(r0: usize, r1: usize, r2: usize, r3: usize, v: usize, masked: bool, keep: v128): void {
   // Bᵀ rows: [1, 0, −1, 0], [0, 1, 1, 0], [0, −1, 1, 0], [0, 1, 0, −1]
-  let a1 = v128.load(r1), b1 = v128.load(r1, 16), c1 = v128.load(r1, 32)
-  let a2 = v128.load(r2), b2 = v128.load(r2, 16), c2 = v128.load(r2, 32)
-  wgradInputRow(f64x2.add(a1, a2), f64x2.add(b1, b2), f64x2.add(c1, c2), v + 4 * stride, stride, masked, keep)
-  wgradInputRow(f64x2.sub(a2, a1), f64x2.sub(b2, b1), f64x2.sub(c2, c1), v + 8 * stride, stride, masked, keep)
+  const a1 = v128.load(r1), b1 = v128.load(r1, 16), c1 = v128.load(r1, 32)
+  const a2 = v128.load(r2), b2 = v128.load(r2, 16), c2 = v128.load(r2, 32)
+  wgradInputRow(f64x2.add(a1, a2), f64x2.add(b1, b2), f64x2.add(c1, c2), v + 4 * WGRAD_SLOT, masked, keep)
+  wgradInputRow(f64x2.sub(a2, a1), f64x2.sub(b2, b1), f64x2.sub(c2, c1), v + 8 * WGRAD_SLOT, masked, keep)
   wgradInputRow(
     f64x2.sub(v128.load(r0), a2), f64x2.sub(v128.load(r0, 16), b2), f64x2.sub(v128.load(r0, 32), c2),
-    v, stride, masked, keep,
+    v, masked, keep,
   )
   wgradInputRow(
     f64x2.sub(a1, v128.load(r3)), f64x2.sub(b1, v128.load(r3, 16)), f64x2.sub(c1, v128.load(r3, 32)),
-    v + 12 * stride, stride, masked, keep,
+    v + 12 * WGRAD_SLOT, masked, keep,
   )
 }
 
 /** The four dM = A·dY·Aᵀ values of row ρ of a pair (A's row ρ applied: a, b hold columns 0-1, 2-3). */
 // @ts-ignore: decorator
-@inline function wgradGradientRow(a: v128, b: v128, v: usize, stride: usize): void {
+@inline function wgradGradientRow(a: v128, b: v128, v: usize): void {
   // Aᵀ columns on the right: [1, 1, 1, 0], [0, 1, −1, −1]
   const e0 = f64x2.shuffle(a, b, 0, 2)
   const e1 = f64x2.shuffle(a, b, 1, 3)
   v128.store(v, e0)
-  v128.store(v + stride, f64x2.add(e0, e1))
-  v128.store(v + 2 * stride, f64x2.sub(e0, e1))
-  v128.store(v + 3 * stride, f64x2.neg(e1))
+  v128.store(v, f64x2.add(e0, e1), WGRAD_SLOT)
+  v128.store(v, f64x2.sub(e0, e1), 2 * WGRAD_SLOT)
+  v128.store(v, f64x2.neg(e1), 3 * WGRAD_SLOT)
 }
 
 /** dM of one pair of one output channel from its two dE/dy rows (columns past the output masked). */
 // @ts-ignore: decorator
-@inline function wgradGradientPair(y0: usize, y1: usize, v: usize, stride: usize, masked: bool, keepA: v128, keepB: v128): void {
+@inline function wgradGradientPair(y0: usize, y1: usize, v: usize, masked: bool, keepA: v128, keepB: v128): void {
   let a0 = v128.load(y0), b0 = v128.load(y0, 16)
   let a1 = v128.load(y1), b1 = v128.load(y1, 16)
   if (masked) {
@@ -84,31 +94,24 @@ const WGRAD_BOTH_TILES: v128 = v128(-1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 
     b1 = v128.and(b1, keepB)
   }
   // A rows: [1, 0], [1, 1], [1, −1], [0, −1]
-  wgradGradientRow(a0, b0, v, stride)
-  wgradGradientRow(f64x2.add(a0, a1), f64x2.add(b0, b1), v + 4 * stride, stride)
-  wgradGradientRow(f64x2.sub(a0, a1), f64x2.sub(b0, b1), v + 8 * stride, stride)
-  wgradGradientRow(f64x2.neg(a1), f64x2.neg(b1), v + 12 * stride, stride)
+  wgradGradientRow(a0, b0, v)
+  wgradGradientRow(f64x2.add(a0, a1), f64x2.add(b0, b1), v + 4 * WGRAD_SLOT)
+  wgradGradientRow(f64x2.sub(a0, a1), f64x2.sub(b0, b1), v + 8 * WGRAD_SLOT)
+  wgradGradientRow(f64x2.neg(a1), f64x2.neg(b1), v + 12 * WGRAD_SLOT)
 }
 
-/** Pairs of tiles per strip (core/fast/winograd-grad.ts WGRAD_PAIRS): a constant, so that the
- * register block's six rows are one pointer each plus constant offsets (no address additions). */
-const WGRAD_PAIRS: i32 = 32
-const WGRAD_SLOT: usize = <usize>WGRAD_PAIRS << 4 // bytes of one row of a strip
-
 /**
- * du[ξ][m/4][c/2][4 × 2 vectors] += Σ over the strip's `count` pairs of dM[ξ][m] · V[ξ][c], for
+ * du[ξ][m/4][c/2][4 × 2 vectors] += Σ over the strip's `count` pairs of dM[m][ξ] · V[c][ξ], for
  * every ξ, m < outBlocks·4, c < inPairs·2 (padding channels are zero rows of the strip).
  */
-function wgradAccumulate(vs: usize, ms: usize, du: usize, inPairs: i32, outBlocks: i32, vStride: usize, mStride: usize, count: i32): void {
+function wgradAccumulate(vs: usize, ms: usize, du: usize, inPairs: i32, outBlocks: i32, count: i32): void {
   const end = <usize>count << 4
   let d = du
   for (let xi: usize = 0; xi < 16; xi++) {
-    const vx = vs + xi * vStride
-    const mx = ms + xi * mStride
     for (let mb: usize = 0; mb < <usize>outBlocks; mb++) {
-      const g = mx + mb * 4 * WGRAD_SLOT
+      const g = ms + mb * 4 * WGRAD_CHANNEL + xi * WGRAD_SLOT
       for (let cb: usize = 0; cb < <usize>inPairs; cb++) {
-        const v = vx + cb * 2 * WGRAD_SLOT
+        const v = vs + cb * 2 * WGRAD_CHANNEL + xi * WGRAD_SLOT
         let a00 = f64x2.splat(0), a01 = a00
         let a10 = a00, a11 = a00
         let a20 = a00, a21 = a00
@@ -117,14 +120,14 @@ function wgradAccumulate(vs: usize, ms: usize, du: usize, inPairs: i32, outBlock
           const vp = v + s
           const gp = g + s
           const x0 = v128.load(vp)
-          const x1 = v128.load(vp, WGRAD_SLOT)
+          const x1 = v128.load(vp, WGRAD_CHANNEL)
           let gv = v128.load(gp)
           a00 = madd<f64>(gv, x0, a00); a01 = madd<f64>(gv, x1, a01)
-          gv = v128.load(gp, WGRAD_SLOT)
+          gv = v128.load(gp, WGRAD_CHANNEL)
           a10 = madd<f64>(gv, x0, a10); a11 = madd<f64>(gv, x1, a11)
-          gv = v128.load(gp, 2 * WGRAD_SLOT)
+          gv = v128.load(gp, 2 * WGRAD_CHANNEL)
           a20 = madd<f64>(gv, x0, a20); a21 = madd<f64>(gv, x1, a21)
-          gv = v128.load(gp, 3 * WGRAD_SLOT)
+          gv = v128.load(gp, 3 * WGRAD_CHANNEL)
           a30 = madd<f64>(gv, x0, a30); a31 = madd<f64>(gv, x1, a31)
         }
         v128.store(d, f64x2.add(v128.load(d), a00))
@@ -148,8 +151,9 @@ function wgradAccumulate(vs: usize, ms: usize, du: usize, inPairs: i32, outBlock
  * paddedW), xPitch/xPlane elements per row/plane; gy: dE/dy of the group's first output
  * channel, gyPitch/gyPlane elements per row/plane (dense or the zero-bordered copy: columns at
  * and past outW are masked either way). scratch: the part's own bytes (wgradScratchBytes in
- * core/fast/winograd-grad.ts): strips of `pairs` slots, then a row of zeros that stands for the
- * padded row past paddedH and the dE/dy row past outH (never read: 0 · NaN would be NaN).
+ * core/fast/winograd-grad.ts): the V strip (⌈C/2⌉·2 channels), the dM strip (⌈M/4⌉·4), then a
+ * row of zeros that stands for the padded row past paddedH and the dE/dy row past outH (never
+ * read: 0 · NaN would be NaN).
  */
 export function wgradWeight_f64(
   x: usize, xPitch: i32, xPlane: i32, paddedH: i32,
@@ -157,23 +161,15 @@ export function wgradWeight_f64(
   channels: i32, outChannels: i32, i0: i32, i1: i32,
   du: usize, scratch: usize,
 ): void {
-  const pairs = WGRAD_PAIRS
   const inPairs = (channels + 1) >> 1
   const outBlocks = (outChannels + 3) >> 2
-  const slotBytes = WGRAD_SLOT
-  // from one ξ to the next in the strips: one cache line more than the rows, so that the 16
-  // values of a pair are not 16 addresses a multiple of 4 KiB apart (the same L1 set: 2× slower)
-  const vStride = <usize>(inPairs * 2) * slotBytes + 64
-  const mStride = <usize>(outBlocks * 4) * slotBytes + 64
   const vs = scratch
-  const ms = vs + 16 * vStride
-  const zero = ms + 16 * mStride
+  const ms = vs + <usize>(inPairs * 2) * WGRAD_CHANNEL
+  const zero = ms + <usize>(outBlocks * 4) * WGRAD_CHANNEL
   memory.fill(zero, 0, <usize>(max(xPitch, gyPitch) + 16) << 3)
   // channels past the group's end: zero rows of the strip, never written below
-  for (let xi: usize = 0; xi < 16; xi++) {
-    for (let c = channels; c < inPairs * 2; c++) memory.fill(vs + xi * vStride + <usize>c * slotBytes, 0, slotBytes)
-    for (let m = outChannels; m < outBlocks * 4; m++) memory.fill(ms + xi * mStride + <usize>m * slotBytes, 0, slotBytes)
-  }
+  for (let c = channels; c < inPairs * 2; c++) memory.fill(vs + <usize>c * WGRAD_CHANNEL, 0, WGRAD_CHANNEL)
+  for (let m = outChannels; m < outBlocks * 4; m++) memory.fill(ms + <usize>m * WGRAD_CHANNEL, 0, WGRAD_CHANNEL)
   const xRow = <usize>xPitch << 3
   const xPlaneBytes = <usize>xPlane << 3
   const gyRow = <usize>gyPitch << 3
@@ -192,44 +188,43 @@ export function wgradWeight_f64(
     const hasRow1 = i + 1 < outH
     let p0 = 0
     while (p0 < rowPairs) {
-      const p1 = min(rowPairs, p0 + pairs - filled)
+      const p1 = min(rowPairs, p0 + WGRAD_PAIRS - filled)
       const whole = min(p1, wholePairs)
       const slot = <usize>filled << 4
+      const from = <usize>p0 << 5
       for (let c = 0; c < channels; c++) {
-        const r0 = x + <usize>c * xPlaneBytes + <usize>i * xRow
-        const r3 = hasRow3 ? r0 + 3 * xRow : zero
-        const v = vs + <usize>c * slotBytes + slot
+        let r0 = x + <usize>c * xPlaneBytes + <usize>i * xRow + from
+        let r3 = (hasRow3 ? r0 + 3 * xRow : zero + from)
+        let v = vs + <usize>c * WGRAD_CHANNEL + slot
         let p = p0
         for (; p < whole; p++) {
-          const at = <usize>p << 5
-          wgradInputPair(r0 + at, r0 + xRow + at, r0 + 2 * xRow + at, r3 + at, v + (<usize>(p - p0) << 4), vStride, false, WGRAD_BOTH_TILES)
+          wgradInputPair(r0, r0 + xRow, r0 + 2 * xRow, r3, v, false, WGRAD_BOTH_TILES)
+          r0 += 32
+          r3 += 32
+          v += 16
         }
-        if (p < p1) {
-          const at = <usize>p << 5
-          wgradInputPair(r0 + at, r0 + xRow + at, r0 + 2 * xRow + at, r3 + at, v + (<usize>(p - p0) << 4), vStride, true, keepV)
-        }
+        if (p < p1) wgradInputPair(r0, r0 + xRow, r0 + 2 * xRow, r3, v, true, keepV)
       }
       for (let m = 0; m < outChannels; m++) {
-        const y0 = gy + <usize>m * gyPlaneBytes + <usize>i * gyRow
-        const y1 = hasRow1 ? y0 + gyRow : zero
-        const v = ms + <usize>m * slotBytes + slot
+        let y0 = gy + <usize>m * gyPlaneBytes + <usize>i * gyRow + from
+        let y1 = hasRow1 ? y0 + gyRow : zero + from
+        let v = ms + <usize>m * WGRAD_CHANNEL + slot
         let p = p0
         for (; p < whole; p++) {
-          const at = <usize>p << 5
-          wgradGradientPair(y0 + at, y1 + at, v + (<usize>(p - p0) << 4), mStride, false, WGRAD_BOTH_TILES, WGRAD_BOTH_TILES)
+          wgradGradientPair(y0, y1, v, false, WGRAD_BOTH_TILES, WGRAD_BOTH_TILES)
+          y0 += 32
+          y1 += 32
+          v += 16
         }
-        if (p < p1) {
-          const at = <usize>p << 5
-          wgradGradientPair(y0 + at, y1 + at, v + (<usize>(p - p0) << 4), mStride, true, keepA, keepB)
-        }
+        if (p < p1) wgradGradientPair(y0, y1, v, true, keepA, keepB)
       }
       filled += p1 - p0
       p0 = p1
-      if (filled === pairs) {
-        wgradAccumulate(vs, ms, du, inPairs, outBlocks, vStride, mStride, filled)
+      if (filled === WGRAD_PAIRS) {
+        wgradAccumulate(vs, ms, du, inPairs, outBlocks, filled)
         filled = 0
       }
     }
   }
-  if (filled > 0) wgradAccumulate(vs, ms, du, inPairs, outBlocks, vStride, mStride, filled)
+  if (filled > 0) wgradAccumulate(vs, ms, du, inPairs, outBlocks, filled)
 }
