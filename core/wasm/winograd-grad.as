@@ -112,10 +112,11 @@ function wgradAccumulate(vs: usize, ms: usize, du: usize, inPairs: i32, outBlock
       const g = ms + mb * 4 * WGRAD_CHANNEL + xi * WGRAD_SLOT
       for (let cb: usize = 0; cb < <usize>inPairs; cb++) {
         const v = vs + cb * 2 * WGRAD_CHANNEL + xi * WGRAD_SLOT
-        let a00 = f64x2.splat(0), a01 = a00
-        let a10 = a00, a11 = a00
-        let a20 = a00, a21 = a00
-        let a30 = a00, a31 = a00
+        // the sums so far, from du: a strip's share is added in registers
+        let a00 = v128.load(d), a01 = v128.load(d, 16)
+        let a10 = v128.load(d, 32), a11 = v128.load(d, 48)
+        let a20 = v128.load(d, 64), a21 = v128.load(d, 80)
+        let a30 = v128.load(d, 96), a31 = v128.load(d, 112)
         for (let s: usize = 0; s < end; s += 16) {
           const vp = v + s
           const gp = g + s
@@ -130,14 +131,14 @@ function wgradAccumulate(vs: usize, ms: usize, du: usize, inPairs: i32, outBlock
           gv = v128.load(gp, 3 * WGRAD_CHANNEL)
           a30 = madd<f64>(gv, x0, a30); a31 = madd<f64>(gv, x1, a31)
         }
-        v128.store(d, f64x2.add(v128.load(d), a00))
-        v128.store(d, f64x2.add(v128.load(d, 16), a01), 16)
-        v128.store(d, f64x2.add(v128.load(d, 32), a10), 32)
-        v128.store(d, f64x2.add(v128.load(d, 48), a11), 48)
-        v128.store(d, f64x2.add(v128.load(d, 64), a20), 64)
-        v128.store(d, f64x2.add(v128.load(d, 80), a21), 80)
-        v128.store(d, f64x2.add(v128.load(d, 96), a30), 96)
-        v128.store(d, f64x2.add(v128.load(d, 112), a31), 112)
+        v128.store(d, a00)
+        v128.store(d, a01, 16)
+        v128.store(d, a10, 32)
+        v128.store(d, a11, 48)
+        v128.store(d, a20, 64)
+        v128.store(d, a21, 80)
+        v128.store(d, a30, 96)
+        v128.store(d, a31, 112)
         d += 128
       }
     }
