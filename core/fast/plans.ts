@@ -18,8 +18,8 @@ import {
   tapOffsets,
   transposedWeight,
 } from './packing'
-import { tileRowRange, winogradFits } from './winograd'
-import { wgradGroupLength, wgradScratchBytes, wgradWeights } from './winograd-grad'
+import { tileRowRange } from './winograd'
+import { wgradGroupLength, wgradScratchBytes, wgradWeights, winogradWeightFits } from './winograd-grad'
 
 export type KernelName =
   | 'forward_f64'
@@ -355,9 +355,10 @@ export function planBackward(
   // everything else from scratchFrom on: a caller can keep an earlier result (the forward's y)
   // and this plan's spread dE/dy in memory across runs by placing them past what a forward writes
   memory.skipTo(scratchFrom)
-  // 3 × 3 stride 1 in float64: grad-weight on Winograd F(2×2, 3×3), whose parts sum dU (16 per
-  // (m, c), as lanes of register-block vectors) for the unpack to turn into dE/dw
-  const winograd = wantWeight && winogradFits(g, dtype)
+  // 3 × 3 stride 1 in float64 with 4 input channels or more: grad-weight on Winograd F(2×2, 3×3),
+  // whose parts sum dU (16 per (m, c), as lanes of register-block vectors) for the unpack to
+  // turn into dE/dw
+  const winograd = wantWeight && winogradWeightFits(g, dtype)
   const partLength = winograd ? g.groups * wgradGroupLength(g.outChannelsPerGroup, g.inChannelsPerGroup) : weightLength
   const offsetsAt = wantWeight && !winograd ? memory.take(taps * 4) : 0
   const partialAt = wantWeight ? memory.take(parts * partLength * 8) : 0

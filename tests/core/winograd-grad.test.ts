@@ -9,7 +9,7 @@ import { conv2dBackward, convGeometry, normalTensor, seededSource } from '../../
 import type { FastKernels } from '../../core/fast'
 import { createFastKernels, supportsKind } from '../../core/fast'
 import { winogradFits } from '../../core/fast/winograd'
-import { transformGradient } from '../../core/fast/winograd-grad'
+import { transformGradient, winogradWeightFits } from '../../core/fast/winograd-grad'
 import { worstError } from './fast-helpers'
 import type { CaseTensors, WinogradCase } from './winograd-cases'
 import { caseTensors, winogradCases } from './winograd-cases'
@@ -26,17 +26,22 @@ function tensorError(actual: ArrayLike<number>, expected: ArrayLike<number>): nu
 }
 
 describe('Winograd grad-weight cases', () => {
-  it('are all Winograd cases and cover odd, even and 1 × 1 outputs', () => {
+  it('run the Winograd grad-weight (all but 3 input channels) and cover odd, even and 1 × 1 outputs', () => {
     const cases = winogradCases()
     const sizes = new Set<string>()
+    let direct = 0
     for (const c of cases) {
       const { x, weight } = caseTensors(c, 1)
       const g = convGeometry(x.shape, weight.shape, c.options)
       expect(winogradFits(g, 'f64')).toBe(true)
-      sizes.add(`${g.outH % 2}${g.outW % 2}${g.outH === 1 && g.outW === 1 ? '1' : ''}`)
+      expect(winogradWeightFits(g, 'f64')).toBe(g.inChannelsPerGroup >= 4)
+      if (!winogradWeightFits(g, 'f64')) direct++
+      else sizes.add(`${g.outH % 2}${g.outW % 2}${g.outH === 1 && g.outW === 1 ? '1' : ''}`)
     }
     expect([...sizes].sort()).toEqual(['00', '01', '10', '11', '111'])
     expect(cases.length).toBeGreaterThan(40)
+    expect(direct).toBeLessThan(cases.length / 4)
+    expect(winogradWeightFits(convGeometry([1, 16, 8, 8], [16, 16, 3, 3]), 'f32')).toBe(false)
   })
 })
 
