@@ -4,7 +4,8 @@
 // additions round differently, by about 1e-16 of the sums' magnitude.
 //
 // A NaN or ±∞ in x or dE/dy reaches, through the transforms, all 9 taps of every (m, c) whose
-// sum it enters (the direct sum only the taps that read it), and ±∞ comes out as NaN there.
+// sum it enters, as NaN or ±∞ (the direct sum: only the taps that read it; where it gives ±∞
+// this may give NaN).
 
 import type { ConvGeometry } from '../geometry'
 import type { Dtype, FloatArray } from './memory-layout'
