@@ -18,6 +18,7 @@ import {
   tapOffsets,
   transposedWeight,
 } from './packing'
+import { packWinogradWeights, tileRowRange, winogradPays, winogradScratchBytes, winogradWeightBytes } from './winograd'
 
 export type KernelName =
   | 'forward_f64'
@@ -28,6 +29,8 @@ export type KernelName =
   | 'forwardThree_f32'
   | 'gradWeight_f64'
   | 'gradWeight_f32'
+  // Winograd F(2×2, 3×3) for 3 × 3 stride-1 convolutions (core/wasm/winograd.as, winograd.ts)
+  | 'winograd_f64'
   // the pooling kernels (core/wasm/pool.as, core/fast/pools.ts)
   | 'maxPool_f64'
   | 'maxPoolBackward_f64'
@@ -209,9 +212,59 @@ interface ConvolutionPass {
   outH: number
   outW: number
   batch: number
+  /**
+   * Runs on the Winograd kernel (weights packed by packWinogradWeights): each thread's scratch,
+   * `scratchBytes` from `scratch` on per part.
+   */
+  winograd?: { scratch: number; scratchBytes: number }
+}
+
+/** The Winograd pass of a convolution with these channels, or undefined when the direct kernels are better. */
+function winogradPass(geometry: ConvGeometry, dtype: Dtype, inPerGroup: number, outPerGroup: number, parts: number, memory: MemoryLayout): ConvolutionPass['winograd'] {
+  if (!winogradPays(geometry, dtype, inPerGroup, outPerGroup)) return undefined
+  const scratchBytes = winogradScratchBytes(inPerGroup)
+  return { scratch: memory.take(parts * scratchBytes), scratchBytes }
+}
+
+/** Bytes of packed weights for the pass: direct blocks of splatted taps, or Winograd's transformed weights. */
+function weightBytes(groups: number, outPerGroup: number, inPerGroup: number, taps: number, winograd: boolean): number {
+  return groups * (winograd ? winogradWeightBytes(outPerGroup, inPerGroup) : channelBlocks(outPerGroup) * taps * 64)
+}
+
+function winogradCalls(pass: ConvolutionPass, scratch: { scratch: number; scratchBytes: number }, part: number, parts: number): KernelCall[] {
+  const [i0, i1] = tileRowRange(pass.outH, part, parts)
+  if (i0 >= i1) return []
+  const inPerGroup = pass.imageChannels / pass.groups
+  const outPerGroup = pass.outChannels / pass.groups
+  const groupBytes = winogradWeightBytes(outPerGroup, inPerGroup)
+  const calls: KernelCall[] = []
+  for (let n = 0; n < pass.batch; n++) {
+    for (let group = 0; group < pass.groups; group++) {
+      calls.push({
+        kernel: 'winograd_f64',
+        args: [
+          pass.image + (n * pass.imageChannels + group * inPerGroup) * pass.imagePlane * 8,
+          pass.rowStride,
+          pass.imagePlane,
+          inPerGroup,
+          pass.weights + group * groupBytes,
+          pass.bias + group * outPerGroup * 8,
+          pass.output + (n * pass.outChannels + group * outPerGroup) * pass.outH * pass.outW * 8,
+          outPerGroup,
+          pass.outH,
+          pass.outW,
+          i0,
+          i1,
+          scratch.scratch + part * scratch.scratchBytes,
+        ],
+      })
+    }
+  }
+  return calls
 }
 
 function convolutionCalls(pass: ConvolutionPass, dtype: Dtype, part: number, parts: number): KernelCall[] {
+  if (pass.winograd) return winogradCalls(pass, pass.winograd, part, parts)
   const size = BYTES[dtype]
   const calls: KernelCall[] = []
   const [i0, i1] = rowRange(pass.outH, part, parts)
@@ -271,7 +324,8 @@ export function planForward(
   // everything but the image from restFrom on: below it, a run may leave the next one's input
   memory.skipTo(restFrom)
   const offsetsAt = memory.take(taps * 4)
-  const weightsAt = memory.take(g.groups * channelBlocks(g.outChannelsPerGroup) * taps * 64)
+  const winograd = winogradPass(g, dtype, g.inChannelsPerGroup, g.outChannelsPerGroup, parts, memory)
+  const weightsAt = memory.take(weightBytes(g.groups, g.outChannelsPerGroup, g.inChannelsPerGroup, taps, !!winograd))
   const biasAt = memory.take(g.outChannels * size)
   const outputLength = g.batch * g.outChannels * g.outH * g.outW
   const outputAt = memory.take(outputLength * size)
@@ -290,6 +344,7 @@ export function planForward(
     outH: g.outH,
     outW: g.outW,
     batch: g.batch,
+    winograd,
   }
   return {
     bytes: memory.bytes,
@@ -301,7 +356,8 @@ export function planForward(
       const view = floatView(buffer, dtype)
       if (!imagePacked) packPaddedInput(x, g, image, view, imageAt / size)
       new Int32Array(buffer, offsetsAt, taps).set(offsets)
-      packWeights(weight, g.outChannels, g.groups, taps, lanes, view, weightsAt / size)
+      if (winograd) packWinogradWeights(weight, g.outChannels, g.inChannelsPerGroup, g.groups, view as Float64Array, weightsAt / size)
+      else packWeights(weight, g.outChannels, g.groups, taps, lanes, view, weightsAt / size)
       if (bias) view.set(bias, biasAt / size)
       else view.fill(0, biasAt / size, biasAt / size + g.outChannels)
     },
@@ -366,7 +422,8 @@ export function planBackward(
   const coveredLength = g.batch * g.inChannels * coveredH * coveredW
   const spreadAt = wantInput ? memory.take(g.batch * g.outChannels * spread.planeElements * size) : 0
   const spreadOffsetsAt = wantInput ? memory.take(spreadTaps * 4) : 0
-  const flippedAt = wantInput ? memory.take(g.groups * channelBlocks(g.inChannelsPerGroup) * spreadTaps * 64) : 0
+  const winograd = wantInput ? winogradPass(g, dtype, g.outChannelsPerGroup, g.inChannelsPerGroup, parts, memory) : undefined
+  const flippedAt = wantInput ? memory.take(weightBytes(g.groups, g.inChannelsPerGroup, g.outChannelsPerGroup, spreadTaps, !!winograd)) : 0
   const zeroBiasAt = wantInput ? memory.take(g.inChannels * size) : 0
   const coveredAt = wantInput ? memory.take(coveredLength * size) : 0
 
@@ -396,6 +453,7 @@ export function planBackward(
     outH: coveredH,
     outW: coveredW,
     batch: g.batch,
+    winograd,
   }
 
   function weightCalls(part: number): KernelCall[] {
@@ -452,7 +510,9 @@ export function planBackward(
       if (wantInput) {
         if (!spreadPacked) packSpreadGradient(gradOutput, g, spread, view, spreadAt / size)
         new Int32Array(buffer, spreadOffsetsAt, spreadTaps).set(spreadOffsets)
-        packWeights(transposedWeight(weight, g), g.inChannels, g.groups, spreadTaps, lanes, view, flippedAt / size)
+        const flipped = transposedWeight(weight, g)
+        if (winograd) packWinogradWeights(flipped, g.inChannels, g.outChannelsPerGroup, g.groups, view as Float64Array, flippedAt / size)
+        else packWeights(flipped, g.inChannels, g.groups, spreadTaps, lanes, view, flippedAt / size)
         view.fill(0, zeroBiasAt / size, zeroBiasAt / size + g.inChannels)
       }
     },

@@ -30,6 +30,16 @@ export function winogradFits(geometry: ConvGeometry, dtype: Dtype): boolean {
 }
 
 /**
+ * Whether one pass (a forward, or a grad-input: the convolution of dE/dy with the transposed
+ * weight) with these channels per group is faster on the Winograd kernel than on the direct one.
+ * Below about 8 input channels the transforms cost more than the multiplies they save
+ * (measured: bench/README.md, Winograd).
+ */
+export function winogradPays(geometry: ConvGeometry, dtype: Dtype, inPerGroup: number, outPerGroup: number): boolean {
+  return winogradFits(geometry, dtype) && inPerGroup >= 4 && outPerGroup >= 4
+}
+
+/**
  * Rows [i0, i1) of part `part`: the parts' shares of whole tile rows (2 output rows), so every
  * output is computed in the same tile whatever the number of threads (the same bits).
  */
@@ -40,15 +50,32 @@ export function tileRowRange(rows: number, part: number, parts: number): [number
   return [from, to]
 }
 
-/** Bytes of transformed weights for one group: [16 positions][4-channel blocks][C][4] float64. */
-export function winogradWeightBytes(outPerGroup: number, inPerGroup: number): number {
+/** Tile pairs per strip of the kernel (WG_PAIRS in core/wasm/winograd.as). */
+const STRIP_PAIRS = 16
+
+/** Scratch bytes of one kernel call (one thread): the strip's transformed input and 16 sums of 4 channels × 2 vectors. */
+export function winogradScratchBytes(inPerGroup: number): number {
+  return TILE_POSITIONS * (STRIP_PAIRS / 2) * inPerGroup * 32 + TILE_POSITIONS * 128
+}
+
+/** Bytes of transformed weights for one group, [16 positions][4-channel blocks][C][4] float64. */
+function transformedBytes(outPerGroup: number, inPerGroup: number): number {
   return TILE_POSITIONS * channelBlocks(outPerGroup) * inPerGroup * CHANNEL_BLOCK * 8
+}
+
+/**
+ * Bytes of one group's packed weights: transformed, then as they are, (M, C, 3, 3), for the
+ * outputs the kernel computes again directly (not finite).
+ */
+export function winogradWeightBytes(outPerGroup: number, inPerGroup: number): number {
+  return transformedBytes(outPerGroup, inPerGroup) + outPerGroup * inPerGroup * 9 * 8
 }
 
 /**
  * U = G·g·Gᵀ for every (m, c) of `groups` groups, with G = [[1, 0, 0], [½, ½, ½], [½, −½, ½],
  * [0, 0, 1]], laid out per group as [position ξ][block of 4 output channels][c][channel in
- * block]; channels past the group's end get zeros. weight: (M, C, 3, 3).
+ * block] (channels past the group's end get zeros), followed by the group's weights as they are.
+ * weight: (M, C, 3, 3).
  */
 export function packWinogradWeights(weight: Float64Array, outChannels: number, inPerGroup: number, groups: number, target: Float64Array, at: number): void {
   const outPerGroup = outChannels / groups
@@ -66,6 +93,8 @@ export function packWinogradWeights(weight: Float64Array, outChannels: number, i
         }
       }
     }
+    const own = outPerGroup * inPerGroup * 9
+    target.set(weight.subarray(group * own, (group + 1) * own), base + transformedBytes(outPerGroup, inPerGroup) / 8)
   }
 }
 
