@@ -220,7 +220,14 @@ interface ConvolutionPass {
 }
 
 /** The Winograd pass of a convolution with these channels, or undefined when the direct kernels are better. */
-function winogradPass(geometry: ConvGeometry, dtype: Dtype, inPerGroup: number, outPerGroup: number, parts: number, memory: MemoryLayout): ConvolutionPass['winograd'] {
+function winogradPass(
+  geometry: ConvGeometry,
+  dtype: Dtype,
+  inPerGroup: number,
+  outPerGroup: number,
+  parts: number,
+  memory: MemoryLayout,
+): ConvolutionPass['winograd'] {
   if (!winogradPays(geometry, dtype, inPerGroup, outPerGroup)) return undefined
   const scratchBytes = winogradScratchBytes(inPerGroup)
   return { scratch: memory.take(parts * scratchBytes), scratchBytes }

@@ -32,11 +32,11 @@ export function winogradFits(geometry: ConvGeometry, dtype: Dtype): boolean {
 /**
  * Whether one pass (a forward, or a grad-input: the convolution of dE/dy with the transposed
  * weight) with these channels per group is faster on the Winograd kernel than on the direct one.
- * Below about 8 input channels the transforms cost more than the multiplies they save
+ * With fewer than about 8 channels on either side the transforms cost more than the multiplies they save
  * (measured: bench/README.md, Winograd).
  */
 export function winogradPays(geometry: ConvGeometry, dtype: Dtype, inPerGroup: number, outPerGroup: number): boolean {
-  return winogradFits(geometry, dtype) && inPerGroup >= 4 && outPerGroup >= 4
+  return winogradFits(geometry, dtype) && inPerGroup >= 8 && outPerGroup >= 8
 }
 
 /**
@@ -55,7 +55,7 @@ const STRIP_PAIRS = 16
 
 /** Scratch bytes of one kernel call (one thread): the strip's transformed input and 16 sums of 4 channels × 2 vectors. */
 export function winogradScratchBytes(inPerGroup: number): number {
-  return TILE_POSITIONS * (STRIP_PAIRS / 2) * inPerGroup * 32 + TILE_POSITIONS * 128
+  return TILE_POSITIONS * ((STRIP_PAIRS / 2) * inPerGroup * 32 + 64) + TILE_POSITIONS * 128
 }
 
 /** Bytes of transformed weights for one group, [16 positions][4-channel blocks][C][4] float64. */

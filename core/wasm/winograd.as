@@ -28,7 +28,7 @@ export function winograd_f64(
   const pairs = (tiles + 1) >> 1
   const blocks = (channels + 3) >> 2
   const outPlane = <usize>(outH * outW) * 8
-  const sums = scratch + <usize>(16 * (WG_PAIRS / 2) * inChannels * 32) // [16 positions][4 channels][2 vectors]
+  const sums = scratch + <usize>(16 * ((WG_PAIRS / 2) * inChannels * 32 + 64)) // [16 positions][4 channels][2 vectors]
   const zero = f64x2.splat(0)
   const weights = u + <usize>(512 * blocks * inChannels)
   for (let r = i0; r < i1; r += 2) {
@@ -36,7 +36,7 @@ export function winograd_f64(
     for (let p0 = 0; p0 < pairs; p0 += WG_PAIRS) {
       const count = min(WG_PAIRS, pairs - p0)
       const pairBlocks = (count + 1) >> 1
-      const stride = <usize>pairBlocks * <usize>inChannels * 32 // from one position to the next
+      const stride = <usize>pairBlocks * <usize>inChannels * 32 + 64 // from one position to the next; + 64: not 4 KB apart (L1 sets)
       // Bᵀ d B for every input channel and pair of tiles of the strip: V[ξ][pair block][c][2]
       for (let c = 0; c < inChannels; c++) {
         const plane = x + <usize>c * planeBytes + <usize>r * row

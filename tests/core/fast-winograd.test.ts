@@ -1,4 +1,4 @@
-// The Winograd F(2×2, 3×3) kernel (3 × 3, stride 1, dilation 1, float64, 4+ channels a side)
+// The Winograd F(2×2, 3×3) kernel (3 × 3, stride 1, dilation 1, float64, 8+ channels a side)
 // against core's scalar kernels: forward and grad-input within 1e-12 per element (relative to
 // max(1, |value|)), on plain and relaxed SIMD, over odd and even sizes (partial tiles at the
 // right and bottom), every padding mode and padding, groups and batches, and widths across the
@@ -43,8 +43,8 @@ const cases: fc.Arbitrary<Case> = fc
   .record({
     batch: fc.integer({ min: 1, max: 2 }),
     groups: fc.integer({ min: 1, max: 2 }),
-    inPerGroup: fc.integer({ min: 4, max: 10 }),
-    outPerGroup: fc.integer({ min: 4, max: 10 }),
+    inPerGroup: fc.integer({ min: 8, max: 12 }),
+    outPerGroup: fc.integer({ min: 8, max: 13 }),
     pad: fc.oneof(fc.integer({ min: 0, max: 2 }), fc.constant('same' as const)),
     mode: fc.constantFrom<PaddingMode>(...PADDING_MODES),
     height: fc.integer({ min: 3, max: 13 }),
@@ -66,6 +66,7 @@ describe('the Winograd kernel', () => {
     expect(winogradPays(g([1, 16, 8, 8], [16, 16, 3, 3], { stride: 2 }), 'f64', 16, 16)).toBe(false)
     expect(winogradPays(g([1, 16, 8, 8], [16, 16, 3, 3], { dilation: 2 }), 'f64', 16, 16)).toBe(false)
     expect(winogradPays(g([1, 16, 8, 8], [16, 16, 5, 5], {}), 'f64', 16, 16)).toBe(false)
+    expect(winogradPays(g([1, 3, 8, 8], [16, 3, 3, 3], { padding: 1 }), 'f64', 3, 16)).toBe(false)
   })
 
   it('splits rows between threads on whole tiles', () => {
@@ -97,32 +98,43 @@ describe('the Winograd kernel', () => {
         [3, 5],
         [64, 65],
       ]) {
-        check(kernels, { input: [1, 5, height, width], weight: [6, 5, 3, 3], options: { padding: 1 }, seed: height * 100 + width })
+        check(kernels, { input: [1, 8, height, width], weight: [9, 8, 3, 3], options: { padding: 1 }, seed: height * 100 + width })
       }
       check(kernels, { input: [1, 16, 40, 130], weight: [16, 16, 3, 3], options: { padding: 1 }, seed: 7 })
     })
 
     it(`puts NaN and ±∞ where the direct sum puts them on ${kernels.kind}`, () => {
       const source = seededSource(5)
-      const x = normalTensor([1, 4, 9, 11], source)
-      const weight = normalTensor([5, 4, 3, 3], source)
+      const x = normalTensor([1, 8, 9, 11], source)
+      const weight = normalTensor([9, 8, 3, 3], source)
       x.data[20] = Infinity
       x.data[99 + 30] = -Infinity
       x.data[2 * 99 + 50] = NaN
       x.data[3 * 99 + 98] = Infinity
       const options = { padding: 1 }
       const geometry = convGeometry(x.shape, weight.shape, options)
-      const expected = conv2d(x, weight, null, options).output.data
-      const got = kernels.forward(x.data, weight.data, null, geometry, 'f64')
-      let special = 0
-      for (let k = 0; k < expected.length; k++) {
-        if (Number.isFinite(expected[k])) expect(Math.abs(got[k] - expected[k]), `output ${k}`).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(expected[k])))
-        else {
-          special++
-          expect(got[k], `output ${k}`).toBe(expected[k])
+      const same = (got: ArrayLike<number>, expected: ArrayLike<number>, label: string): number => {
+        let special = 0
+        for (let k = 0; k < expected.length; k++) {
+          if (Number.isFinite(expected[k]))
+            expect(Math.abs(got[k] - expected[k]), `${label} ${k}`).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(expected[k])))
+          else {
+            special++
+            expect(got[k], `${label} ${k}`).toBe(expected[k])
+          }
         }
+        return special
       }
-      expect(special).toBeGreaterThan(20)
+      expect(same(kernels.forward(x.data, weight.data, null, geometry, 'f64'), conv2d(x, weight, null, options).output.data, 'output')).toBeGreaterThan(20)
+      // grad-input runs the same kernel over dE/dy
+      const clean = normalTensor([1, 8, 9, 11], source)
+      const gradOutput = normalTensor([1, 9, 9, 11], source)
+      gradOutput.data[40] = Infinity
+      gradOutput.data[99 * 4 + 12] = -Infinity
+      gradOutput.data[99 * 8 + 98] = NaN
+      const expected = conv2dBackward(clean, weight, null, gradOutput, options).gradInput.data
+      const got = kernels.backward(clean.data, weight.data, gradOutput.data, geometry, 'f64', { input: true, weight: false, bias: false }).gradInput!
+      expect(same(got, expected, 'grad input')).toBeGreaterThan(20)
     })
   }
 })
