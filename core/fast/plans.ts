@@ -219,6 +219,12 @@ interface ConvolutionPass {
   winograd?: { scratch: number; scratchBytes: number }
 }
 
+/**
+ * Which kernels a plan's convolutions run on: 'auto' picks Winograd where it pays (winograd.ts),
+ * 'direct' never (the benchmark's comparison).
+ */
+export type ConvMethod = 'auto' | 'direct'
+
 /** The Winograd pass of a convolution with these channels, or undefined when the direct kernels are better. */
 function winogradPass(
   geometry: ConvGeometry,
@@ -227,8 +233,9 @@ function winogradPass(
   outPerGroup: number,
   parts: number,
   memory: MemoryLayout,
+  method: ConvMethod,
 ): ConvolutionPass['winograd'] {
-  if (!winogradPays(geometry, dtype, inPerGroup, outPerGroup)) return undefined
+  if (method === 'direct' || !winogradPays(geometry, dtype, inPerGroup, outPerGroup)) return undefined
   const scratchBytes = winogradScratchBytes(inPerGroup)
   return { scratch: memory.take(parts * scratchBytes), scratchBytes }
 }
@@ -318,6 +325,7 @@ export function planForward(
   parts = 1,
   into: ResultTargets = {},
   restFrom = 0,
+  method: ConvMethod = 'auto',
 ): Plan<FloatArray> & { outputAt: number } {
   const g = geometry
   const size = BYTES[dtype]
@@ -331,7 +339,7 @@ export function planForward(
   // everything but the image from restFrom on: below it, a run may leave the next one's input
   memory.skipTo(restFrom)
   const offsetsAt = memory.take(taps * 4)
-  const winograd = winogradPass(g, dtype, g.inChannelsPerGroup, g.outChannelsPerGroup, parts, memory)
+  const winograd = winogradPass(g, dtype, g.inChannelsPerGroup, g.outChannelsPerGroup, parts, memory, method)
   const weightsAt = memory.take(weightBytes(g.groups, g.outChannelsPerGroup, g.inChannelsPerGroup, taps, !!winograd))
   const biasAt = memory.take(g.outChannels * size)
   const outputLength = g.batch * g.outChannels * g.outH * g.outW
@@ -394,6 +402,7 @@ export function planBackward(
   parts = 1,
   into: ResultTargets = {},
   scratchFrom = 0,
+  method: ConvMethod = 'auto',
 ): Plan<FastGradients> & { covered: { at: number; height: number; width: number } | null } {
   const g = geometry
   const size = BYTES[dtype]
@@ -429,7 +438,7 @@ export function planBackward(
   const coveredLength = g.batch * g.inChannels * coveredH * coveredW
   const spreadAt = wantInput ? memory.take(g.batch * g.outChannels * spread.planeElements * size) : 0
   const spreadOffsetsAt = wantInput ? memory.take(spreadTaps * 4) : 0
-  const winograd = wantInput ? winogradPass(g, dtype, g.outChannelsPerGroup, g.inChannelsPerGroup, parts, memory) : undefined
+  const winograd = wantInput ? winogradPass(g, dtype, g.outChannelsPerGroup, g.inChannelsPerGroup, parts, memory, method) : undefined
   const flippedAt = wantInput ? memory.take(weightBytes(g.groups, g.inChannelsPerGroup, g.outChannelsPerGroup, spreadTaps, !!winograd)) : 0
   const zeroBiasAt = wantInput ? memory.take(g.inChannels * size) : 0
   const coveredAt = wantInput ? memory.take(coveredLength * size) : 0
