@@ -103,6 +103,21 @@ describe('the Winograd kernel', () => {
       check(kernels, { input: [1, 16, 40, 130], weight: [16, 16, 3, 3], options: { padding: 1 }, seed: 7 })
     })
 
+    it(`gives core's numbers on ${kernels.kind} for a photo's range of values`, () => {
+      // pixels k/255 as the app loads them: the transforms' rounding stays far below 1e-12 (about 6e-15)
+      const source = seededSource(11)
+      const x = normalTensor([1, 16, 20, 30], source)
+      x.data.forEach((v, k) => (x.data[k] = (Math.round(Math.abs(v) * 90) % 256) / 255))
+      const weight = normalTensor([16, 16, 3, 3], source)
+      const options = { padding: 1 }
+      const geometry = convGeometry(x.shape, weight.shape, options)
+      const gradOutput = normalTensor([1, 16, 20, 30], source)
+      const fast = kernels.forward(x.data, weight.data, null, geometry, 'f64')
+      expect(worst(fast, conv2d(x, weight, null, options).output.data, 'element')).toBeLessThanOrEqual(1e-12)
+      const gradInput = kernels.backward(x.data, weight.data, gradOutput.data, geometry, 'f64').gradInput!
+      expect(worst(gradInput, conv2dBackward(x, weight, null, gradOutput, options).gradInput.data, 'element')).toBeLessThanOrEqual(1e-12)
+    })
+
     it(`puts NaN and ±∞ where the direct sum puts them on ${kernels.kind}`, () => {
       const source = seededSource(5)
       const x = normalTensor([1, 8, 9, 11], source)
