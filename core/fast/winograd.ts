@@ -55,7 +55,7 @@ const STRIP_PAIRS = 16
 
 /** Scratch bytes of one kernel call (one thread): the strip's transformed input and 16 sums of 4 channels × 2 vectors. */
 export function winogradScratchBytes(inPerGroup: number): number {
-  return TILE_POSITIONS * ((STRIP_PAIRS / 2) * inPerGroup * 32 + 64) + TILE_POSITIONS * 128
+  return inPerGroup * (TILE_POSITIONS * STRIP_PAIRS * 16 + 64) + TILE_POSITIONS * 128
 }
 
 /** Bytes of transformed weights for one group, [16 positions][4-channel blocks][C][4] float64. */

@@ -6,9 +6,14 @@
 // An output that comes out NaN or ±∞ is computed again as the direct sum (wgDirect): with an
 // infinite input, the transforms' differences can make NaN (∞ − ∞) where the direct sum is ±∞.
 
-// Tile pairs per strip: 64 output columns, whose transformed input stays in L1/L2. The scratch
-// a call needs follows from it: winogradScratchBytes in core/fast/winograd.ts.
+// Tile pairs per strip: 64 output columns, whose transformed input stays in L1/L2. The strip's
+// transformed input is laid out [c][position][pair] with a fixed slot per position, so every
+// store and load of one channel is at an immediate offset, and channels WG_CHANNEL bytes apart
+// (4 KB + 64: rows 4 KB apart would share L1 sets). The scratch a call needs follows from them:
+// winogradScratchBytes in core/fast/winograd.ts.
 const WG_PAIRS: i32 = 16
+const WG_SLOT: usize = 256 // WG_PAIRS vectors
+const WG_CHANNEL: usize = 16 * WG_SLOT + 64
 
 /**
  * y[m, i, j] for output rows i0..i1 (i0 even) of one group and batch item, as forward_f64 gives
@@ -28,7 +33,7 @@ export function winograd_f64(
   const pairs = (tiles + 1) >> 1
   const blocks = (channels + 3) >> 2
   const outPlane = <usize>(outH * outW) * 8
-  const sums = scratch + <usize>(16 * ((WG_PAIRS / 2) * inChannels * 32 + 64)) // [16 positions][4 channels][2 vectors]
+  const sums = scratch + <usize>inChannels * WG_CHANNEL // [16 positions][4 channels][2 vectors]
   const zero = f64x2.splat(0)
   const weights = u + <usize>(512 * blocks * inChannels)
   for (let r = i0; r < i1; r += 2) {
@@ -36,14 +41,13 @@ export function winograd_f64(
     for (let p0 = 0; p0 < pairs; p0 += WG_PAIRS) {
       const count = min(WG_PAIRS, pairs - p0)
       const pairBlocks = (count + 1) >> 1
-      const stride = <usize>pairBlocks * <usize>inChannels * 32 + 64 // from one position to the next; + 64: not 4 KB apart (L1 sets)
       // Bᵀ d B for every input channel and pair of tiles of the strip: V[ξ][pair block][c][2]
       for (let c = 0; c < inChannels; c++) {
         const plane = x + <usize>c * planeBytes + <usize>r * row
         for (let q = 0; q < pairBlocks * 2; q++) {
-          const v = scratch + (<usize>(q >> 1) * <usize>inChannels + <usize>c) * 32 + <usize>(q & 1) * 16
+          const v = scratch + <usize>c * WG_CHANNEL + <usize>q * 16
           if (q >= count) {
-            for (let xi = 0; xi < 16; xi++) v128.store(v + <usize>xi * stride, zero)
+            for (let xi = 0; xi < 16; xi++) v128.store(v + <usize>xi * WG_SLOT, zero)
             continue
           }
           const p = p0 + q
@@ -60,39 +64,39 @@ export function winograd_f64(
           d2 = v128.shuffle<f64>(a1, a2, 0, 2); d3 = v128.shuffle<f64>(a1, a2, 1, 3)
           const e20 = f64x2.sub(d0, d2), e21 = f64x2.add(d1, d2), e22 = f64x2.sub(d2, d1), e23 = f64x2.sub(d1, d3)
           // Bᵀ row 0: patch row 0 − row 2
-          v128.store(v, f64x2.sub(e00, e20))
-          v128.store(v + stride, f64x2.sub(e01, e21))
-          v128.store(v + 2 * stride, f64x2.sub(e02, e22))
-          v128.store(v + 3 * stride, f64x2.sub(e03, e23))
+          v128.store(v, f64x2.sub(e00, e20), 0)
+          v128.store(v, f64x2.sub(e01, e21), 256)
+          v128.store(v, f64x2.sub(e02, e22), 512)
+          v128.store(v, f64x2.sub(e03, e23), 768)
           const at1 = at + row
           a0 = v128.load(at1); a1 = v128.load(at1, 16); a2 = second ? v128.load(at1, 32) : zero
           d0 = v128.shuffle<f64>(a0, a1, 0, 2); d1 = v128.shuffle<f64>(a0, a1, 1, 3)
           d2 = v128.shuffle<f64>(a1, a2, 0, 2); d3 = v128.shuffle<f64>(a1, a2, 1, 3)
           const e10 = f64x2.sub(d0, d2), e11 = f64x2.add(d1, d2), e12 = f64x2.sub(d2, d1), e13 = f64x2.sub(d1, d3)
           // rows 1 and 2: row 1 + row 2, row 2 − row 1
-          v128.store(v + 4 * stride, f64x2.add(e10, e20))
-          v128.store(v + 5 * stride, f64x2.add(e11, e21))
-          v128.store(v + 6 * stride, f64x2.add(e12, e22))
-          v128.store(v + 7 * stride, f64x2.add(e13, e23))
-          v128.store(v + 8 * stride, f64x2.sub(e20, e10))
-          v128.store(v + 9 * stride, f64x2.sub(e21, e11))
-          v128.store(v + 10 * stride, f64x2.sub(e22, e12))
-          v128.store(v + 11 * stride, f64x2.sub(e23, e13))
+          v128.store(v, f64x2.add(e10, e20), 1024)
+          v128.store(v, f64x2.add(e11, e21), 1280)
+          v128.store(v, f64x2.add(e12, e22), 1536)
+          v128.store(v, f64x2.add(e13, e23), 1792)
+          v128.store(v, f64x2.sub(e20, e10), 2048)
+          v128.store(v, f64x2.sub(e21, e11), 2304)
+          v128.store(v, f64x2.sub(e22, e12), 2560)
+          v128.store(v, f64x2.sub(e23, e13), 2816)
           // row 3: row 1 − row 3 (past the last output row, patch row 3 lies outside the plane: zeros)
           if (full) {
             const at3 = at + 3 * row
             a0 = v128.load(at3); a1 = v128.load(at3, 16); a2 = second ? v128.load(at3, 32) : zero
             d0 = v128.shuffle<f64>(a0, a1, 0, 2); d1 = v128.shuffle<f64>(a0, a1, 1, 3)
             d2 = v128.shuffle<f64>(a1, a2, 0, 2); d3 = v128.shuffle<f64>(a1, a2, 1, 3)
-            v128.store(v + 12 * stride, f64x2.sub(e10, f64x2.sub(d0, d2)))
-            v128.store(v + 13 * stride, f64x2.sub(e11, f64x2.add(d1, d2)))
-            v128.store(v + 14 * stride, f64x2.sub(e12, f64x2.sub(d2, d1)))
-            v128.store(v + 15 * stride, f64x2.sub(e13, f64x2.sub(d1, d3)))
+            v128.store(v, f64x2.sub(e10, f64x2.sub(d0, d2)), 3072)
+            v128.store(v, f64x2.sub(e11, f64x2.add(d1, d2)), 3328)
+            v128.store(v, f64x2.sub(e12, f64x2.sub(d2, d1)), 3584)
+            v128.store(v, f64x2.sub(e13, f64x2.sub(d1, d3)), 3840)
           } else {
-            v128.store(v + 12 * stride, e10)
-            v128.store(v + 13 * stride, e11)
-            v128.store(v + 14 * stride, e12)
-            v128.store(v + 15 * stride, e13)
+            v128.store(v, e10, 3072)
+            v128.store(v, e11, 3328)
+            v128.store(v, e12, 3584)
+            v128.store(v, e13, 3840)
           }
         }
       }
@@ -104,10 +108,10 @@ export function winograd_f64(
           for (let xi = 0; xi < 16; xi++) {
             let s00 = zero, s01 = zero, s10 = zero, s11 = zero
             let s20 = zero, s21 = zero, s30 = zero, s31 = zero
-            let vp = scratch + <usize>xi * stride + <usize>pb * <usize>inChannels * 32
+            let vp = scratch + <usize>xi * WG_SLOT + <usize>pb * 32
             let up = u + <usize>xi * uStride + mb * <usize>inChannels * 32
-            const end = vp + <usize>inChannels * 32
-            for (; vp < end; vp += 32) {
+            const end = vp + <usize>inChannels * WG_CHANNEL
+            for (; vp < end; vp += WG_CHANNEL) {
               const x0 = v128.load(vp)
               const x1 = v128.load(vp, 16)
               let w = v128.load64_splat(up)
