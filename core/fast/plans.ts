@@ -235,7 +235,7 @@ function winogradPass(
   memory: MemoryLayout,
   method: ConvMethod,
 ): ConvolutionPass['winograd'] {
-  if (method === 'direct' || !winogradPays(geometry, dtype, inPerGroup, outPerGroup)) return undefined
+  if (method === 'direct' || !winogradPays(geometry, dtype, inPerGroup)) return undefined
   const scratchBytes = winogradScratchBytes(inPerGroup)
   return { scratch: memory.take(parts * scratchBytes), scratchBytes }
 }

@@ -11,32 +11,26 @@ import { CHANNEL_BLOCK, channelBlocks } from './packing'
 export const TILE_POSITIONS = 16
 
 /**
- * Whether a convolution (and so its grad-input, a 3 × 3 stride-1 convolution too) runs on the
- * Winograd kernels: 3 × 3, stride 1, dilation 1, float64, and enough channels that the
- * transforms pay for themselves.
+ * Whether a convolution's geometry suits the Winograd kernels: 3 × 3, stride 1, dilation 1,
+ * float64 (its grad-input is then a 3 × 3 stride-1 convolution too). Whether they pay is
+ * winogradPays.
  */
 export function winogradFits(geometry: ConvGeometry, dtype: Dtype): boolean {
   const g = geometry
-  return (
-    dtype === 'f64' &&
-    g.kernelH === 3 &&
-    g.kernelW === 3 &&
-    g.strideH === 1 &&
-    g.strideW === 1 &&
-    g.dilationH === 1 &&
-    g.dilationW === 1 &&
-    g.inChannelsPerGroup * g.outChannelsPerGroup >= 16
-  )
+  return dtype === 'f64' && g.kernelH === 3 && g.kernelW === 3 && g.strideH === 1 && g.strideW === 1 && g.dilationH === 1 && g.dilationW === 1
 }
 
 /**
  * Whether one pass (a forward, or a grad-input: the convolution of dE/dy with the transposed
- * weight) with these channels per group is faster on the Winograd kernel than on the direct one.
- * With fewer than about 8 channels on either side the transforms cost more than the multiplies they save
- * (measured: bench/README.md, Winograd).
+ * weight) runs on the Winograd kernel: with fewer than 8 input channels the transforms cost more
+ * than the multiplies they save (measured: bench/README.md, Winograd). The number of output
+ * channels does not decide it, so a convolution of some output channels alone gives those
+ * channels' sums bit for bit as the whole one does (the engine recomputes only the channels
+ * whose kernels changed); with 1 to 4 output channels it is about as fast as the direct kernel,
+ * 2× slower with one.
  */
-export function winogradPays(geometry: ConvGeometry, dtype: Dtype, inPerGroup: number, outPerGroup: number): boolean {
-  return winogradFits(geometry, dtype) && inPerGroup >= 8 && outPerGroup >= 8
+export function winogradPays(geometry: ConvGeometry, dtype: Dtype, inPerGroup: number): boolean {
+  return winogradFits(geometry, dtype) && inPerGroup >= 8
 }
 
 /**
