@@ -1,17 +1,19 @@
-// `npm run bench -- --kernels [--before OLD_GENERATED_KERNELS.ts] [--shapes VGG1,S5] [--threads 1,2]`:
+// `npm run bench -- --kernels [--direct] [--before OLD_GENERATED_KERNELS.ts] [--shapes VGG1,S5] [--threads 1,2]`:
 // kernel-only GFLOP/s of the Conv2d float64 kernels (forward, grad-input, grad-weight) on the
 // benchmark's shapes and the VGG block's layers, without packing or copies: each plan is packed
 // once, then only its kernel calls are timed, on 1 or 2 worker threads over one shared memory
 // (the runner's split by output rows). With --before, the kernels of an older build (its
 // core/wasm/generated/kernels.ts) run on the same packed memory, timed in turns with these, and
 // their results are compared bit for bit (a reordering of loops must not change a single sum).
+// With --direct, this build's direct kernels come first, as the baseline of its Winograd ones
+// (plans with method 'direct'; each packed before its turn, results compared within 1e-12).
 
 import { readFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { Worker } from 'node:worker_threads'
 import { convGeometry, multiplyAdds, normalTensor, seededSource } from '../core'
 import type { ConvGeometry } from '../core'
-import type { KernelCall, Plan } from '../core/fast'
+import type { ConvMethod, KernelCall, Plan } from '../core/fast'
 import { ensureMemory, kernelBinary, planBackward, planForward } from '../core/fast'
 import { WORKER_SOURCE } from '../src-main/engine/parallel/worker-source'
 import { SHAPES } from './shapes'
@@ -70,18 +72,19 @@ class Thread {
 interface Variant {
   name: string
   threads: Thread[]
+  method: ConvMethod
 }
 
-function makePlan(shape: BenchShape, op: Op, parts: number): { plan: Plan<unknown>; geometry: ConvGeometry } {
+function makePlan(shape: BenchShape, op: Op, parts: number, method: ConvMethod): { plan: Plan<unknown>; geometry: ConvGeometry } {
   const random = seededSource(7)
   const geometry = convGeometry(shape.input, shape.weight, shape.options, shape.weight[0])
   const x = normalTensor(shape.input, random).data
   const w = normalTensor(shape.weight, random).data
   const b = normalTensor([shape.weight[0]], random).data
   const gy = normalTensor([geometry.batch, geometry.outChannels, geometry.outH, geometry.outW], random).data
-  if (op === 'forward') return { plan: planForward(x, w, b, geometry, 'f64', parts), geometry }
+  if (op === 'forward') return { plan: planForward(x, w, b, geometry, 'f64', parts, {}, 0, method), geometry }
   const wants = op === 'grad-input' ? { input: true, weight: false, bias: false } : { input: false, weight: true, bias: false }
-  return { plan: planBackward(x, w, gy, geometry, 'f64', wants, parts), geometry }
+  return { plan: planBackward(x, w, gy, geometry, 'f64', wants, parts, {}, 0, method), geometry }
 }
 
 /** CPU milliseconds of this process, every thread: what other processes' load does not inflate. */
@@ -100,6 +103,22 @@ async function timeOnce(variant: Variant, plan: Plan<unknown>, memory: WebAssemb
   return [performance.now() - start, cpuNow() - cpu]
 }
 
+/** The one float64 result of a kernel-only plan: y, dE/dx or dE/dw. */
+function resultOf(result: unknown): Float64Array {
+  if (result instanceof Float64Array) return result
+  const grads = result as { gradInput: Float64Array | null; gradWeight: Float64Array | null }
+  return (grads.gradInput ?? grads.gradWeight)!
+}
+
+/** The largest |a − b| relative to the largest |b|. */
+function worstRelative(a: Float64Array, b: Float64Array): number {
+  let scale = 0
+  let worst = 0
+  for (let k = 0; k < b.length; k++) scale = Math.max(scale, Math.abs(b[k]))
+  for (let k = 0; k < b.length; k++) worst = Math.max(worst, Math.abs(a[k] - b[k]))
+  return a.length === b.length ? worst / scale : Infinity
+}
+
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]
 
 export async function kernelBench(args: string[]): Promise<void> {
@@ -110,12 +129,14 @@ export async function kernelBench(args: string[]): Promise<void> {
   const before = option(args, '--before')
   const shapes = [...VGG_LAYERS, ...SHAPES].filter((s) => !wanted || wanted.includes(s.name))
   const memory = new WebAssembly.Memory({ initial: 1, maximum: 65536, shared: true })
-  const modules: Array<[string, WebAssembly.Module]> = [['this', await WebAssembly.compile(kernelBinary('relaxed-simd', true))]]
+  const current = await WebAssembly.compile(kernelBinary('relaxed-simd', true))
+  const modules: Array<[string, WebAssembly.Module]> = [['this', current]]
   // --before a.ts or --before name=a.ts,name2=b.ts: older builds, the first one the baseline
   for (const [index, entry] of (before ? before.split(',') : []).entries()) {
     const [name, file] = entry.includes('=') ? entry.split('=') : [index === 0 ? 'before' : `before${index + 1}`, entry]
     modules.splice(index, 0, [name, await WebAssembly.compile(binaryOf(file))])
   }
+  if (args.includes('--direct')) modules.unshift(['direct', current])
   console.log(
     `kernel-only float64 (relaxed SIMD), medians of ${rounds} turns; load ${loadavg()
       .map((l) => l.toFixed(2))
@@ -123,28 +144,47 @@ export async function kernelBench(args: string[]): Promise<void> {
   )
   console.log('wall = wall-clock ms, GF/s = GFLOP/s by wall clock, cpu = CPU ms of all threads (other processes do not inflate it)')
   const head = modules.map(([name]) => `${`${name} wall`.padStart(12)} ${'GF/s'.padStart(6)} ${'cpu'.padStart(8)}`).join('  ')
-  console.log(`shape  op           threads ${head}${before ? '  speed-up over the first (wall, cpu) per later build' : ''}`)
+  console.log(`shape  op           threads ${head}${modules.length > 1 ? '  speed-up over the first (wall, cpu) per later build' : ''}`)
   for (const threads of threadCounts) {
-    const variants: Variant[] = modules.map(([name, module]) => ({ name, threads: Array.from({ length: threads }, () => new Thread(module, memory)) }))
+    const variants: Variant[] = modules.map(([name, module]) => ({
+      name,
+      threads: Array.from({ length: threads }, () => new Thread(module, memory)),
+      method: name === 'direct' ? 'direct' : 'auto',
+    }))
     await Promise.all(variants.flatMap((v) => v.threads.map((t) => t.ready)))
     for (const shape of shapes) {
       for (const op of ops) {
-        const { plan, geometry } = makePlan(shape, op, threads)
-        ensureMemory(memory, plan.bytes)
-        plan.pack(memory.buffer)
+        const plans = variants.map((variant) => makePlan(shape, op, threads, variant.method))
+        const { geometry } = plans[0]
         const flops = 2 * multiplyAdds(geometry)
         const times: number[][] = variants.map(() => [])
         const cpus: number[][] = variants.map(() => [])
         const results: Uint8Array[] = []
+        const values: Float64Array[] = []
+        let packed: Plan<unknown> | null = null
         for (let round = -1; round < rounds; round++) {
           for (const [index, variant] of variants.entries()) {
+            const { plan } = plans[index]
+            if (plan !== packed) {
+              ensureMemory(memory, plan.bytes)
+              plan.pack(memory.buffer)
+              packed = plan
+            }
             const [ms, cpu] = await timeOnce(variant, plan, memory, op)
             if (round >= 0) times[index].push(ms)
             if (round >= 0) cpus[index].push(cpu)
-            else results.push(new Uint8Array(memory.buffer.slice(plan.imageEnd, plan.bytes)))
+            else {
+              results.push(new Uint8Array(memory.buffer.slice(plan.imageEnd, plan.bytes)))
+              values.push(resultOf(plan.unpack(memory.buffer)))
+            }
           }
         }
-        const same = results.every((r) => r.length === results[0].length && r.every((byte, i) => byte === results[0][i]))
+        // the same kernels on the same layout: the same bytes; direct and Winograd: within 1e-12
+        const same = variants.every((variant, i) =>
+          variant.method === variants[0].method
+            ? results[i].length === results[0].length && results[i].every((byte, k) => byte === results[0][k])
+            : worstRelative(values[i], values[0]) <= 1e-12,
+        )
         const medians = times.map(median)
         const cpuMedians = cpus.map(median)
         const cells = medians.map(

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 // one module: the pooling kernels share the convolution kernels' memory and loader
-const sourcePaths = ['core/wasm/conv.as', 'core/wasm/pool.as', 'core/wasm/winograd-grad.as'].map((path) => join(root, path))
+const sourcePaths = ['core/wasm/conv.as', 'core/wasm/pool.as', 'core/wasm/winograd.as', 'core/wasm/winograd-grad.as'].map((path) => join(root, path))
 const outputPath = join(root, 'core/wasm/generated/kernels.ts')
 
 const VARIANTS = {

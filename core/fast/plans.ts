@@ -18,7 +18,7 @@ import {
   tapOffsets,
   transposedWeight,
 } from './packing'
-import { tileRowRange } from './winograd'
+import { packWinogradWeights, tileRowRange, winogradPays, winogradScratchBytes, winogradWeightBytes } from './winograd'
 import { wgradGroupLength, wgradScratchBytes, wgradWeights, winogradWeightFits } from './winograd-grad'
 
 export type KernelName =
@@ -30,6 +30,8 @@ export type KernelName =
   | 'forwardThree_f32'
   | 'gradWeight_f64'
   | 'gradWeight_f32'
+  // Winograd F(2×2, 3×3) for 3 × 3 stride-1 convolutions (core/wasm/winograd.as, winograd.ts)
+  | 'winograd_f64'
   // grad-weight of 3 × 3 stride-1 float64 convolutions on Winograd F(2×2, 3×3) (core/wasm/winograd-grad.as)
   | 'wgradWeight_f64'
   // the pooling kernels (core/wasm/pool.as, core/fast/pools.ts)
@@ -213,9 +215,73 @@ interface ConvolutionPass {
   outH: number
   outW: number
   batch: number
+  /**
+   * Runs on the Winograd kernel (weights packed by packWinogradWeights): each thread's scratch,
+   * `scratchBytes` from `scratch` on per part.
+   */
+  winograd?: { scratch: number; scratchBytes: number }
+}
+
+/**
+ * Which kernels a plan's convolutions run on: 'auto' picks Winograd where it pays (winograd.ts),
+ * 'direct' never (the benchmark's comparison).
+ */
+export type ConvMethod = 'auto' | 'direct'
+
+/** The Winograd pass of a convolution with these channels, or undefined when the direct kernels are better. */
+function winogradPass(
+  geometry: ConvGeometry,
+  dtype: Dtype,
+  inPerGroup: number,
+  outPerGroup: number,
+  parts: number,
+  memory: MemoryLayout,
+  method: ConvMethod,
+): ConvolutionPass['winograd'] {
+  if (method === 'direct' || !winogradPays(geometry, dtype, inPerGroup)) return undefined
+  const scratchBytes = winogradScratchBytes(inPerGroup)
+  return { scratch: memory.take(parts * scratchBytes), scratchBytes }
+}
+
+/** Bytes of packed weights for the pass: direct blocks of splatted taps, or Winograd's transformed weights. */
+function weightBytes(groups: number, outPerGroup: number, inPerGroup: number, taps: number, winograd: boolean): number {
+  return groups * (winograd ? winogradWeightBytes(outPerGroup, inPerGroup) : channelBlocks(outPerGroup) * taps * 64)
+}
+
+function winogradCalls(pass: ConvolutionPass, scratch: { scratch: number; scratchBytes: number }, part: number, parts: number): KernelCall[] {
+  const [i0, i1] = tileRowRange(pass.outH, part, parts)
+  if (i0 >= i1) return []
+  const inPerGroup = pass.imageChannels / pass.groups
+  const outPerGroup = pass.outChannels / pass.groups
+  const groupBytes = winogradWeightBytes(outPerGroup, inPerGroup)
+  const calls: KernelCall[] = []
+  for (let n = 0; n < pass.batch; n++) {
+    for (let group = 0; group < pass.groups; group++) {
+      calls.push({
+        kernel: 'winograd_f64',
+        args: [
+          pass.image + (n * pass.imageChannels + group * inPerGroup) * pass.imagePlane * 8,
+          pass.rowStride,
+          pass.imagePlane,
+          inPerGroup,
+          pass.weights + group * groupBytes,
+          pass.bias + group * outPerGroup * 8,
+          pass.output + (n * pass.outChannels + group * outPerGroup) * pass.outH * pass.outW * 8,
+          outPerGroup,
+          pass.outH,
+          pass.outW,
+          i0,
+          i1,
+          scratch.scratch + part * scratch.scratchBytes,
+        ],
+      })
+    }
+  }
+  return calls
 }
 
 function convolutionCalls(pass: ConvolutionPass, dtype: Dtype, part: number, parts: number): KernelCall[] {
+  if (pass.winograd) return winogradCalls(pass, pass.winograd, part, parts)
   const size = BYTES[dtype]
   const calls: KernelCall[] = []
   const [i0, i1] = rowRange(pass.outH, part, parts)
@@ -262,6 +328,7 @@ export function planForward(
   parts = 1,
   into: ResultTargets = {},
   restFrom = 0,
+  method: ConvMethod = 'auto',
 ): Plan<FloatArray> & { outputAt: number } {
   const g = geometry
   const size = BYTES[dtype]
@@ -275,7 +342,8 @@ export function planForward(
   // everything but the image from restFrom on: below it, a run may leave the next one's input
   memory.skipTo(restFrom)
   const offsetsAt = memory.take(taps * 4)
-  const weightsAt = memory.take(g.groups * channelBlocks(g.outChannelsPerGroup) * taps * 64)
+  const winograd = winogradPass(g, dtype, g.inChannelsPerGroup, g.outChannelsPerGroup, parts, memory, method)
+  const weightsAt = memory.take(weightBytes(g.groups, g.outChannelsPerGroup, g.inChannelsPerGroup, taps, !!winograd))
   const biasAt = memory.take(g.outChannels * size)
   const outputLength = g.batch * g.outChannels * g.outH * g.outW
   const outputAt = memory.take(outputLength * size)
@@ -294,6 +362,7 @@ export function planForward(
     outH: g.outH,
     outW: g.outW,
     batch: g.batch,
+    winograd,
   }
   return {
     bytes: memory.bytes,
@@ -305,7 +374,8 @@ export function planForward(
       const view = floatView(buffer, dtype)
       if (!imagePacked) packPaddedInput(x, g, image, view, imageAt / size)
       new Int32Array(buffer, offsetsAt, taps).set(offsets)
-      packWeights(weight, g.outChannels, g.groups, taps, lanes, view, weightsAt / size)
+      if (winograd) packWinogradWeights(weight, g.outChannels, g.inChannelsPerGroup, g.groups, view as Float64Array, weightsAt / size)
+      else packWeights(weight, g.outChannels, g.groups, taps, lanes, view, weightsAt / size)
       if (bias) view.set(bias, biasAt / size)
       else view.fill(0, biasAt / size, biasAt / size + g.outChannels)
     },
@@ -335,6 +405,7 @@ export function planBackward(
   parts = 1,
   into: ResultTargets = {},
   scratchFrom = 0,
+  method: ConvMethod = 'auto',
 ): Plan<FastGradients> & { covered: { at: number; height: number; width: number } | null } {
   const g = geometry
   const size = BYTES[dtype]
@@ -357,10 +428,10 @@ export function planBackward(
   memory.skipTo(scratchFrom)
   // 3 × 3 stride 1 in float64 with 4 input channels or more: grad-weight on Winograd F(2×2, 3×3),
   // whose parts sum dU (16 per (m, c), as lanes of register-block vectors) for the unpack to
-  // turn into dE/dw
-  const winograd = wantWeight && winogradWeightFits(g, dtype)
-  const partLength = winograd ? g.groups * wgradGroupLength(g.outChannelsPerGroup, g.inChannelsPerGroup) : weightLength
-  const offsetsAt = wantWeight && !winograd ? memory.take(taps * 4) : 0
+  // turn into dE/dw ('direct': the benchmark's baseline, never)
+  const winogradWeight = wantWeight && method !== 'direct' && winogradWeightFits(g, dtype)
+  const partLength = winogradWeight ? g.groups * wgradGroupLength(g.outChannelsPerGroup, g.inChannelsPerGroup) : weightLength
+  const offsetsAt = wantWeight && !winogradWeight ? memory.take(taps * 4) : 0
   const partialAt = wantWeight ? memory.take(parts * partLength * 8) : 0
   const rowsPerTile = tileRows(g, image.rowElements, size)
 
@@ -375,7 +446,8 @@ export function planBackward(
   const coveredLength = g.batch * g.inChannels * coveredH * coveredW
   const spreadAt = wantInput ? memory.take(g.batch * g.outChannels * spread.planeElements * size) : 0
   const spreadOffsetsAt = wantInput ? memory.take(spreadTaps * 4) : 0
-  const flippedAt = wantInput ? memory.take(g.groups * channelBlocks(g.inChannelsPerGroup) * spreadTaps * 64) : 0
+  const winograd = wantInput ? winogradPass(g, dtype, g.outChannelsPerGroup, g.inChannelsPerGroup, parts, memory, method) : undefined
+  const flippedAt = wantInput ? memory.take(weightBytes(g.groups, g.inChannelsPerGroup, g.outChannelsPerGroup, spreadTaps, !!winograd)) : 0
   const zeroBiasAt = wantInput ? memory.take(g.inChannels * size) : 0
   const coveredAt = wantInput ? memory.take(coveredLength * size) : 0
 
@@ -390,8 +462,8 @@ export function planBackward(
         plane: spread.planeElements,
       }
     : { at: gradAt, pitch: g.outW, plane: g.outH * g.outW }
-  const scratchBytes = winograd ? wgradScratchBytes(g.outChannelsPerGroup, g.inChannelsPerGroup, Math.max(image.rowElements, grad.pitch)) : 0
-  const wgradScratchAt = winograd ? memory.take(parts * scratchBytes) : 0
+  const scratchBytes = winogradWeight ? wgradScratchBytes(g.outChannelsPerGroup, g.inChannelsPerGroup, Math.max(image.rowElements, grad.pitch)) : 0
+  const wgradScratchAt = winogradWeight ? memory.take(parts * scratchBytes) : 0
   const transposed: ConvolutionPass = {
     image: spreadAt,
     imagePlane: spread.planeElements,
@@ -407,6 +479,7 @@ export function planBackward(
     outH: coveredH,
     outW: coveredW,
     batch: g.batch,
+    winograd,
   }
 
   function winogradWeightCalls(part: number): KernelCall[] {
@@ -443,7 +516,7 @@ export function planBackward(
   }
 
   function weightCalls(part: number): KernelCall[] {
-    if (winograd) return winogradWeightCalls(part)
+    if (winogradWeight) return winogradWeightCalls(part)
     const [i0, i1] = rowRange(g.outH, part, parts)
     if (i0 === i1) return []
     const calls: KernelCall[] = []
@@ -490,14 +563,16 @@ export function planBackward(
       const view = floatView(buffer, dtype)
       if (wantWeight) {
         if (!imagePacked) packPaddedInput(x, g, image, view, imageAt / size)
-        if (!winograd) new Int32Array(buffer, offsetsAt, taps).set(offsets)
+        if (!winogradWeight) new Int32Array(buffer, offsetsAt, taps).set(offsets)
         if (!shareSpread) view.set(gradOutput, gradAt / size)
         new Float64Array(buffer, partialAt, parts * partLength).fill(0)
       }
       if (wantInput) {
         if (!spreadPacked) packSpreadGradient(gradOutput, g, spread, view, spreadAt / size)
         new Int32Array(buffer, spreadOffsetsAt, spreadTaps).set(spreadOffsets)
-        packWeights(transposedWeight(weight, g), g.inChannels, g.groups, spreadTaps, lanes, view, flippedAt / size)
+        const flipped = transposedWeight(weight, g)
+        if (winograd) packWinogradWeights(flipped, g.inChannels, g.outChannelsPerGroup, g.groups, view as Float64Array, flippedAt / size)
+        else packWeights(flipped, g.inChannels, g.groups, spreadTaps, lanes, view, flippedAt / size)
         view.fill(0, zeroBiasAt / size, zeroBiasAt / size + g.inChannels)
       }
     },
@@ -517,7 +592,7 @@ export function planBackward(
         }
       }
       let gradWeight: FloatArray | null = null
-      if (wantWeight && winograd) {
+      if (wantWeight && winogradWeight) {
         gradWeight = target(dtype, weightLength, into.gradWeight, false)
         wgradWeights(new Float64Array(buffer), partialAt / 8, parts, g.groups, g.outChannelsPerGroup, g.inChannelsPerGroup, gradWeight)
       } else if (wantWeight) {

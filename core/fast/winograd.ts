@@ -11,22 +11,26 @@ import { CHANNEL_BLOCK, channelBlocks } from './packing'
 export const TILE_POSITIONS = 16
 
 /**
- * Whether a convolution (and so its grad-input, a 3 × 3 stride-1 convolution too) runs on the
- * Winograd kernels: 3 × 3, stride 1, dilation 1, float64, and enough channels that the
- * transforms pay for themselves.
+ * Whether a convolution's geometry suits the Winograd kernels: 3 × 3, stride 1, dilation 1,
+ * float64 (its grad-input is then a 3 × 3 stride-1 convolution too). Whether they pay is
+ * winogradPays.
  */
 export function winogradFits(geometry: ConvGeometry, dtype: Dtype): boolean {
   const g = geometry
-  return (
-    dtype === 'f64' &&
-    g.kernelH === 3 &&
-    g.kernelW === 3 &&
-    g.strideH === 1 &&
-    g.strideW === 1 &&
-    g.dilationH === 1 &&
-    g.dilationW === 1 &&
-    g.inChannelsPerGroup * g.outChannelsPerGroup >= 16
-  )
+  return dtype === 'f64' && g.kernelH === 3 && g.kernelW === 3 && g.strideH === 1 && g.strideW === 1 && g.dilationH === 1 && g.dilationW === 1
+}
+
+/**
+ * Whether one pass (a forward, or a grad-input: the convolution of dE/dy with the transposed
+ * weight) runs on the Winograd kernel: with fewer than 8 input channels the transforms cost more
+ * than the multiplies they save (measured: bench/README.md, Winograd). The number of output
+ * channels does not decide it, so a convolution of some output channels alone gives those
+ * channels' sums bit for bit as the whole one does (the engine recomputes only the channels
+ * whose kernels changed); with 1 to 4 output channels it is about as fast as the direct kernel,
+ * 2× slower with one.
+ */
+export function winogradPays(geometry: ConvGeometry, dtype: Dtype, inPerGroup: number): boolean {
+  return winogradFits(geometry, dtype) && inPerGroup >= 8
 }
 
 /**
@@ -40,15 +44,32 @@ export function tileRowRange(rows: number, part: number, parts: number): [number
   return [from, to]
 }
 
-/** Bytes of transformed weights for one group: [16 positions][4-channel blocks][C][4] float64. */
-export function winogradWeightBytes(outPerGroup: number, inPerGroup: number): number {
+/** Tile pairs per strip of the kernel (WG_PAIRS in core/wasm/winograd.as). */
+const STRIP_PAIRS = 16
+
+/** Scratch bytes of one kernel call (one thread): the strip's transformed input and 16 sums of 4 channels × 2 vectors. */
+export function winogradScratchBytes(inPerGroup: number): number {
+  return inPerGroup * (TILE_POSITIONS * STRIP_PAIRS * 16 + 64) + TILE_POSITIONS * 128
+}
+
+/** Bytes of transformed weights for one group, [16 positions][4-channel blocks][C][4] float64. */
+function transformedBytes(outPerGroup: number, inPerGroup: number): number {
   return TILE_POSITIONS * channelBlocks(outPerGroup) * inPerGroup * CHANNEL_BLOCK * 8
+}
+
+/**
+ * Bytes of one group's packed weights: transformed, then as they are, (M, C, 3, 3), for the
+ * outputs the kernel computes again directly (not finite).
+ */
+export function winogradWeightBytes(outPerGroup: number, inPerGroup: number): number {
+  return transformedBytes(outPerGroup, inPerGroup) + outPerGroup * inPerGroup * 9 * 8
 }
 
 /**
  * U = G·g·Gᵀ for every (m, c) of `groups` groups, with G = [[1, 0, 0], [½, ½, ½], [½, −½, ½],
  * [0, 0, 1]], laid out per group as [position ξ][block of 4 output channels][c][channel in
- * block]; channels past the group's end get zeros. weight: (M, C, 3, 3).
+ * block] (channels past the group's end get zeros), followed by the group's weights as they are.
+ * weight: (M, C, 3, 3).
  */
 export function packWinogradWeights(weight: Float64Array, outChannels: number, inPerGroup: number, groups: number, target: Float64Array, at: number): void {
   const outPerGroup = outChannels / groups
@@ -66,6 +87,8 @@ export function packWinogradWeights(weight: Float64Array, outChannels: number, i
         }
       }
     }
+    const own = outPerGroup * inPerGroup * 9
+    target.set(weight.subarray(group * own, (group + 1) * own), base + transformedBytes(outPerGroup, inPerGroup) / 8)
   }
 }
 
