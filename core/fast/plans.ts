@@ -19,7 +19,7 @@ import {
   transposedWeight,
 } from './packing'
 import { packWinogradWeights, tileRowRange, winogradPays, winogradScratchBytes, winogradWeightBytes } from './winograd'
-import { wgradGroupLength, wgradScratchBytes, wgradWeights, winogradWeightFits } from './winograd-grad'
+import { sumDirectly, wgradGroupLength, wgradScratchBytes, wgradWeights, winogradWeightFits } from './winograd-grad'
 
 export type KernelName =
   | 'forward_f64'
@@ -595,6 +595,7 @@ export function planBackward(
       if (wantWeight && winogradWeight) {
         gradWeight = target(dtype, weightLength, into.gradWeight, false)
         wgradWeights(new Float64Array(buffer), partialAt / 8, parts, g.groups, g.outChannelsPerGroup, g.inChannelsPerGroup, gradWeight)
+        sumDirectly(x, gradOutput, g, gradWeight)
       } else if (wantWeight) {
         const partial = new Float64Array(buffer, partialAt, parts * weightLength)
         const sum = partial.slice(0, weightLength)

@@ -3,11 +3,13 @@
 // dE/dw = Gᵀ·dU·G from those sums. 2.25× fewer multiplies than the direct sum; the transforms'
 // additions round differently, by about 1e-16 of the sums' magnitude.
 //
-// A NaN or ±∞ in x or dE/dy reaches, through the transforms, all 9 taps of every (m, c) whose
-// sum it enters, as NaN or ±∞ (the direct sum: only the taps that read it; where it gives ±∞
-// this may give NaN).
+// A NaN or ±∞ in x or dE/dy would reach, through the transforms, all 9 taps of every (m, c)
+// whose sum it enters (the direct sum: only the taps that read it), and ∞ − ∞ can make NaN of
+// the direct sum's ±∞: an (m, c) with a non-finite tap is summed again directly
+// (sumDirectly), so non-finite inputs give the direct sum's values.
 
 import type { ConvGeometry } from '../geometry'
+import { paddingMaps } from '../geometry'
 import type { Dtype, FloatArray } from './memory-layout'
 import { TILE_POSITIONS, winogradFits } from './winograd'
 
@@ -101,5 +103,50 @@ export function transformGradient(du: ArrayLike<number>, target: FloatArray, to:
     target[to + a * 3] = t[0] + (t[1] + t[2]) * 0.5
     target[to + a * 3 + 1] = (t[1] - t[2]) * 0.5
     target[to + a * 3 + 2] = (t[1] + t[2]) * 0.5 + t[3]
+  }
+}
+
+/**
+ * dE/dw of every (m, c) with a NaN or ±∞ among its 9 taps in `target`, summed again directly
+ * from x and dE/dy (Σ over batch, rows and columns of dE/dy · padded x, core's order): the
+ * Winograd transforms spread a non-finite value to all 9 taps and can turn ±∞ into NaN.
+ */
+export function sumDirectly(x: Float64Array, gradOutput: Float64Array, geometry: ConvGeometry, target: FloatArray): void {
+  const g = geometry
+  const outPerGroup = g.outChannelsPerGroup
+  const inPerGroup = g.inChannelsPerGroup
+  let maps: { rows: Int32Array; cols: Int32Array } | null = null
+  for (let m = 0; m < g.outChannels; m++) {
+    const group = Math.floor(m / outPerGroup)
+    for (let c = 0; c < inPerGroup; c++) {
+      const at = (m * inPerGroup + c) * 9
+      let finite = true
+      for (let k = 0; k < 9; k++) finite &&= Number.isFinite(target[at + k])
+      if (finite) continue
+      maps ??= paddingMaps(g)
+      const { rows, cols } = maps
+      const channel = group * inPerGroup + c
+      for (let a = 0; a < 3; a++) {
+        for (let b = 0; b < 3; b++) {
+          // core's conv2dBackward: per batch item Σ padded x · dE/dy (zero padding as 0 · dE/dy)
+          let total = 0
+          for (let n = 0; n < g.batch; n++) {
+            const plane = (n * g.inChannels + channel) * g.inH * g.inW
+            const gradPlane = (n * g.outChannels + m) * g.outH * g.outW
+            let sum = 0
+            for (let i = 0; i < g.outH; i++) {
+              const row = rows[i + a]
+              for (let j = 0; j < g.outW; j++) {
+                const col = cols[j + b]
+                const value = row < 0 || col < 0 ? 0 : x[plane + row * g.inW + col]
+                sum += value * gradOutput[gradPlane + i * g.outW + j]
+              }
+            }
+            total += sum
+          }
+          target[at + a * 3 + b] = total
+        }
+      }
+    }
   }
 }

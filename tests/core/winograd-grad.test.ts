@@ -5,6 +5,7 @@
 // non-finite values where the reference has them.
 import { setFlagsFromString } from 'node:v8'
 import { describe, expect, it } from 'vitest'
+import type { Conv2dOptions } from '../../core'
 import { conv2dBackward, convGeometry, normalTensor, seededSource } from '../../core'
 import type { FastKernels } from '../../core/fast'
 import { createFastKernels, supportsKind } from '../../core/fast'
@@ -77,37 +78,38 @@ for (const [kind, kernels] of kernelSets) {
       }
     })
 
-    it('gives a non-finite dE/dw wherever the reference has one (a NaN or ±∞ in x or dE/dy)', () => {
+    it('gives the reference NaN and ±∞ where it has them, and its numbers elsewhere (a NaN or ±∞ in x or dE/dy)', () => {
       const c: WinogradCase = { name: 'specials', batch: 2, inChannels: 4, outChannels: 5, height: 7, width: 9, options: { padding: [1, 1] } }
-      const specials: [keyof CaseTensors, number, number][] = [
-        ['x', NaN, 0],
-        ['x', Infinity, 17],
-        ['x', -Infinity, 200],
-        ['gradOutput', NaN, 40],
-        ['gradOutput', Infinity, 3],
-        ['x', NaN, 7 * 9 - 1], // the last pixel of a plane: read only by the tiles at the edge
+      const specials: [keyof CaseTensors, number, number, Conv2dOptions][] = [
+        ['x', NaN, 0, { padding: [1, 1] }],
+        ['x', Infinity, 17, { padding: [1, 1] }],
+        ['x', -Infinity, 200, { padding: [1, 1], paddingMode: 'reflect' }],
+        ['gradOutput', NaN, 40, { padding: [1, 1] }],
+        ['gradOutput', Infinity, 3, { padding: [1, 1] }],
+        ['gradOutput', -Infinity, 0, { padding: [1, 1], paddingMode: 'circular' }],
+        ['x', NaN, 7 * 9 - 1, { padding: [0, 0] }], // the last pixel of a plane: read by one tap only
       ]
-      for (const [tensor, value, at] of specials) {
-        const tensors = caseTensors(c, 5)
+      for (const [tensor, value, at, options] of specials) {
+        const tensors = caseTensors({ ...c, options }, 5)
         tensors[tensor].data[at] = value
+        if (tensor === 'x') tensors.x.data[at + 3 * 7 * 9] = -value // the same place in batch item 1: ∞ − ∞
         const { x, weight, gradOutput } = tensors
-        const g = convGeometry(x.shape, weight.shape, c.options)
-        const expected = conv2dBackward(x, weight, null, gradOutput, c.options).gradWeight.data
-        const actual = kernels.backward(x.data, weight.data, gradOutput.data, g, 'f64', { input: false, weight: true }).gradWeight!
-        let nonFinite = 0
-        for (let k = 0; k < expected.length; k++) {
-          if (Number.isFinite(expected[k])) continue
-          nonFinite++
-          expect(Number.isFinite(actual[k]), `${tensor}[${at}] = ${value}: dE/dw[${k}]`).toBe(false)
-        }
-        expect(nonFinite).toBeGreaterThan(0)
-        // (m, c) pairs the special value does not reach stay exact
-        for (let pair = 0; pair < expected.length / 9; pair++) {
-          const block = Array.from(expected.subarray(pair * 9, pair * 9 + 9))
-          if (!block.every(Number.isFinite)) continue
-          const got = actual.subarray(pair * 9, pair * 9 + 9)
-          const largest = Math.max(...block.map(Math.abs))
-          for (let k = 0; k < 9; k++) expect(Math.abs(got[k] - block[k])).toBeLessThanOrEqual(1e-12 * largest)
+        const g = convGeometry(x.shape, weight.shape, options)
+        expect(winogradWeightFits(g, 'f64')).toBe(true)
+        const expected = conv2dBackward(x, weight, null, gradOutput, options).gradWeight.data
+        for (const input of [false, true]) {
+          const actual = kernels.backward(x.data, weight.data, gradOutput.data, g, 'f64', { input, weight: true }).gradWeight!
+          let nonFinite = 0
+          const largest = Math.max(...Array.from(expected).filter(Number.isFinite).map(Math.abs))
+          for (let k = 0; k < expected.length; k++) {
+            const where = `${tensor}[${at}] = ${value}, dE/dx ${input}: dE/dw[${k}]`
+            if (Number.isFinite(expected[k])) expect(Math.abs(actual[k] - expected[k]), where).toBeLessThanOrEqual(1e-12 * largest)
+            else {
+              nonFinite++
+              expect(actual[k], where).toBe(expected[k]) // toBe: Object.is, NaN equals NaN
+            }
+          }
+          expect(nonFinite).toBeGreaterThan(0)
         }
       }
     })
