@@ -6,40 +6,16 @@
 import { setFlagsFromString } from 'node:v8'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import type { Conv2dOptions } from '../../core'
-import { conv2d, conv2dBackward, convGeometry, normalTensor, outputShape, seededSource } from '../../core'
-import type { Dtype, FastKernels } from '../../core/fast'
 import { createFastKernels, supportsKind } from '../../core/fast'
-import { worstError as worst } from './fast-helpers'
+import { checkAgainstCore, type KernelCase } from './fast-helpers'
 
 // Node 20 hides relaxed SIMD behind a V8 flag (see fast-relaxed.test.ts)
 if (!supportsKind('relaxed-simd')) setFlagsFromString('--experimental-wasm-relaxed-simd')
 const kinds = [await createFastKernels({ prefer: 'simd' }), await createFastKernels({ prefer: 'relaxed-simd' })]
 
-interface Wide {
-  input: number[]
-  weight: number[]
-  options: Conv2dOptions
-  seed: number
-}
+type Wide = KernelCase
 
-function check(kernels: FastKernels, dtype: Dtype, s: Wide): void {
-  const source = seededSource(s.seed)
-  const x = normalTensor(s.input, source)
-  const weight = normalTensor(s.weight, source)
-  const bias = normalTensor([s.weight[0]], source)
-  const geometry = convGeometry(s.input, s.weight, s.options, s.weight[0])
-  const gradOutput = normalTensor(outputShape(geometry), source)
-  const expected = conv2d(x, weight, bias, s.options).output
-  const grads = conv2dBackward(x, weight, bias, gradOutput, s.options)
-  const scale = dtype === 'f64' ? 'element' : 'tensor'
-  const tolerance = dtype === 'f64' ? 1e-12 : 1e-5
-  const label = `${kernels.kind} ${dtype} ${JSON.stringify(s)}`
-  expect(worst(kernels.forward(x.data, weight.data, bias.data, geometry, dtype), expected.data, scale), `output ${label}`).toBeLessThanOrEqual(tolerance)
-  const fast = kernels.backward(x.data, weight.data, gradOutput.data, geometry, dtype)
-  expect(worst(fast.gradInput!, grads.gradInput.data, scale), `grad input ${label}`).toBeLessThanOrEqual(tolerance)
-  expect(worst(fast.gradWeight!, grads.gradWeight.data, scale), `grad weight ${label}`).toBeLessThanOrEqual(tolerance)
-}
+const check = checkAgainstCore
 
 const wide: fc.Arbitrary<Wide> = fc
   .record({

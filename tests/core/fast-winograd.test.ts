@@ -7,37 +7,18 @@ import { setFlagsFromString } from 'node:v8'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { Conv2dOptions, PaddingMode } from '../../core'
-import { PADDING_MODES, conv2d, conv2dBackward, convGeometry, normalTensor, outputShape, seededSource } from '../../core'
+import { PADDING_MODES, conv2d, conv2dBackward, convGeometry, normalTensor, seededSource } from '../../core'
 import type { FastKernels } from '../../core/fast'
 import { createFastKernels, supportsKind } from '../../core/fast'
 import { tileRowRange, winogradPays } from '../../core/fast/winograd'
-import { worstError as worst } from './fast-helpers'
+import { checkAgainstCore, worstError as worst, type KernelCase } from './fast-helpers'
 
 if (!supportsKind('relaxed-simd')) setFlagsFromString('--experimental-wasm-relaxed-simd')
 const kinds = [await createFastKernels({ prefer: 'simd' }), await createFastKernels({ prefer: 'relaxed-simd' })]
 
-interface Case {
-  input: number[]
-  weight: number[]
-  options: Conv2dOptions
-  seed: number
-}
+type Case = KernelCase
 
-function check(kernels: FastKernels, s: Case): void {
-  const source = seededSource(s.seed)
-  const x = normalTensor(s.input, source)
-  const weight = normalTensor(s.weight, source)
-  const bias = normalTensor([s.weight[0]], source)
-  const geometry = convGeometry(s.input, s.weight, s.options, s.weight[0])
-  const gradOutput = normalTensor(outputShape(geometry), source)
-  const expected = conv2d(x, weight, bias, s.options).output
-  const grads = conv2dBackward(x, weight, bias, gradOutput, s.options)
-  const label = `${kernels.kind} ${JSON.stringify(s)}`
-  expect(worst(kernels.forward(x.data, weight.data, bias.data, geometry, 'f64'), expected.data, 'element'), `output ${label}`).toBeLessThanOrEqual(1e-12)
-  const fast = kernels.backward(x.data, weight.data, gradOutput.data, geometry, 'f64')
-  expect(worst(fast.gradInput!, grads.gradInput.data, 'element'), `grad input ${label}`).toBeLessThanOrEqual(1e-12)
-  expect(worst(fast.gradWeight!, grads.gradWeight.data, 'element'), `grad weight ${label}`).toBeLessThanOrEqual(1e-12)
-}
+const check = (kernels: FastKernels, s: Case): void => checkAgainstCore(kernels, 'f64', s)
 
 const cases: fc.Arbitrary<Case> = fc
   .record({
