@@ -99,6 +99,31 @@ describe.each(makers)('%s', (_, makeMaps) => {
 describe.each([
   ['simd', simd],
   ['relaxed-simd', relaxed],
+])("planeMaps_f64 in the %s kernels' memory against toMapStack, bit for bit", (_, kernels) => {
+  // boxes of 2 to 8 (even ones take two boxes at a time, odd ones one), zeros, NaN and ±∞ among the values
+  const tensor = normalTensor([1, 3, 41, 70], seededSource(31))
+  const plane = 41 * 70
+  tensor.data.fill(0, 0, 200)
+  tensor.data[300] = NaN
+  tensor.data[plane + 333] = Infinity
+  tensor.data[2 * plane + 1000] = -Infinity
+  for (const maxSide of [35, 24, 18, 14, 12, 9]) {
+    it(`gives the same maps (box ${boxFactor(41, 70, maxSide)})`, () => {
+      const maps = kernelMaps(kernels, tensor, maxSide)
+      const want = toMapStack(tensor, maxSide)
+      expect(Array.from(maps.data).every((v, k) => Object.is(v, want.data[k]))).toBe(true)
+      expect([Array.from(maps.min), Array.from(maps.max), Array.from(maps.nonFinite)]).toEqual([
+        Array.from(want.min),
+        Array.from(want.max),
+        Array.from(want.nonFinite),
+      ])
+    })
+  }
+})
+
+describe.each([
+  ['simd', simd],
+  ['relaxed-simd', relaxed],
 ])("planeMaps_f64 over dE/dx in the %s kernels' memory", (_, kernels) => {
   const source = seededSource(23)
   const x = normalTensor([2, 3, 37, 50], source)
