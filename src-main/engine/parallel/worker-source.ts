@@ -5,8 +5,10 @@
 // Protocol (from the runner): { type: 'init', module, memory } once, then
 // { type: 'run', id, calls: [{ kernel, args, target?, source? }] } (copyPlanes and copyIn: copies
 // out of the memory into target, or into it from source, arrays over a SharedArrayBuffer, not
-// WebAssembly calls); it answers { type: 'ready' },
-// { type: 'done', id } or { type: 'failed', id, message }.
+// WebAssembly calls), or { type: 'run', id, parts: [calls, …], next } where every thread gets the
+// same parts and takes the next one not taken (Atomics.add on the shared Int32Array next) until
+// none is left: a thread slowed down by other work on its core takes fewer. It answers
+// { type: 'ready' }, { type: 'done', id } or { type: 'failed', id, message }.
 
 export const WORKER_SOURCE = `
 'use strict'
@@ -45,11 +47,16 @@ parentPort.on('message', (message) => {
   } else if (message.type === 'run') {
     try {
       let view = null
-      for (const call of message.calls) {
-        if (call.kernel === 'copyPlanes') copyPlanes((view = view || new Float64Array(memory.buffer)), call.target, call.args)
-        else if (call.kernel === 'copyIn') copyIn((view = view || new Float64Array(memory.buffer)), call.source, call.args)
-        else kernels[call.kernel](...call.args)
+      const run = (calls) => {
+        for (const call of calls) {
+          if (call.kernel === 'copyPlanes') copyPlanes((view = view || new Float64Array(memory.buffer)), call.target, call.args)
+          else if (call.kernel === 'copyIn') copyIn((view = view || new Float64Array(memory.buffer)), call.source, call.args)
+          else kernels[call.kernel](...call.args)
+        }
       }
+      if (message.parts) {
+        for (let part = Atomics.add(message.next, 0, 1); part < message.parts.length; part = Atomics.add(message.next, 0, 1)) run(message.parts[part])
+      } else run(message.calls)
       parentPort.postMessage({ type: 'done', id: message.id })
     } catch (error) {
       parentPort.postMessage({ type: 'failed', id: message.id, message: String((error && error.message) || error) })
