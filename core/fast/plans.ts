@@ -1,7 +1,7 @@
 // One kernel run laid out in memory: where each buffer goes, how the tensors are packed in,
 // which kernel calls compute it (split into parts by output rows, taken by the threads as they
-// finish the last one), and how
-// the results are read back. Single-thread and worker-thread runners share these plans.
+// finish the last one), and how the results are read back. Single-thread and worker-thread
+// runners share these plans.
 
 import type { ConvGeometry } from '../geometry'
 import { sumPerChannel } from '../conv2d-backward'
