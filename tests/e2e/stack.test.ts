@@ -231,7 +231,28 @@ describe('stacks in the app', () => {
       const before = await status.getAttribute('data-request-id')
       const started = Date.now()
       await cell.fill(String(0.1 + run / 100))
-      await expect.poll(() => status.getAttribute('data-request-id'), { timeout: 60_000, interval: 20 }).not.toBe(before)
+      // woken by the page's own DOM change (a MutationObserver), not by polling: a poll every
+      // 20 ms ran Playwright's queries in the page (about 14 ms of its CPU per edit) while the
+      // engine computed the next answer
+      await page.evaluate(
+        (previous) =>
+          new Promise<void>((resolve, reject) => {
+            const answered = () => document.querySelector('[data-testid="stack-status"]')?.getAttribute('data-request-id') !== previous
+            if (answered()) return resolve()
+            const observer = new MutationObserver(() => {
+              if (!answered()) return
+              observer.disconnect()
+              clearTimeout(timer)
+              resolve()
+            })
+            const timer = setTimeout(() => {
+              observer.disconnect()
+              reject(new Error('no answer from the engine within 60 s'))
+            }, 60_000)
+            observer.observe(document.body, { attributes: true, subtree: true, attributeFilter: ['data-request-id'], childList: true })
+          }),
+        before,
+      )
       const took = Date.now() - started
       if (run < WARM_UP) continue
       endToEnd.push(took)
