@@ -229,12 +229,11 @@ interface ConvolutionPass {
  */
 export type ConvMethod = 'auto' | 'direct'
 
-/** The Winograd pass of a convolution with these channels, or undefined when the direct kernels are better. */
+/** The Winograd pass of a convolution with these input channels, or undefined when the direct kernels are better. */
 function winogradPass(
   geometry: ConvGeometry,
   dtype: Dtype,
   inPerGroup: number,
-  outPerGroup: number,
   parts: number,
   memory: MemoryLayout,
   method: ConvMethod,
@@ -343,7 +342,7 @@ export function planForward(
   // everything but the image from restFrom on: below it, a run may leave the next one's input
   memory.skipTo(restFrom)
   const offsetsAt = memory.take(taps * 4)
-  const winograd = winogradPass(g, dtype, g.inChannelsPerGroup, g.outChannelsPerGroup, parts, memory, method)
+  const winograd = winogradPass(g, dtype, g.inChannelsPerGroup, parts, memory, method)
   const weightsAt = memory.take(weightBytes(g.groups, g.outChannelsPerGroup, g.inChannelsPerGroup, taps, !!winograd))
   const biasAt = memory.take(g.outChannels * size)
   const outputLength = g.batch * g.outChannels * g.outH * g.outW
@@ -447,7 +446,7 @@ export function planBackward(
   const coveredLength = g.batch * g.inChannels * coveredH * coveredW
   const spreadAt = wantInput ? memory.take(g.batch * g.outChannels * spread.planeElements * size) : 0
   const spreadOffsetsAt = wantInput ? memory.take(spreadTaps * 4) : 0
-  const winograd = wantInput ? winogradPass(g, dtype, g.outChannelsPerGroup, g.inChannelsPerGroup, parts, memory, method) : undefined
+  const winograd = wantInput ? winogradPass(g, dtype, g.outChannelsPerGroup, parts, memory, method) : undefined
   const flippedAt = wantInput ? memory.take(weightBytes(g.groups, g.inChannelsPerGroup, g.outChannelsPerGroup, spreadTaps, !!winograd)) : 0
   const zeroBiasAt = wantInput ? memory.take(g.inChannels * size) : 0
   const coveredAt = wantInput ? memory.take(coveredLength * size) : 0
