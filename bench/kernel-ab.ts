@@ -4,7 +4,8 @@
 // once, then only its kernel calls are timed, on 1 or 2 worker threads over one shared memory
 // (the runner's split by output rows). With --before, the kernels of an older build (its
 // core/wasm/generated/kernels.ts) run on the same packed memory, timed in turns with these, and
-// their results are compared bit for bit (a reordering of loops must not change a single sum).
+// their results are compared bit for bit (a reordering of loops must not change a single sum);
+// a build from before the Winograd kernels lacks them: --before then fails on the 3 × 3 stride-1 shapes they run.
 // With --direct, this build's direct kernels come first, as the baseline of its Winograd ones
 // (plans with method 'direct'; each packed before its turn, results compared within 1e-12).
 

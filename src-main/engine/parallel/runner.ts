@@ -84,7 +84,7 @@ const MAXIMUM_PAGES = 65536
  */
 const PARTS_PER_THREAD = 4
 
-/** Every thread runs `plan`'s parts of one phase (calls, before or after) as it takes them; resolves when all are done. */
+/** Every thread runs the parts of one phase of a plan (calls, before or after) as it takes them; resolves when all are done. */
 function runPhase(workers: KernelThread[], parts: number, callsOf: (part: number) => KernelCall[]): Promise<unknown> {
   const lists = Array.from({ length: parts }, (_, part) => callsOf(part)).filter((calls) => calls.length > 0)
   if (lists.length === 0) return Promise.resolve()
