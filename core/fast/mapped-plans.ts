@@ -74,6 +74,26 @@ export interface MappedTargets {
   relu?: Float64Array
 }
 
+/**
+ * Arrays that live in the kernels' memory (the runner's): a stack's tensors written there in
+ * place by the kernels, so that no run copies them out. A run's own buffers start at `from`,
+ * past all of them.
+ */
+export interface KernelArrays {
+  /** The byte address of `array` when it is one of these, else null. */
+  addressOf(array: Float64Array | undefined): number | null
+  /** A new one of `length` values (null when the memory has no room: the caller makes its own). */
+  take(length: number): Float64Array | null
+  /** The first byte a run's buffers may use; read after taking arrays. */
+  readonly from: number
+}
+
+/** The given array when it is in kernel memory and fits, else a new one there, else a shared array of its own. */
+function resultArray(given: Float64Array | undefined, length: number, arrays: KernelArrays | undefined): Float64Array {
+  if (arrays && given?.length === length && arrays.addressOf(given) !== null) return given
+  return arrays?.take(length) ?? sharedTarget(given, length)
+}
+
 /** Planes of height × width f64 in kernel memory: where the first starts and how rows and planes are apart. */
 interface Planes {
   at: number
@@ -118,7 +138,8 @@ function mapsCall(source: Planes, layout: MapsLayout, p0: number, p1: number, su
 /**
  * The reluPlaneMaps_f64 call for planes [p0, p1): the ReLU's values of `source` (forward; or,
  * with `mask` its output y, the ReLU's dE/dx for dE/dy = source) into `target`, with the maps of
- * both (sums: 2 × displayW f64 of this thread's scratch).
+ * both (sums: 2 × displayW f64 of this thread's scratch). `copies`: the byte addresses of dense
+ * copies of all planes of the source and of the ReLU's values, made in the same pass (0: none).
  */
 function reluMapsCall(
   source: Planes,
@@ -129,6 +150,7 @@ function reluMapsCall(
   p0: number,
   p1: number,
   sums: number,
+  copies: { source: number; relu: number },
 ): KernelCall {
   const { height, width, factor, displayH, displayW } = maps
   const shift = p0 * displayH * displayW * 4
@@ -153,6 +175,8 @@ function reluMapsCall(
       sums,
       maps.ranges + p0 * 24,
       reluMaps.ranges + p0 * 24,
+      copies.source && copies.source + p0 * height * width * 8,
+      copies.relu && copies.relu + p0 * height * width * 8,
     ],
   }
 }
@@ -248,32 +272,41 @@ export function planForwardMapped(
   relu: boolean,
   into: MappedTargets = {},
   next?: ConvGeometry,
+  arrays?: KernelArrays,
 ): Plan<MappedForward> {
   const g = geometry
   const planes = g.batch * g.outChannels
   const [height, width] = [g.outH, g.outW]
   const length = planes * height * width
+  // y and relu(y) written where they are kept when they can be (kernel memory), else copied out
+  const outputData = resultArray(into.output, length, arrays)
+  const reluData = relu ? resultArray(into.relu, length, arrays) : null
+  const outputAt = arrays?.addressOf(outputData) ?? undefined
+  const reluInPlace = arrays?.addressOf(reluData ?? undefined) ?? null
+  const from = arrays?.from
   // the next Conv2d's padded input goes where its forward plan puts it (the first buffer), and
   // this plan's buffers after it
   const direct = relu && packsNext(g, next)
   const nextImage = direct ? planarLayout(next.paddedH, next.paddedW, 1, 2) : null
-  const nextAt = new MemoryLayout().take(0)
+  const nextAt = new MemoryLayout(from).take(0)
   const nextBytes = nextImage ? planes * nextImage.planeElements * 8 : 0
-  const base = planForward(x, weight, bias, g, 'f64', parts, {}, nextImage ? nextAt + nextBytes + 64 : 0)
+  const base = planForward(x, weight, bias, g, 'f64', parts, { from, output: outputData, outputAt }, nextImage ? nextAt + nextBytes + 64 : 0)
   const memory = new MemoryLayout(base.bytes)
   // each thread's box sums: two display rows' worth (the fused ReLU pass sums both maps)
   const sums = memory.take(parts * 2 * width * 8)
   const outputMaps = takeMaps(memory, planes, height, width, maxSide, sums)
-  const reluAt = relu && !nextImage ? memory.take(length * 8) : 0
+  const reluAt = relu && !nextImage ? (reluInPlace ?? memory.take(length * 8)) : 0
   const reluMaps = relu ? takeMaps(memory, planes, height, width, maxSide, sums) : null
   const output = dense(base.outputAt, height, width)
   const activated: Planes =
     nextImage && next
       ? { at: nextAt + (next.padTop * nextImage.rowElements + next.padLeft) * 8, pitch: nextImage.rowElements, planeStride: nextImage.planeElements }
       : dense(reluAt, height, width)
-  const outputData = sharedTarget(into.output, length)
-  const reluData = relu ? sharedTarget(into.relu, length) : null
-  // x in shared memory (a stack's tensor) is packed by the kernel threads, unless already in place
+  // relu(y) left in the next Conv2d's padded input is copied to its array (in kernel memory) in
+  // the same pass; what is not in kernel memory is copied out after it
+  const reluCopy = nextImage !== null && reluInPlace !== null ? reluInPlace : 0
+  const copyOutput = outputAt === undefined
+  const copyRelu = relu && (nextImage !== null || reluInPlace === null) && reluCopy === 0
   const image = planarLayout(g.paddedH, g.paddedW, g.strideW, 2)
   const threadsPack = shared(x) && g.paddingMode === 'zeros' && image.phases === 1
   let packImage = false
@@ -297,21 +330,22 @@ export function planForwardMapped(
       const [p0, p1] = planeRange(planes, part, parts)
       if (p0 === p1) return []
       const partSums = sums + part * 2 * width * 8
-      if (!reluMaps || !reluData) return [mapsCall(output, outputMaps, p0, p1, partSums), copyCall(output, p0, p1, height, width, outputData)]
+      const copies = (...wanted: Array<[boolean, Planes, Float64Array | null]>) =>
+        wanted.filter(([copy, , target]) => copy && target).map(([, source, target]) => copyCall(source, p0, p1, height, width, target!))
+      if (!reluMaps || !reluData) return [mapsCall(output, outputMaps, p0, p1, partSums), ...copies([copyOutput, output, outputData])]
       const calls: KernelCall[] = []
       if (nextImage && next) {
         const args = [offset(activated, p0) - (next.padTop * nextImage.rowElements + next.padLeft) * 8, p1 - p0, nextImage.rowElements]
         calls.push({ kernel: 'zeroBorder_f64', args: [...args, nextImage.planeElements, next.paddedH, next.padTop, next.padLeft, height, width] })
       }
       calls.push(
-        reluMapsCall(output, null, activated, outputMaps, reluMaps, p0, p1, partSums),
-        copyCall(output, p0, p1, height, width, outputData),
-        copyCall(activated, p0, p1, height, width, reluData),
+        reluMapsCall(output, null, activated, outputMaps, reluMaps, p0, p1, partSums, { source: 0, relu: reluCopy }),
+        ...copies([copyOutput, output, outputData], [copyRelu, activated, reluData]),
       )
       return calls
     },
     unpack(buffer) {
-      // y and relu(y) are in their arrays already (copied by the kernel threads)
+      // y and relu(y) are in their arrays already (written there or copied by the kernel threads)
       const result: MappedForward = { output: { data: outputData, maps: readMaps(buffer, outputMaps, outputData, 0) }, relu: null }
       if (reluMaps && reluData) result.relu = { data: reluData, maps: readMaps(buffer, reluMaps, reluData, 0) }
       return result
@@ -346,12 +380,19 @@ export function planBackwardMapped(
   maxSide: number,
   relu: boolean,
   into: MappedTargets = {},
+  arrays?: KernelArrays,
 ): Plan<MappedBackward> {
   const g = geometry
   const planes = g.batch * g.inChannels
   const length = planes * g.inH * g.inW
-  const gradInputData = sharedTarget(into.gradInput, length)
-  const base = planBackward(x, weight, gradOutput, g, 'f64', wants, parts, { gradInput: gradInputData, gradInputCopied: true })
+  const gradInputData = resultArray(into.gradInput, length, arrays)
+  // the ReLU's dE/dx written where it is kept when it can be (kernel memory), else copied out
+  const maskedData = relu ? resultArray(into.relu, length, arrays) : null
+  const maskedInPlace = arrays?.addressOf(maskedData ?? undefined) ?? null
+  // dE/dx (the interior of the transposed convolution's output) copied to its array in the
+  // ReLU's pass when that array is in kernel memory
+  const gradInputAt = arrays?.addressOf(gradInputData) ?? null
+  const base = planBackward(x, weight, gradOutput, g, 'f64', wants, parts, { gradInput: gradInputData, gradInputCopied: true, from: arrays?.from })
   const covered = base.covered
   if (!covered || !backwardMappable(g, wants)) throw new Error('planBackwardMapped: not mappable (see backwardMappable)')
   const [height, width] = [g.inH, g.inW]
@@ -371,10 +412,9 @@ export function planBackwardMapped(
   const activated: Planes = inImage
     ? { at: base.image!.from + (g.padTop * image.rowElements + g.padLeft) * 8, pitch: image.rowElements, planeStride: image.planeElements }
     : dense(copyAt, height, width)
-  const maskedAt = relu ? memory.take(length * 8) : 0
+  const maskedAt = relu ? (maskedInPlace ?? memory.take(length * 8)) : 0
   const maskedMaps = relu ? takeMaps(memory, planes, height, width, maxSide, sums) : null
   const masked = dense(maskedAt, height, width)
-  const maskedData = relu ? sharedTarget(into.relu, length) : null
   // a stack's tensors (shared memory) are packed by the kernel threads, unless already in place:
   // x where grad-weight wants it (zero padding, one column phase), dE/dy spread at stride 1
   const imageByThreads = base.image !== undefined && shared(x) && image.phases === 1
@@ -426,19 +466,20 @@ export function planBackwardMapped(
       const partSums = sums + part * 2 * width * 8
       const copy = copyCall(gradient, p0, p1, height, width, gradInputData)
       if (!maskedMaps || !maskedData) return [mapsCall(gradient, gradientMaps, p0, p1, partSums), copy]
+      const copies = { source: gradInputAt ?? 0, relu: 0 }
       const calls: KernelCall[] = []
       if (copyByThreads) {
         calls.push({ kernel: 'copyIn', args: [offset(activated, p0) / 8, width, height * width, p1 - p0, height, width, p0 * height * width], source: x })
       }
       calls.push(
-        reluMapsCall(gradient, activated, masked, gradientMaps, maskedMaps, p0, p1, partSums),
-        copy,
-        copyCall(masked, p0, p1, height, width, maskedData),
+        reluMapsCall(gradient, activated, masked, gradientMaps, maskedMaps, p0, p1, partSums, copies),
+        ...(gradInputAt === null ? [copy] : []),
+        ...(maskedInPlace === null ? [copyCall(masked, p0, p1, height, width, maskedData)] : []),
       )
       return calls
     },
     unpack(buffer) {
-      // dE/dx (and the ReLU's) are in their arrays already (copied by the kernel threads)
+      // dE/dx (and the ReLU's) are in their arrays already (written there or copied by the kernel threads)
       const grads = base.unpack(buffer)
       const gradInput = gradInputData
       const gradInputMaps = readMaps(buffer, gradientMaps, gradInput, 0)

@@ -174,6 +174,10 @@ export interface ResultTargets {
    * stay in kernel memory and be used again by the next run with the same x and layout.
    */
   stableInput?: boolean
+  /** The first byte of kernel memory the plan may use: below it lie arrays the caller keeps there (see KernelArrays). */
+  from?: number
+  /** `output` is in kernel memory at this byte address: the kernels write it in place and unpack copies nothing. */
+  outputAt?: number
 }
 
 /** Packs the plan's tensors, skipping the padded input when `packed` already holds it there. */
@@ -336,7 +340,7 @@ export function planForward(
   const image = planarLayout(g.paddedH, g.paddedW, g.strideW, lanes)
   const offsets = tapOffsets(image, g.inChannelsPerGroup, g.kernelH, g.kernelW, g.dilationH, g.dilationW)
   const taps = offsets.length
-  const memory = new MemoryLayout()
+  const memory = new MemoryLayout(into.from)
   const imageAt = memory.take(g.batch * g.inChannels * image.planeElements * size)
   const imageTo = memory.bytes
   // everything but the image from restFrom on: below it, a run may leave the next one's input
@@ -346,7 +350,8 @@ export function planForward(
   const weightsAt = memory.take(weightBytes(g.groups, g.outChannelsPerGroup, g.inChannelsPerGroup, taps, !!winograd))
   const biasAt = memory.take(g.outChannels * size)
   const outputLength = g.batch * g.outChannels * g.outH * g.outW
-  const outputAt = memory.take(outputLength * size)
+  const inPlace = into.outputAt !== undefined && into.output?.length === outputLength
+  const outputAt = inPlace ? into.outputAt! : memory.take(outputLength * size)
   const pass: ConvolutionPass = {
     image: imageAt,
     imagePlane: image.planeElements,
@@ -381,6 +386,7 @@ export function planForward(
     },
     calls: (part) => convolutionCalls(pass, dtype, part, parts),
     unpack(buffer) {
+      if (inPlace) return into.output!
       const start = outputAt / size
       const output = target(dtype, outputLength, into.output, false)
       output.set(floatView(buffer, dtype).subarray(start, start + outputLength))
@@ -413,7 +419,7 @@ export function planBackward(
   const wantInput = wants.input ?? true
   const wantWeight = wants.weight ?? true
   const wantBias = (wants.bias ?? true) && g.hasBias
-  const memory = new MemoryLayout()
+  const memory = new MemoryLayout(into.from)
 
   // grad-weight: the padded input as in forward, and the upstream gradient as it is
   const image = planarLayout(g.paddedH, g.paddedW, g.strideW, lanes)

@@ -559,16 +559,26 @@ export function zeroBorder_f64(
   return (load<f64>(at) <= 0 ? 0 : v) + 0
 }
 
+/** Row r of plane p of v and of the ReLU's values, copied to the dense copyV and copyA (0: none). */
+@inline function copyRows(copyV: usize, copyA: usize, row: usize, targetRow: usize, p: i32, r: i32, height: i32, width: i32): void {
+  const at = <usize>(p * height + r) * <usize>width * 8
+  if (copyV != 0) memory.copy(copyV + at, row, <usize>width * 8)
+  if (copyA != 0) memory.copy(copyA + at, targetRow, <usize>width * 8)
+}
+
 /**
  * A ReLU's values written to dst (rows dstPitch, planes dstPlane elements apart) with the display
  * maps of its input v (src) and of those values, in one pass: what planeMaps_f64 writes for each,
  * bit for bit (outV/rangesV for v, outA/rangesA for the ReLU's values; sums: 2 × displayW f64).
  * mask 0: the forward, relu(v). Otherwise the backward of a ReLU whose output y is at mask (rows
  * maskPitch, planes maskPlane elements apart) for dE/dy = v: (y ≤ 0 ? 0 : v) + 0.
+ * copyV, copyA (0: none): dense copies of v and of the ReLU's values (rows width, planes
+ * height × width elements apart), each row written while it is still in the cache.
  */
 export function reluPlaneMaps_f64(
   src: usize, pitch: i32, planeStride: i32, mask: usize, maskPitch: i32, maskPlane: i32, dst: usize, dstPitch: i32, dstPlane: i32,
   planes: i32, height: i32, width: i32, factor: i32, outV: usize, outA: usize, sums: usize, rangesV: usize, rangesA: usize,
+  copyV: usize, copyA: usize,
 ): void {
   const displayH = (height + factor - 1) / factor
   const displayW = (width + factor - 1) / factor
@@ -619,6 +629,7 @@ export function reluPlaneMaps_f64(
           highA = f64x2.pmax(highA, a)
           poisonA = f64x2.add(poisonA, f64x2.mul(a, zero))
         }
+        copyRows(copyV, copyA, row, targetRow, p, r, height, width)
       }
     }
     for (let i = 0; factor > 1 && i < displayH; i++) {
@@ -688,6 +699,7 @@ export function reluPlaneMaps_f64(
           const atA = sumsA + <usize>j * 8
           store<f64>(atA, load<f64>(atA) + sumA)
         }
+        copyRows(copyV, copyA, row, targetRow, p, r, height, width)
       }
       const rows = <f64>(r1 - i * factor)
       const out = (<usize>(p * displayH + i) * <usize>displayW) * 4

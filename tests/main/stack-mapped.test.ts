@@ -174,12 +174,15 @@ describe('a stack whose ReLU output is left packed for the next Conv2d', () => {
     const relu = first.relu!.data
     expect(sameValues(relu, activationForward('relu', first.output.data))).toBe(true)
     const expected = (await runner.forward(relu, w2.data, null, g2, 'f64')) as Float64Array
+    // the arrays of a stack's second request: the first one's, taken again (a new array in
+    // kernel memory would move where the next run's buffers start, and so what counts as packed)
+    const output = (await runner.forwardMapped!(relu, w2.data, null, g2, 8, false)).output.data
     // left packed again by the first Conv2d; the next one reads it there, not from the array
     // (given other values here to tell the two apart, as a stack never does before forget())
-    await runner.forwardMapped!(x.data, w1.data, null, g1, 8, true, { relu }, g2)
+    await runner.forwardMapped!(x.data, w1.data, null, g1, 8, true, { output: first.output.data, relu }, g2)
     const kept = relu.slice()
     relu.fill(0.5)
-    const second = await runner.forwardMapped!(relu, w2.data, null, g2, 8, false)
+    const second = await runner.forwardMapped!(relu, w2.data, null, g2, 8, false, { output })
     expect(sameValues(second.output.data, expected), 'the next Conv2d on the relu(y) left packed').toBe(true)
     // after forget() the array is packed again
     await runner.forget!()
@@ -217,5 +220,37 @@ describe('a stack whose ReLU output is left packed for the next Conv2d', () => {
       })
       expect(largest(kept.gradInput!.data, grads.gradInput), `request ${seed} dE/dx`).toBeLessThanOrEqual(1e-12)
     }
+  })
+
+  it("writes a stack's tensors in place in kernel memory, where no later run's buffers reach them", async () => {
+    const layers: Layer[] = stackPreset('vgg-block', 3, 7)
+    const x = normalTensor([1, 3, 33, 35], seededSource(9))
+    const request = {
+      requestId: 1,
+      inputId: 'x',
+      layers,
+      gradient: { kind: 'output', gradOutput: { kind: 'random', seed: 4 } },
+      display: { maxSide: 10 },
+    } as unknown as StackComputeRequest
+    const { kept } = await runStack(x, request, kernel, () => false, null)
+    // the Conv2d outputs, the ReLUs' outputs and the gradients between are views of the kernels'
+    // memory (one buffer, much larger than any of them), not arrays of their own
+    const tensors = [...kept.outputs.map((t) => t.data), ...kept.gradOutputs.slice(0, -1).map((t) => t!.data)]
+    for (const data of tensors) expect(data.buffer.byteLength).toBeGreaterThan(4 * data.byteLength)
+    const values = tensors.map((data) => data.slice())
+    // a later single-layer pass on a larger image, and a stack of other shapes with no arrays to
+    // take again (its new ones go past these), leave every value as it was
+    const big = normalTensor([1, 8, 120, 130], seededSource(3))
+    const w = normalTensor([8, 8, 3, 3], seededSource(5))
+    const g = convGeometry(big.shape, w.shape, { padding: 1 })
+    await kernel.forward(big, w, null, { padding: 1 })
+    await kernel.backward(big, w, null, normalTensor([1, 8, g.outH, g.outW], seededSource(6)), { padding: 1 })
+    const otherLayers: Layer[] = stackPreset('vgg-block', 3, 5)
+    const other = { ...request, requestId: 2, layers: otherLayers } as unknown as StackComputeRequest
+    const { kept: later } = await runStack(normalTensor([1, 3, 61, 47], seededSource(2)), other, kernel, () => false, null)
+    tensors.forEach((data, k) => expect(sameValues(data, values[k]), `tensor ${k}`).toBe(true))
+    // and the later stack's own values are right
+    const forward = stackForward(otherLayers, normalTensor([1, 3, 61, 47], seededSource(2)))
+    otherLayers.forEach((_, i) => expect(largest(later.outputs[i].data, forward.layers[i].output), `layer ${i}`).toBeLessThanOrEqual(1e-12))
   })
 })

@@ -13,6 +13,7 @@ import type {
   FloatArray,
   KernelCall,
   GradientRequest,
+  KernelArrays,
   KernelKind,
   BackwardMapped,
   ForwardMapped,
@@ -22,6 +23,7 @@ import type {
 } from '../../../core/fast'
 import {
   backwardMappable,
+  BlockArena,
   detectKernelKind,
   ensureMemory,
   kernelBinary,
@@ -176,6 +178,34 @@ export async function createParallelRunner(options: ParallelRunnerOptions = {}):
   // the padded input kept in the shared memory between runs (see ResultTargets.stableInput)
   let packed: PackedImage | null = null
 
+  // a stack's tensors live at the bottom of the memory, where the kernels write them in place
+  // (see KernelArrays); a block is given back once its array is collected, and every run's
+  // buffers start past the blocks in use. Blocks are taken only while a plan is made, so a
+  // thread stopped by cancel() has exited before a block it wrote into is taken again.
+  const arena = new BlockArena()
+  const addresses = new WeakMap<Float64Array, number>()
+  const collected = new FinalizationRegistry<{ at: number; bytes: number }>(({ at, bytes }) => arena.release(at, bytes))
+  const arrays: KernelArrays = {
+    addressOf: (array) => (array && addresses.get(array)) ?? null,
+    take(length) {
+      const bytes = length * 8
+      const at = arena.take(bytes)
+      try {
+        ensureMemory(memory, arena.end)
+      } catch {
+        arena.release(at, bytes)
+        return null
+      }
+      const array = new Float64Array(memory.buffer, at, length)
+      addresses.set(array, at)
+      collected.register(array, { at, bytes })
+      return array
+    },
+    get from() {
+      return arena.end
+    },
+  }
+
   function enqueue<R>(makePlan: () => Plan<R>, stable = false): Promise<R> {
     if (closed) return Promise.reject(new ConvolabError('cancelled'))
     const mine = generation
@@ -213,14 +243,17 @@ export async function createParallelRunner(options: ParallelRunnerOptions = {}):
   return {
     kind,
     threads,
-    forward: (x, weight, bias, geometry, dtype, into) => enqueue(() => planForward(x, weight, bias, geometry, dtype, parts, into), into?.stableInput),
+    forward: (x, weight, bias, geometry, dtype, into) =>
+      enqueue(() => planForward(x, weight, bias, geometry, dtype, parts, { ...into, from: arrays.from }), into?.stableInput),
     backward: (x, weight, gradOutput, geometry, dtype, wants, into) =>
-      enqueue(() => planBackward(x, weight, gradOutput, geometry, dtype, wants, parts, into), into?.stableInput),
+      enqueue(() => planBackward(x, weight, gradOutput, geometry, dtype, wants, parts, { ...into, from: arrays.from }), into?.stableInput),
     // a stack's passes: x is a tensor of this stack that no one changes until forget()
     forwardMapped: (x, weight, bias, geometry, maxSide, relu, into, next) =>
-      enqueue(() => planForwardMapped(x, weight, bias, geometry, parts, maxSide, relu, into, next), true),
+      enqueue(() => planForwardMapped(x, weight, bias, geometry, parts, maxSide, relu, into, next, arrays), true),
     backwardMapped: (x, weight, gradOutput, geometry, wants, maxSide, relu, into) =>
-      backwardMappable(geometry, wants) ? enqueue(() => planBackwardMapped(x, weight, gradOutput, geometry, wants, parts, maxSide, relu, into), true) : null,
+      backwardMappable(geometry, wants)
+        ? enqueue(() => planBackwardMapped(x, weight, gradOutput, geometry, wants, parts, maxSide, relu, into, arrays), true)
+        : null,
     forget() {
       // after the queued runs, and after threads ended by cancel() have exited (they may still be
       // copying into the caller's arrays for a moment): the next run packs everything
