@@ -35,6 +35,10 @@ export default defineConfig({
           name: 'e2e',
           environment: 'node',
           include: ['tests/e2e/**/*.test.ts'],
+          // after the core and component suites, alone: its timing tests measure the app on the
+          // machine, not the machine shared with thousands of other tests (projects with no
+          // group order run at the same time)
+          sequence: { groupOrder: 1 },
           // Keyboard and file-chooser events in headless Chromium are occasionally lost when the
           // 2-core machine is saturated; a test that fails twice in a row is a real failure.
           retry: 1,
@@ -50,6 +54,7 @@ export default defineConfig({
           name: 'packaging',
           environment: 'node',
           include: ['tests/packaging/**/*.test.ts'],
+          sequence: { groupOrder: 2 },
           testTimeout: 60_000,
           hookTimeout: 240_000,
           fileParallelism: false,
