@@ -86,12 +86,19 @@ const MAXIMUM_PAGES = 65536
  */
 const PARTS_PER_THREAD = 4
 
-/** Every thread runs the parts of one phase of a plan (calls, before or after) as it takes them; resolves when all are done. */
-function runPhase(workers: KernelThread[], parts: number, callsOf: (part: number) => KernelCall[]): Promise<unknown> {
-  const lists = Array.from({ length: parts }, (_, part) => callsOf(part)).filter((calls) => calls.length > 0)
+/**
+ * Every thread runs the phases of a plan (before, calls, after), each phase's parts as it takes
+ * them, the next phase once all parts of the last are done (see worker-source.ts): one message
+ * a thread for the whole plan. Resolves when all are done. Against a message a phase (the
+ * threads idle while this thread hears that a phase is done and sends the next), the VGG block's
+ * request took 10-17 ms less CPU and 0-27 ms less wall time (medians of blocks of 6 requests,
+ * interleaved, in four runs).
+ */
+function runPhases(workers: KernelThread[], phases: KernelCall[][][]): Promise<unknown> {
+  const lists = phases.map((parts) => parts.filter((calls) => calls.length > 0)).filter((parts) => parts.length > 0)
   if (lists.length === 0) return Promise.resolve()
-  const next = new Int32Array(new SharedArrayBuffer(4))
-  return Promise.all(workers.map((worker) => worker.run(lists, next)))
+  const sync = new Int32Array(new SharedArrayBuffer(4 * (2 * lists.length + 1)))
+  return Promise.all(workers.map((worker) => worker.run(lists, sync)))
 }
 
 interface Pending {
@@ -134,14 +141,14 @@ class KernelThread {
     this.worker.postMessage({ type: 'init', module, memory })
   }
 
-  /** Runs the parts not taken yet by the threads sharing `next` (see worker-source.ts), one after the other. */
-  run(parts: unknown[][], next: Int32Array): Promise<void> {
+  /** Runs the parts not taken yet by the threads sharing `sync`, phase by phase (see worker-source.ts). */
+  run(phases: unknown[][][], sync: Int32Array): Promise<void> {
     if (this.failure) return Promise.reject(this.failure)
     const id = this.nextId++
     return new Promise<void>((resolve, reject) => {
       this.pending.set(id, { resolve, reject })
       this.worker.ref() // keep the process alive while the thread computes; unref'd when idle
-      this.worker.postMessage({ type: 'run', id, parts, next })
+      this.worker.postMessage({ type: 'run', id, phases, sync })
     })
   }
 
@@ -221,11 +228,9 @@ export async function createParallelRunner(options: ParallelRunnerOptions = {}):
       const workers = startPool()
       try {
         await Promise.all(workers.map((worker) => worker.ready))
-        const before = plan.before
-        if (before) await runPhase(workers, plan.parts, (part) => before.call(plan, part))
-        await runPhase(workers, plan.parts, (part) => plan.calls(part))
-        const after = plan.after
-        if (after) await runPhase(workers, plan.parts, (part) => after.call(plan, part))
+        const parts = Array.from({ length: plan.parts }, (_, part) => part)
+        const phase = (callsOf: ((part: number) => KernelCall[]) | undefined) => (callsOf ? parts.map((part) => callsOf.call(plan, part)) : [])
+        await runPhases(workers, [phase(plan.before), phase(plan.calls), phase(plan.after)])
       } catch (error) {
         if (mine !== generation || closed) throw new ConvolabError('cancelled')
         throw error
