@@ -58,10 +58,11 @@ class Thread {
     this.worker.postMessage({ type: 'init', module, memory })
   }
 
+  /** Runs these calls (one phase of one part, its own: each thread is given its part here). */
   run(calls: KernelCall[]): Promise<unknown> {
     return new Promise((resolve) => {
       this.waiting = resolve
-      this.worker.postMessage({ type: 'run', id: 1, calls })
+      this.worker.postMessage({ type: 'run', id: 1, phases: [[calls]], sync: new Int32Array(new SharedArrayBuffer(12)) })
     })
   }
 
