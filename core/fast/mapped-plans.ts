@@ -30,10 +30,12 @@ export interface MappedBackward extends FastGradients {
   gradInput: Float64Array
   gradInputMaps: PlaneMaps
   /**
-   * dE/dx of the ReLU before the convolution (its output is the convolution's x), when asked;
-   * null when dE/dx of the convolution holds NaN or ±∞ (the caller takes core's loop then).
+   * dE/dx of the ReLU before the convolution (its output is the convolution's x), when asked,
+   * with its sum per channel (the dE/db of a Conv2d before that ReLU, as core's sumPerChannel
+   * gives it, bit for bit); null when dE/dx of the convolution holds NaN or ±∞ (the caller takes
+   * core's loop then).
    */
-  relu: MappedTensor | null
+  relu: (MappedTensor & { channelSums: Float64Array }) | null
 }
 
 /**
@@ -414,6 +416,8 @@ export function planBackwardMapped(
     : dense(copyAt, height, width)
   const maskedAt = relu ? (maskedInPlace ?? memory.take(length * 8)) : 0
   const maskedMaps = relu ? takeMaps(memory, planes, height, width, maxSide, sums) : null
+  // the sum of each plane of the ReLU's dE/dx (added up per channel in unpack)
+  const planeSumsAt = relu ? memory.take(planes * 8) : 0
   const masked = dense(maskedAt, height, width)
   // a stack's tensors (shared memory) are packed by the kernel threads, unless already in place:
   // x where grad-weight wants it (zero padding, one column phase), dE/dy spread at stride 1
@@ -473,6 +477,7 @@ export function planBackwardMapped(
       }
       calls.push(
         reluMapsCall(gradient, activated, masked, gradientMaps, maskedMaps, p0, p1, partSums, copies),
+        { kernel: 'planeSums_f64', args: [offset(masked, p0), p1 - p0, height * width, planeSumsAt + p0 * 8] },
         ...(gradInputAt === null ? [copy] : []),
         ...(maskedInPlace === null ? [copyCall(masked, p0, p1, height, width, maskedData)] : []),
       )
@@ -483,10 +488,14 @@ export function planBackwardMapped(
       const grads = base.unpack(buffer)
       const gradInput = gradInputData
       const gradInputMaps = readMaps(buffer, gradientMaps, gradInput, 0)
-      let reluResult: MappedTensor | null = null
+      let reluResult: MappedBackward['relu'] = null
       // a NaN or ±∞ in dE/dx: core's loop decides the ReLU's dE/dx (its −0 and NaN rules differ there)
       if (maskedMaps && maskedData && gradInputMaps.nonFinite.every((count) => count === 0)) {
-        reluResult = { data: maskedData, maps: readMaps(buffer, maskedMaps, maskedData, 0) }
+        // per channel, batch items in order from 0: core's sumPerChannel
+        const planeSums = new Float64Array(buffer, planeSumsAt, planes)
+        const channelSums = new Float64Array(g.inChannels)
+        for (let p = 0; p < planes; p++) channelSums[p % g.inChannels] += planeSums[p]
+        reluResult = { data: maskedData, maps: readMaps(buffer, maskedMaps, maskedData, 0), channelSums }
       }
       return { ...grads, gradInput, gradInputMaps, relu: reluResult }
     },

@@ -44,6 +44,7 @@ export type KernelName =
   | 'planeMaps_f64'
   | 'zeroBorder_f64'
   | 'reluPlaneMaps_f64'
+  | 'planeSums_f64'
   // not WebAssembly: planes copied out of kernel memory into `target` by the thread itself
   | 'copyPlanes'
   | 'copyIn'

@@ -540,6 +540,31 @@ export function zeroBorder_f64(
   }
 }
 
+// ─── Sums of dense planes (a Conv2d's dE/db) ────────────────────────────────────────────────
+
+/**
+ * out[p] = the sum of dense plane p of `planes` planes of `plane` f64 at `at`, in the order of
+ * core's sumPerChannel (core/conv2d-backward.ts), bit for bit: four running sums s0..s3 over
+ * elements 4q, 4q + 1, 4q + 2, 4q + 3 of the plane (two vectors here), the rest added to s0,
+ * then (s0 + s1) + (s2 + s3).
+ */
+export function planeSums_f64(at: usize, planes: i32, plane: i32, out: usize): void {
+  for (let p = 0; p < planes; p++) {
+    const start = at + <usize>p * <usize>plane * 8
+    let s01 = f64x2.splat(0)
+    let s23 = f64x2.splat(0)
+    let k = 0
+    for (; k + 3 < plane; k += 4) {
+      const here = start + <usize>k * 8
+      s01 = f64x2.add(s01, v128.load(here))
+      s23 = f64x2.add(s23, v128.load(here, 16))
+    }
+    let s0 = f64x2.extract_lane(s01, 0)
+    for (; k < plane; k++) s0 += load<f64>(start + <usize>k * 8)
+    store<f64>(out + <usize>p * 8, s0 + f64x2.extract_lane(s01, 1) + (f64x2.extract_lane(s23, 0) + f64x2.extract_lane(s23, 1)))
+  }
+}
+
 // ─── A ReLU and the maps of both its tensors in one pass ────────────────────────────────────
 
 /**

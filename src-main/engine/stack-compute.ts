@@ -389,6 +389,8 @@ export async function runStack(
           gradOutputs[index] = grad
           grad = { shape: plan.plans[index].inputShape, data: done.relu.data }
           maps.set(grad, withShape(grad, done.relu.maps))
+          // summed per channel on the kernel threads: a Conv2d before the ReLU takes it as its dE/db
+          knownSums.set(grad, done.relu.channelSums)
         }
         continue
       }

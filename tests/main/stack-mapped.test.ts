@@ -6,7 +6,7 @@
 
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Conv2dOptions, Layer, Tensor } from '../../core'
-import { activationBackward, activationForward, convGeometry, normalTensor, seededSource, stackBackward, stackForward, stackPreset } from '../../core'
+import { activationBackward, activationForward, convGeometry, normalTensor, seededSource, stackBackward, stackForward, stackPreset, sumPerChannel } from '../../core'
 import type { StackComputeRequest } from '../../contract'
 import { createFastKernel } from '../../src-main/engine/fast-kernel'
 import type { KeptStack } from '../../src-main/engine/stack-compute'
@@ -112,6 +112,10 @@ describe('a Conv2d with its maps (and a ReLU) on the kernel threads', () => {
           // the ReLU before: its output is x, its dE/dy this dE/dx
           const expected = activationBackward('relu', plain.gradInput as Float64Array, new Float64Array(0), x.data)
           expect(sameValues(mapped.relu!.data, expected), `ReLU's dE/dx (weights ${weight})`).toBe(true)
+          // summed per channel as core sums a Conv2d's dE/db, bit for bit
+          const [batch, channels, height, width] = inputShape
+          const sums = sumPerChannel(expected, { ...g, batch, outChannels: channels, outH: height, outW: width })
+          expect(sameValues(mapped.relu!.channelSums, sums), "the ReLU's dE/dx summed per channel").toBe(true)
           sameMaps(mapped.relu!.maps, { shape: inputShape, data: expected }, side, "maps of the ReLU's dE/dx")
         }
       }
