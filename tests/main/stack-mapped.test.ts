@@ -6,7 +6,17 @@
 
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Conv2dOptions, Layer, Tensor } from '../../core'
-import { activationBackward, activationForward, convGeometry, normalTensor, seededSource, stackBackward, stackForward, stackPreset, sumPerChannel } from '../../core'
+import {
+  activationBackward,
+  activationForward,
+  convGeometry,
+  normalTensor,
+  seededSource,
+  stackBackward,
+  stackForward,
+  stackPreset,
+  sumPerChannel,
+} from '../../core'
 import type { StackComputeRequest } from '../../contract'
 import { createFastKernel } from '../../src-main/engine/fast-kernel'
 import type { KeptStack } from '../../src-main/engine/stack-compute'
