@@ -236,6 +236,38 @@ describe('a stack whose ReLU output is left packed for the next Conv2d', () => {
     }
   })
 
+  it('computes every layer as core does when only some tensors fit in kernel memory (the others copied out)', async () => {
+    const small = await createFastKernel({ threads: 2, arrayBytes: 300_000 })
+    try {
+      const layers: Layer[] = stackPreset('vgg-block', 3, 5)
+      let earlier: KeptStack | null = null
+      for (const seed of [1, 2, 3]) {
+        const x = normalTensor([1, 3, 40, 46], seededSource(seed))
+        const request = {
+          requestId: seed,
+          inputId: 'x',
+          layers,
+          gradient: { kind: 'output', gradOutput: { kind: 'random', seed } },
+          display: { maxSide: 10 },
+        } as unknown as StackComputeRequest
+        const { kept } = await runStack(x, request, small, () => false, earlier)
+        earlier = kept
+        const inMemory = kept.owned.filter((data) => data.buffer.byteLength > 4 * data.byteLength).length
+        expect(inMemory, `request ${seed}: tensors in kernel memory`).toBeGreaterThan(0)
+        expect(inMemory, `request ${seed}: tensors in kernel memory`).toBeLessThan(kept.owned.length)
+        const forward = stackForward(layers, x)
+        const grads = stackBackward(layers, forward, { kind: 'output', gradOutput: normalTensor(forward.output.shape, seededSource(seed)) })
+        layers.forEach((_, i) => {
+          expect(largest(kept.outputs[i].data, forward.layers[i].output), `request ${seed} layer ${i} output`).toBeLessThanOrEqual(1e-12)
+          expect(largest(kept.gradOutputs[i]!.data, grads.gradOutputs[i]!), `request ${seed} layer ${i} dE/dy`).toBeLessThanOrEqual(1e-12)
+        })
+        expect(largest(kept.gradInput!.data, grads.gradInput), `request ${seed} dE/dx`).toBeLessThanOrEqual(1e-12)
+      }
+    } finally {
+      small.cancel?.()
+    }
+  })
+
   it("writes a stack's tensors in place in kernel memory, where no later run's buffers reach them", async () => {
     const layers: Layer[] = stackPreset('vgg-block', 3, 7)
     const x = normalTensor([1, 3, 33, 35], seededSource(9))

@@ -41,6 +41,8 @@ export interface ParallelRunnerOptions {
   threads?: number
   /** Fastest kernel kind to try (default relaxed-simd, then simd, then scalar). */
   prefer?: KernelKind
+  /** Most bytes of kernel memory a stack's tensors take (default half of it, 2 GiB; see KernelArrays). */
+  arrayBytes?: number
 }
 
 export interface ParallelRunner {
@@ -76,6 +78,9 @@ export interface ParallelRunner {
 
 /** Largest shared memory: the whole 32-bit address space of the kernels (4 GiB). */
 const MAXIMUM_PAGES = 65536
+
+/** Most of it a stack's tensors take (see KernelArrays): the rest stays for the runs' own buffers. */
+const ARRAY_BYTES = 2 ** 31
 
 /**
  * Parts of a run per thread. The threads take parts as they finish the last one, so a thread
@@ -194,6 +199,7 @@ export async function createParallelRunner(options: ParallelRunnerOptions = {}):
   // buffers start past the blocks in use. Blocks are taken only while a plan is made, so a
   // thread stopped by cancel() has exited before a block it wrote into is taken again.
   const arena = new BlockArena()
+  const arrayBytes = options.arrayBytes ?? ARRAY_BYTES
   const addresses = new WeakMap<Float64Array, number>()
   const collected = new FinalizationRegistry<{ at: number; bytes: number }>(({ at, bytes }) => arena.release(at, bytes))
   const arrays: KernelArrays = {
@@ -201,16 +207,21 @@ export async function createParallelRunner(options: ParallelRunnerOptions = {}):
     take(length) {
       const bytes = length * 8
       const at = arena.take(bytes)
-      try {
-        ensureMemory(memory, arena.end)
-      } catch {
-        arena.release(at, bytes)
-        return null
+      // within the first half of the memory (the runs' buffers keep the rest), else the caller
+      // makes an array of its own, copied out
+      if (arena.end <= arrayBytes) {
+        try {
+          ensureMemory(memory, arena.end)
+          const array = new Float64Array(memory.buffer, at, length)
+          addresses.set(array, at)
+          collected.register(array, { at, bytes })
+          return array
+        } catch {
+          // the system refused the memory: the same
+        }
       }
-      const array = new Float64Array(memory.buffer, at, length)
-      addresses.set(array, at)
-      collected.register(array, { at, bytes })
-      return array
+      arena.release(at, bytes)
+      return null
     },
     get from() {
       return arena.end
