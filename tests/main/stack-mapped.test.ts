@@ -19,6 +19,7 @@ import {
 } from '../../core'
 import type { StackComputeRequest } from '../../contract'
 import { createFastKernel } from '../../src-main/engine/fast-kernel'
+import type { ConvKernel } from '../../src-main/engine/kernel'
 import type { KeptStack } from '../../src-main/engine/stack-compute'
 import { runStack } from '../../src-main/engine/stack-compute'
 import type { PlaneMaps } from '../../core/fast'
@@ -210,10 +211,8 @@ describe('a stack whose ReLU output is left packed for the next Conv2d', () => {
   const largest = (actual: Float64Array, expected: Tensor): number =>
     expected.data.reduce((worst, v, k) => Math.max(worst, Math.abs(actual[k] - v) / Math.max(1, Math.abs(v))), 0)
 
-  it('computes every layer as core does, request after request, while the arrays of the last one are written again', async () => {
-    // a pool first: the last pass of each request (the first Conv2d's backward) reads an array
-    // of the stack (the pool's output), which the next request writes new values into
-    const layers: Layer[] = [{ type: 'max-pool2d', kernelSize: 2 }, ...stackPreset('vgg-block', 3, 5)]
+  /** Three requests in a row on `on`, each written into the arrays of the last: every layer as core computes it. */
+  async function requestsAsCore(on: ConvKernel, layers: Layer[], check: (kept: KeptStack, seed: number) => void = () => {}): Promise<void> {
     let earlier: KeptStack | null = null
     for (const seed of [1, 2, 3]) {
       const x = normalTensor([1, 3, 40, 46], seededSource(seed))
@@ -224,8 +223,9 @@ describe('a stack whose ReLU output is left packed for the next Conv2d', () => {
         gradient: { kind: 'output', gradOutput: { kind: 'random', seed } },
         display: { maxSide: 10 },
       } as unknown as StackComputeRequest
-      const { kept } = await runStack(x, request, kernel, () => false, earlier)
+      const { kept } = await runStack(x, request, on, () => false, earlier)
       earlier = kept
+      check(kept, seed)
       const forward = stackForward(layers, x)
       const grads = stackBackward(layers, forward, { kind: 'output', gradOutput: normalTensor(forward.output.shape, seededSource(seed)) })
       layers.forEach((_, i) => {
@@ -234,35 +234,22 @@ describe('a stack whose ReLU output is left packed for the next Conv2d', () => {
       })
       expect(largest(kept.gradInput!.data, grads.gradInput), `request ${seed} dE/dx`).toBeLessThanOrEqual(1e-12)
     }
+  }
+
+  it('computes every layer as core does, request after request, while the arrays of the last one are written again', async () => {
+    // a pool first: the last pass of each request (the first Conv2d's backward) reads an array
+    // of the stack (the pool's output), which the next request writes new values into
+    await requestsAsCore(kernel, [{ type: 'max-pool2d', kernelSize: 2 }, ...stackPreset('vgg-block', 3, 5)])
   })
 
   it('computes every layer as core does when only some tensors fit in kernel memory (the others copied out)', async () => {
     const small = await createFastKernel({ threads: 2, arrayBytes: 300_000 })
     try {
-      const layers: Layer[] = stackPreset('vgg-block', 3, 5)
-      let earlier: KeptStack | null = null
-      for (const seed of [1, 2, 3]) {
-        const x = normalTensor([1, 3, 40, 46], seededSource(seed))
-        const request = {
-          requestId: seed,
-          inputId: 'x',
-          layers,
-          gradient: { kind: 'output', gradOutput: { kind: 'random', seed } },
-          display: { maxSide: 10 },
-        } as unknown as StackComputeRequest
-        const { kept } = await runStack(x, request, small, () => false, earlier)
-        earlier = kept
+      await requestsAsCore(small, stackPreset('vgg-block', 3, 5), (kept, seed) => {
         const inMemory = kept.owned.filter((data) => data.buffer.byteLength > 4 * data.byteLength).length
         expect(inMemory, `request ${seed}: tensors in kernel memory`).toBeGreaterThan(0)
         expect(inMemory, `request ${seed}: tensors in kernel memory`).toBeLessThan(kept.owned.length)
-        const forward = stackForward(layers, x)
-        const grads = stackBackward(layers, forward, { kind: 'output', gradOutput: normalTensor(forward.output.shape, seededSource(seed)) })
-        layers.forEach((_, i) => {
-          expect(largest(kept.outputs[i].data, forward.layers[i].output), `request ${seed} layer ${i} output`).toBeLessThanOrEqual(1e-12)
-          expect(largest(kept.gradOutputs[i]!.data, grads.gradOutputs[i]!), `request ${seed} layer ${i} dE/dy`).toBeLessThanOrEqual(1e-12)
-        })
-        expect(largest(kept.gradInput!.data, grads.gradInput), `request ${seed} dE/dx`).toBeLessThanOrEqual(1e-12)
-      }
+      })
     } finally {
       small.cancel?.()
     }
