@@ -308,7 +308,7 @@ export function planForwardMapped(
   // the same pass; what is not in kernel memory is copied out after it
   const reluCopy = nextImage !== null && reluInPlace !== null ? reluInPlace : 0
   const copyOutput = outputAt === undefined
-  const copyRelu = relu && (nextImage !== null || reluInPlace === null) && reluCopy === 0
+  const copyRelu = relu && reluInPlace === null
   const image = planarLayout(g.paddedH, g.paddedW, g.strideW, 2)
   const threadsPack = shared(x) && g.paddingMode === 'zeros' && image.phases === 1
   let packImage = false
