@@ -66,7 +66,8 @@ export async function createFastKernel(options: FastKernelOptions = {}): Promise
   const threads = Math.max(0, Math.floor(options.threads ?? 0))
   const sync = await createFastKernels({ prefer: options.prefer })
   // a stack's other layers (the transposed convolution) run on this thread's kernels beside the runner
-  const runner: Runner = threads > 0 ? { ...(await createParallelRunner({ threads, prefer: options.prefer, arrayBytes: options.arrayBytes })), sync } : sameThread(sync)
+  const runner: Runner =
+    threads > 0 ? { ...(await createParallelRunner({ threads, prefer: options.prefer, arrayBytes: options.arrayBytes })), sync } : sameThread(sync)
   if (runner.kind === 'scalar') return scalarKernel
   const name = kernelName(runner.kind, runner.threads)
 
