@@ -76,7 +76,8 @@ export function copyIn(memory: Float64Array, source: Float64Array, args: readonl
 /**
  * copyPlanes: `planes` planes of height × width float64 from element `from` of kernel memory
  * (rows `pitch` and planes `planeStride` elements apart) into `target`, dense, from element `to`.
- * The kernel threads run the same loop (worker-source.ts) on their own view of the memory.
+ * The kernel threads run this function's source text (worker-source.ts) on their own view of
+ * the memory: like copyIn, it uses nothing but its arguments.
  */
 export function copyPlanes(memory: Float64Array, target: Float64Array, args: readonly number[]): void {
   const [from, pitch, planeStride, planes, height, width, to] = args

@@ -1,6 +1,7 @@
-// The code of one kernel thread, as source text for `new Worker(source, { eval: true })`: it has
-// no imports and no file of its own, so it runs the same from the TypeScript sources (tests),
-// from electron-vite's CommonJS bundle and from the CLI without another build entry.
+// The code of one kernel thread, as source text for `new Worker(source, { eval: true })`: the
+// text has no imports and no file of its own, so it runs the same from the TypeScript sources
+// (tests), from electron-vite's CommonJS bundle and from the CLI without another build entry.
+// Its two copy loops are core/fast/plans.ts's own functions, put in as their source text.
 //
 // Protocol (from the runner): { type: 'init', module, memory } once, then
 // { type: 'run', id, phases: [[calls, …], …], sync } for one plan, where a part's calls are
@@ -14,35 +15,16 @@
 // and wakes the others, which stop. It answers { type: 'ready' }, { type: 'done', id } or
 // { type: 'failed', id, message }.
 
+import { copyIn, copyPlanes } from '../../../core/fast/plans'
+
 export const WORKER_SOURCE = `
 'use strict'
 const { parentPort } = require('node:worker_threads')
 let kernels = null
 let memory = null
-// core/fast/plans.ts copyPlanes, on this thread's view of the memory
-function copyPlanes(view, target, args) {
-  const [from, pitch, planeStride, planes, height, width, to] = args
-  if (pitch === width && planeStride === height * width) {
-    target.set(view.subarray(from, from + planes * planeStride), to)
-    return
-  }
-  for (let p = 0; p < planes; p++) {
-    for (let r = 0; r < height; r++) {
-      const start = from + p * planeStride + r * pitch
-      target.set(view.subarray(start, start + width), to + (p * height + r) * width)
-    }
-  }
-}
-// core/fast/plans.ts copyIn, likewise
-function copyIn(view, source, args) {
-  const [to, pitch, planeStride, planes, height, width, from] = args
-  for (let p = 0; p < planes; p++) {
-    for (let r = 0; r < height; r++) {
-      const start = from + (p * height + r) * width
-      view.set(source.subarray(start, start + width), to + p * planeStride + r * pitch)
-    }
-  }
-}
+// on this thread's view of the memory
+const copyPlanes = ${copyPlanes}
+const copyIn = ${copyIn}
 parentPort.on('message', (message) => {
   if (message.type === 'init') {
     memory = message.memory
