@@ -2,9 +2,7 @@
 // (see mapped-plans.ts), so that no run copies them out. They lie at the bottom of the memory;
 // every run's own buffers start past the last of them (`end`).
 
-const ALIGN = 64
-/** Kernels may read one vector past the end of a buffer. */
-const SLACK = 64
+import { ALIGN, SLACK } from './memory-layout'
 
 interface Block {
   at: number

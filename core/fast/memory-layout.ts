@@ -9,9 +9,10 @@ export type FloatArray = Float64Array | Float32Array
 export const LANES: Record<Dtype, number> = { f64: 2, f32: 4 }
 export const BYTES: Record<Dtype, number> = { f64: 8, f32: 4 }
 
-const ALIGN = 64
-/** Kernels may read one vector past the end of a buffer (masked or discarded). */
-const SLACK = 64
+/** Every buffer starts on a 64-byte boundary. */
+export const ALIGN = 64
+/** Kernels may read one vector past the end of a buffer (masked or discarded): room left after each. */
+export const SLACK = 64
 
 export class MemoryLayout {
   private end: number

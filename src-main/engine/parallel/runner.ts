@@ -27,6 +27,7 @@ import {
   detectKernelKind,
   ensureMemory,
   kernelBinary,
+  MAXIMUM_KERNEL_BYTES,
   packPlan,
   planBackward,
   planBackwardMapped,
@@ -76,11 +77,11 @@ export interface ParallelRunner {
   liveThreads(): number
 }
 
-/** Largest shared memory: the whole 32-bit address space of the kernels (4 GiB). */
-const MAXIMUM_PAGES = 65536
+/** Largest shared memory: the whole 32-bit address space of the kernels (4 GiB), in 64 KiB pages. */
+const MAXIMUM_PAGES = MAXIMUM_KERNEL_BYTES / 65536
 
 /** Most of it a stack's tensors take (see KernelArrays): the rest stays for the runs' own buffers. */
-const ARRAY_BYTES = 2 ** 31
+const ARRAY_BYTES = MAXIMUM_KERNEL_BYTES / 2
 
 /**
  * Parts of a run per thread. The threads take parts as they finish the last one, so a thread
@@ -243,8 +244,8 @@ export async function createParallelRunner(options: ParallelRunnerOptions = {}):
       const workers = startPool()
       try {
         await Promise.all(workers.map((worker) => worker.ready))
-        const parts = Array.from({ length: plan.parts }, (_, part) => part)
-        const phase = (callsOf: ((part: number) => KernelCall[]) | undefined) => (callsOf ? parts.map((part) => callsOf.call(plan, part)) : [])
+        const phase = (callsOf: ((part: number) => KernelCall[]) | undefined) =>
+          callsOf ? Array.from({ length: plan.parts }, (_, part) => callsOf.call(plan, part)) : []
         await runPhases(workers, [phase(plan.before), phase(plan.calls), phase(plan.after)])
       } catch (error) {
         if (mine !== generation || closed) throw new ConvolabError('cancelled')
